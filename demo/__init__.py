@@ -1,0 +1,1 @@
+"""The demo site: `make demo` runs `python -m demo.run`."""

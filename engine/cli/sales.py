@@ -1,0 +1,7 @@
+"""CLI commands: sales (not built yet)."""
+
+from __future__ import annotations
+
+
+def register(commands) -> None:
+    pass

@@ -1,0 +1,49 @@
+"""One injectable clock for every "now" decision.
+
+All datetimes in playdesk are naive and in the site's time zone (the site file's convention).
+Services take `at` as an argument; only the edges (CLI, apps, sync) ask a clock for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime: ...
+
+
+class SystemClock:
+    """Wall time in the site's time zone, to the second."""
+
+    def __init__(self, timezone: str = "UTC") -> None:
+        self.zone = ZoneInfo(timezone)
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(self.zone).replace(tzinfo=None, microsecond=0)
+
+
+class FixedClock:
+    """A clock that says what it is told (tests, the CLI's --at)."""
+
+    def __init__(self, at: dt.datetime) -> None:
+        self.at = at
+
+    def now(self) -> dt.datetime:
+        return self.at
+
+    def advance(self, **delta: float) -> None:
+        self.at += dt.timedelta(**delta)
+
+
+def parse_datetime(text: str) -> dt.datetime:
+    """ISO 8601 without zone, as the site file and --at use ("2026-07-03T17:30")."""
+    try:
+        value = dt.datetime.fromisoformat(str(text))
+    except ValueError:
+        from engine.errors import PlaydeskError
+
+        raise PlaydeskError(f"not an ISO datetime: {text!r}") from None
+    return value.replace(tzinfo=None)

@@ -1,0 +1,53 @@
+"""All tables, one module per concept. `ALL_MODELS` is what the schema is made of."""
+
+from engine.models import campaigns, coupons, credits, journal, sales, site
+from engine.models.base import BaseModel, Definition
+from engine.models.campaigns import (
+    Campaign,
+    CampaignFilter,
+    Combination,
+    FreeLine,
+    Package,
+    Tier,
+    Trigger,
+    TriggerLine,
+)
+from engine.models.coupons import Coupon, CouponRedemption
+from engine.models.credits import Consumption, Lot, Purchase, Refund
+from engine.models.journal import Counter, Event, LocalState
+from engine.models.sales import Entry, EntryAllocation, LineReduction, Payment, Receipt, ReceiptLine
+from engine.models.site import (
+    BarcodeRule,
+    Category,
+    Debtor,
+    Item,
+    ItemBarcode,
+    Location,
+    Member,
+    PaymentMethod,
+    Resource,
+    Segment,
+    SegmentMember,
+    Setting,
+    Site,
+    Staff,
+    Vendor,
+)
+
+ALL_MODELS = [
+    *site.MODELS,
+    *campaigns.MODELS,
+    *coupons.MODELS,
+    *sales.MODELS,
+    *credits.MODELS,
+    *journal.MODELS,
+]
+
+__all__ = [
+    "ALL_MODELS", "BaseModel", "Definition", "BarcodeRule", "Campaign", "CampaignFilter",
+    "Category", "Combination", "Consumption", "Counter", "Coupon", "CouponRedemption", "Debtor",
+    "Entry", "EntryAllocation", "Event", "FreeLine", "Item", "ItemBarcode", "LineReduction",
+    "LocalState", "Location", "Lot", "Member", "Package", "Payment", "PaymentMethod", "Purchase",
+    "Receipt", "ReceiptLine", "Refund", "Resource", "Segment", "SegmentMember", "Setting", "Site",
+    "Staff", "Tier", "Trigger", "TriggerLine", "Vendor",
+]

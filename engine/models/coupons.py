@@ -1,0 +1,45 @@
+"""Coupons (imported, generated or issued at checkout) and their redemptions."""
+
+from __future__ import annotations
+
+from peewee import BooleanField, DateField, DateTimeField, IntegerField, TextField
+
+from engine.models.base import BaseModel, PercentField
+
+
+class Coupon(BaseModel):
+    code = TextField(unique=True)
+    campaign = TextField(index=True)  # campaign code
+    sales_type = TextField(default="all")  # all | debtor | contact | segment
+    sales_code = TextField(null=True)
+    max_redemptions = IntegerField(default=1)  # 0 = unlimited
+    discount_type = TextField(null=True)  # discount | reduce
+    value = PercentField(null=True)
+    expires_on = DateField(null=True)
+    without_restrictions = BooleanField(default=False)
+    # issued | redeemed | canceled; `redeemed` is derived from the redemptions (see coupons code)
+    status = TextField(default="issued")
+    redemptions = IntegerField(default=0)  # derived: count of CouponRedemption rows
+    origin = TextField(default="imported")  # imported | generated | issued
+    text = TextField(null=True)
+    image = TextField(null=True)
+    created_on = DateTimeField(null=True)
+    created_by = TextField(null=True)
+    issued_receipt = TextField(null=True)
+    device = TextField(null=True)
+    version = TextField(null=True)
+
+
+class CouponRedemption(BaseModel):
+    id = TextField(primary_key=True)
+    coupon = TextField(index=True)  # coupon code
+    receipt = TextField(index=True)
+    at = DateTimeField()
+    device = TextField()
+    offline = BooleanField(default=False)  # allowed by offline_policy without the authority
+
+    class Meta:
+        indexes = ((("coupon", "receipt"), True),)
+
+
+MODELS = [Coupon, CouponRedemption]

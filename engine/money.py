@@ -1,0 +1,38 @@
+"""Money is an int in minor units; percentages are Decimal. Rounding is half-up, once."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+
+def round_half_up(value: Fraction | Decimal | int) -> int:
+    """Round an exact value to the nearest integer, halves away from zero for positives."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    numerator, denominator = value.numerator, value.denominator
+    sign = -1 if numerator < 0 else 1
+    return sign * ((2 * abs(numerator) + denominator) // (2 * denominator))
+
+
+def percent_of(amount: int | Fraction, percent: Decimal | int | Fraction) -> int:
+    """round_half_up(amount × percent / 100), exact."""
+    return round_half_up(Fraction(amount) * Fraction(percent) / 100)
+
+
+def commission(amount: int, percent: Decimal, fixed_fee: int) -> int:
+    """A payment method's commission: amount × percent / 100 + fixed fee, half-up."""
+    if amount == 0:
+        return 0
+    return percent_of(amount, percent) + fixed_fee
+
+
+def format_amount(amount: int, currency: str = "EUR", minor_digits: int = 2) -> str:
+    """12345 → '123.45 EUR' (for screens and slips; the engine never parses this back)."""
+    sign = "-" if amount < 0 else ""
+    whole, minor = divmod(abs(amount), 10**minor_digits) if minor_digits else (abs(amount), 0)
+    text = f"{whole}.{minor:0{minor_digits}d}" if minor_digits else str(whole)
+    symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency)
+    return f"{sign}{symbol}{text}" if symbol and currency != "EUR" else f"{sign}{text} {symbol or currency}"
