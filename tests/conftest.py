@@ -30,3 +30,12 @@ def db(db_path: Path):
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(dt.datetime(2026, 7, 3, 12, 0))
+
+
+@pytest.fixture
+def demo_site(db, clock):
+    """The demo site (a copy of ../shared/examples/site.yaml) loaded into a fresh database."""
+    from engine.sitefile import load_site_file
+
+    load_site_file(DEMO_SITE, at=clock.now())
+    return db

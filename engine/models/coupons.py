@@ -25,6 +25,8 @@ class Coupon(BaseModel):
     image = TextField(null=True)
     created_on = DateTimeField(null=True)
     created_by = TextField(null=True)
+    canceled_at = DateTimeField(null=True)
+    canceled_by = TextField(null=True)
     issued_receipt = TextField(null=True)
     device = TextField(null=True)
     version = TextField(null=True)
