@@ -1,6 +1,6 @@
 """All tables, one module per concept. `ALL_MODELS` is what the schema is made of."""
 
-from engine.models import campaigns, coupons, credits, journal, sales, site
+from engine.models import campaigns, coupons, credits, journal, sales, site, sync
 from engine.models.base import BaseModel, Definition
 from engine.models.campaigns import (
     Campaign,
@@ -41,6 +41,7 @@ ALL_MODELS = [
     *sales.MODELS,
     *credits.MODELS,
     *journal.MODELS,
+    *sync.MODELS,
 ]
 
 __all__ = [
