@@ -1,6 +1,6 @@
 """All tables, one module per concept. `ALL_MODELS` is what the schema is made of."""
 
-from engine.models import campaigns, coupons, credits, journal, sales, site, sync
+from engine.models import campaigns, coupons, credits, journal, logins, orders, sales, site, sync
 from engine.models.base import BaseModel, Definition
 from engine.models.campaigns import (
     Campaign,
@@ -42,6 +42,8 @@ ALL_MODELS = [
     *credits.MODELS,
     *journal.MODELS,
     *sync.MODELS,
+    *orders.MODELS,
+    *logins.MODELS,
 ]
 
 __all__ = [
