@@ -1,0 +1,157 @@
+"""Member login on the kiosk: by card scan, or by member code (or card number) and PIN.
+
+A refused login raises `LoginRefused` with a `reason` code (the kiosk shows its own translated
+text for it) and a plain-words message. Five wrong PINs within ten minutes lock the member out of
+this kiosk for fifteen minutes; attempts and lockouts are rows (engine/models/logins.py), so the
+lockout survives a restart. Unlike other engine operations a refused PIN login does write: the
+failed attempt is the fact the lockout is computed from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from engine import barcodes
+from engine.db import write
+from engine.errors import PlaydeskError
+from engine.models import Member
+from engine.models.logins import LoginAttempt, LoginLockout
+from engine.pins import verify_pin
+
+MAX_WRONG_PINS = 5
+WRONG_PIN_WINDOW = dt.timedelta(minutes=10)
+LOCKOUT = dt.timedelta(minutes=15)
+
+UNKNOWN_CARD = "unknown_card"
+UNKNOWN_MEMBER = "unknown_member"
+WRONG_PIN = "wrong_pin"
+NO_PIN = "no_pin"
+INACTIVE = "inactive"
+NO_LOGIN = "no_login"
+LOCKED = "locked"
+REASONS = (UNKNOWN_CARD, UNKNOWN_MEMBER, WRONG_PIN, NO_PIN, INACTIVE, NO_LOGIN, LOCKED)
+
+
+class LoginRefused(PlaydeskError):
+    """A login the kiosk must refuse; `reason` is one of REASONS."""
+
+    def __init__(self, reason: str, message: str, *, member: str | None = None,
+                 tries_left: int | None = None, until: dt.datetime | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.member = member
+        self.tries_left = tries_left
+        self.until = until
+
+
+@dataclass(frozen=True)
+class Login:
+    member: str
+    name: str
+    method: str  # card | pin
+    at: dt.datetime
+
+
+def lockout_until(member: str, at: dt.datetime) -> dt.datetime | None:
+    """When the member's kiosk lockout ends, if one is running at `at`."""
+    lockout = (LoginLockout.select()
+               .where((LoginLockout.member == member) & (LoginLockout.at <= at)
+                      & (LoginLockout.until > at))
+               .order_by(LoginLockout.until.desc()).first())
+    return lockout.until if lockout else None
+
+
+def recent_wrong_pins(member: str, at: dt.datetime) -> int:
+    """Wrong PINs in the last ten minutes, not counting those before a success or a lockout."""
+    since = at - WRONG_PIN_WINDOW
+    last_success = (LoginAttempt.select(LoginAttempt.at)
+                    .where((LoginAttempt.member == member) & LoginAttempt.ok
+                           & (LoginAttempt.at <= at))
+                    .order_by(LoginAttempt.at.desc()).first())
+    last_lockout = (LoginLockout.select(LoginLockout.at)
+                    .where((LoginLockout.member == member) & (LoginLockout.at <= at))
+                    .order_by(LoginLockout.at.desc()).first())
+    for earlier in (last_success, last_lockout):
+        if earlier is not None and earlier.at >= since:
+            since = earlier.at
+    return (LoginAttempt.select()
+            .where((LoginAttempt.member == member) & ~LoginAttempt.ok
+                   & (LoginAttempt.reason == WRONG_PIN)
+                   & (LoginAttempt.at > since) & (LoginAttempt.at <= at))
+            .count())
+
+
+def _check_member(member: Member, at: dt.datetime) -> None:
+    if not member.active:
+        raise LoginRefused(INACTIVE, "this membership is not active; please ask at the counter",
+                           member=member.code)
+    if not member.can_login:
+        raise LoginRefused(NO_LOGIN, "this member may not use the kiosk; please ask at the counter",
+                           member=member.code)
+    until = lockout_until(member.code, at)
+    if until is not None:
+        raise LoginRefused(LOCKED, f"too many wrong PINs; the kiosk is locked for this member "
+                                   f"until {until:%H:%M}", member=member.code, until=until)
+
+
+def _record(member: str, method: str, ok: bool, reason: str | None, at: dt.datetime,
+            location: str | None) -> None:
+    LoginAttempt.create(member=member, method=method, ok=ok, reason=reason, location=location,
+                        at=at)
+
+
+def login_by_card(scanned: str, at: dt.datetime, location: str | None = None) -> Login:
+    """Log in with a scanned member card (the card number or a member barcode)."""
+    resolved = barcodes.resolve(scanned)
+    member = Member.get_or_none(Member.code == resolved.code) if resolved.kind == "member" else None
+    if member is None:
+        raise LoginRefused(UNKNOWN_CARD, "this card is not known here; please ask at the counter")
+    _check_member(member, at)
+    with write():
+        _record(member.code, "card", True, None, at, location)
+    return Login(member.code, member.name, "card", at)
+
+
+def find_member(identifier: str) -> Member | None:
+    """A member by code (any case), card number, or member barcode; deleted members never."""
+    text = identifier.strip()
+    if not text:
+        return None
+    live = ~Member.deleted
+    member = (Member.get_or_none((Member.code == text) & live)
+              or Member.get_or_none((Member.code == text.upper()) & live)
+              or Member.get_or_none((Member.card == text) & live))
+    if member is not None:
+        return member
+    resolved = barcodes.resolve(text)
+    return Member.get_or_none(Member.code == resolved.code) if resolved.kind == "member" else None
+
+
+def login_by_pin(identifier: str, pin: str, at: dt.datetime,
+                 location: str | None = None) -> Login:
+    """Log in with a member code (or card number) and PIN; wrong PINs count towards a lockout."""
+    member = find_member(identifier)
+    if member is None:
+        raise LoginRefused(UNKNOWN_MEMBER, "no member has this code; check it or ask at the counter")
+    _check_member(member, at)
+    if not member.pin_hash:
+        raise LoginRefused(NO_PIN, "this member has no PIN yet; scan your card or ask at the "
+                                   "counter", member=member.code)
+    if verify_pin(pin, member.pin_hash):
+        with write():
+            _record(member.code, "pin", True, None, at, location)
+        return Login(member.code, member.name, "pin", at)
+    with write():  # committed before raising: the failed attempt is the fact that counts
+        _record(member.code, "pin", False, WRONG_PIN, at, location)
+        wrong = recent_wrong_pins(member.code, at)
+        until = at + LOCKOUT if wrong >= MAX_WRONG_PINS else None
+        if until is not None:
+            LoginLockout.create(member=member.code, at=at, until=until)
+    if until is not None:
+        raise LoginRefused(LOCKED, f"too many wrong PINs; the kiosk is locked for this member "
+                                   f"until {until:%H:%M}", member=member.code, until=until)
+    tries_left = MAX_WRONG_PINS - wrong
+    tries = "try" if tries_left == 1 else "tries"
+    raise LoginRefused(WRONG_PIN, f"wrong PIN; {tries_left} {tries} left", member=member.code,
+                       tries_left=tries_left)

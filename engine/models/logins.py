@@ -1,0 +1,31 @@
+"""Models: member kiosk login attempts and the lockouts they caused.
+
+Both are local to the device (never journaled): they protect this kiosk's PIN keypad, and they are
+rows so a lockout survives a restart of the app.
+"""
+
+from __future__ import annotations
+
+from peewee import BooleanField, DateTimeField, TextField
+
+from engine.models.base import BaseModel
+
+
+class LoginAttempt(BaseModel):
+    member = TextField(index=True)
+    method = TextField()  # card | pin
+    ok = BooleanField()
+    reason = TextField(null=True)  # why it was refused (see engine.logins.REASONS)
+    location = TextField(null=True)
+    at = DateTimeField(index=True)
+
+
+class LoginLockout(BaseModel):
+    """Too many wrong PINs: the member may not log in on this kiosk until `until`."""
+
+    member = TextField(index=True)
+    at = DateTimeField()
+    until = DateTimeField()
+
+
+MODELS = [LoginAttempt, LoginLockout]
