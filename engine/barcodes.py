@@ -55,12 +55,18 @@ def matching_rules(code: str, kind: str | None = None) -> list[tuple[BarcodeRule
     return [(rule, inner) for rule in rules if (inner := strip_rule(code, rule)) is not None]
 
 
+def live_campaign(code: str) -> Campaign | None:
+    # A query, not Campaign.get_or_none: m_plus_n's column `get` shadows Model.get on Campaign.
+    return Campaign.select().where((Campaign.code == code) & ~Campaign.deleted).first()
+
+
 def _lookup(kind: str, inner: str, scanned: str) -> Resolved | None:
     if kind == "campaign":
-        campaign = Campaign.get_or_none((Campaign.code == inner) & ~Campaign.deleted)
+        campaign = live_campaign(inner)
         return Resolved("campaign", campaign.code, scanned) if campaign else None
     if kind == "coupon":
-        coupon = Coupon.get_or_none(Coupon.code == inner)
+        # a coupon code may itself start with the rule's prefix ("CPN7KQ2-...")
+        coupon = Coupon.get_or_none(Coupon.code == inner) or Coupon.get_or_none(Coupon.code == scanned)
         return Resolved("coupon", coupon.code, scanned) if coupon else None
     if kind == "member":
         member = (Member.get_or_none((Member.card == scanned) & ~Member.deleted)
@@ -97,6 +103,8 @@ def resolve(scanned: str) -> Resolved:
 def strip_coupon_barcode(scanned: str) -> str:
     """A coupon code from a coupon barcode (prefix/suffix removed), or the text as typed."""
     code = scanned.strip()
+    if Coupon.get_or_none(Coupon.code == code) is not None:
+        return code  # the code itself carries the prefix
     for _rule, inner in matching_rules(code, "coupon"):
         return inner
     return code
@@ -105,9 +113,9 @@ def strip_coupon_barcode(scanned: str) -> str:
 def strip_campaign_barcode(scanned: str) -> str | None:
     """The campaign code a registration names: a campaign code or a campaign barcode."""
     code = scanned.strip()
-    if Campaign.get_or_none((Campaign.code == code) & ~Campaign.deleted):
+    if live_campaign(code):
         return code
     for _rule, inner in matching_rules(code, "campaign"):
-        if Campaign.get_or_none((Campaign.code == inner) & ~Campaign.deleted):
+        if live_campaign(inner):
             return inner
     return None

@@ -1,0 +1,475 @@
+"""Printable documents as plain data: what a receipt, coupon slip or purchase slip says.
+
+The engine decides the content (which reductions are shown and how, the member's balances after a
+purchase, the coupons issued); `hardware.printing` decides the look (ESC/POS bytes, a PNG preview).
+Builders read the recorded facts only, so a reprint says exactly what the first print said.
+Amounts stay ints in minor units; `Currency.format` is the one place they become text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from typing import Any
+
+from peewee import SQL, fn
+
+from engine.errors import NotFound
+from engine.models import (
+    Campaign,
+    Coupon,
+    Entry,
+    Item,
+    Location,
+    Lot,
+    Member,
+    Package,
+    Payment,
+    Purchase,
+    Receipt,
+    Resource,
+    Setting,
+    Site,
+    Staff,
+)
+
+# Settings (JSON values) that dress every slip; all optional.
+HEADER_SETTING = "receipt_header"  # a string or a list of lines under the site name
+FOOTER_SETTING = "receipt_footer"  # a string or a list of lines at the bottom
+LOGO_SETTING = "receipt_logo"  # an image file name, printed above the header
+
+PAYMENT_NAMES = {"cash": "Cash", "card": "Card", "wallet": "Wallet"}
+LOT_TYPE_NAMES = {"paid": "Paid", "bonus": "Bonus", "manual": "Manual", "correction": "Correction"}
+SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+
+
+@dataclass(frozen=True)
+class Currency:
+    code: str = "EUR"
+    minor_digits: int = 2
+
+    @property
+    def symbol(self) -> str:
+        return SYMBOLS.get(self.code, self.code)
+
+    def format(self, amount: int, symbol: bool = False) -> str:
+        """1250 → '12.50' (or '12.50 €'); negative amounts keep their sign."""
+        sign = "-" if amount < 0 else ""
+        whole, minor = divmod(abs(amount), 10**self.minor_digits)
+        text = f"{sign}{whole}.{minor:0{self.minor_digits}d}" if self.minor_digits else f"{sign}{whole}"
+        return f"{text} {self.symbol}" if symbol else text
+
+
+@dataclass(frozen=True)
+class Header:
+    site_name: str
+    location: str | None = None
+    device: str | None = None
+    lines: tuple[str, ...] = ()
+    footer: tuple[str, ...] = ()
+    logo: str | None = None
+
+
+@dataclass(frozen=True)
+class Reduction:
+    label: str  # per the campaign's print_type: its code, name or the coupon code
+    amount: int
+
+
+@dataclass(frozen=True)
+class Line:
+    no: int
+    name: str
+    quantity: int
+    unit_price: int
+    amount: int  # gross less the reductions that are not printed
+    reductions: tuple[Reduction, ...] = ()
+
+
+@dataclass(frozen=True)
+class PaymentLine:
+    method: str
+    label: str
+    amount: int
+    tendered: int | None = None
+
+
+@dataclass(frozen=True)
+class Balances:
+    money: int  # minor units
+    minutes: int
+
+
+@dataclass(frozen=True)
+class CouponSlip:
+    code: str
+    barcode: str  # what the printed barcode encodes (the coupon barcode rule applied)
+    campaign: str
+    campaign_name: str
+    value_text: str  # "1.50 €" or "10 %"
+    expires_on: dt.date | None
+    text: str | None = None
+    image: str | None = None
+
+
+@dataclass(frozen=True)
+class ReceiptDocument:
+    header: Header
+    currency: Currency
+    receipt: str
+    at: dt.datetime
+    lines: tuple[Line, ...]
+    subtotal: int  # Σ line amounts as printed
+    discount: int  # Σ printed reductions
+    total: int
+    payments: tuple[PaymentLine, ...]
+    change: int
+    staff: str | None = None
+    member: str | None = None  # "Ada (M001)"
+    coupons: tuple[CouponSlip, ...] = ()
+    balances: Balances | None = None
+    kind: str = "receipt"
+
+
+@dataclass(frozen=True)
+class CouponDocument:
+    header: Header
+    currency: Currency
+    coupon: CouponSlip
+    at: dt.datetime | None = None
+    kind: str = "coupon"
+
+
+@dataclass(frozen=True)
+class LotLine:
+    label: str  # "Paid minutes", "Bonus credit"
+    kind: str  # minutes | money
+    amount: int
+    expires_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class PurchaseDocument:
+    header: Header
+    currency: Currency
+    purchase: str
+    at: dt.datetime
+    member: str
+    campaign_name: str
+    package_name: str
+    price: int
+    payment: PaymentLine
+    lots: tuple[LotLine, ...]
+    balances: Balances | None = None
+    kind: str = "purchase"
+
+
+@dataclass(frozen=True)
+class CounterTicket:
+    """The kiosk's pay-at-counter ticket: the cashier scans its QR to open the order."""
+
+    header: Header
+    currency: Currency
+    order: str  # the order code the QR encodes
+    at: dt.datetime
+    lines: tuple[tuple[str, int], ...]  # (text, amount)
+    total: int
+    member: str | None = None
+    kind: str = "counter_ticket"
+
+
+@dataclass(frozen=True)
+class ShiftReport:
+    header: Header
+    currency: Currency
+    shift: str
+    at: dt.datetime
+    receipts: int
+    subtotal: int
+    discount: int
+    total: int
+    payments: tuple[PaymentLine, ...]
+    staff: str | None = None
+    first_at: dt.datetime | None = None
+    last_at: dt.datetime | None = None
+    kind: str = "shift_report"
+
+
+Document = ReceiptDocument | CouponDocument | PurchaseDocument | CounterTicket | ShiftReport
+
+
+# --- reading the site dressing -------------------------------------------------------------
+
+
+def _setting(key: str) -> Any:
+    row = Setting.get_or_none(Setting.key == key)
+    if row is None:
+        return None
+    try:
+        return json.loads(row.value)
+    except ValueError:
+        return row.value
+
+
+def _text_lines(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(value.splitlines())
+    return tuple(str(line) for line in value)
+
+
+def currency() -> Currency:
+    site = Site.select().first()
+    return Currency(site.currency, site.minor_digits) if site else Currency()
+
+
+def header(location: str | None = None, device: str | None = None) -> Header:
+    site = Site.select().first()
+    place = Location.get_or_none(Location.code == location) if location else None
+    return Header(
+        site_name=site.name if site else "playdesk",
+        location=(place.name or place.code) if place else location,
+        device=device,
+        lines=_text_lines(_setting(HEADER_SETTING)),
+        footer=_text_lines(_setting(FOOTER_SETTING)),
+        logo=_setting(LOGO_SETTING) or None,
+    )
+
+
+def _person(model, code: str | None) -> str | None:
+    if not code:
+        return None
+    row = model.get_or_none(model.code == code)
+    return f"{row.name} ({code})" if row else code
+
+
+def balances(member: str, at: dt.datetime) -> Balances:
+    """The member's usable credit at `at`: active lots not expired, by kind."""
+    rows = (Lot.select(Lot.kind, fn.SUM(Lot.remaining).alias("left"))
+            .where((Lot.member == member) & (Lot.status == "active") & (Lot.remaining > 0)
+                   & (Lot.expires_at.is_null() | (Lot.expires_at > at)))
+            .group_by(Lot.kind))
+    left = {row.kind: row.left for row in rows}
+    return Balances(money=left.get("money", 0), minutes=left.get("minutes", 0))
+
+
+def payment_line(method: str, amount: int, tendered: int | None = None) -> PaymentLine:
+    return PaymentLine(method, PAYMENT_NAMES.get(method, method.title()), amount, tendered)
+
+
+def _campaign(code: str) -> Campaign | None:
+    # not Campaign.get_or_none: the m_plus_n column `get` shadows Model.get
+    return Campaign.select().where(Campaign.code == code).first()
+
+
+# --- coupons -------------------------------------------------------------------------------
+
+
+def coupon_barcode(code: str) -> str:
+    """The text a printed coupon barcode encodes: the code wrapped in the coupon barcode rule, so
+    a scan resolves as a coupon even if the code alone looks like something else."""
+    from engine.models import BarcodeRule
+
+    rule = (BarcodeRule.select().where(BarcodeRule.type == "coupon")
+            .order_by(BarcodeRule.position, BarcodeRule.prefix).first())
+    if rule is None or (code.startswith(rule.prefix) and code.endswith(rule.suffix)):
+        return code
+    return f"{rule.prefix}{code}{rule.suffix}"
+
+
+def coupon_value_text(coupon: Coupon, money: Currency) -> str:
+    if coupon.value is None:
+        return ""
+    if coupon.discount_type == "discount":
+        percent = Decimal(coupon.value).normalize()
+        return f"{percent:f} %"
+    return money.format(int(coupon.value), symbol=True)
+
+
+def coupon_slip(coupon: Coupon, money: Currency) -> CouponSlip:
+    campaign = _campaign(coupon.campaign)
+    return CouponSlip(
+        code=coupon.code,
+        barcode=coupon_barcode(coupon.code),
+        campaign=coupon.campaign,
+        campaign_name=campaign.name if campaign else coupon.campaign,
+        value_text=coupon_value_text(coupon, money),
+        expires_on=coupon.expires_on,
+        text=coupon.text or (campaign.coupon_issue_text if campaign else None),
+        image=coupon.image or (campaign.coupon_issue_image if campaign else None),
+    )
+
+
+def coupon_document(code: str, at: dt.datetime | None = None) -> CouponDocument:
+    coupon = Coupon.get_or_none(Coupon.code == code)
+    if coupon is None:
+        raise NotFound(f"no coupon {code!r}")
+    money = currency()
+    return CouponDocument(header=header(), currency=money, coupon=coupon_slip(coupon, money),
+                          at=at or coupon.created_on)
+
+
+# --- receipts ------------------------------------------------------------------------------
+
+
+def _line_name(line) -> str:
+    if line.name:
+        return line.name
+    if line.item:
+        item = Item.get_or_none(Item.code == line.item)
+        return item.name if item else line.item
+    if line.resource:
+        resource = Resource.get_or_none(Resource.code == line.resource)
+        return resource.name if resource else line.resource
+    if line.package:
+        campaign, _, package = line.package.partition("/")
+        row = (Package.select().join(Campaign)
+               .where((Campaign.code == campaign) & (Package.code == package)).first())
+        return row.name if row else line.package
+    return f"Line {line.no}"
+
+
+def reduction_label(campaign: Campaign | None, code: str, coupon: str | None) -> str | None:
+    """How a campaign reduction is printed, per its print_type; None: not printed."""
+    print_type = campaign.print_type if campaign else "description"
+    if print_type == "none":
+        return None
+    if print_type == "code":
+        return code
+    if print_type == "coupon" and coupon:
+        return coupon
+    return campaign.name if campaign else code
+
+
+def receipt_document(receipt_id: str) -> ReceiptDocument:
+    receipt = Receipt.get_or_none(Receipt.id == receipt_id)
+    if receipt is None:
+        raise NotFound(f"no receipt {receipt_id!r}")
+    money = currency()
+    lines = list(receipt.lines.order_by(SQL("no")))
+    reductions = {line.id: list(line.reductions.order_by(SQL("position"))) for line in lines}
+    codes = {r.campaign for rows in reductions.values() for r in rows}
+    campaigns = {c.code: c for c in Campaign.select().where(Campaign.code.in_(codes))} if codes else {}
+    coupon_of = {e.campaign: e.registration_code for e in Entry.select().where(
+        (Entry.origin_code == receipt_id) & (Entry.registration == "coupon"))}
+
+    printed: list[Line] = []
+    for line in lines:
+        shown: list[Reduction] = []
+        hidden = 0
+        if line.manual_discount:
+            shown.append(Reduction("Manual discount", line.manual_discount))
+        for row in reductions[line.id]:
+            label = reduction_label(campaigns.get(row.campaign), row.campaign,
+                                    coupon_of.get(row.campaign))
+            if label is None:
+                hidden += row.amount
+            else:
+                shown.append(Reduction(label, row.amount))
+        printed.append(Line(line.no, _line_name(line), line.quantity, line.unit_price,
+                            line.gross - hidden, tuple(shown)))
+
+    subtotal = sum(line.amount for line in printed)
+    discount = sum(r.amount for line in printed for r in line.reductions)
+    payments = tuple(payment_line(p.method, p.amount, p.tendered) for p in
+                     Payment.select().where(Payment.receipt == receipt_id).order_by(SQL("rowid")))
+    issued = tuple(coupon_slip(c, money) for c in
+                   Coupon.select().where(Coupon.issued_receipt == receipt_id).order_by(SQL("rowid")))
+    bought = any(line.purchase for line in lines) or Purchase.select().where(
+        Purchase.receipt == receipt_id).exists()
+    return ReceiptDocument(
+        header=header(receipt.location, receipt.device),
+        currency=money,
+        receipt=receipt.id,
+        at=receipt.at,
+        lines=tuple(printed),
+        subtotal=subtotal,
+        discount=discount,
+        total=receipt.total,
+        payments=payments,
+        change=receipt.change,
+        staff=_person(Staff, receipt.staff),
+        member=_person(Member, receipt.member),
+        coupons=issued,
+        balances=balances(receipt.member, receipt.at) if bought and receipt.member else None,
+    )
+
+
+# --- kiosk slips ---------------------------------------------------------------------------
+
+
+def _lot_label(lot: Lot) -> str:
+    what = "minutes" if lot.kind == "minutes" else "credit"
+    return f"{LOT_TYPE_NAMES.get(lot.type, lot.type.title())} {what}"
+
+
+def purchase_slip(purchase_id: str) -> PurchaseDocument:
+    purchase = Purchase.get_or_none(Purchase.id == purchase_id)
+    if purchase is None:
+        raise NotFound(f"no purchase {purchase_id!r}")
+    campaign = _campaign(purchase.campaign)
+    package = (Package.select().join(Campaign)
+               .where((Campaign.code == purchase.campaign) & (Package.code == purchase.package))
+               .first())
+    lots = Lot.select().where(Lot.purchase == purchase_id).order_by(SQL("rowid"))
+    return PurchaseDocument(
+        header=header(purchase.location, purchase.device),
+        currency=currency(),
+        purchase=purchase.id,
+        at=purchase.at,
+        member=_person(Member, purchase.member) or purchase.member,
+        campaign_name=campaign.name if campaign else purchase.campaign,
+        package_name=package.name if package else purchase.package,
+        price=purchase.price,
+        payment=payment_line(purchase.payment, purchase.price),
+        lots=tuple(LotLine(_lot_label(lot), lot.kind, lot.total, lot.expires_at) for lot in lots),
+        balances=balances(purchase.member, purchase.at),
+    )
+
+
+def counter_ticket(order: str, lines: list[tuple[str, int]], at: dt.datetime,
+                   member: str | None = None, location: str | None = None) -> CounterTicket:
+    """A pay-at-counter ticket for an order the kiosk prepared (the order code is its QR)."""
+    return CounterTicket(header=header(location), currency=currency(), order=order, at=at,
+                         lines=tuple(lines), total=sum(amount for _, amount in lines),
+                         member=_person(Member, member))
+
+
+def shift_report(shift: str, at: dt.datetime) -> ShiftReport:
+    """Totals of one shift's receipts and its payments by method."""
+    receipts = list(Receipt.select().where(Receipt.shift == shift).order_by(Receipt.at))
+    if not receipts:
+        raise NotFound(f"no receipts in shift {shift!r}")
+    ids = [r.id for r in receipts]
+    by_method = (Payment.select(Payment.method, fn.SUM(Payment.amount).alias("paid"))
+                 .where(Payment.receipt.in_(ids)).group_by(Payment.method).order_by(Payment.method))
+    return ShiftReport(
+        header=header(receipts[0].location, receipts[0].device),
+        currency=currency(),
+        shift=shift,
+        at=at,
+        receipts=len(receipts),
+        subtotal=sum(r.subtotal for r in receipts),
+        discount=sum(r.discount for r in receipts),
+        total=sum(r.total for r in receipts),
+        payments=tuple(payment_line(row.method, row.paid) for row in by_method),
+        staff=_person(Staff, receipts[0].staff),
+        first_at=receipts[0].at,
+        last_at=receipts[-1].at,
+    )
+
+
+def as_dict(document: Document) -> dict[str, Any]:
+    """The document as JSON-ready data (for `playdesk print` answers and the job spool)."""
+    return asdict(document)
+
+
+__all__ = [
+    "Balances", "CounterTicket", "CouponDocument", "CouponSlip", "Currency", "Document", "Header",
+    "Line", "LotLine", "PaymentLine", "PurchaseDocument", "ReceiptDocument", "Reduction",
+    "ShiftReport", "as_dict", "balances", "counter_ticket", "coupon_document", "purchase_slip",
+    "receipt_document", "shift_report",
+]

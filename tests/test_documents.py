@@ -1,0 +1,192 @@
+"""engine.documents: printable documents read back from recorded facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from engine import documents
+from engine.errors import NotFound
+from engine.models import (
+    BarcodeRule,
+    Campaign,
+    Coupon,
+    Entry,
+    Item,
+    LineReduction,
+    Location,
+    Lot,
+    Member,
+    Package,
+    Payment,
+    Purchase,
+    Receipt,
+    ReceiptLine,
+    Setting,
+    Site,
+    Staff,
+)
+
+AT = dt.datetime(2026, 7, 3, 17, 30)
+
+
+def record_site() -> None:
+    Site.create(code="DEMO", name="Pixel Arena", currency="EUR", minor_digits=2)
+    Location.create(code="COUNTER1", kind="counter", name="Front counter")
+    Staff.create(code="S01", name="Sam", role="cashier")
+    Member.create(code="M001", name="Ada", card="MEM0001")
+    Item.create(code="COLA", name="Cola 0.5 l", price=250)
+    Item.create(code="CHIPS", name="Chips", price=200)
+    BarcodeRule.create(prefix="CPN", type="coupon")
+    Setting.create(key="receipt_header", value='["Main Street 1", "10115 Berlin"]')
+    Setting.create(key="receipt_footer", value='"Thank you for playing!"')
+    Campaign.create(code="HAPPY", type="line_discount", name="Happy hour 20%",
+                    print_type="description")
+    Campaign.create(code="SNACK3FOR2", type="m_for_n", name="3 for 2", print_type="code")
+    Campaign.create(code="SECRET", type="line_reduce", name="Hidden", print_type="none")
+    Campaign.create(code="WELCOME", type="couponing", name="Welcome voucher", print_type="coupon")
+    Campaign.create(code="BACKSOON", type="receipt_reduce", name="Come back soon",
+                    coupon_issue_text="Thanks! 1.50 € off your next visit.",
+                    coupon_issue_image="coupon.png")
+    summer = Campaign.create(code="SUMMER", type="packages", name="Summer Special")
+    Package.create(campaign=summer, code="STD", name="Standard", package_type="minutes", base=120,
+                   bonus_type="minutes", bonus=30, price=900)
+
+
+def record_sale(n: int = 1) -> str:
+    """A paid receipt with every kind of reduction, a package, an issued coupon and lots."""
+    receipt_id, purchase_id = f"COUNTER1-R{n}", f"COUNTER1-U{n}"
+    receipt = Receipt.create(id=receipt_id, device="COUNTER1", at=AT, location="COUNTER1",
+                             member="M001", staff="S01", shift="SH1", subtotal=2300,
+                             discount=350, total=1950, paid=2000, change=50)
+    cola = ReceiptLine.create(id=f"{receipt_id}/1", receipt=receipt, no=1, item="COLA",
+                              name="Cola 0.5 l", quantity=2, unit_price=250, gross=500,
+                              discount=200, net=300)
+    LineReduction.create(line=cola, position=1, campaign="HAPPY", amount=100)
+    LineReduction.create(line=cola, position=2, campaign="SECRET", amount=50)
+    LineReduction.create(line=cola, position=3, campaign="WELCOME", amount=50)
+    chips = ReceiptLine.create(id=f"{receipt_id}/2", receipt=receipt, no=2, item="CHIPS",
+                               quantity=3, unit_price=200, gross=600, manual_discount=20,
+                               discount=150, net=450)
+    LineReduction.create(line=chips, position=1, campaign="SNACK3FOR2", amount=130)
+    ReceiptLine.create(id=f"{receipt_id}/3", receipt=receipt, no=3, package="SUMMER/STD",
+                       quantity=1, unit_price=1200, gross=1200, discount=0, net=1200,
+                       purchase=purchase_id)
+    Entry.create(id=f"COUNTER1-E{n}", entry_no=n, device="COUNTER1", origin_code=receipt_id,
+                 timestamp=AT, campaign="WELCOME", campaign_type="couponing",
+                 registration="coupon", registration_code="CPNWELCOME7", discount_type="reduce",
+                 reduce_amount=50, process="application")
+    Payment.create(id=f"{receipt_id}-P1", receipt=receipt_id, method="card", amount=1000, at=AT,
+                   device="COUNTER1")
+    Payment.create(id=f"{receipt_id}-P2", receipt=receipt_id, method="cash", amount=950, tendered=1000,
+                   at=AT, device="COUNTER1")
+    coupon = "K7Q2M9XD4PA" if n == 1 else f"K7Q2M9XD4P{n}"
+    Coupon.create(code=coupon, campaign="BACKSOON", discount_type="reduce", value=150,
+                  expires_on=dt.date(2026, 10, 3), origin="issued", issued_receipt=receipt_id)
+    Purchase.create(id=purchase_id, member="M001", campaign="SUMMER", package="STD", price=1200,
+                    payment="cash", channel="counter", location="COUNTER1", at=AT,
+                    receipt=receipt_id, device="COUNTER1")
+    for lot_id, kind, lot_type, total, remaining, expires in [
+            ("COUNTER1-L1", "minutes", "paid", 120, 120, None),
+            ("COUNTER1-L2", "minutes", "bonus", 30, 30, AT + dt.timedelta(days=90)),
+            ("COUNTER1-L3", "money", "manual", 500, 200, None),
+            ("COUNTER1-L4", "money", "manual", 900, 900, AT - dt.timedelta(days=1))]:
+        Lot.create(id=f"{lot_id}-{n}", member="M001", kind=kind, type=lot_type, total=total,
+                   remaining=remaining, expires_at=expires, created_at=AT, origin="COUNTER1",
+                   purchase=purchase_id if lot_type in ("paid", "bonus") else None)
+    return receipt_id
+
+
+@pytest.fixture
+def sale(db) -> str:
+    record_site()
+    return record_sale()
+
+
+def test_receipt_document_reads_the_recorded_sale(sale):
+    doc = documents.receipt_document(sale)
+    assert doc.header.site_name == "Pixel Arena"
+    assert doc.header.location == "Front counter"
+    assert doc.header.lines == ("Main Street 1", "10115 Berlin")
+    assert doc.header.footer == ("Thank you for playing!",)
+    assert doc.staff == "Sam (S01)" and doc.member == "Ada (M001)"
+    cola, chips, package = doc.lines
+    # print_type: description → campaign name, none → folded into the line, coupon → coupon code
+    assert cola.amount == 450
+    assert cola.reductions == (documents.Reduction("Happy hour 20%", 100),
+                               documents.Reduction("CPNWELCOME7", 50))
+    # print_type code → campaign code; the manual discount comes first
+    assert chips.reductions == (documents.Reduction("Manual discount", 20),
+                                documents.Reduction("SNACK3FOR2", 130))
+    assert package.name == "Standard" and package.reductions == ()
+    assert doc.subtotal - doc.discount == doc.total == 1950
+    assert (doc.subtotal, doc.discount) == (2250, 300)
+    assert [(p.label, p.amount, p.tendered) for p in doc.payments] == [
+        ("Card", 1000, None), ("Cash", 950, 1000)]
+    assert doc.change == 50
+
+
+def test_receipt_document_lists_issued_coupons_and_new_balances(sale):
+    doc = documents.receipt_document(sale)
+    (coupon,) = doc.coupons
+    assert coupon.code == "K7Q2M9XD4PA"
+    assert coupon.barcode == "CPNK7Q2M9XD4PA"  # the coupon barcode rule wraps the code
+    assert coupon.value_text == "1.50 €"
+    assert coupon.text == "Thanks! 1.50 € off your next visit." and coupon.image == "coupon.png"
+    assert coupon.expires_on == dt.date(2026, 10, 3)
+    # expired lot L4 is not counted; L3 counts what remains
+    assert doc.balances == documents.Balances(money=200, minutes=150)
+
+
+def test_receipt_without_purchase_has_no_balances(sale):
+    Purchase.delete().execute()
+    ReceiptLine.update(purchase=None).execute()
+    assert documents.receipt_document(sale).balances is None
+
+
+def test_coupon_document_and_percent_value(sale):
+    Coupon.create(code="CPNPCT10X", campaign="WELCOME", discount_type="discount",
+                  value=Decimal("12.5"))
+    doc = documents.coupon_document("CPNPCT10X")
+    assert doc.coupon.value_text == "12.5 %"
+    assert doc.coupon.barcode == "CPNPCT10X"  # already carries the prefix
+    assert doc.coupon.campaign_name == "Welcome voucher"
+
+
+def test_purchase_slip_shows_package_lots_and_balances(sale):
+    doc = documents.purchase_slip("COUNTER1-U1")
+    assert (doc.campaign_name, doc.package_name, doc.price) == ("Summer Special", "Standard", 1200)
+    assert [(lot.label, lot.amount) for lot in doc.lots] == [("Paid minutes", 120),
+                                                              ("Bonus minutes", 30)]
+    assert doc.payment.label == "Cash"
+    assert doc.balances == documents.Balances(money=200, minutes=150)
+
+
+def test_shift_report_totals_payments_by_method(sale):
+    record_sale(2)  # the same sale again, ids aside
+    report = documents.shift_report("SH1", at=AT)
+    assert report.receipts == 2 and report.total == 3900
+    assert [(p.method, p.amount) for p in report.payments] == [("card", 2000), ("cash", 1900)]
+
+
+def test_counter_ticket_sums_its_lines(sale):
+    ticket = documents.counter_ticket("ORD-42", [("Standard", 900), ("Cola", 250)], at=AT,
+                                      member="M001")
+    assert ticket.total == 1150 and ticket.member == "Ada (M001)"
+
+
+def test_unknown_ids_raise_not_found(db):
+    with pytest.raises(NotFound):
+        documents.receipt_document("NOPE")
+    with pytest.raises(NotFound):
+        documents.coupon_document("NOPE")
+    with pytest.raises(NotFound):
+        documents.purchase_slip("NOPE")
+
+
+def test_currency_format():
+    euro = documents.Currency("EUR", 2)
+    assert euro.format(1250) == "12.50" and euro.format(-5, symbol=True) == "-0.05 €"
+    assert documents.Currency("JPY", 0).format(300, symbol=True) == "300 JPY"
