@@ -1,0 +1,121 @@
+"""Pay-at-counter orders: a member picks a package on the kiosk, pays a cashier, gets it.
+
+The kiosk creates a pending order (`create_order`) and prints a ticket whose QR holds
+`ORDER_PREFIX + code`; the counter scans it, looks it up (`pending_order`) and completes it
+(`complete_order`), which is the entitlements purchase with the order's QR text as idempotency
+key, so completing twice buys once. Orders expire `ORDER_LIFETIME` after creation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from engine import journal
+from engine.db import write
+from engine.entitlements.people import buying_member
+from engine.entitlements.purchase import purchase
+from engine.entitlements.sellable import find_package, package_reason
+from engine.errors import NotFound, PlaydeskError
+from engine.ids import device_id
+from engine.models import Purchase
+from engine.models.orders import OrderCompletion, PendingOrder
+
+ORDER_PREFIX = "ORD"
+ORDER_LIFETIME = dt.timedelta(minutes=30)
+# No 0/O, 1/I/L, 5/S, 2/Z: a cashier can read a code aloud or type it from a crumpled ticket.
+CODE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
+CODE_LENGTH = 8  # 27**8 ≈ 2.8e11: not guessable within an order's 30 minutes
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def order_code(scanned: str) -> str:
+    """The order code from a ticket's QR text ("ORD…") or from the code as typed."""
+    text = scanned.strip().upper()
+    return text[len(ORDER_PREFIX):] if text.startswith(ORDER_PREFIX) else text
+
+
+def qr_text(order: PendingOrder) -> str:
+    return ORDER_PREFIX + order.code
+
+
+def create_order(member: str, package: str, location: str | None,
+                 at: dt.datetime) -> PendingOrder:
+    """A pending order for `member` to buy `package` ("CAMPAIGN/PACKAGE"), paid at the counter."""
+    buying_member(member, "kiosk")
+    item = find_package(package)
+    reason = package_reason(item, member, at)
+    if reason:
+        raise PlaydeskError(f"package {package} is not sellable: {reason}")
+    with write():
+        code = new_code()
+        while PendingOrder.get_or_none(PendingOrder.code == code) is not None:
+            code = new_code()
+        order = PendingOrder.create(
+            code=code, member=member, campaign=item.campaign.code, package=item.code,
+            price=item.price, location=location, created_at=at, expires_at=at + ORDER_LIFETIME,
+            device=device_id())
+        journal.append_rows("order.create", order)
+    return order
+
+
+def completion(code: str) -> OrderCompletion | None:
+    return OrderCompletion.get_or_none(OrderCompletion.order == order_code(code))
+
+
+def find_order(code: str) -> PendingOrder:
+    order = PendingOrder.get_or_none(PendingOrder.code == order_code(code))
+    if order is None:
+        raise NotFound(f"no order {order_code(code)!r}; check the ticket or order again at the "
+                       f"kiosk")
+    return order
+
+
+def pending_order(code: str, at: dt.datetime) -> PendingOrder:
+    """The order to take payment for; refused when unknown, already paid, or expired."""
+    order = find_order(code)
+    done = completion(order.code)
+    if done is not None:
+        raise PlaydeskError(f"order {order.code} was already paid at {done.at:%H:%M} "
+                            f"(purchase {done.purchase})")
+    if at >= order.expires_at:
+        raise PlaydeskError(f"order {order.code} expired at {order.expires_at:%H:%M}; please "
+                            f"order again at the kiosk")
+    return order
+
+
+def complete_order(code: str, payment: str, staff: str | None, at: dt.datetime,
+                   location: str | None = None) -> Purchase:
+    """Take payment for the order and make the purchase; completing it again returns the same
+    purchase and writes nothing."""
+    with write():
+        done = completion(code)
+        if done is not None:
+            return Purchase.get_by_id(done.purchase)
+        order = pending_order(code, at)
+        bought = purchase(order.member, f"{order.campaign}/{order.package}", payment, "counter",
+                          at, location=location, staff=staff, key=qr_text(order))
+        record = OrderCompletion.create(order=order.code, purchase=bought.id, payment=payment,
+                                        staff=staff, location=location, at=at,
+                                        device=device_id())
+        journal.append_rows("order.complete", record)
+    return bought
+
+
+def order_status(order: PendingOrder, at: dt.datetime) -> str:
+    if completion(order.code) is not None:
+        return "completed"
+    return "expired" if at >= order.expires_at else "pending"
+
+
+def order_dict(order: PendingOrder, at: dt.datetime) -> dict:
+    done = completion(order.code)
+    status = order_status(order, at)
+    return {"order": order.code, "qr": qr_text(order), "member": order.member,
+            "campaign": order.campaign, "package": order.package, "price": order.price,
+            "location": order.location, "created_at": order.created_at,
+            "expires_at": order.expires_at, "status": status,
+            "purchase": done.purchase if done else None}
