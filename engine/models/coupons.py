@@ -1,8 +1,14 @@
-"""Coupons (imported, generated or issued at checkout) and their redemptions."""
+"""Coupons (imported, generated or issued at checkout) and their redemptions.
+
+`code` is stored as given (generated codes in display form, `7KQ2-M9XD-4PAR`); lookups compare
+`lookup_key(Coupon.code)` — uppercase without dashes, the SQL twin of
+`engine.coupons.codes.normalize` (site codes hold no spaces) — through an expression index, so a
+typed, scanned or dash-less code finds its coupon in one index probe.
+"""
 
 from __future__ import annotations
 
-from peewee import BooleanField, DateField, DateTimeField, IntegerField, TextField
+from peewee import SQL, BooleanField, DateField, DateTimeField, IntegerField, TextField, fn
 
 from engine.models.base import BaseModel, PercentField
 
@@ -30,6 +36,15 @@ class Coupon(BaseModel):
     issued_receipt = TextField(null=True)
     device = TextField(null=True)
     version = TextField(null=True)
+
+
+def lookup_key(code_field):
+    """The normalized form of a code column, literally as the expression index has it."""
+    return fn.upper(fn.replace(code_field, SQL("'-'"), SQL("''")))
+
+
+Coupon.add_index(Coupon.index(lookup_key(Coupon.code), name="coupon_lookup_key"))
+Coupon.add_index(Coupon.index(Coupon.sales_type, Coupon.sales_code, name="coupon_customer"))
 
 
 class CouponRedemption(BaseModel):

@@ -1,0 +1,75 @@
+"""Coupon-level validity: why a coupon cannot be redeemed on a receipt now, or None.
+
+The order of the checks is the order a cashier should hear them: unknown, canceled, expired,
+used up, wrong customer. Campaign-level reasons ("campaign inactive", "conditions not met",
+"exceeds open amount") belong to pricing, which calls this first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from engine.models import Coupon, SegmentMember
+
+UNKNOWN = "unknown"
+CANCELED = "canceled"
+EXPIRED = "expired"
+USED_UP = "used up"
+WRONG_CUSTOMER = "wrong customer"
+
+SALES_TYPES = ("all", "debtor", "contact", "segment")
+
+
+def coupon_rejection(coupon: Coupon | None, at: dt.datetime, *, debtor: str | None,
+                     contact: str | None, member_segments: set[str]) -> str | None:
+    """The coupon-level reason `coupon` is refused at `at` for this customer, or None.
+
+    `coupon` is what `lookup.find_coupon` found (None: unknown). `debtor` and `contact` are the
+    receipt's (a member's contact is the member code); `member_segments` the receipt member's
+    segment codes. Redemptions are the derived count (`engine.derived.refresh_coupons`).
+    """
+    if coupon is None:
+        return UNKNOWN
+    if coupon.canceled_at is not None or coupon.status == "canceled":
+        return CANCELED
+    if coupon.expires_on is not None and _as_date(coupon.expires_on) < _as_date(at):
+        return EXPIRED
+    if coupon.max_redemptions and coupon.redemptions >= coupon.max_redemptions:
+        return USED_UP
+    if not customer_matches(coupon, debtor=debtor, contact=contact,
+                            member_segments=member_segments):
+        return WRONG_CUSTOMER
+    return None
+
+
+def customer_matches(coupon: Coupon, *, debtor: str | None, contact: str | None,
+                     member_segments: set[str]) -> bool:
+    if coupon.sales_type == "all":
+        return True
+    if coupon.sales_type == "debtor":
+        return debtor is not None and coupon.sales_code == debtor
+    if coupon.sales_type == "contact":
+        return contact is not None and coupon.sales_code == contact
+    if coupon.sales_type == "segment":
+        return coupon.sales_code in member_segments
+    return False  # an unknown sales type never matches anyone
+
+
+def segments_of(member: str | None) -> set[str]:
+    """The segment codes `member` belongs to (empty without a member)."""
+    if member is None:
+        return set()
+    from engine.models import Member, Segment
+
+    query = (SegmentMember.select(Segment.code).join(Segment)
+             .switch(SegmentMember).join(Member)
+             .where((Member.code == member) & ~Segment.deleted))
+    return {row.segment.code for row in query}
+
+
+def _as_date(value: dt.date | dt.datetime | str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
