@@ -1,0 +1,198 @@
+"""Field checkers for the site file: each takes a YAML value and returns its normalized form.
+
+Normalized values are JSON-native (dates and datetimes as ISO text, percentages as exact decimal
+text), so a normalized document survives a journal event unchanged. A checker raises `Invalid`
+with a message; the caller adds the file, line and path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from engine.models.base import WEEKDAYS
+from engine.pins import is_pin_hash
+
+CODE_PATTERN = re.compile(r"[A-Za-z0-9_.\-]{1,40}")
+TIME_PATTERN = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+# Coupon expiration date formulas (pricing.md): up to three terms, each [+|-] then nU, Un or CU.
+_UNIT = r"(?:WD|D|W|M|Q|Y)"
+_TERM = rf"[+-]?(?:[0-9]+{_UNIT}|{_UNIT}[0-9]+|C{_UNIT})"
+FORMULA_PATTERN = re.compile(rf"{_TERM}(?:{_TERM}){{0,2}}")
+
+Checker = Callable[[Any], Any]
+
+
+class Invalid(Exception):
+    """A value that breaks its field's rule."""
+
+
+def text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Invalid("must be a string")
+    return value
+
+
+def nonempty_text(value: Any) -> str:
+    if not text(value).strip():
+        raise Invalid("must not be empty")
+    return value
+
+
+def code(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Invalid("must be a string code (quote it)")
+    if not CODE_PATTERN.fullmatch(value):
+        raise Invalid(f"{value!r} is not a valid code (1-40 characters of A-Z a-z 0-9 _ - .)")
+    return value
+
+
+def code_or_blank(value: Any) -> str:
+    """A filter or coupon sales code: a code, or "" for blank."""
+    return "" if value == "" else code(value)
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid("must be true or false")
+    return value
+
+
+def integer(value: Any, minimum: int | None = None, maximum: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid("must be an integer")
+    if minimum is not None and value < minimum:
+        raise Invalid(f"must be at least {minimum}")
+    if maximum is not None and value > maximum:
+        raise Invalid(f"must be at most {maximum}")
+    return value
+
+
+def int_range(minimum: int | None = None, maximum: int | None = None) -> Checker:
+    return lambda value: integer(value, minimum, maximum)
+
+
+amount = int_range(0)  # money in minor units
+positive = int_range(1)
+
+
+def decimal_text(value: Decimal) -> str:
+    """Canonical text of a Decimal: 10 → '10', 12.50 → '12.5', never an exponent."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def percent(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise Invalid("must be a number (a percentage)")
+    number = Decimal(value)
+    if not 0 <= number <= 100:
+        raise Invalid("must be between 0 and 100")
+    return decimal_text(number)
+
+
+def enum(*choices: str) -> Checker:
+    def check(value: Any) -> str:
+        if value not in choices or not isinstance(value, str):
+            raise Invalid(f"must be one of {', '.join(choices)}")
+        return value
+    return check
+
+
+def date(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        raise Invalid("must be a date YYYY-MM-DD, not a datetime")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            if len(value) == 10:
+                return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    raise Invalid("must be a date YYYY-MM-DD")
+
+
+def datetime(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, str) and len(value) >= 16 and value[10:11] in ("T", " "):
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise Invalid("must be a datetime YYYY-MM-DDTHH:MM") from None
+    else:
+        raise Invalid("must be a datetime YYYY-MM-DDTHH:MM")
+    if parsed.tzinfo is not None:
+        raise Invalid("must be a datetime without time zone (site time)")
+    return parsed.isoformat(timespec="seconds")
+
+
+def time_of_day(value: Any) -> str:
+    if not isinstance(value, str) or not TIME_PATTERN.fullmatch(value):
+        raise Invalid('must be a time "HH:MM" (quote it)')
+    return value
+
+
+def weekdays(value: Any) -> list[str]:
+    if not isinstance(value, list) or not value:
+        raise Invalid(f"must be a non-empty list of weekdays ({', '.join(WEEKDAYS)})")
+    for day in value:
+        if day not in WEEKDAYS:
+            raise Invalid(f"{day!r} is not a weekday ({', '.join(WEEKDAYS)})")
+    if len(set(value)) != len(value):
+        raise Invalid("lists a weekday twice")
+    return sorted(value, key=WEEKDAYS.index)
+
+
+def pin_hash(value: Any) -> str:
+    if not is_pin_hash(value):
+        raise Invalid("must be a hash from `playdesk hash-pin` (never a plain PIN)")
+    return value
+
+
+def currency(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
+        raise Invalid("must be a 3-letter ISO currency code")
+    return value
+
+
+def timezone(value: Any) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    text(value)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(f"{value!r} is not a known time zone") from None
+    return value
+
+
+def date_formula_or_date(value: Any) -> str:
+    if isinstance(value, (dt.date, str)) and not isinstance(value, dt.datetime):
+        if isinstance(value, dt.date) or re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return date(value)
+        if FORMULA_PATTERN.fullmatch(value):
+            return value
+    raise Invalid('must be a date formula (e.g. "+3M", "CM", "+1M-CM") or a date')
+
+
+def string_list(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise Invalid("must be a list of strings (quote numbers)")
+    if len(set(value)) != len(value):
+        raise Invalid("lists a value twice")
+    return list(value)
+
+
+def code_list(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        raise Invalid("must be a list of codes")
+    codes = [code(v) for v in value]
+    if len(set(codes)) != len(codes):
+        raise Invalid("lists a code twice")
+    return codes

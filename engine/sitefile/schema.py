@@ -1,0 +1,234 @@
+"""The shape of a site file: every section, record and field, with defaults (site-file.md).
+
+A `Record` lists its fields; a `Field` has a checker (a function from fields.py, a nested Record,
+or a `ListOf`), whether it is required, its default, and whether it is a child list (omitted child
+lists leave the stored ones alone; given ones replace them). Campaign fields depend on the type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.sitefile import fields as f
+
+
+@dataclass(frozen=True)
+class Record:
+    fields: dict[str, Field]
+
+    def defaults(self) -> dict[str, Any]:
+        return {name: spec.default_value() for name, spec in self.fields.items()
+                if not spec.required and not spec.child}
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: Any  # a Record or a checker
+
+
+@dataclass(frozen=True)
+class Field:
+    check: Any  # a checker, a Record or a ListOf
+    required: bool = False
+    default: Any = None
+    child: bool = False
+
+    def default_value(self) -> Any:
+        if isinstance(self.check, Record) and self.default is None:
+            return self.check.defaults()
+        if isinstance(self.default, list):
+            return list(self.default)
+        return self.default
+
+
+def req(check: Any) -> Field:
+    return Field(check, required=True)
+
+
+def opt(check: Any, default: Any = None) -> Field:
+    return Field(check, default=default)
+
+
+def children(item: Any) -> Field:
+    return Field(ListOf(item), default=[], child=True)
+
+
+CODE = req(f.code)
+NAME = req(f.nonempty_text)
+DELETED = opt(f.boolean, False)
+
+DEVICES = ("pc", "console", "any")
+FILTER_TYPES = ("location", "item", "item_category", "vendor", "resource", "debtor", "contact")
+TRIGGER_LINE_TYPES = ("item", "item_category", "vendor", "resource")
+FREE_LINE_TYPES = ("item", "resource", "item_category")
+DISCOUNT_TYPES = ("line_discount", "line_reduce", "receipt_discount", "receipt_reduce",
+                  "tiered_discount", "tiered_reduce", "m_for_n", "m_plus_n", "couponing")
+CAMPAIGN_TYPES = ("packages", *DISCOUNT_TYPES, "category")
+PERCENT_TYPES = ("line_discount", "receipt_discount", "tiered_discount")
+TIER_USAGES = ("single", "multiple", "quantity_scale", "quantity_scale_total")
+SETTINGS_CHECKS = {
+    "consumption_order": f.enum("expiry_first", "bonus_first", "paid_first"),
+    "kiosk_idle_seconds": f.int_range(5, 86400),
+}
+SETTINGS_DEFAULTS = {"consumption_order": "expiry_first", "kiosk_idle_seconds": 60}
+
+SITE = Record({
+    "code": CODE, "name": NAME, "currency": opt(f.currency, "EUR"),
+    "minor_digits": opt(f.int_range(0, 4), 2), "timezone": opt(f.timezone, "UTC"),
+})
+LOCATION = Record({
+    "code": CODE, "kind": req(f.enum("counter", "kiosk")), "name": opt(f.text),
+    "campaigns_allowed": opt(f.boolean, False), "deleted": DELETED,
+})
+NAMED = Record({"code": CODE, "name": NAME, "deleted": DELETED})
+ITEM = Record({
+    "code": CODE, "name": NAME, "price": req(f.amount), "category": opt(f.code),
+    "vendor": opt(f.code), "barcodes": Field(f.string_list, default=[], child=True),
+    "deleted": DELETED,
+})
+RESOURCE = Record({
+    "code": CODE, "name": NAME, "price": req(f.amount), "device": opt(f.enum(*DEVICES), "any"),
+    "deleted": DELETED,
+})
+MEMBER = Record({
+    "code": CODE, "name": NAME, "card": opt(f.nonempty_text), "debtor": opt(f.code),
+    "pin_hash": opt(f.pin_hash), "can_login": opt(f.boolean, True), "active": opt(f.boolean, True),
+    "deleted": DELETED,
+})
+SEGMENT = Record({
+    "code": CODE, "name": NAME, "members": Field(f.code_list, default=[], child=True),
+    "deleted": DELETED,
+})
+STAFF = Record({
+    "code": CODE, "name": NAME, "role": req(f.enum("cashier", "manager", "owner")),
+    "pin_hash": opt(f.pin_hash), "active": opt(f.boolean, True), "deleted": DELETED,
+})
+PAYMENT_METHOD = Record({
+    "code": CODE, "commission_percent": opt(f.percent, "0"), "fixed_fee": opt(f.amount, 0),
+    "deleted": DELETED,
+})
+BARCODE_RULE = Record({
+    "prefix": req(f.nonempty_text), "suffix": opt(f.text, ""),
+    "type": req(f.enum("campaign", "coupon", "member", "item")), "deleted": DELETED,
+})
+COUPON = Record({
+    "code": CODE, "campaign": req(f.code),
+    "sales_type": opt(f.enum("all", "debtor", "contact", "segment"), "all"),
+    "sales_code": opt(f.code_or_blank), "max_redemptions": opt(f.amount, 1),
+    "discount_type": opt(f.enum("discount", "reduce")), "value": opt(lambda v: v),
+    "expires_on": opt(f.date), "without_restrictions": opt(f.boolean, False),
+    "text": opt(f.text), "image": opt(f.text),
+})
+
+PACKAGE = Record({
+    "code": CODE, "name": NAME, "package_type": req(f.enum("minutes", "money")),
+    "base": req(f.positive), "bonus_type": opt(f.enum("none", "minutes", "money"), "none"),
+    "bonus": opt(f.positive), "price": req(f.amount), "device": opt(f.enum(*DEVICES), "any"),
+    "validity_days": opt(f.positive), "weekdays": opt(f.weekdays), "max_per_member": opt(f.positive),
+    "active": opt(f.boolean, True),
+})
+FILTER = Record({
+    "type": req(f.enum(*FILTER_TYPES)), "code": opt(f.code_or_blank),
+    "excluded": opt(f.boolean, False),
+})
+TRIGGER_LINE = Record({
+    "type": req(f.enum(*TRIGGER_LINE_TYPES)), "code": opt(f.code_or_blank),
+    "quantity": opt(f.positive, 1),
+})
+POOL_TRIGGER = Record({"min_quantity": req(f.positive), "lines": req(ListOf(TRIGGER_LINE))})
+SET_TRIGGER = Record({"lines": req(ListOf(TRIGGER_LINE))})
+TRIGGERS = Record({"pool": opt(ListOf(POOL_TRIGGER), []), "set": opt(ListOf(SET_TRIGGER), [])})
+VALIDITY = Record({
+    "from_date": opt(f.date), "to_date": opt(f.date), "from_time": opt(f.time_of_day),
+    "to_time": opt(f.time_of_day), "weekdays": opt(f.weekdays), "from_quantity": opt(f.amount, 0),
+    "from_amount": opt(f.amount, 0),
+    "item_validity": opt(f.enum("all", "reduced", "not_reduced"), "all"),
+})
+COUPON_ISSUE = Record({
+    "active": opt(f.boolean, False), "text": opt(f.text), "image": opt(f.text),
+    "expiration": opt(f.date_formula_or_date),
+})
+TIER = Record({
+    "from_quantity": opt(f.amount, 0), "from_amount": opt(f.amount, 0),
+    "value": req(lambda v: v), "usage": opt(f.enum(*TIER_USAGES), "single"),
+})
+FREE_LINE = Record({"type": req(f.enum(*FREE_LINE_TYPES)), "code": req(f.code)})
+
+_COMMON = {
+    "code": CODE, "type": req(f.enum(*CAMPAIGN_TYPES)), "name": NAME,
+    "description": opt(f.text, ""), "active": opt(f.boolean, False), "deleted": DELETED,
+}
+_DISCOUNT = {
+    "automatic": opt(f.boolean, True), "priority": opt(f.integer, 100),
+    "category": opt(f.code),
+    "print_type": opt(f.enum("none", "code", "description", "coupon"), "description"),
+    "notification_type": opt(f.enum("none", "always"), "none"),
+    "overpayment_allowed": opt(f.boolean, False),
+    "validity": opt(VALIDITY), "filters": children(FILTER), "triggers": Field(
+        TRIGGERS, default=None, child=True),
+    "coupon_issue": opt(COUPON_ISSUE),
+}
+_USAGE = opt(f.enum("single", "multiple"), "single")
+
+
+def _campaign(**extra: Field) -> Record:
+    return Record({**_COMMON, **extra})
+
+
+def _discount(**extra: Field) -> Record:
+    return Record({**_COMMON, **_DISCOUNT, **extra})
+
+
+CAMPAIGNS: dict[str, Record] = {
+    "packages": _campaign(starts_at=opt(f.datetime), expires_at=opt(f.datetime),
+                          packages=children(PACKAGE)),
+    "category": _campaign(priority=opt(f.integer, 100)),
+    "line_discount": _discount(value=req(f.percent)),
+    "receipt_discount": _discount(value=req(f.percent)),
+    "line_reduce": _discount(value=req(f.amount)),
+    "receipt_reduce": _discount(value=req(f.amount)),
+    "tiered_discount": _discount(tiers=Field(ListOf(TIER), required=True, child=True)),
+    "tiered_reduce": _discount(tiers=Field(ListOf(TIER), required=True, child=True)),
+    "m_for_n": _discount(buy=req(f.positive), pay=req(f.amount), usage=_USAGE),
+    "m_plus_n": _discount(
+        buy=req(f.positive), get=req(f.positive), from_amount=opt(f.amount, 0), usage=_USAGE,
+        reduction_type=opt(f.enum("line_reduce", "receipt_reduce"), "line_reduce"),
+        set_usage=opt(f.boolean, False), free=children(FREE_LINE)),
+    "couponing": _discount(),
+}
+CAMPAIGN_BASE = Record(dict(_COMMON))
+
+
+@dataclass(frozen=True)
+class Section:
+    """A top-level list of records matched by `key` (a field name)."""
+
+    name: str
+    record: Record
+    key: str = "code"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+SECTIONS = {
+    "locations": Section("locations", LOCATION),
+    "categories": Section("categories", NAMED),
+    "vendors": Section("vendors", NAMED),
+    "items": Section("items", ITEM),
+    "resources": Section("resources", RESOURCE),
+    "debtors": Section("debtors", NAMED),
+    "members": Section("members", MEMBER),
+    "segments": Section("segments", SEGMENT),
+    "staff": Section("staff", STAFF),
+    "payment_methods": Section("payment_methods", PAYMENT_METHOD),
+    "campaigns": Section("campaigns", CAMPAIGN_BASE),
+    "coupons": Section("coupons", COUPON),
+}
+# Every top-level key, in the order the file is applied and exported.
+TOP_LEVEL = ("site", "settings", "locations", "categories", "vendors", "items", "resources",
+             "debtors", "members", "segments", "staff", "payment_methods", "barcodes",
+             "campaigns", "combinations", "coupons")
+
+
+def campaign_record(campaign_type: str) -> Record:
+    return CAMPAIGNS.get(campaign_type, CAMPAIGN_BASE)
