@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from engine.models import Campaign, Event, Item, Package
 from engine.sitefile import export_site, load_site_file
-from tests.conftest import DEMO_SITE
+
+DEMO_SITE = Path(__file__).parent / "data" / "site.yaml"
 
 
 def test_demo_site_loads_every_section(demo_site):
