@@ -12,7 +12,7 @@ DEMO_SITE = Path(__file__).parent / "data" / "site.yaml"
 
 def test_demo_site_loads_every_section(demo_site):
     assert Item.select().count() == 7
-    assert Campaign.get_or_none(Campaign.code == "HAPPY").category == "HAPPYCAT"
+    assert Campaign.select().where(Campaign.code == "HAPPY").first().category == "HAPPYCAT"
     assert Package.select().count() == 4
     assert [e.type for e in Event.select()] == ["definitions"]
 
