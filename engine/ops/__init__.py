@@ -1,0 +1,1 @@
+"""Appliance operations: database backup and restore, the clock check at start."""
