@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
-from engine.cli.common import emit, open_db
+import sys
+
+from engine.cli.common import emit, now, open_db
 
 
 def register(commands) -> None:
     init = commands.add_parser("init", help="create or migrate the database")
     init.add_argument("--device", help="this device's id (kept in the database)")
     init.set_defaults(handler=run_init)
+
+    load = commands.add_parser("load", help="validate and apply a site file atomically")
+    load.add_argument("file", metavar="SITE.yaml")
+    load.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    load.set_defaults(handler=run_load)
+
+    export = commands.add_parser("export", help="print the site definitions as a site file")
+    export.set_defaults(handler=run_export)
+
+    hash_pin = commands.add_parser("hash-pin", help="read a PIN on stdin, print its pin_hash")
+    hash_pin.set_defaults(handler=run_hash_pin)
+
+    campaigns = commands.add_parser("campaigns", help="list campaigns with their state")
+    campaigns.add_argument("--all", action="store_true", help="include deleted campaigns")
+    campaigns.set_defaults(handler=run_campaigns)
+
+    campaign = commands.add_parser("campaign", help="activate, deactivate or delete a campaign")
+    campaign.add_argument("action", choices=("activate", "deactivate", "delete"))
+    campaign.add_argument("code", metavar="CODE")
+    campaign.set_defaults(handler=run_campaign)
 
 
 def run_init(args) -> None:
@@ -21,3 +43,39 @@ def run_init(args) -> None:
         set_device_id(args.device)
     emit({"database": database.database, "schema_version": schema_version(database),
           "device": device_id()})
+
+
+def run_load(args) -> None:
+    from engine.sitefile import load_site_file
+
+    open_db(args)
+    emit(load_site_file(args.file, at=now(args), dry_run=args.dry_run))
+
+
+def run_export(args) -> None:
+    from engine.sitefile import export_site
+
+    open_db(args)
+    sys.stdout.write(export_site())
+
+
+def run_hash_pin(args) -> None:
+    from engine.pins import hash_pin
+
+    # No database: hashing is pure, and the owner may run it on a laptop.
+    pin = sys.stdin.readline().strip()
+    emit({"pin_hash": hash_pin(pin)})
+
+
+def run_campaigns(args) -> None:
+    from engine.sitefile.campaign_admin import list_campaigns
+
+    open_db(args)
+    emit(list_campaigns(now(args), include_deleted=args.all), args)
+
+
+def run_campaign(args) -> None:
+    from engine.sitefile.campaign_admin import change_campaign
+
+    open_db(args)
+    emit(change_campaign(args.code, args.action, now(args)))
