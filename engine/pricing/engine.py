@@ -1,0 +1,318 @@
+"""price_receipt: which campaigns take part, in which order, and what each one grants.
+
+The one place that knows the order of application: campaigns sorted by their category's
+priority (their own when they have none), their own priority, line-level types before
+receipt-level ones, then code; several coupons of one campaign in the order scanned. Each run
+computes its eligible lines at that moment (filters, item_validity, combinations), checks
+from_quantity / from_amount on them, asks the type's strategy for its grant, and applies it — or,
+for a campaign with an active coupon issue, records the coupon to issue instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from engine.coupons.validity import coupon_rejection
+from engine.errors import NotFound
+from engine.pricing import strategies
+from engine.pricing.filters import CompiledFilters, compile_filters, matches, triggers_hold
+from engine.pricing.result import (
+    CouponToIssue,
+    EntryResult,
+    PricedLine,
+    PricedReceipt,
+    Reduction,
+    Rejection,
+)
+from engine.pricing.state import WorkLine
+from engine.pricing.types import (
+    CampaignDef,
+    CouponDef,
+    Definitions,
+    FreeLineDef,
+    ReceiptInput,
+)
+from engine.pricing.validity import valid_at
+
+CAMPAIGN_INACTIVE = "campaign inactive"
+CONDITIONS_NOT_MET = "conditions not met"
+EXCEEDS_OPEN_AMOUNT = "exceeds open amount"
+
+
+@dataclass(frozen=True)
+class Customer:
+    location: str
+    member: str | None
+    debtor: str | None
+    contact: str | None
+    segments: frozenset[str]
+
+    @property
+    def filter_values(self) -> dict[str, str]:
+        return {"location": self.location, "debtor": self.debtor or "",
+                "contact": self.contact or ""}
+
+
+@dataclass(frozen=True)
+class Run:
+    """One application of a campaign: by itself, or for one coupon."""
+
+    campaign: CampaignDef
+    registration: str  # automatic | manual | coupon
+    sort_key: tuple
+    coupon: CouponDef | None = None
+    coupon_value: bool = False  # the coupon carries the value (discount_type + value)
+
+    @property
+    def unrestricted(self) -> bool:
+        return self.coupon is not None and self.coupon.without_restrictions
+
+
+def price_receipt(receipt: ReceiptInput, definitions: Definitions,
+                  at: dt.datetime) -> PricedReceipt:
+    """Price `receipt` at `at` with the campaigns of `definitions`. Pure and deterministic."""
+    lines = _work_lines(receipt, definitions)
+    customer = _customer(receipt, definitions)
+    runs, rejected = _plan(receipt, definitions, at, customer, lines)
+    pricing = _Pricing(definitions, lines, at)
+    for run in sorted(runs, key=lambda r: r.sort_key):
+        reason = pricing.run(run)
+        if reason is not None and run.coupon is not None:
+            rejected.append(Rejection(run.coupon.code, reason))
+    return PricedReceipt(
+        at=at, location=receipt.location, member=receipt.member, debtor=customer.debtor,
+        contact=customer.contact,
+        lines=tuple(_priced_line(line, source)
+                    for line, source in zip(lines, receipt.lines, strict=True)),
+        entries=tuple(pricing.entries), coupons_to_issue=tuple(pricing.to_issue),
+        rejected=tuple(_in_scan_order(rejected, receipt.coupons)),
+        redeemed_coupons=tuple(pricing.redeemed))
+
+
+# ---------------------------------------------------------------- the receipt as scanned
+
+
+def _work_lines(receipt: ReceiptInput, definitions: Definitions) -> list[WorkLine]:
+    lines = []
+    for no, line in enumerate(receipt.lines, start=1):
+        values = {"item": "", "item_category": "", "vendor": "", "resource": ""}
+        if line.item is not None:
+            item = definitions.items.get(line.item)
+            if item is None:
+                raise NotFound(f"line {no}: unknown item {line.item!r}")
+            price = item.price
+            values.update(item=item.code, item_category=item.category or "",
+                          vendor=item.vendor or "")
+        elif line.resource is not None:
+            resource = definitions.resources.get(line.resource)
+            if resource is None:
+                raise NotFound(f"line {no}: unknown resource {line.resource!r}")
+            price = resource.price
+            values["resource"] = resource.code
+        else:
+            package = definitions.packages.get(line.package or "")
+            if package is None:
+                raise NotFound(f"line {no}: unknown package {line.package!r}")
+            price = package.price
+        unit_price = price if line.unit_price is None else line.unit_price
+        gross = unit_price * line.quantity
+        manual = min(line.manual_discount, gross)
+        lines.append(WorkLine(no=no, quantity=line.quantity, unit_price=unit_price,
+                              manual_discount=manual, net=gross - manual,
+                              is_package=line.package is not None, values=values))
+    return lines
+
+
+def _customer(receipt: ReceiptInput, definitions: Definitions) -> Customer:
+    member = definitions.members.get(receipt.member) if receipt.member else None
+    debtor = receipt.debtor or (member.debtor if member else None)
+    return Customer(receipt.location, receipt.member, debtor, receipt.member,
+                    member.segments if member else frozenset())
+
+
+def _priced_line(line: WorkLine, source) -> PricedLine:
+    return PricedLine(
+        no=line.no, item=source.item, resource=source.resource, package=source.package,
+        quantity=line.quantity, unit_price=line.unit_price, gross=line.gross,
+        manual_discount=line.manual_discount, discount=line.gross - line.net, net=line.net,
+        reductions=tuple(Reduction(code, amount) for code, amount in line.reductions))
+
+
+def _in_scan_order(rejected: list[Rejection], scanned: tuple[str, ...]) -> list[Rejection]:
+    position = {code: index for index, code in reversed(list(enumerate(scanned)))}
+    return sorted(rejected, key=lambda r: position.get(r.code, len(scanned)))
+
+
+# ---------------------------------------------------------------- which campaigns take part
+
+
+def is_active(campaign: CampaignDef, definitions: Definitions) -> bool:
+    """Rule 1: a discount type, active, not deleted, and so is its category (if any)."""
+    if campaign.type in ("packages", "category") or not campaign.active or campaign.deleted:
+        return False
+    if campaign.category is None:
+        return True
+    category = definitions.campaigns.get(campaign.category)
+    return category is not None and category.active and not category.deleted
+
+
+def _compiled(definitions: Definitions, campaign: CampaignDef) -> CompiledFilters:
+    cache = definitions.scratch.setdefault("filters", {})
+    found = cache.get(campaign.code)
+    if found is None:
+        found = cache[campaign.code] = compile_filters(campaign)
+    return found
+
+
+def _category_priority(campaign: CampaignDef, definitions: Definitions) -> int:
+    category = definitions.campaigns.get(campaign.category) if campaign.category else None
+    return category.priority if category is not None else campaign.priority
+
+
+def _sort_key(campaign: CampaignDef, definitions: Definitions, order: int) -> tuple:
+    return (_category_priority(campaign, definitions), campaign.priority,
+            0 if campaign.is_line_level else 1, campaign.code, order)
+
+
+def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, customer: Customer,
+          lines: list[WorkLine]) -> tuple[list[Run], list[Rejection]]:
+    """The runs (campaigns and coupons that take part) and the coupons refused up front."""
+    location = definitions.locations.get(receipt.location)
+    allowed = location is not None and location.campaigns_allowed
+    scanned = [(line.values, line.quantity) for line in lines if not line.is_package]
+    receipt_values = customer.filter_values
+
+    def conditions_hold(campaign: CampaignDef) -> bool:
+        return (valid_at(campaign, at)
+                and _compiled(definitions, campaign).receipt_passes(receipt_values)
+                and triggers_hold(campaign.triggers, scanned))
+
+    registered = set(receipt.campaigns)
+    runs: list[Run] = []
+    running: set[str] = set()
+    if allowed:
+        for campaign in definitions.discount_campaigns:
+            if campaign.type == "couponing" or not (campaign.automatic
+                                                    or campaign.code in registered):
+                continue
+            if is_active(campaign, definitions) and conditions_hold(campaign):
+                registration = "automatic" if campaign.automatic else "manual"
+                runs.append(Run(campaign, registration, _sort_key(campaign, definitions, -1)))
+                running.add(campaign.code)
+
+    rejected: list[Rejection] = []
+    for order, code in enumerate(dict.fromkeys(receipt.coupons)):  # one use per receipt
+        voucher = definitions.coupons.get(code)
+        reason = coupon_rejection(voucher, at, debtor=customer.debtor, contact=customer.contact,
+                                  member_segments=set(customer.segments))
+        campaign = definitions.campaigns.get(voucher.campaign) if voucher else None
+        carries_value = bool(voucher and voucher.discount_type and voucher.value is not None)
+        if reason is None and (campaign is None or not is_active(campaign, definitions)):
+            reason = CAMPAIGN_INACTIVE
+        if reason is None and not allowed:
+            reason = CONDITIONS_NOT_MET
+        if reason is None and not voucher.without_restrictions and not conditions_hold(campaign):
+            reason = CONDITIONS_NOT_MET
+        if reason is None and not carries_value and (campaign.type == "couponing"
+                                                     or campaign.code in running):
+            reason = CONDITIONS_NOT_MET  # it would add nothing to what already runs
+        if reason is not None:
+            rejected.append(Rejection(code, reason))
+            continue
+        runs.append(Run(campaign, "coupon", _sort_key(campaign, definitions, order),
+                        coupon=voucher, coupon_value=carries_value))
+        if not carries_value:
+            running.add(campaign.code)
+    return runs, rejected
+
+
+# ---------------------------------------------------------------- running them in order
+
+
+class _Pricing:
+    def __init__(self, definitions: Definitions, lines: list[WorkLine], at: dt.datetime) -> None:
+        self.definitions = definitions
+        self.lines = lines
+        self.at = at
+        self.entries: list[EntryResult] = []
+        self.to_issue: list[CouponToIssue] = []
+        self.redeemed: list[str] = []
+
+    def combinable(self, campaign: CampaignDef, line: WorkLine) -> bool:
+        return all(self.definitions.combines(other, campaign.code) for other in line.reducers)
+
+    def takes_line(self, campaign: CampaignDef, line: WorkLine) -> bool:
+        """Eligible now, apart from the line-level filter groups."""
+        if line.is_package:
+            return False
+        if campaign.item_validity == "reduced" and not line.reduced:
+            return False
+        if campaign.item_validity == "not_reduced" and line.reduced:
+            return False
+        return not line.reducers or self.combinable(campaign, line)
+
+    def eligible(self, run: Run) -> list[WorkLine]:
+        if run.unrestricted:
+            return [line for line in self.lines if not line.is_package]
+        campaign = run.campaign
+        groups = _compiled(self.definitions, campaign)
+        found = [line for line in self.lines
+                 if self.takes_line(campaign, line) and groups.line_passes(line.values)]
+        units = sum(line.quantity for line in found)
+        net = sum(line.net for line in found)
+        if units < campaign.from_quantity or net < campaign.from_amount:
+            return []
+        return found
+
+    def free_candidates(self, campaign: CampaignDef, rules: tuple[FreeLineDef, ...]
+                        ) -> list[WorkLine]:
+        return [line for line in self.lines
+                if any(matches(rule, line.values) for rule in rules)
+                and self.takes_line(campaign, line)]
+
+    def run(self, run: Run) -> str | None:
+        """Apply (or issue) one run; the rejection reason of a coupon that granted nothing."""
+        campaign = run.campaign
+        eligible = self.eligible(run)
+        context = strategies.Context(
+            eligible, lambda rules: self.free_candidates(campaign, tuple(rules)))
+        if not eligible:
+            return CONDITIONS_NOT_MET
+        if run.coupon_value:
+            grant = strategies.coupon(campaign, run.coupon, context)  # type: ignore[arg-type]
+        else:
+            grant = strategies.STRATEGIES[campaign.type](campaign, context)
+        if grant.amount <= 0:
+            return EXCEEDS_OPEN_AMOUNT if grant.exceeded else CONDITIONS_NOT_MET
+        allocations = tuple(sorted(grant.allocations.items()))
+        issue = campaign.coupon_issue_active and run.coupon is None
+        self.entries.append(EntryResult(
+            campaign=campaign.code, campaign_type=campaign.type, registration=run.registration,
+            registration_code=run.coupon.code if run.coupon else None,
+            discount_type=grant.discount_type, discount_value=grant.discount_value,
+            reduce_amount=grant.amount, process="issue" if issue else "application",
+            allocations=allocations))
+        if issue:
+            self.to_issue.append(CouponToIssue(
+                campaign.code, grant.amount, _expiry(campaign.coupon_issue_expiration, self.at),
+                campaign.coupon_issue_text, campaign.coupon_issue_image))
+            return None
+        by_no = {line.no: line for line in self.lines}
+        for line_no, amount in allocations:
+            by_no[line_no].apply(campaign.code, amount, restricts=not run.unrestricted)
+        if run.coupon is not None:
+            self.redeemed.append(run.coupon.code)
+        return None
+
+
+def _expiry(formula: str | None, at: dt.datetime) -> dt.date | None:
+    """An issued coupon's expiry: a date, or a date formula evaluated on the receipt's date."""
+    if not formula:
+        return None
+    try:
+        return dt.date.fromisoformat(formula)
+    except ValueError:
+        from engine.coupons.dateformula import evaluate
+
+        return evaluate(formula, at.date())

@@ -1,0 +1,100 @@
+"""Filter groups and triggers: which lines and receipts a campaign looks at.
+
+Filters of one type form a group. A value (blank is "") passes a group when it is not excluded
+(an excluded filter with its code, `""` for blank, or no code = the whole group) and included (no
+non-excluded filter in the group, or one with its code). Groups are compiled once per campaign
+into sets so that checking a line is a few set lookups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from engine.pricing.types import (
+    LINE_FILTER_TYPES,
+    RECEIPT_FILTER_TYPES,
+    CampaignDef,
+    FilterDef,
+    TriggerDef,
+    TriggerLineDef,
+)
+
+
+@dataclass(frozen=True)
+class Group:
+    excluded: frozenset[str]
+    excludes_all: bool
+    included: frozenset[str] | None  # None: no non-excluded filter (everything included)
+
+    def passes(self, value: str) -> bool:
+        if self.excludes_all or value in self.excluded:
+            return False
+        return self.included is None or value in self.included
+
+
+def compile_group(filters: Iterable[FilterDef]) -> Group:
+    excluded: set[str] = set()
+    included: set[str] = set()
+    excludes_all = includes_all = has_included = False
+    for rule in filters:
+        if rule.excluded:
+            if rule.code is None:
+                excludes_all = True
+            else:
+                excluded.add(rule.code)
+        else:
+            has_included = True
+            if rule.code is None:
+                includes_all = True  # a whole-group inclusion includes every value
+            else:
+                included.add(rule.code)
+    return Group(frozenset(excluded), excludes_all,
+                 frozenset(included) if has_included and not includes_all else None)
+
+
+@dataclass(frozen=True)
+class CompiledFilters:
+    line_groups: tuple[tuple[str, Group], ...]  # (filter type, group)
+    receipt_groups: tuple[tuple[str, Group], ...]
+
+    def line_passes(self, values: dict[str, str]) -> bool:
+        return all(group.passes(values[kind]) for kind, group in self.line_groups)
+
+    def receipt_passes(self, values: dict[str, str]) -> bool:
+        return all(group.passes(values[kind]) for kind, group in self.receipt_groups)
+
+
+def compile_filters(campaign: CampaignDef) -> CompiledFilters:
+    def groups(kinds: tuple[str, ...]) -> tuple[tuple[str, Group], ...]:
+        return tuple((kind, compile_group(f for f in campaign.filters if f.type == kind))
+                     for kind in kinds if any(f.type == kind for f in campaign.filters))
+
+    return CompiledFilters(groups(LINE_FILTER_TYPES), groups(RECEIPT_FILTER_TYPES))
+
+
+def matches(rule: TriggerLineDef, values: dict[str, str]) -> bool:
+    """A trigger or free line against a line's values (code omitted: any non-blank value)."""
+    value = values.get(rule.type, "")
+    return value != "" if rule.code is None else value == rule.code
+
+
+def trigger_holds(trigger: TriggerDef, scanned: list[tuple[dict[str, str], int]]) -> bool:
+    """`scanned`: (line values, quantity) of every line as scanned."""
+    if trigger.kind == "pool":
+        units = sum(q for values, q in scanned if any(matches(r, values) for r in trigger.lines))
+        return units >= trigger.min_quantity
+    return all(sum(q for values, q in scanned if matches(rule, values)) >= rule.quantity
+               for rule in trigger.lines)
+
+
+def triggers_hold(triggers: Iterable[TriggerDef], scanned: list[tuple[dict[str, str], int]]) -> bool:
+    """Every pool trigger holds and, if set triggers exist, at least one of them does."""
+    sets = []
+    for trigger in triggers:
+        if trigger.kind == "pool":
+            if not trigger_holds(trigger, scanned):
+                return False
+        else:
+            sets.append(trigger)
+    return not sets or any(trigger_holds(t, scanned) for t in sets)

@@ -1,0 +1,119 @@
+"""What pricing returns: the priced receipt, ready for the screen, the CLI and checkout."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Reduction:
+    campaign: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    no: int
+    item: str | None
+    resource: str | None
+    package: str | None
+    quantity: int
+    unit_price: int
+    gross: int
+    manual_discount: int
+    discount: int  # manual discount + every campaign reduction
+    net: int
+    reductions: tuple[Reduction, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"no": self.no, "item": self.item, "resource": self.resource,
+                "package": self.package, "quantity": self.quantity,
+                "unit_price": self.unit_price, "gross": self.gross,
+                "manual_discount": self.manual_discount, "discount": self.discount,
+                "net": self.net,
+                "reductions": [{"campaign": r.campaign, "amount": r.amount}
+                               for r in self.reductions]}
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    """One application or issue of a campaign (recorded as an Entry at checkout)."""
+
+    campaign: str
+    campaign_type: str
+    registration: str  # automatic | manual | coupon
+    registration_code: str | None  # the coupon code
+    discount_type: str  # discount | reduce
+    discount_value: Decimal | int | None
+    reduce_amount: int
+    process: str  # application | issue
+    allocations: tuple[tuple[int, int], ...]  # (line no, amount)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"campaign": self.campaign, "campaign_type": self.campaign_type,
+                "registration": self.registration, "registration_code": self.registration_code,
+                "discount_type": self.discount_type, "discount_value": self.discount_value,
+                "reduce_amount": self.reduce_amount, "process": self.process,
+                "allocations": [{"line": no, "amount": amount}
+                                for no, amount in self.allocations]}
+
+
+@dataclass(frozen=True)
+class CouponToIssue:
+    campaign: str
+    value: int
+    expires_on: dt.date | None
+    text: str | None = None
+    image: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"campaign": self.campaign, "value": self.value,
+                "expires_on": self.expires_on.isoformat() if self.expires_on else None}
+
+
+@dataclass(frozen=True)
+class Rejection:
+    code: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class PricedReceipt:
+    at: dt.datetime
+    location: str
+    member: str | None
+    debtor: str | None
+    contact: str | None
+    lines: tuple[PricedLine, ...]
+    entries: tuple[EntryResult, ...]
+    coupons_to_issue: tuple[CouponToIssue, ...]
+    rejected: tuple[Rejection, ...]
+    redeemed_coupons: tuple[str, ...]  # coupons that granted something (redeemed at checkout)
+
+    @property
+    def subtotal(self) -> int:
+        return sum(line.gross for line in self.lines)
+
+    @property
+    def discount(self) -> int:
+        return sum(line.discount for line in self.lines)
+
+    @property
+    def total(self) -> int:
+        return sum(line.net for line in self.lines)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `playdesk price` document (cli.md)."""
+        return {"at": self.at.isoformat(timespec="seconds"), "location": self.location,
+                "member": self.member, "debtor": self.debtor, "contact": self.contact,
+                "lines": [line.as_dict() for line in self.lines],
+                "subtotal": self.subtotal, "discount": self.discount, "total": self.total,
+                "entries": [entry.as_dict() for entry in self.entries],
+                "coupons_to_issue": [c.as_dict() for c in self.coupons_to_issue],
+                "rejected": [r.as_dict() for r in self.rejected]}

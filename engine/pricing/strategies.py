@@ -1,0 +1,275 @@
+"""One strategy per campaign type: what reduction R a campaign grants on its eligible lines.
+
+A strategy reads the eligible lines E (and, for m_plus_n, the free candidates) and returns a
+`Grant`: the amount per line. It changes nothing; the engine applies or issues the grant.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from engine.money import percent_of, round_half_up
+from engine.pricing.allocation import pro_rata
+from engine.pricing.state import WorkLine, units_of
+from engine.pricing.types import CampaignDef, CouponDef, FreeLineDef, TierDef
+
+
+@dataclass
+class Grant:
+    allocations: dict[int, int]  # line no → amount (> 0 only)
+    discount_type: str  # discount | reduce
+    discount_value: Decimal | int | None
+    exceeded: bool = False  # overpayment not allowed and the value exceeded what it reduces
+    free_units: dict[int, int] = field(default_factory=dict)  # m_for_n / m_plus_n, for display
+
+    @property
+    def amount(self) -> int:
+        return sum(self.allocations.values())
+
+
+@dataclass(frozen=True)
+class Context:
+    eligible: list[WorkLine]
+    # m_plus_n: lines matching one of the free lines and otherwise eligible
+    free_candidates: Callable[[Sequence[FreeLineDef]], list[WorkLine]]
+
+
+Strategy = Callable[[CampaignDef, Context], Grant]
+
+
+def reduce_amount(value: Decimal | int | None) -> int:
+    """A configured reduction (minor units) as an int, half-up if someone wrote a fraction."""
+    return round_half_up(Fraction(value or 0))
+
+
+def totals(lines: Sequence[WorkLine]) -> tuple[int, int]:
+    """(U, S): units and net of `lines`."""
+    return sum(line.quantity for line in lines), sum(line.net for line in lines)
+
+
+def _nets(lines: Sequence[WorkLine]) -> list[tuple[int, int]]:
+    return [(line.no, line.net) for line in lines]
+
+
+def capped(amount: int, available: int, overpayment_allowed: bool) -> tuple[int, bool]:
+    """(R, exceeded): R capped at what it reduces when overpayment is allowed, else refused."""
+    if amount <= available:
+        return amount, False
+    return (available, False) if overpayment_allowed else (0, True)
+
+
+def _spread(discount_type: str, value: Decimal | int | None, amount: int,
+            lines: Sequence[WorkLine], overpayment_allowed: bool) -> Grant:
+    """A receipt-level R (already computed) pro rata over `lines`, with overpayment."""
+    _, available = totals(lines)
+    amount, exceeded = capped(amount, available, overpayment_allowed)
+    return Grant(pro_rata(amount, _nets(lines)), discount_type, value, exceeded)
+
+
+def _per_line(discount_type: str, value: Decimal | int | None,
+              shares: Sequence[tuple[WorkLine, int]], overpayment_allowed: bool) -> Grant:
+    """Line-level reductions, overpayment judged per line (a refused line is left alone)."""
+    allocations: dict[int, int] = {}
+    exceeded = False
+    for line, share in shares:
+        share, refused = capped(share, line.net, overpayment_allowed)
+        exceeded = exceeded or refused
+        if share > 0:
+            allocations[line.no] = share
+    return Grant(allocations, discount_type, value, exceeded)
+
+
+# ---------------------------------------------------------------- simple types
+
+
+def line_discount(campaign: CampaignDef, context: Context) -> Grant:
+    value = campaign.value or 0
+    return _per_line("discount", value, [(line, percent_of(line.net, value))
+                                         for line in context.eligible], False)
+
+
+def line_reduce(campaign: CampaignDef, context: Context) -> Grant:
+    per_unit = reduce_amount(campaign.value)
+    return _per_line("reduce", per_unit, [(line, per_unit * line.quantity)
+                                          for line in context.eligible],
+                     campaign.overpayment_allowed)
+
+
+def receipt_discount(campaign: CampaignDef, context: Context) -> Grant:
+    _, net = totals(context.eligible)
+    value = campaign.value or 0
+    return _spread("discount", value, percent_of(net, value), context.eligible,
+                   campaign.overpayment_allowed)
+
+
+def receipt_reduce(campaign: CampaignDef, context: Context) -> Grant:
+    amount = reduce_amount(campaign.value)
+    return _spread("reduce", amount, amount, context.eligible, campaign.overpayment_allowed)
+
+
+def couponing(campaign: CampaignDef, context: Context) -> Grant:
+    """A couponing campaign grants nothing by itself: its coupons carry the value."""
+    return Grant({}, "reduce", None)
+
+
+def coupon(campaign: CampaignDef, voucher: CouponDef, context: Context) -> Grant:
+    """One coupon: discount → round(S × v / 100), reduce → v (overpayment against S)."""
+    _, net = totals(context.eligible)
+    value = voucher.value or 0
+    if voucher.discount_type == "discount":
+        return _spread("discount", value, percent_of(net, value), context.eligible,
+                       campaign.overpayment_allowed)
+    amount = reduce_amount(value)
+    return _spread("reduce", amount, amount, context.eligible, campaign.overpayment_allowed)
+
+
+# ---------------------------------------------------------------- tiered
+
+
+def reached_tier(tiers: Sequence[TierDef], units: int, net: int) -> TierDef | None:
+    """The last tier in the list whose thresholds are reached."""
+    found = None
+    for tier in tiers:
+        if units >= tier.from_quantity and net >= tier.from_amount:
+            found = tier
+    return found
+
+
+def _tier_share(discount: bool, tier: TierDef, line: WorkLine) -> int:
+    if discount:
+        return percent_of(line.net, tier.value)
+    return reduce_amount(tier.value) * line.quantity
+
+
+def tiered(campaign: CampaignDef, context: Context) -> Grant:
+    discount = campaign.type == "tiered_discount"
+    kind = "discount" if discount else "reduce"
+    lines = context.eligible
+    usage = campaign.tiers[0].usage if campaign.tiers else "single"
+    if usage == "quantity_scale":
+        chosen = [(line, reached_tier(campaign.tiers, line.quantity, line.net)) for line in lines]
+        shares = [(line, _tier_share(discount, tier, line)) for line, tier in chosen if tier]
+        grant = _per_line(kind, None, shares, campaign.overpayment_allowed)
+        applied = [tier.value for line, tier in chosen if tier and line.no in grant.allocations]
+        grant.discount_value = max(applied, default=None)
+        return grant
+    units, net = totals(lines)
+    tier = reached_tier(campaign.tiers, units, net)
+    if tier is None:
+        return Grant({}, kind, None)
+    if usage == "quantity_scale_total":
+        return _per_line(kind, tier.value, [(line, _tier_share(discount, tier, line))
+                                            for line in lines], campaign.overpayment_allowed)
+    if discount:
+        amount = percent_of(net, tier.value)
+    else:
+        times = _tier_times(tier, units, net) if usage == "multiple" else 1
+        amount = reduce_amount(tier.value) * times
+    return _spread(kind, tier.value, amount, lines, campaign.overpayment_allowed)
+
+
+def _tier_times(tier: TierDef, units: int, net: int) -> int:
+    """`multiple`: how often the tier's threshold fits (the smaller count when both are set)."""
+    counts = []
+    if tier.from_quantity > 0:
+        counts.append(units // tier.from_quantity)
+    if tier.from_amount > 0:
+        counts.append(net // tier.from_amount)
+    return min(counts) if counts else 1
+
+
+# ---------------------------------------------------------------- M for N, M plus N
+
+
+def m_for_n(campaign: CampaignDef, context: Context) -> Grant:
+    buy, pay = campaign.buy or 0, campaign.pay or 0
+    lines = context.eligible
+    units = sorted(units_of(lines))  # cheapest first; ties: lower line number
+    if buy <= pay or len(units) < buy:
+        return Grant({}, "reduce", None)
+    times = len(units) // buy if campaign.usage == "multiple" else 1
+    free = Counter(line_no for _, line_no, _ in units[:times * (buy - pay)])
+    by_no = {line.no: line for line in lines}
+    allocations = {}
+    for line_no, count in free.items():
+        line = by_no[line_no]
+        share = round_half_up(Fraction(line.net * count, line.quantity))
+        if share > 0:
+            allocations[line_no] = share
+    amount = sum(allocations.values())
+    return Grant(allocations, "reduce", amount, free_units=dict(free))
+
+
+def m_plus_n(campaign: CampaignDef, context: Context) -> Grant:
+    buy, get = campaign.buy or 0, campaign.get or 0
+    lines = context.eligible
+    _, net = totals(lines)
+    if buy <= 0 or get <= 0 or net < campaign.gate_amount:
+        return Grant({}, "reduce", None)
+    candidates = context.free_candidates(campaign.free)
+    buy_units = sorted(units_of(lines), key=lambda u: (-u[0], u[1], u[2]))  # dearest first
+    free_units = sorted(units_of(candidates))  # cheapest first
+    used: set[tuple[int, int]] = set()
+    buyers: set[int] = set()
+    free: Counter[int] = Counter()
+    free_value = Fraction(0)
+    next_buy = next_free = 0
+    while True:
+        taken: list[tuple[int, int]] = []
+        while len(taken) < buy and next_buy < len(buy_units):
+            _, line_no, index = buy_units[next_buy]
+            next_buy += 1
+            if (line_no, index) not in used:
+                taken.append((line_no, index))
+        if len(taken) < buy:
+            break
+        used.update(taken)
+        given: list[tuple[Fraction, int, int]] = []
+        while len(given) < get and next_free < len(free_units):
+            unit = free_units[next_free]
+            next_free += 1
+            if (unit[1], unit[2]) not in used:
+                given.append(unit)
+        if not given:
+            break
+        buyers.update(line_no for line_no, _ in taken)
+        for unit_net, line_no, index in given:
+            used.add((line_no, index))
+            free[line_no] += 1
+            free_value += unit_net
+        if campaign.usage != "multiple":
+            break
+    if not free:
+        return Grant({}, "reduce", None)
+    by_no = {line.no: line for line in [*lines, *candidates]}
+    if campaign.reduction_type == "receipt_reduce":
+        amount = round_half_up(free_value)
+        touched = [by_no[no] for no in sorted(buyers | set(free))]
+        grant = Grant(pro_rata(amount, _nets(touched)), "reduce", None, free_units=dict(free))
+    else:
+        allocations = {}
+        for line_no, count in free.items():
+            line = by_no[line_no]
+            share = round_half_up(Fraction(line.net * count, line.quantity))
+            if share > 0:
+                allocations[line_no] = share
+        grant = Grant(allocations, "reduce", None, free_units=dict(free))
+    grant.discount_value = grant.amount
+    return grant
+
+
+STRATEGIES: dict[str, Strategy] = {
+    "line_discount": line_discount,
+    "line_reduce": line_reduce,
+    "receipt_discount": receipt_discount,
+    "receipt_reduce": receipt_reduce,
+    "tiered_discount": tiered,
+    "tiered_reduce": tiered,
+    "m_for_n": m_for_n,
+    "m_plus_n": m_plus_n,
+    "couponing": couponing,
+}

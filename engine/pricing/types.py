@@ -1,0 +1,233 @@
+"""What pricing reads: the receipt as scanned and a snapshot of the site's definitions.
+
+Frozen dataclasses only, so `price_receipt` is a pure function of its arguments: no database, no
+clock. `engine.pricing.definitions.load_definitions` builds a `Definitions` from the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+LINE_LEVEL_TYPES = frozenset({"line_discount", "line_reduce", "m_for_n", "m_plus_n"})
+DISCOUNT_TYPES = frozenset({
+    "line_discount", "line_reduce", "receipt_discount", "receipt_reduce", "tiered_discount",
+    "tiered_reduce", "m_for_n", "m_plus_n", "couponing"})
+LINE_FILTER_TYPES = ("item", "item_category", "vendor", "resource")
+RECEIPT_FILTER_TYPES = ("location", "debtor", "contact")
+
+
+# ---------------------------------------------------------------- the receipt
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """One scanned line: exactly one of item, resource, package."""
+
+    item: str | None = None
+    resource: str | None = None
+    package: str | None = None  # "CAMPAIGN/PACKAGE"
+    quantity: int = 1
+    unit_price: int | None = None  # None: the definition's price
+    manual_discount: int = 0  # minor units off the whole line, before any campaign
+
+
+@dataclass(frozen=True)
+class ReceiptInput:
+    location: str
+    lines: tuple[LineInput, ...]
+    member: str | None = None
+    debtor: str | None = None  # overrides the member's debtor
+    campaigns: tuple[str, ...] = ()  # manual registrations: campaign codes (barcodes resolved)
+    coupons: tuple[str, ...] = ()  # coupon codes (barcodes stripped), in the order scanned
+
+
+# ---------------------------------------------------------------- the site
+
+
+@dataclass(frozen=True)
+class ItemDef:
+    code: str
+    name: str
+    price: int
+    category: str | None = None
+    vendor: str | None = None
+
+
+@dataclass(frozen=True)
+class ResourceDef:
+    code: str
+    name: str
+    price: int
+
+
+@dataclass(frozen=True)
+class PackageDef:
+    code: str  # "CAMPAIGN/PACKAGE"
+    name: str
+    price: int
+
+
+@dataclass(frozen=True)
+class LocationDef:
+    code: str
+    campaigns_allowed: bool = False
+
+
+@dataclass(frozen=True)
+class MemberDef:
+    code: str
+    debtor: str | None = None
+    segments: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class FilterDef:
+    type: str
+    code: str | None  # None: the whole group; "": blank
+    excluded: bool = False
+
+
+@dataclass(frozen=True)
+class TriggerLineDef:
+    type: str
+    code: str | None
+    quantity: int = 1
+
+
+@dataclass(frozen=True)
+class TriggerDef:
+    kind: str  # pool | set
+    lines: tuple[TriggerLineDef, ...]
+    min_quantity: int = 0
+
+
+@dataclass(frozen=True)
+class TierDef:
+    value: Decimal
+    usage: str = "single"
+    from_quantity: int = 0
+    from_amount: int = 0
+
+
+@dataclass(frozen=True)
+class FreeLineDef:
+    type: str  # item | resource | item_category
+    code: str
+
+
+@dataclass(frozen=True)
+class CampaignDef:
+    code: str
+    type: str
+    name: str = ""
+    active: bool = True
+    deleted: bool = False
+    automatic: bool = True
+    priority: int = 100
+    category: str | None = None
+    value: Decimal | None = None
+    overpayment_allowed: bool = False
+    from_date: dt.date | None = None
+    to_date: dt.date | None = None
+    from_time: dt.time | None = None
+    to_time: dt.time | None = None
+    weekdays: frozenset[str] | None = None
+    from_quantity: int = 0
+    from_amount: int = 0
+    item_validity: str = "all"
+    buy: int | None = None
+    pay: int | None = None
+    get: int | None = None
+    usage: str | None = None
+    reduction_type: str | None = None
+    gate_amount: int = 0
+    filters: tuple[FilterDef, ...] = ()
+    triggers: tuple[TriggerDef, ...] = ()
+    tiers: tuple[TierDef, ...] = ()
+    free: tuple[FreeLineDef, ...] = ()
+    coupon_issue_active: bool = False
+    coupon_issue_text: str | None = None
+    coupon_issue_image: str | None = None
+    coupon_issue_expiration: str | None = None
+
+    @property
+    def is_line_level(self) -> bool:
+        return self.type in LINE_LEVEL_TYPES
+
+
+@dataclass(frozen=True)
+class CouponDef:
+    code: str
+    campaign: str
+    sales_type: str = "all"
+    sales_code: str | None = None
+    max_redemptions: int = 1
+    discount_type: str | None = None
+    value: Decimal | None = None
+    expires_on: dt.date | None = None
+    without_restrictions: bool = False
+    status: str = "issued"
+    redemptions: int = 0
+    canceled_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Definitions:
+    """A snapshot of everything pricing reads. Treat the mappings as read-only."""
+
+    items: Mapping[str, ItemDef] = field(default_factory=dict)
+    resources: Mapping[str, ResourceDef] = field(default_factory=dict)
+    packages: Mapping[str, PackageDef] = field(default_factory=dict)
+    locations: Mapping[str, LocationDef] = field(default_factory=dict)
+    members: Mapping[str, MemberDef] = field(default_factory=dict)
+    campaigns: Mapping[str, CampaignDef] = field(default_factory=dict)
+    combinations: frozenset[frozenset[str]] = frozenset()  # pairs of campaign/category codes
+    coupons: Mapping[str, CouponDef] = field(default_factory=dict)
+
+    @cached_property
+    def scratch(self) -> dict:
+        """Caches derived from this snapshot (compiled filters…); dropped with it."""
+        return {}
+
+    @cached_property
+    def discount_campaigns(self) -> tuple[CampaignDef, ...]:
+        return tuple(c for c in self.campaigns.values() if c.type in DISCOUNT_TYPES)
+
+    def combines(self, first: str, second: str) -> bool:
+        """(A, B), (A's category, B), (A, B's category) or both categories, in either order."""
+        if first == second:
+            return True
+        return not self._names(second).isdisjoint(self._partners(first))
+
+    def _names(self, code: str) -> frozenset[str]:
+        campaign = self.campaigns.get(code)
+        if campaign is None or not campaign.category:
+            return frozenset((code,))
+        return frozenset((code, campaign.category))
+
+    def _partners(self, code: str) -> frozenset[str]:
+        """Every campaign or category name that a pair in `combinations` joins to `code`."""
+        memo = self._partner_memo
+        found = memo.get(code)
+        if found is None:
+            index = self._pair_index
+            found = frozenset().union(*(index.get(name, ()) for name in self._names(code)))
+            memo[code] = found
+        return found
+
+    @cached_property
+    def _pair_index(self) -> dict[str, set[str]]:
+        index: dict[str, set[str]] = {}
+        for pair in self.combinations:
+            first, second = (tuple(pair) * 2)[:2]
+            index.setdefault(first, set()).add(second)
+            index.setdefault(second, set()).add(first)
+        return index
+
+    @cached_property
+    def _partner_memo(self) -> dict[str, frozenset[str]]:
+        return {}
