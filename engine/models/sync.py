@@ -1,5 +1,54 @@
-"""Sync state: known devices and their keys, what was applied from each origin (not built yet)."""
+"""Sync state: known devices with keys and presence, per-origin applied seq, dropped messages,
+and the authority's grants for strict operations. Local to each device, never replicated."""
 
 from __future__ import annotations
 
-MODELS: list = []
+from peewee import BooleanField, DateTimeField, IntegerField, TextField
+
+from engine.models.base import BaseModel
+
+
+class SyncOrigin(BaseModel):
+    """Per origin device: the highest seq applied here (all lower seqs are applied too)."""
+
+    device = TextField(primary_key=True)
+    applied_seq = IntegerField(default=0)
+
+
+class SyncDevice(BaseModel):
+    """A device of the site: its role and key (from the owner-signed list) and its last presence."""
+
+    device = TextField(primary_key=True)
+    role = TextField(null=True)  # owner | counter | kiosk; None = seen but not in the device list
+    public_key = TextField(null=True)  # Ed25519, hex
+    kind = TextField(null=True)
+    online = BooleanField(default=False)
+    last_seen = DateTimeField(null=True)  # wall clock of this device when presence arrived
+    journal_seq = IntegerField(default=0)
+    applied = TextField(default="{}")  # JSON {origin: seq} as announced
+    site_version = TextField(null=True)
+
+
+class SyncDrop(BaseModel):
+    """Dropped messages by reason: counted, with the last one kept for the owner to look at."""
+
+    reason = TextField(primary_key=True)
+    count = IntegerField(default=0)
+    last_at = DateTimeField(null=True)
+    last_detail = TextField(null=True)
+
+
+class StrictGrant(BaseModel):
+    """The authority's yes to a strict operation, held until the fact it allowed arrives."""
+
+    id = TextField(primary_key=True)  # the requester's request id
+    op = TextField()  # coupon.redeem | balance.spend
+    subject = TextField(index=True)  # coupon code, or "member/kind"
+    reference = TextField(null=True)  # receipt (coupon) or consumption reference
+    amount = IntegerField(default=1)
+    device = TextField()
+    at = DateTimeField()
+    settled = BooleanField(default=False)
+
+
+MODELS = [SyncOrigin, SyncDevice, SyncDrop, StrictGrant]

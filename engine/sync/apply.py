@@ -1,0 +1,216 @@
+"""Applying other devices' events: idempotent, in seq order per origin, one transaction per batch.
+
+Each event is stored in the journal, its effect applied, and its origin's applied seq advanced in
+the same transaction, so a crash never half-applies or applies twice. Fact events carry rows
+(`{"rows": {table: [row, ...]}}`): a row is inserted when its key is not present yet, then derived
+values (lot remaining, coupon redemptions) are recomputed from the facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from peewee import AutoField, DateField, DateTimeField, Model, sort_models
+
+from engine import hlc
+from engine.db import write
+from engine.derived import refresh_coupons, refresh_lots
+from engine.errors import PlaydeskError
+from engine.models import ALL_MODELS, Coupon, Event, LocalState, campaigns, journal, site, sync
+from engine.models.sync import SyncOrigin
+
+log = logging.getLogger("playdesk.sync")
+
+MODELS_BY_TABLE: dict[str, type[Model]] = {m._meta.table_name: m for m in ALL_MODELS}
+# Definitions travel as `definitions` documents (last writer wins), local state never travels:
+# neither may be written by a rows event.
+NOT_FACT_TABLES = {m._meta.table_name for m in
+                   (*site.MODELS, *campaigns.MODELS, *journal.MODELS, *sync.MODELS)}
+NOT_FACT_TABLES |= {"login_attempt", "login_lockout"}
+# Rows without a natural unique key of their own: identified by their parent and position.
+POSITION_KEYS = {"line_reduction": ("line", "position"), "entry_allocation": ("entry", "line_no")}
+
+
+@dataclass
+class Touched:
+    """What a batch changed, for derived values and for the caller's presence/log."""
+
+    lots: set[str] = field(default_factory=set)
+    coupons: set[str] = field(default_factory=set)
+    applied: dict[str, int] = field(default_factory=dict)  # origin -> last seq applied
+    rejected: list[tuple[str, int, str]] = field(default_factory=list)
+
+
+def applied_seqs() -> dict[str, int]:
+    return {row.device: row.applied_seq for row in SyncOrigin.select()}
+
+
+def _natural_key(model: type[Model]) -> tuple[str, ...]:
+    meta = model._meta
+    if not isinstance(meta.primary_key, AutoField):
+        return (meta.primary_key.column_name,)
+    for candidate in meta.sorted_fields:
+        if candidate.unique and not candidate.primary_key:
+            return (candidate.column_name,)
+    for columns, unique in meta.indexes:
+        if unique:
+            return tuple(meta.fields[name].column_name for name in columns)
+    return POSITION_KEYS.get(meta.table_name, ())
+
+
+def _convert(model: type[Model], row: dict[str, Any]) -> dict[str, Any]:
+    """JSON values back to what the columns hold (ISO text to dates); auto ids are dropped."""
+    columns = model._meta.columns
+    values: dict[str, Any] = {}
+    for column, value in row.items():
+        column_field = columns.get(column)
+        if column_field is None:
+            raise PlaydeskError(f"{model._meta.table_name} has no column {column}")
+        if isinstance(column_field, AutoField):
+            continue
+        if isinstance(value, str) and isinstance(column_field, DateTimeField):
+            value = dt.datetime.fromisoformat(value)
+        elif isinstance(value, str) and isinstance(column_field, DateField):
+            value = dt.date.fromisoformat(value)
+        values[column_field.name] = value
+    return values
+
+
+def check_rows(rows: Any, allowed: Iterable[str] | None = None) -> None:
+    """Raise unless `rows` is `{fact table: [row dicts]}` (within `allowed` tables when given)."""
+    if not isinstance(rows, dict):
+        raise PlaydeskError("rows must be an object")
+    permitted = set(allowed) if allowed is not None else None
+    for table, table_rows in rows.items():
+        if table not in MODELS_BY_TABLE or table in NOT_FACT_TABLES:
+            raise PlaydeskError(f"rows for table {table!r} are not facts")
+        if permitted is not None and table not in permitted:
+            raise PlaydeskError(f"rows for table {table!r} are not allowed in this event")
+        if not isinstance(table_rows, list) or not all(isinstance(r, dict) for r in table_rows):
+            raise PlaydeskError(f"rows of {table} must be a list of objects")
+
+
+def apply_rows(rows: dict[str, list[dict[str, Any]]], touched: Touched) -> None:
+    """Insert each row whose key is not present, parents before children."""
+    check_rows(rows)
+    for model in sort_models([MODELS_BY_TABLE[table] for table in rows]):
+        table = model._meta.table_name
+        key = _natural_key(model)
+        for row in rows[table]:
+            values = _convert(model, row)
+            if key:
+                condition = None
+                for column in key:
+                    column_field = model._meta.columns[column]
+                    term = column_field == values.get(column_field.name)
+                    condition = term if condition is None else condition & term
+                if model.select().where(condition).exists():
+                    continue
+            model.insert(**values).execute()
+            _note_derived(table, row, touched)
+
+
+def _note_derived(table: str, row: dict[str, Any], touched: Touched) -> None:
+    if table == "lot":
+        touched.lots.add(row["id"])
+    elif table == "consumption":
+        touched.lots.add(row["lot"])
+    elif table == "coupon":
+        touched.coupons.add(row["code"])
+    elif table == "coupon_redemption":
+        touched.coupons.add(row["coupon"])
+
+
+def apply_coupon_cancel(payload: dict[str, Any], touched: Touched) -> None:
+    code, at = payload["code"], dt.datetime.fromisoformat(payload["at"])
+    (Coupon.update(canceled_at=at, canceled_by=payload.get("staff"))
+     .where((Coupon.code == code) & Coupon.canceled_at.is_null()).execute())
+    touched.coupons.add(code)
+
+
+def apply_definitions(event: dict[str, Any], payload: dict[str, Any], touched: Touched) -> None:
+    """An owner's or manager's definition changes, last writer wins by (hlc, device)."""
+    from engine.sitefile import apply_document
+
+    at = dt.datetime.fromisoformat(payload["at"]) if payload.get("at") else None
+    apply_document(payload["document"], at=at, source="sync",
+                   version=f"{event['hlc']}/{event['device']}")
+
+
+SPECIAL: dict[str, Callable[[dict[str, Any], Touched], None]] = {
+    "coupon.cancel": apply_coupon_cancel,
+}
+
+
+def _apply_effect(event: dict[str, Any], touched: Touched) -> None:
+    payload = json.loads(event["payload"])
+    if not isinstance(payload, dict):
+        raise PlaydeskError("payload must be an object")
+    if event["type"] == "definitions":
+        apply_definitions(event, payload, touched)
+    elif event["type"] in SPECIAL:
+        SPECIAL[event["type"]](payload, touched)
+    elif "rows" in payload:
+        apply_rows(payload["rows"], touched)
+    else:
+        # A type this version does not know: kept in the journal (a later version can replay
+        # it), counted by the caller, and the origin goes on.
+        raise UnknownType(event["type"])
+
+
+class UnknownType(Exception):
+    pass
+
+
+def apply_batch(events: list[dict[str, Any]], on_unknown: Callable[[dict], None] | None = None,
+                ) -> Touched:
+    """Apply events (each origin's in seq order, contiguous after its applied seq) atomically.
+
+    An event whose effect the rules refuse (PlaydeskError, e.g. an active campaign's lock) is
+    stored and skipped, reported in `touched.rejected`; any other error aborts the batch.
+    """
+    touched = Touched()
+    if not events:
+        return touched
+    with write():
+        applied = applied_seqs()
+        latest = None
+        for event in events:
+            origin, seq = event["device"], event["seq"]
+            if seq != applied.get(origin, 0) + 1:
+                continue  # already applied (or not next): idempotent
+            try:
+                with write():  # savepoint: a refused effect leaves nothing behind
+                    _apply_effect(event, touched)
+            except PlaydeskError as error:
+                touched.rejected.append((origin, seq, str(error)))
+            except UnknownType:
+                if on_unknown:
+                    on_unknown(event)
+            Event.insert(device=origin, seq=seq, hlc=event["hlc"], type=event["type"],
+                         payload=event["payload"], sig=event.get("sig")).execute()
+            applied[origin] = seq
+            touched.applied[origin] = seq
+            stamp = hlc.Timestamp.decode(event["hlc"])
+            latest = stamp if latest is None or stamp > latest else latest
+        for origin, seq in touched.applied.items():
+            SyncOrigin.insert(device=origin, applied_seq=seq).on_conflict(
+                conflict_target=[SyncOrigin.device],
+                update={SyncOrigin.applied_seq: seq}).execute()
+        refresh_lots(touched.lots)
+        refresh_coupons(touched.coupons)
+        if latest is not None:
+            _receive_clock(latest)
+    return touched
+
+
+def _receive_clock(remote: hlc.Timestamp) -> None:
+    row = LocalState.get_or_none(LocalState.key == "hlc")
+    last = hlc.Timestamp.decode(row.value) if row else None
+    stamp = hlc.receive(last, remote).encode()
+    LocalState.insert(key="hlc", value=stamp).on_conflict_replace().execute()

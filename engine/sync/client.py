@@ -1,0 +1,484 @@
+"""The sync service: one MQTT v5 client (persistent session, QoS 1) and one loop that owns the
+database. paho's network thread only queues what arrives; the loop applies, publishes and
+answers, so every write happens on one thread in `engine.db.write()` transactions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import queue
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from engine.db import database, write
+from engine.ids import device_id
+from engine.models import LocalState
+from engine.models.sync import SyncDrop
+from engine.sync import devicelist, inbound, outbox, presence, signing
+from engine.sync.apply import applied_seqs, apply_batch
+
+log = logging.getLogger("playdesk.sync")
+
+SESSION_EXPIRY_SECONDS = 7 * 24 * 3600
+EVENTS_PER_MESSAGE = 100
+MAX_UNACKED_MESSAGES = 50
+MAX_BUFFERED_PER_ORIGIN = 20_000
+APPLY_BATCH = 2000
+STALL_SECONDS = 0.5
+RESEND_RETRY_SECONDS = 1.0
+HEARTBEAT_SECONDS = 30.0
+ONLINE_STATE = "sync.online"
+
+
+@dataclass
+class SyncConfig:
+    host: str
+    port: int
+    site: str
+    kind: str = "counter"
+    username: str | None = None
+    password: str | None = None
+    keepalive: int = 10
+    tls_ca: str | None = None
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    authority: str | None = None  # the device that serializes strict operations
+
+    def prefix(self) -> str:
+        return f"playdesk/{self.site}/"
+
+
+@dataclass
+class OriginState:
+    pending: dict[int, dict[str, Any]] = field(default_factory=dict)
+    announced: int = 0  # journal_seq from its presence
+    last_progress: float = 0.0
+    last_request: float = 0.0
+
+
+def make_client(config: SyncConfig, client_id: str) -> mqtt.Client:
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
+                         protocol=mqtt.MQTTv5)
+    if config.username:
+        client.username_pw_set(config.username, config.password)
+    if config.tls_ca:
+        client.tls_set(ca_certs=config.tls_ca, certfile=config.tls_cert, keyfile=config.tls_key)
+    client.reconnect_delay_set(min_delay=1, max_delay=5)
+    client.max_inflight_messages_set(MAX_UNACKED_MESSAGES)
+    return client
+
+
+def session_properties() -> Properties:
+    properties = Properties(PacketTypes.CONNECT)
+    properties.SessionExpiryInterval = SESSION_EXPIRY_SECONDS
+    return properties
+
+
+class SyncService:
+    def __init__(self, config: SyncConfig, key: Ed25519PrivateKey, authority=None) -> None:
+        self.config = config
+        self.key = key
+        self.device = device_id()
+        self.prefix = config.prefix()
+        self.inbox: queue.Queue[tuple] = queue.Queue()
+        self.connected = False
+        self.stopping = False
+        self.members = devicelist.members()
+        self.applied = applied_seqs()
+        self.origins: dict[str, OriginState] = defaultdict(OriginState)
+        self.published = outbox.published_seq()
+        self.sent = self.published
+        self.unacked: dict[int, int] = {}  # mid -> last seq in that message (own journal)
+        self.acked_mids: set[int] = set()
+        self.resend_from: int | None = None
+        self.resend_to = 0
+        self.drops: dict[str, int] = defaultdict(int)
+        self.drop_details: dict[str, str] = {}
+        self.presence_due = True
+        self.last_presence = 0.0
+        self.last_presence_state: tuple = ()
+        self.data_version = -1
+        self.journal_seq = outbox.journal_seq(self.device)
+        self.authority = authority  # engine.sync.authority.AuthorityServer on the authority device
+        self.client = make_client(config, f"playdesk-{config.site}-{self.device}")
+        self.client.will_set(self.topic("devices", self.device), self._presence(False), qos=1,
+                             retain=True)
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_message = self._on_message
+        self.client.on_publish = self._on_publish
+
+    # -- topics and paho callbacks (network thread: only queue) --------------------------------
+
+    def topic(self, *parts: str) -> str:
+        return self.prefix + "/".join(parts)
+
+    def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:
+        if reason_code.is_failure:
+            self.inbox.put(("refused", str(reason_code)))
+            return
+        subscriptions = [(self.topic("journal", "+"), 1), (self.topic("devices", "+"), 1),
+                         (self.topic("resend", self.device), 1), (self.topic("devicelist"), 1)]
+        if self.authority is not None:
+            subscriptions.append((self.topic("authority", "request"), 1))
+        client.subscribe(subscriptions)
+        self.inbox.put(("connected",))
+
+    def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
+        self.inbox.put(("disconnected", str(reason_code)))
+
+    def _on_message(self, client, userdata, message) -> None:
+        self.inbox.put(("message", message.topic, message.payload, message.properties))
+
+    def _on_publish(self, client, userdata, mid, reason_code, properties) -> None:
+        self.inbox.put(("acked", mid))
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.client.connect_async(self.config.host, self.config.port, self.config.keepalive,
+                                  clean_start=False, properties=session_properties())
+        self.client.loop_start()
+        self._set_online(False)
+
+    def run(self, until=None) -> None:
+        """Loop until `stop()` (or until `until()` is true)."""
+        while not self.stopping and not (until and until()):
+            self.step(0.01)
+
+    def stop(self) -> None:
+        """Clean shutdown: presence online false, pending acks stored, disconnect."""
+        self.stopping = True
+        if self.connected:
+            info = self.client.publish(self.topic("devices", self.device),
+                                       self._presence(False), qos=1, retain=True)
+            deadline = time.monotonic() + 2
+            while not info.is_published() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            self.step(0)
+            self.client.disconnect()
+        self.client.loop_stop()
+        self._flush_drops()
+        self._set_online(False)
+
+    def step(self, wait: float) -> None:
+        """One turn: take what arrived, apply it, publish what is due."""
+        items = []
+        try:
+            items.append(self.inbox.get(timeout=wait) if wait else self.inbox.get_nowait())
+            while len(items) < 5000:
+                items.append(self.inbox.get_nowait())
+        except queue.Empty:
+            pass
+        presences: list[dict[str, Any]] = []
+        for item in items:
+            try:
+                self._handle(item, presences)
+            except Exception:  # noqa: BLE001 - one bad message must never stop the loop
+                log.exception("sync: unexpected error handling %s", item[0])
+                self._drop("internal_error", repr(item[:2]))
+        if presences:
+            presence.record(presences, dt.datetime.now())
+        self._apply_ready()
+        self._request_missing()
+        if self.connected:
+            self._publish_outbox()
+            self._serve_resend()
+            self._publish_presence()
+        self._flush_drops()
+
+    # -- inbound ----------------------------------------------------------------------------------
+
+    def _handle(self, item: tuple, presences: list[dict[str, Any]]) -> None:
+        kind = item[0]
+        if kind == "connected":
+            log.info("sync: connected to %s:%s", self.config.host, self.config.port)
+            self.connected = True
+            self.sent = self.published  # republish what the broker never acknowledged
+            self.unacked.clear()
+            self.presence_due = True
+            self._set_online(True)
+        elif kind == "disconnected":
+            if self.connected:
+                log.warning("sync: disconnected (%s)", item[1])
+            self.connected = False
+            self._set_online(False)
+        elif kind == "refused":
+            log.error("sync: broker refused the connection: %s", item[1])
+        elif kind == "acked":
+            self._acked(item[1])
+        elif kind == "message":
+            self._message(item[1], item[2], item[3], presences)
+
+    def _message(self, topic: str, payload: bytes, properties, presences: list) -> None:
+        if not topic.startswith(self.prefix):
+            return self._drop("wrong_site", topic)
+        parts = topic[len(self.prefix):].split("/")
+        if not payload:
+            return None  # a retained message being cleared
+        data = inbound.parse(payload)
+        if parts[0] == "journal" and len(parts) == 2:
+            self._journal(parts[1], data)
+        elif parts[0] == "devices" and len(parts) == 2:
+            self._presence_message(parts[1], data, presences)
+        elif parts[0] == "resend" and len(parts) == 2:
+            self._resend_request(data)
+        elif parts[0] == "devicelist":
+            self._device_list(data)
+        elif parts[:2] == ["authority", "request"] and self.authority is not None:
+            self.authority.handle(self, data, properties)
+        else:
+            self._drop("unexpected_topic", topic)
+
+    def _journal(self, origin: str, data: Any) -> None:
+        if origin == self.device:
+            return  # our own events coming back
+        events = data if isinstance(data, list) else [data]
+        if not events:
+            return self._drop("malformed", f"journal/{origin}: empty")
+        state = self.origins[origin]
+        for event in events:
+            reason = inbound.event_shape(event, self.config.site, origin)
+            if reason:
+                self._drop(reason, f"journal/{origin}: {str(event)[:200]}")
+                continue
+            member = self.members.get(origin)
+            if member is None:
+                self._drop("unknown_device", f"journal/{origin} seq {event['seq']}")
+                continue
+            if event["seq"] <= self.applied.get(origin, 0) or event["seq"] in state.pending:
+                self.drops["duplicate"] += 1  # resends and redeliveries: normal, not logged
+                continue
+            reason = inbound.signed_by(event, member[1]) or inbound.role_permits(member[0], event)
+            if reason:
+                self._drop(reason, f"journal/{origin} seq {event['seq']} type {event['type']}")
+                continue
+            if len(state.pending) < MAX_BUFFERED_PER_ORIGIN:
+                state.pending[event["seq"]] = event
+
+    def _presence_message(self, origin: str, data: Any, presences: list) -> None:
+        if origin == self.device:
+            return  # our own
+        if not isinstance(data, dict) or data.get("device") != origin:
+            return self._drop("malformed", f"devices/{origin}")
+        member = self.members.get(origin)
+        reason = inbound.signed_by(data, member[1] if member else None)
+        if reason:
+            return self._drop(reason, f"devices/{origin}")
+        presences.append(data)
+        seq = data.get("journal_seq")
+        if isinstance(seq, int) and not isinstance(seq, bool):
+            self.origins[origin].announced = max(self.origins[origin].announced, seq)
+
+    def _resend_request(self, data: Any) -> None:
+        if not (isinstance(data, dict) and isinstance(data.get("from_seq"), int)):
+            return self._drop("malformed", f"resend: {str(data)[:200]}")
+        member = self.members.get(str(data.get("requester")))
+        reason = inbound.signed_by(data, member[1] if member else None)
+        if reason:
+            return self._drop(reason, f"resend from {data.get('requester')}")
+        to_seq = data.get("to_seq") if isinstance(data.get("to_seq"), int) else self.journal_seq
+        start = max(1, data["from_seq"])
+        self.resend_from = start if self.resend_from is None else min(self.resend_from, start)
+        self.resend_to = max(self.resend_to, min(to_seq, self.journal_seq))
+
+    def _device_list(self, data: Any) -> None:
+        if data is None:
+            return
+        try:
+            changed = devicelist.install(data)
+        except Exception as error:  # noqa: BLE001 - a bad list is dropped, never fatal
+            return self._drop("bad_device_list", str(error))
+        if changed:
+            log.info("sync: device list version %s installed", data.get("version"))
+            self.members = devicelist.members()
+            self.client.subscribe(self.topic("devices", "+"), qos=1)  # presence again, retained
+
+    # -- applying -----------------------------------------------------------------------------------
+
+    def _apply_ready(self) -> None:
+        batch: list[dict[str, Any]] = []
+        for origin, state in self.origins.items():
+            seq = self.applied.get(origin, 0) + 1
+            while seq in state.pending and len(batch) < APPLY_BATCH:
+                batch.append(state.pending.pop(seq))
+                seq += 1
+        if not batch:
+            return
+        try:
+            touched = apply_batch(batch, on_unknown=self._unknown_type)
+        except Exception:  # noqa: BLE001 - a failed batch is retried event by event
+            log.exception("sync: applying a batch of %d events failed", len(batch))
+            return self._apply_one_by_one(batch)
+        self._applied(touched)
+
+    def _apply_one_by_one(self, batch: list[dict[str, Any]]) -> None:
+        blocked: set[str] = set()
+        for event in batch:
+            if event["device"] in blocked:
+                continue
+            try:
+                self._applied(apply_batch([event], on_unknown=self._unknown_type))
+            except Exception as error:  # noqa: BLE001 - this origin waits; the others go on
+                blocked.add(event["device"])
+                self._drop("apply_failed", f"{event['device']} seq {event['seq']}: {error}")
+
+    def _applied(self, touched) -> None:
+        now = time.monotonic()
+        for origin, seq in touched.applied.items():
+            self.applied[origin] = seq
+            self.origins[origin].last_progress = now
+        for origin, seq, reason in touched.rejected:
+            log.warning("sync: %s seq %d refused by the rules here: %s", origin, seq, reason)
+            self._count("rejected_event", f"{origin} seq {seq}: {reason}")
+        self.presence_due = True
+
+    def _unknown_type(self, event: dict[str, Any]) -> None:
+        self._drop("unknown_type", f"{event['device']} seq {event['seq']} type {event['type']}"
+                   " (stored, not applied)")
+
+    def _request_missing(self) -> None:
+        """Ask an origin to resend what we lack: a gap before buffered events, or behind its
+        announced journal_seq, once it has made no progress for a moment."""
+        if not self.connected:
+            return
+        now = time.monotonic()
+        for origin, state in self.origins.items():
+            if origin not in self.members or origin == self.device:
+                continue
+            applied = self.applied.get(origin, 0)
+            wanted = max(state.announced, max(state.pending, default=0))
+            if wanted <= applied or applied + 1 in state.pending:
+                continue
+            if now - state.last_progress < STALL_SECONDS or now - state.last_request < RESEND_RETRY_SECONDS:
+                continue
+            to_seq = min(state.pending) - 1 if state.pending else None
+            request = {"from_seq": applied + 1, "requester": self.device}
+            if to_seq is not None:
+                request["to_seq"] = to_seq
+            self.client.publish(self.topic("resend", origin),
+                                json.dumps(signing.sign(request, self.key)), qos=1)
+            state.last_request = now
+            log.info("sync: asked %s to resend from %d", origin, applied + 1)
+
+    # -- outbound -------------------------------------------------------------------------------
+
+    def _changed(self) -> bool:
+        version = database.execute_sql("PRAGMA data_version").fetchone()[0]
+        changed = version != self.data_version
+        self.data_version = version
+        return changed
+
+    def _publish_outbox(self) -> None:
+        if self._changed():
+            self.journal_seq = outbox.journal_seq(self.device)
+        if self.sent >= self.journal_seq or len(self.unacked) >= MAX_UNACKED_MESSAGES:
+            return
+        outbox.sign_pending(self.device, self.config.site, self.key)
+        events = outbox.events_between(self.device, self.sent + 1, self.journal_seq,
+                                       EVENTS_PER_MESSAGE * 10)
+        for start in range(0, len(events), EVENTS_PER_MESSAGE):
+            if len(self.unacked) >= MAX_UNACKED_MESSAGES:
+                break
+            chunk = events[start:start + EVENTS_PER_MESSAGE]
+            if chunk[0].sig is None:
+                break  # signed by another transaction that did not see it yet: next turn
+            info = self._publish_events(chunk)
+            if info.rc != mqtt.MQTT_ERR_SUCCESS:
+                break
+            self.unacked[info.mid] = chunk[-1].seq
+            self.sent = chunk[-1].seq
+        self.presence_due = True
+
+    def _publish_events(self, events) -> mqtt.MQTTMessageInfo:
+        body = json.dumps([outbox.message(e, self.config.site) for e in events])
+        return self.client.publish(self.topic("journal", self.device), body, qos=1)
+
+    def _acked(self, mid: int) -> None:
+        if mid not in self.unacked:
+            return
+        self.acked_mids.add(mid)
+        # Messages are acked in order on one connection; keep the contiguous acked prefix.
+        ordered = sorted(self.unacked.items(), key=lambda pair: pair[1])
+        top = self.published
+        for pending_mid, seq in ordered:
+            if pending_mid not in self.acked_mids:
+                break
+            top = seq
+            del self.unacked[pending_mid]
+            self.acked_mids.discard(pending_mid)
+        if top > self.published:
+            self.published = top
+            outbox.set_published_seq(top)
+
+    def _serve_resend(self) -> None:
+        if self.resend_from is None:
+            return
+        if len(self.unacked) >= MAX_UNACKED_MESSAGES // 2:
+            return
+        outbox.sign_pending(self.device, self.config.site, self.key)
+        events = outbox.events_between(self.device, self.resend_from, self.resend_to,
+                                       EVENTS_PER_MESSAGE * 5)
+        events = [e for e in events if e.sig is not None]
+        for start in range(0, len(events), EVENTS_PER_MESSAGE):
+            self._publish_events(events[start:start + EVENTS_PER_MESSAGE])
+        if events and events[-1].seq < self.resend_to:
+            self.resend_from = events[-1].seq + 1
+        else:
+            self.resend_from, self.resend_to = None, 0
+
+    def _presence(self, online: bool) -> str:
+        body = presence.body(self.device, self.config.site, self.config.kind, online,
+                             self.journal_seq, dict(self.applied), dt.datetime.now())
+        return json.dumps(signing.sign(body, self.key))
+
+    def _publish_presence(self) -> None:
+        now = time.monotonic()
+        state = (self.journal_seq, tuple(sorted(self.applied.items())))
+        due = (self.presence_due and state != self.last_presence_state) or \
+            now - self.last_presence > HEARTBEAT_SECONDS or not self.last_presence_state
+        if not due or now - self.last_presence < 0.2:
+            return
+        self.client.publish(self.topic("devices", self.device), self._presence(True), qos=1,
+                            retain=True)
+        self.last_presence, self.last_presence_state = now, state
+        self.presence_due = False
+
+    # -- bookkeeping ------------------------------------------------------------------------------
+
+    def _drop(self, reason: str, detail: str) -> None:
+        log.warning("sync: dropped message (%s): %s", reason, detail)
+        self._count(reason, detail)
+
+    def _count(self, reason: str, detail: str) -> None:
+        self.drops[reason] += 1
+        self.drop_details[reason] = detail
+
+    def _flush_drops(self) -> None:
+        if not self.drops:
+            return
+        now = dt.datetime.now()
+        with write():
+            for reason, count in self.drops.items():
+                detail = self.drop_details.get(reason)
+                SyncDrop.insert(reason=reason, count=count, last_at=now,
+                                last_detail=detail).on_conflict(
+                    conflict_target=[SyncDrop.reason],
+                    update={SyncDrop.count: SyncDrop.count + count, SyncDrop.last_at: now,
+                            SyncDrop.last_detail: detail or SyncDrop.last_detail}).execute()
+        self.drops.clear()
+        self.drop_details.clear()
+
+    def _set_online(self, online: bool) -> None:
+        with write():
+            LocalState.insert(key=ONLINE_STATE, value="true" if online else "false"
+                              ).on_conflict_replace().execute()

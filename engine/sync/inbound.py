@@ -1,0 +1,67 @@
+"""Checks on every inbound message before it may change anything: shape, site, origin, signature,
+and whether the origin's role may emit the event type. A failed check names the drop reason."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from engine.sync import signing
+from engine.sync.apply import check_rows
+
+HLC_PATTERN = re.compile(r"^\d{15}\.\d{5}$")
+EVENT_KEYS = {"site", "device", "seq", "hlc", "type", "payload", "sig"}
+# Kiosks sell packages and spend credit; anything else from a kiosk is refused.
+KIOSK_TYPES = {"purchase", "consume", "order"}
+KIOSK_TABLES = {"purchase", "lot", "payment", "consumption", "pending_order"}
+DEFINITION_TYPES = {"definitions"}
+OWNER_ONLY_TYPES: set[str] = set()
+
+
+def parse(payload: bytes) -> Any:
+    try:
+        return json.loads(payload)
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+def event_shape(event: Any, site: str, topic_device: str) -> str:
+    """'' when `event` looks like an event of `topic_device` for `site`, else the drop reason."""
+    if not isinstance(event, dict) or set(event) != EVENT_KEYS:
+        return "malformed"
+    if not (isinstance(event["device"], str) and isinstance(event["type"], str)
+            and isinstance(event["payload"], str) and isinstance(event["hlc"], str)
+            and HLC_PATTERN.match(event["hlc"])
+            and isinstance(event["seq"], int) and not isinstance(event["seq"], bool)
+            and event["seq"] > 0):
+        return "malformed"
+    if event["sig"] is None:
+        return "unsigned"
+    if event["site"] != site:
+        return "wrong_site"
+    if event["device"] != topic_device:
+        return "wrong_topic"
+    return ""
+
+
+def role_permits(role: str, event: dict[str, Any]) -> str:
+    """'' when a device of `role` may emit this event, else the drop reason."""
+    if role in ("owner", "counter"):
+        return "" if event["type"] not in OWNER_ONLY_TYPES or role == "owner" else "forbidden_type"
+    if role != "kiosk" or event["type"] not in KIOSK_TYPES:
+        return "forbidden_type"
+    payload = parse(event["payload"].encode())
+    if not isinstance(payload, dict):
+        return "malformed"
+    try:
+        check_rows(payload.get("rows", {}), allowed=KIOSK_TABLES)
+    except Exception:  # noqa: BLE001 - any problem with a kiosk's rows refuses the event
+        return "forbidden_rows"
+    return ""
+
+
+def signed_by(message: dict[str, Any], public_hex: str | None) -> str:
+    if public_hex is None:
+        return "unknown_device"
+    return "" if signing.verify(message, public_hex) else "bad_signature"

@@ -1,0 +1,126 @@
+"""`playdesk-sync`: the long-running sync process of a device (systemd/playdesk-sync.service).
+
+    playdesk-sync --db /var/lib/playdesk/playdesk.db --broker counter1.local:1883 \\
+                  [--site DEMO] [--kind counter] [--username D --password-file F] [--authority C1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+
+from engine.db import open_database
+from engine.errors import PlaydeskError
+from engine.models import LocalState, Site
+from engine.sync.client import SyncConfig, SyncService
+from engine.sync.keys import key_path, load_or_create
+
+CONFIG_STATE = "sync.config"
+
+
+def parse_broker(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    if not host:
+        return text, 1883
+    return host, int(port)
+
+
+def stored_config() -> dict | None:
+    row = LocalState.get_or_none(LocalState.key == CONFIG_STATE)
+    return json.loads(row.value) if row else None
+
+
+def resolve_config(args: argparse.Namespace) -> SyncConfig:
+    """Arguments, else what the last run stored (so `playdesk push` and the UIs find the broker)."""
+    stored = stored_config() or {}
+    site_row = Site.select().first()
+    password = args.password
+    if args.password_file:
+        with open(args.password_file) as handle:
+            password = handle.read().strip()
+    values = {
+        "site": args.site or stored.get("site") or (site_row.code if site_row else None),
+        "kind": args.kind or stored.get("kind") or "counter",
+        "username": args.username or stored.get("username"),
+        "password": password or os.environ.get("PLAYDESK_MQTT_PASSWORD") or stored.get("password"),
+        "tls_ca": args.tls_ca or stored.get("tls_ca"),
+        "tls_cert": args.tls_cert or stored.get("tls_cert"),
+        "tls_key": args.tls_key or stored.get("tls_key"),
+        "authority": args.authority or stored.get("authority"),
+    }
+    if args.broker:
+        values["host"], values["port"] = parse_broker(args.broker)
+    else:
+        values["host"], values["port"] = stored.get("host"), stored.get("port")
+    if not values["host"]:
+        raise PlaydeskError("no broker: give --broker HOST:PORT")
+    if not values["site"]:
+        raise PlaydeskError("no site: give --site CODE or load the site file first")
+    return SyncConfig(**values)
+
+
+def store_config(config: SyncConfig) -> None:
+    from engine.db import write
+
+    with write():
+        LocalState.insert(key=CONFIG_STATE, value=json.dumps(config.__dict__)
+                          ).on_conflict_replace().execute()
+
+
+def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--broker", help="HOST:PORT of the site's Mosquitto")
+    parser.add_argument("--site", help="site code (default: the loaded site)")
+    parser.add_argument("--kind", choices=["counter", "kiosk", "owner"])
+    parser.add_argument("--username")
+    parser.add_argument("--password")
+    parser.add_argument("--password-file")
+    parser.add_argument("--tls-ca")
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
+    parser.add_argument("--authority", help="device that serializes strict operations")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="playdesk-sync", description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="database file (default $PLAYDESK_DB)")
+    parser.add_argument("--log-level", default="INFO")
+    add_connection_arguments(parser)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(message)s")
+    database = open_database(args.db)
+    try:
+        config = resolve_config(args)
+    except PlaydeskError as error:
+        print(f"playdesk-sync: error: {error}", file=sys.stderr)
+        return 2
+    store_config(config)
+    from engine.ids import device_id
+    from engine.sync.authority import AuthorityServer
+
+    authority = AuthorityServer() if config.authority == device_id() else None
+    service = SyncService(config, load_or_create(key_path(database.database)), authority)
+
+    def request_stop(signum, frame) -> None:
+        service.stopping = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    service.start()
+    try:
+        service.run()
+    finally:
+        service.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""The journal as outbox: this device's events, signed once, published until the broker acks.
+
+`sync.published_seq` (LocalState) is the highest own seq the broker acknowledged (PUBACK);
+everything after it is (re)published on the next connection, so nothing is lost when the broker
+is down or the process dies (receivers drop the duplicates).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from peewee import fn
+
+from engine.db import write
+from engine.models import Event, LocalState
+from engine.sync import signing
+
+PUBLISHED = "sync.published_seq"
+
+
+def event_body(event: Event, site: str) -> dict[str, Any]:
+    return {"site": site, "device": event.device, "seq": event.seq, "hlc": event.hlc,
+            "type": event.type, "payload": event.payload}
+
+
+def message(event: Event, site: str) -> dict[str, Any]:
+    return {**event_body(event, site), "sig": event.sig}
+
+
+def journal_seq(device: str) -> int:
+    return Event.select(fn.MAX(Event.seq)).where(Event.device == device).scalar() or 0
+
+
+def published_seq() -> int:
+    row = LocalState.get_or_none(LocalState.key == PUBLISHED)
+    return int(row.value) if row else 0
+
+
+def set_published_seq(seq: int) -> None:
+    with write():
+        LocalState.insert(key=PUBLISHED, value=str(seq)).on_conflict_replace().execute()
+
+
+def sign_pending(device: str, site: str, key: Ed25519PrivateKey) -> int:
+    """Sign this device's unsigned events (in one transaction); returns how many."""
+    pending = list(Event.select().where((Event.device == device) & Event.sig.is_null())
+                   .order_by(Event.seq).limit(5000))
+    if not pending:
+        return 0
+    with write():
+        for event in pending:
+            sig = signing.sign(event_body(event, site), key)["sig"]
+            Event.update(sig=sig).where(Event.id == event.id).execute()
+    return len(pending)
+
+
+def events_between(device: str, from_seq: int, to_seq: int, limit: int) -> list[Event]:
+    return list(Event.select().where((Event.device == device) & (Event.seq >= from_seq)
+                                     & (Event.seq <= to_seq)).order_by(Event.seq).limit(limit))
