@@ -1,4 +1,9 @@
-"""Entitlement facts: package purchases, wallet/time credit lots, consumption, refunds."""
+"""Entitlement facts: package purchases, wallet/time credit lots, consumption, refunds.
+
+Purchases, lots, consumption records and refunds are insert-only facts. A lot's `remaining` and
+`status` are derived from its consumption records (engine/derived.py), so for every lot
+`total − remaining == Σ consumption.amount` always.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,8 @@ class Purchase(BaseModel):
     id = TextField(primary_key=True)
     member = TextField(index=True)
     campaign = TextField(index=True)
-    package = TextField()
-    price = IntegerField()
+    package = TextField()  # the package code within its campaign
+    price = IntegerField()  # what was charged (the package price, or the receipt line's net)
     payment = TextField()  # cash | card | wallet
     commission = IntegerField(default=0)
     channel = TextField()  # kiosk | counter
@@ -20,7 +25,7 @@ class Purchase(BaseModel):
     staff = TextField(null=True)
     at = DateTimeField()
     key = TextField(null=True, unique=True)  # idempotency key
-    receipt = TextField(null=True)
+    receipt = TextField(null=True)  # set when a counter checkout sold it on a receipt line
     device = TextField()
 
 
@@ -33,7 +38,8 @@ class Lot(BaseModel):
     # derived: total − Σ consumption; kept on the row so balances are one indexed query
     remaining = IntegerField()
     device = TextField(default="any")  # pc | console | any
-    status = TextField(default="active")  # active | depleted | expired | refunded
+    # derived: active | depleted | refunded (`expired` depends on the time of the question)
+    status = TextField(default="active")
     expires_at = DateTimeField(null=True)
     purchase = TextField(null=True, index=True)
     created_at = DateTimeField()
@@ -46,7 +52,9 @@ class Consumption(BaseModel):
     id = TextField(primary_key=True)
     lot = TextField(index=True)
     member = TextField(index=True)
-    kind = TextField(default="use")  # use | refund
+    # use (a session, a wallet payment) | refund (a refunded purchase) | correction (a manager's
+    # downward correction of a balance)
+    kind = TextField(default="use")
     amount = IntegerField()
     reference = TextField(null=True)
     at = DateTimeField()
@@ -62,6 +70,7 @@ class Refund(BaseModel):
     staff = TextField()
     at = DateTimeField()
     device = TextField()
+    lot = TextField(null=True)  # the `refund` wallet lot, when the method was wallet
 
 
 MODELS = [Purchase, Lot, Consumption, Refund]

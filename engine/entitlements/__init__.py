@@ -1,0 +1,20 @@
+"""Package campaigns, purchases, wallet and time credit lots, consumption, refunds, reports.
+
+The behaviour is spec/entitlements.md. Every function that changes something is one transaction
+(`engine.db.write()`, a savepoint inside a caller's), appends its journal event in it, and raises
+`PlaydeskError` before writing anything on bad input.
+"""
+
+from engine.entitlements.balances import balance, expiring_within
+from engine.entitlements.consumption import ConsumeResult, consume, consumption_order
+from engine.entitlements.lots import add_lot
+from engine.entitlements.purchase import purchase, purchase_dict
+from engine.entitlements.refunds import refund
+from engine.entitlements.reports import purchase_records, report_campaigns, report_liability
+from engine.entitlements.sellable import sellable_packages, why_not_sellable
+
+__all__ = [
+    "ConsumeResult", "add_lot", "balance", "consume", "consumption_order", "expiring_within",
+    "purchase", "purchase_dict", "purchase_records", "refund", "report_campaigns",
+    "report_liability", "sellable_packages", "why_not_sellable",
+]

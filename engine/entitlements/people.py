@@ -1,0 +1,45 @@
+"""Who may do what: the member a credit belongs to, the staff member who authorizes a change."""
+
+from __future__ import annotations
+
+from engine.errors import NotFound, PlaydeskError
+from engine.models import Member, Staff
+
+MANAGER_ROLES = ("manager", "owner")
+
+
+def existing_member(code: str) -> Member:
+    """The member `code` (deleted members are unknown to every operation)."""
+    member = Member.get_or_none(Member.code == code)
+    if member is None or member.deleted:
+        raise NotFound(f"unknown member {code!r}")
+    return member
+
+
+def buying_member(code: str, channel: str) -> Member:
+    """A member who may buy: active, and allowed to log in when buying on the kiosk."""
+    member = existing_member(code)
+    if not member.active:
+        raise PlaydeskError(f"member {code} is inactive")
+    if channel == "kiosk" and not member.can_login:
+        raise PlaydeskError(f"member {code} may not log in on the kiosk")
+    return member
+
+
+def existing_staff(code: str) -> Staff:
+    staff = Staff.get_or_none(Staff.code == code)
+    if staff is None or staff.deleted:
+        raise NotFound(f"unknown staff member {code!r}")
+    if not staff.active:
+        raise PlaydeskError(f"staff member {code} is inactive")
+    return staff
+
+
+def manager(code: str | None, action: str) -> Staff:
+    """An active manager or owner; `action` names what needs one, for the error message."""
+    if not code:
+        raise PlaydeskError(f"{action} needs a manager (give --staff)")
+    staff = existing_staff(code)
+    if staff.role not in MANAGER_ROLES:
+        raise PlaydeskError(f"{action} needs a manager or owner; {code} is a {staff.role}")
+    return staff

@@ -1,0 +1,131 @@
+"""Buying a package: the spec's five steps in one transaction (entitlements.md: Purchase)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from engine import journal
+from engine.db import write
+from engine.entitlements.consumption import draw_and_record, id_key
+from engine.entitlements.lots import new_lot
+from engine.entitlements.people import buying_member, existing_staff
+from engine.entitlements.sellable import find_package, package_reason
+from engine.errors import NotFound, PlaydeskError
+from engine.ids import device_id, next_id
+from engine.models import Location, Lot, Package, Payment, PaymentMethod, Purchase
+from engine.money import commission
+
+PAYMENTS = ("cash", "card", "wallet")
+CHANNELS = ("kiosk", "counter")
+
+
+def method_commission(method: str, amount: int) -> int:
+    """amount × commission_percent / 100 + fixed_fee, half-up; a method the site does not
+    describe (e.g. plain cash) costs nothing."""
+    row = PaymentMethod.get_or_none((PaymentMethod.code == method)
+                                    & (PaymentMethod.deleted == False))  # noqa: E712
+    if row is None:
+        return 0
+    return commission(amount, Decimal(row.commission_percent), row.fixed_fee)
+
+
+def _check_choices(payment: str, channel: str) -> None:
+    if payment not in PAYMENTS:
+        raise PlaydeskError(f"payment must be one of {', '.join(PAYMENTS)}, not {payment!r}")
+    if channel not in CHANNELS:
+        raise PlaydeskError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
+
+
+def _check_location(code: str | None) -> None:
+    if code is None:
+        return
+    row = Location.get_or_none(Location.code == code)
+    if row is None or row.deleted:
+        raise NotFound(f"unknown location {code!r}")
+
+
+def _repeat(key: str, member: str, package: str) -> Purchase | None:
+    """The purchase already made with this idempotency key, if any."""
+    first = Purchase.get_or_none(Purchase.key == key)
+    if first is not None and (first.member, f"{first.campaign}/{first.package}") != (member,
+                                                                                      package):
+        raise PlaydeskError(f"idempotency key {key!r} was used for {first.member} buying "
+                            f"{first.campaign}/{first.package} ({first.id})")
+    return first
+
+
+def _create_lots(member: str, package: Package, purchase_id: str, at: dt.datetime) -> list[Lot]:
+    """The paid lot for the base and a separate bonus lot of the bonus's kind."""
+    expires_at = at + dt.timedelta(days=package.validity_days) if package.validity_days else None
+    common = {"device": package.device, "expires_at": expires_at, "purchase": purchase_id}
+    lots = [new_lot(member, package.package_type, "paid", package.base, at, **common)]
+    if package.bonus_type != "none" and package.bonus:
+        lots.append(new_lot(member, package.bonus_type, "bonus", package.bonus, at, **common))
+    return lots
+
+
+def purchase(member: str, package: str, payment: str, channel: str, at: dt.datetime,
+             location: str | None = None, staff: str | None = None, key: str | None = None,
+             receipt: str | None = None, price: int | None = None) -> Purchase:
+    """Sell `package` ("CAMPAIGN/PACKAGE") to `member`; one transaction, nothing written on error.
+
+    cash/card record a Payment with the method's commission; wallet spends the price from the
+    member's unrestricted (`device: any`) money lots by the consumption order. With `receipt` (a
+    counter checkout selling a package line) the receipt's own payments are the payment, so none
+    is taken here; `price` then is the line's net (default: the package price). A repeated `key`
+    returns the first purchase and writes nothing.
+    """
+    _check_choices(payment, channel)
+    if price is not None and (not isinstance(price, int) or price < 0):
+        raise PlaydeskError("price must be a whole number of minor units, at least 0")
+    with write():  # BEGIN IMMEDIATE: a racing repeat of the same key waits, then sees ours
+        if key is not None and (first := _repeat(key, member, package)) is not None:
+            return first
+        buying_member(member, channel)
+        item = find_package(package)
+        reason = package_reason(item, member, at)
+        if reason:
+            raise PlaydeskError(f"package {package} is not sellable: {reason}")
+        if staff is not None:
+            existing_staff(staff)
+        _check_location(location)
+        amount = item.price if price is None else price
+        purchase_id = next_id("P")
+
+        facts: list = []
+        paid_commission = 0
+        if receipt is None and payment == "wallet":
+            _, facts = draw_and_record(member, "money", amount, "any", at, reference=purchase_id,
+                                       shortage_message="insufficient wallet balance")
+        elif receipt is None:
+            paid_commission = method_commission(payment, amount)
+            facts = [Payment.create(id=next_id("PAY"), purchase=purchase_id, method=payment,
+                                    amount=amount, commission=paid_commission, at=at,
+                                    device=device_id())]
+        record = Purchase.create(
+            id=purchase_id, member=member, campaign=item.campaign.code, package=item.code,
+            price=amount, payment=payment, commission=paid_commission, channel=channel,
+            location=location, staff=staff, at=at, key=key, receipt=receipt, device=device_id())
+        lots = _create_lots(member, item, purchase_id, at)
+        journal.append_rows("purchase", record, *lots, *facts)
+    return record
+
+
+def purchase_lots(purchase_id: str) -> list[Lot]:
+    """The purchase's lots, paid first (ids number in creation order)."""
+    return sorted(Lot.select().where(Lot.purchase == purchase_id), key=lambda lot: id_key(lot.id))
+
+
+def purchase_dict(record: Purchase, at: dt.datetime) -> dict:
+    """A purchase as `playdesk buy` prints it (cli.md)."""
+    lots = purchase_lots(record.id)
+    return {
+        "purchase": record.id, "member": record.member, "campaign": record.campaign,
+        "package": record.package, "price": record.price, "payment": record.payment,
+        "commission": record.commission, "channel": record.channel, "at": record.at,
+        "key": record.key,
+        "lots": [{"id": lot.id, "kind": lot.kind, "type": lot.type, "total": lot.total,
+                  "remaining": lot.remaining, "device": lot.device,
+                  "expires_at": lot.expires_at} for lot in lots],
+    }

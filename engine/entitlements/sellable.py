@@ -1,0 +1,113 @@
+"""Which packages can be sold to whom, now, and why not (entitlements.md: Campaign state)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from engine.campaign_state import ACTIVE, DELETED, EXPIRED, INACTIVE, SCHEDULED, campaign_state
+from engine.errors import NotFound, PlaydeskError
+from engine.models import Campaign, Package, Purchase, Refund
+from engine.models.base import WEEKDAYS
+
+
+def split_package_code(code: str) -> tuple[str, str]:
+    campaign, slash, package = (code or "").partition("/")
+    if not slash or not campaign or not package:
+        raise PlaydeskError(f"a package is named CAMPAIGN/PACKAGE, not {code!r}")
+    return campaign, package
+
+
+def find_package(code: str) -> Package:
+    """The package "CAMPAIGN/PACKAGE" of a package campaign (deleted campaigns included)."""
+    campaign_code, package_code = split_package_code(code)
+    package = (Package.select(Package, Campaign).join(Campaign)
+               .where((Campaign.code == campaign_code) & (Campaign.type == "packages")
+                      & (Package.code == package_code)).first())
+    if package is None:
+        raise NotFound(f"unknown package {code!r}")
+    return package
+
+
+def bought_count(member: str, package: Package) -> int:
+    """How many times the member bought the package; refunded purchases do not count."""
+    refunded = Refund.select(Refund.purchase)
+    return (Purchase.select()
+            .where((Purchase.member == member) & (Purchase.campaign == package.campaign.code)
+                   & (Purchase.package == package.code) & Purchase.id.not_in(refunded))
+            .count())
+
+
+def _campaign_reason(campaign: Campaign, at: dt.datetime) -> str | None:
+    state = campaign_state(campaign, at)
+    if state == ACTIVE:
+        return None
+    reasons = {
+        DELETED: f"campaign {campaign.code} is deleted",
+        INACTIVE: f"campaign {campaign.code} is inactive",
+        EXPIRED: f"campaign {campaign.code} expired at {_stamp(campaign.expires_at)}",
+        SCHEDULED: f"campaign {campaign.code} has not started (starts at "
+                   f"{_stamp(campaign.starts_at)})",
+    }
+    return reasons.get(state, f"campaign {campaign.code} is {state}")
+
+
+def _stamp(value: Any) -> str:
+    return value.isoformat(timespec="minutes") if isinstance(value, dt.datetime) else str(value)
+
+
+def package_reason(package: Package, member: str | None, at: dt.datetime) -> str | None:
+    """Why `package` cannot be sold at `at` (to `member`, if given), or None when it can."""
+    reason = _campaign_reason(package.campaign, at)
+    if reason:
+        return reason
+    name = f"{package.campaign.code}/{package.code}"
+    if not package.active:
+        return f"package {name} is inactive"
+    if package.weekdays and WEEKDAYS[at.weekday()] not in package.weekdays:
+        return f"package {name} is not sold on {WEEKDAYS[at.weekday()]} " \
+               f"(only {', '.join(package.weekdays)})"
+    if member is not None and package.max_per_member is not None:
+        count = bought_count(member, package)
+        if count >= package.max_per_member:
+            return f"limit reached: {member} has bought {name} {count} time(s) " \
+                   f"(at most {package.max_per_member} per member)"
+    return None
+
+
+def why_not_sellable(member_code: str | None, package: str, at: dt.datetime) -> str | None:
+    """The reason `package` ("CAMPAIGN/PACKAGE") is not sellable, or None when it is."""
+    if member_code is not None:
+        from engine.entitlements.people import existing_member
+
+        existing_member(member_code)
+    return package_reason(find_package(package), member_code, at)
+
+
+def package_dict(package: Package) -> dict[str, Any]:
+    """A package as `playdesk packages` lists it (cli.md)."""
+    return {
+        "campaign": package.campaign.code, "package": package.code, "name": package.name,
+        "campaign_name": package.campaign.name, "package_type": package.package_type,
+        "base": package.base, "bonus_type": package.bonus_type, "bonus": package.bonus,
+        "price": package.price, "device": package.device,
+        "validity_days": package.validity_days, "weekdays": package.weekdays,
+        "max_per_member": package.max_per_member,
+    }
+
+
+def sellable_packages(member_code: str | None, at: dt.datetime,
+                      device: str | None = None) -> list[dict[str, Any]]:
+    """The packages sellable at `at` (to the member, when given), usable on `device` if given
+    (lots of device `any` or that device), in campaign code and package position order."""
+    if member_code is not None:
+        from engine.entitlements.people import existing_member
+
+        existing_member(member_code)
+    query = (Package.select(Package, Campaign).join(Campaign)
+             .where((Campaign.type == "packages") & (Campaign.deleted == False)  # noqa: E712
+                    & (Campaign.active == True) & (Package.active == True))  # noqa: E712
+             .order_by(Campaign.code, Package.position, Package.code))
+    return [package_dict(package) for package in query
+            if (device is None or package.device in ("any", device))
+            and package_reason(package, member_code, at) is None]
