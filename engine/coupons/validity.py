@@ -32,7 +32,7 @@ def coupon_rejection(coupon: Coupon | None, at: dt.datetime, *, debtor: str | No
         return UNKNOWN
     if coupon.canceled_at is not None or coupon.status == "canceled":
         return CANCELED
-    if coupon.expires_on is not None and _as_date(coupon.expires_on) < _as_date(at):
+    if coupon.expires_on is not None and as_date(coupon.expires_on) < as_date(at):
         return EXPIRED
     if coupon.max_redemptions and coupon.redemptions >= coupon.max_redemptions:
         return USED_UP
@@ -67,7 +67,8 @@ def segments_of(member: str | None) -> set[str]:
     return {row.segment.code for row in query}
 
 
-def _as_date(value: dt.date | dt.datetime | str) -> dt.date:
+def as_date(value: dt.date | dt.datetime | str) -> dt.date:
+    """A date from a date, a datetime or ISO text (what a date column may hand back)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
