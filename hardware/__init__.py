@@ -1,0 +1,2 @@
+"""Devices: barcode scanners and receipt printers. Knows `engine.documents` and nothing else of
+the engine, so the apps can hand it documents and scans flow back as plain text."""

@@ -1,0 +1,274 @@
+"""Documents → layout blocks: the look of a slip, once, for both ESC/POS and the PNG preview.
+
+A block is one printer primitive (a line of text, a rule, a barcode, a QR code, an image, a cut,
+a drawer kick). Text lines are already fitted to the paper's character width, so both renderers
+only draw what they are given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from dataclasses import dataclass
+
+from engine.documents import (
+    Balances,
+    CounterTicket,
+    CouponDocument,
+    CouponSlip,
+    Currency,
+    Document,
+    Header,
+    PurchaseDocument,
+    ReceiptDocument,
+    ShiftReport,
+)
+from hardware.printing.profile import PrinterProfile
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    align: str = "left"  # left | center | right
+    bold: bool = False
+    large: bool = False  # double width and height: half the characters per line
+
+
+@dataclass(frozen=True)
+class Rule:
+    char: str = "-"
+
+
+@dataclass(frozen=True)
+class Barcode:
+    kind: str  # CODE128 | EAN13
+    data: str
+
+
+@dataclass(frozen=True)
+class QR:
+    data: str
+
+
+@dataclass(frozen=True)
+class Image:
+    path: str
+
+
+@dataclass(frozen=True)
+class Feed:
+    lines: int = 1
+
+
+@dataclass(frozen=True)
+class Cut:
+    pass
+
+
+@dataclass(frozen=True)
+class Drawer:
+    pass
+
+
+Block = Text | Rule | Barcode | QR | Image | Feed | Cut | Drawer
+
+
+def when(at: dt.datetime | None) -> str:
+    return at.strftime("%d.%m.%Y %H:%M") if at else ""
+
+
+def pair(left: str, right: str, width: int) -> list[str]:
+    """`left` and `right` on one line, `left` wrapped when both do not fit."""
+    if len(left) + 1 + len(right) <= width:
+        return [left + " " * (width - len(left) - len(right)) + right]
+    head = textwrap.wrap(left, width) or [""]
+    if len(head[-1]) + 1 + len(right) > width:
+        return [*head, right.rjust(width)]
+    return [*head[:-1], head[-1] + " " * (width - len(head[-1]) - len(right)) + right]
+
+
+class Builder:
+    """Collects blocks for one paper width."""
+
+    def __init__(self, profile: PrinterProfile) -> None:
+        self.profile = profile
+        self.width = profile.chars
+        self.blocks: list[Block] = []
+
+    def add(self, *blocks: Block) -> None:
+        self.blocks.extend(blocks)
+
+    def text(self, text: str, align: str = "left", bold: bool = False, large: bool = False) -> None:
+        width = self.width // 2 if large else self.width
+        for line in textwrap.wrap(text, width) or [""]:
+            self.add(Text(line, align, bold, large))
+
+    def pair(self, left: str, right: str, bold: bool = False, large: bool = False) -> None:
+        width = self.width // 2 if large else self.width
+        for line in pair(left, right, width):
+            self.add(Text(line, bold=bold, large=large))
+
+    def rule(self, char: str = "-") -> None:
+        self.add(Rule(char))
+
+    def image(self, name: str | None) -> None:
+        if name:
+            self.add(Image(name))
+
+
+def header(b: Builder, head: Header, logo: str | None = None) -> None:
+    b.image(logo or head.logo)
+    b.text(head.site_name, align="center", bold=True, large=True)
+    for line in head.lines:
+        b.text(line, align="center")
+    if head.location:
+        b.text(head.location, align="center")
+    b.rule()
+
+
+def footer(b: Builder, head: Header) -> None:
+    if head.footer:
+        b.add(Feed())
+        for line in head.footer:
+            b.text(line, align="center")
+    b.add(Feed(), Cut())
+
+
+def balances(b: Builder, money: Currency, balance: Balances | None) -> None:
+    if balance is None:
+        return
+    b.rule()
+    b.text("Your balance", bold=True)
+    b.pair("  Credit", money.format(balance.money, symbol=True))
+    b.pair("  Minutes", f"{balance.minutes} min")
+
+
+def coupon(b: Builder, money: Currency, head: Header, slip: CouponSlip) -> None:
+    b.image(slip.image)
+    b.text(head.site_name, align="center", bold=True)
+    b.text("COUPON", align="center", bold=True, large=True)
+    if slip.value_text:
+        b.text(slip.value_text, align="center", bold=True, large=True)
+    b.text(slip.campaign_name, align="center")
+    if slip.text:
+        b.add(Feed())
+        b.text(slip.text, align="center")
+    b.add(Feed(), Barcode("CODE128", slip.barcode))
+    b.text(slip.code, align="center", bold=True)
+    if slip.expires_on:
+        b.text(f"Valid until {slip.expires_on:%d.%m.%Y}", align="center")
+    b.add(Feed(), Cut())
+
+
+def receipt(b: Builder, doc: ReceiptDocument) -> None:
+    money = doc.currency
+    header(b, doc.header, b.profile.logo)
+    b.pair(f"Receipt {doc.receipt}", when(doc.at))
+    if doc.staff:
+        b.text(f"Cashier: {doc.staff}")
+    if doc.member:
+        b.text(f"Member: {doc.member}")
+    b.rule()
+    for line in doc.lines:
+        b.pair(line.name, money.format(line.amount))
+        if line.quantity != 1:
+            b.text(f"  {line.quantity} x {money.format(line.unit_price)}")
+        for reduction in line.reductions:
+            b.pair(f"  {reduction.label}", money.format(-reduction.amount))
+    b.rule()
+    if doc.discount:
+        b.pair("Subtotal", money.format(doc.subtotal))
+        b.pair("Discount", money.format(-doc.discount))
+    b.pair(f"TOTAL {money.symbol}", money.format(doc.total), bold=True, large=True)
+    for payment in doc.payments:
+        shown = payment.tendered if payment.tendered is not None else payment.amount
+        b.pair(payment.label, money.format(shown))
+    if doc.change:
+        b.pair("Change", money.format(doc.change), bold=True)
+    balances(b, money, doc.balances)
+    if doc.coupons:
+        count = len(doc.coupons)
+        b.text("Your coupon is below" if count == 1 else f"Your {count} coupons are below",
+               align="center", bold=True)
+    footer(b, doc.header)
+    for slip in doc.coupons:
+        coupon(b, money, doc.header, slip)
+
+
+def purchase(b: Builder, doc: PurchaseDocument) -> None:
+    money = doc.currency
+    header(b, doc.header, b.profile.logo)
+    b.pair(f"Purchase {doc.purchase}", when(doc.at))
+    b.text(f"Member: {doc.member}")
+    b.rule()
+    b.text(doc.campaign_name)
+    b.pair(doc.package_name, money.format(doc.price), bold=True)
+    for lot in doc.lots:
+        amount = f"{lot.amount} min" if lot.kind == "minutes" else money.format(lot.amount, True)
+        b.pair(f"  {lot.label}", amount)
+        if lot.expires_at:
+            b.text(f"    valid until {when(lot.expires_at)}")
+    b.rule()
+    b.pair(f"TOTAL {money.symbol}", money.format(doc.price), bold=True, large=True)
+    b.pair(doc.payment.label, money.format(doc.payment.amount))
+    balances(b, money, doc.balances)
+    footer(b, doc.header)
+
+
+def counter_ticket(b: Builder, doc: CounterTicket) -> None:
+    money = doc.currency
+    header(b, doc.header, b.profile.logo)
+    b.text("PAY AT THE COUNTER", align="center", bold=True, large=True)
+    b.text(when(doc.at), align="center")
+    if doc.member:
+        b.text(f"Member: {doc.member}", align="center")
+    b.rule()
+    for text, amount in doc.lines:
+        b.pair(text, money.format(amount))
+    b.rule()
+    b.pair(f"TOTAL {money.symbol}", money.format(doc.total), bold=True, large=True)
+    b.add(Feed(), QR(doc.order))
+    b.text(doc.order, align="center", bold=True)
+    b.text("Show this ticket at the counter to pay.", align="center")
+    b.add(Feed(), Cut())
+
+
+def shift_report(b: Builder, doc: ShiftReport) -> None:
+    money = doc.currency
+    header(b, doc.header)
+    b.text("SHIFT REPORT", align="center", bold=True, large=True)
+    b.pair("Shift", doc.shift)
+    if doc.staff:
+        b.pair("Cashier", doc.staff)
+    b.pair("From", when(doc.first_at))
+    b.pair("To", when(doc.last_at))
+    b.pair("Printed", when(doc.at))
+    b.rule()
+    b.pair("Receipts", str(doc.receipts))
+    b.pair("Gross sales", money.format(doc.subtotal))
+    b.pair("Discounts", money.format(-doc.discount))
+    b.pair(f"TOTAL {money.symbol}", money.format(doc.total), bold=True)
+    b.rule()
+    for payment in doc.payments:
+        b.pair(payment.label, money.format(payment.amount))
+    b.add(Feed(), Cut())
+
+
+def layout(document: Document, profile: PrinterProfile, drawer: bool = False) -> list[Block]:
+    """The blocks of a document; `drawer` kicks the cash drawer open first."""
+    b = Builder(profile)
+    if drawer:
+        b.add(Drawer())
+    if isinstance(document, ReceiptDocument):
+        receipt(b, document)
+    elif isinstance(document, CouponDocument):
+        coupon(b, document.currency, document.header, document.coupon)
+    elif isinstance(document, PurchaseDocument):
+        purchase(b, document)
+    elif isinstance(document, CounterTicket):
+        counter_ticket(b, document)
+    elif isinstance(document, ShiftReport):
+        shift_report(b, document)
+    else:
+        raise TypeError(f"not a printable document: {type(document).__name__}")
+    return b.blocks

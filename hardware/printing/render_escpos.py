@@ -1,0 +1,125 @@
+"""Layout blocks → ESC/POS bytes, built into python-escpos's `Dummy` (nothing touches a device).
+
+The stream starts with `ESC @` (reset) and the code page selection (`ESC t n`, sent by escpos's
+encoder before the first text), so every job prints the same whatever the previous one left set.
+Barcodes and QR codes are printer-native (`GS k`, `GS ( k`): sharp at any size, tiny to send.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from escpos.printer import Dummy
+
+from engine.documents import Document
+from hardware.printing import images
+from hardware.printing.layout import (
+    QR,
+    Barcode,
+    Block,
+    Cut,
+    Drawer,
+    Feed,
+    Image,
+    Rule,
+    Text,
+    layout,
+)
+from hardware.printing.profile import PrinterProfile
+
+ESC, GS = b"\x1b", b"\x1d"
+INIT = ESC + b"@"
+ALIGN = {"left": ESC + b"a\x00", "center": ESC + b"a\x01", "right": ESC + b"a\x02"}
+BOLD = {False: ESC + b"E\x00", True: ESC + b"E\x01"}
+SIZE = {False: GS + b"!\x00", True: GS + b"!\x11"}  # double width and height
+
+
+class Style:
+    """Emits alignment, bold and size only when they change."""
+
+    def __init__(self, printer: Dummy) -> None:
+        self.printer = printer
+        self.state = {"align": "left", "bold": False, "large": False}
+
+    def set(self, align: str = "left", bold: bool = False, large: bool = False) -> None:
+        for key, value, codes in (("align", align, ALIGN), ("bold", bold, BOLD),
+                                  ("large", large, SIZE)):
+            if self.state[key] != value:
+                self.printer._raw(codes[value])
+                self.state[key] = value
+
+    def forget_align(self, align: str) -> None:
+        self.state["align"] = align  # escpos's barcode() sets alignment itself
+
+
+def printable(text: str, profile: PrinterProfile) -> str:
+    """Text the code page can print: a missing € becomes EUR, anything else missing '?'."""
+    try:
+        text.encode(profile.python_codec)
+        return text
+    except UnicodeEncodeError:
+        text = text.replace("€", "EUR")
+        return text.encode(profile.python_codec, errors="replace").decode(profile.python_codec)
+
+
+def code128_width(data: str, dots: int) -> int:
+    """The widest module (2–3 dots) at which a Code 128 B symbol fits on the paper."""
+    modules = 11 * (len(data) + 3) + 2 + 20  # start, check, stop and quiet zones
+    return max(2, min(3, dots // modules))
+
+
+@lru_cache(maxsize=32)
+def _image_raster(path: str, mtime_ns: int, width: int) -> bytes:
+    printer = Dummy()
+    printer.image(images._prepared(path, mtime_ns, width), impl="bitImageRaster")
+    return printer.output
+
+
+def render(blocks: list[Block], profile: PrinterProfile) -> bytes:
+    printer = Dummy(profile=profile.escpos_profile)
+    printer._raw(INIT)
+    printer.charcode(profile.code_page)
+    style = Style(printer)
+    for block in blocks:
+        if isinstance(block, Text):
+            style.set(block.align, block.bold, block.large)
+            printer.text(printable(block.text, profile) + "\n")
+        elif isinstance(block, Rule):
+            style.set()
+            printer.text(block.char * profile.chars + "\n")
+        elif isinstance(block, Feed):
+            printer._raw(b"\n" * block.lines)
+        elif isinstance(block, Barcode):
+            style.set(align="center")
+            # _hw_barcode: the printer draws it (escpos's barcode() also prints to stdout)
+            if block.kind == "CODE128":
+                printer._hw_barcode("{B" + block.data, "CODE128", height=80,
+                                    width=code128_width(block.data, profile.dots), pos="OFF",
+                                    function_type="B")
+            else:
+                printer._hw_barcode(block.data, block.kind, height=80, width=3, pos="BELOW")
+            printer._raw(b"\n")
+            style.forget_align("center")
+        elif isinstance(block, QR):
+            style.set(align="center")
+            printer.qr(block.data, native=True, size=6 if profile.dots >= 576 else 5)
+            printer._raw(b"\n")
+        elif isinstance(block, Image):
+            raster = images.cached(_image_raster, profile.image_path(block.path), profile.dots)
+            if raster is not None:
+                style.set()
+                printer._raw(raster)
+        elif isinstance(block, Cut):
+            style.set()
+            if profile.cut:
+                printer.cut("PART" if profile.cut == "partial" else "FULL")
+            else:
+                printer.print_and_feed(6)
+        elif isinstance(block, Drawer):
+            printer.cashdraw(profile.drawer_pin)
+    return printer.output
+
+
+def render_document(document: Document, profile: PrinterProfile, drawer: bool = False) -> bytes:
+    """The ESC/POS bytes of a document, ready to send in one write."""
+    return render(layout(document, profile, drawer), profile)
