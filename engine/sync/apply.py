@@ -136,10 +136,13 @@ def apply_coupon_cancel(payload: dict[str, Any], touched: Touched) -> None:
 def apply_definitions(event: dict[str, Any], payload: dict[str, Any], touched: Touched) -> None:
     """An owner's or manager's definition changes, last writer wins by (hlc, device)."""
     from engine.sitefile import apply_document
+    from engine.sync.definitions import newer_only
 
+    version = f"{event['hlc']}/{event['device']}"
     at = dt.datetime.fromisoformat(payload["at"]) if payload.get("at") else None
-    apply_document(payload["document"], at=at, source="sync",
-                   version=f"{event['hlc']}/{event['device']}")
+    document = newer_only(payload["document"], version)
+    if document:
+        apply_document(document, at=at, source="sync", version=version)
 
 
 SPECIAL: dict[str, Callable[[dict[str, Any], Touched], None]] = {
