@@ -1,0 +1,188 @@
+"""Checkout: price a receipt and record the sale, all in one BEGIN IMMEDIATE transaction.
+
+Recorded together: the receipt and its lines and reductions, payments (cash with change, card
+with the method's commission, wallet drawn through entitlements), package lines as purchases for
+the receipt's member, campaign entries numbered per device with their per-line allocations,
+coupon redemptions (only of coupons that were applied, one per receipt), coupons issued by
+campaigns with an active coupon issue, and one `sale` journal event carrying those rows
+(purchases and wallet draws append their own events, in the same transaction).
+
+The definitions — and with them every coupon's redemption count — are read inside the
+transaction, so a one-time coupon redeemed at the same moment by two processes is applied by
+exactly one: the second waits for the write lock, then sees the coupon used up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from engine import journal
+from engine.db import write
+from engine.derived import refresh_coupons
+from engine.ids import device_id, next_id, next_number
+from engine.models import (
+    Coupon,
+    CouponRedemption,
+    Entry,
+    EntryAllocation,
+    LineReduction,
+    Payment,
+    Receipt,
+    ReceiptLine,
+)
+from engine.pricing import PricedReceipt, ReceiptInput, price_receipt
+from engine.pricing.allocation import pro_rata
+from engine.pricing.definitions import cached_definitions
+from engine.sales.payments import WALLET, PaymentPlan, plan_payments
+from engine.sales.receiptfile import PaymentInput
+
+
+def checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...] | list,
+             at: dt.datetime, staff: str | None = None, shift: str | None = None
+             ) -> dict[str, Any]:
+    """Price and record the sale; returns the price document plus what was recorded."""
+    payments = tuple(payments)
+    with write():
+        if staff is not None:
+            from engine.entitlements.people import existing_staff
+
+            existing_staff(staff)
+        definitions = cached_definitions(receipt_input.coupons)
+        priced = price_receipt(receipt_input, definitions, at)
+        plan = plan_payments(priced.total, payments, receipt_input.member)
+        receipt_id = next_id("R")
+        purchases = _purchases(priced, plan, receipt_id, at, staff)
+        receipt, rows = _receipt_rows(priced, plan, receipt_id, staff, shift, purchases)
+        rows += _payment_rows(plan, receipt_id, receipt_input.member, at)
+        rows += _entry_rows(priced, receipt_id, at)
+        rows += _redemption_rows(priced, receipt_id, at)
+        issued = _issued_coupons(priced, receipt_id, at, staff)
+        journal.append_rows("sale", receipt, *rows, *issued)
+    document = priced.as_dict()
+    document.update(
+        receipt=receipt_id,
+        payments=[{"method": p.method, "amount": p.amount, "tendered": p.tendered,
+                   "commission": p.commission} for p in rows if isinstance(p, Payment)],
+        change=plan.change,
+        issued_coupons=[{"code": c.code, "campaign": c.campaign, "value": int(c.value),
+                         "expires_on": c.expires_on.isoformat() if c.expires_on else None,
+                         "text": c.text, "image": c.image} for c in issued],
+        purchases=[pid for ids in purchases.values() for pid in ids])
+    return document
+
+
+def _receipt_rows(priced: PricedReceipt, plan: PaymentPlan, receipt_id: str, staff: str | None,
+                  shift: str | None, purchases: dict[int, list[str]]
+                  ) -> tuple[Receipt, list]:
+    receipt = Receipt.create(
+        id=receipt_id, device=device_id(), at=priced.at, location=priced.location,
+        member=priced.member, debtor=priced.debtor, contact=priced.contact, staff=staff,
+        shift=shift, subtotal=priced.subtotal, discount=priced.discount, total=priced.total,
+        paid=plan.paid, change=plan.change, status="paid")
+    rows: list = []
+    for line in priced.lines:
+        row = ReceiptLine.create(
+            id=f"{receipt_id}/{line.no}", receipt=receipt_id, no=line.no, item=line.item,
+            resource=line.resource, package=line.package, quantity=line.quantity,
+            unit_price=line.unit_price, gross=line.gross, manual_discount=line.manual_discount,
+            discount=line.discount, net=line.net,
+            purchase=",".join(purchases.get(line.no, [])) or None)
+        rows.append(row)
+        rows += [LineReduction.create(line=row.id, position=position, campaign=r.campaign,
+                                      amount=r.amount)
+                 for position, r in enumerate(line.reductions)]
+    return receipt, rows
+
+
+def _payment_rows(plan: PaymentPlan, receipt_id: str, member: str | None,
+                  at: dt.datetime) -> list[Payment]:
+    from engine.entitlements import consume
+    from engine.entitlements.purchase import method_commission
+
+    rows = []
+    for payment in plan.payments:
+        if payment.amount == 0 and not payment.tendered:
+            continue
+        if payment.method == WALLET:
+            consume(member, "money", payment.amount, "any", at,  # type: ignore[arg-type]
+                    reference=receipt_id)
+        fee = 0 if payment.method == WALLET else method_commission(payment.method,
+                                                                   payment.amount)
+        rows.append(Payment.create(id=next_id("PAY"), receipt=receipt_id, method=payment.method,
+                                   amount=payment.amount, tendered=payment.tendered,
+                                   commission=fee, at=at, device=device_id()))
+    return rows
+
+
+def _purchases(priced: PricedReceipt, plan: PaymentPlan, receipt_id: str, at: dt.datetime,
+               staff: str | None) -> dict[int, list[str]]:
+    """Package lines become purchases for the receipt's member, one per unit, priced at the
+    line's net (the receipt's payments pay for them)."""
+    package_lines = [line for line in priced.lines if line.package]
+    if not package_lines:
+        return {}
+    from engine.entitlements import purchase
+    from engine.entitlements.purchase import PAYMENTS
+
+    paying = [p.method for p in plan.payments if p.amount > 0 and p.method in PAYMENTS]
+    method = paying[0] if paying else "cash"
+    made: dict[int, list[str]] = {}
+    for line in package_lines:
+        prices = pro_rata(line.net, [(unit, 1) for unit in range(line.quantity)])
+        for unit in range(line.quantity):
+            record = purchase(priced.member, line.package, payment=method,  # type: ignore[arg-type]
+                              channel="counter", at=at, location=priced.location, staff=staff,
+                              receipt=receipt_id, price=prices.get(unit, 0))
+            made.setdefault(line.no, []).append(record.id)
+    return made
+
+
+def _entry_rows(priced: PricedReceipt, receipt_id: str, at: dt.datetime) -> list:
+    rows: list = []
+    origin = device_id()
+    for result in priced.entries:
+        value = result.discount_value
+        entry = Entry.create(
+            id=next_id("E"), entry_no=next_number("entry_no"), device=origin,
+            origin_type="receipt", origin_code=receipt_id, timestamp=at,
+            campaign=result.campaign, campaign_type=result.campaign_type,
+            registration=result.registration, registration_code=result.registration_code,
+            discount_type=result.discount_type,
+            discount_value=None if value is None else Decimal(value),
+            reduce_amount=result.reduce_amount, process=result.process)
+        rows.append(entry)
+        rows += [EntryAllocation.create(entry=entry.id, line_no=no, amount=amount)
+                 for no, amount in result.allocations]
+    return rows
+
+
+def _redemption_rows(priced: PricedReceipt, receipt_id: str, at: dt.datetime) -> list:
+    rows = [CouponRedemption.create(id=next_id("CR"), coupon=code, receipt=receipt_id, at=at,
+                                    device=device_id())
+            for code in dict.fromkeys(priced.redeemed_coupons)]
+    refresh_coupons(row.coupon for row in rows)
+    return rows
+
+
+def _issued_coupons(priced: PricedReceipt, receipt_id: str, at: dt.datetime,
+                    staff: str | None) -> list[Coupon]:
+    from engine.coupons.codes import new_code
+
+    issued = []
+    for offer in priced.coupons_to_issue:
+        issued.append(Coupon.create(
+            code=_unused_code(new_code), campaign=offer.campaign, sales_type="all",
+            max_redemptions=1, discount_type="reduce", value=Decimal(offer.value),
+            expires_on=offer.expires_on, without_restrictions=True, status="issued",
+            redemptions=0, origin="issued", text=offer.text, image=offer.image,
+            created_on=at, created_by=staff, issued_receipt=receipt_id, device=device_id()))
+    return issued
+
+
+def _unused_code(new_code) -> str:
+    while True:  # 50+ random bits: a collision is astronomically rare, but never reuse a code
+        code = new_code()
+        if not Coupon.select().where(Coupon.code == code).exists():
+            return code

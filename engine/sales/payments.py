@@ -1,0 +1,74 @@
+"""How a receipt's payments cover its total: a plan computed before anything is written.
+
+Payments are taken in the order listed, each against what is still due: cash pays at most what
+is due and the rest of what was tendered is change; a method without an amount (and wallet
+always, unless given less) pays what is still due; a card cannot pay more than is due. Payments
+that leave something due are refused (exit 2, nothing recorded).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.errors import PlaydeskError
+from engine.models import PaymentMethod
+from engine.sales.receiptfile import PaymentInput
+
+CASH = "cash"
+WALLET = "wallet"
+
+
+@dataclass(frozen=True)
+class PlannedPayment:
+    method: str
+    amount: int  # what it pays towards the total
+    tendered: int | None  # cash handed over
+
+
+@dataclass(frozen=True)
+class PaymentPlan:
+    payments: tuple[PlannedPayment, ...]
+    change: int
+
+    @property
+    def paid(self) -> int:
+        return sum(p.amount for p in self.payments)
+
+
+def known_methods() -> set[str]:
+    rows = PaymentMethod.select(PaymentMethod.code).where(~PaymentMethod.deleted)
+    return {row.code for row in rows} | {CASH, WALLET}
+
+
+def plan_payments(total: int, payments: tuple[PaymentInput, ...], member: str | None
+                  ) -> PaymentPlan:
+    methods = known_methods()
+    due = total
+    planned: list[PlannedPayment] = []
+    change = 0
+    for payment in payments:
+        if payment.method not in methods:
+            raise PlaydeskError(f"unknown payment method {payment.method!r} "
+                                f"(known: {', '.join(sorted(methods))})")
+        if payment.method == WALLET and member is None:
+            raise PlaydeskError("a wallet payment needs a member on the receipt")
+        offered = due if payment.amount is None else payment.amount
+        if payment.method == CASH:
+            pays = min(offered, due)
+            change += offered - pays
+            planned.append(PlannedPayment(CASH, pays, offered))
+        elif payment.method == WALLET:
+            pays = min(offered, due)
+            planned.append(PlannedPayment(WALLET, pays, None))
+        else:
+            if offered > due:
+                raise PlaydeskError(f"{payment.method} payment of {offered} is more than the "
+                                    f"{due} still due")
+            pays = offered
+            planned.append(PlannedPayment(payment.method, pays, None))
+        due -= pays
+    if due > 0:
+        paid = total - due
+        raise PlaydeskError(f"payments of {paid} do not cover the total of {total} "
+                            f"({due} still due); nothing was recorded")
+    return PaymentPlan(tuple(planned), change)
