@@ -3,33 +3,71 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 from pathlib import Path
 from typing import Any
 
 from engine.errors import PlaydeskError
-from engine.sitefile.apply import apply_document
+from engine.sitefile.apply import apply_document, definitions_generation
 from engine.sitefile.export import export_document, export_site
 from engine.sitefile.validate import validate_text
+
+LAST_LOAD_KEY = "sitefile:last_load"
+
+
+def _read_text(path: str | os.PathLike[str]) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise PlaydeskError(f"cannot read site file {os.fspath(path)}: {error}") from None
 
 
 def read_site_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The normalized document of the file at `path`, or PlaydeskError listing every problem."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise PlaydeskError(f"cannot read site file {os.fspath(path)}: {error}") from None
-    return validate_text(text, os.fspath(path))
+    return validate_text(_read_text(path), os.fspath(path))
+
+
+def _fingerprint(text: str) -> list[Any]:
+    """The file's content with the database's journal position and definitions generation.
+
+    A site file identical to the last one loaded, with no journal event (local or from another
+    device) and no definitions change since, cannot change anything: reloading it is a no-op.
+    """
+    from peewee import fn
+
+    from engine.models import Event
+
+    return [hashlib.sha256(text.encode()).hexdigest(), Event.select(fn.MAX(Event.id)).scalar(),
+            definitions_generation()]
+
+
+def _all_unchanged(sections: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    return {name: {"created": 0, "updated": 0, "deleted": 0,
+                   "unchanged": counts["created"] + counts["updated"] + counts["unchanged"]}
+            for name, counts in sections.items()}
 
 
 def load_site_file(path: str | os.PathLike[str], at: dt.datetime,
                    dry_run: bool = False) -> dict[str, Any]:
     """Validate and apply a site file atomically; returns what changed per section."""
     from engine import db
+    from engine.models import LocalState
 
+    text = _read_text(path)
     with db.write():  # references are checked against the state the load applies to
-        document = read_site_file(path)
-        summary = apply_document(document, at, dry_run=dry_run)
+        fingerprint = _fingerprint(text)
+        last = LocalState.get_or_none(LocalState.key == LAST_LOAD_KEY)
+        if last is not None and json.loads(last.value)["fingerprint"] == fingerprint:
+            sections = json.loads(last.value)["sections"]
+            return {"file": os.fspath(path), "changed": False, "dry_run": dry_run,
+                    "sections": sections, "event": None}
+        summary = apply_document(validate_text(text, os.fspath(path)), at, dry_run=dry_run)
+        if not dry_run:
+            record = {"fingerprint": _fingerprint(text),
+                      "sections": _all_unchanged(summary["sections"])}
+            LocalState.insert(key=LAST_LOAD_KEY, value=json.dumps(record)).on_conflict_replace().execute()
     return {"file": os.fspath(path), **summary}
 
 

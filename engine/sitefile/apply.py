@@ -15,7 +15,7 @@ from peewee import chunked
 from engine import db, journal
 from engine.derived import refresh_coupons
 from engine.errors import PlaydeskError
-from engine.models import BarcodeRule, Combination, Coupon, Setting, Site
+from engine.models import BarcodeRule, Combination, Coupon, LocalState, Setting, Site
 from engine.sitefile import store
 from engine.sitefile.schema import CAMPAIGNS, SECTIONS, TOP_LEVEL
 
@@ -208,6 +208,20 @@ def stamp_versions(plan: Plan, version: str) -> None:
             (Combination.first == first) & (Combination.second == second)).execute()
 
 
+GENERATION_KEY = "definitions:generation"
+
+
+def definitions_generation() -> int:
+    """A local counter bumped by every change of definitions on this device, whatever its source."""
+    row = LocalState.get_or_none(LocalState.key == GENERATION_KEY)
+    return int(row.value) if row else 0
+
+
+def _bump_generation() -> None:
+    LocalState.insert(key=GENERATION_KEY, value=str(definitions_generation() + 1)) \
+        .on_conflict_replace().execute()
+
+
 def apply_document(document: dict[str, Any], at: dt.datetime, *, source: str = "load",
                    dry_run: bool = False, version: str | None = None) -> dict[str, Any]:
     """Apply an already-validated normalized document; returns what changed.
@@ -223,6 +237,7 @@ def apply_document(document: dict[str, Any], at: dt.datetime, *, source: str = "
         if dry_run or not plan.changed:
             return summary
         _execute(plan)
+        _bump_generation()
         if source == "sync":
             if version is not None:
                 stamp_versions(plan, version)

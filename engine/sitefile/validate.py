@@ -90,16 +90,6 @@ class Validator:
 _ABSENT = object()
 
 
-def _contains_invalid(value: Any) -> bool:
-    if value is _INVALID:
-        return True
-    if isinstance(value, dict):
-        return any(_contains_invalid(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_contains_invalid(v) for v in value)
-    return False
-
-
 # -- sections ---------------------------------------------------------------------------------
 
 def _section_records(v: Validator, name: str, value: Any) -> list[dict[str, Any]]:
@@ -320,7 +310,8 @@ def validate(parsed: Parsed) -> dict[str, Any]:
     if "coupons" in document:
         _coupon_rules(v, document["coupons"])
     check_references(v, document)
-    if v.problems or _contains_invalid(document):
+    # Every _INVALID value came with a problem, so no problems means a clean document.
+    if v.problems:
         raise PlaydeskError("\n".join(v.report()) or "invalid site file")
     return strip_paths(document)
 

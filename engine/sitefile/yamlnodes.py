@@ -19,6 +19,10 @@ Path = tuple[str | int, ...]
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
+_STR = "tag:yaml.org,2002:str"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
 
 
 class Parsed:
@@ -38,7 +42,17 @@ class Parsed:
         return self.lines.get(path, 1)
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
-        if node.tag in (_INT, _FLOAT) and ":" in node.value:
+        # The common tags directly (a large site file has ~10^5 scalars), the rest via PyYAML.
+        tag, text = node.tag, node.value
+        if tag == _STR:
+            return text
+        if tag == _INT and text.isdigit() and (text[0] != "0" or text == "0"):
+            return int(text)
+        if tag == _BOOL:
+            return _BOOLS[text.lower()]
+        if tag == _NULL:
+            return None
+        if tag in (_INT, _FLOAT) and ":" in text:
             return node.value  # sexagesimal: a time of day, not a number
         if node.tag == _FLOAT:
             try:
