@@ -92,6 +92,8 @@ def _reason(error: BaseException) -> str:
 
 
 def _read_status(target: Target, device) -> PrinterStatus:
+    if target.kind == "file":
+        return PrinterStatus("unknown")  # write-only: a query would land in the file
     if target.kind == "network":
         device.device.settimeout(STATUS_TIMEOUT_S)
         try:
