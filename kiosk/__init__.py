@@ -1,0 +1,1 @@
+"""The member kiosk: a Kivy app that only displays and calls the engine."""

@@ -1,0 +1,232 @@
+"""The kiosk app: a header (site, member, offline mark, log out) over one screen at a time.
+
+It holds the session (who is logged in), turns scans into logins, logs out after
+`kiosk_idle_seconds` without a touch, and redraws when the sync process commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from kivy.app import App
+from kivy.core.window import Window
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from engine.clock import Clock as EngineClock
+from engine.db import database
+from engine.logins import Login, LoginRefused, login_by_card, login_by_pin
+from engine.models import LocalState, Setting, Site
+from kiosk.devices import Printer, PrintFailed, Scanner
+from kiosk.screens.attract import AttractScreen
+from kiosk.screens.confirm import ConfirmScreen
+from kiosk.screens.done import DoneScreen
+from kiosk.screens.history import HistoryScreen
+from kiosk.screens.home import HomeScreen
+from kiosk.screens.login import LoginScreen
+from kiosk.screens.packages import PackagesScreen
+from kiosk.texts import text as t
+from uikit import theme
+from uikit.amounts import minutes_text, money_text
+from uikit.idle import IdleTimer
+from uikit.scanbridge import ScanBridge
+from uikit.watcher import DataVersionWatcher
+from uikit.widgets import BigButton, Panel, TextLabel
+
+log = logging.getLogger("kiosk")
+
+DEFAULT_IDLE_SECONDS = 60
+SCREENS = (AttractScreen, LoginScreen, HomeScreen, PackagesScreen, ConfirmScreen, DoneScreen,
+           HistoryScreen)
+
+
+def setting(key: str, default: Any) -> Any:
+    row = Setting.get_or_none(Setting.key == key)
+    if row is None:
+        return default
+    try:
+        return json.loads(row.value)
+    except ValueError:
+        return row.value
+
+
+def is_offline() -> bool:
+    """The sync process writes LocalState `sync.online` ("true"/"false")."""
+    row = LocalState.get_or_none(LocalState.key == "sync.online")
+    return row is not None and row.value.strip().lower() == "false"
+
+
+def refusal_text(error: LoginRefused) -> str:
+    if error.reason == "wrong_pin" and error.tries_left == 1:
+        return t("refused_wrong_pin_last")
+    return t(f"refused_{error.reason}", tries_left=error.tries_left,
+             until=f"{error.until:%H:%M}" if error.until else "")
+
+
+class KioskApp(App):
+    title = "playdesk kiosk"
+
+    def __init__(self, clock: EngineClock, location: str | None = None,
+                 printer: Printer | None = None, scanner: str = "none",
+                 idle_now: Callable[[], float] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.clock = clock
+        self.location = location
+        self.printer = printer or Printer("none")
+        self.scanner_spec = scanner
+        self.idle_now = idle_now
+        self.member: str | None = None
+        self.member_name = ""
+        self.printed: dict[str, bool] = {}
+        self.scans: queue.Queue = queue.Queue()
+        self.stop_scans = threading.Event()
+        site = Site.select().first()
+        self.site_name = site.name if site else "playdesk"
+        self.currency = (site.currency, site.minor_digits) if site else ("EUR", 2)
+
+    # --- formatting -----------------------------------------------------------------------
+
+    def now(self) -> dt.datetime:
+        return self.clock.now()
+
+    def money(self, amount: int) -> str:
+        return money_text(amount, *self.currency)
+
+    def minutes(self, amount: int) -> str:
+        return minutes_text(amount, t("hours"), t("minutes"))
+
+    def date(self, value: dt.datetime) -> str:
+        return f"{value:%d.%m.%Y}"
+
+    def datetime_text(self, value: dt.datetime) -> str:
+        return f"{value:%d.%m. %H:%M}"
+
+    # --- building ---------------------------------------------------------------------------
+
+    def build(self):
+        Window.clearcolor = theme.BACKGROUND
+        root = BoxLayout(orientation="vertical")
+        self.header = Panel(orientation="horizontal", size_hint_y=None,
+                            height=theme.HEADER_HEIGHT, padding=(12, 4), spacing=10)
+        self.header_title = TextLabel(self.site_name, font_size=22, bold=True, size_hint_y=1)
+        self.offline_mark = TextLabel("", font_size=20, color=theme.WARN, halign="right",
+                                      size_hint_y=1, size_hint_x=None, width=130)
+        self.logout_button = BigButton(t("log_out"), color_rgba=theme.BAD, height=48,
+                                       font_size=20, size_hint_x=None, width=150)
+        self.logout_button.bind(on_release=lambda _b: self.logout())
+        for widget in (self.header_title, self.offline_mark, self.logout_button):
+            self.header.add_widget(widget)
+        root.add_widget(self.header)
+        self.screens = ScreenManager(transition=NoTransition())
+        for screen_class in SCREENS:
+            self.screens.add_widget(screen_class(self))
+        root.add_widget(self.screens)
+        return root
+
+    def on_start(self) -> None:
+        idle_seconds = setting("kiosk_idle_seconds", DEFAULT_IDLE_SECONDS)
+        self.idle = (IdleTimer(idle_seconds, self.idle_logout, now=self.idle_now)
+                     if self.idle_now else IdleTimer(idle_seconds, self.idle_logout))
+        self.watcher = DataVersionWatcher(database, self.external_change)
+        self.bridge = ScanBridge(self.handle_scan)
+        self.bridge.follow(self.scans, self.stop_scans)
+        self.scanner = Scanner(self.scanner_spec, self.scans)
+        self.scanner.start()
+        self.go("attract")
+
+    def on_stop(self) -> None:
+        self.stop_scans.set()
+        self.scanner.stop()
+        self.idle.stop()
+        self.watcher.stop()
+
+    # --- navigation and session ----------------------------------------------------------------
+
+    def go(self, name: str, **kwargs) -> None:
+        if name not in ("attract", "login") and self.member is None:
+            name, kwargs = "attract", {}
+        screen = self.screens.get_screen(name)
+        screen.show(**kwargs)
+        self.screens.current = name
+        self.update_header()
+
+    @property
+    def screen(self):
+        return self.screens.current_screen
+
+    def update_header(self) -> None:
+        self.header_title.text = (t("hello", name=self.member_name) if self.member
+                                  else self.site_name)
+        self.offline_mark.text = t("offline") if is_offline() else ""
+        self.logout_button.opacity = 1 if self.member else 0
+        self.logout_button.disabled = self.member is None
+
+    def start_pin_login(self) -> None:
+        self.idle.arm()  # a half-typed code is cleared too
+        self.go("login")
+
+    def logged_in(self, login: Login) -> None:
+        self.member, self.member_name = login.member, login.name
+        self.idle.arm()
+        self.go("home")
+
+    def logout(self, message: str = "") -> None:
+        self.member, self.member_name = None, ""
+        self.idle.disarm()
+        self.go("attract", message=message)
+
+    def idle_logout(self) -> None:
+        log.info("idle for %s s: logging out", self.idle.seconds)
+        self.logout()
+
+    def handle_scan(self, scanned: str) -> None:
+        """A card scan logs in (or switches to) that member, from any screen."""
+        self.idle.poke()
+        try:
+            login = login_by_card(scanned, self.now(), location=self.location)
+        except LoginRefused as error:
+            self.refused(error)
+            return
+        if login.member != self.member:
+            self.logged_in(login)
+
+    def login_with_pin(self, identifier: str, pin: str) -> None:
+        try:
+            login = login_by_pin(identifier, pin, self.now(), location=self.location)
+        except LoginRefused as error:
+            self.refused(error)
+            return
+        self.logged_in(login)
+
+    def refused(self, error: LoginRefused) -> None:
+        message = refusal_text(error)
+        if self.screens.current == "login":
+            self.screen.refused(message)
+        elif self.member is None:
+            self.go("attract", message=message)
+        else:
+            self.screen.say(message)
+
+    # --- other processes and devices -------------------------------------------------------------
+
+    def external_change(self) -> None:
+        """The sync process committed: new settings, balances or campaigns may show."""
+        self.idle.seconds = setting("kiosk_idle_seconds", DEFAULT_IDLE_SECONDS)
+        self.update_header()
+        if self.screens.current in ("home", "attract"):
+            self.screen.refresh()
+
+    def print_once(self, key: str, make_document: Callable[[], Any]) -> bool:
+        """Print a document once per key (a redraw never prints twice); True when it went out."""
+        if key not in self.printed:
+            try:
+                self.printed[key] = self.printer.print(make_document()) is not None
+            except PrintFailed:
+                self.printed[key] = False
+        return self.printed[key]

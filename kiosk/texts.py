@@ -1,0 +1,111 @@
+"""Every text the kiosk shows, in one place, ready for translation.
+
+Keys are stable names; values are English. `text(key, **values)` formats one; a translation is a
+dict with the same keys (`use(translations)`).
+"""
+
+from __future__ import annotations
+
+TEXTS: dict[str, str] = {
+    # header
+    "offline": "Offline",
+    "log_out": "Log out",
+    "hello": "Hello, {name}",
+    # attract
+    "attract_title": "Welcome to {site}",
+    "attract_scan": "Scan your card to start",
+    "attract_campaigns": "Now on offer",
+    "attract_no_campaigns": "Ask at the counter about our offers.",
+    "attract_pin_login": "No card? Log in with code and PIN",
+    # login
+    "login_code_title": "Type your member code",
+    "login_pin_title": "Type your PIN",
+    "login_next": "Next",
+    "login_back": "Back",
+    "login_cancel": "Cancel",
+    "login_submit": "Log in",
+    "login_checking": "Checking…",
+    "login_need_code": "Please type your member code first.",
+    "login_need_pin": "Your PIN has 4 to 8 digits.",
+    # login refusals, by engine.logins reason
+    "refused_unknown_card": "We do not know this card. Please ask at the counter.",
+    "refused_unknown_member": "No member has this code. Check it, or ask at the counter.",
+    "refused_wrong_pin": "Wrong PIN. {tries_left} tries left.",
+    "refused_wrong_pin_last": "Wrong PIN. 1 try left before the kiosk locks.",
+    "refused_no_pin": "You have no PIN yet. Scan your card, or ask at the counter.",
+    "refused_inactive": "Your membership is not active. Please ask at the counter.",
+    "refused_no_login": "Your membership cannot use the kiosk. Please ask at the counter.",
+    "refused_locked": "Too many wrong PINs. Try again after {until}, or ask at the counter.",
+    "scan_not_a_card": "That was not a member card.",
+    # home
+    "home_wallet": "Wallet",
+    "home_minutes": "Play time",
+    "home_paid": "Paid",
+    "home_bonus": "Bonus",
+    "home_other": "Other",
+    "home_expiring": "Expiring within 7 days",
+    "home_nothing_expiring": "Nothing expires within 7 days.",
+    "home_expiring_line": "{amount} on {date}",
+    "home_buy": "Buy packages",
+    "home_history": "History",
+    # packages
+    "packages_title": "Packages for you",
+    "packages_none": "Nothing can be bought here right now. Please ask at the counter.",
+    "packages_choose": "Choose",
+    "package_minutes": "{amount} play time",
+    "package_money": "{amount} wallet credit",
+    "package_bonus": "+ {amount} bonus",
+    "package_device_pc": "PC only",
+    "package_device_console": "Console only",
+    "package_device_any": "PC and console",
+    "package_valid_days": "Valid {days} days",
+    "package_valid_always": "Never expires",
+    "package_days": "Only on {days}",
+    "back": "Back",
+    # confirm
+    "confirm_title": "Buy {package}?",
+    "confirm_price": "Price: {price}",
+    "confirm_wallet_balance": "Your wallet: {amount}",
+    "confirm_pay_wallet": "Pay {price} from my wallet",
+    "confirm_pay_counter": "Pay at the counter",
+    "confirm_working": "One moment…",
+    "confirm_failed": "This did not work: {reason}",
+    # done
+    "done_title": "Thank you!",
+    "done_bought": "You bought {package} for {price}.",
+    "done_new_balance": "Now: wallet {money}, play time {minutes}",
+    "done_slip_printed": "Your slip is printing.",
+    "done_slip_failed": "The printer is not working; your purchase is saved.",
+    "done_ok": "OK",
+    "ticket_title": "Pay at the counter",
+    "ticket_show": "Show this code at the counter within 30 minutes.",
+    "ticket_code": "Order {code}",
+    "ticket_printed": "Your ticket is printing; take it with you.",
+    "ticket_print_failed": "The printer is not working; show this screen at the counter.",
+    "ticket_until": "Valid until {time}",
+    # history
+    "history_title": "Your history",
+    "history_none": "No purchases or play time yet.",
+    "history_purchase": "{date}  Bought {package}  {price}",
+    "history_use": "{date}  Used {amount}",
+    "history_refund": "{date}  Refunded {amount}",
+    "history_correction": "{date}  Corrected {amount}",
+    # units
+    "hours": "h",
+    "minutes": "min",
+    "weekday_mon": "Mon", "weekday_tue": "Tue", "weekday_wed": "Wed", "weekday_thu": "Thu",
+    "weekday_fri": "Fri", "weekday_sat": "Sat", "weekday_sun": "Sun",
+}
+
+_active: dict[str, str] = dict(TEXTS)
+
+
+def use(translations: dict[str, str]) -> None:
+    """Switch language: keys missing from `translations` stay English."""
+    _active.clear()
+    _active.update(TEXTS)
+    _active.update(translations)
+
+
+def text(key: str, **values: object) -> str:
+    return _active[key].format(**values)

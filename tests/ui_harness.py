@@ -1,0 +1,168 @@
+"""Run a Kivy app of playdesk under Xvfb inside the test process, and drive it like a finger.
+
+One Xvfb per test session (a free display number), one app per test module: Kivy has one window
+per process, so `AppDriver` builds the app on that window (`App._run_prepare`) and advances the
+event loop frame by frame (`pump`) instead of calling the blocking `App.run`. Touches go through
+the window like real ones (kivy.tests.common.UnitTestTouch), so idle timers see them. Screenshots
+land in tests/artifacts/<test>/NN-<name>.png.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+# `uikit` is a top-level package the editable install does not list yet (pyproject's
+# packages.find); the repository root makes it importable in tests meanwhile.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def free_display() -> int:
+    for number in range(90, 200):
+        if not (Path(f"/tmp/.X{number}-lock").exists()
+                or Path(f"/tmp/.X11-unix/X{number}").exists()):
+            return number
+    raise RuntimeError("no free X display number")
+
+
+def start_xvfb(width: int = 1280, height: int = 800) -> tuple[subprocess.Popen, str]:
+    """Start Xvfb on a free display; returns the process and the DISPLAY value."""
+    xvfb = shutil.which("Xvfb") or "/usr/bin/Xvfb"
+    for _attempt in range(5):
+        number = free_display()
+        process = subprocess.Popen([xvfb, f":{number}", "-screen", "0", f"{width}x{height}x24",
+                                    "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        socket = Path(f"/tmp/.X11-unix/X{number}")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and process.poll() is None and not socket.exists():
+            time.sleep(0.05)
+        if process.poll() is None and socket.exists():
+            return process, f":{number}"
+        process.kill()
+    raise RuntimeError("Xvfb did not start")
+
+
+def xvfb_session() -> Iterator[str]:
+    """Body of a session fixture: DISPLAY set for Kivy, Xvfb stopped afterwards."""
+    process, display = start_xvfb()
+    previous = os.environ.get("DISPLAY")
+    os.environ["DISPLAY"] = display
+    os.environ["KIVY_NO_ARGS"] = "1"
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    try:
+        yield display
+    finally:
+        if previous is None:
+            os.environ.pop("DISPLAY", None)
+        else:
+            os.environ["DISPLAY"] = previous
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def artifact_dir(test_name: str) -> Path:
+    folder = ARTIFACTS / test_name.replace("/", "_").replace("[", "-").replace("]", "")
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder
+
+
+class AppDriver:
+    """Drives an App built on the (one) Kivy window."""
+
+    def __init__(self, app) -> None:
+        from kivy.base import EventLoop
+
+        self.app = app
+        self.loop = EventLoop
+        EventLoop.ensure_window()
+        app._run_prepare()
+        self.pump()
+        self.shots = 0
+        self.folder: Path | None = None
+
+    @property
+    def window(self):
+        return self.loop.window
+
+    def pump(self, frames: int = 3) -> None:
+        for _ in range(frames):
+            self.loop.idle()
+
+    def pump_until(self, condition: Callable[[], bool], seconds: float = 5.0) -> bool:
+        """Run frames until `condition()` holds (scanner threads, clock intervals)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.loop.idle()
+            if condition():
+                return True
+            time.sleep(0.01)
+        return condition()
+
+    def resize(self, width: int, height: int) -> None:
+        self.window.size = (width, height)
+        self.pump(5)
+
+    def tap(self, widget) -> None:
+        """A finger down and up on the widget's centre."""
+        from kivy.tests.common import UnitTestTouch
+
+        self.pump(2)  # a screen just rebuilt is laid out on the next frames
+        x, y = widget.to_window(widget.center_x, widget.center_y)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.pump(1)
+        touch.touch_up()
+        self.pump(2)
+
+    def widgets(self, root=None) -> Iterator:
+        stack = [root or self.app.root]
+        while stack:
+            widget = stack.pop()
+            yield widget
+            stack.extend(widget.children)
+
+    def buttons(self, text: str) -> list:
+        from kivy.uix.button import Button
+
+        return [w for w in self.widgets() if isinstance(w, Button) and w.text == text
+                and w.get_root_window() is not None and not w.disabled]
+
+    def button(self, text: str):
+        found = self.buttons(text)
+        assert len(found) == 1, f"{len(found)} visible buttons say {text!r}"
+        return found[0]
+
+    def texts(self) -> list[str]:
+        from kivy.uix.label import Label
+
+        return [w.text for w in self.widgets() if isinstance(w, Label) and w.text]
+
+    def start_test(self, test_name: str) -> None:
+        self.folder = artifact_dir(test_name)
+        self.shots = 0
+
+    def shot(self, name: str) -> Path:
+        from uikit.screenshot import save_screenshot
+
+        assert self.folder is not None, "call start_test first"
+        self.pump(3)
+        self.shots += 1
+        return save_screenshot(self.folder / f"{self.shots:02d}-{name}.png")
+
+    def stop(self) -> None:
+        self.app.dispatch("on_stop")
+        if self.app.root is not None:
+            self.window.remove_widget(self.app.root)
+        self.pump(1)

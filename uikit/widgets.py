@@ -1,0 +1,68 @@
+"""Big touch widgets: buttons at least 48 px high, labels that wrap instead of clipping."""
+
+from __future__ import annotations
+
+from kivy.graphics import Color, Rectangle
+from kivy.metrics import sp
+from kivy.properties import ListProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.button import Button
+from kivy.uix.label import Label
+
+from uikit import theme
+
+
+class BigButton(Button):
+    """A touch button: never lower than MIN_TARGET, text shrunk to fit, wrapped if long."""
+
+    def __init__(self, text: str = "", color_rgba=theme.ACCENT, height: int = theme.BUTTON_HEIGHT,
+                 font_size: int | float = 24, **kwargs) -> None:
+        kwargs.setdefault("size_hint_y", None)
+        super().__init__(text=text, height=max(height, theme.MIN_TARGET), font_size=font_size,
+                         background_normal="", background_color=color_rgba, halign="center",
+                         valign="middle", **kwargs)
+        self.bind(size=self._wrap)
+
+    def _wrap(self, *_args) -> None:
+        self.text_size = (max(self.width - 16, 1), None)
+
+
+class TextLabel(Label):
+    """A label that wraps to its width and grows in height to its text (for BoxLayouts)."""
+
+    def __init__(self, text: str = "", font_size: int | float = 22, color=theme.TEXT,
+                 halign: str = "left", bold: bool = False, **kwargs) -> None:
+        kwargs.setdefault("size_hint_y", None)
+        super().__init__(text=text, font_size=font_size, color=color, halign=halign,
+                         valign="middle", bold=bold, markup=True, **kwargs)
+        self.bind(width=self._wrap, texture_size=self._grow)
+
+    def _wrap(self, *_args) -> None:
+        self.text_size = (max(self.width, 1), None)
+
+    def _grow(self, *_args) -> None:
+        self.height = max(self.texture_size[1], sp(8))
+
+
+class Panel(BoxLayout):
+    """A box with a background colour (cards, headers)."""
+
+    background = ListProperty(list(theme.PANEL))
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        with self.canvas.before:
+            self._color = Color(*self.background)
+            self._rect = Rectangle(pos=self.pos, size=self.size)
+        self.bind(pos=self._redraw, size=self._redraw, background=self._recolor)
+
+    def _redraw(self, *_args) -> None:
+        self._rect.pos, self._rect.size = self.pos, self.size
+
+    def _recolor(self, *_args) -> None:
+        self._color.rgba = self.background
+
+
+def fit_height(box: BoxLayout) -> None:
+    """Make a vertical BoxLayout (size_hint_y None) as high as its children, for ScrollViews."""
+    box.bind(minimum_height=box.setter("height"))
