@@ -84,7 +84,8 @@ def session_properties() -> Properties:
 
 
 class SyncService:
-    def __init__(self, config: SyncConfig, key: Ed25519PrivateKey, authority=None) -> None:
+    def __init__(self, config: SyncConfig, key: Ed25519PrivateKey, authority=None,
+                 one_shot: bool = False) -> None:
         self.config = config
         self.key = key
         self.device = device_id()
@@ -109,9 +110,13 @@ class SyncService:
         self.data_version = -1
         self.journal_seq = outbox.journal_seq(self.device)
         self.authority = authority  # engine.sync.authority.AuthorityServer on the authority device
-        self.client = make_client(config, f"playdesk-{config.site}-{self.device}")
-        self.client.will_set(self.topic("devices", self.device), self._presence(False), qos=1,
-                             retain=True)
+        # one_shot (`playdesk push`): publish the outbox and leave, beside a running sync process
+        self.one_shot = one_shot
+        suffix = "-push" if one_shot else ""
+        self.client = make_client(config, f"playdesk-{config.site}-{self.device}{suffix}")
+        if not one_shot:
+            self.client.will_set(self.topic("devices", self.device), self._presence(False),
+                                 qos=1, retain=True)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
@@ -125,6 +130,9 @@ class SyncService:
     def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:
         if reason_code.is_failure:
             self.inbox.put(("refused", str(reason_code)))
+            return
+        if self.one_shot:
+            self.inbox.put(("connected",))
             return
         subscriptions = [(self.topic("journal", "+"), 1), (self.topic("devices", "+"), 1),
                          (self.topic("resend", self.device), 1), (self.topic("devicelist"), 1)]
@@ -145,10 +153,14 @@ class SyncService:
     # -- lifecycle ------------------------------------------------------------------------------
 
     def start(self) -> None:
-        self.client.connect_async(self.config.host, self.config.port, self.config.keepalive,
-                                  clean_start=False, properties=session_properties())
+        if self.one_shot:
+            self.client.connect_async(self.config.host, self.config.port, self.config.keepalive,
+                                      clean_start=True)
+        else:
+            self.client.connect_async(self.config.host, self.config.port, self.config.keepalive,
+                                      clean_start=False, properties=session_properties())
+            self._set_online(False)
         self.client.loop_start()
-        self._set_online(False)
 
     def run(self, until=None) -> None:
         """Loop until `stop()` (or until `until()` is true)."""
@@ -158,7 +170,7 @@ class SyncService:
     def stop(self) -> None:
         """Clean shutdown: presence online false, pending acks stored, disconnect."""
         self.stopping = True
-        if self.connected:
+        if self.connected and not self.one_shot:
             info = self.client.publish(self.topic("devices", self.device),
                                        self._presence(False), qos=1, retain=True)
             deadline = time.monotonic() + 2
@@ -166,9 +178,12 @@ class SyncService:
                 time.sleep(0.01)
             self.step(0)
             self.client.disconnect()
+        elif self.connected:
+            self.client.disconnect()
         self.client.loop_stop()
         self._flush_drops()
-        self._set_online(False)
+        if not self.one_shot:
+            self._set_online(False)
 
     def step(self, wait: float) -> None:
         """One turn: take what arrived, apply it, publish what is due."""
@@ -193,7 +208,8 @@ class SyncService:
         if self.connected:
             self._publish_outbox()
             self._serve_resend()
-            self._publish_presence()
+            if not self.one_shot:
+                self._publish_presence()
         self._flush_drops()
 
     # -- inbound ----------------------------------------------------------------------------------
@@ -206,12 +222,14 @@ class SyncService:
             self.sent = self.published  # republish what the broker never acknowledged
             self.unacked.clear()
             self.presence_due = True
-            self._set_online(True)
+            if not self.one_shot:
+                self._set_online(True)
         elif kind == "disconnected":
             if self.connected:
                 log.warning("sync: disconnected (%s)", item[1])
             self.connected = False
-            self._set_online(False)
+            if not self.one_shot:
+                self._set_online(False)
         elif kind == "refused":
             log.error("sync: broker refused the connection: %s", item[1])
         elif kind == "acked":

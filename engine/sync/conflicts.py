@@ -1,0 +1,42 @@
+"""What merging replicas can leave behind and the owner must see (never hidden): coupons
+redeemed more often than allowed and credit lots drawn below zero, with what was allowed
+offline marked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peewee import fn
+
+from engine.models import Consumption, Coupon, CouponRedemption, Lot
+
+
+def over_redeemed_coupons() -> list[dict[str, Any]]:
+    rows = []
+    for coupon in Coupon.select().where((Coupon.max_redemptions > 0)
+                                        & (Coupon.redemptions > Coupon.max_redemptions)):
+        redemptions = list(CouponRedemption.select().where(CouponRedemption.coupon == coupon.code)
+                           .order_by(CouponRedemption.at, CouponRedemption.id))
+        rows.append({"code": coupon.code, "campaign": coupon.campaign,
+                     "max_redemptions": coupon.max_redemptions, "redemptions": len(redemptions),
+                     "uses": [{"receipt": r.receipt, "device": r.device, "at": r.at,
+                               "offline": r.offline} for r in redemptions]})
+    return rows
+
+
+def negative_balances() -> list[dict[str, Any]]:
+    rows = []
+    query = (Lot.select(Lot.member, Lot.kind, fn.SUM(Lot.remaining).alias("overdrawn"),
+                        fn.GROUP_CONCAT(Lot.id).alias("lots"))
+             .where(Lot.remaining < 0).group_by(Lot.member, Lot.kind).order_by(Lot.member))
+    for row in query.dicts():
+        lots = row["lots"].split(",")
+        devices = sorted({c.device for c in Consumption.select(Consumption.device)
+                          .where(Consumption.lot.in_(lots))})
+        rows.append({"member": row["member"], "kind": row["kind"], "overdrawn": -row["overdrawn"],
+                     "lots": lots, "devices": devices})
+    return rows
+
+
+def conflicts() -> dict[str, Any]:
+    return {"coupons": over_redeemed_coupons(), "balances": negative_balances()}
