@@ -79,8 +79,20 @@ def _percent(value: Decimal | None) -> str | None:
 
 
 def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
-    for batch in chunked(rows, CHUNK):
-        model.insert_many(batch).execute()
+    """Insert many rows with one prepared statement (peewee's insert_many builds SQL per row)."""
+    if not rows:
+        return
+    names = list(rows[0])
+    if any(len(row) != len(names) or row.keys() != rows[0].keys() for row in rows):
+        for batch in chunked(rows, CHUNK):
+            model.insert_many(batch).execute()
+        return
+    fields = [model._meta.fields[name] for name in names]
+    columns = ", ".join(f'"{field.column_name}"' for field in fields)
+    marks = ", ".join("?" for _ in fields)
+    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
+    values = [[field.db_value(row[field.name]) for field in fields] for row in rows]
+    model._meta.database.cursor().executemany(sql, values)
 
 
 def delete_where_in(column, values: Iterable[Any]) -> None:
