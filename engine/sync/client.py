@@ -100,8 +100,8 @@ class SyncService:
         self.sent = self.published
         self.unacked: dict[int, int] = {}  # mid -> last seq in that message (own journal)
         self.acked_mids: set[int] = set()
-        self.resend_from: int | None = None
-        self.resend_to = 0
+        self.resend: dict[str, tuple[int, int]] = {}  # origin -> (from, to) to republish
+        self.online: dict[str, bool] = {}  # from presence
         self.drops: dict[str, int] = defaultdict(int)
         self.drop_details: dict[str, str] = {}
         self.presence_due = True
@@ -135,7 +135,7 @@ class SyncService:
             self.inbox.put(("connected",))
             return
         subscriptions = [(self.topic("journal", "+"), 1), (self.topic("devices", "+"), 1),
-                         (self.topic("resend", self.device), 1), (self.topic("devicelist"), 1)]
+                         (self.topic("resend", "+"), 1), (self.topic("devicelist"), 1)]
         if self.authority is not None:
             subscriptions.append((self.topic("authority", "request"), 1))
         client.subscribe(subscriptions)
@@ -179,6 +179,9 @@ class SyncService:
             self.step(0)
             self.client.disconnect()
         elif self.connected:
+            info = self.client.publish(self.topic("devices", self.device),
+                                       self._presence(False), qos=1, retain=True)
+            info.wait_for_publish(2)
             self.client.disconnect()
         self.client.loop_stop()
         self._flush_drops()
@@ -249,7 +252,7 @@ class SyncService:
         elif parts[0] == "devices" and len(parts) == 2:
             self._presence_message(parts[1], data, presences)
         elif parts[0] == "resend" and len(parts) == 2:
-            self._resend_request(data)
+            self._resend_request(parts[1], data)
         elif parts[0] == "devicelist":
             self._device_list(data)
         elif parts[:2] == ["authority", "request"] and self.authority is not None:
@@ -257,31 +260,36 @@ class SyncService:
         else:
             self._drop("unexpected_topic", topic)
 
-    def _journal(self, origin: str, data: Any) -> None:
-        if origin == self.device:
-            return  # our own events coming back
+    def _journal(self, topic_device: str, data: Any) -> None:
+        if topic_device == self.device:
+            return  # our own messages coming back
         events = data if isinstance(data, list) else [data]
         if not events:
-            return self._drop("malformed", f"journal/{origin}: empty")
-        state = self.origins[origin]
+            return self._drop("malformed", f"journal/{topic_device}: empty")
         for event in events:
-            reason = inbound.event_shape(event, self.config.site, origin)
+            reason = inbound.event_shape(event, self.config.site)
             if reason:
-                self._drop(reason, f"journal/{origin}: {str(event)[:200]}")
+                self._drop(reason, f"journal/{topic_device}: {str(event)[:200]}")
+                continue
+            origin = event["device"]
+            if origin == self.device:
                 continue
             member = self.members.get(origin)
             if member is None:
-                self._drop("unknown_device", f"journal/{origin} seq {event['seq']}")
+                self._drop("unknown_device", f"journal/{topic_device}: {origin} seq {event['seq']}")
                 continue
+            state = self.origins[origin]
             if event["seq"] <= self.applied.get(origin, 0) or event["seq"] in state.pending:
                 self.drops["duplicate"] += 1  # resends and redeliveries: normal, not logged
                 continue
             reason = inbound.signed_by(event, member[1]) or inbound.role_permits(member[0], event)
             if reason:
-                self._drop(reason, f"journal/{origin} seq {event['seq']} type {event['type']}")
+                self._drop(reason, f"journal/{topic_device}: {origin} seq {event['seq']} "
+                                   f"type {event['type']}")
                 continue
             if len(state.pending) < MAX_BUFFERED_PER_ORIGIN:
                 state.pending[event["seq"]] = event
+        return None
 
     def _presence_message(self, origin: str, data: Any, presences: list) -> None:
         if origin == self.device:
@@ -293,21 +301,30 @@ class SyncService:
         if reason:
             return self._drop(reason, f"devices/{origin}")
         presences.append(data)
+        self.online[origin] = bool(data.get("online"))
         seq = data.get("journal_seq")
         if isinstance(seq, int) and not isinstance(seq, bool):
             self.origins[origin].announced = max(self.origins[origin].announced, seq)
 
-    def _resend_request(self, data: Any) -> None:
+    def _resend_request(self, origin: str, data: Any) -> None:
+        """Our own journal is always served; another origin's only while it is offline (an
+        owner's laptop that pushed and left): its events are signed by it, so relaying is safe."""
+        if origin != self.device and (self.online.get(origin, False) or origin not in self.applied):
+            return
         if not (isinstance(data, dict) and isinstance(data.get("from_seq"), int)):
             return self._drop("malformed", f"resend: {str(data)[:200]}")
         member = self.members.get(str(data.get("requester")))
         reason = inbound.signed_by(data, member[1] if member else None)
         if reason:
             return self._drop(reason, f"resend from {data.get('requester')}")
-        to_seq = data.get("to_seq") if isinstance(data.get("to_seq"), int) else self.journal_seq
-        start = max(1, data["from_seq"])
-        self.resend_from = start if self.resend_from is None else min(self.resend_from, start)
-        self.resend_to = max(self.resend_to, min(to_seq, self.journal_seq))
+        have = self.journal_seq if origin == self.device else self.applied.get(origin, 0)
+        to_seq = data.get("to_seq") if isinstance(data.get("to_seq"), int) else have
+        start, end = max(1, data["from_seq"]), min(to_seq, have)
+        if start > end:
+            return None
+        known = self.resend.get(origin)
+        self.resend[origin] = (min(start, known[0]), max(end, known[1])) if known else (start, end)
+        return None
 
     def _device_list(self, data: Any) -> None:
         if data is None:
@@ -439,20 +456,19 @@ class SyncService:
             outbox.set_published_seq(top)
 
     def _serve_resend(self) -> None:
-        if self.resend_from is None:
+        if not self.resend or len(self.unacked) >= MAX_UNACKED_MESSAGES // 2:
             return
-        if len(self.unacked) >= MAX_UNACKED_MESSAGES // 2:
-            return
-        outbox.sign_pending(self.device, self.config.site, self.key)
-        events = outbox.events_between(self.device, self.resend_from, self.resend_to,
-                                       EVENTS_PER_MESSAGE * 5)
-        events = [e for e in events if e.sig is not None]
-        for start in range(0, len(events), EVENTS_PER_MESSAGE):
-            self._publish_events(events[start:start + EVENTS_PER_MESSAGE])
-        if events and events[-1].seq < self.resend_to:
-            self.resend_from = events[-1].seq + 1
+        origin, (start, end) = next(iter(self.resend.items()))
+        if origin == self.device:
+            outbox.sign_pending(self.device, self.config.site, self.key)
+        events = [e for e in outbox.events_between(origin, start, end, EVENTS_PER_MESSAGE * 5)
+                  if e.sig is not None]
+        for first in range(0, len(events), EVENTS_PER_MESSAGE):
+            self._publish_events(events[first:first + EVENTS_PER_MESSAGE])
+        if events and events[-1].seq < end:
+            self.resend[origin] = (events[-1].seq + 1, end)
         else:
-            self.resend_from, self.resend_to = None, 0
+            del self.resend[origin]
 
     def _presence(self, online: bool) -> str:
         body = presence.body(self.device, self.config.site, self.config.kind, online,
