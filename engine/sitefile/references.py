@@ -37,6 +37,11 @@ SINGULAR = {"locations": "location", "items": "item", "categories": "category",
             "members": "member", "segments": "segment", "campaigns": "campaign"}
 
 
+def _list(value: Any) -> list[Any]:
+    """A list field's value, or nothing when it was itself invalid (already reported)."""
+    return value if isinstance(value, list) else []
+
+
 class Known:
     """Codes per section: the file's, then the database's (read once, on first need)."""
 
@@ -81,7 +86,7 @@ def check_references(v, document: dict[str, Any]) -> None:
     for record in document.get("members", []):
         need(record["_path"] + ("debtor",), "debtors", record.get("debtor"))
     for record in document.get("segments", []):
-        for index, member in enumerate(record.get("members") or []):
+        for index, member in enumerate(_list(record.get("members"))):
             need(record["_path"] + ("members", index), "members", member)
     for record in document.get("campaigns", []):
         _campaign_references(v, known, need, record)
@@ -108,17 +113,18 @@ def _campaign_references(v, known: Known, need, record: dict[str, Any]) -> None:
         elif category_type != "category":
             v.problem(path + ("category",), f"{category!r} is a {category_type} campaign, "
                                             "not a campaign of type category")
-    for index, item in enumerate(record.get("filters") or []):
+    for index, item in enumerate(_list(record.get("filters"))):
         if isinstance(item, dict) and item.get("type") in TYPE_SECTION:
             need(path + ("filters", index, "code"), TYPE_SECTION[item["type"]], item.get("code"))
-    triggers = record.get("triggers") or {}
+    triggers = record.get("triggers")
+    triggers = triggers if isinstance(triggers, dict) else {}
     for kind in ("pool", "set"):
-        for t_index, trigger in enumerate(triggers.get(kind) or []):
-            for l_index, line in enumerate((trigger or {}).get("lines") or []):
+        for t_index, trigger in enumerate(_list(triggers.get(kind))):
+            for l_index, line in enumerate(_list(trigger.get("lines") if isinstance(trigger, dict) else None)):
                 if isinstance(line, dict) and line.get("type") in TYPE_SECTION:
                     need(path + ("triggers", kind, t_index, "lines", l_index, "code"),
                          TYPE_SECTION[line["type"]], line.get("code"))
-    for index, line in enumerate(record.get("free") or []):
+    for index, line in enumerate(_list(record.get("free"))):
         if isinstance(line, dict) and line.get("type") in TYPE_SECTION:
             need(path + ("free", index, "code"), TYPE_SECTION[line["type"]], line.get("code"))
 
@@ -143,7 +149,7 @@ def _unique_cards(v, document: dict[str, Any]) -> None:
 
 def _unique_barcodes(v, document: dict[str, Any]) -> None:
     items = document.get("items", [])
-    counts = Counter(code for r in items for code in (r.get("barcodes") or []))
+    counts = Counter(code for r in items for code in _list(r.get("barcodes")))
     in_file = {r["code"] for r in items if isinstance(r.get("code"), str)}
     taken = {}
     if counts:
@@ -151,7 +157,7 @@ def _unique_barcodes(v, document: dict[str, Any]) -> None:
                  .where(ItemBarcode.barcode.in_(list(counts))))
         taken = {barcode: code for barcode, code in query.tuples() if code not in in_file}
     for record in items:
-        for index, barcode in enumerate(record.get("barcodes") or []):
+        for index, barcode in enumerate(_list(record.get("barcodes"))):
             if counts[barcode] > 1:
                 v.problem(record["_path"] + ("barcodes", index), f"barcode {barcode!r} is on more than one item")
             elif barcode in taken:

@@ -30,6 +30,10 @@ from engine.sitefile.yamlnodes import Parsed, Path, format_path
 _INVALID = object()
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 class Validator:
     def __init__(self, parsed: Parsed) -> None:
         self.parsed = parsed
@@ -132,7 +136,7 @@ def _value_for(campaign_type: str, value: Any) -> str | int:
 
 def _campaign_rules(v: Validator, record: dict[str, Any], path: Path) -> None:
     kind = record["type"]
-    for index, package in enumerate(record.get("packages") or []):
+    for index, package in enumerate(_list(record.get("packages"))):
         if not isinstance(package, dict):
             continue
         where = path + ("packages", index)
@@ -140,7 +144,7 @@ def _campaign_rules(v: Validator, record: dict[str, Any], path: Path) -> None:
             v.problem(where + ("bonus",), "must be absent when bonus_type is none")
         if package.get("bonus_type") not in ("none", None, _INVALID) and package.get("bonus") is None:
             v.problem(where + ("bonus",), "is required (> 0) when bonus_type is not none")
-    codes = [p.get("code") for p in record.get("packages") or [] if isinstance(p, dict)]
+    codes = [p.get("code") for p in _list(record.get("packages")) if isinstance(p, dict)]
     for index, package_code in enumerate(codes):
         if isinstance(package_code, str) and package_code in codes[:index]:
             v.problem(path + ("packages", index, "code"), f"{package_code!r} is listed twice")
@@ -165,7 +169,7 @@ def _campaign_rules(v: Validator, record: dict[str, Any], path: Path) -> None:
     triggers = record.get("triggers")
     if isinstance(triggers, dict):
         for kind_name in ("pool", "set"):
-            for index, trigger in enumerate(triggers.get(kind_name) or []):
+            for index, trigger in enumerate(_list(triggers.get(kind_name))):
                 if isinstance(trigger, dict) and trigger.get("lines") == []:
                     v.problem(path + ("triggers", kind_name, index, "lines"), "must not be empty")
 
@@ -252,7 +256,7 @@ def _combinations(v: Validator, value: Any) -> list[list[str]]:
         if codes[0] == codes[1]:
             v.problem(path, "a campaign always combines with itself; name two different codes")
             continue
-        pairs.append((sorted(codes), path))
+        pairs.append((codes, path))
     return pairs
 
 
@@ -321,7 +325,7 @@ def strip_paths(document: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in document.items():
         if key == "combinations":
-            result[key] = sorted({tuple(pair) for pair, _ in value})
+            result[key] = sorted({tuple(sorted(pair)) for pair, _ in value})
             result[key] = [list(pair) for pair in result[key]]
         elif isinstance(value, list):
             result[key] = [{k: v for k, v in record.items() if k != "_path"} for record in value]

@@ -61,7 +61,10 @@ class Parsed:
                 return self._constructor.construct_object(node)
             if value.is_finite():
                 return value
-        return self._constructor.construct_object(node)
+        try:
+            return self._constructor.construct_object(node)
+        except (ValueError, yaml.constructor.ConstructorError):
+            return text  # e.g. 2026-02-30: the field's checker says what is wrong with it
 
     def _walk(self, node: yaml.Node, path: Path) -> Any:
         if isinstance(node, yaml.MappingNode):
