@@ -33,7 +33,6 @@ from engine.models import (
     ReceiptLine,
 )
 from engine.pricing import PricedReceipt, ReceiptInput, price_receipt
-from engine.pricing.allocation import pro_rata
 from engine.pricing.definitions import cached_definitions
 from engine.sales.payments import WALLET, PaymentPlan, plan_payments
 from engine.sales.receiptfile import PaymentInput
@@ -130,11 +129,11 @@ def _purchases(priced: PricedReceipt, plan: PaymentPlan, receipt_id: str, at: dt
     method = paying[0] if paying else "cash"
     made: dict[int, list[str]] = {}
     for line in package_lines:
-        prices = pro_rata(line.net, [(unit, 1) for unit in range(line.quantity)])
+        base, extra = divmod(line.net, line.quantity)  # the line's net, unit by unit
         for unit in range(line.quantity):
             record = purchase(priced.member, line.package, payment=method,  # type: ignore[arg-type]
                               channel="counter", at=at, location=priced.location, staff=staff,
-                              receipt=receipt_id, price=prices.get(unit, 0))
+                              receipt=receipt_id, price=base + (unit < extra))
             made.setdefault(line.no, []).append(record.id)
     return made
 
