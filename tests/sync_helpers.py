@@ -56,6 +56,8 @@ class Broker:
         self.directory.mkdir(parents=True, exist_ok=True)
         lines = [f"listener {self.port} 127.0.0.1", "max_queued_messages 200000",
                  "max_inflight_messages 100", "log_dest stderr", "log_type error"]
+        if os.geteuid() == 0:
+            lines.append("user root")  # else it drops to `mosquitto`, who cannot read tmp_path
         if self.persistence:
             lines += ["persistence true", f"persistence_location {self.directory}/",
                       "autosave_interval 1"]
