@@ -88,6 +88,13 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
             model.insert_many(batch).execute()
         return
     fields = [model._meta.fields[name] for name in names]
+    # Python-side defaults, as peewee would apply them (the table has no SQL defaults).
+    defaults = {field.name: field.default for field in model._meta.sorted_fields
+                if field.name not in rows[0] and field.default is not None}
+    if defaults:
+        rows = [{**{k: v() if callable(v) else v for k, v in defaults.items()}, **row} for row in rows]
+        names = list(rows[0])
+        fields = [model._meta.fields[name] for name in names]
     columns = ", ".join(f'"{field.column_name}"' for field in fields)
     marks = ", ".join("?" for _ in fields)
     sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
