@@ -9,11 +9,11 @@
 #   playdesk-broker-user list             the registered devices
 #
 # Passwords are stored hashed by mosquitto_passwd in $PLAYDESK_BROKER_PASSWD
-# (default /etc/mosquitto/playdesk/passwd); Mosquitto is reloaded to pick up a change.
+# (default /etc/mosquitto/playdesk.passwords); Mosquitto is reloaded to pick up a change.
 
 set -euo pipefail
 
-PASSWD_FILE=${PLAYDESK_BROKER_PASSWD:-/etc/mosquitto/playdesk/passwd}
+PASSWD_FILE=${PLAYDESK_BROKER_PASSWD:-/etc/mosquitto/playdesk.passwords}
 
 die() {
     echo "playdesk-broker-user: error: $*" >&2

@@ -3,7 +3,8 @@
 #
 #   sudo ./systemd/install.sh --role kiosk|counter --site CODE --device NAME --broker HOST[:PORT]
 #        [--printer usb:VID:PID|serial:DEV|network:HOST[:PORT]|none] [--printer-profile NAME]
-#        [--scanner usb:VID:PID]... [--broker-password-file FILE|-] [--root DIR]
+#        [--scanner usb:VID:PID]... [--authority DEVICE] [--broker-password-file FILE|-]
+#        [--root DIR]
 #   sudo ./systemd/install.sh --upgrade  [--root DIR]   # new release, backup, migrate, switch
 #   sudo ./systemd/install.sh --rollback [--root DIR]   # previous release + pre-upgrade backup
 #
@@ -31,7 +32,8 @@ APT_COUNTER=(mosquitto)
 
 ETC_DIR=/etc/playdesk
 CONF_FILE=$ETC_DIR/playdesk.conf
-PASSWORD_FILE=$ETC_DIR/broker.password
+PASSWORD_FILE=$ETC_DIR/mqtt.password
+SYNC_ENV_FILE=$ETC_DIR/sync.env
 STATE_DIR=/var/lib/playdesk
 DB_FILE=$STATE_DIR/playdesk.db
 BACKUP_DIR=$STATE_DIR/backups
@@ -46,7 +48,7 @@ UDEV_DIR=/etc/udev/rules.d
 LOCAL_UDEV_RULES=$UDEV_DIR/71-playdesk-local.rules
 JOURNALD_DIR=/etc/systemd/journald.conf.d
 MOSQUITTO_CONF_DIR=/etc/mosquitto/conf.d
-MOSQUITTO_PLAYDESK_DIR=/etc/mosquitto/playdesk
+MOSQUITTO_ACL_FILE=/etc/mosquitto/playdesk.acl
 CLI_WRAPPER=/usr/local/bin/playdesk
 BROKER_USER_TOOL=/usr/local/sbin/playdesk-broker-user
 BACKUP_KEEP=14
@@ -54,7 +56,7 @@ CLOCK_TOLERANCE=120
 
 ROOT=""
 ACTION=install
-ROLE="" SITE="" DEVICE="" BROKER="" PRINTER="" PRINTER_PROFILE="" PASSWORD_SOURCE=""
+ROLE="" SITE="" DEVICE="" BROKER="" PRINTER="" PRINTER_PROFILE="" PASSWORD_SOURCE="" AUTHORITY=""
 SCANNERS=()
 CHANGED=0          # files written by this run
 UDEV_CHANGED=0
@@ -63,7 +65,7 @@ MOSQUITTO_CHANGED=0
 PLAN_FILE=""
 
 usage() {
-    sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 die() {
@@ -91,6 +93,7 @@ parse_arguments() {
             --printer) PRINTER=${2-}; shift 2 ;;
             --printer-profile) PRINTER_PROFILE=${2-}; shift 2 ;;
             --scanner) SCANNERS+=("${2-}"); shift 2 ;;
+            --authority) AUTHORITY=${2-}; shift 2 ;;
             --broker-password-file) PASSWORD_SOURCE=${2-}; shift 2 ;;
             --root) ROOT=${2-}; shift 2 ;;
             --upgrade) ACTION=upgrade; shift ;;
@@ -125,6 +128,7 @@ load_installed_settings() {
     BROKER=${BROKER:-$(setting_of "$conf" PLAYDESK_BROKER_HOST):$(setting_of "$conf" PLAYDESK_BROKER_PORT)}
     PRINTER=${PRINTER:-$(setting_of "$conf" PLAYDESK_PRINTER)}
     PRINTER_PROFILE=${PRINTER_PROFILE:-$(setting_of "$conf" PLAYDESK_PRINTER_PROFILE)}
+    AUTHORITY=${AUTHORITY:-$(setting_of "$conf" PLAYDESK_AUTHORITY)}
 }
 
 setting_of() {
@@ -139,6 +143,9 @@ validate_settings() {
     esac
     is_code "$SITE" || die "--site must be a site code (A-Z a-z 0-9 _ - ., 1-40 characters), not '$SITE'"
     is_code "$DEVICE" || die "--device must be a device name (A-Z a-z 0-9 _ - ., 1-40 characters), not '$DEVICE'"
+    # The authority serializes strict operations (spec/sync.md): normally the counter itself.
+    [ -z "$AUTHORITY" ] && [ "$ROLE" = counter ] && AUTHORITY=$DEVICE
+    [ -z "$AUTHORITY" ] || is_code "$AUTHORITY" || die "--authority must be a device name, not '$AUTHORITY'"
     [[ $BROKER =~ ^[A-Za-z0-9.-]+(:[0-9]{1,5})?$ ]] || die "--broker must be HOST or HOST:PORT, not '$BROKER'"
     BROKER_HOST=${BROKER%%:*}
     BROKER_PORT=1883
@@ -146,7 +153,7 @@ validate_settings() {
     PRINTER=${PRINTER:-none}
     [[ $PRINTER =~ ^(none|usb:[0-9a-fA-F]{4}:[0-9a-fA-F]{4}|serial:/dev/[A-Za-z0-9/_.-]+|network:[A-Za-z0-9.-]+(:[0-9]{1,5})?)$ ]] ||
         die "--printer must be usb:VID:PID, serial:/dev/..., network:HOST[:PORT] or none, not '$PRINTER'"
-    PRINTER=${PRINTER,,}
+    [[ $PRINTER == usb:* ]] && PRINTER=${PRINTER,,}   # USB ids in lower case, as udev has them
     if [ -z "$PRINTER_PROFILE" ]; then
         case $PRINTER in
             usb:04b8:*) PRINTER_PROFILE=TM-T20II ;;   # Epson: the TM-T20II profile fits TM-T20 and TM-T88
@@ -400,7 +407,7 @@ install_broker_password() {
 config_content() {
     cat <<EOF
 # playdesk device configuration, written by systemd/install.sh -- edit by re-running it
-# (the units read it as EnvironmentFile; secrets live in broker.password).
+# (the units read it as EnvironmentFile; the broker password lives in mqtt.password).
 PLAYDESK_ROLE=$ROLE
 PLAYDESK_SITE=$SITE
 PLAYDESK_DEVICE=$DEVICE
@@ -412,10 +419,23 @@ PLAYDESK_BROKER_HOST=$BROKER_HOST
 PLAYDESK_BROKER_PORT=$BROKER_PORT
 PLAYDESK_BROKER_USER=$DEVICE
 PLAYDESK_BROKER_PASSWORD_FILE=$PASSWORD_FILE
+PLAYDESK_AUTHORITY=$AUTHORITY
 PLAYDESK_PRINTER=$PRINTER
 PLAYDESK_PRINTER_PROFILE=$PRINTER_PROFILE
 PLAYDESK_SCANNERS=/dev/playdesk-scanner-*
 PLAYDESK_CLOCK_TOLERANCE=$CLOCK_TOLERANCE
+EOF
+}
+
+# What playdesk-sync.service (the sync engine's unit) reads: systemd/playdesk-sync.service.
+sync_env_content() {
+    cat <<EOF
+# playdesk-sync settings, written by systemd/install.sh from playdesk.conf -- re-run it to change.
+PLAYDESK_BROKER=$BROKER_HOST:$BROKER_PORT
+PLAYDESK_DEVICE=$DEVICE
+PLAYDESK_KIND=$ROLE
+PLAYDESK_SITE=$SITE
+PLAYDESK_AUTHORITY=$AUTHORITY
 EOF
 }
 
@@ -460,6 +480,10 @@ install_units() {
     # The sync unit belongs to the sync engine (systemd/playdesk-sync.service).
     if [ -f "$SYSTEMD_SOURCE/playdesk-sync.service" ]; then
         put_file "$UNIT_DIR/playdesk-sync.service" 0644 root:root < "$SYSTEMD_SOURCE/playdesk-sync.service"
+        # Compatibility: that unit may name the venv /opt/playdesk/.venv; it is the current release.
+        if grep -q "$OPT_DIR/.venv/" "$SYSTEMD_SOURCE/playdesk-sync.service"; then
+            put_link "$OPT_DIR/.venv" current
+        fi
     else
         warn "systemd/playdesk-sync.service is not in this source tree: the device will not sync until a release that has it is installed (--upgrade)"
     fi
@@ -483,7 +507,7 @@ install_udev_rules() {
 }
 
 # The counter hosts the site's broker: Mosquitto with the project's config (systemd/mosquitto/,
-# owned by the sync engine), and this device's own broker account.
+# owned by the sync engine), the site's ACL, and this device's own broker account.
 install_broker() {
     local file name
     [ "$ROLE" = counter ] || return 0
@@ -491,16 +515,24 @@ install_broker() {
         warn "systemd/mosquitto/ is not in this source tree: Mosquitto keeps Debian's default configuration"
         return 0
     fi
-    for file in "$SYSTEMD_SOURCE"/mosquitto/*; do
+    for file in "$SYSTEMD_SOURCE"/mosquitto/*.conf; do
         [ -f "$file" ] || continue
         name=$(basename -- "$file")
-        case $name in
-            *.conf) put_file "$MOSQUITTO_CONF_DIR/$name" 0644 root:root < "$file" ;;
-            *) put_file "$MOSQUITTO_PLAYDESK_DIR/$name" 0640 root:mosquitto < "$file" ;;
-        esac
+        put_file "$MOSQUITTO_CONF_DIR/$name" 0644 root:root < "$file"
         MOSQUITTO_CHANGED=$((MOSQUITTO_CHANGED | FILE_WRITTEN))
     done
+    put_file "$MOSQUITTO_ACL_FILE" 0644 root:root < <(site_acl)
+    MOSQUITTO_CHANGED=$((MOSQUITTO_CHANGED | FILE_WRITTEN))
     register_broker_user "$DEVICE" "$BROKER_PASSWORD"
+}
+
+# The ACL for this site and authority, from the sync engine's generator in the source tree
+# (plain text generation: nothing needed beyond python3).
+site_acl() {
+    python3 -c 'import sys
+sys.path.insert(0, sys.argv[1])
+from engine.sync.brokerconfig import acl_text
+sys.stdout.write(acl_text(sys.argv[2], sys.argv[3] or None))' "$SOURCE" "$SITE" "$AUTHORITY"
 }
 
 # Add or update USER in the broker's password file (hashed by mosquitto_passwd).
@@ -524,6 +556,7 @@ install_files() {
     install_directories
     install_broker_password
     put_file "$CONF_FILE" 0640 "root:$APP_USER" < <(config_content)
+    put_file "$SYNC_ENV_FILE" 0640 "root:$APP_USER" < <(sync_env_content)
     install_units
     install_udev_rules
     put_file "$JOURNALD_DIR/playdesk.conf" 0644 root:root < "$SYSTEMD_SOURCE/journald/playdesk.conf"
