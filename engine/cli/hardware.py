@@ -1,7 +1,193 @@
-"""CLI commands: hardware — scan, resolve, print (not built yet)."""
+"""CLI commands: hardware — `scan --image`, `resolve`, `print` (receipt, coupon, purchase, shift,
+jobs, retry, reprint).
+
+Printing goes through the spool in `var/prints/` (`--spool`): a job is stored before it is sent,
+stays queued when the printer is offline, out of paper or jammed (exit 2, the JSON still says
+which job waits), and `print retry` sends what waits. `--to png:FILE` renders a preview instead.
+The printer profile comes from the `printer` setting ({"paper": 58, "code_page": "CP1252", ...}),
+overridden by `--paper` and `--code-page`.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
+from engine.cli.common import emit, now, open_db
+from engine.errors import NotFound, PlaydeskError
+
+PRINTER_SETTING = "printer"
+
 
 def register(commands) -> None:
-    pass
+    scan = commands.add_parser("scan", help="decode the barcodes in an image")
+    scan.add_argument("--image", required=True, help="an image file (PNG, JPEG, ...)")
+    scan.add_argument("--formats", nargs="+", default=None, metavar="FORMAT",
+                      help="EAN13 EAN8 CODE128 QRCODE UPCA UPCE CODE39 I25 (default: the first 4)")
+    scan.add_argument("--backend", choices=["pyzbar", "zxing"], default="pyzbar")
+    scan.set_defaults(handler=scan_image)
+
+    resolve = commands.add_parser("resolve", help="what a scanned code means")
+    resolve.add_argument("code")
+    resolve.set_defaults(handler=resolve_code)
+
+    printing = commands.add_parser("print", help="print (or preview) a document; the job spool")
+    documents = printing.add_subparsers(dest="document", required=True, metavar="DOCUMENT")
+    for name, what in [("receipt", "a receipt id"), ("coupon", "a coupon code"),
+                       ("purchase", "a purchase id"), ("shift", "a shift")]:
+        parser = documents.add_parser(name, help=f"print {what}")
+        parser.add_argument("ref", metavar=name.upper(), help=what)
+        parser.add_argument("--to", required=True, metavar="TARGET",
+                            help="png:FILE | file:PATH | usb:VID:PID | serial:DEV | "
+                                 "network:HOST[:PORT]")
+        parser.add_argument("--drawer", action="store_true", help="kick the cash drawer open")
+        _printer_options(parser)
+        parser.set_defaults(handler=print_document_command)
+
+    jobs = documents.add_parser("jobs", help="the print spool: queued and sent jobs")
+    jobs.add_argument("--status", choices=["queued", "sent"])
+    jobs.add_argument("--spool", default="var/prints", help="spool folder (default var/prints)")
+    jobs.set_defaults(handler=list_jobs)
+
+    retry = documents.add_parser("retry", help="send every queued job, oldest first")
+    _printer_options(retry)
+    retry.set_defaults(handler=retry_jobs)
+
+    reprint = documents.add_parser("reprint", help="print a spooled job again, byte for byte")
+    reprint.add_argument("job")
+    reprint.add_argument("--to", metavar="TARGET", help="another printer (default: the job's)")
+    _printer_options(reprint)
+    reprint.set_defaults(handler=reprint_job)
+
+
+def _printer_options(parser) -> None:
+    parser.add_argument("--paper", type=int, choices=[58, 80], help="paper width in mm")
+    parser.add_argument("--code-page", help="e.g. CP858 (default) or CP1252")
+    parser.add_argument("--spool", default="var/prints", help="spool folder (default var/prints)")
+
+
+# --- scanning ------------------------------------------------------------------------------
+
+
+def scan_image(args) -> None:
+    from hardware.scanners.camera import DEFAULT_FORMATS, FormatError, decode_image
+
+    if not Path(args.image).is_file():
+        raise PlaydeskError(f"no image file {args.image}")
+    try:
+        found = decode_image(args.image, args.formats or DEFAULT_FORMATS, backend=args.backend)
+    except FormatError as error:
+        raise PlaydeskError(str(error)) from None
+    except OSError as error:
+        raise PlaydeskError(str(error)) from None
+    emit([decoded.as_dict() for decoded in found], args)
+
+
+def resolve_code(args) -> None:
+    from engine.barcodes import resolve
+
+    open_db(args)
+    emit(resolve(args.code).as_dict(), args)
+
+
+# --- printing ------------------------------------------------------------------------------
+
+
+def _profile(args):
+    from engine.models import Setting
+    from hardware.printing.profile import ProfileError, profile_from
+
+    row = Setting.get_or_none(Setting.key == PRINTER_SETTING)
+    settings = json.loads(row.value) if row else {}
+    if not isinstance(settings, dict):
+        raise PlaydeskError(f"setting {PRINTER_SETTING!r} must be a mapping")
+    if args.paper:
+        settings["paper"] = args.paper
+    if args.code_page:
+        settings["code_page"] = args.code_page
+    try:
+        return profile_from(settings)
+    except ProfileError as error:
+        raise PlaydeskError(str(error)) from None
+
+
+def _spool(args):
+    from hardware.printing.queue import Spool
+
+    return Spool(Path(args.spool))
+
+
+def _document(kind: str, ref: str, args):
+    from engine import documents
+
+    if kind == "receipt":
+        return documents.receipt_document(ref)
+    if kind == "coupon":
+        return documents.coupon_document(ref)
+    if kind == "purchase":
+        return documents.purchase_slip(ref)
+    return documents.shift_report(ref, at=now(args))
+
+
+def _job_answer(job, args) -> int:
+    """Emit the job; exit 2 (with the reason on stderr) when it is still waiting."""
+    emit(job.as_dict(), args)
+    if job.status == "sent":
+        return 0
+    print(f"playdesk: error: {job.last_error}; job {job.id} stays queued "
+          f"(playdesk print retry)", file=sys.stderr)
+    return 2
+
+
+def print_document_command(args) -> int:
+    from hardware.printing.connections import TargetError
+
+    open_db(args)
+    profile = _profile(args)
+    document = _document(args.document, args.ref, args)
+    if args.to.startswith("png:"):
+        from hardware.printing.preview import save_preview
+
+        path = save_preview(document, profile, Path(args.to[4:]))
+        emit({"document": document.kind, "ref": args.ref, "png": str(path),
+              "paper": profile.paper_mm}, args)
+        return 0
+    from hardware.printing.worker import print_document
+
+    try:
+        job = print_document(_spool(args), document, args.to, profile, now(args),
+                             drawer=args.drawer)
+    except TargetError as error:
+        raise PlaydeskError(str(error)) from None
+    return _job_answer(job, args)
+
+
+def list_jobs(args) -> None:
+    emit([job.as_dict() for job in _spool(args).jobs(args.status)], args)
+
+
+def retry_jobs(args) -> int:
+    open_db(args)
+    results = _spool(args).retry(now(args), _profile(args))
+    emit([job.as_dict() for job in results], args)
+    waiting = [job for job in results if job.status != "sent"]
+    if waiting:
+        print(f"playdesk: error: {len(waiting)} job(s) still queued: {waiting[0].last_error}",
+              file=sys.stderr)
+        return 2
+    return 0
+
+
+def reprint_job(args) -> int:
+    from hardware.printing.connections import TargetError
+    from hardware.printing.queue import JobNotFound
+
+    open_db(args)
+    try:
+        job = _spool(args).reprint(args.job, now(args), _profile(args), target=args.to)
+    except JobNotFound:
+        raise NotFound(f"no print job {args.job!r}") from None
+    except TargetError as error:
+        raise PlaydeskError(str(error)) from None
+    return _job_answer(job, args)
