@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import queue
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -23,7 +22,8 @@ from engine.clock import Clock as EngineClock
 from engine.db import database
 from engine.logins import Login, LoginRefused, login_by_card, login_by_pin
 from engine.models import LocalState, Setting, Site
-from kiosk.devices import Printer, PrintFailed, Scanner
+from hardware.scanners.base import ScanStream
+from kiosk.devices import Printer, PrintFailed, open_scanner
 from kiosk.screens.attract import AttractScreen
 from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.done import DoneScreen
@@ -84,7 +84,7 @@ class KioskApp(App):
         self.member: str | None = None
         self.member_name = ""
         self.printed: dict[str, bool] = {}
-        self.scans: queue.Queue = queue.Queue()
+        self.scans = ScanStream()
         self.stop_scans = threading.Event()
         site = Site.select().first()
         self.site_name = site.name if site else "playdesk"
@@ -135,14 +135,15 @@ class KioskApp(App):
                      if self.idle_now else IdleTimer(idle_seconds, self.idle_logout))
         self.watcher = DataVersionWatcher(database, self.external_change)
         self.bridge = ScanBridge(self.handle_scan)
-        self.bridge.follow(self.scans, self.stop_scans)
-        self.scanner = Scanner(self.scanner_spec, self.scans)
-        self.scanner.start()
+        self.scans.consume(lambda scan: self.bridge.push(scan.text), self.stop_scans)
+        self.scanner = open_scanner(self.scanner_spec, self.scans)
         self.go("attract")
 
     def on_stop(self) -> None:
         self.stop_scans.set()
-        self.scanner.stop()
+        if self.scanner is not None:
+            self.scanner.stop()
+        self.printer.stop()
         self.idle.stop()
         self.watcher.stop()
 

@@ -1,21 +1,27 @@
-"""The kiosk's printer and scanner, behind a thin adapter: a missing or broken device never stops
-the kiosk (a failed print is reported on screen; no scanner means code + PIN login only).
+"""The kiosk's printer and scanner, behind a thin adapter over `hardware`: a missing or broken
+device never stops the kiosk (a failed print is said on screen; no scanner means code + PIN).
 
-Printer specs: `png:DIR` (a PNG preview per document, the demo), `none`, or any target the
-hardware package understands (`usb:VID:PID`, `serial:DEV`, `network:HOST[:PORT]`, `file:PATH`).
+Printer specs: `png:DIR` (a PNG preview per document, the demo), `none`, or a printer target
+(`usb:VID:PID`, `serial:DEV`, `network:HOST[:PORT]`, `file:PATH`): spooled on disk at once and
+sent by a worker thread, so a slow printer never freezes the touch screen.
 Scanner specs: `stdin` (one code per line), `hid:PATH`, `camera:N`, `none`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-import queue
-import sys
-import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from hardware.scanners.base import ScanStream
+
 log = logging.getLogger("kiosk.devices")
+
+
+class PrintFailed(Exception):
+    pass
 
 
 def document_name(document: Any) -> str:
@@ -25,10 +31,20 @@ def document_name(document: Any) -> str:
 
 
 class Printer:
-    """Prints `engine.documents` documents; `print(document)` returns where it went, or None."""
+    """`print(document)` returns where the document went (None for `none`) or raises
+    PrintFailed; `engine.documents` documents only."""
 
-    def __init__(self, spec: str = "none") -> None:
+    def __init__(self, spec: str = "none", now: Callable[[], dt.datetime] | None = None,
+                 settings: dict[str, Any] | None = None) -> None:
         self.spec = spec
+        self.now = now or dt.datetime.now
+        self.settings = settings
+        self.worker = None
+
+    def profile(self):
+        from hardware.printing.profile import profile_from
+
+        return profile_from(self.settings)
 
     def print(self, document: Any) -> str | None:
         if self.spec == "none":
@@ -40,52 +56,49 @@ class Printer:
             raise PrintFailed(self.spec) from None
 
     def _print(self, document: Any) -> str:
-        target = self.spec
         if self.spec.startswith("png:"):
-            folder = Path(self.spec[4:])
-            folder.mkdir(parents=True, exist_ok=True)
-            target = f"png:{folder / (document_name(document) + '.png')}"
-        from hardware.printing import print_document  # the hardware package's one entry point
+            from hardware.printing.preview import save_preview
 
-        print_document(document, target)
-        return target
+            path = Path(self.spec[4:]) / f"{document_name(document)}.png"
+            return str(save_preview(document, self.profile(), path))
+        if self.worker is None:
+            from hardware.printing.queue import Spool
+            from hardware.printing.worker import PrintWorker
 
-
-class PrintFailed(Exception):
-    pass
-
-
-class Scanner:
-    """A scan source feeding `scans` (a queue of text) from its own thread."""
-
-    def __init__(self, spec: str, scans: queue.Queue) -> None:
-        self.spec = spec
-        self.scans = scans
-        self.stop_event = threading.Event()
-        self.source: Any = None
-
-    def start(self) -> None:
-        if self.spec == "none":
-            return
-        if self.spec == "stdin":
-            threading.Thread(target=self._read_stdin, name="scanner-stdin", daemon=True).start()
-            return
-        try:
-            from hardware.scanners import open_source
-
-            self.source = open_source(self.spec, self.scans)
-        except Exception:  # no scanner: members log in with code and PIN
-            log.exception("scanner %s is not available", self.spec)
-
-    def _read_stdin(self) -> None:
-        for line in sys.stdin:
-            if self.stop_event.is_set():
-                return
-            if line.strip():
-                self.scans.put(line.strip())
+            self.worker = PrintWorker(Spool(), self.profile(), self.now).start()
+            self.worker.retry_queued()
+        job = self.worker.submit(document, self.spec)
+        return f"{self.spec} (job {job.id})"
 
     def stop(self) -> None:
-        self.stop_event.set()
-        stop = getattr(self.source, "stop", None)
-        if stop is not None:
-            stop()
+        if self.worker is not None:
+            self.worker.stop()
+
+
+def open_scanner(spec: str, stream: ScanStream) -> Any:
+    """Start the scan source `spec` pushing into `stream`; None when there is none (or it
+    cannot start: the kiosk then works with code + PIN only)."""
+    if spec == "none":
+        return None
+    kind, _, address = spec.partition(":")
+    try:
+        if kind == "stdin":
+            from hardware.scanners.stdin import StdinScanner
+
+            source = StdinScanner(stream)
+        elif kind == "hid":
+            from hardware.scanners.hid import HidScanner
+
+            source = HidScanner(address, stream)
+        elif kind == "camera":
+            from hardware.scanners.camera import CameraScanner
+
+            source = CameraScanner(stream, device=int(address) if address.isdigit() else address)
+        else:
+            log.error("unknown scanner %r (use stdin, hid:PATH, camera:N or none)", spec)
+            return None
+        source.start()
+    except Exception:
+        log.exception("scanner %s is not available", spec)
+        return None
+    return source

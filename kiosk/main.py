@@ -55,13 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     configure_kivy(args.size)
     from engine.db import close_database, open_database
-    from kiosk.app import KioskApp
+    from kiosk.app import KioskApp, setting
     from kiosk.devices import Printer
 
     open_database(args.db)
     try:
-        KioskApp(make_clock(args.at), location=args.location, printer=Printer(args.printer),
-                 scanner=args.scanner).run()
+        clock = make_clock(args.at)
+        printer = Printer(args.printer, now=clock.now, settings=setting("printer", None))
+        KioskApp(clock, location=args.location, printer=printer, scanner=args.scanner).run()
     finally:
         close_database()
     return 0

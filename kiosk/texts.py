@@ -70,6 +70,8 @@ TEXTS: dict[str, str] = {
     "confirm_pay_counter": "Pay at the counter",
     "confirm_working": "One moment…",
     "confirm_failed": "This did not work: {reason}",
+    "confirm_insufficient": "Your wallet does not have enough for this. You can pay at the "
+                            "counter instead.",
     # done
     "done_title": "Thank you!",
     "done_bought": "You bought {package} for {price}.",

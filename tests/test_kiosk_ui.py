@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from engine.models import Member, Purchase
 from engine.models.orders import PendingOrder
 from engine.pins import hash_pin
 from engine.sitefile import load_site_file
+from hardware.scanners.base import Scan
 
 DEMO_SITE = Path(__file__).parent / "data" / "site.yaml"
 AT = dt.datetime(2026, 7, 3, 12, 0)  # a Friday, the summer campaign running
@@ -63,6 +65,9 @@ def kiosk(display, kiosk_db, tmp_path_factory):
     from kiosk.main import configure_kivy
 
     configure_kivy("800x480")
+    from kivy.config import Config
+
+    Config.set("graphics", "maxfps", "0")  # frames as fast as the tests pump them
     from kiosk.app import KioskApp
     from kiosk.devices import Printer
 
@@ -92,7 +97,7 @@ def ui(kiosk, request):
 def scan(ui, text: str) -> None:
     """A scan from the scanner thread, through the bridge, handled on the UI thread."""
     before = (ui.app.screens.current, ui.app.member, ui.app.screen.message.text)
-    ui.app.scans.put(text)
+    ui.app.scans.push(Scan(text, "test", time.time()))
     ui.pump_until(lambda: (ui.app.screens.current, ui.app.member,
                            ui.app.screen.message.text) != before)
 
@@ -226,15 +231,11 @@ def open_packages(ui, card: str = "MEM0001") -> None:
     assert ui.app.screens.current == "packages"
 
 
-def choose(ui, package_name: str) -> None:
-    cards = [w for w in ui.widgets() if hasattr(w, "children")
-             and any(getattr(c, "text", "").startswith(f"[b]{package_name}[/b]")
-                     for c in ui.widgets(w)) and ui.buttons("Choose")]
-    card = min(cards, key=lambda w: len(list(ui.widgets(w))))  # the smallest: the package card
-    choose_button = next(b for b in ui.widgets(card) if getattr(b, "text", "") == "Choose")
-    ui.app.screens.current_screen.children[0].children[1].scroll_to(choose_button, animate=False)
-    ui.pump()
-    ui.tap(choose_button)
+def choose(ui, package: str) -> None:
+    screen = ui.app.screen
+    button = screen.choose_buttons[package]
+    screen.scroller.scroll_to(button, padding=10, animate=False)
+    ui.tap(button)
     assert ui.app.screens.current == "confirm"
 
 
@@ -254,7 +255,7 @@ def test_packages_show_only_what_is_sellable_now(ui):
 
 def test_wallet_purchase_with_a_double_tap_buys_once(ui):
     open_packages(ui)
-    choose(ui, "Standard")
+    choose(ui, "SUMMER/STD")
     assert "Price: 9.00 €" in ui.texts()
     assert "Your wallet: 50.00 €" in ui.texts()
     ui.shot("confirm")
@@ -284,16 +285,17 @@ def test_wallet_purchase_with_a_double_tap_buys_once(ui):
 
 def test_insufficient_wallet(ui):
     open_packages(ui, "MEM0002")
-    choose(ui, "Basic")
+    choose(ui, "SUMMER/BASIC")
     ui.tap(ui.button("Pay 5.00 € from my wallet"))
     assert ui.app.screens.current == "confirm"
-    assert ui.app.screen.message.text == "This did not work: insufficient wallet balance"
+    assert ui.app.screen.message.text == ("Your wallet does not have enough for this. You can pay "
+                                          "at the counter instead.")
     ui.shot("insufficient")
 
 
 def test_pay_at_counter_ticket(ui):
     open_packages(ui, "MEM0002")
-    choose(ui, "Premium")
+    choose(ui, "SUMMER/PREMIUM")
     orders = PendingOrder.select().count()
     pay = ui.button("Pay at the counter")
     pay.dispatch("on_release")
@@ -345,3 +347,5 @@ def test_offline_mark_follows_the_sync_process(ui, kiosk_db):
         other.execute("UPDATE local_state SET value = 'true' WHERE key = 'sync.online'")
     other.close()
     assert ui.pump_until(lambda: ui.app.offline_mark.text == "", seconds=3)
+
+

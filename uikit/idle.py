@@ -24,7 +24,10 @@ class IdleTimer:
         self.armed = False
         self.last_activity = now()
         Window.bind(on_touch_down=self._touched, on_key_down=self._touched)
-        self._event = Clock.schedule_interval(lambda _dt: self.check(), 1.0)
+        self._event = Clock.schedule_interval(self._tick, 1.0)
+
+    def _tick(self, _dt: float) -> None:
+        self.check()  # not returned: an interval callback returning False is unscheduled
 
     def _touched(self, *_args) -> None:
         self.poke()

@@ -3,10 +3,7 @@ the Kivy main loop (Clock.schedule_once), the only thread that may touch widgets
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Callable
-from typing import Any
 
 from kivy.clock import Clock
 
@@ -19,19 +16,3 @@ class ScanBridge:
 
     def push(self, text: str) -> None:
         Clock.schedule_once(lambda _dt: self.handler(text), 0)
-
-    def follow(self, scans: queue.Queue, stop: threading.Event) -> threading.Thread:
-        """Drain a queue of scans (strings or objects with `.text`) on a daemon thread."""
-        def pump() -> None:
-            while not stop.is_set():
-                try:
-                    item: Any = scans.get(timeout=0.2)
-                except queue.Empty:
-                    continue
-                if item is None:
-                    return
-                self.push(getattr(item, "text", item))
-
-        thread = threading.Thread(target=pump, name="scan-bridge", daemon=True)
-        thread.start()
-        return thread

@@ -24,7 +24,10 @@ class DataVersionWatcher:
         self.database = database
         self.on_change = on_change
         self.version = data_version(database)
-        self._event = Clock.schedule_interval(lambda _dt: self.check(), interval)
+        self._event = Clock.schedule_interval(self._tick, interval)
+
+    def _tick(self, _dt: float) -> None:
+        self.check()  # not returned: an interval callback returning False is unscheduled
 
     def check(self) -> bool:
         current = data_version(self.database)

@@ -66,7 +66,10 @@ class ConfirmScreen(KioskScreen):
             bought = purchase(app.member, self.package_code, "wallet", "kiosk", app.now(),
                               location=app.location, key=self.key)
         except PlaydeskError as error:
-            self.say(t("confirm_failed", reason=error))
+            # the engine's reason, except the one every member meets, said kindly
+            insufficient = str(error).startswith("insufficient wallet balance")
+            self.say(t("confirm_insufficient") if insufficient else t("confirm_failed",
+                                                                       reason=error))
             return
         app.go("done", purchase_id=bought.id)
 

@@ -43,15 +43,17 @@ class PackagesScreen(KioskScreen):
         app = self.app
         self.body.add_widget(self.title_row(t("packages_title"), back=lambda: app.go("home")))
         packages = sellable_packages(app.member, app.now())
+        self.choose_buttons: dict[str, object] = {}
         if not packages:
             self.body.add_widget(self.label(t("packages_none"), "large", halign="center"))
         listing = BoxLayout(orientation="vertical", spacing=8, size_hint_y=None)
         fit_height(listing)
         for package in packages:
             listing.add_widget(self.card(package))
-        scroller = ScrollView(do_scroll_x=False, bar_width=12, scroll_type=["bars", "content"])
-        scroller.add_widget(listing)
-        self.body.add_widget(scroller)
+        self.scroller = ScrollView(do_scroll_x=False, bar_width=12,
+                                   scroll_type=["bars", "content"])
+        self.scroller.add_widget(listing)
+        self.body.add_widget(self.scroller)
         self.body.add_widget(self.message)
 
     def card(self, package: dict[str, Any]) -> Panel:
@@ -71,6 +73,7 @@ class PackagesScreen(KioskScreen):
         choose = self.button(t("packages_choose"),
                              lambda: app.go("confirm", package=package), color=theme.GOOD)
         side.add_widget(choose)
+        self.choose_buttons[f"{package['campaign']}/{package['package']}"] = choose
         side.bind(minimum_height=side.setter("height"))
         card.add_widget(side)
 
