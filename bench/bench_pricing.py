@@ -1,0 +1,127 @@
+"""Pricing speed: a receipt against hundreds of active campaigns of mixed types.
+
+Targets (issue 4): a 50-line receipt against 300 active campaigns < 5 ms median; a 200-line
+receipt < 20 ms. Prints those figures, then how the median grows with lines and with campaigns.
+The site is built directly as `Definitions` (pricing is pure; the database is not timed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+import time
+from decimal import Decimal
+
+from engine.pricing import (
+    CampaignDef,
+    Definitions,
+    FilterDef,
+    FreeLineDef,
+    ItemDef,
+    LineInput,
+    LocationDef,
+    ReceiptInput,
+    ResourceDef,
+    TierDef,
+    TriggerDef,
+    TriggerLineDef,
+    price_receipt,
+)
+
+AT = dt.datetime(2026, 7, 3, 17, 30)
+CATEGORIES = [f"CAT{n}" for n in range(20)]
+VENDORS = [f"VEN{n}" for n in range(10)]
+TYPES = ["line_discount", "line_reduce", "receipt_discount", "receipt_reduce", "tiered_discount",
+         "tiered_reduce", "m_for_n", "m_plus_n"]
+
+
+def build_site(campaign_count: int, seed: int = 7) -> Definitions:
+    rng = random.Random(seed)
+    items = {f"I{n}": ItemDef(f"I{n}", f"Item {n}", rng.randrange(50, 2000),
+                              rng.choice(CATEGORIES), rng.choice(VENDORS)) for n in range(500)}
+    resources = {f"R{n}": ResourceDef(f"R{n}", f"Resource {n}", 400 + 100 * n) for n in range(5)}
+    groups = [f"GROUP{n}" for n in range(10)]
+    campaigns = {g: CampaignDef(g, "category", priority=rng.randrange(1, 50)) for g in groups}
+    codes = []
+    for n in range(campaign_count):
+        kind = TYPES[n % len(TYPES)]
+        code = f"C{n:03d}"
+        codes.append(code)
+        filters: list[FilterDef] = []
+        shape = rng.random()
+        if shape < 0.5:
+            filters.append(FilterDef("item_category", rng.choice(CATEGORIES)))
+        elif shape < 0.7:
+            filters += [FilterDef("item", f"I{rng.randrange(500)}") for _ in range(3)]
+        elif shape < 0.8:
+            filters.append(FilterDef("vendor", rng.choice(VENDORS)))
+            filters.append(FilterDef("item", f"I{rng.randrange(500)}", excluded=True))
+        fields: dict = {
+            "priority": rng.randrange(1, 200), "filters": tuple(filters),
+            "category": rng.choice([None, None, *groups]),
+            "overpayment_allowed": rng.random() < 0.5,
+        }
+        if rng.random() < 0.2:
+            fields.update(from_time=dt.time(16), to_time=dt.time(18))
+        if rng.random() < 0.1:
+            fields["triggers"] = (TriggerDef("pool", (TriggerLineDef(
+                "item_category", rng.choice(CATEGORIES)),), 2),)
+        value = Decimal(rng.randrange(5, 30)) if kind.endswith("discount") else Decimal(
+            rng.randrange(20, 300))
+        if kind.startswith("tiered"):
+            usage = rng.choice(["single", "multiple", "quantity_scale", "quantity_scale_total"])
+            fields["tiers"] = (TierDef(value, usage, 2, 0), TierDef(value + 5, usage, 5, 1000))
+        if kind == "m_for_n":
+            fields.update(buy=3, pay=2, usage=rng.choice(["single", "multiple"]))
+        if kind == "m_plus_n":
+            fields.update(buy=2, get=1, usage=rng.choice(["single", "multiple"]),
+                          reduction_type=rng.choice(["line_reduce", "receipt_reduce"]),
+                          free=(FreeLineDef("item_category", rng.choice(CATEGORIES)),))
+        campaigns[code] = CampaignDef(code, kind, value=value, **fields)
+    pairs = {frozenset(rng.sample(codes + groups, 2)) for _ in range(campaign_count)}
+    return Definitions(items=items, resources=resources,
+                       locations={"C1": LocationDef("C1", True)}, campaigns=campaigns,
+                       combinations=frozenset(pairs))
+
+
+def build_receipt(line_count: int, seed: int = 11) -> ReceiptInput:
+    rng = random.Random(seed)
+    lines = tuple(LineInput(resource=f"R{rng.randrange(5)}", quantity=rng.randrange(1, 4))
+                  if rng.random() < 0.1 else
+                  LineInput(item=f"I{rng.randrange(500)}", quantity=rng.randrange(1, 6))
+                  for _ in range(line_count))
+    return ReceiptInput(location="C1", lines=lines)
+
+
+def median_ms(definitions: Definitions, receipt: ReceiptInput, repeats: int) -> float:
+    price_receipt(receipt, definitions, AT)  # warm the compiled filter caches
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        price_receipt(receipt, definitions, AT)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    site = build_site(300)
+    applied = len(price_receipt(build_receipt(50), site, AT).entries)
+    fifty = median_ms(site, build_receipt(50), 200)
+    two_hundred = median_ms(site, build_receipt(200), 60)
+    print(f"price 50 lines, 300 campaigns: median {fifty:.2f} ms (target < 5 ms); "
+          f"{applied} campaigns applied")
+    print(f"price 200 lines, 300 campaigns: median {two_hundred:.2f} ms (target < 20 ms)")
+    line_counts = [10, 25, 50, 100, 200]
+    campaign_counts = [50, 100, 300, 600]
+    print("\nmedian ms by lines (rows) and active campaigns (columns)")
+    print("lines " + "".join(f"{c:>9}" for c in campaign_counts))
+    sites = {count: build_site(count) for count in campaign_counts}
+    for lines in line_counts:
+        receipt = build_receipt(lines)
+        row = [median_ms(sites[count], receipt, 30) for count in campaign_counts]
+        print(f"{lines:>5} " + "".join(f"{ms:>9.2f}" for ms in row))
+
+
+if __name__ == "__main__":
+    main()
