@@ -38,12 +38,17 @@ PAPER = 255
 
 
 @lru_cache(maxsize=8)
-def font(bold: bool, size: int):
+def font(bold: bool, size: float, cell: int | None = None):
+    """DejaVu Sans Mono (PIL's default font without it), sized so one character advances
+    exactly `cell` pixels when given: whole lines then land on the printer's grid."""
     name = "DejaVuSansMono-Bold.ttf" if bold else "DejaVuSansMono.ttf"
     try:
-        return ImageFont.truetype(str(FONT_DIR / name), size)
+        face = ImageFont.truetype(str(FONT_DIR / name), size)
     except OSError:
         return ImageFont.load_default(size)
+    if cell is not None:
+        face = ImageFont.truetype(str(FONT_DIR / name), size * cell / face.getlength("M"))
+    return face
 
 
 def _strip(width: int, height: int):
@@ -53,14 +58,12 @@ def _strip(width: int, height: int):
 def _text(block: Text, profile: PrinterProfile):
     scale = 2 if block.large else 1
     cell = profile.dots // profile.chars * scale
-    face = font(block.bold, 20 * scale)
+    face = font(block.bold, 20 * scale, cell)
     strip = _strip(profile.dots, LINE * scale)
     width = len(block.text) * cell
     x = {"left": 0, "center": (profile.dots - width) // 2,
          "right": profile.dots - width}[block.align]
-    draw = ImageDraw.Draw(strip)
-    for i, char in enumerate(block.text):  # on the printer's grid, whatever the font's advance
-        draw.text((x + i * cell, 1 * scale), char, font=face, fill=INK)
+    ImageDraw.Draw(strip).text((x, 1 * scale), block.text, font=face, fill=INK)
     return strip
 
 
