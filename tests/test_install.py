@@ -464,3 +464,18 @@ def test_broker_accounts_are_added_checked_and_removed(tmp_path):
     assert broker_user("list").stdout.split() == ["kiosk-2"]
     short = broker_user("add", "kiosk-3", stdin="short\n")
     assert short.returncode == 2 and "at least 16 characters" in short.stderr
+
+
+def test_docs_name_only_real_printer_profiles_and_exist_for_each_role():
+    from escpos.capabilities import CAPABILITIES
+
+    docs = REPO / "docs"
+    for page in ["kiosk.md", "counter.md", "troubleshooting.md", "install.md"]:
+        assert (docs / page).is_file()
+    table = (docs / "kiosk.md").read_text().split("### Printers", 1)[1].split("## Install")[0]
+    named = set()
+    for row in table.splitlines():
+        if row.startswith("|") and "`" in row and "--printer-profile" not in row:
+            named |= set(re.findall(r"`([^`]+)`", row.rsplit("|", 2)[1]))
+    assert {"TM-T20II", "TM-T88V", "default"} <= named
+    assert named <= set(CAPABILITIES["profiles"])
