@@ -26,20 +26,44 @@ _BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "o
 
 
 class Parsed:
-    """A parsed file: its value, the line of every path, and structural problems found."""
+    """A parsed file: its value, the composed nodes (for line numbers), structural problems."""
 
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.value: Any = None
-        self.lines: dict[Path, int] = {}
+        self.root: yaml.Node | None = None
         self.problems: list[tuple[Path, str]] = []
         self._constructor = yaml.constructor.SafeConstructor()
+        self._duplicates = False
+        self.pinned: dict[Path, int] = {}  # lines that the node walk would not find (duplicates)
 
     def line_of(self, path: Path) -> int:
-        """The line of `path`, or of its nearest ancestor that the file has."""
-        while path not in self.lines and path:
-            path = path[:-1]
-        return self.lines.get(path, 1)
+        """The line of `path` (a key's line for a field), or of its nearest existing ancestor.
+
+        Found by walking the nodes only when a problem is reported, so a valid file of 10^5
+        values never pays for a map of every line.
+        """
+        if path in self.pinned:
+            return self.pinned[path]
+        node = self.root
+        if node is None:
+            return 1
+        line = node.start_mark.line + 1
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == part:
+                        line, node = key_node.start_mark.line + 1, value_node
+                        break
+                else:
+                    return line
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
+                    and 0 <= part < len(node.value):
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
+                return line
+        return line
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         # The common tags directly (a large site file has ~10^5 scalars), the rest via PyYAML.
@@ -66,29 +90,38 @@ class Parsed:
         except (ValueError, yaml.constructor.ConstructorError):
             return text  # e.g. 2026-02-30: the field's checker says what is wrong with it
 
-    def _walk(self, node: yaml.Node, path: Path) -> Any:
+    def _key(self, key_node: yaml.Node) -> str:
+        key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else key_node
+        return key if isinstance(key, str) else str(key)
+
+    def _walk(self, node: yaml.Node) -> Any:
         if isinstance(node, yaml.MappingNode):
-            result: dict[Any, Any] = {}
+            result: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                key = self._walk(key_node, path + ("?",)) if not isinstance(
-                    key_node, yaml.ScalarNode) else self._scalar(key_node)
-                if not isinstance(key, str):
-                    key = str(key)
-                child = path + (key,)
+                key = self._key(key_node)
                 if key in result:
-                    self.lines[child] = key_node.start_mark.line + 1
-                    self.problems.append((child, "duplicate key"))
+                    self._duplicates = True
                     continue
-                self.lines[child] = key_node.start_mark.line + 1
-                result[key] = self._walk(value_node, child)
+                result[key] = self._walk(value_node)
             return result
         if isinstance(node, yaml.SequenceNode):
-            items = []
-            for index, item in enumerate(node.value):
-                self.lines[path + (index,)] = item.start_mark.line + 1
-                items.append(self._walk(item, path + (index,)))
-            return items
+            return [self._walk(item) for item in node.value]
         return self._scalar(node)
+
+    def _find_duplicates(self, node: yaml.Node, path: Path) -> None:
+        if isinstance(node, yaml.MappingNode):
+            seen = set()
+            for key_node, value_node in node.value:
+                key = self._key(key_node)
+                if key in seen:
+                    self.pinned[path + (key,)] = key_node.start_mark.line + 1
+                    self.problems.append((path + (key,), "duplicate key"))
+                    continue
+                seen.add(key)
+                self._find_duplicates(value_node, path + (key,))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self._find_duplicates(item, path + (index,))
 
 
 def parse_yaml(text: str, filename: str) -> Parsed:
@@ -103,8 +136,10 @@ def parse_yaml(text: str, filename: str) -> Parsed:
     except yaml.YAMLError as error:
         raise PlaydeskError(f"{filename}: not valid YAML: {error}") from None
     if node is not None:
-        parsed.lines[()] = node.start_mark.line + 1
-        parsed.value = parsed._walk(node, ())
+        parsed.root = node
+        parsed.value = parsed._walk(node)
+        if parsed._duplicates:
+            parsed._find_duplicates(node, ())
     return parsed
 
 
