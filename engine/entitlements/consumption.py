@@ -106,9 +106,10 @@ def plan(lots: Iterable[Lot], amount: int) -> list[tuple[Lot, int]]:
 
 
 def record(member: str, draws: Iterable[tuple[str, int]], at: dt.datetime,
-           reference: str | None, kind: str = "use") -> list[Consumption]:
+           reference: str | None, kind: str = "use", origin: str | None = None,
+           ) -> list[Consumption]:
     """Insert one consumption record per draw and recompute those lots (inside write())."""
-    origin = device_id()
+    origin = origin or device_id()
     records = [Consumption.create(id=next_id("C"), lot=lot_id, member=member, kind=kind,
                                   amount=amount, reference=reference, at=at, device=origin)
                for lot_id, amount in draws]
@@ -119,7 +120,7 @@ def record(member: str, draws: Iterable[tuple[str, int]], at: dt.datetime,
 def draw_and_record(member: str, kind: str, amount: int, device: str | None, at: dt.datetime,
                     reference: str | None = None, partial: bool = False,
                     consumption_kind: str = "use",
-                    shortage_message: str = "insufficient balance",
+                    shortage_message: str = "insufficient balance", origin: str | None = None,
                     ) -> tuple[list[tuple[str, int]], list[Consumption]]:
     """Plan and record the draws (inside write()); raises before writing when short."""
     draws = plan(usable_lots(member, kind, device, at), amount)
@@ -128,7 +129,7 @@ def draw_and_record(member: str, kind: str, amount: int, device: str | None, at:
         raise PlaydeskError(f"{shortage_message}: {member} has {taken} usable {kind}, "
                             f"{amount} needed")
     pairs = [(lot.id, n) for lot, n in draws]
-    return pairs, record(member, pairs, at, reference, consumption_kind)
+    return pairs, record(member, pairs, at, reference, consumption_kind, origin)
 
 
 def consume(member: str, kind: str, amount: int, device: str, at: dt.datetime,

@@ -61,15 +61,16 @@ def lot_dict(lot: Lot | dict[str, Any], at: dt.datetime) -> dict[str, Any]:
 def new_lot(member: str, kind: str, lot_type: str, amount: int, at: dt.datetime, *,
             device: str = "any", expires_at: dt.datetime | None = None,
             purchase: str | None = None, staff: str | None = None,
-            comment: str | None = None) -> Lot:
-    """Insert a fresh lot (remaining = total). Call inside a write transaction."""
+            comment: str | None = None, origin: str | None = None) -> Lot:
+    """Insert a fresh lot (remaining = total). Call inside a write transaction; `origin` is this
+    device's id when the caller already has it (saves a lookup per lot)."""
     if lot_type not in LOT_TYPES[kind]:
         raise PlaydeskError(f"a {kind} lot cannot be of type {lot_type!r} "
                             f"(one of {', '.join(LOT_TYPES[kind])})")
     return Lot.create(id=next_id("L"), member=member, kind=kind, type=lot_type, total=amount,
                       remaining=amount, device=device, status="active", expires_at=expires_at,
                       purchase=purchase, created_at=at, comment=comment, staff=staff,
-                      origin=device_id())
+                      origin=origin or device_id())
 
 
 def add_lot(member: str, kind: str, type: str, amount: int, staff: str | None,

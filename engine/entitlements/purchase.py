@@ -55,10 +55,12 @@ def _repeat(key: str, member: str, package: str) -> Purchase | None:
     return first
 
 
-def _create_lots(member: str, package: Package, purchase_id: str, at: dt.datetime) -> list[Lot]:
+def _create_lots(member: str, package: Package, purchase_id: str, at: dt.datetime,
+                 origin: str) -> list[Lot]:
     """The paid lot for the base and a separate bonus lot of the bonus's kind."""
     expires_at = at + dt.timedelta(days=package.validity_days) if package.validity_days else None
-    common = {"device": package.device, "expires_at": expires_at, "purchase": purchase_id}
+    common = {"device": package.device, "expires_at": expires_at, "purchase": purchase_id,
+              "origin": origin}
     lots = [new_lot(member, package.package_type, "paid", package.base, at, **common)]
     if package.bonus_type != "none" and package.bonus:
         lots.append(new_lot(member, package.bonus_type, "bonus", package.bonus, at, **common))
@@ -91,23 +93,25 @@ def purchase(member: str, package: str, payment: str, channel: str, at: dt.datet
             existing_staff(staff)
         _check_location(location)
         amount = item.price if price is None else price
+        origin = device_id()
         purchase_id = next_id("P")
 
         facts: list = []
         paid_commission = 0
         if receipt is None and payment == "wallet":
             _, facts = draw_and_record(member, "money", amount, "any", at, reference=purchase_id,
-                                       shortage_message="insufficient wallet balance")
+                                       shortage_message="insufficient wallet balance",
+                                       origin=origin)
         elif receipt is None:
             paid_commission = method_commission(payment, amount)
             facts = [Payment.create(id=next_id("PAY"), purchase=purchase_id, method=payment,
                                     amount=amount, commission=paid_commission, at=at,
-                                    device=device_id())]
+                                    device=origin)]
         record = Purchase.create(
             id=purchase_id, member=member, campaign=item.campaign.code, package=item.code,
             price=amount, payment=payment, commission=paid_commission, channel=channel,
-            location=location, staff=staff, at=at, key=key, receipt=receipt, device=device_id())
-        lots = _create_lots(member, item, purchase_id, at)
+            location=location, staff=staff, at=at, key=key, receipt=receipt, device=origin)
+        lots = _create_lots(member, item, purchase_id, at, origin)
         journal.append_rows("purchase", record, *lots, *facts)
     return record
 
