@@ -16,7 +16,7 @@ from engine.errors import PlaydeskError
 from engine.migrations import latest_version
 from engine.models import Item, Site
 from engine.ops.backup import backup_database, list_backups
-from engine.ops.clockcheck import check_clock, parse_reference
+from engine.ops.clockcheck import check_clock, clock_warning, parse_reference
 from engine.ops.restore import restore_database, verify_database
 
 AT = dt.datetime(2026, 7, 3, 3, 30)
@@ -279,6 +279,13 @@ def test_clock_far_behind_warns_in_words():
                                      "(2026-07-01 12:00 here, 2026-07-03 12:30 there)")
 
 
+def test_the_apps_warning_at_start():
+    assert clock_warning(AT, None) is None  # broker not reached yet: nothing to say
+    assert clock_warning(AT, AT + dt.timedelta(seconds=60)) is None
+    warning = clock_warning(AT, AT + dt.timedelta(hours=3), tolerance_seconds=120)
+    assert warning is not None and warning.startswith("this device's clock is 3 hours behind")
+
+
 def test_clock_check_refuses_mixed_zones_and_negative_tolerance():
     with pytest.raises(PlaydeskError, match="time zone"):
         check_clock(AT, AT.replace(tzinfo=dt.UTC))
@@ -312,3 +319,16 @@ def test_clock_check_command_converts_to_the_site_zone(shop, capsys):
     code, _, err = run(capsys, "--db", str(shop), "clock-check", "--reference", "soon")
     assert code == 2
     assert "not a reference time" in err
+
+
+def test_numbers_from_the_device_configuration(shop, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PLAYDESK_BACKUP_KEEP", "1")
+    for hour in (1, 2):
+        code, out, _ = run(capsys, "--db", str(shop), "--at", f"2026-07-03T0{hour}:00:00",
+                           "backup", "--to", str(tmp_path / "b"))
+    assert (code, out["keep"], len(out["removed"])) == (0, 1, 1)
+
+    monkeypatch.setenv("PLAYDESK_CLOCK_TOLERANCE", "ten")
+    code, _, err = run(capsys, "--db", str(shop), "clock-check", "--reference", "2026-07-03T12:00")
+    assert code == 2
+    assert err == "playdesk: error: PLAYDESK_CLOCK_TOLERANCE must be a whole number: 'ten'\n"

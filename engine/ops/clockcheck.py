@@ -66,3 +66,13 @@ def describe(seconds: int) -> str:
     if seconds < 2 * 86400:
         return f"{seconds // 3600} hours"
     return f"{seconds // 86400} days"
+
+
+def clock_warning(local: dt.datetime, reference: dt.datetime | None,
+                  tolerance_seconds: int = DEFAULT_TOLERANCE_SECONDS) -> str | None:
+    """What the apps show at start: None when the clock is right or there is no reference yet
+    (the broker not reached), else the warning text."""
+    if reference is None:
+        return None
+    result = check_clock(local, reference, tolerance_seconds)
+    return None if result.ok else result.message
