@@ -15,6 +15,7 @@ import fcntl
 import json
 import os
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -85,7 +86,8 @@ class Spool:
             reprint_of: str | None = None) -> Job:
         """Store a job (bytes first, then its description). Checks the target before storing."""
         parse_target(target)
-        job_id = f"{at:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+        # sorts by `at`, then by when it was stored (wall ns, fixed-width hex), unique per process
+        job_id = f"{at:%Y%m%d-%H%M%S}-{time.time_ns():016x}-{secrets.token_hex(2)}"
         job = Job(id=job_id, document=document, reference=reference, target=target,
                   created_at=at.isoformat(timespec="seconds"), size=len(data),
                   reprint_of=reprint_of)
