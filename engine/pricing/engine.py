@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from engine.coupons.validity import coupon_rejection
 from engine.errors import NotFound
 from engine.pricing import strategies
-from engine.pricing.filters import CompiledFilters, compile_filters, matches, triggers_hold
+from engine.pricing.filters import (
+    CompiledFilters,
+    Scanned,
+    compile_filters,
+    matches,
+    triggers_hold,
+)
 from engine.pricing.result import (
     CouponToIssue,
     EntryResult,
@@ -61,6 +67,7 @@ class Run:
     campaign: CampaignDef
     registration: str  # automatic | manual | coupon
     sort_key: tuple
+    filters: CompiledFilters
     coupon: CouponDef | None = None
     coupon_value: bool = False  # the coupon carries the value (discount_type + value)
 
@@ -171,8 +178,13 @@ def _category_priority(campaign: CampaignDef, definitions: Definitions) -> int:
 
 
 def _sort_key(campaign: CampaignDef, definitions: Definitions, order: int) -> tuple:
-    return (_category_priority(campaign, definitions), campaign.priority,
-            0 if campaign.is_line_level else 1, campaign.code, order)
+    cache = definitions.scratch.setdefault("sort_keys", {})
+    key = cache.get(campaign.code)
+    if key is None:
+        key = cache[campaign.code] = (_category_priority(campaign, definitions),
+                                      campaign.priority, 0 if campaign.is_line_level else 1,
+                                      campaign.code)
+    return (*key, order)
 
 
 def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, customer: Customer,
@@ -180,7 +192,7 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
     """The runs (campaigns and coupons that take part) and the coupons refused up front."""
     location = definitions.locations.get(receipt.location)
     allowed = location is not None and location.campaigns_allowed
-    scanned = [(line.values, line.quantity) for line in lines if not line.is_package]
+    scanned = Scanned([(line.values, line.quantity) for line in lines if not line.is_package])
     receipt_values = customer.filter_values
 
     def conditions_hold(campaign: CampaignDef) -> bool:
@@ -198,7 +210,8 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
                 continue
             if is_active(campaign, definitions) and conditions_hold(campaign):
                 registration = "automatic" if campaign.automatic else "manual"
-                runs.append(Run(campaign, registration, _sort_key(campaign, definitions, -1)))
+                runs.append(Run(campaign, registration, _sort_key(campaign, definitions, -1),
+                                _compiled(definitions, campaign)))
                 running.add(campaign.code)
 
     rejected: list[Rejection] = []
@@ -221,7 +234,8 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
             rejected.append(Rejection(code, reason))
             continue
         runs.append(Run(campaign, "coupon", _sort_key(campaign, definitions, order),
-                        coupon=voucher, coupon_value=carries_value))
+                        _compiled(definitions, campaign), coupon=voucher,
+                        coupon_value=carries_value))
         if not carries_value:
             running.add(campaign.code)
     return runs, rejected
@@ -238,9 +252,25 @@ class _Pricing:
         self.entries: list[EntryResult] = []
         self.to_issue: list[CouponToIssue] = []
         self.redeemed: list[str] = []
+        self.sellable = [line for line in lines if not line.is_package]
+        self.by_no = {line.no: line for line in lines}
+        # lines by (filter type, value): a campaign including only some values looks them up
+        self.by_value: dict[tuple[str, str], list[WorkLine]] = {}
+        for line in self.sellable:
+            for kind, value in line.values.items():
+                self.by_value.setdefault((kind, value), []).append(line)
+        self.combine_memo: dict[tuple[str, frozenset[str]], bool] = {}
+        self.by_reducers: dict[frozenset[str], list[WorkLine]] | None = None
 
-    def combinable(self, campaign: CampaignDef, line: WorkLine) -> bool:
-        return all(self.definitions.combines(other, campaign.code) for other in line.reducers)
+    def combinable(self, campaign: CampaignDef, reducers: frozenset[str]) -> bool:
+        """Every campaign in `reducers` (that already reduced a line) may combine with it."""
+        key = (campaign.code, reducers)
+        found = self.combine_memo.get(key)
+        if found is None:
+            combines = self.definitions.combines
+            found = self.combine_memo[key] = all(combines(other, campaign.code)
+                                                 for other in reducers)
+        return found
 
     def takes_line(self, campaign: CampaignDef, line: WorkLine) -> bool:
         """Eligible now, apart from the line-level filter groups."""
@@ -250,24 +280,50 @@ class _Pricing:
             return False
         if campaign.item_validity == "not_reduced" and line.reduced:
             return False
-        return not line.reducers or self.combinable(campaign, line)
+        return not line.reducers or self.combinable(campaign, line.reducers)
+
+    def combinable_lines(self, campaign: CampaignDef) -> list[WorkLine]:
+        """The sellable lines `campaign` may combine on, found per group of lines reduced by
+        the same campaigns (one combination check per group, not per line)."""
+        if self.by_reducers is None:
+            self.by_reducers = {}
+            for line in self.sellable:
+                self.by_reducers.setdefault(line.reducers, []).append(line)
+        found = [line for reducers, lines in self.by_reducers.items()
+                 if not reducers or self.combinable(campaign, reducers) for line in lines]
+        if len(found) != len(self.sellable):
+            found.sort(key=lambda line: line.no)
+        return found
 
     def eligible(self, run: Run) -> list[WorkLine]:
         if run.unrestricted:
-            return [line for line in self.lines if not line.is_package]
+            return self.sellable
         campaign = run.campaign
-        groups = _compiled(self.definitions, campaign)
-        found = [line for line in self.lines
-                 if self.takes_line(campaign, line) and groups.line_passes(line.values)]
-        units = sum(line.quantity for line in found)
-        net = sum(line.net for line in found)
-        if units < campaign.from_quantity or net < campaign.from_amount:
-            return []
+        groups = run.filters
+        if groups.narrowest is None:
+            candidates = self.combinable_lines(campaign)
+        else:
+            kind, codes = groups.narrowest
+            candidates = [line for code in codes for line in self.by_value.get((kind, code), ())
+                          if not line.reducers or self.combinable(campaign, line.reducers)]
+            if len(codes) > 1:
+                candidates.sort(key=lambda line: line.no)
+        validity = campaign.item_validity
+        if validity != "all":
+            wanted = validity == "reduced"
+            candidates = [line for line in candidates if line.reduced == wanted]
+        found = ([line for line in candidates if groups.line_passes(line.values)]
+                 if groups.line_groups else candidates)
+        if campaign.from_quantity or campaign.from_amount:
+            units = sum(line.quantity for line in found)
+            net = sum(line.net for line in found)
+            if units < campaign.from_quantity or net < campaign.from_amount:
+                return []
         return found
 
     def free_candidates(self, campaign: CampaignDef, rules: tuple[FreeLineDef, ...]
                         ) -> list[WorkLine]:
-        return [line for line in self.lines
+        return [line for line in self.sellable
                 if any(matches(rule, line.values) for rule in rules)
                 and self.takes_line(campaign, line)]
 
@@ -298,9 +354,9 @@ class _Pricing:
                 campaign.code, grant.amount, _expiry(campaign.coupon_issue_expiration, self.at),
                 campaign.coupon_issue_text, campaign.coupon_issue_image))
             return None
-        by_no = {line.no: line for line in self.lines}
         for line_no, amount in allocations:
-            by_no[line_no].apply(campaign.code, amount, restricts=not run.unrestricted)
+            self.by_no[line_no].apply(campaign.code, amount, restricts=not run.unrestricted)
+        self.by_reducers = None  # regrouped on next use
         if run.coupon is not None:
             self.redeemed.append(run.coupon.code)
         return None

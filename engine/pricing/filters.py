@@ -8,6 +8,7 @@ into sets so that checking a line is a few set lookups.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -57,6 +58,9 @@ def compile_group(filters: Iterable[FilterDef]) -> Group:
 class CompiledFilters:
     line_groups: tuple[tuple[str, Group], ...]  # (filter type, group)
     receipt_groups: tuple[tuple[str, Group], ...]
+    # the line group with the fewest included codes, if any: only lines with one of these
+    # values can pass, so pricing looks them up instead of testing every line
+    narrowest: tuple[str, frozenset[str]] | None = None
 
     def line_passes(self, values: dict[str, str]) -> bool:
         return all(group.passes(values[kind]) for kind, group in self.line_groups)
@@ -70,7 +74,11 @@ def compile_filters(campaign: CampaignDef) -> CompiledFilters:
         return tuple((kind, compile_group(f for f in campaign.filters if f.type == kind))
                      for kind in kinds if any(f.type == kind for f in campaign.filters))
 
-    return CompiledFilters(groups(LINE_FILTER_TYPES), groups(RECEIPT_FILTER_TYPES))
+    line_groups = groups(LINE_FILTER_TYPES)
+    including = [(kind, group.included) for kind, group in line_groups
+                 if group.included is not None]
+    narrowest = min(including, key=lambda pair: len(pair[1])) if including else None
+    return CompiledFilters(line_groups, groups(RECEIPT_FILTER_TYPES), narrowest)
 
 
 def matches(rule: TriggerLineDef, values: dict[str, str]) -> bool:
@@ -79,16 +87,33 @@ def matches(rule: TriggerLineDef, values: dict[str, str]) -> bool:
     return value != "" if rule.code is None else value == rule.code
 
 
-def trigger_holds(trigger: TriggerDef, scanned: list[tuple[dict[str, str], int]]) -> bool:
-    """`scanned`: (line values, quantity) of every line as scanned."""
+class Scanned:
+    """The receipt as scanned, for triggers: units per (filter type, value)."""
+
+    def __init__(self, lines: list[tuple[dict[str, str], int]]) -> None:
+        self.lines = lines
+        self.units: Counter[tuple[str, str]] = Counter()
+        for values, quantity in lines:
+            for kind, value in values.items():
+                self.units[(kind, value)] += quantity
+
+    def matching(self, rules: tuple[TriggerLineDef, ...]) -> int:
+        """Units of lines matching any of `rules`."""
+        kinds = {rule.type for rule in rules}
+        if len(kinds) == 1 and all(rule.code is not None for rule in rules):
+            # one type: a line has one value of it, so per-code sums never count a line twice
+            (kind,) = kinds
+            return sum(self.units[(kind, code)] for code in {rule.code for rule in rules})
+        return sum(q for values, q in self.lines if any(matches(r, values) for r in rules))
+
+
+def trigger_holds(trigger: TriggerDef, scanned: Scanned) -> bool:
     if trigger.kind == "pool":
-        units = sum(q for values, q in scanned if any(matches(r, values) for r in trigger.lines))
-        return units >= trigger.min_quantity
-    return all(sum(q for values, q in scanned if matches(rule, values)) >= rule.quantity
-               for rule in trigger.lines)
+        return scanned.matching(trigger.lines) >= trigger.min_quantity
+    return all(scanned.matching((rule,)) >= rule.quantity for rule in trigger.lines)
 
 
-def triggers_hold(triggers: Iterable[TriggerDef], scanned: list[tuple[dict[str, str], int]]) -> bool:
+def triggers_hold(triggers: Iterable[TriggerDef], scanned: Scanned) -> bool:
     """Every pool trigger holds and, if set triggers exist, at least one of them does."""
     sets = []
     for trigger in triggers:

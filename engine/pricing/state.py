@@ -22,7 +22,8 @@ class WorkLine:
     values: dict[str, str]
     reductions: list[tuple[str, int]] = field(default_factory=list)
     # campaigns whose reduction limits what may run after them (not unrestricted coupons)
-    reducers: set[str] = field(default_factory=set)
+    # (a frozenset, replaced on change: it keys the combination memo)
+    reducers: frozenset[str] = frozenset()
 
     @property
     def gross(self) -> int:
@@ -41,9 +42,17 @@ class WorkLine:
         self.net -= amount
         self.reductions.append((campaign, amount))
         if restricts:
-            self.reducers.add(campaign)
+            self.reducers = self.reducers | {campaign}
 
 
-def units_of(lines: list[WorkLine]) -> list[tuple[Fraction, int, int]]:
-    """Every unit of `lines` as (unit net, line no, index within the line)."""
-    return [(line.unit_net, line.no, index) for line in lines for index in range(line.quantity)]
+def units_of(lines: list[WorkLine], dearest_first: bool = False
+             ) -> list[tuple[Fraction, int, int]]:
+    """Every unit of `lines` as (unit net, line no, index within the line), sorted by unit net
+    (cheapest first, or dearest first), ties by lower line number then index.
+
+    The units of one line share its unit net, so the lines are sorted and then expanded.
+    """
+    keyed = sorted(((line.unit_net, line.no, line.quantity) for line in lines),
+                   key=lambda k: (-k[0] if dearest_first else k[0], k[1]))
+    return [(unit_net, no, index) for unit_net, no, quantity in keyed
+            for index in range(quantity)]

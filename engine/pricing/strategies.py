@@ -188,7 +188,7 @@ def _tier_times(tier: TierDef, units: int, net: int) -> int:
 def m_for_n(campaign: CampaignDef, context: Context) -> Grant:
     buy, pay = campaign.buy or 0, campaign.pay or 0
     lines = context.eligible
-    units = sorted(units_of(lines))  # cheapest first; ties: lower line number
+    units = units_of(lines)  # cheapest first; ties: lower line number
     if buy <= pay or len(units) < buy:
         return Grant({}, "reduce", None)
     times = len(units) // buy if campaign.usage == "multiple" else 1
@@ -211,8 +211,8 @@ def m_plus_n(campaign: CampaignDef, context: Context) -> Grant:
     if buy <= 0 or get <= 0 or net < campaign.gate_amount:
         return Grant({}, "reduce", None)
     candidates = context.free_candidates(campaign.free)
-    buy_units = sorted(units_of(lines), key=lambda u: (-u[0], u[1], u[2]))  # dearest first
-    free_units = sorted(units_of(candidates))  # cheapest first
+    buy_units = units_of(lines, dearest_first=True)
+    free_units = units_of(candidates)  # cheapest first
     used: set[tuple[int, int]] = set()
     buyers: set[int] = set()
     free: Counter[int] = Counter()
