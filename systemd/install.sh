@@ -196,7 +196,9 @@ run_as_app() {
         echo "runuser -u $APP_USER -- $*" >> "$PLAN_FILE"
         say "would run as $APP_USER: $*"
     else
-        runuser -u "$APP_USER" -- env PLAYDESK_DB="$DB_FILE" PLAYDESK_BACKUP_DIR="$BACKUP_DIR" "$@"
+        # From its own folder: the source tree may sit in a home folder it cannot enter.
+        (cd "$STATE_DIR" && runuser -u "$APP_USER" -- env PLAYDESK_DB="$DB_FILE" \
+            PLAYDESK_BACKUP_DIR="$BACKUP_DIR" "$@")
     fi
 }
 
@@ -229,6 +231,8 @@ set_owner() {
         [ "$owner" = root:root ] || echo "chown $owner $path" >> "$PLAN_FILE"
     elif [ "$(stat -c %U:%G "$path")" != "$owner" ]; then
         chown "$owner" "$path"
+        say "owner     $path -> $owner"
+        CHANGED=1
     fi
 }
 

@@ -313,7 +313,7 @@ def test_clock_check_command_converts_to_the_site_zone(shop, capsys):
     assert out["message"].startswith("this device's clock is 5 minutes ahead of the broker's")
 
     code, out, _ = run(capsys, "--db", str(shop), "--at", "2026-07-03T12:00:30", "clock-check",
-                       "--reference", "2026-07-03T12:00:00")
+                       "--broker-time", "2026-07-03T12:00:00")
     assert (code, out["ok"], out["tolerance_seconds"]) == (0, True, 120)
 
     code, _, err = run(capsys, "--db", str(shop), "clock-check", "--reference", "soon")

@@ -18,7 +18,7 @@ def register(commands) -> None:
                         help="backup folder (default $PLAYDESK_BACKUP_DIR, else backups/ "
                              "next to the database)")
     backup.add_argument("--keep", type=int, metavar="N",
-                        help="how many backups to keep (default 14)")
+                        help="how many backups to keep (default $PLAYDESK_BACKUP_KEEP, else 14)")
     backup.set_defaults(handler=run_backup)
 
     restore = commands.add_parser(
@@ -31,13 +31,24 @@ def register(commands) -> None:
 
     clock_check = commands.add_parser(
         "clock-check", help="compare this device's clock with a reference time")
-    clock_check.add_argument("--reference", required=True, metavar="TIME",
+    clock_check.add_argument("--reference", "--broker-time", dest="reference", required=True,
+                             metavar="TIME",
                              help="the reference: ISO datetime (site time zone unless it has "
                                   "an offset) or Unix time in ms")
     clock_check.add_argument("--tolerance", type=int, metavar="SECONDS",
                              help="allowed difference (default $PLAYDESK_CLOCK_TOLERANCE, "
                                   "else 120)")
     clock_check.set_defaults(handler=run_clock_check)
+
+
+def whole_number_setting(name: str, default: int) -> int:
+    """A number from /etc/playdesk/playdesk.conf (the units' environment), else the default."""
+    configured = os.environ.get(name, "").strip()
+    if not configured:
+        return default
+    if not configured.isdigit():
+        raise PlaydeskError(f"{name} must be a whole number: {configured!r}")
+    return int(configured)
 
 
 def database_path(args) -> Path:
@@ -52,7 +63,8 @@ def run_backup(args) -> None:
     open_db(args)
     source = database_path(args)
     directory = Path(args.to) if args.to else default_backup_dir(source)
-    keep = DEFAULT_KEEP if args.keep is None else args.keep
+    keep = args.keep if args.keep is not None else whole_number_setting(
+        "PLAYDESK_BACKUP_KEEP", DEFAULT_KEEP)
     result = backup_database(source, directory, at=now(args), keep=keep)
     emit({"backup": str(result.path), "size": result.size,
           "schema_version": result.schema_version,
@@ -119,12 +131,8 @@ def run_clock_check(args) -> None:
     reference = parse_reference(args.reference)
     if reference.tzinfo is not None:
         reference = reference.astimezone(zone).replace(tzinfo=None)
-    tolerance = args.tolerance
-    if tolerance is None:
-        configured = os.environ.get("PLAYDESK_CLOCK_TOLERANCE", str(DEFAULT_TOLERANCE_SECONDS))
-        if not configured.isdigit():
-            raise PlaydeskError(f"PLAYDESK_CLOCK_TOLERANCE must be whole seconds: {configured!r}")
-        tolerance = int(configured)
+    tolerance = args.tolerance if args.tolerance is not None else whole_number_setting(
+        "PLAYDESK_CLOCK_TOLERANCE", DEFAULT_TOLERANCE_SECONDS)
     result = check_clock(now(args), reference, tolerance_seconds=tolerance)
     emit({"local": result.local, "reference": result.reference,
           "offset_seconds": result.offset_seconds, "tolerance_seconds": tolerance,
