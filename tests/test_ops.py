@@ -332,3 +332,14 @@ def test_numbers_from_the_device_configuration(shop, tmp_path, capsys, monkeypat
     code, _, err = run(capsys, "--db", str(shop), "clock-check", "--reference", "2026-07-03T12:00")
     assert code == 2
     assert err == "playdesk: error: PLAYDESK_CLOCK_TOLERANCE must be a whole number: 'ten'\n"
+
+
+def test_a_new_device_can_start_from_a_backup(shop, tmp_path, capsys):
+    saved = backup_database(shop, tmp_path / "backups", at=AT)
+    fresh = tmp_path / "new-device" / "playdesk.db"
+
+    code, out, _ = run(capsys, "--db", str(fresh), "restore", str(saved.path))
+
+    assert code == 0
+    assert (out["method"], out["previous_copy"]) == ("replace", None)
+    assert content(fresh) == content(saved.path)
