@@ -187,6 +187,19 @@ def _sort_key(campaign: CampaignDef, definitions: Definitions, order: int) -> tu
     return (*key, order)
 
 
+def _runnable(definitions: Definitions) -> list[tuple[CampaignDef, CompiledFilters, tuple]]:
+    """Automatic campaigns that may take part at all (rule 1), with their filters and order
+    (computed once per definitions snapshot)."""
+    found = definitions.scratch.get("runnable")
+    if found is None:
+        found = definitions.scratch["runnable"] = [
+            (campaign, _compiled(definitions, campaign), _sort_key(campaign, definitions, 0)[:-1])
+            for campaign in definitions.discount_campaigns
+            if campaign.automatic and campaign.type != "couponing"
+            and is_active(campaign, definitions)]
+    return found
+
+
 def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, customer: Customer,
           lines: list[WorkLine]) -> tuple[list[Run], list[Rejection]]:
     """The runs (campaigns and coupons that take part) and the coupons refused up front."""
@@ -200,17 +213,25 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
                 and _compiled(definitions, campaign).receipt_passes(receipt_values)
                 and triggers_hold(campaign.triggers, scanned))
 
-    registered = set(receipt.campaigns)
     runs: list[Run] = []
     running: set[str] = set()
     if allowed:
-        for campaign in definitions.discount_campaigns:
-            if campaign.type == "couponing" or not (campaign.automatic
-                                                    or campaign.code in registered):
+        registered = [definitions.campaigns[code] for code in dict.fromkeys(receipt.campaigns)
+                      if code in definitions.campaigns]
+        for campaign, filters, key in _runnable(definitions):
+            if (campaign.from_date or campaign.to_date or campaign.weekdays
+                    or campaign.from_time or campaign.to_time) and not valid_at(campaign, at):
                 continue
-            if is_active(campaign, definitions) and conditions_hold(campaign):
-                registration = "automatic" if campaign.automatic else "manual"
-                runs.append(Run(campaign, registration, _sort_key(campaign, definitions, -1),
+            if filters.receipt_groups and not filters.receipt_passes(receipt_values):
+                continue
+            if campaign.triggers and not triggers_hold(campaign.triggers, scanned):
+                continue
+            runs.append(Run(campaign, "automatic", (*key, -1), filters))
+            running.add(campaign.code)
+        for campaign in registered:
+            if (campaign.code not in running and campaign.type != "couponing"
+                    and is_active(campaign, definitions) and conditions_hold(campaign)):
+                runs.append(Run(campaign, "manual", _sort_key(campaign, definitions, -1),
                                 _compiled(definitions, campaign)))
                 running.add(campaign.code)
 
@@ -259,7 +280,11 @@ class _Pricing:
         for line in self.sellable:
             for kind, value in line.values.items():
                 self.by_value.setdefault((kind, value), []).append(line)
-        self.combine_memo: dict[tuple[str, frozenset[str]], bool] = {}
+        # shared by every receipt priced with this snapshot (bounded: cleared when large)
+        memo = definitions.scratch.setdefault("combine", {})
+        self.combine_memo: dict[tuple[str, frozenset[str]], bool] = memo
+        if len(self.combine_memo) > 100_000:
+            self.combine_memo.clear()
         self.by_reducers: dict[frozenset[str], list[WorkLine]] | None = None
 
     def combinable(self, campaign: CampaignDef, reducers: frozenset[str]) -> bool:
@@ -331,10 +356,10 @@ class _Pricing:
         """Apply (or issue) one run; the rejection reason of a coupon that granted nothing."""
         campaign = run.campaign
         eligible = self.eligible(run)
-        context = strategies.Context(
-            eligible, lambda rules: self.free_candidates(campaign, tuple(rules)))
         if not eligible:
             return CONDITIONS_NOT_MET
+        context = strategies.Context(
+            eligible, lambda rules: self.free_candidates(campaign, tuple(rules)))
         if run.coupon_value:
             grant = strategies.coupon(campaign, run.coupon, context)  # type: ignore[arg-type]
         else:
