@@ -6,6 +6,7 @@ read them, and only the engine changes them (through `apply`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -45,14 +46,15 @@ class WorkLine:
             self.reducers = self.reducers | {campaign}
 
 
-def units_of(lines: list[WorkLine], dearest_first: bool = False
-             ) -> list[tuple[Fraction, int, int]]:
-    """Every unit of `lines` as (unit net, line no, index within the line), sorted by unit net
-    (cheapest first, or dearest first), ties by lower line number then index.
+def units_of(lines: list[WorkLine], dearest_first: bool = False) -> list[tuple[int, int]]:
+    """Every unit of `lines` as (line no, index within the line), sorted by unit net (cheapest
+    first, or dearest first), ties by lower line number then index.
 
-    The units of one line share its unit net, so the lines are sorted and then expanded.
+    Unit nets are compared exactly as integers over the common denominator lcm(quantities);
+    the units of one line share its unit net, so the lines are sorted and then expanded.
     """
-    keyed = sorted(((line.unit_net, line.no, line.quantity) for line in lines),
-                   key=lambda k: (-k[0] if dearest_first else k[0], k[1]))
-    return [(unit_net, no, index) for unit_net, no, quantity in keyed
-            for index in range(quantity)]
+    common = math.lcm(*(line.quantity for line in lines)) if lines else 1
+    sign = -1 if dearest_first else 1
+    ordered = sorted(lines, key=lambda line: (sign * line.net * (common // line.quantity),
+                                              line.no))
+    return [(line.no, index) for line in ordered for index in range(line.quantity)]

@@ -192,7 +192,7 @@ def m_for_n(campaign: CampaignDef, context: Context) -> Grant:
     if buy <= pay or len(units) < buy:
         return Grant({}, "reduce", None)
     times = len(units) // buy if campaign.usage == "multiple" else 1
-    free = Counter(line_no for _, line_no, _ in units[:times * (buy - pay)])
+    free = Counter(line_no for line_no, _ in units[:times * (buy - pay)])
     by_no = {line.no: line for line in lines}
     allocations = {}
     for line_no, count in free.items():
@@ -216,38 +216,38 @@ def m_plus_n(campaign: CampaignDef, context: Context) -> Grant:
     used: set[tuple[int, int]] = set()
     buyers: set[int] = set()
     free: Counter[int] = Counter()
-    free_value = Fraction(0)
     next_buy = next_free = 0
     while True:
         taken: list[tuple[int, int]] = []
         while len(taken) < buy and next_buy < len(buy_units):
-            _, line_no, index = buy_units[next_buy]
+            unit = buy_units[next_buy]
             next_buy += 1
-            if (line_no, index) not in used:
-                taken.append((line_no, index))
+            if unit not in used:
+                taken.append(unit)
         if len(taken) < buy:
             break
         used.update(taken)
-        given: list[tuple[Fraction, int, int]] = []
+        given: list[tuple[int, int]] = []
         while len(given) < get and next_free < len(free_units):
             unit = free_units[next_free]
             next_free += 1
-            if (unit[1], unit[2]) not in used:
+            if unit not in used:
                 given.append(unit)
         if not given:
             break
         buyers.update(line_no for line_no, _ in taken)
-        for unit_net, line_no, index in given:
-            used.add((line_no, index))
-            free[line_no] += 1
-            free_value += unit_net
+        for unit in given:
+            used.add(unit)
+            free[unit[0]] += 1
         if campaign.usage != "multiple":
             break
     if not free:
         return Grant({}, "reduce", None)
     by_no = {line.no: line for line in [*lines, *candidates]}
     if campaign.reduction_type == "receipt_reduce":
-        amount = round_half_up(free_value)
+        # the free units' unit nets, summed exactly, rounded once
+        amount = round_half_up(sum((Fraction(by_no[no].net * count, by_no[no].quantity)
+                                    for no, count in free.items()), Fraction(0)))
         touched = [by_no[no] for no in sorted(buyers | set(free))]
         grant = Grant(pro_rata(amount, _nets(touched)), "reduce", None, free_units=dict(free))
     else:
