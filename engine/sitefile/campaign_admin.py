@@ -32,16 +32,15 @@ def list_campaigns(at: dt.datetime, include_deleted: bool = False) -> list[dict[
         entry: dict[str, Any] = {
             "code": campaign.code, "type": campaign.type, "name": campaign.name,
             "state": campaign_state(campaign, at), "active": campaign.active,
-            "deleted": campaign.deleted, "description": campaign.description,
+            "deleted": campaign.deleted, "priority": campaign.priority,
+            "category": campaign.category, "description": campaign.description,
         }
         if campaign.type == "packages":
             entry.update(starts_at=campaign.starts_at, expires_at=campaign.expires_at,
                          packages=package_counts.get(campaign.id, 0))
-        else:
-            entry.update(priority=campaign.priority, category=campaign.category)
-            if campaign.type != "category":
-                entry.update(automatic=campaign.automatic, from_date=campaign.from_date,
-                             to_date=campaign.to_date)
+        elif campaign.type != "category":
+            entry.update(automatic=campaign.automatic, from_date=campaign.from_date,
+                         to_date=campaign.to_date)
         result.append(entry)
     return result
 
