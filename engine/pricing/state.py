@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 
 @dataclass(eq=False)
@@ -33,10 +32,6 @@ class WorkLine:
     @property
     def reduced(self) -> bool:
         return self.manual_discount > 0 or bool(self.reductions)
-
-    @property
-    def unit_net(self) -> Fraction:
-        return Fraction(self.net, self.quantity)
 
     def apply(self, campaign: str, amount: int, restricts: bool) -> None:
         assert 0 < amount <= self.net, (campaign, amount, self.net)
