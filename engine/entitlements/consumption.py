@@ -11,20 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from peewee import fn
+
 from engine import journal
-from engine.db import write
-from engine.derived import refresh_lots
+from engine.db import database, write
+from engine.entitlements.bulk import allocate_ids, refresh_lots
 from engine.entitlements.lots import check_device, check_kind
 from engine.errors import PlaydeskError
-from engine.ids import device_id, next_id
+from engine.ids import device_id
+from engine.journal import row_dict
 from engine.models import Consumption, Lot, Setting
 
 ORDERS = ("expiry_first", "bonus_first", "paid_first")
 DEFAULT_ORDER = "expiry_first"
-FAR_FUTURE = dt.datetime.max
 
 
 @dataclass
@@ -59,60 +61,75 @@ def id_key(lot_id: str) -> tuple[str, int]:
     return (match.group(1), int(match.group(2))) if match else (lot_id, 0)
 
 
-def _expiry_rule(lot: Lot) -> tuple:
-    # earliest expiry first, lots without expiry last, then bonus before other types
-    return (lot.expires_at is None, lot.expires_at or FAR_FUTURE, lot.type != "bonus")
+def order_by(order: str) -> list:
+    """The consumption order as SQL: earliest expiry first (none last), bonus before other
+    types, oldest first, lowest id (shorter ids first, so L9 before L10); `bonus_first` and
+    `paid_first` put that type in front of it all."""
+    tail = [Lot.expires_at.is_null(), Lot.expires_at, Lot.type != "bonus", Lot.created_at,
+            fn.LENGTH(Lot.id), Lot.id]
+    if order == "bonus_first":
+        return [Lot.type != "bonus", *tail]
+    if order == "paid_first":
+        return [Lot.type != "paid", *tail]
+    return tail
 
 
-def order_key(order: str) -> Callable[[Lot], tuple]:
-    """The sort key of a consumption order (entitlements.md)."""
-    def key(lot: Lot) -> tuple:
-        tail = (*_expiry_rule(lot), lot.created_at, id_key(lot.id))
-        if order == "bonus_first":
-            return (lot.type != "bonus", *tail)
-        if order == "paid_first":
-            return (lot.type != "paid", *tail)
-        return tail
-    return key
+@dataclass(frozen=True)
+class Usable:
+    id: str
+    remaining: int
 
 
 def usable_lots(member: str, kind: str, device: str | None, at: dt.datetime,
-                order: str | None = None) -> list[Lot]:
-    """The lots a request may draw from, in the consumption order.
+                order: str | None = None, needed: int | None = None) -> list[Usable]:
+    """The lots a request may draw from, in the consumption order (only as many as cover
+    `needed`, when given).
 
     `device` None means every device (a manager's correction), else the compatibility rule.
+    Rows are read straight from the cursor: model instances cost more than the draw itself.
     """
-    query = Lot.select().where(
-        (Lot.member == member) & (Lot.kind == kind) & (Lot.status == "active")
-        & (Lot.remaining > 0) & (Lot.expires_at.is_null() | (Lot.expires_at > at)))
+    query = (Lot.select(Lot.id, Lot.remaining)
+             .where((Lot.member == member) & (Lot.kind == kind) & (Lot.status == "active")
+                    & (Lot.remaining > 0) & (Lot.expires_at.is_null() | (Lot.expires_at > at)))
+             .order_by(*order_by(order or consumption_order())))
     if device == "any":
         query = query.where(Lot.device == "any")
     elif device is not None:
         query = query.where(Lot.device.in_(["any", device]))
-    return sorted(query, key=order_key(order or consumption_order()))
+    sql, params = query.sql()
+    lots, covered = [], 0
+    for lot_id, remaining in database.execute_sql(sql, params):
+        lots.append(Usable(lot_id, remaining))
+        covered += remaining
+        if needed is not None and covered >= needed:
+            break
+    return lots
 
 
-def plan(lots: Iterable[Lot], amount: int) -> list[tuple[Lot, int]]:
+def plan(lots: Iterable[Usable], amount: int) -> list[tuple[str, int]]:
     """Take `amount` from the lots in order; what the lots cannot cover is left untaken."""
-    draws: list[tuple[Lot, int]] = []
+    draws: list[tuple[str, int]] = []
     left = amount
     for lot in lots:
         if left <= 0:
             break
         take = min(lot.remaining, left)
-        draws.append((lot, take))
+        draws.append((lot.id, take))
         left -= take
     return draws
 
 
-def record(member: str, draws: Iterable[tuple[str, int]], at: dt.datetime,
+def record(member: str, draws: list[tuple[str, int]], at: dt.datetime,
            reference: str | None, kind: str = "use", origin: str | None = None,
            ) -> list[Consumption]:
     """Insert one consumption record per draw and recompute those lots (inside write())."""
     origin = origin or device_id()
-    records = [Consumption.create(id=next_id("C"), lot=lot_id, member=member, kind=kind,
-                                  amount=amount, reference=reference, at=at, device=origin)
-               for lot_id, amount in draws]
+    ids = allocate_ids("C", len(draws), origin)
+    records = [Consumption(id=record_id, lot=lot_id, member=member, kind=kind, amount=amount,
+                           reference=reference, at=at, device=origin)
+               for record_id, (lot_id, amount) in zip(ids, draws, strict=True)]
+    if records:
+        Consumption.insert_many([row_dict(r) for r in records]).execute()
     refresh_lots(lot_id for lot_id, _ in draws)
     return records
 
@@ -123,13 +140,12 @@ def draw_and_record(member: str, kind: str, amount: int, device: str | None, at:
                     shortage_message: str = "insufficient balance", origin: str | None = None,
                     ) -> tuple[list[tuple[str, int]], list[Consumption]]:
     """Plan and record the draws (inside write()); raises before writing when short."""
-    draws = plan(usable_lots(member, kind, device, at), amount)
+    draws = plan(usable_lots(member, kind, device, at, needed=amount), amount)
     taken = sum(n for _, n in draws)
     if taken < amount and not partial:
         raise PlaydeskError(f"{shortage_message}: {member} has {taken} usable {kind}, "
                             f"{amount} needed")
-    pairs = [(lot.id, n) for lot, n in draws]
-    return pairs, record(member, pairs, at, reference, consumption_kind, origin)
+    return draws, record(member, draws, at, reference, consumption_kind, origin)
 
 
 def consume(member: str, kind: str, amount: int, device: str, at: dt.datetime,

@@ -46,9 +46,10 @@ def effective_status(status: str, remaining: int, expires_at: dt.datetime | None
     return status
 
 
-def lot_dict(lot: Lot | dict[str, Any], at: dt.datetime) -> dict[str, Any]:
-    """A lot as the CLI shows it (cli.md), with its status at `at`."""
-    row = lot if isinstance(lot, dict) else lot.__data__
+def lot_dict(lot: Lot, at: dt.datetime) -> dict[str, Any]:
+    """A lot as the CLI shows it (cli.md), with its status at `at` (the keys of
+    `balances.member_lots` rows)."""
+    row = lot.__data__
     return {
         "id": row["id"], "kind": row["kind"], "type": row["type"], "total": row["total"],
         "remaining": row["remaining"], "device": row["device"],
