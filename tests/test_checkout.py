@@ -235,3 +235,14 @@ def test_receipt_show(demo_site):
     assert shown["issued_coupons"][0]["campaign"] == "BACKSOON"
     with pytest.raises(PlaydeskError, match="unknown receipt"):
         receipt_dict("NOPE")
+
+
+def test_cached_definitions_follow_changes_made_on_this_connection(demo_site):
+    from engine.models import Campaign
+    from engine.pricing.definitions import cached_definitions
+
+    assert cached_definitions() is cached_definitions()  # unchanged database: the same snapshot
+    assert cached_definitions().campaigns["HAPPY"].active
+    with write():
+        Campaign.update(active=False).where(Campaign.code == "HAPPY").execute()
+    assert not cached_definitions().campaigns["HAPPY"].active
