@@ -78,7 +78,8 @@ main() {
     [[ $device =~ ^[A-Za-z0-9_.-]{1,40}$ ]] || die "a device name (A-Z a-z 0-9 _ - .) is required"
     case $command in
         new)
-            password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=\n')
+            password=$(head -c 512 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9')
+            password=${password:0:32}
             register "$device" "$password"
             echo "$password"
             ;;

@@ -402,7 +402,8 @@ install_broker_password() {
     elif [ -f "$existing" ]; then
         password=$(head -n 1 "$existing")
     else
-        password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=\n')
+        password=$(head -c 512 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9')
+            password=${password:0:32}
     fi
     put_file "$PASSWORD_FILE" 0640 "root:$APP_USER" < <(printf '%s\n' "$password")
     BROKER_PASSWORD=$password
