@@ -1,6 +1,17 @@
 """All tables, one module per concept. `ALL_MODELS` is what the schema is made of."""
 
-from engine.models import campaigns, coupons, credits, journal, logins, orders, sales, site, sync
+from engine.models import (
+    campaigns,
+    coupons,
+    credits,
+    journal,
+    logins,
+    orders,
+    sales,
+    shifts,
+    site,
+    sync,
+)
 from engine.models.base import BaseModel, Definition
 from engine.models.campaigns import (
     Campaign,
@@ -44,6 +55,7 @@ ALL_MODELS = [
     *sync.MODELS,
     *orders.MODELS,
     *logins.MODELS,
+    *shifts.MODELS,
 ]
 
 __all__ = [
