@@ -68,6 +68,7 @@ def kiosk(display, kiosk_db, tmp_path_factory):
     from kivy.config import Config
 
     Config.set("graphics", "maxfps", "0")  # frames as fast as the tests pump them
+    Config.set("graphics", "vsync", "0")
     from kiosk.app import KioskApp
     from kiosk.devices import Printer
 
@@ -349,3 +350,36 @@ def test_offline_mark_follows_the_sync_process(ui, kiosk_db):
     assert ui.pump_until(lambda: ui.app.offline_mark.text == "", seconds=3)
 
 
+
+
+@pytest.mark.parametrize("size", [(800, 480), (1024, 600), (1280, 800)])
+def test_layouts_fit_every_screen_size(ui, size):
+    ui.resize(*size)
+    assert tuple(ui.window.size) == size
+    seen = {}
+
+    def check(name: str) -> None:
+        ui.pump(3)
+        seen[name] = ui.layout_problems()
+        ui.shot(name)
+
+    ui.app.go("attract")
+    check("attract")
+    ui.tap(ui.button("No card? Log in with code and PIN"))
+    check("login-code")
+    type_keys(ui, "M001")
+    ui.tap(ui.button("Next"))
+    check("login-pin")
+    ui.tap(ui.button("Back"))
+    ui.tap(ui.button("Cancel"))
+    open_packages(ui)
+    check("packages")
+    choose(ui, "SUMMER/BASIC")
+    check("confirm")
+    ui.tap(ui.button("Pay at the counter"))
+    check("ticket")
+    ui.tap(ui.button("OK"))
+    check("home")
+    ui.tap(ui.button("History"))
+    check("history")
+    assert {name: problems for name, problems in seen.items() if problems} == {}

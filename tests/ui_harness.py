@@ -57,6 +57,8 @@ def xvfb_session() -> Iterator[str]:
     previous = os.environ.get("DISPLAY")
     os.environ["DISPLAY"] = display
     os.environ["KIVY_NO_ARGS"] = "1"
+    # Mesa: do not wait for a (virtual) vertical blank per frame (lower case is its real name)
+    os.environ["vblank_mode"] = "0"  # noqa: SIM112
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     try:
@@ -148,6 +150,36 @@ class AppDriver:
         from kivy.uix.label import Label
 
         return [w.text for w in self.widgets() if isinstance(w, Label) and w.text]
+
+    def layout_problems(self, min_target: int = 48) -> list[str]:
+        """Touch targets smaller than `min_target` px, widgets outside the window, clipped text."""
+        from kivy.uix.button import Button
+        from kivy.uix.label import Label
+        from kivy.uix.scrollview import ScrollView
+
+        width, height = self.window.size
+        scrolled = {id(w) for view in self.widgets() if isinstance(view, ScrollView)
+                    for w in self.widgets(view)}
+        problems = []
+        for widget in self.widgets():
+            if widget.get_root_window() is None or widget.opacity == 0:
+                continue
+            name = f"{type(widget).__name__} {getattr(widget, 'text', '')!r}"
+            if isinstance(widget, Button) and not widget.disabled and (
+                    widget.height < min_target or widget.width < min_target):
+                problems.append(f"{name} is {widget.width:.0f}×{widget.height:.0f} px")
+            if id(widget) in scrolled:
+                continue
+            x, y = widget.to_window(widget.x, widget.y)
+            if x < -1 or y < -1 or x + widget.width > width + 1 or y + widget.height > height + 1:
+                problems.append(f"{name} at {x:.0f},{y:.0f} {widget.width:.0f}×"
+                                f"{widget.height:.0f} is outside the {width}×{height} window")
+            if isinstance(widget, Label) and widget.text and (
+                    widget.texture_size[0] > widget.width + 2
+                    or widget.texture_size[1] > widget.height + 2):
+                problems.append(f"{name} text {widget.texture_size} does not fit "
+                                f"{widget.width:.0f}×{widget.height:.0f}")
+        return problems
 
     def start_test(self, test_name: str) -> None:
         self.folder = artifact_dir(test_name)

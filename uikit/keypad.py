@@ -11,7 +11,7 @@ from uikit import theme
 from uikit.widgets import BigButton
 
 BACKSPACE = "⌫"
-CLEAR = "C"
+CLEAR = "Clear"  # not "C": the code keypad has a letter C
 DIGIT_KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", CLEAR, "0", BACKSPACE)
 CODE_KEYS = tuple("1234567890ABCDEFGHIJKLMNOPQRSTUVWXYZ") + (CLEAR, BACKSPACE)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from kivy.graphics import Color, Rectangle
-from kivy.metrics import sp
 from kivy.properties import ListProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
@@ -36,12 +35,13 @@ class TextLabel(Label):
         super().__init__(text=text, font_size=font_size, color=color, halign=halign,
                          valign="middle", bold=bold, markup=True, **kwargs)
         self.bind(width=self._wrap, texture_size=self._grow)
+        self._grow()  # not Kivy's default 100 px while the text is still empty
 
     def _wrap(self, *_args) -> None:
         self.text_size = (max(self.width, 1), None)
 
     def _grow(self, *_args) -> None:
-        self.height = max(self.texture_size[1], sp(8))
+        self.height = self.texture_size[1] if self.text else 0
 
 
 class Panel(BoxLayout):

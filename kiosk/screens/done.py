@@ -31,7 +31,7 @@ class DoneScreen(KioskScreen):
         else:
             assert purchase_id is not None
             self.build_purchase(purchase_id)
-        self.body.add_widget(BoxLayout())
+            self.body.add_widget(BoxLayout())  # the ticket's row takes the space itself
         self.body.add_widget(self.button(t("done_ok"), lambda: self.app.go("home"),
                                          color=theme.GOOD))
 
