@@ -9,7 +9,7 @@ APT_PACKAGES := mosquitto mosquitto-clients xvfb xauth libzbar0 libgl1 libegl1 l
                 fonts-dejavu-core python3-venv shellcheck systemd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint bench apt venv clean
+.PHONY: demo test lint bench apt venv clean install
 
 demo: apt venv
 	$(PY) -m demo.run
@@ -40,6 +40,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test,zxing]'
 	touch $@
+
+# A Raspberry Pi becomes an appliance: make install ROLE=kiosk|counter SITE=DEMO DEVICE=KIOSK1 BROKER=host
+install:
+	$(SUDO) ./systemd/install.sh --role $(ROLE) --site $(SITE) --device $(DEVICE) --broker $(BROKER) $(if $(PRINTER),--printer $(PRINTER)) $(if $(PRINTER_PROFILE),--printer-profile $(PRINTER_PROFILE))
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -1,6 +1,6 @@
 """Pricing rules, one test per rule, on receipts small enough to check by hand.
 
-The site is tests/test_pricing_helpers.py (COLA 250, WATER 150 in DRINKS; CHIPS 200, BAR 120 in
+The site is tests/pricing_helpers.py (COLA 250, WATER 150 in DRINKS; CHIPS 200, BAR 120 in
 SNACKS; HEADSET 500; resource PS5 600; location C1 allows campaigns, K1 does not).
 """
 
@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from test_pricing_helpers import (
+from pricing_helpers import (
     AT,
     applied,
     campaign,

@@ -1,11 +1,11 @@
 """Coupons in pricing: rejection reasons, without_restrictions, several coupons of a campaign,
-coupon issue. Site: tests/test_pricing_helpers.py."""
+coupon issue. Site: tests/pricing_helpers.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from test_pricing_helpers import AT, applied, campaign, coupon, line, price, reductions, site
+from pricing_helpers import AT, applied, campaign, coupon, line, price, reductions, site
 
 from engine.pricing import FilterDef
 

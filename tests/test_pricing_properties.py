@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_pricing_helpers import AT, ITEMS, RESOURCES, campaign, coupon, line, receipt, site
+from pricing_helpers import AT, ITEMS, RESOURCES, campaign, coupon, line, receipt, site
 
 from engine.pricing import (
     CampaignDef,
