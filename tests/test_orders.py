@@ -122,3 +122,24 @@ def test_a_package_no_longer_sellable_is_refused_at_the_counter(site):
     assert Purchase.select().count() == 0
     assert OrderCompletion.select().count() == 0
     assert order_dict(order, AT + dt.timedelta(minutes=25))["status"] == "pending"
+
+
+def test_cli_create_show_complete(site, db_path, monkeypatch, capsys):
+    import engine.cli as cli
+    from engine.cli import orders as orders_cli
+
+    if orders_cli not in cli.COMMAND_GROUPS:  # until the dispatcher lists the group
+        monkeypatch.setattr(cli, "COMMAND_GROUPS", [*cli.COMMAND_GROUPS, orders_cli])
+    base = ["--db", str(db_path), "--at", "2026-07-03T12:00"]
+    assert cli.main([*base, "order", "create", "--member", "M001", "--package", "SUMMER/STD",
+                     "--location", "KIOSK1"]) == 0
+    created = json.loads(capsys.readouterr().out)
+    assert (created["status"], created["price"]) == ("pending", 900)
+    assert created["qr"] == "ORD" + created["order"]
+    assert cli.main([*base, "order", "complete", created["qr"], "--pay", "cash",
+                     "--staff", "S01"]) == 0
+    assert json.loads(capsys.readouterr().out)["package"] == "STD"
+    assert cli.main([*base, "order", "show", created["order"]]) == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "completed"
+    assert cli.main([*base, "order", "show", "NOPE"]) == 2
+    assert "playdesk: error: no order 'NOPE'" in capsys.readouterr().err
