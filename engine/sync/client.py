@@ -165,7 +165,11 @@ class SyncService:
     def run(self, until=None) -> None:
         """Loop until `stop()` (or until `until()` is true)."""
         while not self.stopping and not (until and until()):
-            self.step(0.01)
+            try:
+                self.step(0.01)
+            except Exception:  # noqa: BLE001 - e.g. the database locked too long: try again
+                log.exception("sync: turn failed; retrying")
+                time.sleep(0.5)
 
     def stop(self) -> None:
         """Clean shutdown: presence online false, pending acks stored, disconnect."""

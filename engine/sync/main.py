@@ -12,6 +12,9 @@ import logging
 import os
 import signal
 import sys
+import time
+
+from peewee import OperationalError
 
 from engine.db import open_database
 from engine.errors import PlaydeskError
@@ -102,7 +105,14 @@ def main(argv: list[str] | None = None) -> int:
     except PlaydeskError as error:
         print(f"playdesk-sync: error: {error}", file=sys.stderr)
         return 2
-    store_config(config)
+    for attempt in range(30):  # the database may be busy with a long write: wait, do not die
+        try:
+            store_config(config)
+            break
+        except OperationalError:
+            if attempt == 29:
+                raise
+            time.sleep(1)
     from engine.ids import device_id
     from engine.sync.authority import AuthorityServer
 

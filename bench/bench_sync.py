@@ -1,0 +1,136 @@
+"""Sync figures on loopback with a real Mosquitto and real sync processes.
+
+    .venv/bin/python -m bench.bench_sync
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from sync_helpers import ROOT, Broker, provision, stop_all, using, wait_until  # noqa: E402
+
+SAMPLES = 300
+CATCH_UP = 100_000
+CAMPAIGNS = 500
+
+
+def append_lot(origin: str) -> None:
+    """One fact event on the bound database, as the engine writes facts."""
+    from engine import journal
+    from engine.db import write
+    from engine.ids import next_id
+    from engine.models import Lot
+
+    with write():
+        lot = Lot.create(id=next_id("L"), member="M001", kind="money", type="manual", total=10,
+                         remaining=10, created_at=dt.datetime(2026, 7, 3, 12), origin=origin)
+        journal.append_rows("lot", lot)
+
+
+def add_lots(device, count: int) -> None:
+    from engine.db import write
+
+    with using(device.db), write():
+        for _ in range(count):
+            append_lot(device.name)
+
+
+def latency(directory: Path) -> None:
+    broker = Broker(directory / "broker").start()
+    a, b = devices = provision(directory, {"C1": "counter", "C2": "counter"})
+    try:
+        for device in devices:
+            device.start_sync(broker)
+        add_lots(a, 1)
+        wait_until(lambda: b.applied("C1") == 1, 30)
+        figures = []
+        reader = sqlite3.connect(b.db)
+        with using(a.db):
+            for seq in range(2, SAMPLES + 2):
+                start = time.perf_counter()
+                append_lot(a.name)
+                while reader.execute("SELECT applied_seq FROM sync_origin WHERE device='C1'"
+                                     ).fetchone()[0] < seq:
+                    time.sleep(0.0005)
+                figures.append((time.perf_counter() - start) * 1000)
+                time.sleep(0.01)
+        reader.close()
+        figures.sort()
+        p50 = statistics.median(figures)
+        p99 = figures[int(len(figures) * 0.99) - 1]
+        print(f"replication latency p50 {p50:.1f} ms, p99 {p99:.1f} ms (target p99 < 50 ms; "
+              f"commit on one device to applied on another, {SAMPLES} events)")
+    finally:
+        stop_all(devices)
+        broker.kill()
+
+
+def catch_up(directory: Path) -> None:
+    broker = Broker(directory / "broker").start()
+    a, b = devices = provision(directory, {"C1": "counter", "C2": "counter"})
+    try:
+        a.start_sync(broker)
+        for _ in range(CATCH_UP // 1000):
+            add_lots(a, 1000)
+        wait_until(lambda: a.sql("SELECT value FROM local_state WHERE key='sync.published_seq'")
+                   == [(str(CATCH_UP),)], 300)
+        start = time.perf_counter()
+        b.start_sync(broker)
+        wait_until(lambda: b.applied("C1") == CATCH_UP, 600)
+        print(f"catch-up of {CATCH_UP:,} events after an outage {time.perf_counter() - start:.1f} s"
+              " (target < 60 s)")
+    finally:
+        stop_all(devices)
+        broker.kill()
+
+
+def push_campaigns(directory: Path) -> None:
+    broker = Broker(directory / "broker").start()
+    devices = provision(directory, {"OWNER": "owner", "C1": "counter", "C2": "counter",
+                                    "K1": "kiosk"}, owner="OWNER")
+    owner, *receivers = devices
+    site = (ROOT / "tests" / "data" / "site.yaml").read_text()
+    extra = "".join(
+        f"  - {{code: BULK{n}, type: line_discount, name: Bulk {n}, value: 5, active: false}}\n"
+        for n in range(CAMPAIGNS))
+    site_file = directory / "site.yaml"
+    site_file.write_text(site.replace("campaigns:\n", "campaigns:\n" + extra, 1))
+    try:
+        for device in receivers:
+            device.start_sync(broker)
+        for device in receivers:
+            wait_until(lambda d=device: d.sql("SELECT value FROM local_state WHERE "
+                                              "key='sync.online'") == [("true",)], 30)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import sys; from engine.cli import main; "
+                        "sys.exit(main())", "--db", str(owner.db), "push", str(site_file),
+                        "--broker", broker.address, "--site", "DEMO", "--kind", "owner"],
+                       cwd=ROOT, check=True, capture_output=True)
+        wait_until(lambda: all(d.applied("OWNER") == 1 for d in receivers), 120)
+        elapsed = time.perf_counter() - start
+        counts = [d.sql("SELECT COUNT(*) FROM campaign WHERE code LIKE 'BULK%'")[0][0]
+                  for d in receivers]
+        print(f"push of {CAMPAIGNS} campaigns reaching 3 devices {elapsed:.2f} s "
+              f"(target < 5 s; includes validating and loading on the owner) {counts}")
+    finally:
+        stop_all(devices)
+        broker.kill()
+
+
+def main() -> None:
+    for bench in (latency, push_campaigns, catch_up):
+        with tempfile.TemporaryDirectory() as directory:
+            bench(Path(directory))
+
+
+if __name__ == "__main__":
+    main()
