@@ -5,11 +5,14 @@ lots must stay well under 10 ms on a Raspberry Pi).
 "<device>-<prefix><n>" form), and `refresh_lots` is `engine.derived.refresh_lots` as one UPDATE
 statement (same rule: remaining = total − Σ consumption; refunded if any refund record, else
 depleted at ≤ 0, else active). Both belong in those modules; tests check they agree with them.
+`insert` is peewee's insert_many without building the SQL per row (one executemany).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+
+from peewee import Model
 
 from engine.db import database
 from engine.models import Counter
@@ -45,3 +48,16 @@ def refresh_lots(lot_ids: Iterable[str]) -> None:
     for start in range(0, len(ids), 500):  # stay under SQLite's bound-parameter limit
         chunk = ids[start:start + 500]
         database.execute_sql(_REFRESH.format(marks=", ".join("?" * len(chunk))), chunk)
+
+
+def insert(instances: list[Model]) -> None:
+    """Insert unsaved model instances of one model in one executemany."""
+    if not instances:
+        return
+    fields = instances[0]._meta.sorted_fields
+    columns = ", ".join(f'"{field.column_name}"' for field in fields)
+    marks = ", ".join("?" * len(fields))
+    table = instances[0]._meta.table_name
+    rows = [[field.db_value(instance.__data__.get(field.name)) for field in fields]
+            for instance in instances]
+    database.cursor().executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', rows)

@@ -18,11 +18,10 @@ from peewee import fn
 
 from engine import journal
 from engine.db import database, write
-from engine.entitlements.bulk import allocate_ids, refresh_lots
+from engine.entitlements.bulk import allocate_ids, insert, refresh_lots
 from engine.entitlements.lots import check_device, check_kind
 from engine.errors import PlaydeskError
 from engine.ids import device_id
-from engine.journal import row_dict
 from engine.models import Consumption, Lot, Setting
 
 ORDERS = ("expiry_first", "bonus_first", "paid_first")
@@ -128,8 +127,7 @@ def record(member: str, draws: list[tuple[str, int]], at: dt.datetime,
     records = [Consumption(id=record_id, lot=lot_id, member=member, kind=kind, amount=amount,
                            reference=reference, at=at, device=origin)
                for record_id, (lot_id, amount) in zip(ids, draws, strict=True)]
-    if records:
-        Consumption.insert_many([row_dict(r) for r in records]).execute()
+    insert(records)
     refresh_lots(lot_id for lot_id, _ in draws)
     return records
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from engine import journal
 from engine.db import write
+from engine.entitlements.bulk import insert
 from engine.errors import PlaydeskError
 from engine.ids import device_id, next_id
 from engine.models import Lot
@@ -59,19 +60,26 @@ def lot_dict(lot: Lot, at: dt.datetime) -> dict[str, Any]:
     }
 
 
-def new_lot(member: str, kind: str, lot_type: str, amount: int, at: dt.datetime, *,
-            device: str = "any", expires_at: dt.datetime | None = None,
-            purchase: str | None = None, staff: str | None = None,
-            comment: str | None = None, origin: str | None = None) -> Lot:
-    """Insert a fresh lot (remaining = total). Call inside a write transaction; `origin` is this
-    device's id when the caller already has it (saves a lookup per lot)."""
+def make_lot(lot_id: str, member: str, kind: str, lot_type: str, amount: int,
+             at: dt.datetime, origin: str, *, device: str = "any",
+             expires_at: dt.datetime | None = None, purchase: str | None = None,
+             staff: str | None = None, comment: str | None = None) -> Lot:
+    """A fresh lot (remaining = total), not yet inserted."""
     if lot_type not in LOT_TYPES[kind]:
         raise PlaydeskError(f"a {kind} lot cannot be of type {lot_type!r} "
                             f"(one of {', '.join(LOT_TYPES[kind])})")
-    return Lot.create(id=next_id("L"), member=member, kind=kind, type=lot_type, total=amount,
-                      remaining=amount, device=device, status="active", expires_at=expires_at,
-                      purchase=purchase, created_at=at, comment=comment, staff=staff,
-                      origin=origin or device_id())
+    return Lot(id=lot_id, member=member, kind=kind, type=lot_type, total=amount,
+               remaining=amount, device=device, status="active", expires_at=expires_at,
+               purchase=purchase, created_at=at, comment=comment, staff=staff, origin=origin)
+
+
+def new_lot(member: str, kind: str, lot_type: str, amount: int, at: dt.datetime,
+            **options: Any) -> Lot:
+    """Insert one fresh lot of this device (inside a write transaction); options as make_lot."""
+    origin = device_id()
+    lot = make_lot(next_id("L"), member, kind, lot_type, amount, at, origin, **options)
+    insert([lot])
+    return lot
 
 
 def add_lot(member: str, kind: str, type: str, amount: int, staff: str | None,
