@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_entitlements import FRIDAY, build_site, set_order
 
-from engine.db import close_database, open_database
+from engine import derived
+from engine.db import close_database, open_database, write
 from engine.entitlements import add_lot, balance, consume, purchase, refund
 from engine.entitlements.consumption import ORDERS
 from engine.errors import PlaydeskError
@@ -48,7 +49,6 @@ def fresh_member() -> str:
         build_site()
     else:
         open_database(_database["path"])
-    from engine.db import write
     from engine.models import Member
 
     code = f"P{next(_members)}"
@@ -89,6 +89,12 @@ def check(member: str, at: dt.datetime) -> None:
             assert lot.remaining == 0
         if lot.status == "active" and (lot.expires_at is None or lot.expires_at > at):
             usable[lot.kind] += lot.remaining
+    # the set-based refresh every operation used agrees with engine/derived.py, the truth
+    stored = {lot.id: (lot.remaining, lot.status) for lot in lots}
+    with write():
+        derived.refresh_lots(stored)
+    assert {lot.id: (lot.remaining, lot.status)
+            for lot in Lot.select().where(Lot.member == member)} == stored
     shown = balance(member, at)
     for kind in KINDS:
         assert shown[kind]["total"] == usable[kind]
