@@ -87,7 +87,14 @@ def time_campaigns_command(runs: int = 7) -> float:
     return statistics.median(times)
 
 
-def time_generated_load() -> tuple[float, float, float, float]:
+def _timed(action) -> tuple[float, float, object]:
+    """(wall seconds, CPU seconds of this process, result): CPU shows the cost on a busy box."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = action()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def time_generated_load() -> tuple[float, tuple, tuple, tuple]:
     from engine.db import close_database, open_database
     from engine.models import LocalState
     from engine.sitefile import LAST_LOAD_KEY, load_site_file
@@ -99,19 +106,13 @@ def time_generated_load() -> tuple[float, float, float, float]:
         generate = time.perf_counter() - started
         open_database(Path(folder) / "big.db")
         try:
-            started = time.perf_counter()
-            load_site_file(site_file, at=AT)
-            first = time.perf_counter() - started
-            started = time.perf_counter()
-            summary = load_site_file(site_file, at=AT)
-            again = time.perf_counter() - started
-            assert summary["changed"] is False, "reload changed something"
+            first = _timed(lambda: load_site_file(site_file, at=AT))
+            again = _timed(lambda: load_site_file(site_file, at=AT))
+            assert again[2]["changed"] is False, "reload changed something"
             # The same reload without the unchanged-file shortcut: parse, validate, diff.
             LocalState.delete().where(LocalState.key == LAST_LOAD_KEY).execute()
-            started = time.perf_counter()
-            summary = load_site_file(site_file, at=AT)
-            full = time.perf_counter() - started
-            assert summary["changed"] is False, "reload changed something"
+            full = _timed(lambda: load_site_file(site_file, at=AT))
+            assert full[2]["changed"] is False, "reload changed something"
         finally:
             close_database()
     return generate, first, again, full
@@ -123,9 +124,11 @@ def main() -> None:
           f"(target < 0.5 s)")
     generate, first, again, full = time_generated_load()
     print(f"generated site (10,000 items, 2,000 members, 500 campaigns; file written in {generate:.1f} s)")
-    print(f"  first load {first:.2f} s (target < 5 s)")
-    print(f"  reload of the same file {again:.2f} s (target < 2 s)")
-    print(f"  reload with full validation and diff (shortcut bypassed) {full:.2f} s (target < 2 s)")
+    for label, (wall, cpu, _), target in (
+            ("first load", first, 5),
+            ("reload of the same file", again, 2),
+            ("reload with full validation and diff (shortcut bypassed)", full, 2)):
+        print(f"  {label} {wall:.2f} s wall, {cpu:.2f} s CPU (target < {target} s)")
 
 
 if __name__ == "__main__":
