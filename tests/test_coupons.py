@@ -288,3 +288,27 @@ def test_redeemable_only_for_active_notifying_campaigns(site, campaign):
 def test_redeemable_unknown_member(site):
     with pytest.raises(NotFound):
         redeemable("M999", AT)
+
+
+def test_stored_code_check_probes_the_lookup_index(site):
+    from engine.coupons.wizard import STORED_KEYS_SQL
+    from engine.db import database
+
+    with write():
+        welcome()  # creates the temporary candidate table
+        plan = " ".join(str(row) for row in database.execute_sql(
+            "EXPLAIN QUERY PLAN " + STORED_KEYS_SQL).fetchall())
+    assert "coupon_lookup_key" in plan
+
+
+def test_a_fresh_code_never_equals_a_stored_one(site, monkeypatch):
+    """The first draws collide with stored codes (one exactly, one only when normalized)."""
+    from engine.coupons import wizard
+
+    with write():
+        Coupon.create(code="AAAA-AAAA-AAAA", campaign="WELCOME")
+        Coupon.create(code="bbbbbbbbbbbb", campaign="WELCOME")
+    draws = iter(["AAAA-AAAA-AAAA", "BBBB-BBBB-BBBB", "CCCC-CCCC-CCCC", "DDDD-DDDD-DDDD"])
+    monkeypatch.setattr(wizard, "new_code", lambda: next(draws))
+    made = welcome(quantity=2)
+    assert sorted(c.code for c in made) == ["CCCC-CCCC-CCCC", "DDDD-DDDD-DDDD"]

@@ -27,6 +27,7 @@ GROUP = 4
 RANDOM_BITS = 54  # ⌊11 × log2(31)⌋, at least the 50 the spec asks for
 _SEPARATORS = re.compile(r"[\s\-]+")
 _SPACE = BASE**RANDOM_LENGTH
+_CHECK_INVERSE = pow(LENGTH, -1, BASE)  # the check character's weight, inverted mod 31
 
 
 def normalize(text: str) -> str:
@@ -57,11 +58,14 @@ def display(code: str) -> str:
 
 
 def new_code() -> str:
-    """A fresh random code in display form, e.g. `7KQ2-M9XD-4PAR`."""
+    """A fresh random code in display form, e.g. `7KQ2-M9XD-4PAR` (hot path of the wizard)."""
     number = secrets.randbelow(_SPACE)
-    chars = []
-    for _ in range(RANDOM_LENGTH):
-        number, digit = divmod(number, BASE)
-        chars.append(ALPHABET[digit])
-    body = "".join(chars)
-    return display(body + check_character(body))
+    values = []
+    total = 0
+    for weight in range(1, RANDOM_LENGTH + 1):
+        number, value = divmod(number, BASE)
+        values.append(value)
+        total += weight * value
+    values.append(-total * _CHECK_INVERSE % BASE)
+    text = "".join([ALPHABET[value] for value in values])
+    return f"{text[:4]}-{text[4:8]}-{text[8:]}"

@@ -21,6 +21,7 @@ of 100,000 rows would be a 30 MB message for sync to publish).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -28,16 +29,15 @@ from engine import journal
 from engine.coupons.codes import new_code, normalize
 from engine.coupons.dateformula import evaluate
 from engine.coupons.validity import SALES_TYPES
-from engine.db import write
+from engine.db import database, write
 from engine.errors import NotFound, PlaydeskError
 from engine.ids import device_id
 from engine.models import Campaign, Coupon, Debtor, Member, Segment
-from engine.models.coupons import lookup_key
 
 VALIDITIES = ("one_time", "multiple")
 DISCOUNT_TYPES = ("discount", "reduce")
 MAX_QUANTITY = 1_000_000
-INSERT_BATCH = 500  # rows per INSERT: 21 columns stay well under SQLite's variable limit
+CODE_BATCH = 5_000  # fresh codes checked against the stored ones per query
 JOURNAL_BATCH = 1_000  # rows per coupons.generate event
 NO_COUPONS_FOR = ("packages", "category")  # not priced, so no coupon can register them
 
@@ -69,13 +69,41 @@ def generate(campaign: str, quantity: int, at: dt.datetime, created_by: str | No
             "created_on": at, "created_by": created_by, "canceled_at": None,
             "canceled_by": None, "issued_receipt": None, "device": device_id(), "version": None,
         }
-        rows = [{"code": code, **base} for code in _fresh_codes(quantity)]
-        for start in range(0, len(rows), INSERT_BATCH):
-            Coupon.insert_many(rows[start:start + INSERT_BATCH]).execute()
-        for start in range(0, len(rows), JOURNAL_BATCH):
-            journal.append("coupons.generate",
-                           {"rows": {"coupon": rows[start:start + JOURNAL_BATCH]}})
-    return [Coupon(**row) for row in rows]
+        codes = sorted(_fresh_codes(quantity))  # in index order: the B-tree inserts stay local
+        _bulk_insert(codes, base)
+        _journal(codes, base)
+    return [_as_coupon({"code": code, **base}) for code in codes]
+
+
+def _journal(codes: list[str], base: dict[str, Any]) -> None:
+    """`coupons.generate` events of JOURNAL_BATCH rows; the constant columns are made JSON-ready
+    once, so encoding 100,000 rows stays in json's C fast path, and empty (null) columns are left
+    out — applying a row fills them with their defaults, which are null."""
+    plain = {key: value for key, value in json.loads(journal.dumps(base)).items()
+             if value is not None}
+    for start in range(0, len(codes), JOURNAL_BATCH):
+        rows = [{"code": code, **plain} for code in codes[start:start + JOURNAL_BATCH]]
+        journal.append("coupons.generate", {"rows": {"coupon": rows}})
+
+
+def _as_coupon(row: dict[str, Any]) -> Coupon:
+    """The inserted row as a Coupon, filled the way peewee fills a selected row (no per-field
+    setattr: 100,000 of them are a second of the wizard's budget)."""
+    coupon = Coupon(__no_default__=1)
+    coupon.__data__.update(row)
+    return coupon
+
+
+def _bulk_insert(codes: list[str], base: dict[str, Any]) -> None:
+    """One prepared INSERT run for every code (peewee's insert_many would build 100,000 rows of
+    SQL in Python); the constant columns go through their fields' db_value once."""
+    fields = [Coupon.code, *(Coupon._meta.fields[name] for name in base)]
+    columns = ", ".join(f'"{field.column_name}"' for field in fields)
+    marks = ", ".join("?" for _ in fields)
+    constant = tuple(field.db_value(base[field.name]) for field in fields[1:])
+    cursor = database.cursor()
+    cursor.executemany(f'INSERT INTO "{Coupon._meta.table_name}" ({columns}) VALUES ({marks})',
+                       [(code, *constant) for code in codes])
 
 
 def _campaign(code: str) -> Campaign:
@@ -172,20 +200,38 @@ def _has_coupon(campaign: str, sales_type: str, sales_code: str | None) -> bool:
 
 
 def _fresh_codes(quantity: int) -> list[str]:
-    """`quantity` new codes, none equal (normalized) to each other or to a stored code."""
-    codes: list[str] = []
-    seen: set[str] = set()
-    while len(codes) < quantity:
-        batch = {}
-        while len(batch) < min(INSERT_BATCH, quantity - len(codes)):
+    """`quantity` new codes, none equal (normalized) to each other or to a stored code.
+
+    With 54 random bits a clash is astronomically rare, but an imported code could be anything:
+    the candidates go into a temporary table and one join against the lookup index finds any
+    that are taken; those are drawn again.
+    """
+    fresh: dict[str, str] = {}  # normalized -> display form
+    while len(fresh) < quantity:
+        candidates: dict[str, str] = {}
+        while len(fresh) + len(candidates) < quantity:
             code = new_code()
             key = normalize(code)
-            if key not in seen and key not in batch:
-                batch[key] = code
-        taken = {row.key for row in Coupon.select(lookup_key(Coupon.code).alias("key"))
-                 .where(lookup_key(Coupon.code).in_(list(batch))).objects()}
-        for key, code in batch.items():
-            if key not in taken:
-                seen.add(key)
-                codes.append(code)
-    return codes
+            if key not in fresh:
+                candidates[key] = code
+        for key in _stored_keys(candidates):
+            del candidates[key]
+        fresh.update(candidates)
+    return list(fresh.values())
+
+
+# each candidate probes the coupon_lookup_key index (CROSS JOIN fixes that loop order; the
+# expression is lookup_key's, verbatim); tests check the plan
+STORED_KEYS_SQL = ("SELECT candidate.key FROM temp.coupon_candidate AS candidate "
+                   "CROSS JOIN coupon WHERE upper(replace(coupon.code, '-', '')) = candidate.key")
+
+
+def _stored_keys(candidates: dict[str, str]) -> set[str]:
+    cursor = database.cursor()
+    # untyped on purpose: a TEXT column's affinity keeps SQLite from probing the expression index
+    cursor.execute("CREATE TEMP TABLE IF NOT EXISTS coupon_candidate (key)")
+    cursor.executemany("INSERT INTO temp.coupon_candidate (key) VALUES (?)",
+                       [(key,) for key in candidates])
+    taken = {row[0] for row in cursor.execute(STORED_KEYS_SQL)}
+    cursor.execute("DELETE FROM temp.coupon_candidate")
+    return taken

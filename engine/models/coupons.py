@@ -15,7 +15,7 @@ from engine.models.base import BaseModel, PercentField
 
 class Coupon(BaseModel):
     code = TextField(unique=True)
-    campaign = TextField(index=True)  # campaign code
+    campaign = TextField()  # campaign code; indexed by coupon_customer below
     sales_type = TextField(default="all")  # all | debtor | contact | segment
     sales_code = TextField(null=True)
     max_redemptions = IntegerField(default=1)  # 0 = unlimited
@@ -44,7 +44,9 @@ def lookup_key(code_field):
 
 
 Coupon.add_index(Coupon.index(lookup_key(Coupon.code), name="coupon_lookup_key"))
-Coupon.add_index(Coupon.index(Coupon.sales_type, Coupon.sales_code, name="coupon_customer"))
+# a campaign's coupons, and a customer's coupons of a campaign (the wizard, the notification)
+Coupon.add_index(Coupon.index(Coupon.campaign, Coupon.sales_type, Coupon.sales_code,
+                              name="coupon_customer"))
 
 
 class CouponRedemption(BaseModel):
