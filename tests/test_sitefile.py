@@ -267,10 +267,14 @@ def test_settings_and_barcode_rules(demo_site, clock, tmp_path):
     from engine.models import BarcodeRule, Setting
 
     summary = load_site_file(write(tmp_path, """\
-        settings: {consumption_order: bonus_first}
+        settings: {consumption_order: bonus_first, offline_policy: {coupon: deny, default: allow},
+                   receipt_footer: [Thanks!, See you soon]}
         barcodes: [{prefix: MEM, type: member, deleted: true}, {prefix: "99", suffix: X, type: item}]
         """), at=clock.now())
     assert summary["sections"]["barcodes"] == {"created": 1, "updated": 1, "deleted": 1, "unchanged": 0}
     assert json.loads(Setting.get_or_none(Setting.key == "consumption_order").value) == "bonus_first"
+    assert json.loads(Setting.get_or_none(Setting.key == "offline_policy").value) == {
+        "coupon": "deny", "default": "allow"}
+    assert "receipt_footer: [Thanks!, See you soon]" in export_site()
     assert sorted((r.prefix, r.suffix) for r in BarcodeRule.select()) == [
         ("99", "X"), ("CAMP", ""), ("CPN", "")]

@@ -46,11 +46,12 @@ def test_unknown_keys_and_sections(db, tmp_path, clock):
         categories:
           - {code: DRINKS, name: Drinks, colour: red}
         itemz: []
-        settings: {consumption_order: expiry_first, idle: 5}
+        settings: {consumption_order: expiry_first, idle: 5, offline_policy: maybe}
         """)
     assert found[0].startswith("2: categories[0].colour: unknown key")
     assert found[1].startswith("3: itemz: unknown section")
     assert found[2].startswith("4: settings.idle: unknown setting")
+    assert found[3] == "4: settings.offline_policy: must be allow, deny, or a mapping of operation to allow/deny"
 
 
 def test_wrong_types_missing_fields_and_every_problem_listed(db, tmp_path, clock):

@@ -196,3 +196,42 @@ def code_list(value: Any) -> list[str]:
     if len(set(codes)) != len(codes):
         raise Invalid("lists a code twice")
     return codes
+
+
+def allow_or_deny(value: Any) -> str | dict[str, str]:
+    """offline_policy (sync.md): `allow`/`deny`, or per operation {op: allow|deny, default: ...}."""
+    words = ("allow", "deny")
+    if isinstance(value, str) and value in words:
+        return value
+    if isinstance(value, dict) and value and all(
+            isinstance(k, str) and v in words for k, v in value.items()):
+        return dict(value)
+    raise Invalid("must be allow, deny, or a mapping of operation to allow/deny")
+
+
+def text_lines(value: Any) -> str | list[str]:
+    """A line of text or a list of lines (receipt header and footer)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(line, str) for line in value):
+        return list(value)
+    raise Invalid("must be a string or a list of strings")
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    """A free-form mapping checked by its user (e.g. the printer profile)."""
+    if not isinstance(value, dict):
+        raise Invalid("must be a mapping")
+    return {key: _json_value(item) for key, item in value.items()}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral_value() else int(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    return value

@@ -70,6 +70,11 @@ TIER_USAGES = ("single", "multiple", "quantity_scale", "quantity_scale_total")
 SETTINGS_CHECKS = {
     "consumption_order": f.enum("expiry_first", "bonus_first", "paid_first"),
     "kiosk_idle_seconds": f.int_range(5, 86400),
+    "offline_policy": f.allow_or_deny,  # sync.md: strict operations without the authority
+    "receipt_header": f.text_lines,  # engine.documents
+    "receipt_footer": f.text_lines,
+    "receipt_logo": f.text,
+    "printer": f.mapping,  # the printer profile, checked by hardware.printing
 }
 SETTINGS_DEFAULTS = {"consumption_order": "expiry_first", "kiosk_idle_seconds": 60}
 
