@@ -208,9 +208,9 @@ class SyncService:
             except Exception:  # noqa: BLE001 - one bad message must never stop the loop
                 log.exception("sync: unexpected error handling %s", item[0])
                 self._drop("internal_error", repr(item[:2]))
+        self._apply_ready()
         if presences:
             presence.record(presences, dt.datetime.now())
-        self._apply_ready()
         self._request_missing()
         if self.connected:
             self._publish_outbox()
@@ -422,20 +422,23 @@ class SyncService:
             self.journal_seq = outbox.journal_seq(self.device)
         if self.sent >= self.journal_seq or len(self.unacked) >= MAX_UNACKED_MESSAGES:
             return
-        outbox.sign_pending(self.device, self.config.site, self.key)
         events = outbox.events_between(self.device, self.sent + 1, self.journal_seq,
                                        EVENTS_PER_MESSAGE * 10)
+        # Sign in memory and publish first; storing the signatures (Ed25519 is deterministic,
+        # a resend signs the same) comes after, so no disk write sits in the latency path.
+        for event in events:
+            if event.sig is None:
+                event.sig = signing.sign(outbox.event_body(event, self.config.site), self.key)["sig"]
         for start in range(0, len(events), EVENTS_PER_MESSAGE):
             if len(self.unacked) >= MAX_UNACKED_MESSAGES:
                 break
             chunk = events[start:start + EVENTS_PER_MESSAGE]
-            if chunk[0].sig is None:
-                break  # signed by another transaction that did not see it yet: next turn
             info = self._publish_events(chunk)
             if info.rc != mqtt.MQTT_ERR_SUCCESS:
                 break
             self.unacked[info.mid] = chunk[-1].seq
             self.sent = chunk[-1].seq
+        outbox.sign_pending(self.device, self.config.site, self.key)
         self.presence_due = True
 
     def _publish_events(self, events) -> mqtt.MQTTMessageInfo:
