@@ -312,3 +312,20 @@ def test_a_fresh_code_never_equals_a_stored_one(site, monkeypatch):
     monkeypatch.setattr(wizard, "new_code", lambda: next(draws))
     made = welcome(quantity=2)
     assert sorted(c.code for c in made) == ["CCCC-CCCC-CCCC", "DDDD-DDDD-DDDD"]
+
+
+def test_journaled_rows_rebuild_the_coupons_on_another_device(site, tmp_path):
+    """What sync does with coupons.generate and coupon.cancel: the replica ends up equal."""
+    from engine.db import open_database
+    from engine.sync.apply import apply_batch
+
+    made = welcome(quantity=3, expires="+3M", created_by="S01")
+    cancel(made[0].code, AT, staff="S01")
+    fields = [f for f in Coupon._meta.sorted_fields if f.name != "id"]
+    original = sorted(Coupon.select(*fields).tuples())
+    shipped = [{"device": e.device, "seq": e.seq, "hlc": e.hlc, "type": e.type,
+                "payload": e.payload} for e in Event.select().order_by(Event.seq)]
+
+    open_database(tmp_path / "replica.db")
+    apply_batch([dict(event, device="COUNTER9") for event in shipped])
+    assert sorted(Coupon.select(*fields).tuples()) == original

@@ -37,7 +37,6 @@ from engine.models import Campaign, Coupon, Debtor, Member, Segment
 VALIDITIES = ("one_time", "multiple")
 DISCOUNT_TYPES = ("discount", "reduce")
 MAX_QUANTITY = 1_000_000
-CODE_BATCH = 5_000  # fresh codes checked against the stored ones per query
 JOURNAL_BATCH = 1_000  # rows per coupons.generate event
 NO_COUPONS_FOR = ("packages", "category")  # not priced, so no coupon can register them
 
@@ -77,10 +76,12 @@ def generate(campaign: str, quantity: int, at: dt.datetime, created_by: str | No
 
 def _journal(codes: list[str], base: dict[str, Any]) -> None:
     """`coupons.generate` events of JOURNAL_BATCH rows; the constant columns are made JSON-ready
-    once, so encoding 100,000 rows stays in json's C fast path, and empty (null) columns are left
-    out — applying a row fills them with their defaults, which are null."""
+    once, so encoding 100,000 rows stays in json's C fast path; columns that hold their default
+    (null, "issued", 0...) are left out, since applying a row fills them in the same way —
+    a third less journal for sync to store and send."""
+    fields = Coupon._meta.fields
     plain = {key: value for key, value in json.loads(journal.dumps(base)).items()
-             if value is not None}
+             if base[key] != fields[key].default}
     for start in range(0, len(codes), JOURNAL_BATCH):
         rows = [{"code": code, **plain} for code in codes[start:start + JOURNAL_BATCH]]
         journal.append("coupons.generate", {"rows": {"coupon": rows}})
