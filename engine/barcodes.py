@@ -1,7 +1,7 @@
 """What a scanned code means, through the site's barcode setup.
 
 Order: an item barcode, then a member card, then a barcode rule (prefix/suffix stripped, then
-looked up by the rule's type), then a bare coupon code. A code that looks like an EAN/UPC but has
+looked up by the rule's type), then a bare coupon code, then a kiosk order ticket ("ORD…"). A code that looks like an EAN/UPC but has
 a wrong check digit is "invalid" (a misread), not "unknown".
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from engine.models import BarcodeRule, Campaign, Coupon, Item, ItemBarcode, Member
 
-KINDS = ("item", "member", "coupon", "campaign", "unknown", "invalid")
+KINDS = ("item", "member", "coupon", "campaign", "order", "unknown", "invalid")
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,17 @@ def _lookup(kind: str, inner: str, scanned: str) -> Resolved | None:
     return None
 
 
+def _pending_order(code: str) -> str | None:
+    """A kiosk's pay-at-counter ticket ("ORD" + order code)."""
+    from engine.models.orders import PendingOrder
+    from engine.orders import order_code
+
+    if not code.upper().startswith("ORD"):
+        return None
+    order = PendingOrder.get_or_none(PendingOrder.code == order_code(code))
+    return order.code if order else None
+
+
 def resolve(scanned: str) -> Resolved:
     code = scanned.strip()
     barcode = (ItemBarcode.select(ItemBarcode, Item).join(Item)
@@ -95,6 +106,9 @@ def resolve(scanned: str) -> Resolved:
     coupon = Coupon.get_or_none(Coupon.code == code)
     if coupon is not None:
         return Resolved("coupon", coupon.code, code)
+    order = _pending_order(code)
+    if order is not None:
+        return Resolved("order", order, code)
     if looks_like_gtin(code) and not gtin_check_digit_ok(code):
         return Resolved("invalid", None, code)
     return Resolved("unknown", None, code)

@@ -143,3 +143,13 @@ def test_cli_create_show_complete(site, db_path, monkeypatch, capsys):
     assert json.loads(capsys.readouterr().out)["status"] == "completed"
     assert cli.main([*base, "order", "show", "NOPE"]) == 2
     assert "playdesk: error: no order 'NOPE'" in capsys.readouterr().err
+
+
+def test_a_ticket_scan_resolves_to_its_order(site):
+    from engine.barcodes import resolve
+    from engine.orders import create_order, qr_text
+
+    order = create_order("M001", "SUMMER/STD", "KIOSK1", AT)
+    assert resolve(qr_text(order)).as_dict()["kind"] == "order"
+    assert resolve(qr_text(order)).code == order.code
+    assert resolve("ORDNOSUCH").kind == "unknown"

@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from engine.cli import coupons, devices, hardware, ops, packages, sales, site
+from engine.cli import coupons, devices, hardware, ops, orders, packages, sales, site
 from engine.errors import PlaydeskError
 
-COMMAND_GROUPS = [site, packages, sales, coupons, hardware, devices, ops]
+COMMAND_GROUPS = [site, packages, orders, sales, coupons, hardware, devices, ops]
 
 
 class ArgumentParser(argparse.ArgumentParser):
