@@ -1,0 +1,21 @@
+"""`make demo` end to end: broker, two sync processes, kiosk and counter on Xvfb, scans."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_demo_runs_every_process_and_syncs_the_site_to_the_kiosk(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "demo.run", "--var", str(tmp_path),
+                             "--check", "12"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=180, env={"PATH": "/usr/bin:/bin:/usr/sbin"})
+    logs = {p.name: p.read_text(errors="replace") for p in tmp_path.glob("*.log")}
+    assert result.returncode == 0, (result.stdout, result.stderr, logs)
+    assert "stopped: none" in result.stdout
+    assert '"code": "SUMMER"' in result.stdout  # the campaigns of the demo site were printed
+    for name in ("kiosk.log", "counter.log", "sync-COUNTER1.log", "sync-KIOSK1.log"):
+        assert "Traceback" not in logs[name], logs[name]
