@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,9 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_demo_runs_every_process_and_syncs_the_site_to_the_kiosk(tmp_path):
+    environment = {k: v for k, v in os.environ.items() if k != "DISPLAY"}  # exercise Xvfb
+    environment["HOME"] = str(tmp_path)  # Kivy's ~/.kivy
     result = subprocess.run([sys.executable, "-m", "demo.run", "--var", str(tmp_path),
                              "--check", "12"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=180, env={"PATH": "/usr/bin:/bin:/usr/sbin"})
+                            timeout=180, env=environment)
     logs = {p.name: p.read_text(errors="replace") for p in tmp_path.glob("*.log")}
     assert result.returncode == 0, (result.stdout, result.stderr, logs)
     assert "stopped: none" in result.stdout
