@@ -56,8 +56,7 @@ def matching_rules(code: str, kind: str | None = None) -> list[tuple[BarcodeRule
 
 
 def live_campaign(code: str) -> Campaign | None:
-    # A query, not Campaign.get_or_none: m_plus_n's column `get` shadows Model.get on Campaign.
-    return Campaign.select().where((Campaign.code == code) & ~Campaign.deleted).first()
+    return Campaign.get_or_none((Campaign.code == code) & ~Campaign.deleted)
 
 
 def _lookup(kind: str, inner: str, scanned: str) -> Resolved | None:

@@ -261,8 +261,7 @@ def payment_line(method: str, amount: int, tendered: int | None = None) -> Payme
 
 
 def _campaign(code: str) -> Campaign | None:
-    # not Campaign.get_or_none: the m_plus_n column `get` shadows Model.get
-    return Campaign.select().where(Campaign.code == code).first()
+    return Campaign.get_or_none(Campaign.code == code)
 
 
 # --- coupons -------------------------------------------------------------------------------

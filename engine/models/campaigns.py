@@ -39,7 +39,8 @@ class Campaign(Definition):
     # m_for_n / m_plus_n
     buy = IntegerField(null=True)
     pay = IntegerField(null=True)
-    get = IntegerField(null=True)
+    # m_plus_n's `get` (named apart: a field called `get` would hide peewee's Model.get)
+    get_quantity = IntegerField(null=True)
     usage = TextField(null=True)  # single | multiple
     reduction_type = TextField(null=True)  # line_reduce | receipt_reduce
     set_usage = BooleanField(default=False)

@@ -163,7 +163,7 @@ def _campaign_def(row: Campaign, filters, triggers, tiers, free) -> CampaignDef:
         from_time=_time(row.from_time), to_time=_time(row.to_time),
         weekdays=frozenset(row.weekdays) if row.weekdays else None,
         from_quantity=row.from_quantity or 0, from_amount=row.from_amount or 0,
-        item_validity=row.item_validity or "all", buy=row.buy, pay=row.pay, get=row.get,
+        item_validity=row.item_validity or "all", buy=row.buy, pay=row.pay, get=row.get_quantity,
         usage=row.usage, reduction_type=row.reduction_type, gate_amount=row.gate_amount or 0,
         filters=tuple(filters), triggers=tuple(triggers), tiers=tuple(tiers), free=tuple(free),
         coupon_issue_active=bool(row.coupon_issue_active),

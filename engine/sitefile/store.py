@@ -256,12 +256,12 @@ _CAMPAIGN_DEFAULTS: dict[str, Any] = {
     "print_type": "description", "notification_type": "none", "value": None,
     "overpayment_allowed": False, "from_date": None, "to_date": None, "from_time": None,
     "to_time": None, "weekdays": None, "from_quantity": 0, "from_amount": 0,
-    "item_validity": "all", "buy": None, "pay": None, "get": None, "usage": None,
+    "item_validity": "all", "buy": None, "pay": None, "get_quantity": None, "usage": None,
     "reduction_type": None, "set_usage": False, "gate_amount": 0, "coupon_issue_active": False,
     "coupon_issue_text": None, "coupon_issue_image": None, "coupon_issue_expiration": None,
 }
 _PLAIN = ("automatic", "priority", "category", "print_type", "notification_type",
-          "overpayment_allowed", "buy", "pay", "get", "usage", "reduction_type", "set_usage")
+          "overpayment_allowed", "buy", "pay", "usage", "reduction_type", "set_usage")
 
 
 def _value_text(campaign_type: str, value: Any) -> Any:
@@ -332,6 +332,8 @@ class CampaignStore(Store):
                 record[name] = _value_text(kind, row["value"])
             elif name == "from_amount":
                 record[name] = row["gate_amount"]
+            elif name == "get":
+                record[name] = row["get_quantity"]
             elif name == "packages":
                 record[name] = packages.get(row["id"], [])
             elif name == "filters":
@@ -358,6 +360,7 @@ class CampaignStore(Store):
             values["value"] = Decimal(str(record["value"]))
         if kind == "m_plus_n":
             values["gate_amount"] = record["from_amount"]
+            values["get_quantity"] = record.get("get")
         validity = record.get("validity")
         if validity:
             values.update({key: validity[key] for key in _VALIDITY})
