@@ -1,5 +1,85 @@
-"""Models: shifts (not built yet)."""
+"""Models: the counter's cash-drawer shifts, staff PIN logins, and refunds of recorded receipts.
+
+Shifts, closings and receipt refunds are insert-only facts (journaled as rows): a shift is open
+while it has no `ShiftClose` row, a receipt line is refunded while a `ReceiptRefundLine` names it.
+Staff login attempts and lockouts are local to the terminal (never journaled), like the kiosk's
+member logins: they protect this terminal's PIN keypad and survive a restart.
+"""
 
 from __future__ import annotations
 
-MODELS: list = []
+from peewee import BooleanField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from engine.models.base import BaseModel
+
+
+class Shift(BaseModel):
+    id = TextField(primary_key=True)
+    device = TextField(index=True)
+    location = TextField(null=True)
+    staff = TextField()  # who opened it
+    opened_at = DateTimeField()
+    opening_cash = IntegerField()  # counted by the cashier, minor units
+
+
+class ShiftClose(BaseModel):
+    shift = TextField(primary_key=True)  # a shift is closed once
+    staff = TextField()
+    closed_at = DateTimeField()
+    counted_cash = IntegerField()
+    expected_cash = IntegerField()  # opening + cash taken − cash given back, at the close
+    difference = IntegerField()  # counted − expected (negative: cash missing)
+    device = TextField()
+
+
+class StaffLoginAttempt(BaseModel):
+    staff = TextField(null=True, index=True)  # None: a PIN that matched nobody
+    location = TextField(null=True, index=True)
+    ok = BooleanField()
+    at = DateTimeField(index=True)
+
+
+class StaffLockout(BaseModel):
+    """Too many wrong PINs: PIN login at this location (for `staff`, or anyone) waits."""
+
+    staff = TextField(null=True)
+    location = TextField(null=True)
+    at = DateTimeField()
+    until = DateTimeField()
+
+
+class ReceiptRefund(BaseModel):
+    id = TextField(primary_key=True)
+    receipt = TextField(index=True)
+    shift = TextField(null=True, index=True)  # the shift whose drawer paid it out
+    amount = IntegerField()  # Σ of its lines: goods paid back + package purchase refunds
+    reason = TextField()
+    staff = TextField()
+    at = DateTimeField()
+    device = TextField()
+
+
+class ReceiptRefundLine(BaseModel):
+    refund = ForeignKeyField(ReceiptRefund, backref="lines", on_delete="CASCADE")
+    line_no = IntegerField()
+    amount = IntegerField()  # what the customer gets for the line (its stored net, or a
+    # package line's unused part)
+    purchase_refunds = TextField(null=True)  # entitlements refund ids of a package line
+
+    class Meta:
+        indexes = ((("refund", "line_no"), True),)
+
+
+class ReceiptRefundPayment(BaseModel):
+    refund = ForeignKeyField(ReceiptRefund, backref="payments", on_delete="CASCADE")
+    position = IntegerField()
+    method = TextField()  # cash | card | wallet | ...
+    amount = IntegerField()
+    lot = TextField(null=True)  # the `refund` wallet lot, for wallet
+
+    class Meta:
+        indexes = ((("refund", "position"), True),)
+
+
+MODELS = [Shift, ShiftClose, StaffLoginAttempt, StaffLockout, ReceiptRefund, ReceiptRefundLine,
+          ReceiptRefundPayment]

@@ -1,0 +1,209 @@
+"""The counter app: a header (site, staff, shift, mode) over one screen at a time.
+
+It holds the session (who is logged in, the open shift), hands every scan to the screen shown
+(the receipt screen when that screen does not take scans), prints through `uikit.devices`, and
+redraws when the sync process commits. Every decision is an engine call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+from typing import Any
+
+from kivy.app import App
+from kivy.core.window import Window
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from counter.texts import text as t
+from engine.clock import Clock as EngineClock
+from engine.db import database
+from engine.models import LocalState, Setting, Site
+from engine.shifts import open_shift_of
+from engine.staff import StaffLogin
+from hardware.scanners.base import ScanStream
+from uikit import theme
+from uikit.amounts import minutes_text, money_text
+from uikit.devices import Printer, PrintFailed, open_scanner
+from uikit.scanbridge import ScanBridge
+from uikit.watcher import DataVersionWatcher
+from uikit.widgets import BigButton, Panel, TextLabel
+
+log = logging.getLogger("counter")
+
+SALE_SCREENS = ("receipt", "payment", "done", "search", "packages", "order", "history",
+                "shift_close")
+
+
+def setting(key: str, default: Any) -> Any:
+    row = Setting.get_or_none(Setting.key == key)
+    if row is None:
+        return default
+    try:
+        return json.loads(row.value)
+    except ValueError:
+        return row.value
+
+
+def is_offline() -> bool:
+    """The sync process writes LocalState `sync.online` ("true"/"false")."""
+    row = LocalState.get_or_none(LocalState.key == "sync.online")
+    return row is not None and row.value.strip().lower() == "false"
+
+
+class CounterApp(App):
+    title = "playdesk counter"
+
+    def __init__(self, clock: EngineClock, location: str = "COUNTER1",
+                 printer: Printer | None = None, scanner: str = "none", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.clock = clock
+        self.location = location
+        self.printer = printer or Printer("none")
+        self.scanner_spec = scanner
+        self.scanner = None
+        self.staff: StaffLogin | None = None
+        self.shift: str | None = None
+        self.scans = ScanStream()
+        self.stop_scans = threading.Event()
+        site = Site.select().first()
+        self.site_name = site.name if site else "playdesk"
+        self.currency = (site.currency, site.minor_digits) if site else ("EUR", 2)
+
+    # --- formatting -----------------------------------------------------------------------
+
+    def now(self) -> dt.datetime:
+        return self.clock.now()
+
+    def money(self, amount: int) -> str:
+        return money_text(amount, *self.currency)
+
+    def minutes(self, amount: int) -> str:
+        return minutes_text(amount, t("hours"), t("minutes"))
+
+    # --- building ---------------------------------------------------------------------------
+
+    def build(self):
+        from counter.screens import ALL_SCREENS
+
+        Window.clearcolor = theme.BACKGROUND
+        root = BoxLayout(orientation="vertical")
+        self.header = Panel(orientation="horizontal", size_hint_y=None, height=theme.HEADER_HEIGHT,
+                            padding=(12, 4), spacing=10)
+        self.header_title = TextLabel(self.site_name, font_size=22, bold=True, size_hint_y=1)
+        self.header_staff = TextLabel("", font_size=18, color=theme.MUTED, halign="right",
+                                      size_hint_y=1)
+        self.offline_mark = TextLabel("", font_size=18, color=theme.WARN, halign="right",
+                                      size_hint_y=1, size_hint_x=None, width=90)
+        self.mode_button = BigButton(t("manager"), color_rgba=theme.PANEL, height=48,
+                                     font_size=18, size_hint_x=None, width=140)
+        self.mode_button.bind(on_release=lambda _b: self.toggle_mode())
+        self.logout_button = BigButton(t("log_out"), color_rgba=theme.BAD, height=48,
+                                       font_size=18, size_hint_x=None, width=130)
+        self.logout_button.bind(on_release=lambda _b: self.logout())
+        for widget in (self.header_title, self.header_staff, self.offline_mark,
+                       self.mode_button, self.logout_button):
+            self.header.add_widget(widget)
+        root.add_widget(self.header)
+        self.screens = ScreenManager(transition=NoTransition())
+        for screen_class in ALL_SCREENS:
+            self.screens.add_widget(screen_class(self))
+        root.add_widget(self.screens)
+        return root
+
+    def on_start(self) -> None:
+        self.watcher = DataVersionWatcher(database, self.external_change)
+        self.bridge = ScanBridge(self.handle_scan)
+        self.scans.consume(lambda scan: self.bridge.push(scan.text), self.stop_scans)
+        self.scanner = open_scanner(self.scanner_spec, self.scans)
+        self.go("login")
+
+    def on_stop(self) -> None:
+        self.stop_scans.set()
+        if self.scanner is not None:
+            self.scanner.stop()
+        self.printer.stop()
+        self.watcher.stop()
+
+    # --- navigation and session ----------------------------------------------------------------
+
+    @property
+    def screen(self):
+        return self.screens.current_screen
+
+    def go(self, name: str, **kwargs) -> None:
+        if self.staff is None:
+            name, kwargs = "login", {}
+        elif self.shift is None and name in SALE_SCREENS:
+            name, kwargs = "shift_open", {}
+        screen = self.screens.get_screen(name)
+        screen.show(**kwargs)
+        self.screens.current = name
+        self.update_header()
+        screen.focus_scan()
+
+    def is_manager(self) -> bool:
+        return self.staff is not None and self.staff.may("manager")
+
+    def update_header(self) -> None:
+        name = self.screens.current
+        if self.staff is None:
+            self.header_staff.text = ""
+        else:
+            shift = t("shift_badge", shift=self.shift) if self.shift else t("no_shift")
+            self.header_staff.text = (t("staff_badge", name=self.staff.name, role=self.staff.role)
+                                      + "  ·  " + shift)
+        self.offline_mark.text = t("offline") if is_offline() else ""
+        manager_side = getattr(self.screen, "manager_screen", False)
+        self.mode_button.text = t("sale") if manager_side else t("manager")
+        show_mode = self.is_manager() and name != "login"
+        self.mode_button.opacity = 1 if show_mode else 0
+        self.mode_button.disabled = not show_mode
+        self.logout_button.opacity = 1 if self.staff else 0
+        self.logout_button.disabled = self.staff is None
+
+    def toggle_mode(self) -> None:
+        if getattr(self.screen, "manager_screen", False):
+            self.go("receipt")
+        else:
+            self.go("manager")
+
+    def logged_in(self, staff: StaffLogin) -> None:
+        self.staff = staff
+        current = open_shift_of()
+        self.shift = current.id if current else None
+        self.go("receipt")
+
+    def shift_opened(self, shift_id: str) -> None:
+        self.shift = shift_id
+        self.go("receipt")
+
+    def shift_closed(self) -> None:
+        self.shift = None
+
+    def logout(self) -> None:
+        self.staff = None
+        self.screens.get_screen("receipt").reset()
+        self.go("login")
+
+    def handle_scan(self, scanned: str) -> None:
+        """A scan from the scanner thread (on the UI thread now): the screen shown takes it."""
+        self.screen.on_scan(scanned)
+
+    # --- other processes and devices -------------------------------------------------------------
+
+    def external_change(self) -> None:
+        """The sync process committed: new definitions, balances or campaigns may show."""
+        self.update_header()
+        self.screen.refresh()
+
+    def print_document(self, document: Any, drawer: bool = False) -> str | None:
+        """Print; a failure is said on screen (the sale is recorded already)."""
+        try:
+            return self.printer.print(document, drawer=drawer)
+        except PrintFailed:
+            self.screen.say(t("print_failed", printer=self.printer.spec))
+            return None

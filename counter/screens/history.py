@@ -1,0 +1,40 @@
+"""Recent receipts of this counter: reprint, and (managers) refund from the stored allocations."""
+
+from __future__ import annotations
+
+from counter.screens.base import CounterScreen
+from counter.texts import text as t
+from engine.documents import receipt_document
+from engine.models import Receipt
+from engine.sales.refunds import refund_status
+from uikit import theme
+
+LIMIT = 30
+
+
+class HistoryScreen(CounterScreen):
+    screen_name = "history"
+
+    def build(self, message: str = "") -> None:
+        self.body.add_widget(self.title_row(t("history_title"), back=lambda: self.app.go("receipt")))
+        view, box = self.scroll_list()
+        for receipt in Receipt.select().order_by(Receipt.at.desc(), Receipt.id.desc()).limit(LIMIT):
+            status = t(f"status_{refund_status(receipt.id)}")
+            text = t("history_row", receipt=receipt.id, at=f"{receipt.at:%d.%m. %H:%M}",
+                     total=self.app.money(receipt.total), status=status)
+            widgets = [self.label(text, size_hint_y=1),
+                       self.button(t("reprint"), lambda r=receipt.id: self.reprint(r),
+                                   color=theme.PANEL, size_hint_x=None, width=140,
+                                   height=theme.MIN_TARGET)]
+            if self.app.is_manager():
+                widgets.append(self.button(t("refund"), lambda r=receipt.id: self.app.go(
+                    "refund", receipt=r), color=theme.WARN, size_hint_x=None, width=140,
+                    height=theme.MIN_TARGET))
+            box.add_widget(self.row(*widgets, height=theme.MIN_TARGET))
+        self.body.add_widget(view)
+        self.body.add_widget(self.message)
+        if message:
+            self.good(message)
+
+    def reprint(self, receipt: str) -> None:
+        self.app.print_document(receipt_document(receipt))

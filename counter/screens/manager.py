@@ -1,0 +1,86 @@
+"""Manager mode: the campaign list with states and types, and the way to every manager tool."""
+
+from __future__ import annotations
+
+from kivy.uix.boxlayout import BoxLayout
+
+from counter.screens.base import CounterScreen
+from counter.texts import text as t
+from engine.campaign_edit import NEW_TYPES, set_campaign_state
+from engine.errors import PlaydeskError
+from engine.sitefile.campaign_admin import list_campaigns
+from uikit import theme
+
+STATE_COLORS = {"active": theme.GOOD, "inactive": theme.MUTED, "expired": theme.WARN,
+                "scheduled": theme.ACCENT, "deleted": theme.BAD}
+
+
+class ManagerScreen(CounterScreen):
+    screen_name = "manager"
+    manager_screen = True
+
+    def build(self, message: str = "", good: bool = True) -> None:
+        if not self.app.is_manager():
+            self.app.go("receipt", message=t("needs_manager"))
+            return
+        tools = BoxLayout(orientation="horizontal", spacing=6, size_hint_y=None,
+                          height=theme.MIN_TARGET)
+        for key, screen in (("try_receipt", "try"), ("reports", "reports"), ("push", "push")):
+            tools.add_widget(self.button(t(key), lambda s=screen: self.app.go(s), color=theme.PANEL,
+                                         height=theme.MIN_TARGET))
+        self.body.add_widget(self.row(self.label(t("manager_title"), "large", bold=True,
+                                                 size_hint_y=1), tools, height=theme.MIN_TARGET))
+        new = BoxLayout(orientation="horizontal", spacing=4, size_hint_y=None,
+                        height=theme.MIN_TARGET)
+        for kind in NEW_TYPES:
+            new.add_widget(self.button(kind.replace("_", " "), lambda k=kind: self.app.go(
+                "campaign_form", campaign_type=k), color=theme.ACCENT, height=theme.MIN_TARGET,
+                font_size=max(12, self.fs("small") - 2)))
+        self.body.add_widget(new)
+        self.body.add_widget(self.message)
+        view, box = self.scroll_list()
+        for campaign in list_campaigns(self.app.now()):
+            box.add_widget(self.campaign_row(campaign))
+        self.body.add_widget(view)
+        if message:
+            self.say(message, theme.GOOD if good else theme.BAD)
+
+    def campaign_row(self, campaign: dict) -> BoxLayout:
+        code, state = campaign["code"], campaign["state"]
+        text = f"[b]{campaign['name']}[/b]\n{t('campaign_row', code=code, type=campaign['type'], state=state)}"
+        label = self.label(text, size_hint_y=1)
+        label.color = STATE_COLORS.get(state, theme.TEXT) if state != "active" else theme.TEXT
+        widgets = [label]
+        small = {"size_hint_x": None, "width": 118, "height": theme.MIN_TARGET}
+        widgets.append(self.button(t("edit"), lambda: self.app.go("campaign_form", code=code),
+                                   color=theme.PANEL, **small))
+        if campaign["active"]:
+            widgets.append(self.button(t("deactivate"), lambda: self.change(code, "deactivate"),
+                                       color=theme.WARN, **small))
+        else:
+            widgets.append(self.button(t("activate"), lambda: self.change(code, "activate"),
+                                       color=theme.GOOD, **small))
+        extra = []
+        if campaign["type"] == "couponing":
+            extra.append(("coupons", lambda: self.app.go("coupons", code=code)))
+        if campaign["type"] == "packages":
+            extra.append(("purchases", lambda: self.app.go("purchases", code=code)))
+        elif campaign["type"] != "category":
+            extra.append(("entries", lambda: self.app.go("entries", code=code)))
+        for key, action in extra:
+            widgets.append(self.button(t(key), action, color=theme.PANEL, **small))
+        widgets.append(self.button(t("delete"), lambda: self.change(code, "delete"),
+                                   color=theme.BAD, **small))
+        return self.row(*widgets, height=max(theme.MIN_TARGET, self.fs() * 3))
+
+    def change(self, code: str, action: str) -> None:
+        try:
+            result = set_campaign_state(code, action, self.app.now(), self.app.staff.code)
+        except PlaydeskError as error:
+            self.show(message=t("refused", reason=error), good=False)
+            return
+        self.show(message=t("state_changed", code=code, state=result["state"]))
+
+    def on_scan(self, scanned: str) -> None:
+        """Manager mode sells nothing: a scan switches back to the receipt."""
+        super().on_scan(scanned)

@@ -1,0 +1,36 @@
+"""Packages sold to the member on the receipt: what the package campaigns sell them now."""
+
+from __future__ import annotations
+
+from counter.screens.base import CounterScreen
+from counter.texts import text as t
+from engine.entitlements import sellable_packages
+from engine.models import Member
+from uikit import theme
+
+
+class PackagesScreen(CounterScreen):
+    screen_name = "packages"
+
+    def build(self, campaign: str | None = None) -> None:
+        receipt = self.app.screens.get_screen("receipt")
+        member = receipt.cart.member
+        if member is None:
+            self.app.go("receipt", message=t("packages_need_member"))
+            return
+        name = Member.get(Member.code == member).name
+        self.body.add_widget(self.title_row(t("packages_title", member=name),
+                                            back=lambda: self.app.go("receipt")))
+        view, box = self.scroll_list()
+        offers = [p for p in sellable_packages(member, self.app.now())
+                  if campaign is None or p["campaign"] == campaign]
+        if not offers:
+            box.add_widget(self.label(t("packages_none"), color=theme.MUTED))
+        for offer in offers:
+            code = f"{offer['campaign']}/{offer['package']}"
+            box.add_widget(self.button(
+                t("package_button", name=f"{offer['name']} ({code})",
+                  price=self.app.money(offer["price"])),
+                lambda c=code: receipt.add_package(c), color=theme.PANEL))
+        self.body.add_widget(view)
+        self.body.add_widget(self.message)

@@ -1,0 +1,184 @@
+"""Payment: cash (with change), card, wallet, or a split of them; then checkout records the sale
+in one transaction, the receipt prints (with any issued coupons) and a cash sale opens the drawer.
+"""
+
+from __future__ import annotations
+
+from kivy.uix.boxlayout import BoxLayout
+
+from counter.screens.amount import AmountEntry
+from counter.screens.base import Card, CounterScreen
+from counter.texts import text as t
+from engine.documents import receipt_document
+from engine.errors import PlaydeskError
+from engine.sales.checkout import checkout
+from engine.sales.payments import CASH, WALLET
+from engine.sales.receiptfile import PaymentInput
+from uikit import theme
+
+BANKNOTES = (5, 10, 20, 50)  # major units, for one-tap cash buttons
+
+
+class PaymentScreen(CounterScreen):
+    screen_name = "payment"
+
+    def build(self) -> None:
+        self.sale = self.app.screens.get_screen("receipt")
+        self.total = self.sale.priced.total if self.sale.priced else 0
+        self.payments: list[PaymentInput] = []
+        self.body.add_widget(self.title_row(t("payment_title"), back=self.back))
+        columns = BoxLayout(orientation="horizontal", spacing=12)
+
+        left = Card(size_hint_x=0.45)
+        self.total_label = self.label("", "large", bold=True)
+        self.paid_label = self.label("")
+        self.due_label = self.label("", "title", bold=True)
+        for widget in (self.total_label, self.paid_label, self.due_label):
+            left.add_widget(widget)
+        view, self.payment_list = self.scroll_list()
+        left.add_widget(view)
+        left.add_widget(self.message)
+        columns.add_widget(left)
+
+        right = BoxLayout(orientation="vertical", spacing=6, size_hint_x=0.55)
+        self.entry = AmountEntry(self.app.money, lambda: self.add(CASH), self.fs(),
+                                 hint=t("payment_amount"))
+        self.scan_field = self.entry.field
+        right.add_widget(self.entry)
+        methods = [self.button(t("payment_cash"), lambda: self.add(CASH), color=theme.GOOD),
+                   self.button(t("payment_card"), lambda: self.add("card"))]
+        if self.sale.cart.member:
+            methods.append(self.button(t("payment_wallet"), lambda: self.add(WALLET),
+                                       color=theme.WARN))
+        right.add_widget(self.row(*methods))
+        unit = 10 ** self.app.currency[1]
+        notes = [self.button(t("payment_exact"), self.exact_cash, color=theme.PANEL)]
+        notes += [self.button(self.app.money(n * unit), lambda n=n: self.add(CASH, n * unit),
+                              color=theme.PANEL) for n in BANKNOTES]
+        right.add_widget(self.row(*notes))
+        self.complete_button = self.button(t("payment_complete"), self.complete,
+                                           color=theme.GOOD, height=round(theme.BUTTON_HEIGHT * 1.2))
+        right.add_widget(self.complete_button)
+        columns.add_widget(right)
+        self.body.add_widget(columns)
+        self.show_state()
+
+    # --- state ---------------------------------------------------------------------------------
+
+    @property
+    def paid(self) -> int:
+        return sum(p.amount or 0 for p in self.payments)
+
+    @property
+    def due(self) -> int:
+        return max(self.total - self.paid, 0)
+
+    @property
+    def change(self) -> int:
+        return max(self.paid - self.total, 0)
+
+    def show_state(self) -> None:
+        money = self.app.money
+        self.total_label.text = t("payment_total", amount=money(self.total))
+        self.paid_label.text = t("payment_paid", amount=money(self.paid))
+        if self.change:
+            self.due_label.text = t("payment_change", amount=money(self.change))
+            self.due_label.color = theme.WARN
+        else:
+            self.due_label.text = t("payment_due", amount=money(self.due))
+            self.due_label.color = theme.TEXT if self.due else theme.GOOD
+        self.payment_list.clear_widgets()
+        for index, payment in enumerate(self.payments):
+            name = t(f"payment_{payment.method}") if payment.method in (CASH, "card", WALLET) \
+                else payment.method
+            self.payment_list.add_widget(self.row(
+                self.label(t("payment_line", method=name, amount=money(payment.amount or 0)),
+                           size_hint_y=1),
+                self.button(t("remove"), lambda i=index: self.remove(i), color=theme.PANEL,
+                            size_hint_x=None, width=120, height=theme.MIN_TARGET),
+                height=theme.MIN_TARGET))
+        self.complete_button.disabled = self.due > 0
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def add(self, method: str, amount: int | None = None) -> None:
+        amount = amount if amount is not None else self.entry.amount
+        due = self.due
+        if due == 0:
+            self.say(t("payment_nothing_due"))
+            return
+        amount = due if amount is None or amount == 0 else amount
+        name = t(f"payment_{method}") if method in (CASH, "card", WALLET) else method
+        if method == WALLET:
+            info = self.sale.member_info
+            available = info["money"] if info else 0
+            amount = min(amount, due, available)
+            if amount <= 0:
+                self.say(t("payment_no_wallet"))
+                return
+        elif method != CASH and amount > due:
+            self.say(t("payment_more_than_due", method=name, amount=self.app.money(due)))
+            return
+        self.payments.append(PaymentInput(method, amount))
+        self.entry.set(None)
+        self.say("")
+        self.show_state()
+
+    def exact_cash(self) -> None:
+        self.add(CASH, self.due)
+
+    def remove(self, index: int) -> None:
+        del self.payments[index]
+        self.show_state()
+
+    def back(self) -> None:
+        self.app.go("receipt")
+
+    def complete(self) -> None:
+        if self.due > 0:
+            self.say(t("payment_due", amount=self.app.money(self.due)))
+            return
+        try:
+            result = checkout(self.sale.cart.receipt_input(), self.payments, self.app.now(),
+                              staff=self.app.staff.code, shift=self.app.shift)
+        except PlaydeskError as error:
+            self.say(t("payment_refused", reason=error))
+            return
+        self.sale.reset()
+        self.app.go("done", result=result)
+        cash = any(p.method == CASH for p in self.payments)
+        self.app.print_document(receipt_document(result["receipt"]), drawer=cash)
+
+    def on_scan(self, scanned: str) -> None:
+        """While paying, a scan is not added to the receipt (it would change the total)."""
+        self.say(t("payment_nothing_due") if self.due == 0 else
+                 t("payment_due", amount=self.app.money(self.due)))
+
+
+class DoneScreen(CounterScreen):
+    """The sale is recorded: the change to give, the coupons issued, reprint, next customer."""
+
+    screen_name = "done"
+
+    def build(self, result: dict) -> None:
+        self.result = result
+        money = self.app.money
+        self.body.add_widget(self.label(t("done_title", receipt=result["receipt"]), "large",
+                                        bold=True))
+        self.body.add_widget(self.label(t("payment_total", amount=money(result["total"])),
+                                        "large"))
+        change = result["change"]
+        self.body.add_widget(self.label(
+            t("done_change", amount=money(change)) if change else t("done_no_change"),
+            "huge", bold=True, color=theme.WARN if change else theme.GOOD))
+        if result["issued_coupons"]:
+            codes = ", ".join(c["code"] for c in result["issued_coupons"])
+            self.body.add_widget(self.label(t("done_coupons", codes=codes)))
+        self.body.add_widget(BoxLayout())
+        self.body.add_widget(self.message)
+        self.body.add_widget(self.row(
+            self.button(t("reprint"), self.reprint, color=theme.PANEL),
+            self.button(t("next_customer"), lambda: self.app.go("receipt"), color=theme.GOOD)))
+
+    def reprint(self) -> None:
+        self.app.print_document(receipt_document(self.result["receipt"]))

@@ -1,0 +1,452 @@
+"""The receipt screen: scan (or type) items, resources, member cards, coupons, campaign codes and
+kiosk tickets; change quantities; every change is priced by the engine and shown line by line
+with each reduction labelled per its campaign's `print_type`.
+
+The lines are a RecycleView (only the rows in sight are widgets), so a receipt of fifty lines
+re-prices and redraws within a frame or two of a scan.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.recycleview import RecycleView
+
+from counter.cart import FINAL_REFUSALS, Cart
+from counter.screens.base import Card, CounterScreen
+from counter.texts import text as t
+from engine.coupons.notification import redeemable
+from engine.documents import reduction_label
+from engine.entitlements import balance
+from engine.errors import PlaydeskError
+from engine.models import Campaign, Item, Member, Package, Resource
+from engine.pricing import PricedReceipt
+from uikit import theme
+
+Builder.load_string("""
+<LineRow>:
+    orientation: "horizontal"
+    padding: 8, 0
+    spacing: 8
+    canvas.before:
+        Color:
+            rgba: (0.13, 0.55, 0.93, 0.35) if self.selected else ((0.15, 0.17, 0.22, 1) if not self.reduction else (0, 0, 0, 0))
+        Rectangle:
+            pos: self.pos
+            size: self.size
+    Label:
+        text: root.name
+        font_size: root.font_size if not root.reduction else root.font_size * 0.85
+        color: (1, 1, 1, 1) if not root.reduction else (0.18, 0.85, 0.45, 1)
+        halign: "left"
+        valign: "middle"
+        text_size: self.size
+        shorten: True
+        shorten_from: "right"
+    Label:
+        text: root.detail
+        font_size: root.font_size * 0.85
+        color: 0.72, 0.75, 0.8, 1
+        size_hint_x: None
+        width: root.font_size * 7
+        halign: "right"
+        valign: "middle"
+        text_size: self.size
+    Label:
+        text: root.amount
+        font_size: root.font_size if not root.reduction else root.font_size * 0.85
+        color: (1, 1, 1, 1) if not root.reduction else (0.18, 0.85, 0.45, 1)
+        size_hint_x: None
+        width: root.font_size * 6
+        halign: "right"
+        valign: "middle"
+        text_size: self.size
+""")
+
+
+class LineRow(ButtonBehavior, BoxLayout):
+    """One receipt line, or one reduction under it (`reduction`)."""
+
+    name = StringProperty("")
+    detail = StringProperty("")
+    amount = StringProperty("")
+    index = NumericProperty(-1)
+    selected = BooleanProperty(False)
+    reduction = BooleanProperty(False)
+    font_size = NumericProperty(18)
+    screen: ReceiptScreen | None = None
+
+    def on_release(self) -> None:
+        if self.screen is not None and self.index >= 0:
+            self.screen.select(int(self.index))
+
+
+class LinesView(RecycleView):
+    def __init__(self, screen: ReceiptScreen, row_height: int, **kwargs) -> None:
+        super().__init__(**kwargs)
+        LineRow.screen = screen
+        self.bar_width = 10
+        self.scroll_type = ["bars", "content"]
+        from kivy.uix.recycleboxlayout import RecycleBoxLayout
+
+        layout = RecycleBoxLayout(orientation="vertical", size_hint_y=None,
+                                  default_size=(None, row_height), default_size_hint=(1, None),
+                                  spacing=2)
+        layout.bind(minimum_height=layout.setter("height"))
+        self.add_widget(layout)
+        self.viewclass = "LineRow"  # after the layout: RecycleView forwards it to its layout
+
+
+def reduction_labels(priced: PricedReceipt) -> dict[str, str | None]:
+    """Each campaign's label as the printed receipt will show it (None: not shown)."""
+    codes = {r.campaign for line in priced.lines for r in line.reductions}
+    if not codes:
+        return {}
+    campaigns = {c.code: c for c in Campaign.select().where(Campaign.code.in_(codes))}
+    coupon_of = {e.campaign: e.registration_code for e in priced.entries
+                 if e.registration == "coupon"}
+    return {code: reduction_label(campaigns.get(code), code, coupon_of.get(code)) for code in codes}
+
+
+class ReceiptScreen(CounterScreen):
+    screen_name = "receipt"
+
+    def __init__(self, app, **kwargs) -> None:
+        super().__init__(app, **kwargs)
+        self.cart = Cart(app.location)
+        self.priced: PricedReceipt | None = None
+        self.member_info: dict[str, Any] | None = None
+        self.lines_view: LinesView | None = None
+
+    def reset(self) -> None:
+        self.cart = Cart(self.app.location)
+        self.priced = None
+        self.member_info = None
+
+    # --- layout ------------------------------------------------------------------------------
+
+    def build(self, message: str = "", good: bool = False) -> None:
+        fs = self.fs()
+        columns = BoxLayout(orientation="horizontal", spacing=10)
+
+        left = BoxLayout(orientation="vertical", spacing=6, size_hint_x=0.58)
+        self.lines_view = LinesView(self, row_height=round(fs * 2))
+        left.add_widget(self.lines_view)
+        totals = Card(size_hint_y=None, height=round(fs * 5.6))
+        self.subtotal_label = self._pair(totals, t("subtotal"), fs)
+        self.discount_label = self._pair(totals, t("discount"), fs)
+        self.total_label = self._pair(totals, t("total"), self.fs("large"), bold=True)
+        left.add_widget(totals)
+        columns.add_widget(left)
+
+        right = BoxLayout(orientation="vertical", spacing=6, size_hint_x=0.42)
+        field = self.make_scan_field(self.on_scan, t("scan_hint"))
+        right.add_widget(self.row(field, self.button(t("enter"), field.submit,
+                                                     size_hint_x=None, width=110),
+                                  height=field.height))
+        right.add_widget(self.message)
+        self.member_card = Card(size_hint_y=None)
+        self.member_card.bind(minimum_height=self.member_card.setter("height"))
+        right.add_widget(self.member_card)
+        self.codes_card = Card(size_hint_y=None)
+        self.codes_card.bind(minimum_height=self.codes_card.setter("height"))
+        right.add_widget(self.codes_card)
+        right.add_widget(BoxLayout())  # the buttons sit at the bottom
+        grid = GridLayout(cols=3, spacing=6, size_hint_y=None)
+        grid.bind(minimum_height=grid.setter("height"))
+        height = max(theme.MIN_TARGET, round(fs * 2.4))
+        for key, action, color in (
+                ("qty_plus", lambda: self.change_quantity(1), theme.PANEL),
+                ("qty_minus", lambda: self.change_quantity(-1), theme.PANEL),
+                ("remove_line", self.remove_selected, theme.PANEL),
+                ("search", lambda: self.app.go("search"), theme.PANEL),
+                ("packages", lambda: self.app.go("packages"), theme.PANEL),
+                ("history", lambda: self.app.go("history"), theme.PANEL),
+                ("void", self.void, theme.BAD),
+                ("member_remove", self.remove_member, theme.PANEL),
+                ("shift_close_button", lambda: self.app.go("shift_close"), theme.WARN)):
+            grid.add_widget(self.button(t(key), action, color=color, height=height))
+        right.add_widget(grid)
+        self.pay_button = self.button(t("pay", amount=self.app.money(0)), self.pay,
+                                      color=theme.GOOD, height=round(height * 1.3))
+        right.add_widget(self.pay_button)
+        columns.add_widget(right)
+        self.body.add_widget(columns)
+        self.update(reprice=True)
+        if message:
+            self.say(message, theme.GOOD if good else theme.BAD)
+
+    def _pair(self, box, text: str, font_size: int, bold: bool = False):
+        left = self.label(text, size_hint_y=1, bold=bold)
+        left.font_size = font_size
+        right = self.label("", size_hint_y=1, halign="right", bold=bold)
+        right.font_size = font_size
+        box.add_widget(self.row(left, right, height=round(font_size * 1.5)))
+        return right
+
+    # --- showing -------------------------------------------------------------------------------
+
+    def update(self, reprice: bool = True) -> None:
+        """Price the cart and show it (lines, reductions, totals, member, codes)."""
+        if reprice:
+            try:
+                self.priced = self.cart.price(self.app.now()) if self.cart.lines or \
+                    self.cart.coupons or self.cart.campaigns else None
+            except PlaydeskError as error:
+                self.priced = None
+                self.say(str(error))
+        self._show_lines()
+        self._show_member()
+        self._show_codes()
+
+    def _show_lines(self) -> None:
+        money = self.app.money
+        priced = self.priced
+        rows: list[dict[str, Any]] = []
+        fs = self.fs()
+        labels = reduction_labels(priced) if priced else {}
+        for index, line in enumerate(self.cart.lines):
+            priced_line = priced.lines[index] if priced and index < len(priced.lines) else None
+            unit = priced_line.unit_price if priced_line else (line.unit_price or 0)
+            hidden = sum(r.amount for r in priced_line.reductions
+                         if labels.get(r.campaign) is None) if priced_line else 0
+            gross = priced_line.gross if priced_line else 0
+            rows.append({"name": line.name, "detail": f"{line.quantity} × {money(unit)}",
+                         "amount": money(gross - hidden), "index": index,
+                         "selected": index == self.cart.selected, "reduction": False,
+                         "font_size": fs})
+            if priced_line is None:
+                continue
+            if priced_line.manual_discount:
+                rows.append(self._reduction_row("Manual discount", priced_line.manual_discount,
+                                                index, fs))
+            for reduction in priced_line.reductions:
+                label = labels.get(reduction.campaign)
+                if label is not None:
+                    rows.append(self._reduction_row(label, reduction.amount, index, fs))
+        if not rows:
+            rows.append({"name": t("receipt_empty"), "detail": "", "amount": "", "index": -1,
+                         "selected": False, "reduction": True, "font_size": fs})
+        self.lines_view.data = rows
+        if self.cart.selected is not None:
+            self._scroll_to_selected(rows)
+        total = priced.total if priced else 0
+        self.subtotal_label.text = money(priced.subtotal if priced else 0)
+        self.discount_label.text = money(-(priced.discount if priced else 0))
+        self.total_label.text = money(total)
+        self.pay_button.text = t("pay", amount=money(total))
+
+    def _reduction_row(self, label: str, amount: int, index: int, fs: int) -> dict[str, Any]:
+        return {"name": t("line_reduction", label=label), "detail": "",
+                "amount": self.app.money(-amount), "index": index, "selected": False,
+                "reduction": True, "font_size": fs}
+
+    def _scroll_to_selected(self, rows: list[dict[str, Any]]) -> None:
+        """Keep the selected (usually the last scanned) line in sight; a short receipt sits at
+        the top."""
+        view = self.lines_view
+        row_height = view.children[0].default_size[1] + 2 if view.children else 1
+        if len(rows) * row_height <= view.height or len(rows) <= 1:
+            view.scroll_y = 1
+            return
+        last = max(i for i, row in enumerate(rows) if row["index"] == self.cart.selected)
+        view.scroll_y = max(0.0, min(1.0, 1 - last / (len(rows) - 1)))
+
+    def _show_member(self) -> None:
+        card = self.member_card
+        card.clear_widgets()
+        info = self.member_info
+        if info is None:
+            card.add_widget(self.label(t("member_none"), color=theme.MUTED))
+            return
+        card.add_widget(self.label(t("member_line", name=info["name"], code=info["code"]),
+                                   bold=True))
+        card.add_widget(self.label(t("member_balance", money=self.app.money(info["money"]),
+                                     minutes=self.app.minutes(info["minutes"])),
+                                   color=theme.MUTED))
+        offers = [o for o in info["coupons"] if o["code"] not in self.cart.coupons]
+        if offers:
+            card.add_widget(self.label(t("member_coupons"), bold=True))
+            for offer in offers[:4]:
+                card.add_widget(self.row(
+                    self.label(f"{offer['campaign_name']} · {offer['code']}", size_hint_y=1),
+                    self.button(t("coupon_add", code=""), lambda c=offer["code"]: self.on_scan(c),
+                                size_hint_x=None, width=120, height=theme.MIN_TARGET),
+                    height=theme.MIN_TARGET))
+
+    def _show_codes(self) -> None:
+        card = self.codes_card
+        card.clear_widgets()
+        if not (self.cart.coupons or self.cart.campaigns):
+            card.opacity = 0
+            return
+        card.opacity = 1
+        for code in self.cart.coupons:
+            reason = self.cart.refusal_of(self.priced, code) if self.priced else None
+            text = (t("coupon_refused", code=code, reason=reason) if reason
+                    else t("coupon_ok", code=code))
+            card.add_widget(self._code_row(text, lambda c=code: self.remove_coupon(c),
+                                           theme.BAD if reason else theme.TEXT))
+        for code in self.cart.campaigns:
+            campaign = Campaign.select().where(Campaign.code == code).first()
+            text = t("campaign_registered", name=campaign.name if campaign else code, code=code)
+            card.add_widget(self._code_row(text, lambda c=code: self.remove_campaign(c),
+                                           theme.TEXT))
+
+    def _code_row(self, text: str, remove, color) -> BoxLayout:
+        return self.row(self.label(text, size_hint_y=1, color=color),
+                        self.button(t("remove"), remove, color=theme.PANEL, size_hint_x=None,
+                                    width=120, height=theme.MIN_TARGET),
+                        height=max(theme.MIN_TARGET, self.fs() * 2 + 8))
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def on_scan(self, scanned: str) -> None:
+        if self.app.screens.current != self.screen_name:
+            self.app.go(self.screen_name)
+        result = self.cart.interpret(scanned)
+        handler = getattr(self, f"_scanned_{result.kind}")
+        handler(result.code, result.message)
+
+    def _scanned_item(self, code: str, _message: str) -> None:
+        item = Item.get(Item.code == code)
+        self.cart.add_line("item", code, item.name)
+        self.update()
+        self.good(t("added_item", name=item.name))
+
+    def _scanned_resource(self, code: str, _message: str) -> None:
+        resource = Resource.get(Resource.code == code)
+        self.cart.add_line("resource", code, resource.name)
+        self.update()
+        self.good(t("added_item", name=resource.name))
+
+    def _scanned_member(self, code: str, _message: str) -> None:
+        member = Member.get(Member.code == code)
+        if not member.active:
+            self.say(t("refused", reason=f"member {code} is inactive"))
+            return
+        self.cart.attach_member(code)
+        self.load_member()
+        self.update()
+        self.good(t("added_member", name=member.name))
+
+    def _scanned_coupon(self, code: str, _message: str) -> None:
+        try:
+            self.cart.add_coupon(code)
+        except PlaydeskError as error:
+            self.say(str(error))
+            return
+        self.update()
+        reason = self.cart.refusal_of(self.priced, code) if self.priced else None
+        if reason in FINAL_REFUSALS:
+            self.cart.remove_coupon(code)
+            self.update()
+        if reason:
+            self.say(t("refused_coupon", code=code, reason=reason))
+        else:
+            self.good(t("added_coupon", code=code))
+
+    def _scanned_campaign(self, code: str, _message: str) -> None:
+        campaign = Campaign.select().where(Campaign.code == code).first()
+        if campaign.type == "packages":
+            self.app.go("packages", campaign=code)
+            return
+        if campaign.type == "category":
+            self.say(t("refused", reason=f"{code} is a campaign category, not a campaign"))
+            return
+        self.cart.register_campaign(code)
+        self.update()
+        self.good(t("added_campaign", name=campaign.name))
+
+    def _scanned_order(self, code: str, _message: str) -> None:
+        self.app.go("order", code=code)
+
+    def _scanned_unknown(self, _code: str | None, message: str) -> None:
+        self.say(message)
+
+    def load_member(self) -> None:
+        code = self.cart.member
+        if code is None:
+            self.member_info = None
+            return
+        member = Member.get(Member.code == code)
+        now = self.app.now()
+        money = balance(code, now)
+        self.member_info = {"code": code, "name": member.name,
+                            "money": money["money"]["total"],
+                            "minutes": money["minutes"]["total"],
+                            "coupons": redeemable(code, now)}
+
+    def select(self, index: int) -> None:
+        self.cart.selected = index
+        self.update(reprice=False)
+        self.focus_scan()
+
+    def change_quantity(self, delta: int) -> None:
+        index = self.cart.selected
+        if index is None or index >= len(self.cart.lines):
+            return
+        quantity = self.cart.lines[index].quantity + delta
+        try:
+            if quantity < 1:
+                self.cart.remove_line(index)
+            else:
+                self.cart.set_quantity(index, quantity)
+        except PlaydeskError as error:
+            self.say(str(error))
+            return
+        self.update()
+
+    def remove_selected(self) -> None:
+        if self.cart.selected is not None and self.cart.selected < len(self.cart.lines):
+            self.cart.remove_line(self.cart.selected)
+            self.update()
+
+    def remove_member(self) -> None:
+        try:
+            self.cart.attach_member(None)
+        except PlaydeskError as error:
+            self.say(str(error))
+            return
+        self.member_info = None
+        self.update()
+
+    def remove_coupon(self, code: str) -> None:
+        self.cart.remove_coupon(code)
+        self.update()
+
+    def remove_campaign(self, code: str) -> None:
+        self.cart.campaigns = [c for c in self.cart.campaigns if c != code]
+        self.update()
+
+    def add_package(self, package: str) -> None:
+        campaign, _, code = package.partition("/")
+        row = (Package.select().join(Campaign)
+               .where((Campaign.code == campaign) & (Package.code == code)).first())
+        try:
+            self.cart.add_package(package, row.name if row else package)
+        except PlaydeskError as error:
+            self.app.go("receipt", message=str(error))
+            return
+        self.app.go("receipt")
+
+    def void(self) -> None:
+        self.reset()
+        self.update()
+        self.good(t("voided"))
+
+    def pay(self) -> None:
+        if self.priced is None or not self.cart.lines:
+            self.say(t("receipt_empty"))
+            return
+        self.app.go("payment")
+
+    def refresh(self) -> None:
+        if self.cart.member:
+            self.load_member()
+        self.update()

@@ -1,0 +1,70 @@
+"""A manager refunds a recorded receipt (some or all lines), from the stored allocations."""
+
+from __future__ import annotations
+
+from counter.screens.base import CounterScreen
+from counter.texts import text as t
+from engine.errors import PlaydeskError
+from engine.sales.queries import receipt_dict
+from engine.sales.refunds import refund_receipt, refunded_lines
+from uikit import theme
+from uikit.scanfield import ScanField
+
+
+class RefundScreen(CounterScreen):
+    screen_name = "refund"
+
+    def build(self, receipt: str) -> None:
+        self.receipt = receipt
+        if not self.app.is_manager():
+            self.app.go("history", message=t("refund_needs_manager"))
+            return
+        stored = receipt_dict(receipt)
+        done = refunded_lines(receipt)
+        self.chosen: set[int] = set()
+        self.line_buttons = {}
+        self.body.add_widget(self.title_row(t("refund_title", receipt=receipt),
+                                            back=lambda: self.app.go("history")))
+        view, box = self.scroll_list()
+        for line in stored["lines"]:
+            name = line["item"] or line["resource"] or line["package"]
+            text = f"{line['no']}. {name}  {line['quantity']} × — {self.app.money(line['net'])}"
+            if line["no"] in done:
+                box.add_widget(self.label(text + f"  ({t('status_refunded')})",
+                                          color=theme.MUTED))
+                continue
+            button = self.button(text, lambda no=line["no"]: self.toggle(no), color=theme.PANEL)
+            self.line_buttons[line["no"]] = button
+            box.add_widget(button)
+        self.body.add_widget(view)
+        self.scan_field = ScanField(lambda _v: self.submit(), hint=t("refund_reason"),
+                                    font_size=self.fs(), clear_on_submit=False)
+        self.body.add_widget(self.scan_field)
+        self.body.add_widget(self.message)
+        self.body.add_widget(self.button(t("refund"), self.submit, color=theme.WARN))
+        for no in self.line_buttons:
+            self.toggle(no)  # every line not refunded yet, until the manager unticks some
+
+    def toggle(self, no: int) -> None:
+        self.chosen ^= {no}
+        self.line_buttons[no].background_color = theme.ACCENT if no in self.chosen else theme.PANEL
+
+    def submit(self) -> None:
+        reason = self.scan_field.text.strip()
+        if not reason:
+            self.say(t("refund_need_reason"))
+            return
+        try:
+            result = refund_receipt(self.receipt, self.app.staff.code, reason, self.app.now(),
+                                    lines=sorted(self.chosen), shift=self.app.shift)
+        except PlaydeskError as error:
+            self.say(t("refused", reason=error))
+            return
+        methods = ", ".join(f"{p['method']} {self.app.money(p['amount'])}"
+                            for p in result["payments"]) or "-"
+        self.app.go("history", message=t("refund_done", amount=self.app.money(result["amount"]),
+                                         methods=methods))
+
+    def on_scan(self, scanned: str) -> None:
+        """A scan here is not a sale: type the reason."""
+        self.say(t("refund_need_reason"))

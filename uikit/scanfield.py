@@ -1,0 +1,39 @@
+"""A text field where a keyboard-wedge scanner (or a keyboard) types codes: Enter submits.
+
+It keeps the keyboard focus while its screen is shown, so a scan always lands here: after Enter
+it clears itself and takes the focus back (a tap on a button would otherwise leave it unfocused).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kivy.clock import Clock
+from kivy.uix.textinput import TextInput
+
+from uikit import theme
+
+
+class ScanField(TextInput):
+    def __init__(self, on_submit: Callable[[str], None], hint: str = "", font_size: int = 22,
+                 clear_on_submit: bool = True, **kwargs) -> None:
+        kwargs.setdefault("size_hint_y", None)
+        kwargs.setdefault("height", max(theme.MIN_TARGET, int(font_size * 2.1)))
+        super().__init__(multiline=False, hint_text=hint, font_size=font_size,
+                         write_tab=False, text_validate_unfocus=False, **kwargs)
+        self.on_submit = on_submit
+        self.clear_on_submit = clear_on_submit  # False: the owner reads and clears the value
+        self.bind(on_text_validate=lambda *_a: self.submit())
+
+    def submit(self) -> None:
+        """Hand the typed code over (Enter, or an on-screen Enter button)."""
+        value = self.text
+        if self.clear_on_submit:
+            self.text = ""
+        self.grab_focus()
+        if value.strip():
+            self.on_submit(value.strip())
+
+    def grab_focus(self) -> None:
+        """Focus on the next frame (after the touch or key that took it away is done)."""
+        Clock.schedule_once(lambda _dt: setattr(self, "focus", True), 0)
