@@ -59,13 +59,19 @@ def live_campaign(code: str) -> Campaign | None:
     return Campaign.get_or_none((Campaign.code == code) & ~Campaign.deleted)
 
 
+def _find_coupon(scanned: str) -> Coupon | None:
+    """Coupons are matched ignoring case and dashes, barcode prefix or not (engine.coupons)."""
+    from engine.coupons.lookup import find_coupon
+
+    return find_coupon(scanned)
+
+
 def _lookup(kind: str, inner: str, scanned: str) -> Resolved | None:
     if kind == "campaign":
         campaign = live_campaign(inner)
         return Resolved("campaign", campaign.code, scanned) if campaign else None
     if kind == "coupon":
-        # a coupon code may itself start with the rule's prefix ("CPN7KQ2-...")
-        coupon = Coupon.get_or_none(Coupon.code == inner) or Coupon.get_or_none(Coupon.code == scanned)
+        coupon = _find_coupon(scanned)
         return Resolved("coupon", coupon.code, scanned) if coupon else None
     if kind == "member":
         member = (Member.get_or_none((Member.card == scanned) & ~Member.deleted)
@@ -102,7 +108,7 @@ def resolve(scanned: str) -> Resolved:
         found = _lookup(rule.type, inner, code)
         if found is not None:
             return found
-    coupon = Coupon.get_or_none(Coupon.code == code)
+    coupon = _find_coupon(code)
     if coupon is not None:
         return Resolved("coupon", coupon.code, code)
     order = _pending_order(code)
@@ -116,8 +122,9 @@ def resolve(scanned: str) -> Resolved:
 def strip_coupon_barcode(scanned: str) -> str:
     """A coupon code from a coupon barcode (prefix/suffix removed), or the text as typed."""
     code = scanned.strip()
-    if Coupon.get_or_none(Coupon.code == code) is not None:
-        return code  # the code itself carries the prefix
+    coupon = _find_coupon(code)
+    if coupon is not None:
+        return coupon.code
     for _rule, inner in matching_rules(code, "coupon"):
         return inner
     return code

@@ -66,3 +66,13 @@ def test_strip_coupon_and_campaign_barcodes(setup):
     assert strip_campaign_barcode("CAMPSTAFF10") == "STAFF10"
     assert strip_campaign_barcode("CAMPOLD") is None
     assert strip_campaign_barcode("NOPE") is None
+
+
+def test_coupon_scans_ignore_case_and_dashes(db):
+
+
+    BarcodeRule.create(prefix="CPN", type="coupon")
+    Coupon.create(code="7KQ2-M9XD-4PAR", campaign="WELCOME")
+    assert resolve("CPN7KQ2-M9XD-4PAR").code == "7KQ2-M9XD-4PAR"
+    assert resolve("7kq2m9xd4par").as_dict()["kind"] == "coupon"
+    assert resolve("7KQ2-M9XD-4PAX").kind == "unknown"
