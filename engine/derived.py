@@ -4,48 +4,64 @@ Facts (purchases, lots, consumption records, redemptions) only accumulate, on th
 arriving from others; a lot's `remaining` and a coupon's `redemptions`/`status` are recomputed
 here from those facts, so every replica that has the same facts shows the same values.
 Call inside the write transaction that added the facts.
+
+Each refresh is one set-based UPDATE per chunk of ids (a session drawing from 100 lots refreshes
+them all in one statement), each row's values from one aggregate over its facts' index.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from peewee import fn
+from engine.db import database
 
-from engine.models import Consumption, Coupon, CouponRedemption, Lot
+# SQLite binds at most 999 variables in older builds (32766 since 3.32); stay well under.
+CHUNK = 500
+
+# An aggregate without GROUP BY gives one row even for a lot without records (SUM → NULL).
+# remaining = total − Σ consumption; refunded if any record is a refund, else depleted at ≤ 0,
+# else active. `expired` is not stored: it depends on the time of the question (entitlements).
+_REFRESH_LOTS = """
+UPDATE lot SET (remaining, status) = (
+  SELECT lot.total - COALESCE(SUM(c.amount), 0),
+         CASE WHEN MAX(c.kind = 'refund') THEN 'refunded'
+              WHEN lot.total - COALESCE(SUM(c.amount), 0) <= 0 THEN 'depleted'
+              ELSE 'active' END
+  FROM consumption AS c WHERE c.lot = lot.id)
+WHERE id IN ({marks})
+"""
+
+# redemptions = count of redemption facts; canceled if canceled, else redeemed once the count
+# reaches a non-zero max_redemptions (0 = unlimited), else issued.
+_REFRESH_COUPONS = """
+UPDATE coupon SET (redemptions, status) = (
+  SELECT COUNT(r.id),
+         CASE WHEN coupon.canceled_at IS NOT NULL THEN 'canceled'
+              WHEN coupon.max_redemptions <> 0 AND COUNT(r.id) >= coupon.max_redemptions
+                THEN 'redeemed'
+              ELSE 'issued' END
+  FROM coupon_redemption AS r WHERE r.coupon = coupon.code)
+WHERE code IN ({marks})
+"""
+
+
+def _chunks(keys: Iterable[str]) -> Iterator[list[str]]:
+    unique = sorted(set(keys))
+    for start in range(0, len(unique), CHUNK):
+        yield unique[start:start + CHUNK]
+
+
+def _refresh(statement: str, keys: Iterable[str]) -> None:
+    for chunk in _chunks(keys):
+        database.execute_sql(statement.format(marks=", ".join("?" * len(chunk))), chunk)
 
 
 def refresh_lots(lot_ids: Iterable[str]) -> None:
-    """remaining = total − Σ consumption; status refunded / depleted / active.
-
-    `expired` is not stored: it depends on the time of the question (see entitlements).
-    """
-    for lot_id in set(lot_ids):
-        lot = Lot.get_or_none(Lot.id == lot_id)
-        if lot is None:
-            continue
-        used = (Consumption.select(fn.COALESCE(fn.SUM(Consumption.amount), 0))
-                .where(Consumption.lot == lot_id).scalar())
-        refunded = Consumption.select().where(
-            (Consumption.lot == lot_id) & (Consumption.kind == "refund")).exists()
-        remaining = lot.total - used
-        status = "refunded" if refunded else ("depleted" if remaining <= 0 else "active")
-        if (remaining, status) != (lot.remaining, lot.status):
-            Lot.update(remaining=remaining, status=status).where(Lot.id == lot_id).execute()
+    """Recompute remaining and status of the given lots (unknown ids are ignored)."""
+    _refresh(_REFRESH_LOTS, lot_ids)
 
 
 def refresh_coupons(codes: Iterable[str]) -> None:
-    """redemptions = count of redemption facts; status canceled / redeemed / issued."""
-    for code in set(codes):
-        coupon = Coupon.get_or_none(Coupon.code == code)
-        if coupon is None:
-            continue
-        count = CouponRedemption.select().where(CouponRedemption.coupon == code).count()
-        if coupon.canceled_at is not None:
-            status = "canceled"
-        elif coupon.max_redemptions and count >= coupon.max_redemptions:
-            status = "redeemed"
-        else:
-            status = "issued"
-        if (count, status) != (coupon.redemptions, coupon.status):
-            Coupon.update(redemptions=count, status=status).where(Coupon.code == code).execute()
+    """Recompute redemptions and status of the coupons with these codes (unknown ones are
+    ignored)."""
+    _refresh(_REFRESH_COUPONS, codes)

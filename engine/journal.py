@@ -16,11 +16,22 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from peewee import Model, fn
+from peewee import Model
 
 from engine import hlc
+from engine.db import database, write
 from engine.ids import device_id
-from engine.models import Event, LocalState
+from engine.models import Event
+
+# Every sale and session appends an event: plain SQL, as peewee builds a statement in ~100 µs.
+# MAX(seq) is one probe of the (device, seq) index; inside BEGIN IMMEDIATE no other writer can
+# take the same seq, so numbers have no gaps.
+_LAST = ("SELECT (SELECT MAX(seq) FROM event WHERE device = ?), "
+         "(SELECT value FROM local_state WHERE key = 'hlc')")
+_LAST_HLC = "SELECT value FROM local_state WHERE key = 'hlc'"
+_SAVE_HLC = ("INSERT INTO local_state (key, value) VALUES ('hlc', ?) "
+             "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+_INSERT_EVENT = "INSERT INTO event (device, seq, hlc, type, payload) VALUES (?, ?, ?, ?, ?)"
 
 
 def _json_default(value: Any) -> Any:
@@ -48,20 +59,49 @@ def rows_payload(*instances: Model) -> dict[str, Any]:
     return {"rows": rows}
 
 
-def next_hlc() -> str:
-    last_row = LocalState.get_or_none(LocalState.key == "hlc")
-    last = hlc.Timestamp.decode(last_row.value) if last_row else None
-    stamp = hlc.tick(last).encode()
-    LocalState.insert(key="hlc", value=stamp).on_conflict_replace().execute()
+def insert_rows(*instances: Model) -> None:
+    """Insert new fact rows (unsaved model instances, any models): one executemany per table.
+
+    `Model.insert_many` builds SQL for every value (~2 ms for a session's 100 records); this
+    converts the values with each field's `db_value`, as peewee does, and binds them.
+    """
+    tables: dict[type[Model], list[Model]] = {}
+    for instance in instances:
+        tables.setdefault(type(instance), []).append(instance)
+    for model, rows in tables.items():
+        fields = model._meta.sorted_fields
+        columns = ", ".join(f'"{field.column_name}"' for field in fields)
+        marks = ", ".join("?" * len(fields))
+        values = [[field.db_value(row.__data__.get(field.name)) for field in fields]
+                  for row in rows]
+        database.cursor().executemany(
+            f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})', values)
+
+
+def _tick(last: str | None) -> str:
+    """The next local HLC after `last` (the stored one), stored as the new last."""
+    stamp = hlc.tick(hlc.Timestamp.decode(last) if last else None).encode()
+    database.execute_sql(_SAVE_HLC, (stamp,))
     return stamp
 
 
+def next_hlc() -> str:
+    """A new HLC timestamp for a local event (call inside a write transaction)."""
+    row = database.execute_sql(_LAST_HLC).fetchone()
+    return _tick(row[0] if row else None)
+
+
 def append(event_type: str, payload: dict[str, Any]) -> Event:
-    """Append one event of this device. Call inside the transaction that makes the change."""
+    """Append one event of this device. Call inside the transaction that makes the change
+    (alone it takes its own)."""
     device = device_id()
-    last_seq = (Event.select(fn.MAX(Event.seq)).where(Event.device == device).scalar()) or 0
-    return Event.create(device=device, seq=last_seq + 1, hlc=next_hlc(), type=event_type,
-                        payload=dumps(payload))
+    text = dumps(payload)
+    with write():
+        last_seq, last_hlc = database.execute_sql(_LAST, (device,)).fetchone()
+        seq, stamp = (last_seq or 0) + 1, _tick(last_hlc)
+        cursor = database.execute_sql(_INSERT_EVENT, (device, seq, stamp, event_type, text))
+    return Event(id=cursor.lastrowid, device=device, seq=seq, hlc=stamp, type=event_type,
+                 payload=text, sig=None)
 
 
 def append_rows(event_type: str, *instances: Model, **extra: Any) -> Event:

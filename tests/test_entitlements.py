@@ -741,36 +741,3 @@ def test_report_liability_outstanding_expiring_and_breakage(site):
     assert report["breakage"]["minutes"] == {"total": 120, "paid": 120, "bonus": 0, "other": 0}
     assert report["breakage"]["money"]["other"] == 100
     assert report["unused_paid_value"] == 4500
-
-
-# --- bulk helpers agree with engine/ids.py and engine/derived.py -------------------------------
-
-def test_allocated_ids_continue_the_next_id_counter(site):
-    from engine.entitlements.bulk import allocate_ids
-    from engine.ids import next_id
-
-    with write():
-        first = next_id("Z")
-        block = allocate_ids("Z", 3, "DEV1")
-        after = next_id("Z")
-    assert [first, *block, after] == [f"DEV1-Z{n}" for n in range(1, 6)]
-
-
-def test_the_set_based_refresh_matches_derived_refresh_lots(site):
-    from engine.entitlements import bulk
-
-    lots = [give("M001", "minutes", 10) for _ in range(4)]
-    rows = [("use", 4), ("use", 10), ("refund", 10), ("use", 0)]
-    with write():
-        for n, (lot, (kind, amount)) in enumerate(zip(lots, rows, strict=True)):
-            Consumption.create(id=f"X{n}", lot=lot, member="M001", kind=kind, amount=amount,
-                               at=FRIDAY, device="DEV2")
-        Lot.update(remaining=99, status="active").execute()
-        bulk.refresh_lots(lots)
-        mine = {lot.id: (lot.remaining, lot.status) for lot in Lot.select()}
-        Lot.update(remaining=99, status="active").execute()
-        refresh_lots(lots)
-    truth = {lot.id: (lot.remaining, lot.status) for lot in Lot.select()}
-    assert mine == truth
-    assert sorted(truth.values()) == [(0, "depleted"), (0, "refunded"), (6, "active"),
-                                      (10, "active")]

@@ -18,10 +18,10 @@ from peewee import fn
 
 from engine import journal
 from engine.db import database, write
-from engine.entitlements.bulk import allocate_ids, insert, refresh_lots
+from engine.derived import refresh_lots
 from engine.entitlements.lots import check_device, check_kind
 from engine.errors import PlaydeskError
-from engine.ids import device_id
+from engine.ids import device_id, next_ids
 from engine.models import Consumption, Lot, Setting
 
 ORDERS = ("expiry_first", "bonus_first", "paid_first")
@@ -119,15 +119,14 @@ def plan(lots: Iterable[Usable], amount: int) -> list[tuple[str, int]]:
 
 
 def record(member: str, draws: list[tuple[str, int]], at: dt.datetime,
-           reference: str | None, kind: str = "use", origin: str | None = None,
-           ) -> list[Consumption]:
+           reference: str | None, kind: str = "use") -> list[Consumption]:
     """Insert one consumption record per draw and recompute those lots (inside write())."""
-    origin = origin or device_id()
-    ids = allocate_ids("C", len(draws), origin)
+    origin = device_id()
+    ids = next_ids("C", len(draws))
     records = [Consumption(id=record_id, lot=lot_id, member=member, kind=kind, amount=amount,
                            reference=reference, at=at, device=origin)
                for record_id, (lot_id, amount) in zip(ids, draws, strict=True)]
-    insert(records)
+    journal.insert_rows(*records)
     refresh_lots(lot_id for lot_id, _ in draws)
     return records
 
@@ -135,7 +134,7 @@ def record(member: str, draws: list[tuple[str, int]], at: dt.datetime,
 def draw_and_record(member: str, kind: str, amount: int, device: str | None, at: dt.datetime,
                     reference: str | None = None, partial: bool = False,
                     consumption_kind: str = "use",
-                    shortage_message: str = "insufficient balance", origin: str | None = None,
+                    shortage_message: str = "insufficient balance",
                     ) -> tuple[list[tuple[str, int]], list[Consumption]]:
     """Plan and record the draws (inside write()); raises before writing when short."""
     draws = plan(usable_lots(member, kind, device, at, needed=amount), amount)
@@ -143,7 +142,7 @@ def draw_and_record(member: str, kind: str, amount: int, device: str | None, at:
     if taken < amount and not partial:
         raise PlaydeskError(f"{shortage_message}: {member} has {taken} usable {kind}, "
                             f"{amount} needed")
-    return draws, record(member, draws, at, reference, consumption_kind, origin)
+    return draws, record(member, draws, at, reference, consumption_kind)
 
 
 def consume(member: str, kind: str, amount: int, device: str, at: dt.datetime,

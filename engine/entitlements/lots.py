@@ -7,7 +7,6 @@ from typing import Any
 
 from engine import journal
 from engine.db import write
-from engine.entitlements.bulk import insert
 from engine.errors import PlaydeskError
 from engine.ids import device_id, next_id
 from engine.models import Lot
@@ -78,7 +77,7 @@ def new_lot(member: str, kind: str, lot_type: str, amount: int, at: dt.datetime,
     """Insert one fresh lot of this device (inside a write transaction); options as make_lot."""
     origin = device_id()
     lot = make_lot(next_id("L"), member, kind, lot_type, amount, at, origin, **options)
-    insert([lot])
+    journal.insert_rows(lot)
     return lot
 
 

@@ -7,13 +7,12 @@ from decimal import Decimal
 
 from engine import journal
 from engine.db import write
-from engine.entitlements.bulk import allocate_ids, insert
 from engine.entitlements.consumption import draw_and_record, id_key
 from engine.entitlements.lots import make_lot
 from engine.entitlements.people import buying_member, existing_staff
 from engine.entitlements.sellable import find_package, package_reason
 from engine.errors import NotFound, PlaydeskError
-from engine.ids import device_id
+from engine.ids import device_id, next_id, next_ids
 from engine.models import Consumption, Location, Lot, Package, Payment, PaymentMethod, Purchase
 from engine.money import commission
 
@@ -56,17 +55,16 @@ def _repeat(key: str, member: str, package: str) -> Purchase | None:
     return first
 
 
-def _make_lots(member: str, package: Package, purchase_id: str, at: dt.datetime,
-               origin: str) -> list[Lot]:
+def _make_lots(member: str, package: Package, purchase_id: str, at: dt.datetime) -> list[Lot]:
     """The paid lot for the base and a separate bonus lot of the bonus's kind."""
     expires_at = at + dt.timedelta(days=package.validity_days) if package.validity_days else None
     common = {"device": package.device, "expires_at": expires_at, "purchase": purchase_id}
     parts = [(package.package_type, "paid", package.base)]
     if package.bonus_type != "none" and package.bonus:
         parts.append((package.bonus_type, "bonus", package.bonus))
-    ids = allocate_ids("L", len(parts), origin)
+    origin = device_id()
     return [make_lot(lot_id, member, kind, lot_type, amount, at, origin, **common)
-            for lot_id, (kind, lot_type, amount) in zip(ids, parts, strict=True)]
+            for lot_id, (kind, lot_type, amount) in zip(next_ids("L", len(parts)), parts, strict=True)]
 
 
 def purchase(member: str, package: str, payment: str, channel: str, at: dt.datetime,
@@ -96,28 +94,26 @@ def purchase(member: str, package: str, payment: str, channel: str, at: dt.datet
         _check_location(location)
         amount = item.price if price is None else price
         origin = device_id()
-        (purchase_id,) = allocate_ids("P", 1, origin)
+        purchase_id = next_id("P")
 
         wallet_records: list[Consumption] = []
         payments: list[Payment] = []
         paid_commission = 0
         if receipt is None and payment == "wallet":
-            _, wallet_records = draw_and_record(member, "money", amount, "any", at, reference=purchase_id,
-                                       shortage_message="insufficient wallet balance",
-                                       origin=origin)
+            _, wallet_records = draw_and_record(member, "money", amount, "any", at,
+                                                reference=purchase_id,
+                                                shortage_message="insufficient wallet balance")
         elif receipt is None:
             paid_commission = method_commission(payment, amount)
-            payments = [Payment(id=allocate_ids("PAY", 1, origin)[0], purchase=purchase_id,
+            payments = [Payment(id=next_id("PAY"), purchase=purchase_id,
                                 method=payment, amount=amount, commission=paid_commission,
                                 at=at, device=origin)]
         record = Purchase(
             id=purchase_id, member=member, campaign=item.campaign.code, package=item.code,
             price=amount, payment=payment, commission=paid_commission, channel=channel,
             location=location, staff=staff, at=at, key=key, receipt=receipt, device=origin)
-        lots = _make_lots(member, item, purchase_id, at, origin)
-        insert([record])
-        insert(lots)
-        insert(payments)
+        lots = _make_lots(member, item, purchase_id, at)
+        journal.insert_rows(record, *lots, *payments)
         journal.append_rows("purchase", record, *lots, *payments, *wallet_records)
     return record
 
