@@ -96,23 +96,25 @@ def lockout_until(staff: str | None, location: str | None, at: dt.datetime) -> d
 
 
 def _recent_wrong(staff: str | None, location: str | None, at: dt.datetime) -> int:
-    since = at - WRONG_PIN_WINDOW
-    last_lock = (StaffLockout.select(StaffLockout.at).where(_scope(staff, location)
-                                                              & (StaffLockout.at <= at))
-                 .order_by(StaffLockout.at.desc()).first())
+    """Wrong PINs within the window, not counting those before a success or a lockout (in the
+    order they were written, so attempts within one second still count)."""
     who = (StaffLoginAttempt.staff.is_null() if staff is None
            else StaffLoginAttempt.staff == staff)
     place = (StaffLoginAttempt.location.is_null() if location is None
              else StaffLoginAttempt.location == location)
-    last_ok = (StaffLoginAttempt.select(StaffLoginAttempt.at)
-               .where(who & place & StaffLoginAttempt.ok & (StaffLoginAttempt.at <= at))
-               .order_by(StaffLoginAttempt.at.desc()).first())
-    for earlier in (last_lock, last_ok):
-        if earlier is not None and earlier.at >= since:
-            since = earlier.at
-    return (StaffLoginAttempt.select()
-            .where(who & place & ~StaffLoginAttempt.ok & (StaffLoginAttempt.at > since)
-                   & (StaffLoginAttempt.at <= at)).count())
+    recent = who & place & (StaffLoginAttempt.at > at - WRONG_PIN_WINDOW) \
+        & (StaffLoginAttempt.at <= at)
+    last_ok = (StaffLoginAttempt.select(StaffLoginAttempt.id)
+               .where(who & place & StaffLoginAttempt.ok).order_by(StaffLoginAttempt.id.desc())
+               .first())
+    last_lock = (StaffLockout.select(StaffLockout.at).where(_scope(staff, location))
+                 .order_by(StaffLockout.id.desc()).first())
+    query = StaffLoginAttempt.select().where(recent & ~StaffLoginAttempt.ok)
+    if last_ok is not None:
+        query = query.where(StaffLoginAttempt.id > last_ok.id)
+    if last_lock is not None:
+        query = query.where(StaffLoginAttempt.at > last_lock.at)
+    return query.count()
 
 
 def _locked_message(until: dt.datetime) -> str:

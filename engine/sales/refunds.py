@@ -23,6 +23,8 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from peewee import SQL
+
 from engine import journal
 from engine.db import write
 from engine.errors import NotFound, PlaydeskError
@@ -60,10 +62,10 @@ def _returned_by_method(receipt_id: str) -> dict[str, int]:
 def _split_by_methods(receipt_id: str, amount: int) -> list[tuple[str, int]]:
     """`amount` over the receipt's payment methods, the last payment first, within what each
     paid less what earlier refunds returned to it."""
-    payments = list(Payment.select().where(Payment.receipt == receipt_id).order_by(Payment.id))
+    payments = Payment.select().where(Payment.receipt == receipt_id).order_by(SQL("rowid"))
     paid: dict[str, int] = defaultdict(int)
     order: list[str] = []
-    for payment in sorted(payments, key=lambda p: p.id):
+    for payment in payments:  # in the order they were written (ids do not sort numerically)
         paid[payment.method] += payment.amount
         if payment.method in order:
             order.remove(payment.method)

@@ -1,0 +1,114 @@
+"""Shifts: open and close with counted cash, expected cash from the facts, the report, events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from engine.coupons.wizard import generate
+from engine.entitlements import purchase, refund
+from engine.errors import PlaydeskError
+from engine.models import Event, Staff
+from engine.orders import complete_order, create_order
+from engine.pins import hash_pin
+from engine.pricing import LineInput, ReceiptInput
+from engine.sales.checkout import checkout
+from engine.sales.receiptfile import PaymentInput
+from engine.sales.refunds import refund_receipt
+from engine.shifts import close_shift, open_shift, open_shift_of, shift_document, shift_report
+
+AT = dt.datetime(2026, 7, 3, 17, 0)  # happy hour
+
+
+@pytest.fixture
+def site(demo_site):
+    Staff.create(code="S01", name="Sam", role="cashier", pin_hash=hash_pin("1111"))
+    Staff.create(code="S02", name="Maria", role="manager", pin_hash=hash_pin("2222"))
+    return demo_site
+
+
+def sale(shift: str, lines, payments, member=None, coupons=(), at=AT) -> dict:
+    receipt = ReceiptInput("COUNTER1", tuple(lines), member=member, coupons=tuple(coupons))
+    return checkout(receipt, [PaymentInput(m, a) for m, a in payments], at, staff="S01",
+                    shift=shift)
+
+
+def test_one_open_shift_per_device(site):
+    shift = open_shift("S01", 10000, AT, "COUNTER1")
+    assert open_shift_of().id == shift.id
+    with pytest.raises(PlaydeskError, match="still open"):
+        open_shift("S02", 5000, AT, "COUNTER1")
+    close_shift(shift.id, "S01", 10000, AT)
+    assert open_shift_of() is None
+    with pytest.raises(PlaydeskError, match="already closed"):
+        close_shift(shift.id, "S01", 10000, AT)
+
+
+def test_bad_counts_and_unknown_staff_write_nothing(site):
+    with pytest.raises(PlaydeskError, match="opening cash"):
+        open_shift("S01", -5, AT)
+    with pytest.raises(PlaydeskError, match="unknown staff"):
+        open_shift("S99", 100, AT)
+    assert open_shift_of() is None
+    assert not Event.select().where(Event.type == "shift.open").exists()
+
+
+def test_expected_cash_and_the_report(site):
+    shift = open_shift("S01", 10000, AT, "COUNTER1").id
+    coupon = generate("WELCOME", 1, AT, discount_type="reduce", value=100)[0].code
+    # 2 colas in happy hour (5.00 − 1.00) and chips, coupon 1.00 off: 5.00; cash 10 → change 5
+    first = sale(shift, [LineInput(item="COLA", quantity=2), LineInput(item="CHIPS")],
+                 [("cash", 1000)], coupons=[coupon])
+    assert (first["total"], first["change"]) == (500, 500)
+    # a package sold on a receipt to M001, split card + cash
+    sale(shift, [LineInput(package="SUMMER/BASIC")], [("card", 200), ("cash", 300)],
+                  member="M001")
+    # a kiosk order completed in cash at this counter (no receipt)
+    order = create_order("M002", "SUMMER/STD", "KIOSK1", AT)
+    complete_order(order.code, "cash", "S01", AT, location="COUNTER1")
+    # a 40 € sale issues a BACKSOON coupon
+    big = sale(shift, [LineInput(item="HEADSET", quantity=8)], [("card", None)])
+    assert big["issued_coupons"]
+    chips_net = first["lines"][1]["net"]
+    assert chips_net == 167  # 2.00 less its pro-rata share (1/3) of the 1.00 coupon
+    refund_receipt(first["receipt"], "S02", "customer changed their mind", AT, lines=[2],
+                   shift=shift)  # the chips' stored net, back in cash
+
+    expected = 10000 + 500 + 300 + 900 - chips_net
+    report = close_shift(shift, "S01", expected - 10, AT)
+    cash = report["cash"]
+    assert cash == {"opening": 10000, "expected": expected, "counted": expected - 10,
+                    "difference": -10}
+    assert report["receipts"] == 3
+    assert report["total"] == 500 + 500 + big["total"]
+    assert {p["method"]: p["amount"] for p in report["payments"]} == {
+        "cash": 500 + 300 + 900, "card": 200 + big["total"]}
+    discounts = {d["campaign"]: d["amount"] for d in report["discounts"]}
+    assert discounts["HAPPY"] == 100 and discounts["WELCOME"] == 100
+    assert report["coupons_redeemed"] == [{"campaign": "WELCOME", "name": "Welcome voucher",
+                                           "count": 1}]
+    assert report["coupons_issued"][0]["campaign"] == "BACKSOON"
+    assert {p["package"]: p["count"] for p in report["packages"]} == {"SUMMER/BASIC": 1,
+                                                                      "SUMMER/STD": 1}
+    assert report["refunds"]["methods"] == [{"method": "cash", "amount": chips_net}]
+    document = shift_document(shift, AT)
+    assert (document.receipts, document.total, document.staff) == (3, report["total"], "Sam")
+
+
+def test_purchase_refunds_at_the_device_leave_the_drawer(site):
+    shift = open_shift("S01", 0, AT, "COUNTER1").id
+    bought = purchase("M001", "SUMMER/BASIC", "cash", "counter", AT, location="COUNTER1",
+                      staff="S01")
+    refund(bought.id, "S02", "wrong package", AT)
+    assert shift_report(shift, AT)["cash"]["expected"] == 500 - 500
+
+
+def test_open_and_close_are_journaled_as_rows(site):
+    shift = open_shift("S01", 1234, AT, "COUNTER1").id
+    close_shift(shift, "S01", 1234, AT + dt.timedelta(hours=8))
+    events = {e.type: json.loads(e.payload) for e in Event.select()
+              .where(Event.type.in_(["shift.open", "shift.close"]))}
+    assert events["shift.open"]["rows"]["shift"][0]["opening_cash"] == 1234
+    assert events["shift.close"]["rows"]["shift_close"][0]["difference"] == 0
