@@ -31,7 +31,7 @@ class Purchase(BaseModel):
 
 class Lot(BaseModel):
     id = TextField(primary_key=True)
-    member = TextField(index=True)
+    member = TextField()  # indexed with kind and status below
     kind = TextField()  # money | minutes
     type = TextField()  # paid | bonus | manual | correction | migration | reversed_refund | refund
     total = IntegerField()
@@ -46,6 +46,11 @@ class Lot(BaseModel):
     comment = TextField(null=True)
     staff = TextField(null=True)
     origin = TextField()  # the device that created it
+
+    class Meta:
+        # a balance (member, active) and a draw (member, kind, active) read only the lots that
+        # still hold something, however many spent ones a member has; a prefix serves `member`
+        indexes = ((("member", "kind", "status"), False),)
 
 
 class Consumption(BaseModel):
