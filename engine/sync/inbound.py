@@ -13,7 +13,7 @@ from engine.sync.apply import check_rows
 HLC_PATTERN = re.compile(r"^\d{15}\.\d{5}$")
 EVENT_KEYS = {"site", "device", "seq", "hlc", "type", "payload", "sig"}
 # Kiosks sell packages and spend credit; anything else from a kiosk is refused.
-KIOSK_TYPES = {"purchase", "consume", "order"}
+KIOSK_TYPES = {"purchase", "consume", "order.create"}  # engine/orders.py: pay-at-counter
 KIOSK_TABLES = {"purchase", "lot", "payment", "consumption", "pending_order"}
 DEFINITION_TYPES = {"definitions"}
 OWNER_ONLY_TYPES: set[str] = set()
