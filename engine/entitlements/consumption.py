@@ -14,15 +14,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from peewee import fn
-
 from engine import journal
 from engine.db import database, write
 from engine.derived import refresh_lots
 from engine.entitlements.lots import check_device, check_kind
 from engine.errors import PlaydeskError
 from engine.ids import device_id, next_ids
-from engine.models import Consumption, Lot, Setting
+from engine.models import Consumption
 
 ORDERS = ("expiry_first", "bonus_first", "paid_first")
 DEFAULT_ORDER = "expiry_first"
@@ -39,15 +37,18 @@ class ConsumeResult:
                 "draws": [{"lot": lot_id, "amount": amount} for lot_id, amount in self.draws]}
 
 
+_ORDER_SETTING = "SELECT value FROM setting WHERE key = 'consumption_order'"
+
+
 def consumption_order() -> str:
     """The site's setting `consumption_order` (a JSON string), default expiry_first."""
-    row = Setting.get_or_none(Setting.key == "consumption_order")
+    row = database.execute_sql(_ORDER_SETTING).fetchone()
     if row is None:
         return DEFAULT_ORDER
     try:
-        value = json.loads(row.value)
+        value = json.loads(row[0])
     except ValueError:
-        value = row.value
+        value = row[0]
     if value not in ORDERS:
         raise PlaydeskError(f"setting consumption_order must be one of {', '.join(ORDERS)}, "
                             f"not {value!r}")
@@ -60,17 +61,25 @@ def id_key(lot_id: str) -> tuple[str, int]:
     return (match.group(1), int(match.group(2))) if match else (lot_id, 0)
 
 
-def order_by(order: str) -> list:
-    """The consumption order as SQL: earliest expiry first (none last), bonus before other
-    types, oldest first, lowest id (shorter ids first, so L9 before L10); `bonus_first` and
-    `paid_first` put that type in front of it all."""
-    tail = [Lot.expires_at.is_null(), Lot.expires_at, Lot.type != "bonus", Lot.created_at,
-            fn.LENGTH(Lot.id), Lot.id]
-    if order == "bonus_first":
-        return [Lot.type != "bonus", *tail]
-    if order == "paid_first":
-        return [Lot.type != "paid", *tail]
-    return tail
+# The consumption order: earliest expiry first (none last), bonus before other types, oldest
+# first, lowest id (shorter ids first, so L9 before L10); `bonus_first` and `paid_first` put
+# that type in front of it all.
+_ORDER_TAIL = "expires_at IS NULL, expires_at, type <> 'bonus', created_at, LENGTH(id), id"
+ORDER_BY = {
+    "expiry_first": _ORDER_TAIL,
+    "bonus_first": f"type <> 'bonus', {_ORDER_TAIL}",
+    "paid_first": f"type <> 'paid', {_ORDER_TAIL}",
+}
+# Usable: active, something left, not expired at t; over the lot(member, kind, status) index.
+# Plain SQL read straight from the cursor: a session must not wait for peewee building the
+# statement or model instances.
+_USABLE = """
+SELECT id, remaining FROM lot
+WHERE member = ? AND kind = ? AND status = 'active' AND remaining > 0
+  AND (expires_at IS NULL OR expires_at > ?) {device}
+ORDER BY {order}
+"""
+DEVICE_FILTER = {"any": "AND device = 'any'", "one": "AND device IN ('any', ?)", "all": ""}
 
 
 @dataclass(frozen=True)
@@ -84,18 +93,17 @@ def usable_lots(member: str, kind: str, device: str | None, at: dt.datetime,
     """The lots a request may draw from, in the consumption order (only as many as cover
     `needed`, when given).
 
-    `device` None means every device (a manager's correction), else the compatibility rule.
-    Rows are read straight from the cursor: model instances cost more than the draw itself.
+    `device` None means every device (a manager's correction), else the compatibility rule:
+    lots of device `any` or the requested one (a request for `any` uses only `any` lots).
     """
-    query = (Lot.select(Lot.id, Lot.remaining)
-             .where((Lot.member == member) & (Lot.kind == kind) & (Lot.status == "active")
-                    & (Lot.remaining > 0) & (Lot.expires_at.is_null() | (Lot.expires_at > at)))
-             .order_by(*order_by(order or consumption_order())))
-    if device == "any":
-        query = query.where(Lot.device == "any")
-    elif device is not None:
-        query = query.where(Lot.device.in_(["any", device]))
-    sql, params = query.sql()
+    params: list = [member, kind, at]
+    if device is None:
+        device_filter = DEVICE_FILTER["all"]
+    elif device == "any":
+        device_filter = DEVICE_FILTER["any"]
+    else:
+        device_filter, params = DEVICE_FILTER["one"], [*params, device]
+    sql = _USABLE.format(device=device_filter, order=ORDER_BY[order or consumption_order()])
     lots, covered = [], 0
     for lot_id, remaining in database.execute_sql(sql, params):
         lots.append(Usable(lot_id, remaining))
