@@ -741,3 +741,17 @@ def test_report_liability_outstanding_expiring_and_breakage(site):
     assert report["breakage"]["minutes"] == {"total": 120, "paid": 120, "bonus": 0, "other": 0}
     assert report["breakage"]["money"]["other"] == 100
     assert report["unused_paid_value"] == 4500
+
+
+def test_find_package_reads_the_rows_as_peewee_does(site):
+    from engine.entitlements.sellable import find_package
+
+    for expected in Package.select(Package, Campaign).join(Campaign):
+        found = find_package(f"{expected.campaign.code}/{expected.code}")
+        assert found.__data__ == expected.__data__
+        assert found.campaign.__data__ == expected.campaign.__data__
+    weekend = find_package("WEEKEND/CONSOLE3H")
+    assert (weekend.weekdays, weekend.campaign.active) == (["sat", "sun"], True)
+    assert find_package("SUMMER/PREMIUM").campaign.expires_at == dt.datetime(2026, 9, 1)
+    with pytest.raises(NotFound):
+        find_package("SUMMER/NOPE")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
+from peewee import Model
+
 from engine.campaign_state import ACTIVE, DELETED, EXPIRED, INACTIVE, SCHEDULED, campaign_state
+from engine.db import database
 from engine.errors import NotFound, PlaydeskError
 from engine.models import Campaign, Package, Purchase, Refund
 from engine.models.base import WEEKDAYS
@@ -18,14 +22,32 @@ def split_package_code(code: str) -> tuple[str, str]:
     return campaign, package
 
 
+def _columns(alias: str, model: type[Model]) -> str:
+    return ", ".join(f'{alias}."{field.column_name}"' for field in model._meta.sorted_fields)
+
+
+# Every purchase, order and package scan looks its package up: plain SQL over the unique
+# (campaign, code) index, as peewee would spend ~1 ms building the joined statement.
+_FIND_PACKAGE = (f"SELECT {_columns('p', Package)}, {_columns('c', Campaign)} "
+                 "FROM package AS p JOIN campaign AS c ON c.id = p.campaign_id "
+                 "WHERE c.code = ? AND c.type = 'packages' AND p.code = ?")
+
+
+def _instance(model: type[Model], values: Sequence[Any]) -> Any:
+    """A row as a model instance, each value converted as peewee converts it when reading."""
+    return model(**{field.name: field.python_value(value)
+                    for field, value in zip(model._meta.sorted_fields, values, strict=True)})
+
+
 def find_package(code: str) -> Package:
     """The package "CAMPAIGN/PACKAGE" of a package campaign (deleted campaigns included)."""
     campaign_code, package_code = split_package_code(code)
-    package = (Package.select(Package, Campaign).join(Campaign)
-               .where((Campaign.code == campaign_code) & (Campaign.type == "packages")
-                      & (Package.code == package_code)).first())
-    if package is None:
+    row = database.execute_sql(_FIND_PACKAGE, (campaign_code, package_code)).fetchone()
+    if row is None:
         raise NotFound(f"unknown package {code!r}")
+    width = len(Package._meta.sorted_fields)
+    package = _instance(Package, row[:width])
+    package.campaign = _instance(Campaign, row[width:])
     return package
 
 
