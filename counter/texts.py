@@ -182,6 +182,14 @@ TEXTS: dict[str, str] = {
     "reports_title": "Reports",
     "push_done": "Changes queued for the other devices ({events} events not yet published).",
     "push_none": "Every change is already published.",
+    "push_no_broker": "No broker is set up on this device: the sync service publishes the "
+                      "changes when it runs.",
+    "push_not_acked": "The broker did not acknowledge every change yet.",
+    "push_failed": "Not published: {reason}",
+    "liability": "Credit liability",
+    "liability_line": "money {money} · minutes {minutes}",
+    "try_facts": "Entries, coupons to issue, refusals",
+    "not_printed": "({code}, not printed)",
 }
 
 _active: dict[str, str] = dict(TEXTS)

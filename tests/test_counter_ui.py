@@ -158,3 +158,95 @@ def test_sale_by_scans_split_payment_and_shift_close(ui):
     closing = ShiftClose.get(ShiftClose.shift == receipt.shift)
     assert (closing.expected_cash, closing.counted_cash, closing.difference) == (10250, 10250, 0)
     assert (ui.prints / f"shift_report-{receipt.shift}.png").exists()
+
+
+def row_button(ui, text: str, code: str):
+    found = [b for b in ui.buttons(text) if getattr(b, "campaign_code", None) == code]
+    assert len(found) == 1, f"{len(found)} {text!r} buttons for {code}"
+    return found[0]
+
+
+def manager_login(ui) -> None:
+    login(ui, "Maria", MANAGER_PIN)
+    if ui.app.screens.current == "shift_open":
+        type_pin(ui, "0")
+        ui.tap(ui.button("Open shift"))
+    ui.tap(ui.button("Manager"))
+    assert ui.app.screens.current == "manager"
+
+
+def test_manager_creates_a_campaign_of_each_kind_and_activates_it(ui):
+    from test_campaign_edit import FORMS
+
+    manager_login(ui)
+    ui.shot("campaigns")
+    for kind, values in FORMS.items():
+        ui.tap(ui.button(kind.replace("_", " ")))
+        assert ui.app.screens.current == "campaign_form"
+        for path, text in values.items():
+            ui.app.screen.inputs[path].text = text
+        ui.shot(f"new-{kind}")
+        ui.tap(ui.button("Save"))
+        assert ui.app.screen.message.text == f"Campaign {values['code']} saved.", \
+            ui.app.screen.message.text
+        ui.tap(row_button(ui, "Activate", values["code"]))
+        assert ui.app.screen.message.text == f"Campaign {values['code']} is now active."
+    ui.shot("campaigns-after")
+    from engine.models import Campaign
+
+    created = Campaign.select().where(Campaign.code.in_([v["code"] for v in FORMS.values()]))
+    assert {c.type: c.active for c in created} == {kind: True for kind in FORMS}
+
+
+def test_the_lock_refuses_editing_an_active_discount_campaign(ui):
+    manager_login(ui)
+    ui.tap(row_button(ui, "Edit", "SNACK3FOR2"))
+    form = ui.app.screen
+    assert form.inputs["buy"].text == "3" and form.inputs["code"].readonly
+    form.inputs["buy"].text = "4"
+    ui.tap(ui.button("Save"))
+    assert "campaign SNACK3FOR2 is active: deactivate it first" in form.message.text
+    ui.shot("lock-refused")
+    ui.tap(ui.button("Cancel"))
+    ui.tap(row_button(ui, "Deactivate", "SNACK3FOR2"))
+    ui.tap(row_button(ui, "Edit", "SNACK3FOR2"))
+    ui.app.screen.inputs["buy"].text = "4"
+    ui.tap(ui.button("Save"))
+    assert ui.app.screen.message.text == "Campaign SNACK3FOR2 saved."
+    ui.tap(row_button(ui, "Activate", "SNACK3FOR2"))
+
+
+def test_manager_tools(ui):
+    manager_login(ui)
+    ui.app.handle_scan("CAMPWELCOME")  # a campaign barcode brings its row into sight
+    ui.pump(4)
+    ui.tap(row_button(ui, "Coupons", "WELCOME"))
+    ui.app.screen.inputs["quantity"].text = "3"
+    ui.app.screen.inputs["value"].text = "250"
+    ui.tap(ui.button("Generate"))
+    assert ui.app.screen.message.text == "3 coupons generated."
+    ui.tap(ui.button("Print coupons"))
+    assert ui.app.screen.message.text == "3 coupons printed."
+    assert len(list(ui.prints.glob("coupon-*.png"))) == 3
+    ui.shot("coupon-wizard")
+    ui.tap(ui.button("Back"))
+    ui.tap(row_button(ui, "Entries", "HAPPY"))
+    ui.shot("entries")
+    ui.tap(ui.button("Back"))
+    ui.app.handle_scan("SUMMER")
+    ui.pump(4)
+    ui.tap(row_button(ui, "Purchases", "SUMMER"))
+    ui.shot("purchases")
+    ui.tap(ui.button("Back"))
+    ui.tap(ui.button("Try a receipt"))
+    for code in ("4006381333931", "CHIPS", "CHIPS", "CHIPS", "MEM0002", "STAFF10"):
+        ui.app.screen.on_scan(code)
+    ui.shot("try-receipt")
+    assert any("Staff discount" in text for text in ui.texts())
+    ui.tap(ui.button("Back"))
+    ui.tap(ui.button("Reports"))
+    ui.shot("reports")
+    ui.tap(ui.button("Back"))
+    ui.tap(ui.button("Push changes"))
+    ui.shot("push")
+    assert not ui.layout_problems()

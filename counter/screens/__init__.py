@@ -1,16 +1,25 @@
 """One module per screen; `ALL_SCREENS` is what the app's ScreenManager holds."""
 
+from counter.screens.campaign_form import CampaignFormScreen
+from counter.screens.coupons import CouponsScreen
+from counter.screens.entries import EntriesScreen
 from counter.screens.history import HistoryScreen
 from counter.screens.login import LoginScreen
 from counter.screens.manager import ManagerScreen
 from counter.screens.order import OrderScreen
 from counter.screens.packages import PackagesScreen
 from counter.screens.payment import DoneScreen, PaymentScreen
+from counter.screens.purchases import PurchasesScreen
+from counter.screens.push import PushScreen
 from counter.screens.receipt import ReceiptScreen
 from counter.screens.refund import RefundScreen
+from counter.screens.reports import ReportsScreen
 from counter.screens.search import SearchScreen
 from counter.screens.shift import ShiftCloseScreen, ShiftOpenScreen, ShiftReportScreen
+from counter.screens.try_receipt import TryReceiptScreen
 
 ALL_SCREENS = [LoginScreen, ShiftOpenScreen, ReceiptScreen, PaymentScreen, DoneScreen,
                SearchScreen, PackagesScreen, OrderScreen, HistoryScreen, RefundScreen,
-               ShiftCloseScreen, ShiftReportScreen, ManagerScreen]
+               ShiftCloseScreen, ShiftReportScreen, ManagerScreen, CampaignFormScreen,
+               CouponsScreen, EntriesScreen, PurchasesScreen, TryReceiptScreen, ReportsScreen,
+               PushScreen]

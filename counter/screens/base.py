@@ -75,7 +75,8 @@ class CounterScreen(Screen):
 
     def button(self, text: str, on_release, color=theme.ACCENT, height: int = theme.BUTTON_HEIGHT,
                **kwargs) -> BigButton:
-        button = BigButton(text, color_rgba=color, font_size=self.fs(), height=height, **kwargs)
+        kwargs.setdefault("font_size", self.fs())
+        button = BigButton(text, color_rgba=color, height=height, **kwargs)
         button.bind(on_release=lambda _b: self._pressed(on_release))
         return button
 

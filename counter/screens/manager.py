@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
+from engine.barcodes import strip_campaign_barcode
 from engine.campaign_edit import NEW_TYPES, set_campaign_state
 from engine.errors import PlaydeskError
 from engine.sitefile.campaign_admin import list_campaigns
@@ -19,7 +21,7 @@ class ManagerScreen(CounterScreen):
     screen_name = "manager"
     manager_screen = True
 
-    def build(self, message: str = "", good: bool = True) -> None:
+    def build(self, message: str = "", good: bool = True, code: str | None = None) -> None:
         if not self.app.is_manager():
             self.app.go("receipt", message=t("needs_manager"))
             return
@@ -39,9 +41,15 @@ class ManagerScreen(CounterScreen):
         self.body.add_widget(new)
         self.body.add_widget(self.message)
         view, box = self.scroll_list()
+        shown = None
         for campaign in list_campaigns(self.app.now()):
-            box.add_widget(self.campaign_row(campaign))
+            row = self.campaign_row(campaign)
+            if campaign["code"] == code:
+                shown = row
+            box.add_widget(row)
         self.body.add_widget(view)
+        if shown is not None:  # the campaign just changed stays in sight
+            Clock.schedule_once(lambda _dt: view.scroll_to(shown, animate=False), 0)
         if message:
             self.say(message, theme.GOOD if good else theme.BAD)
 
@@ -71,16 +79,22 @@ class ManagerScreen(CounterScreen):
             widgets.append(self.button(t(key), action, color=theme.PANEL, **small))
         widgets.append(self.button(t("delete"), lambda: self.change(code, "delete"),
                                    color=theme.BAD, **small))
+        for widget in widgets[1:]:
+            widget.campaign_code = code  # which row a button acts on (tests find it by this)
         return self.row(*widgets, height=max(theme.MIN_TARGET, self.fs() * 3))
 
     def change(self, code: str, action: str) -> None:
         try:
             result = set_campaign_state(code, action, self.app.now(), self.app.staff.code)
         except PlaydeskError as error:
-            self.show(message=t("refused", reason=error), good=False)
+            self.show(message=t("refused", reason=error), good=False, code=code)
             return
-        self.show(message=t("state_changed", code=code, state=result["state"]))
+        self.show(message=t("state_changed", code=code, state=result["state"]), code=code)
 
     def on_scan(self, scanned: str) -> None:
-        """Manager mode sells nothing: a scan switches back to the receipt."""
-        super().on_scan(scanned)
+        """A campaign's code or barcode brings its row into sight; anything else is a sale."""
+        code = strip_campaign_barcode(scanned)
+        if code is not None:
+            self.show(code=code)
+        else:
+            super().on_scan(scanned)

@@ -1,0 +1,83 @@
+"""Create or edit a campaign of any type: the form's fields are the site file's, saved through
+the site engine (its validation and its lock on active discount campaigns)."""
+
+from __future__ import annotations
+
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.textinput import TextInput
+
+from counter.screens.base import CounterScreen
+from counter.texts import text as t
+from engine.campaign_edit import form_fields, form_values, save_campaign
+from engine.errors import PlaydeskError
+from uikit import theme
+
+MULTILINE = ("lines", "triggers")
+
+
+class CampaignFormScreen(CounterScreen):
+    screen_name = "campaign_form"
+    manager_screen = True
+
+    def build(self, campaign_type: str | None = None, code: str | None = None,
+              values: dict[str, str] | None = None, message: str = "") -> None:
+        if not self.app.is_manager():
+            self.app.go("receipt", message=t("needs_manager"))
+            return
+        self.code = code
+        stored: dict[str, str] = {}
+        if code is not None:
+            campaign_type, stored = form_values(code)
+        self.campaign_type = campaign_type
+        values = values if values is not None else stored
+        title = (t("form_title_edit", code=code, type=campaign_type) if code
+                 else t("form_title_new", type=campaign_type))
+        self.body.add_widget(self.title_row(title, back=lambda: self.app.go("manager", code=code)))
+        self.body.add_widget(self.message)
+        view, box = self.scroll_list()
+        self.inputs: dict[str, TextInput] = {}
+        fs = self.fs("small")
+        for spec in form_fields(campaign_type):
+            tall = spec.kind in MULTILINE
+            height = round(fs * (5.5 if tall else 2.2))
+            field = TextInput(text=values.get(spec.path, ""), multiline=tall, font_size=fs,
+                              write_tab=False, size_hint_x=0.62, hint_text=spec.hint)
+            if spec.path == "code" and code is not None:
+                field.readonly = True  # a campaign's code never changes
+                field.background_color = (0.7, 0.7, 0.7, 1)
+            name = BoxLayout(orientation="vertical", size_hint_x=0.38)
+            name.add_widget(self.label(spec.path, "small", bold=True, size_hint_y=1))
+            self.inputs[spec.path] = field
+            row = BoxLayout(orientation="horizontal", spacing=8, size_hint_y=None,
+                            height=max(height, theme.MIN_TARGET))
+            row.add_widget(name)
+            row.add_widget(field)
+            box.add_widget(row)
+        self.body.add_widget(view)
+        self.body.add_widget(self.row(
+            self.button(t("cancel"), lambda: self.app.go("manager", code=code), color=theme.PANEL),
+            self.button(t("save"), self.save, color=theme.GOOD)))
+        if message:
+            self.say(message)
+
+    def values(self) -> dict[str, str]:
+        return {path: field.text for path, field in self.inputs.items()}
+
+    def save(self) -> None:
+        values = self.values()
+        try:
+            result = save_campaign(self.campaign_type, values, self.app.now(),
+                                   self.app.staff.code, code=self.code)
+        except PlaydeskError as error:
+            self.say(t("refused", reason=error))
+            return
+        self.app.go("manager", message=t("saved", code=result["code"]), code=result["code"])
+
+    def focus_scan(self) -> None:
+        """A form: the manager chooses the field (a scan is typed into it)."""
+
+    def on_scan(self, scanned: str) -> None:
+        """A scanned code goes into the field being edited (an item's code for a filter...)."""
+        focused = next((f for f in self.inputs.values() if f.focus), None)
+        if focused is not None:
+            focused.insert_text(scanned)

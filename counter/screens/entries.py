@@ -1,0 +1,34 @@
+"""The entries (applications and coupon issues) a discount campaign wrote."""
+
+from __future__ import annotations
+
+from counter.screens.base import CounterScreen
+from counter.texts import text as t
+from engine.sales.queries import entries
+from uikit import theme
+
+LIMIT = 200
+
+
+class EntriesScreen(CounterScreen):
+    screen_name = "entries"
+    manager_screen = True
+
+    def build(self, code: str) -> None:
+        self.body.add_widget(self.title_row(t("entries_title", code=code),
+                                            back=lambda: self.app.go("manager")))
+        view, box = self.scroll_list()
+        rows = entries(campaign=code)
+        if not rows:
+            box.add_widget(self.label(t("report_none"), color=theme.MUTED))
+        for entry in rows[-LIMIT:]:
+            lines = ", ".join(f"{a['line']}: {self.app.money(a['amount'])}"
+                              for a in entry["allocations"])
+            box.add_widget(self.label(
+                f"#{entry['entry_no']} {entry['device']}  {entry['timestamp']:%d.%m. %H:%M}  "
+                f"{entry['origin_code']}  {entry['registration']}"
+                f"{' ' + entry['registration_code'] if entry['registration_code'] else ''}  "
+                f"{entry['process']}  {self.app.money(entry['reduce_amount'])}  [{lines}]",
+                "small"))
+        self.body.add_widget(view)
+        self.body.add_widget(self.message)

@@ -1,0 +1,45 @@
+"""Reports for a manager: the open shift so far, package campaigns, and the credit liability."""
+
+from __future__ import annotations
+
+from counter.screens.base import CounterScreen
+from counter.texts import text as t
+from engine.entitlements import report_campaigns, report_liability
+from engine.shifts import shift_report
+from uikit import theme
+
+
+class ReportsScreen(CounterScreen):
+    screen_name = "reports"
+    manager_screen = True
+
+    def build(self) -> None:
+        money, now = self.app.money, self.app.now()
+        self.body.add_widget(self.title_row(t("reports_title"), back=lambda: self.app.go("manager")))
+        view, box = self.scroll_list()
+        if self.app.shift:
+            report = shift_report(self.app.shift, now)
+            box.add_widget(self.label(t("shift_badge", shift=self.app.shift), "large", bold=True))
+            box.add_widget(self.label(
+                f"{t('report_receipts')} {report['receipts']} · {t('report_total')} "
+                f"{money(report['total'])} · {t('report_discount')} {money(-report['discount'])}"
+                f" · {t('cash_expected')} {money(report['cash']['expected'])}"))
+            for row in report["discounts"]:
+                box.add_widget(self.label(f"    {row['name']}: {money(row['amount'])}", "small"))
+        box.add_widget(self.label(t("report_packages"), "large", bold=True))
+        for campaign in report_campaigns(now):
+            box.add_widget(self.label(
+                f"[b]{campaign['name'] or campaign['campaign']}[/b] ({campaign['state']}): "
+                f"{campaign['purchases']} × · {money(campaign['revenue'])} · refunds "
+                f"{money(campaign['refunds'])}"))
+            for package in campaign["packages"]:
+                box.add_widget(self.label(
+                    f"    {package['name'] or package['package']}: {package['purchases']} × "
+                    f"{money(package['revenue'])}", "small", color=theme.MUTED))
+        liability = report_liability(now)
+        box.add_widget(self.label(t("liability"), "large", bold=True))
+        outstanding = liability["outstanding"]
+        box.add_widget(self.label(t("liability_line", money=money(outstanding["money"]["total"]),
+                                    minutes=self.app.minutes(outstanding["minutes"]["total"]))))
+        self.body.add_widget(view)
+        self.body.add_widget(self.message)

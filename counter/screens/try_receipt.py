@@ -1,0 +1,107 @@
+"""Try a receipt: a manager scans or types codes and sees how the campaigns price it, with the
+entries they would write, the coupons they would issue and the refusals. Nothing is recorded."""
+
+from __future__ import annotations
+
+from kivy.uix.boxlayout import BoxLayout
+
+from counter.cart import Cart
+from counter.screens.base import Card, CounterScreen
+from counter.screens.receipt import reduction_labels
+from counter.texts import text as t
+from engine.errors import PlaydeskError
+from engine.models import Item, Resource
+from uikit import theme
+
+
+class TryReceiptScreen(CounterScreen):
+    screen_name = "try"
+    manager_screen = True
+
+    def __init__(self, app, **kwargs) -> None:
+        super().__init__(app, **kwargs)
+        self.cart = Cart(app.location)
+
+    def build(self) -> None:
+        self.body.add_widget(self.title_row(t("try_title"), back=lambda: self.app.go("manager")))
+        field = self.make_scan_field(self.on_scan, t("try_hint"))
+        self.body.add_widget(self.row(field, self.button(t("try_clear"), self.clear,
+                                                         color=theme.PANEL, size_hint_x=None,
+                                                         width=140), height=field.height))
+        self.body.add_widget(self.message)
+        columns = BoxLayout(orientation="horizontal", spacing=10)
+        left_view, self.lines_box = self.scroll_list()
+        right = Card(size_hint_x=0.45)
+        right_view, self.facts_box = self.scroll_list()
+        right.add_widget(right_view)
+        columns.add_widget(left_view)
+        columns.add_widget(right)
+        self.body.add_widget(columns)
+        self.update()
+
+    def clear(self) -> None:
+        self.cart = Cart(self.app.location)
+        self.update()
+
+    def on_scan(self, scanned: str) -> None:
+        result = self.cart.interpret(scanned)
+        try:
+            if result.kind == "item":
+                self.cart.add_line("item", result.code, Item.get(Item.code == result.code).name)
+            elif result.kind == "resource":
+                self.cart.add_line("resource", result.code,
+                                   Resource.get(Resource.code == result.code).name)
+            elif result.kind == "member":
+                self.cart.attach_member(result.code)
+            elif result.kind == "coupon":
+                self.cart.add_coupon(result.code)
+            elif result.kind == "campaign":
+                self.cart.register_campaign(result.code)
+            else:
+                self.say(result.message or scanned)
+                return
+        except PlaydeskError as error:
+            self.say(str(error))
+            return
+        self.say("")
+        self.update()
+
+    def update(self) -> None:
+        money = self.app.money
+        self.lines_box.clear_widgets()
+        self.facts_box.clear_widgets()
+        if not self.cart.lines:
+            self.lines_box.add_widget(self.label(t("try_hint"), color=theme.MUTED))
+            return
+        try:
+            priced = self.cart.price(self.app.now())
+        except PlaydeskError as error:
+            self.say(str(error))
+            return
+        labels = reduction_labels(priced)
+        for line, entered in zip(priced.lines, self.cart.lines, strict=True):
+            self.lines_box.add_widget(self.label(
+                f"{entered.name}  {line.quantity} × {money(line.unit_price)}  = {money(line.gross)}"))
+            for reduction in line.reductions:
+                label = labels.get(reduction.campaign) or t("not_printed", code=reduction.campaign)
+                self.lines_box.add_widget(self.label(
+                    f"    − {label}  {money(-reduction.amount)}", color=theme.GOOD))
+        self.lines_box.add_widget(self.label(
+            f"{t('subtotal')} {money(priced.subtotal)} · {t('discount')} "
+            f"{money(-priced.discount)} · {t('total')} {money(priced.total)}", bold=True))
+        facts = self.facts_box
+        facts.add_widget(self.label(t("try_facts"), bold=True))
+        for entry in priced.entries:
+            facts.add_widget(self.label(
+                f"{entry.campaign} ({entry.campaign_type}, {entry.registration}) "
+                f"{entry.process} {money(entry.reduce_amount)}", "small"))
+        for offer in priced.coupons_to_issue:
+            facts.add_widget(self.label(
+                f"{t('report_coupons_issued')}: {offer.campaign} {money(offer.value)} "
+                f"→ {offer.expires_on}", "small", color=theme.WARN))
+        for rejection in priced.rejected:
+            facts.add_widget(self.label(t("refused_coupon", code=rejection.code,
+                                          reason=rejection.reason), "small", color=theme.BAD))
+        if self.cart.member:
+            facts.add_widget(self.label(t("member_line", name="", code=self.cart.member),
+                                        "small"))
