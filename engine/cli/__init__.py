@@ -8,9 +8,11 @@ Bad input exits 2 with `playdesk: error: ...` and writes nothing; exit 1 is only
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from engine.cli import coupons, devices, hardware, ops, orders, packages, sales, site
+from engine.cli.common import database_problem
 from engine.errors import PlaydeskError
 
 COMMAND_GROUPS = [site, packages, orders, sales, coupons, hardware, devices, ops]
@@ -33,13 +35,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def check_text_arguments(argv: list[str]) -> None:
+    """Arguments must be UTF-8 text. Python hands undecodable bytes over as lone surrogates,
+    which no query, JSON document or receipt can hold."""
+    for argument in argv:
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = argument.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            raise PlaydeskError(f"argument {shown!r} is not valid UTF-8 text") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        check_text_arguments(argv)
+    except PlaydeskError as error:
+        print(f"playdesk: error: {error}", file=sys.stderr)
+        return 2
     args = parser.parse_args(argv)
     try:
         result = args.handler(args)
+        sys.stdout.flush()
     except PlaydeskError as error:
         print(f"playdesk: error: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # `playdesk ... | head`: the reader left; nothing more to say, and no traceback.
+        # Later flushes (at exit) go to /dev/null instead of failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as error:
+        problem = database_problem(error)
+        if problem is None:
+            raise  # a bug: exit 1 with its traceback
+        print(f"playdesk: error: {problem}", file=sys.stderr)
         return 2
     finally:
         from engine.db import close_database

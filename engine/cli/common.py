@@ -8,22 +8,89 @@ import sys
 from decimal import Decimal
 from typing import Any
 
-from engine.clock import Clock, FixedClock, SystemClock, parse_datetime
+from engine.clock import Clock, FixedClock, SystemClock
 from engine.db import open_database
+from engine.errors import PlaydeskError
+
+# SQLite's answers that are about the file and the machine, not about our code: a read-only or
+# full disk, a file that is not a database, a lock held too long by another process.
+_DATABASE_PROBLEMS = {
+    "readonly database": "the database {path} is read-only ({error}); check its permissions "
+                         "and the disk",
+    "database is locked": "the database {path} is busy: another process held it for too long "
+                          "({error}); try again",
+    "unable to open database file": "cannot open the database {path} ({error})",
+    "disk i/o error": "the database {path} cannot be read or written ({error}); check the disk",
+    "database or disk is full": "the disk holding the database {path} is full ({error})",
+    "file is not a database": "{path} is not a database ({error}); restore a backup with "
+                              "playdesk restore",
+    "malformed": "the database {path} is damaged ({error}); restore a backup with "
+                 "playdesk restore",
+}
+
+
+def database_problem(error: BaseException, path: str | None = None) -> str | None:
+    """The message for a database error caused by the file or machine, or None (a bug)."""
+    import sqlite3
+
+    import peewee
+
+    if not isinstance(error, (sqlite3.DatabaseError, peewee.DatabaseError)):
+        return None
+    if path is None:
+        from engine.db import database
+
+        path = database.database
+    text = str(error)
+    for fragment, message in _DATABASE_PROBLEMS.items():
+        if fragment in text.lower():
+            return message.format(path=path, error=text)
+    return None
 
 
 def open_db(args) -> None:
-    open_database(args.db)
+    from engine.db import default_path
+
+    path = args.db if args.db else str(default_path())
+    try:
+        open_database(path)
+    except OSError as error:
+        raise PlaydeskError(f"cannot open the database {path}: {error.strerror or error}") \
+            from None
+    except Exception as error:
+        problem = database_problem(error, path)
+        if problem is None:
+            raise
+        raise PlaydeskError(problem) from None
 
 
 def clock(args) -> Clock:
     """--at when given, else the wall clock in the site's time zone."""
-    if getattr(args, "at", None):
-        return FixedClock(parse_datetime(args.at))
+    from engine.models import Site
+
+    at = getattr(args, "at", None)
+    if at is not None:
+        if not at.strip():
+            raise PlaydeskError("--at is empty: give an ISO datetime such as 2026-07-03T17:30")
+        return FixedClock(_site_time(at))
+    site = Site.select().first()
+    return SystemClock(site.timezone if site else "UTC")
+
+
+def _site_time(text: str) -> dt.datetime:
+    """--at in the site's time zone; a time with an offset is converted, not cut off."""
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise PlaydeskError(f"--at is not an ISO datetime: {text!r}") from None
+    if value.tzinfo is None:
+        return value
+    from zoneinfo import ZoneInfo
+
     from engine.models import Site
 
     site = Site.select().first()
-    return SystemClock(site.timezone if site else "UTC")
+    return value.astimezone(ZoneInfo(site.timezone if site else "UTC")).replace(tzinfo=None)
 
 
 def now(args) -> dt.datetime:

@@ -65,7 +65,11 @@ def run_backup(args) -> None:
     directory = Path(args.to) if args.to else default_backup_dir(source)
     keep = args.keep if args.keep is not None else whole_number_setting(
         "PLAYDESK_BACKUP_KEEP", DEFAULT_KEEP)
-    result = backup_database(source, directory, at=now(args), keep=keep)
+    try:
+        result = backup_database(source, directory, at=now(args), keep=keep)
+    except OSError as error:  # a backup folder that is a file, read-only, full, ...
+        raise PlaydeskError(f"cannot write a backup to {directory}: "
+                            f"{error.strerror or error}") from None
     emit({"backup": str(result.path), "size": result.size,
           "schema_version": result.schema_version,
           "removed": [str(p) for p in result.removed], "keep": keep})
@@ -128,7 +132,11 @@ def run_clock_check(args) -> None:
     open_db(args)
     site = Site.select().first()
     zone = ZoneInfo(site.timezone if site else "UTC")
-    reference = parse_reference(args.reference)
+    try:
+        reference = parse_reference(args.reference)
+    except (OverflowError, OSError, ValueError):  # Unix ms beyond any calendar
+        raise PlaydeskError(f"not a reference time (ISO datetime or Unix ms): "
+                            f"{args.reference!r}") from None
     if reference.tzinfo is not None:
         reference = reference.astimezone(zone).replace(tzinfo=None)
     tolerance = args.tolerance if args.tolerance is not None else whole_number_setting(

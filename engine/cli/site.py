@@ -38,11 +38,24 @@ def run_init(args) -> None:
     from engine.ids import device_id, set_device_id
     from engine.migrations import schema_version
 
+    if args.device is not None:
+        check_device_name(args.device)
     open_db(args)
     if args.device:
         set_device_id(args.device)
     emit({"database": database.database, "schema_version": schema_version(database),
           "device": device_id()})
+
+
+def check_device_name(name: str) -> None:
+    """A device name goes into every id it makes and into its MQTT topics (`devices/<name>`):
+    a code, as the site file's codes are."""
+    from engine.errors import PlaydeskError
+    from engine.sitefile.fields import CODE_PATTERN
+
+    if not CODE_PATTERN.fullmatch(name):
+        raise PlaydeskError(f"device name {name!r} is not valid: 1-40 characters of "
+                            "A-Z a-z 0-9 _ - .")
 
 
 def run_load(args) -> None:

@@ -33,6 +33,7 @@ from engine.db import database, write
 from engine.errors import NotFound, PlaydeskError
 from engine.ids import device_id
 from engine.models import Campaign, Coupon, Debtor, Member, Segment
+from engine.sitefile.fields import MAX_AMOUNT
 
 VALIDITIES = ("one_time", "multiple")
 DISCOUNT_TYPES = ("discount", "reduce")
@@ -138,6 +139,9 @@ def _max_redemptions(validity: str, max_redemptions: int | None) -> int:
     if isinstance(max_redemptions, bool) or not isinstance(max_redemptions, int) \
             or max_redemptions < 0:
         raise PlaydeskError(f"max redemptions must be a whole number ≥ 0, not {max_redemptions!r}")
+    if max_redemptions > MAX_AMOUNT:
+        raise PlaydeskError(f"max redemptions must be at most {MAX_AMOUNT} (0 = unlimited), "
+                            f"not {max_redemptions}")
     return max_redemptions
 
 
@@ -191,6 +195,8 @@ def _discount(campaign: Campaign, discount_type: str | None,
         raise PlaydeskError(f"a discount is a percentage: at most 100, not {value}")
     if discount_type == "reduce" and amount != amount.to_integral_value():
         raise PlaydeskError(f"a reduce value is an amount in minor units (whole), not {value}")
+    if discount_type == "reduce" and amount > MAX_AMOUNT:
+        raise PlaydeskError(f"a reduce value must be at most {MAX_AMOUNT}, not {value}")
     return discount_type, amount
 
 

@@ -18,6 +18,7 @@ from engine.clock import parse_datetime
 from engine.errors import PlaydeskError
 from engine.models import Debtor, Item, Location, Member, Resource
 from engine.pricing.types import LineInput, ReceiptInput
+from engine.sitefile.fields import MAX_AMOUNT
 from engine.sitefile.yamlnodes import Parsed, format_path, parse_yaml
 
 TOP_KEYS = ("at", "location", "member", "debtor", "lines", "campaigns", "coupons", "payments")
@@ -25,6 +26,7 @@ LINE_KEYS = ("item", "barcode", "resource", "package", "quantity", "unit_price",
              "manual_discount")
 LINE_KINDS = ("item", "barcode", "resource", "package")
 PAYMENT_KEYS = ("method", "amount")
+MAX_QUANTITY = 1_000_000  # units on one line
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,12 @@ def parse_receipt_text(text: str, filename: str = "receipt") -> ReceiptFile:
     return _Reader(parsed).read()
 
 
-def is_positive_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+def is_positive_int(value: Any, maximum: int = MAX_QUANTITY) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= maximum
 
 
 def is_amount(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_AMOUNT
 
 
 class _Reader:
@@ -66,6 +68,7 @@ class _Reader:
         self.parsed = parsed
         self.problems: list[str] = [self._where(path) + message
                                     for path, message in parsed.problems]
+        self.gross = 0  # Σ line gross, bounded so no sum overflows a 64-bit column
 
     def _where(self, path: tuple) -> str:
         place = format_path(path)
@@ -82,6 +85,9 @@ class _Reader:
 
     def read(self) -> ReceiptFile:
         document = self.parsed.value
+        if document is None:
+            raise PlaydeskError(f"{self.parsed.filename}: the file is empty (a receipt file is "
+                                "a mapping with location and lines)")
         if not isinstance(document, dict):
             raise PlaydeskError(f"{self.parsed.filename}: a receipt file is a mapping "
                                 "with location and lines")
@@ -94,6 +100,9 @@ class _Reader:
         campaigns = self._campaigns(document.get("campaigns"))
         coupons = self._coupons(document.get("coupons"))
         payments = self._payments(document.get("payments"))
+        if self.gross > MAX_AMOUNT:
+            self.problem(("lines",), f"the receipt's gross {self.gross} is more than one receipt "
+                                     f"may hold (at most {MAX_AMOUNT})")
         if self.problems:
             raise PlaydeskError("bad receipt:\n  " + "\n  ".join(self.problems))
         receipt = ReceiptInput(location=location or "", lines=tuple(lines), member=member,
@@ -137,7 +146,7 @@ class _Reader:
         return value
 
     def _lines(self, value: Any, member: str | None) -> list[LineInput]:
-        if value is None:
+        if value is None or value == []:
             self.problem(("lines",), "required (at least one line)")
         result = []
         for index, line in enumerate(self._list(value, "lines")):
@@ -164,16 +173,18 @@ class _Reader:
         ok = True
         if not is_positive_int(quantity):
             self.problem(path + ("quantity",),
-                         f"line {no}: quantity must be a whole number of at least 1, "
+                         f"line {no}: quantity must be a whole number from 1 to {MAX_QUANTITY}, "
                          f"not {quantity!r}")
             ok = False
         if unit_price is not None and not is_amount(unit_price):
             self.problem(path + ("unit_price",),
-                         f"line {no}: unit_price must be a whole amount in minor units (≥ 0)")
+                         f"line {no}: unit_price must be a whole amount in minor units "
+                         f"(0 to {MAX_AMOUNT})")
             ok = False
         if not is_amount(manual):
             self.problem(path + ("manual_discount",),
-                         f"line {no}: manual_discount must be a whole amount in minor units (≥ 0)")
+                         f"line {no}: manual_discount must be a whole amount in minor units "
+                         f"(0 to {MAX_AMOUNT})")
             ok = False
         item = resource = package = None
         price: int | None = None
@@ -208,6 +219,7 @@ class _Reader:
         if price is None or not ok:
             return None
         gross = (price if unit_price is None else unit_price) * quantity
+        self.gross += gross
         if manual > gross:
             self.problem(path + ("manual_discount",),
                          f"line {no}: manual_discount {manual} is more than the line's gross "
@@ -258,7 +270,8 @@ class _Reader:
             self._unknown_keys(payment, PAYMENT_KEYS, path)
             amount = payment.get("amount")
             if amount is not None and not is_amount(amount):
-                self.problem(path + ("amount",), "must be a whole amount in minor units (≥ 0)")
+                self.problem(path + ("amount",),
+                             f"must be a whole amount in minor units (0 to {MAX_AMOUNT})")
                 continue
             payments.append(PaymentInput(str(payment["method"]), amount))
         return payments

@@ -25,6 +25,13 @@ FORMULA_PATTERN = re.compile(rf"{_TERM}(?:{_TERM}){{0,2}}")
 
 Checker = Callable[[Any], Any]
 
+# The largest amount (or count) a site file, receipt or coupon may hold: 10^12 minor units is
+# 10 billion in a 2-digit currency, far beyond anything a gaming center sells, and sums of a
+# million such amounts still fit SQLite's 64-bit integers (a larger number would be refused
+# only when written, as a crash instead of a clear message).
+MAX_AMOUNT = 10**12
+MAX_VALIDITY_DAYS = 36_525  # a century: further is no expiry, and past year 9999 no date
+
 
 class Invalid(Exception):
     """A value that breaks its field's rule."""
@@ -64,9 +71,11 @@ def boolean(value: Any) -> bool:
 def integer(value: Any, minimum: int | None = None, maximum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise Invalid("must be an integer")
-    if minimum is not None and value < minimum:
+    minimum = -MAX_AMOUNT if minimum is None else minimum
+    maximum = MAX_AMOUNT if maximum is None else maximum
+    if value < minimum:
         raise Invalid(f"must be at least {minimum}")
-    if maximum is not None and value > maximum:
+    if value > maximum:
         raise Invalid(f"must be at most {maximum}")
     return value
 

@@ -130,7 +130,8 @@ PACKAGE = Record({
     "code": CODE, "name": NAME, "package_type": req(f.enum("minutes", "money")),
     "base": req(f.positive), "bonus_type": opt(f.enum("none", "minutes", "money"), "none"),
     "bonus": opt(f.positive), "price": req(f.amount), "device": opt(f.enum(*DEVICES), "any"),
-    "validity_days": opt(f.positive), "weekdays": opt(f.weekdays), "max_per_member": opt(f.positive),
+    "validity_days": opt(f.int_range(1, f.MAX_VALIDITY_DAYS)), "weekdays": opt(f.weekdays),
+    "max_per_member": opt(f.positive),
     "active": opt(f.boolean, True),
 })
 FILTER = Record({

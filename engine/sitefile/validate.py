@@ -287,7 +287,9 @@ def validate(parsed: Parsed) -> dict[str, Any]:
     v = Validator(parsed)
     top = parsed.value
     document: dict[str, Any] = {}
-    if top is None:
+    if top is None:  # an empty file is a failed copy or upload far more often than intended
+        v.problem((), "the file is empty (a site file is a mapping of sections; "
+                      "write {} to load nothing)")
         top = {}
     if not isinstance(top, dict):
         v.problem((), "a site file is a mapping of sections (site, items, campaigns, ...)")

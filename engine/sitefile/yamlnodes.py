@@ -23,6 +23,9 @@ _STR = "tag:yaml.org,2002:str"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _BOOLS = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
+# Values a file may expand to. A large site file has ~10^5; aliases of aliases ("billion laughs")
+# would expand a few lines into billions, so the walk stops well before memory runs out.
+MAX_VALUES = 5_000_000
 
 
 class Parsed:
@@ -36,6 +39,7 @@ class Parsed:
         self._constructor = yaml.constructor.SafeConstructor()
         self._duplicates = False
         self.pinned: dict[Path, int] = {}  # lines that the node walk would not find (duplicates)
+        self._budget = MAX_VALUES
 
     def line_of(self, path: Path) -> int:
         """The line of `path` (a key's line for a field), or of its nearest existing ancestor.
@@ -95,6 +99,9 @@ class Parsed:
         return key if isinstance(key, str) else str(key)
 
     def _walk(self, node: yaml.Node) -> Any:
+        self._budget -= 1
+        if self._budget < 0:
+            raise _TooLarge
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -124,6 +131,10 @@ class Parsed:
                 self._find_duplicates(item, path + (index,))
 
 
+class _TooLarge(Exception):
+    """The file expands to more than MAX_VALUES values."""
+
+
 def parse_yaml(text: str, filename: str) -> Parsed:
     """Parse `text`; a YAML syntax error is a PlaydeskError naming the file and line."""
     parsed = Parsed(filename)
@@ -137,9 +148,16 @@ def parse_yaml(text: str, filename: str) -> Parsed:
         raise PlaydeskError(f"{filename}: not valid YAML: {error}") from None
     if node is not None:
         parsed.root = node
-        parsed.value = parsed._walk(node)
-        if parsed._duplicates:
-            parsed._find_duplicates(node, ())
+        try:
+            parsed.value = parsed._walk(node)
+            if parsed._duplicates:
+                parsed._find_duplicates(node, ())
+        except RecursionError:  # lists in lists thousands deep, or an alias inside itself
+            raise PlaydeskError(f"{filename}: nested too deeply (or an alias refers to "
+                                "itself)") from None
+        except _TooLarge:
+            raise PlaydeskError(f"{filename}: expands to more than {MAX_VALUES} values "
+                                "(aliases of aliases?)") from None
     return parsed
 
 
