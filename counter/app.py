@@ -67,6 +67,7 @@ class CounterApp(App):
         self.scanner = None
         self.staff: StaffLogin | None = None
         self.shift: str | None = None
+        self.navigations = 0
         self.scans = ScanStream()
         self.stop_scans = threading.Event()
         site = Site.select().first()
@@ -98,7 +99,7 @@ class CounterApp(App):
                                       size_hint_y=1)
         self.offline_mark = TextLabel("", font_size=18, color=theme.WARN, halign="right",
                                       size_hint_y=1, size_hint_x=None, width=90)
-        self.mode_button = BigButton(t("manager"), color_rgba=theme.PANEL, height=48,
+        self.mode_button = BigButton(t("manager"), color_rgba=theme.ACCENT, height=48,
                                      font_size=18, size_hint_x=None, width=140)
         self.mode_button.bind(on_release=lambda _b: self.toggle_mode())
         self.logout_button = BigButton(t("log_out"), color_rgba=theme.BAD, height=48,
@@ -140,7 +141,11 @@ class CounterApp(App):
         elif self.shift is None and name in SALE_SCREENS:
             name, kwargs = "shift_open", {}
         screen = self.screens.get_screen(name)
+        self.navigations += 1
+        started = self.navigations
         screen.show(**kwargs)
+        if self.navigations != started:
+            return  # the screen sent us elsewhere while building (a refused order...)
         self.screens.current = name
         self.update_header()
         screen.focus_scan()

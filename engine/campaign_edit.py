@@ -227,6 +227,8 @@ def _text(value: Any) -> str:
 def _line(record: dict[str, Any]) -> str:
     words = []
     for key, value in record.items():
+        if value is None:
+            continue  # not set: the default
         text = _text(value)
         words.append(f"{key}={shlex.quote(text) if text else chr(34) * 2}")
     return " ".join(words)
@@ -249,11 +251,10 @@ def _trigger_text(triggers: dict[str, list]) -> str:
 
 
 def stored_record(code: str) -> dict[str, Any]:
-    """The campaign as a site file writes it (defaults left out)."""
-    from engine.sitefile.export import export_document, to_site_file
+    """The campaign's normalized site record, defaults included (the form shows every value)."""
+    from engine.sitefile.export import export_document
 
-    document = to_site_file(export_document({"campaigns": {code}}, include_site=False,
-                                            settings=set()))
+    document = export_document({"campaigns": {code}}, include_site=False, settings=set())
     records = document.get("campaigns", [])
     if not records:
         raise NotFound(f"unknown campaign {code!r}")

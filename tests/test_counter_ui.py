@@ -181,7 +181,7 @@ def test_manager_creates_a_campaign_of_each_kind_and_activates_it(ui):
     manager_login(ui)
     ui.shot("campaigns")
     for kind, values in FORMS.items():
-        ui.tap(ui.button(kind.replace("_", " ")))
+        ui.tap(ui.button("+ " + kind.replace("_", " ")))
         assert ui.app.screens.current == "campaign_form"
         for path, text in values.items():
             ui.app.screen.inputs[path].text = text
@@ -249,4 +249,46 @@ def test_manager_tools(ui):
     ui.tap(ui.button("Back"))
     ui.tap(ui.button("Push changes"))
     ui.shot("push")
+    assert not ui.layout_problems()
+
+
+def test_packages_kiosk_orders_and_refunds(ui):
+    from engine.models import Purchase
+    from engine.orders import create_order
+
+    manager_login(ui)
+    ui.tap(ui.button("Sale"))
+    scan(ui, "MEM0002")
+    ui.tap(ui.button("Packages"))
+    ui.shot("packages")
+    ui.tap(ui.button("Basic (SUMMER/BASIC) — 5.00 €"))
+    scan(ui, "PC-HOUR")
+    ui.shot("receipt-with-package")
+    assert [line.kind for line in ui.app.screen.cart.lines] == ["package", "resource"]
+    ui.tap(ui.button("Pay 9.00 €"))
+    ui.tap(ui.button("Exact"))
+    ui.tap(ui.button("Complete sale"))
+    sold = Receipt.select().order_by(Receipt.at.desc(), Receipt.id.desc()).first()
+    assert Purchase.get(Purchase.receipt == sold.id).member == "M002"
+    ui.tap(ui.button("Next customer"))
+
+    order = create_order("M003", "SUMMER/STD", "KIOSK1", AT)  # Grace ordered on the kiosk
+    scan(ui, "ORD" + order.code)
+    assert ui.app.screens.current == "order"
+    ui.shot("kiosk-order")
+    ui.tap(ui.button("Paid by card"))
+    assert ui.app.screen.message.text.startswith(f"Order {order.code} completed")
+    scan(ui, "ORD" + order.code)
+    assert "already paid" in ui.app.screen.message.text
+
+    ui.tap(ui.button("Receipts"))
+    ui.shot("receipts")
+    ui.tap(next(b for b in ui.buttons("Refund") if b.receipt_id == sold.id))
+    assert ui.app.screens.current == "refund" and ui.app.screen.receipt == sold.id
+    ui.app.screen.scan_field.text = "bought the wrong package"
+    ui.shot("refund")
+    ui.tap(ui.button("Refund"))
+    assert ui.app.screens.current == "history"
+    assert ui.app.screen.message.text == "Refunded 9.00 € (cash 4.00 €)."
+    ui.shot("refunded")
     assert not ui.layout_problems()

@@ -39,7 +39,7 @@ class CampaignFormScreen(CounterScreen):
         fs = self.fs("small")
         for spec in form_fields(campaign_type):
             tall = spec.kind in MULTILINE
-            height = round(fs * (5.5 if tall else 2.2))
+            height = round(fs * (5.5 if tall else 3))
             field = TextInput(text=values.get(spec.path, ""), multiline=tall, font_size=fs,
                               write_tab=False, size_hint_x=0.62, hint_text=spec.hint)
             if spec.path == "code" and code is not None:
@@ -47,6 +47,10 @@ class CampaignFormScreen(CounterScreen):
                 field.background_color = (0.7, 0.7, 0.7, 1)
             name = BoxLayout(orientation="vertical", size_hint_x=0.38)
             name.add_widget(self.label(spec.path, "small", bold=True, size_hint_y=1))
+            hint = "yes | no" if spec.kind == "bool" else spec.hint
+            if hint:
+                name.add_widget(self.label(hint, "small", color=theme.MUTED, size_hint_y=1,
+                                           shorten=True, shorten_from="right"))
             self.inputs[spec.path] = field
             row = BoxLayout(orientation="horizontal", spacing=8, size_hint_y=None,
                             height=max(height, theme.MIN_TARGET))

@@ -47,6 +47,7 @@ class CouponsScreen(CounterScreen):
         form.add_widget(self.row(
             self.button(t("wizard_generate"), self.generate, color=theme.GOOD),
             self.button(t("wizard_print"), self.print_all, color=theme.ACCENT)))
+        form.add_widget(BoxLayout())  # the fields at the top
         columns.add_widget(form)
         view, self.codes = self.scroll_list()
         columns.add_widget(view)

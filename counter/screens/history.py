@@ -30,6 +30,8 @@ class HistoryScreen(CounterScreen):
                 widgets.append(self.button(t("refund"), lambda r=receipt.id: self.app.go(
                     "refund", receipt=r), color=theme.WARN, size_hint_x=None, width=140,
                     height=theme.MIN_TARGET))
+            for widget in widgets[1:]:
+                widget.receipt_id = receipt.id  # which row a button acts on (tests find it)
             box.add_widget(self.row(*widgets, height=theme.MIN_TARGET))
         self.body.add_widget(view)
         self.body.add_widget(self.message)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
 
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
@@ -32,12 +33,13 @@ class ManagerScreen(CounterScreen):
                                          height=theme.MIN_TARGET))
         self.body.add_widget(self.row(self.label(t("manager_title"), "large", bold=True,
                                                  size_hint_y=1), tools, height=theme.MIN_TARGET))
-        new = BoxLayout(orientation="horizontal", spacing=4, size_hint_y=None,
-                        height=theme.MIN_TARGET)
+        new = GridLayout(cols=6, spacing=4, size_hint_y=None)
+        new.bind(minimum_height=new.setter("height"))
         for kind in NEW_TYPES:
-            new.add_widget(self.button(kind.replace("_", " "), lambda k=kind: self.app.go(
-                "campaign_form", campaign_type=k), color=theme.ACCENT, height=theme.MIN_TARGET,
-                font_size=max(12, self.fs("small") - 2)))
+            new.add_widget(self.button(t("new_campaign", type=kind.replace("_", " ")),
+                                       lambda k=kind: self.app.go("campaign_form", campaign_type=k),
+                                       color=theme.ACCENT, height=theme.MIN_TARGET,
+                                       font_size=self.fs("small")))
         self.body.add_widget(new)
         self.body.add_widget(self.message)
         view, box = self.scroll_list()
@@ -59,7 +61,8 @@ class ManagerScreen(CounterScreen):
         label = self.label(text, size_hint_y=1)
         label.color = STATE_COLORS.get(state, theme.TEXT) if state != "active" else theme.TEXT
         widgets = [label]
-        small = {"size_hint_x": None, "width": 118, "height": theme.MIN_TARGET}
+        small = {"size_hint_x": None, "width": 136, "height": theme.MIN_TARGET,
+                 "font_size": self.fs("small")}
         widgets.append(self.button(t("edit"), lambda: self.app.go("campaign_form", code=code),
                                    color=theme.PANEL, **small))
         if campaign["active"]:

@@ -94,7 +94,7 @@ class PaymentScreen(CounterScreen):
             self.payment_list.add_widget(self.row(
                 self.label(t("payment_line", method=name, amount=money(payment.amount or 0)),
                            size_hint_y=1),
-                self.button(t("remove"), lambda i=index: self.remove(i), color=theme.PANEL,
+                self.button(t("remove"), lambda i=index: self.remove(i), color=theme.BAD,
                             size_hint_x=None, width=120, height=theme.MIN_TARGET),
                 height=theme.MIN_TARGET))
         self.complete_button.disabled = self.due > 0

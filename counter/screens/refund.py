@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
+from engine.documents import receipt_document
 from engine.errors import PlaydeskError
 from engine.sales.queries import receipt_dict
 from engine.sales.refunds import refund_receipt, refunded_lines
@@ -20,15 +21,17 @@ class RefundScreen(CounterScreen):
             self.app.go("history", message=t("refund_needs_manager"))
             return
         stored = receipt_dict(receipt)
+        names = {line.no: line.name for line in receipt_document(receipt).lines}
         done = refunded_lines(receipt)
         self.chosen: set[int] = set()
         self.line_buttons = {}
         self.body.add_widget(self.title_row(t("refund_title", receipt=receipt),
                                             back=lambda: self.app.go("history")))
+        self.body.add_widget(self.label(t("refund_pick_hint"), color=theme.MUTED))
         view, box = self.scroll_list()
         for line in stored["lines"]:
-            name = line["item"] or line["resource"] or line["package"]
-            text = f"{line['no']}. {name}  {line['quantity']} × — {self.app.money(line['net'])}"
+            text = t("refund_line", no=line["no"], name=names.get(line["no"], ""),
+                     quantity=line["quantity"], net=self.app.money(line["net"]))
             if line["no"] in done:
                 box.add_widget(self.label(text + f"  ({t('status_refunded')})",
                                           color=theme.MUTED))

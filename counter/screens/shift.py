@@ -90,8 +90,10 @@ class ShiftReportScreen(CounterScreen):
         cash = report["cash"]
 
         def pair(box, left_text: str, right_text: str, **kwargs) -> None:
-            box.add_widget(self.row(self.label(left_text, size_hint_y=1, **kwargs),
-                                    self.label(right_text, size_hint_y=1, halign="right", **kwargs),
+            box.add_widget(self.row(self.label(left_text, size_hint_y=1, shorten=True,
+                                               shorten_from="right", **kwargs),
+                                    self.label(right_text, size_hint_y=1, halign="right",
+                                               size_hint_x=0.45, **kwargs),
                                     height=self.fs() + 10))
 
         pair(left, t("report_receipts"), str(report["receipts"]))
@@ -124,8 +126,9 @@ class ShiftReportScreen(CounterScreen):
                 right.add_widget(self.label(t("report_none"), color=theme.MUTED))
             for row in rows:
                 pair(right, *render(row))
-        columns.add_widget(left)
-        columns.add_widget(right)
+        for card in (left, right):
+            card.add_widget(BoxLayout())  # the facts at the top, the room below
+            columns.add_widget(card)
         self.body.add_widget(columns)
         self.body.add_widget(self.message)
         self.body.add_widget(self.button(t("done"), self.app.logout, color=theme.GOOD))

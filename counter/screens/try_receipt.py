@@ -10,7 +10,7 @@ from counter.screens.base import Card, CounterScreen
 from counter.screens.receipt import reduction_labels
 from counter.texts import text as t
 from engine.errors import PlaydeskError
-from engine.models import Item, Resource
+from engine.models import Item, Member, Resource
 from uikit import theme
 
 
@@ -103,5 +103,6 @@ class TryReceiptScreen(CounterScreen):
             facts.add_widget(self.label(t("refused_coupon", code=rejection.code,
                                           reason=rejection.reason), "small", color=theme.BAD))
         if self.cart.member:
-            facts.add_widget(self.label(t("member_line", name="", code=self.cart.member),
+            member = Member.get(Member.code == self.cart.member)
+            facts.add_widget(self.label(t("member_line", name=member.name, code=member.code),
                                         "small"))
