@@ -18,7 +18,7 @@ from engine.entitlements.purchase import purchase
 from engine.entitlements.sellable import find_package, package_reason
 from engine.errors import NotFound, PlaydeskError
 from engine.ids import device_id
-from engine.models import Purchase
+from engine.models import Location, Purchase
 from engine.models.orders import OrderCompletion, PendingOrder
 
 ORDER_PREFIX = "ORD"
@@ -46,6 +46,7 @@ def create_order(member: str, package: str, location: str | None,
                  at: dt.datetime) -> PendingOrder:
     """A pending order for `member` to buy `package` ("CAMPAIGN/PACKAGE"), paid at the counter."""
     buying_member(member, "kiosk")
+    _check_location(location)
     item = find_package(package)
     reason = package_reason(item, member, at)
     if reason:
@@ -60,6 +61,14 @@ def create_order(member: str, package: str, location: str | None,
             device=device_id())
         journal.append_rows("order.create", order)
     return order
+
+
+def _check_location(code: str | None) -> None:
+    """The kiosk's location code, when given, must be a location of the site (it is printed on
+    the ticket and kept with the order)."""
+    if code is not None and not Location.select().where(
+            (Location.code == code) & ~Location.deleted).exists():
+        raise NotFound(f"unknown location {code!r}")
 
 
 def completion(code: str) -> OrderCompletion | None:

@@ -29,6 +29,11 @@ _DATABASE_PROBLEMS = {
 }
 
 
+# Years --at may name: the engine adds up to a century to "now" (validity, expiry formulas),
+# which must stay inside the calendar (year 9999).
+AT_RANGE = (1970, 9000)
+
+
 def database_problem(error: BaseException, path: str | None = None) -> str | None:
     """The message for a database error caused by the file or machine, or None (a bug)."""
     import sqlite3
@@ -83,14 +88,16 @@ def _site_time(text: str) -> dt.datetime:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
         raise PlaydeskError(f"--at is not an ISO datetime: {text!r}") from None
-    if value.tzinfo is None:
-        return value
-    from zoneinfo import ZoneInfo
+    if value.tzinfo is not None:
+        from zoneinfo import ZoneInfo
 
-    from engine.models import Site
+        from engine.models import Site
 
-    site = Site.select().first()
-    return value.astimezone(ZoneInfo(site.timezone if site else "UTC")).replace(tzinfo=None)
+        site = Site.select().first()
+        value = value.astimezone(ZoneInfo(site.timezone if site else "UTC")).replace(tzinfo=None)
+    if not AT_RANGE[0] <= value.year <= AT_RANGE[1]:
+        raise PlaydeskError(f"--at {text!r} is outside the years {AT_RANGE[0]}-{AT_RANGE[1]}")
+    return value
 
 
 def now(args) -> dt.datetime:
