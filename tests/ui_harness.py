@@ -9,6 +9,7 @@ land in tests/artifacts/<test>/NN-<name>.png.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -51,25 +52,32 @@ def start_xvfb(width: int = 1280, height: int = 800) -> tuple[subprocess.Popen, 
     raise RuntimeError("Xvfb did not start")
 
 
+_XVFB: tuple[subprocess.Popen, str] | None = None
+
+
+def _stop_xvfb() -> None:
+    if _XVFB is not None and _XVFB[0].poll() is None:
+        _XVFB[0].terminate()
+        _XVFB[0].wait(timeout=10)
+
+
 def xvfb_session() -> Iterator[str]:
-    """Body of a session fixture: DISPLAY set for Kivy, Xvfb stopped afterwards."""
-    process, display = start_xvfb()
-    previous = os.environ.get("DISPLAY")
-    os.environ["DISPLAY"] = display
-    os.environ["KIVY_NO_ARGS"] = "1"
-    # Mesa: do not wait for a (virtual) vertical blank per frame (lower case is its real name)
-    os.environ["vblank_mode"] = "0"  # noqa: SIM112
-    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
-    os.environ.setdefault("KIVY_NO_FILELOG", "1")
-    try:
-        yield display
-    finally:
-        if previous is None:
-            os.environ.pop("DISPLAY", None)
-        else:
-            os.environ["DISPLAY"] = previous
-        process.terminate()
-        process.wait(timeout=10)
+    """Body of a display fixture: one Xvfb for the whole test process, DISPLAY set for Kivy.
+
+    Kivy has one window per process, bound to the X server it first met: every UI test module
+    (kiosk, counter) must share that server, so it lives until the process ends.
+    """
+    global _XVFB
+    if _XVFB is None or _XVFB[0].poll() is not None:
+        _XVFB = start_xvfb()
+        atexit.register(_stop_xvfb)
+        os.environ["DISPLAY"] = _XVFB[1]
+        os.environ["KIVY_NO_ARGS"] = "1"
+        # Mesa: do not wait for a (virtual) vertical blank per frame (lower case is its real name)
+        os.environ["vblank_mode"] = "0"  # noqa: SIM112
+        os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+        os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    yield _XVFB[1]
 
 
 def artifact_dir(test_name: str) -> Path:
