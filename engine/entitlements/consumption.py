@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from engine import journal
 from engine.db import database, write
@@ -21,6 +22,9 @@ from engine.entitlements.lots import check_device, check_kind
 from engine.errors import PlaydeskError
 from engine.ids import device_id, next_ids
 from engine.models import Consumption
+
+if TYPE_CHECKING:
+    from engine.sync.authority import Decision
 
 ORDERS = ("expiry_first", "bonus_first", "paid_first")
 DEFAULT_ORDER = "expiry_first"
@@ -127,12 +131,13 @@ def plan(lots: Iterable[Usable], amount: int) -> list[tuple[str, int]]:
 
 
 def record(member: str, draws: list[tuple[str, int]], at: dt.datetime,
-           reference: str | None, kind: str = "use") -> list[Consumption]:
-    """Insert one consumption record per draw and recompute those lots (inside write())."""
+           reference: str | None, kind: str = "use", offline: bool = False) -> list[Consumption]:
+    """Insert one consumption record per draw and recompute those lots (inside write());
+    `offline`: the spend was allowed by the offline policy, without the authority."""
     origin = device_id()
     ids = next_ids("C", len(draws))
     records = [Consumption(id=record_id, lot=lot_id, member=member, kind=kind, amount=amount,
-                           reference=reference, at=at, device=origin)
+                           reference=reference, at=at, device=origin, offline=offline)
                for record_id, (lot_id, amount) in zip(ids, draws, strict=True)]
     journal.insert_rows(*records)
     refresh_lots(lot_id for lot_id, _ in draws)
@@ -142,7 +147,7 @@ def record(member: str, draws: list[tuple[str, int]], at: dt.datetime,
 def draw_and_record(member: str, kind: str, amount: int, device: str | None, at: dt.datetime,
                     reference: str | None = None, partial: bool = False,
                     consumption_kind: str = "use",
-                    shortage_message: str = "insufficient balance",
+                    shortage_message: str = "insufficient balance", offline: bool = False,
                     ) -> tuple[list[tuple[str, int]], list[Consumption]]:
     """Plan and record the draws (inside write()); raises before writing when short."""
     draws = plan(usable_lots(member, kind, device, at, needed=amount), amount)
@@ -150,25 +155,39 @@ def draw_and_record(member: str, kind: str, amount: int, device: str | None, at:
     if taken < amount and not partial:
         raise PlaydeskError(f"{shortage_message}: {member} has {taken} usable {kind}, "
                             f"{amount} needed")
-    return draws, record(member, draws, at, reference, consumption_kind)
+    return draws, record(member, draws, at, reference, consumption_kind, offline)
 
 
 def consume(member: str, kind: str, amount: int, device: str, at: dt.datetime,
-            reference: str | None = None, partial: bool = False) -> ConsumeResult:
+            reference: str | None = None, partial: bool = False,
+            decision: Decision | None = None) -> ConsumeResult:
     """Draw `amount` of `kind` for a session or a wallet payment (one transaction).
 
     Without `partial`, a request the usable lots cannot cover fails with "insufficient balance"
     and writes nothing; with it, what there is is taken and the rest reported as shortfall.
+
+    Spending is a strict operation (sync.md): standalone, the authority is asked before the
+    transaction (a refusal raises); inside a caller's transaction the caller asked and passes
+    `decision` (or holds it in `engine.sync.strict.granted`).
     """
     from engine.entitlements.people import existing_member
+    from engine.sync.strict import peek_id, spend_decision
 
     check_kind(kind)
     check_device(device)
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         raise PlaydeskError("amount must be a positive whole number")
     existing_member(member)
+    asked = amount
+    if partial:  # only what the lots here can give is asked for
+        asked = min(amount, sum(lot.remaining for lot in usable_lots(member, kind, device, at,
+                                                                     needed=amount)))
+    if asked:  # the grant names the first consumption id this spend will record
+        decision = spend_decision(member, kind, asked, at, peek_id("C"), decision)
+    offline = bool(decision and decision.offline)
     with write():
-        draws, records = draw_and_record(member, kind, amount, device, at, reference, partial)
+        draws, records = draw_and_record(member, kind, amount, device, at, reference, partial,
+                                         offline=offline)
         if records:
             journal.append_rows("consume", *records)
     consumed = sum(n for _, n in draws)

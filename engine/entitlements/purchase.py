@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from engine import journal
 from engine.db import database, write
@@ -15,6 +16,9 @@ from engine.errors import NotFound, PlaydeskError
 from engine.ids import device_id, next_id, next_ids
 from engine.models import Consumption, Location, Lot, Package, Payment, Purchase
 from engine.money import commission
+
+if TYPE_CHECKING:
+    from engine.sync.authority import Decision
 
 PAYMENTS = ("cash", "card", "wallet")
 CHANNELS = ("kiosk", "counter")
@@ -75,9 +79,25 @@ def _make_lots(member: str, package: Package, purchase_id: str, at: dt.datetime)
             for lot_id, (kind, lot_type, amount) in zip(next_ids("L", len(parts)), parts, strict=True)]
 
 
+def _wallet_decision(member: str, package: str, price: int | None, at: dt.datetime,
+                     key: str | None, decision: Decision | None) -> Decision | None:
+    """The strict decision for paying `package` from the wallet (asked before the write
+    transaction); None for a repeated idempotency key, which spends nothing."""
+    from engine.sync.strict import peek_id, spend_decision
+
+    if key is not None and database.execute_sql(_KEY_USED, (key,)).fetchone() is not None:
+        return decision
+    amount = find_package(package).price if price is None else price
+    if amount <= 0:
+        return decision
+    # the wallet draw's reference is the purchase id this purchase is about to get
+    return spend_decision(member, "money", amount, at, peek_id("P"), decision)
+
+
 def purchase(member: str, package: str, payment: str, channel: str, at: dt.datetime,
              location: str | None = None, staff: str | None = None, key: str | None = None,
-             receipt: str | None = None, price: int | None = None) -> Purchase:
+             receipt: str | None = None, price: int | None = None,
+             decision: Decision | None = None) -> Purchase:
     """Sell `package` ("CAMPAIGN/PACKAGE") to `member`; one transaction, nothing written on error.
 
     cash/card record a Payment with the method's commission; wallet spends the price from the
@@ -85,10 +105,15 @@ def purchase(member: str, package: str, payment: str, channel: str, at: dt.datet
     counter checkout selling a package line) the receipt's own payments are the payment, so none
     is taken here; `price` then is the line's net (default: the package price). A repeated `key`
     returns the first purchase and writes nothing.
+
+    A wallet payment is a strict operation (sync.md): asked of the authority before the
+    transaction when standalone; inside a caller's transaction the caller passes `decision`.
     """
     _check_choices(payment, channel)
     if price is not None and (not isinstance(price, int) or price < 0):
         raise PlaydeskError("price must be a whole number of minor units, at least 0")
+    if receipt is None and payment == "wallet":
+        decision = _wallet_decision(member, package, price, at, key, decision)
     with write():  # BEGIN IMMEDIATE: a racing repeat of the same key waits, then sees ours
         if key is not None and (first := _repeat(key, member, package)) is not None:
             return first
@@ -110,7 +135,8 @@ def purchase(member: str, package: str, payment: str, channel: str, at: dt.datet
         if receipt is None and payment == "wallet":
             _, wallet_records = draw_and_record(member, "money", amount, "any", at,
                                                 reference=purchase_id,
-                                                shortage_message="insufficient wallet balance")
+                                                shortage_message="insufficient wallet balance",
+                                                offline=bool(decision and decision.offline))
         elif receipt is None:
             paid_commission = method_commission(payment, amount)
             payments = [Payment(id=next_id("PAY"), purchase=purchase_id,

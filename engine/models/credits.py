@@ -7,7 +7,7 @@ Purchases, lots, consumption records and refunds are insert-only facts. A lot's 
 
 from __future__ import annotations
 
-from peewee import DateTimeField, IntegerField, TextField
+from peewee import BooleanField, DateTimeField, IntegerField, TextField
 
 from engine.models.base import BaseModel
 
@@ -64,6 +64,7 @@ class Consumption(BaseModel):
     reference = TextField(null=True)
     at = DateTimeField()
     device = TextField()
+    offline = BooleanField(default=False)  # allowed by offline_policy without the authority
 
 
 class Refund(BaseModel):

@@ -36,6 +36,7 @@ from engine.pricing import PricedReceipt, ReceiptInput, price_receipt
 from engine.pricing.definitions import cached_definitions
 from engine.sales.payments import WALLET, PaymentPlan, plan_payments
 from engine.sales.receiptfile import PaymentInput
+from engine.sales.strict import strict_checkout
 
 
 def checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...] | list,
@@ -43,12 +44,13 @@ def checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...] | l
              ) -> dict[str, Any]:
     """Price and record the sale; returns the price document plus what was recorded."""
     payments = tuple(payments)
-    with write():
+    # strict operations are asked of the authority before the write lock (sync.md)
+    with strict_checkout(receipt_input, payments, at) as grants, write():
         if staff is not None:
             from engine.entitlements.people import existing_staff
 
             existing_staff(staff)
-        definitions = cached_definitions(receipt_input.coupons)
+        definitions = grants.definitions(cached_definitions(receipt_input.coupons))
         priced = price_receipt(receipt_input, definitions, at)
         plan = plan_payments(priced.total, payments, receipt_input.member)
         receipt_id = next_id("R")
@@ -56,7 +58,7 @@ def checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...] | l
         receipt, rows = _receipt_rows(priced, plan, receipt_id, staff, shift, purchases)
         rows += _payment_rows(plan, receipt_id, receipt_input.member, at)
         rows += _entry_rows(priced, receipt_id, at)
-        rows += _redemption_rows(priced, receipt_id, at)
+        rows += grants.redeemed(_redemption_rows(priced, receipt_id, at), receipt_id)
         issued = _issued_coupons(priced, receipt_id, at, staff)
         journal.append_rows("sale", receipt, *rows, *issued)
     document = priced.as_dict()

@@ -109,8 +109,12 @@ def _judge_balance(request: dict[str, Any], at: dt.datetime) -> Decision:
                         & (Lot.expires_at.is_null() | (Lot.expires_at > at))).scalar())
     grants = _outstanding(f"{member}/{kind}", at)
     references = [g.reference for g in grants if g.reference]
-    done = {c.reference for c in Consumption.select(Consumption.reference)
-            .where(Consumption.reference.in_(references))} if references else set()
+    done: set[str] = set()
+    if references:  # the fact names the grant by its reference (a receipt) or its first id
+        for row in (Consumption.select(Consumption.id, Consumption.reference)
+                    .where(Consumption.reference.in_(references)
+                           | Consumption.id.in_(references))):
+            done.update((row.id, row.reference))
     if available - _settle(grants, done) < amount:
         return Decision(False, False, "insufficient balance")
     return Decision(True, False)
