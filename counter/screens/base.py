@@ -26,8 +26,9 @@ class CounterScreen(Screen):
     def __init__(self, app: CounterApp, **kwargs) -> None:
         super().__init__(name=self.screen_name, **kwargs)
         self.app = app
-        self.body = Panel(orientation="vertical", padding=10, spacing=8,
-                          background=list(theme.BACKGROUND))
+        # no background of its own: the window's clear colour is it (one full-screen layer
+        # less for the GPU to fill every frame)
+        self.body = BoxLayout(orientation="vertical", padding=10, spacing=8)
         self.add_widget(self.body)
         self.message = TextLabel("", halign="left", color=theme.BAD)
         self.scan_field: ScanField | None = None

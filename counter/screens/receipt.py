@@ -258,9 +258,13 @@ class ReceiptScreen(CounterScreen):
         view.scroll_y = max(0.0, min(1.0, 1 - last / (len(rows) - 1)))
 
     def _show_member(self) -> None:
+        info = self.member_info
+        key = (repr(info), tuple(self.cart.coupons))
+        if key == getattr(self.member_card, "shown_key", None):
+            return  # unchanged: no new widgets (and textures) on every scan
+        self.member_card.shown_key = key
         card = self.member_card
         card.clear_widgets()
-        info = self.member_info
         if info is None:
             card.add_widget(self.label(t("member_none"), color=theme.MUTED))
             return
@@ -280,6 +284,12 @@ class ReceiptScreen(CounterScreen):
                     height=theme.MIN_TARGET))
 
     def _show_codes(self) -> None:
+        refusals = tuple(self.cart.refusal_of(self.priced, c) if self.priced else None
+                         for c in self.cart.coupons)
+        key = (tuple(self.cart.coupons), tuple(self.cart.campaigns), refusals)
+        if key == getattr(self.codes_card, "shown_key", None):
+            return
+        self.codes_card.shown_key = key
         card = self.codes_card
         card.clear_widgets()
         if not (self.cart.coupons or self.cart.campaigns):
