@@ -134,6 +134,11 @@ def site(template, tmp_path) -> Path:
     }
     for name, content in files.items():
         (tmp_path / name).write_bytes(content)
+    for folder, job, text in (("queue", "20260703-120000-0000000000000000-0000", "{not json"),
+                              ("sent", "20260703-120000-0000000000000000-0001", "[1, 2]")):
+        (tmp_path / "damaged-spool" / folder).mkdir(parents=True)
+        (tmp_path / "damaged-spool" / folder / f"{job}.json").write_text(text)
+        (tmp_path / "damaged-spool" / folder / f"{job}.bin").write_bytes(b"\x1b@")
     (tmp_path / "folder.yaml").mkdir()
     return path
 
@@ -231,6 +236,23 @@ BAD_ARGUMENTS = [
     (("print", "shift", "NOPE", "--to", "png:{d}/s.png"), "shift"),
     (("print", "receipt", "NOPE", "--to", "carrier-pigeon:x"), "no receipt"),
     (("print", "reprint", "NOPE", "--spool", "{d}/spool"), "no print job"),
+    (("print", "reprint", "../../etc/passwd", "--spool", "{d}/spool"), "no print job"),
+    (("print", "receipt", "DEV1-R1", "--to", "png:"), "file name"),
+    (("print", "receipt", "DEV1-R1", "--to", "png:{d}/empty.yaml/r.png"), "cannot write"),
+    (("print", "receipt", "DEV1-R1", "--to", "file:{d}/r.bin", "--spool", "{d}/empty.yaml"),
+     "print spool"),
+    (("print", "receipt", "DEV1-R1", "--to", "file:{d}/r.bin", "--spool", "/proc/playdesk"),
+     "print spool"),
+    (("print", "receipt", "DEV1-R1", "--to", "usb:zz:yy", "--spool", "{d}/spool"), "usb"),
+    (("print", "receipt", "DEV1-R1", "--to", "network:host:port", "--spool", "{d}/spool"),
+     "port"),
+    (("print", "receipt", "DEV1-R1", "--to", "png:{d}/r.png", "--code-page", "KLINGON"),
+     "code page"),
+    (("print", "jobs", "--spool", "{d}/empty.yaml"), "print spool"),
+    (("print", "jobs", "--spool", "{d}/damaged-spool"), "damaged"),
+    (("print", "retry", "--spool", "{d}/damaged-spool"), "damaged"),
+    (("print", "reprint", "20260703-120000-0000000000000000-0001", "--spool",
+      "{d}/damaged-spool"), "damaged"),
     # packages and balances
     (("packages", "--member", "NOPE"), "unknown member"),
     (("packages", "--device", "toaster"), "invalid choice"),

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from engine.cli.common import emit, now, open_db
@@ -115,7 +117,24 @@ def _profile(args):
 def _spool(args):
     from hardware.printing.queue import Spool
 
-    return Spool(Path(args.spool))
+    try:
+        return Spool(Path(args.spool))
+    except OSError as error:
+        raise PlaydeskError(f"cannot use the print spool {args.spool}: "
+                            f"{error.strerror or error}") from None
+
+
+@contextmanager
+def spool_problems(args) -> Iterator[None]:
+    """A damaged job file or a spool folder that cannot be written: exit 2, saying which."""
+    from hardware.printing.queue import DamagedJob
+
+    try:
+        yield
+    except DamagedJob as error:
+        raise PlaydeskError(str(error)) from None
+    except OSError as error:
+        raise PlaydeskError(f"print spool {args.spool}: {error}") from None
 
 
 def _document(kind: str, ref: str, args):
@@ -149,27 +168,38 @@ def print_document_command(args) -> int:
     if args.to.startswith("png:"):
         from hardware.printing.preview import save_preview
 
-        path = save_preview(document, profile, Path(args.to[4:]))
+        if not args.to[4:]:
+            raise PlaydeskError("png: needs a file name, e.g. png:receipt.png")
+        try:
+            path = save_preview(document, profile, Path(args.to[4:]))
+        except OSError as error:
+            raise PlaydeskError(f"cannot write the preview {args.to[4:]}: "
+                                f"{error.strerror or error}") from None
         emit({"document": document.kind, "ref": args.ref, "png": str(path),
               "paper": profile.paper_mm}, args)
         return 0
     from hardware.printing.worker import print_document
 
     try:
-        job = print_document(_spool(args), document, args.to, profile, now(args),
-                             drawer=args.drawer)
+        with spool_problems(args):
+            job = print_document(_spool(args), document, args.to, profile, now(args),
+                                 drawer=args.drawer)
     except TargetError as error:
         raise PlaydeskError(str(error)) from None
     return _job_answer(job, args)
 
 
 def list_jobs(args) -> None:
-    emit([job.as_dict() for job in _spool(args).jobs(args.status)], args)
+    with spool_problems(args):
+        jobs = _spool(args).jobs(args.status)
+    emit([job.as_dict() for job in jobs], args)
 
 
 def retry_jobs(args) -> int:
     open_db(args)
-    results = _spool(args).retry(now(args), _profile(args))
+    profile, at = _profile(args), now(args)
+    with spool_problems(args):
+        results = _spool(args).retry(at, profile)
     emit([job.as_dict() for job in results], args)
     waiting = [job for job in results if job.status != "sent"]
     if waiting:
@@ -184,8 +214,10 @@ def reprint_job(args) -> int:
     from hardware.printing.queue import JobNotFound
 
     open_db(args)
+    profile, at = _profile(args), now(args)
     try:
-        job = _spool(args).reprint(args.job, now(args), _profile(args), target=args.to)
+        with spool_problems(args):
+            job = _spool(args).reprint(args.job, at, profile, target=args.to)
     except JobNotFound:
         raise NotFound(f"no print job {args.job!r}") from None
     except TargetError as error:

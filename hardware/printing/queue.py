@@ -32,6 +32,10 @@ class JobNotFound(KeyError):
     pass
 
 
+class DamagedJob(Exception):
+    """A job description that is not one (edited by hand, or a damaged card)."""
+
+
 @dataclass(frozen=True)
 class Job:
     id: str
@@ -49,6 +53,14 @@ class Job:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def _load_job(path: Path) -> Job:
+    try:
+        return Job(**json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError) as error:  # not JSON, not UTF-8, not a job's fields
+        raise DamagedJob(f"print job file {path} is damaged ({error}); move it out of the "
+                         "spool") from None
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -105,8 +117,7 @@ class Spool:
         raise JobNotFound(job_id)
 
     def get(self, job_id: str) -> Job:
-        directory = self._find(job_id)
-        return Job(**json.loads((directory / f"{job_id}.json").read_text()))
+        return _load_job(self._find(job_id) / f"{job_id}.json")
 
     def data(self, job_id: str) -> bytes:
         return (self._find(job_id) / f"{job_id}.bin").read_bytes()
@@ -115,8 +126,7 @@ class Spool:
         """Jobs oldest first; `status` queued or sent narrows the list."""
         directories = {"queued": [self.queued_dir], "sent": [self.sent_dir]}.get(
             status or "", [self.queued_dir, self.sent_dir])
-        found = [Job(**json.loads(path.read_text()))
-                 for directory in directories for path in directory.glob("*.json")]
+        found = [_load_job(path) for directory in directories for path in directory.glob("*.json")]
         return sorted(found, key=lambda job: job.id)
 
     # --- sending ---------------------------------------------------------------------------
