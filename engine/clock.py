@@ -38,6 +38,21 @@ class FixedClock:
         self.at += dt.timedelta(**delta)
 
 
+# The years a "now" may fall in: the engine adds up to a century to it (validity days, coupon
+# expiry formulas), which must stay inside the calendar (year 9999).
+YEARS = (1970, 9000)
+
+
+def check_year(value: dt.datetime, what: str) -> dt.datetime:
+    """`value`, or PlaydeskError when it is outside YEARS."""
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        from engine.errors import PlaydeskError
+
+        raise PlaydeskError(f"{what} {value.isoformat(timespec='minutes')} is outside the years "
+                            f"{YEARS[0]}-{YEARS[1]}")
+    return value
+
+
 def parse_datetime(text: str) -> dt.datetime:
     """ISO 8601 without zone, as the site file and --at use ("2026-07-03T17:30")."""
     try:

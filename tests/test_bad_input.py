@@ -423,6 +423,8 @@ BAD_RECEIPTS = [
     ("location: COUNTER1\ndebtor: NOPE\nlines: [{item: COLA}]", "unknown debtor"),
     ("at: yesterday\nlocation: COUNTER1\nlines: [{item: COLA}]", "datetime"),
     ("at: 12\nlocation: COUNTER1\nlines: [{item: COLA}]", "datetime"),
+    ("at: 9999-12-31T23:59\nlocation: COUNTER1\nlines: [{item: HEADSET, quantity: 7}]\n"
+     "payments: [{method: cash}]", "outside the years"),
     ("location: COUNTER1\nlines: [{item: COLA}]\ncampaigns: [NOPE]", "unknown campaign"),
     ("location: COUNTER1\nlines: [{item: COLA}]\ncoupons: {GOOD: 1}", "must be a list"),
     # packages
@@ -633,3 +635,30 @@ def test_a_huge_manual_lot_is_a_clear_error(site):
                        "manual", "--amount", HUGE, "--comment", "x", "--staff", "MGR")
     assert changed_tables(before, dump(site)) == []
     assert_clean_error(code, err, "amount")
+
+
+@pytest.mark.parametrize(("error", "expected"), [
+    ("database is locked", "busy"), ("attempt to write a readonly database", "read-only"),
+    ("database or disk is full", "full"), ("database disk image is malformed", "damaged"),
+    ("no such table: receipt", None), ("near \"SELEC\": syntax error", None)])
+def test_only_database_errors_of_the_file_or_machine_are_exit_2(error, expected):
+    import peewee
+
+    from engine.cli.common import database_problem
+
+    message = database_problem(peewee.OperationalError(error), "var/playdesk.db")
+    if expected is None:
+        assert message is None  # our bug: exit 1 with its traceback
+    else:
+        assert expected in message and "var/playdesk.db" in message
+
+
+def test_a_bug_still_exits_1_with_its_traceback(site, monkeypatch):
+    import engine.sales.queries
+
+    def broken(receipt_id):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(engine.sales.queries, "receipt_dict", broken)
+    code, _, err = cli(site, "receipt", "show", "DEV1-R1")
+    assert code == 1 and "ZeroDivisionError" in err

@@ -8,7 +8,7 @@ import sys
 from decimal import Decimal
 from typing import Any
 
-from engine.clock import Clock, FixedClock, SystemClock
+from engine.clock import Clock, FixedClock, SystemClock, check_year
 from engine.db import open_database
 from engine.errors import PlaydeskError
 
@@ -27,11 +27,6 @@ _DATABASE_PROBLEMS = {
     "malformed": "the database {path} is damaged ({error}); restore a backup with "
                  "playdesk restore",
 }
-
-
-# Years --at may name: the engine adds up to a century to "now" (validity, expiry formulas),
-# which must stay inside the calendar (year 9999).
-AT_RANGE = (1970, 9000)
 
 
 def database_problem(error: BaseException, path: str | None = None) -> str | None:
@@ -95,9 +90,7 @@ def _site_time(text: str) -> dt.datetime:
 
         site = Site.select().first()
         value = value.astimezone(ZoneInfo(site.timezone if site else "UTC")).replace(tzinfo=None)
-    if not AT_RANGE[0] <= value.year <= AT_RANGE[1]:
-        raise PlaydeskError(f"--at {text!r} is outside the years {AT_RANGE[0]}-{AT_RANGE[1]}")
-    return value
+    return check_year(value, "--at")
 
 
 def now(args) -> dt.datetime:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.barcodes import resolve, strip_campaign_barcode, strip_coupon_barcode
-from engine.clock import parse_datetime
+from engine.clock import check_year, parse_datetime
 from engine.errors import PlaydeskError
 from engine.models import Debtor, Item, Location, Member, Resource
 from engine.pricing.types import LineInput, ReceiptInput
@@ -112,12 +112,15 @@ class _Reader:
     def _at(self, value: Any) -> dt.datetime | None:
         if value is None:
             return None
-        if isinstance(value, dt.datetime):
-            return value.replace(tzinfo=None)
         try:
-            return parse_datetime(str(value))
+            at = value if isinstance(value, dt.datetime) else parse_datetime(str(value))
         except PlaydeskError:
             self.problem(("at",), f"must be a datetime YYYY-MM-DDTHH:MM, not {value!r}")
+            return None
+        try:
+            return check_year(at.replace(tzinfo=None), "the sale's time")
+        except PlaydeskError as error:
+            self.problem(("at",), str(error))
             return None
 
     def _location(self, value: Any) -> str | None:
