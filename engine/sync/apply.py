@@ -60,7 +60,7 @@ def _natural_key(model: type[Model]) -> tuple[str, ...]:
     for columns, unique in meta.indexes:
         if unique:
             return tuple(meta.fields[name].column_name for name in columns)
-    return POSITION_KEYS.get(meta.table_name, ())
+    return tuple(meta.fields[name].column_name for name in POSITION_KEYS.get(meta.table_name, ()))
 
 
 def _convert(model: type[Model], row: dict[str, Any]) -> dict[str, Any]:
