@@ -136,12 +136,15 @@ def apply_coupon_cancel(payload: dict[str, Any], touched: Touched) -> None:
 def apply_definitions(event: dict[str, Any], payload: dict[str, Any], touched: Touched) -> None:
     """An owner's or manager's definition changes, last writer wins by (hlc, device)."""
     from engine.sitefile import apply_document
-    from engine.sync.definitions import newer_only
+    from engine.sync.definitions import deactivations_first, newer_only
 
     version = f"{event['hlc']}/{event['device']}"
     at = dt.datetime.fromisoformat(payload["at"]) if payload.get("at") else None
     document = newer_only(payload["document"], version)
     if document:
+        deactivations = deactivations_first(event, document)
+        if deactivations:
+            apply_document(deactivations, at=at, source="sync")
         apply_document(document, at=at, source="sync", version=version)
 
 

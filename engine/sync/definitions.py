@@ -4,9 +4,11 @@ taken out of it, so replicas agree whatever order concurrent edits arrive in."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from engine.models import Coupon, Setting, Site
+from engine.errors import PlaydeskError
+from engine.models import Coupon, Event, Setting, Site
 
 
 def _model(section: str):
@@ -42,3 +44,46 @@ def newer_only(document: dict[str, Any], version: str) -> dict[str, Any]:
         else:
             result[section] = value
     return result
+
+
+def deactivations_first(event: dict[str, Any], document: dict[str, Any]) -> dict[str, Any] | None:
+    """The deactivations to apply before `document` (another device's definitions).
+
+    An active discount campaign's rules are locked (site-file.md). A rules change that reaches
+    this device while the campaign is active here is applied only with the deactivation that
+    precedes it in its origin's journal: the campaign is deactivated here first, as it was there,
+    so the lock holds and the replicas converge. A change without such a deactivation is refused
+    (PlaydeskError: the event is stored, skipped and counted).
+    """
+    from engine.sitefile.apply import _locked, _merge
+    from engine.sitefile.store import STORES
+
+    records = [r for r in document.get("campaigns") or [] if isinstance(r, dict)]
+    if not records:
+        return None
+    stored = STORES["campaigns"].read()
+    deactivations = []
+    for record in records:
+        old = stored.get(record.get("code"))
+        if old is None or not _locked(old, _merge("campaigns", record, old)):
+            continue
+        if not _deactivated_before(event, record["code"]):
+            raise PlaydeskError(f"campaign {record['code']} is active here and {event['device']} "
+                                f"seq {event['seq']} changes its rules without deactivating it "
+                                "first")
+        deactivations.append({**old, "active": False})
+    return {"campaigns": deactivations} if deactivations else None
+
+
+def _deactivated_before(event: dict[str, Any], code: str) -> bool:
+    """Whether the origin's journal, before `event`, last recorded campaign `code` inactive."""
+    earlier = (Event.select(Event.payload)
+               .where((Event.device == event["device"]) & (Event.seq < event["seq"])
+                      & (Event.type == "definitions") & Event.payload.contains(code))
+               .order_by(Event.seq.desc()))
+    for row in earlier:
+        document = json.loads(row.payload).get("document") or {}
+        for record in document.get("campaigns") or []:
+            if isinstance(record, dict) and record.get("code") == code:
+                return not record.get("active", True) or bool(record.get("deleted"))
+    return False
