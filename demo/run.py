@@ -28,6 +28,7 @@ from engine.cli import main as playdesk
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_FILE = ROOT / "demo" / "site.yaml"
+PEOPLE_FILE = ROOT / "demo" / "people.yaml"  # demo staff and PINs
 DEVICES = {"COUNTER1": "counter", "KIOSK1": "kiosk"}
 
 
@@ -77,7 +78,7 @@ class Demo:
             devicelist.install(document, trust=True)
             close_database()
         counter = str(self.databases["COUNTER1"])
-        for command in (["load", str(SITE_FILE)], ["campaigns"]):
+        for command in (["load", str(SITE_FILE)], ["load", str(PEOPLE_FILE)], ["campaigns"]):
             if playdesk(["--db", counter, *command]):
                 raise SystemExit(f"demo: `playdesk {command[0]}` failed")
 
@@ -160,7 +161,8 @@ class Demo:
 
     def console(self) -> None:
         print("demo: running. Type `k TEXT` to scan at the kiosk, `c TEXT` at the counter, "
-              "`q` to stop. Cards MEM0001..MEM0003; cola 4006381333931; coupons CPN…")
+              "`q` to stop.\n  counter PINs: cashier 1111, manager 2222, owner 9999; member "
+              "PIN 1234\n  cards MEM0001..MEM0003; cola 4006381333931, chips 4012345678901")
         for line in sys.stdin:
             command, _, text = line.strip().partition(" ")
             if command == "q":
