@@ -38,6 +38,11 @@ def register(commands) -> None:
     install.add_argument("--trust", action="store_true",
                          help="pin its owner key (first provisioning only)")
     install.set_defaults(handler=import_command)
+    publish = actions.add_parser("publish-list",
+                                 help="publish a signed device list to every device (retained)")
+    publish.add_argument("file")
+    add_connection_arguments(publish)
+    publish.set_defaults(handler=publish_list_command)
     drops = actions.add_parser("drops", help="dropped messages by reason")
     drops.set_defaults(handler=drops_command)
 
@@ -98,16 +103,35 @@ def device_list_command(args) -> None:
          args)
 
 
-def import_command(args) -> None:
-    open_db(args)
+def _read_list(path: str) -> dict:
     from engine.errors import PlaydeskError
-    from engine.sync.devicelist import install
 
     try:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text()
+        text = sys.stdin.read() if path == "-" else Path(path).read_text()
         document = json.loads(text)
     except (OSError, ValueError) as error:
-        raise PlaydeskError(f"cannot read device list {args.file}: {error}") from None
+        raise PlaydeskError(f"cannot read device list {path}: {error}") from None
+    if not isinstance(document, dict):
+        raise PlaydeskError(f"device list {path} is not a JSON object")
+    return document
+
+
+def publish_list_command(args) -> None:
+    open_db(args)
+    from engine.sync.main import resolve_config
+    from engine.sync.push import publish_device_list
+
+    document = _read_list(args.file)
+    published = publish_device_list(resolve_config(args), document)
+    emit({"published": published, "version": document.get("version"),
+          "devices": [e.get("device") for e in document.get("devices", [])]}, args)
+
+
+def import_command(args) -> None:
+    open_db(args)
+    from engine.sync.devicelist import install
+
+    document = _read_list(args.file)
     installed = install(document, trust=args.trust)
     emit({"installed": installed, "version": document.get("version"),
           "devices": [e.get("device") for e in document.get("devices", [])]}, args)

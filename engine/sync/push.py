@@ -1,9 +1,11 @@
 """`playdesk push`: apply a site file here (one signed `definitions` event in this device's
-journal) and publish the outbox to the broker before returning."""
+journal) and publish the outbox to the broker before returning; `playdesk sync publish-list`:
+the owner's signed device list, retained for every device."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import time
 from typing import Any
@@ -41,3 +43,27 @@ def push(path: str | os.PathLike[str], at: dt.datetime, config) -> dict[str, Any
     summary = load_site_file(path, at=at)
     published = publish_outbox(config)
     return {**summary, "published": published}
+
+
+def publish_device_list(config, document: dict[str, Any],
+                        timeout: float = PUBLISH_TIMEOUT_SECONDS) -> bool:
+    """Publish an owner-signed device list, retained on `devicelist`: every device installs it
+    (if signed by the owner key it trusts and newer), now or when it next connects. True when
+    the broker acknowledged it."""
+    from engine.sync import devicelist
+    from engine.sync.client import make_client
+
+    problem = devicelist.check(document, devicelist.owner_key())
+    if problem:
+        raise PlaydeskError(problem)
+    client = make_client(config, f"playdesk-{config.site}-devicelist-{os.getpid()}")
+    client.connect(config.host, config.port, keepalive=config.keepalive)
+    client.loop_start()
+    try:
+        info = client.publish(f"{config.prefix()}devicelist", json.dumps(document), qos=1,
+                              retain=True)
+        info.wait_for_publish(timeout)
+        return info.is_published()
+    finally:
+        client.disconnect()
+        client.loop_stop()
