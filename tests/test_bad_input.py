@@ -13,6 +13,7 @@ receipt, a purchase and an order, built once and copied for every test.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import sqlite3
@@ -662,3 +663,49 @@ def test_a_bug_still_exits_1_with_its_traceback(site, monkeypatch):
     monkeypatch.setattr(engine.sales.queries, "receipt_dict", broken)
     code, _, err = cli(site, "receipt", "show", "DEV1-R1")
     assert code == 1 and "ZeroDivisionError" in err
+
+
+# --- receipts the apps build by hand get the same rules -------------------------------------
+
+def _line(**fields):
+    from engine.pricing.types import LineInput
+
+    return LineInput(**fields)
+
+
+@pytest.mark.parametrize(("lines", "receipt_fields", "payment", "fragment"), [
+    ([_line(item="COLA", quantity=-3)], {}, None, "quantity"),
+    ([_line(item="COLA", quantity=0)], {}, None, "quantity"),
+    ([_line(item="COLA", quantity=2.5)], {}, None, "quantity"),
+    ([_line(item="COLA", quantity=True)], {}, None, "quantity"),
+    ([_line(package="SUMMER/BASIC", quantity=0)], {"member": "M001"}, None, "quantity"),
+    ([_line(item="COLA", unit_price=-500)], {}, None, "unit_price"),
+    ([_line(item="COLA", manual_discount=-100)], {}, None, "manual_discount"),
+    ([_line(item="COLA", unit_price=10**30)], {}, None, "unit_price"),
+    ([_line(item="COLA", resource="PC-HOUR")], {}, None, "exactly one"),
+    ([_line()], {}, None, "exactly one"),
+    ([], {}, None, "without lines"),
+    ([_line(item="COLA")], {"location": "NOPE"}, None, "unknown location"),
+    ([_line(item="COLA")], {"member": "NOPE"}, None, "unknown member"),
+    ([_line(item="COLA")], {"debtor": "NOPE"}, None, "unknown debtor"),
+    ([_line(item="COLA")], {}, -100, "whole amount"),
+    ([_line(item="COLA")], {}, 2.5, "whole amount"),
+    ([_line(item="COLA")], {}, 10**30, "whole amount"),
+], ids=lambda value: repr(value)[:40])
+def test_checkout_refuses_a_bad_receipt_built_by_an_app(site, lines, receipt_fields, payment,
+                                                        fragment):
+    from engine.db import close_database, open_database
+    from engine.errors import PlaydeskError
+    from engine.pricing.types import ReceiptInput
+    from engine.sales.checkout import checkout
+    from engine.sales.receiptfile import PaymentInput
+
+    before = dump(site)
+    receipt = ReceiptInput(**{"location": "COUNTER1", "lines": tuple(lines), **receipt_fields})
+    open_database(site)
+    try:
+        with pytest.raises(PlaydeskError, match=fragment):
+            checkout(receipt, [PaymentInput("cash", payment)], dt.datetime(2026, 7, 3, 12, 0))
+    finally:
+        close_database()
+    assert changed_tables(before, dump(site)) == []

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from engine.coupons.validity import coupon_rejection
-from engine.errors import NotFound
+from engine.errors import NotFound, PlaydeskError
 from engine.pricing import strategies
 from engine.pricing.filters import (
     CompiledFilters,
@@ -37,9 +37,13 @@ from engine.pricing.types import (
     CouponDef,
     Definitions,
     FreeLineDef,
+    LineInput,
     ReceiptInput,
 )
 from engine.pricing.validity import valid_at
+from engine.sitefile.fields import MAX_AMOUNT
+
+MAX_QUANTITY = 1_000_000  # units on one line
 
 CAMPAIGN_INACTIVE = "campaign inactive"
 CONDITIONS_NOT_MET = "conditions not met"
@@ -100,9 +104,29 @@ def price_receipt(receipt: ReceiptInput, definitions: Definitions,
 # ---------------------------------------------------------------- the receipt as scanned
 
 
+def _whole(value: object, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def check_line(no: int, line: LineInput) -> None:
+    """A line the apps built by hand gets the receipt file's rules: one kind of thing, a whole
+    quantity ≥ 1, whole amounts ≥ 0 — a negative or fractional one would create money."""
+    if sum(code is not None for code in (line.item, line.resource, line.package)) != 1:
+        raise PlaydeskError(f"line {no}: needs exactly one of item, resource, package")
+    if not _whole(line.quantity, 1, MAX_QUANTITY):
+        raise PlaydeskError(f"line {no}: quantity must be a whole number from 1 to "
+                            f"{MAX_QUANTITY}, not {line.quantity!r}")
+    for name in ("unit_price", "manual_discount"):
+        value = getattr(line, name)
+        if value is not None and not _whole(value, 0, MAX_AMOUNT):
+            raise PlaydeskError(f"line {no}: {name} must be a whole amount in minor units "
+                                f"(0 to {MAX_AMOUNT}), not {value!r}")
+
+
 def _work_lines(receipt: ReceiptInput, definitions: Definitions) -> list[WorkLine]:
     lines = []
     for no, line in enumerate(receipt.lines, start=1):
+        check_line(no, line)
         values = {"item": "", "item_category": "", "vendor": "", "resource": ""}
         if line.item is not None:
             item = definitions.items.get(line.item)

@@ -21,6 +21,7 @@ from typing import Any
 from engine import journal
 from engine.db import write
 from engine.derived import refresh_coupons
+from engine.errors import NotFound, PlaydeskError
 from engine.ids import device_id, next_id, next_number
 from engine.models import (
     Coupon,
@@ -44,6 +45,7 @@ def checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...] | l
              ) -> dict[str, Any]:
     """Price and record the sale; returns the price document plus what was recorded."""
     payments = tuple(payments)
+    _check_receipt(receipt_input)
     # strict operations are asked of the authority before the write lock (sync.md)
     with strict_checkout(receipt_input, payments, at) as grants, write():
         if staff is not None:
@@ -72,6 +74,21 @@ def checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...] | l
                          "text": c.text, "image": c.image} for c in issued],
         purchases=[pid for ids in purchases.values() for pid in ids])
     return document
+
+
+def _check_receipt(receipt: ReceiptInput) -> None:
+    """What the receipt file reader checks, for receipts the apps build by hand: a sale has
+    lines, and happens at a location of the site, for a member and debtor that exist."""
+    from engine.models import Debtor, Location, Member
+
+    if not receipt.lines:
+        raise PlaydeskError("a receipt without lines cannot be sold")
+    for model, code, what in ((Location, receipt.location, "location"),
+                              (Member, receipt.member, "member"),
+                              (Debtor, receipt.debtor, "debtor")):
+        if code is not None and not model.select().where(
+                (model.code == code) & ~model.deleted).exists():
+            raise NotFound(f"unknown {what} {code!r}")
 
 
 def _receipt_rows(priced: PricedReceipt, plan: PaymentPlan, receipt_id: str, staff: str | None,

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from engine.errors import PlaydeskError
 from engine.models import PaymentMethod
-from engine.sales.receiptfile import PaymentInput
+from engine.sales.receiptfile import PaymentInput, is_amount
+from engine.sitefile.fields import MAX_AMOUNT
 
 CASH = "cash"
 WALLET = "wallet"
@@ -50,6 +51,9 @@ def plan_payments(total: int, payments: tuple[PaymentInput, ...], member: str | 
         if payment.method not in methods:
             raise PlaydeskError(f"unknown payment method {payment.method!r} "
                                 f"(known: {', '.join(sorted(methods))})")
+        if payment.amount is not None and not is_amount(payment.amount):
+            raise PlaydeskError(f"a {payment.method} payment must be a whole amount in minor "
+                                f"units (0 to {MAX_AMOUNT}), not {payment.amount!r}")
         if payment.method == WALLET and member is None:
             raise PlaydeskError("a wallet payment needs a member on the receipt")
         offered = due if payment.amount is None else payment.amount

@@ -17,6 +17,7 @@ from engine.barcodes import resolve, strip_campaign_barcode, strip_coupon_barcod
 from engine.clock import check_year, parse_datetime
 from engine.errors import PlaydeskError
 from engine.models import Debtor, Item, Location, Member, Resource
+from engine.pricing.engine import MAX_QUANTITY
 from engine.pricing.types import LineInput, ReceiptInput
 from engine.sitefile.fields import MAX_AMOUNT
 from engine.sitefile.yamlnodes import Parsed, format_path, parse_yaml
@@ -26,7 +27,6 @@ LINE_KEYS = ("item", "barcode", "resource", "package", "quantity", "unit_price",
              "manual_discount")
 LINE_KINDS = ("item", "barcode", "resource", "package")
 PAYMENT_KEYS = ("method", "amount")
-MAX_QUANTITY = 1_000_000  # units on one line
 
 
 @dataclass(frozen=True)
