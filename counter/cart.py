@@ -8,6 +8,7 @@ definitions). The cart only keeps what the cashier entered.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from engine.barcodes import resolve, strip_campaign_barcode
@@ -20,6 +21,16 @@ from engine.pricing.definitions import cached_definitions
 
 # Refusals that no later change of the receipt can cure: such a coupon leaves the receipt.
 FINAL_REFUSALS = ("unknown", "expired", "canceled", "used up", "wrong customer")
+QUANTITY_PREFIX = re.compile(r"(\d{1,4})\s*[*xX]\s*(\S.*)")
+MAX_QUANTITY = 9999
+
+
+def split_quantity(text: str) -> tuple[int, str]:
+    """"3*4006381333931" (typed, then scanned) → (3, "4006381333931"); otherwise (1, text)."""
+    match = QUANTITY_PREFIX.fullmatch(text.strip())
+    if match is None or int(match.group(1)) < 1:
+        return 1, text.strip()
+    return int(match.group(1)), match.group(2).strip()
 
 
 @dataclass

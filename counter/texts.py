@@ -59,7 +59,8 @@ TEXTS: dict[str, str] = {
     # receipt
     "scan_hint": "Scan or type a code, then Enter",
     "enter": "Enter",
-    "receipt_empty": "Scan items, a member card, coupons or a campaign code.",
+    "receipt_empty": "Scan items (type 3* first for three), a member card, coupons or a "
+                     "campaign code. + and − change the selected line.",
     "line_reduction": "  − {label}",
     "subtotal": "Subtotal",
     "discount": "Discount",

@@ -292,3 +292,43 @@ def test_packages_kiosk_orders_and_refunds(ui):
     assert ui.app.screen.message.text == "Refunded 9.00 € (cash 4.00 €)."
     ui.shot("refunded")
     assert not ui.layout_problems()
+
+
+def type_and_enter(ui, text: str) -> None:
+    """What a keyboard-wedge scanner (or a person at a keyboard) does: keys, then Enter."""
+    field = ui.app.screen.scan_field
+    assert field.focus, "the scan field must have the keyboard focus"
+    field.insert_text(text)
+    field.dispatch("on_text_validate")
+    ui.pump(3)
+
+
+def test_keyboard_and_scanner_focus(ui):
+    manager_login(ui)
+    ui.tap(ui.button("Sale"))
+    ui.pump(2)
+    type_and_enter(ui, "3*CHIPS")
+    assert [(line.code, line.quantity) for line in ui.app.screen.cart.lines] == [("CHIPS", 3)]
+    ui.tap(ui.button("Qty +"))  # a tap leaves the focus where the next scan goes
+    ui.pump(2)
+    type_and_enter(ui, "-")
+    assert ui.app.screen.cart.lines[0].quantity == 3
+    type_and_enter(ui, "MEM0001")
+    ui.tap(ui.button("Search"))
+    ui.pump(2)
+    ui.app.screen.scan_field.text = "cola"
+    ui.pump(2)
+    ui.shot("search")
+    ui.tap(ui.button("Cola 0.5 l (COLA) — 2.50 €"))
+    ui.pump(2)
+    assert [line.code for line in ui.app.screen.cart.lines] == ["CHIPS", "COLA"]
+    type_and_enter(ui, "NOSUCHCODE")
+    assert "not an item" in ui.app.screen.message.text
+    for size in ((1024, 600), (1280, 800)):
+        ui.resize(*size)
+        ui.app.go("receipt")
+        ui.pump(3)
+        ui.shot(f"receipt-{size[0]}x{size[1]}")
+        assert not ui.layout_problems(), size
+    ui.tap(ui.button("Void receipt"))
+    assert ui.app.screen.cart.empty and "voided" in ui.app.screen.message.text

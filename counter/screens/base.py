@@ -83,7 +83,8 @@ class CounterScreen(Screen):
 
     def _pressed(self, action) -> None:
         action()
-        self.focus_scan()  # a tap never leaves the scanner without a place to type
+        if self.app.screens.current == self.name:  # (a screen shown instead focuses itself)
+            self.focus_scan()  # a tap never leaves the scanner without a place to type
 
     def row(self, *widgets, height: int = theme.BUTTON_HEIGHT, spacing: int = 8) -> BoxLayout:
         box = BoxLayout(orientation="horizontal", spacing=spacing, size_hint_y=None, height=height)

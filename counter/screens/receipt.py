@@ -17,7 +17,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.recycleview import RecycleView
 
-from counter.cart import FINAL_REFUSALS, Cart
+from counter.cart import FINAL_REFUSALS, Cart, split_quantity
 from counter.screens.base import Card, CounterScreen
 from counter.texts import text as t
 from engine.coupons.notification import redeemable
@@ -53,7 +53,7 @@ Builder.load_string("""
         font_size: root.font_size * 0.85
         color: 0.72, 0.75, 0.8, 1
         size_hint_x: None
-        width: root.font_size * 7
+        width: root.font_size * 7 if not root.reduction else 0
         halign: "right"
         valign: "middle"
         text_size: self.size
@@ -102,6 +102,7 @@ class LinesView(RecycleView):
         self.viewclass = "LineRow"  # after the layout: RecycleView forwards it to its layout
 
 
+
 def reduction_labels(priced: PricedReceipt) -> dict[str, str | None]:
     """Each campaign's label as the printed receipt will show it (None: not shown)."""
     codes = {r.campaign for line in priced.lines for r in line.reductions}
@@ -122,6 +123,7 @@ class ReceiptScreen(CounterScreen):
         self.priced: PricedReceipt | None = None
         self.member_info: dict[str, Any] | None = None
         self.lines_view: LinesView | None = None
+        self.quantity = 1  # of the code being handled (`3*code`)
 
     def reset(self) -> None:
         self.cart = Cart(self.app.location)
@@ -178,6 +180,8 @@ class ReceiptScreen(CounterScreen):
         columns.add_widget(right)
         self.body.add_widget(columns)
         self.update(reprice=True)
+        # laid out later: only then is it known whether the lines fit the view
+        self.lines_view.bind(height=lambda *_a: self._scroll_to_selected(self.lines_view.data))
         if message:
             self.say(message, theme.GOOD if good else theme.BAD)
 
@@ -233,8 +237,7 @@ class ReceiptScreen(CounterScreen):
             rows.append({"name": t("receipt_empty"), "detail": "", "amount": "", "index": -1,
                          "selected": False, "reduction": True, "font_size": fs})
         self.lines_view.data = rows
-        if self.cart.selected is not None:
-            self._scroll_to_selected(rows)
+        self._scroll_to_selected(rows)
         total = priced.total if priced else 0
         self.subtotal_label.text = money(priced.subtotal if priced else 0)
         self.discount_label.text = money(-(priced.discount if priced else 0))
@@ -251,10 +254,11 @@ class ReceiptScreen(CounterScreen):
         the top."""
         view = self.lines_view
         row_height = view.children[0].default_size[1] + 2 if view.children else 1
-        if len(rows) * row_height <= view.height or len(rows) <= 1:
+        if len(rows) * row_height <= view.height or len(rows) <= 1 or self.cart.selected is None:
             view.scroll_y = 1
             return
-        last = max(i for i, row in enumerate(rows) if row["index"] == self.cart.selected)
+        last = max((i for i, row in enumerate(rows) if row["index"] == self.cart.selected),
+                   default=0)
         view.scroll_y = max(0.0, min(1.0, 1 - last / (len(rows) - 1)))
 
     def _show_member(self) -> None:
@@ -317,21 +321,27 @@ class ReceiptScreen(CounterScreen):
     # --- actions -------------------------------------------------------------------------------
 
     def on_scan(self, scanned: str) -> None:
+        """A scan, or what was typed and entered: a code, `N*code` (N of it), `+` or `-` (the
+        selected line's quantity)."""
         if self.app.screens.current != self.screen_name:
             self.app.go(self.screen_name)
-        result = self.cart.interpret(scanned)
+        if scanned.strip() in ("+", "-"):
+            self.change_quantity(1 if scanned.strip() == "+" else -1)
+            return
+        self.quantity, code = split_quantity(scanned)
+        result = self.cart.interpret(code)
         handler = getattr(self, f"_scanned_{result.kind}")
         handler(result.code, result.message)
 
     def _scanned_item(self, code: str, _message: str) -> None:
         item = Item.get(Item.code == code)
-        self.cart.add_line("item", code, item.name)
+        self.cart.add_line("item", code, item.name, self.quantity)
         self.update()
         self.good(t("added_item", name=item.name))
 
     def _scanned_resource(self, code: str, _message: str) -> None:
         resource = Resource.get(Resource.code == code)
-        self.cart.add_line("resource", code, resource.name)
+        self.cart.add_line("resource", code, resource.name, self.quantity)
         self.update()
         self.good(t("added_item", name=resource.name))
 
