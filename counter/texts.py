@@ -78,7 +78,7 @@ TEXTS: dict[str, str] = {
     "member_balance": "Wallet {money} · Time {minutes}",
     "member_remove": "Remove member",
     "member_coupons": "Redeemable coupons",
-    "coupon_add": "Use {code}",
+    "coupon_use": "Use",
     "codes_title": "Coupons and campaigns",
     "coupon_ok": "Coupon {code}",
     "coupon_refused": "Coupon {code}: refused — {reason}",

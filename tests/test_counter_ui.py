@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import ui_harness  # before counter/uikit: puts the repository root on sys.path for uikit
 
+from engine.campaign_edit import save_campaign, set_campaign_state
 from engine.clock import FixedClock
 from engine.coupons.cancel import cancel
 from engine.coupons.wizard import generate
@@ -48,6 +49,12 @@ def counter_db(tmp_path_factory):
     used = generate("WELCOME", 1, AT, created_by="S02", discount_type="reduce", value=300)
     cancel(used[0].code, AT, "S02")
     CODES["good"], CODES["canceled"] = good[0].code, used[0].code
+    save_campaign("couponing", {"code": "LOYAL", "name": "Loyalty voucher",
+                                "notification_type": "always", "print_type": "coupon"},
+                  AT, "S02")
+    set_campaign_state("LOYAL", "activate", AT, "S02")
+    CODES["loyal"] = generate("LOYAL", 1, AT, sales_type="contact", sales_filter="M003",
+                              discount_type="reduce", value=100)[0].code
     yield path
     close_database()
 
@@ -332,3 +339,19 @@ def test_keyboard_and_scanner_focus(ui):
         assert not ui.layout_problems(), size
     ui.tap(ui.button("Void receipt"))
     assert ui.app.screen.cart.empty and "voided" in ui.app.screen.message.text
+
+
+def test_the_members_redeemable_coupons_are_offered(ui):
+    login(ui, "Sam", CASHIER_PIN)
+    if ui.app.screens.current == "shift_open":
+        type_pin(ui, "0")
+        ui.tap(ui.button("Open shift"))
+    scan(ui, "CHIPS")
+    scan(ui, "MEM0003")
+    assert f"Loyalty voucher · {CODES['loyal']}" in ui.texts()
+    ui.shot("member-coupons")
+    ui.tap(ui.button("Use"))
+    assert ui.app.screen.cart.coupons == [CODES["loyal"]]
+    assert ui.app.screen.total_label.text == "1.00 €"
+    assert ui.buttons("Use") == []  # offered no more: it is on the receipt
+    ui.tap(ui.button("Void receipt"))

@@ -112,3 +112,42 @@ def test_open_and_close_are_journaled_as_rows(site):
               .where(Event.type.in_(["shift.open", "shift.close"]))}
     assert events["shift.open"]["rows"]["shift"][0]["opening_cash"] == 1234
     assert events["shift.close"]["rows"]["shift_close"][0]["difference"] == 0
+
+
+def run_cli(*argv: str) -> object:
+    """engine/cli/counter.py's commands through a playdesk-like parser (one JSON document)."""
+    import contextlib
+    import io
+
+    from engine.cli import ArgumentParser
+    from engine.cli import counter as counter_cli
+
+    parser = ArgumentParser(prog="playdesk")
+    parser.add_argument("--db")
+    parser.add_argument("--at")
+    parser.add_argument("--table", action="store_true")
+    counter_cli.register(parser.add_subparsers(dest="command", required=True,
+                                               parser_class=ArgumentParser))
+    args = parser.parse_args(list(argv))
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        args.handler(args)
+    return json.loads(output.getvalue())
+
+
+def test_cli_shift_and_refund_commands(site, db_path):
+    at = ["--db", str(db_path), "--at", "2026-07-03T17:00"]
+    opened = run_cli(*at, "shift", "open", "--staff", "S01", "--cash", "5000", "--location",
+                     "COUNTER1")
+    assert opened["cash"] == {"opening": 5000, "expected": 5000, "counted": None,
+                              "difference": None}
+    assert run_cli(*at, "shift", "current")["shift"] == opened["shift"]
+    done = sale(opened["shift"], [LineInput(item="WATER")], [("cash", None)])
+    refunded = run_cli(*at, "refund-receipt", done["receipt"], "--staff", "S02", "--reason",
+                       "warm", "--shift", opened["shift"])
+    assert refunded["payments"] == [{"method": "cash", "amount": 150, "lot": None}]
+    closed = run_cli(*at, "shift", "close", opened["shift"], "--staff", "S01", "--cash", "5000")
+    assert closed["cash"]["difference"] == 0
+    assert run_cli(*at, "shift", "current") is None
+    with pytest.raises(PlaydeskError, match="needs a manager"):
+        run_cli(*at, "refund-receipt", done["receipt"], "--staff", "S01", "--reason", "x")

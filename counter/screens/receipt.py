@@ -283,7 +283,7 @@ class ReceiptScreen(CounterScreen):
             for offer in offers[:4]:
                 card.add_widget(self.row(
                     self.label(f"{offer['campaign_name']} · {offer['code']}", size_hint_y=1),
-                    self.button(t("coupon_add", code=""), lambda c=offer["code"]: self.on_scan(c),
+                    self.button(t("coupon_use"), lambda c=offer["code"]: self.on_scan(c),
                                 size_hint_x=None, width=120, height=theme.MIN_TARGET),
                     height=theme.MIN_TARGET))
 
