@@ -8,6 +8,7 @@ tests/artifacts/<test>/; look at them after a change.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import time
 from pathlib import Path
 
@@ -151,6 +152,7 @@ def test_sale_by_scans_split_payment_and_shift_close(ui):
     printed = ui.prints / f"receipt-{receipt.id}.png"
     escpos = (ui.prints / f"receipt-{receipt.id}.bin").read_bytes()
     assert printed.exists()
+    shutil.copy(printed, ui.folder / "printed-receipt.png")  # to look at with the screens
     assert escpos.startswith(b"\x1b@") and b"\x1bp" in escpos  # reset, then the drawer kick
     assert CODES["good"].encode() in escpos or b"Welcome voucher" in escpos
     assert not ui.layout_problems()
@@ -164,7 +166,9 @@ def test_sale_by_scans_split_payment_and_shift_close(ui):
     ui.shot("shift-report")
     closing = ShiftClose.get(ShiftClose.shift == receipt.shift)
     assert (closing.expected_cash, closing.counted_cash, closing.difference) == (10250, 10250, 0)
-    assert (ui.prints / f"shift_report-{receipt.shift}.png").exists()
+    report = ui.prints / f"shift_report-{receipt.shift}.png"
+    assert report.exists()
+    shutil.copy(report, ui.folder / "printed-shift-report.png")
 
 
 def row_button(ui, text: str, code: str):

@@ -314,7 +314,7 @@ class ReceiptScreen(CounterScreen):
 
     def _code_row(self, text: str, remove, color) -> BoxLayout:
         return self.row(self.label(text, size_hint_y=1, color=color),
-                        self.button(t("remove"), remove, color=theme.PANEL, size_hint_x=None,
+                        self.button(t("remove"), remove, color=theme.BAD, size_hint_x=None,
                                     width=120, height=theme.MIN_TARGET),
                         height=max(theme.MIN_TARGET, self.fs() * 2 + 8))
 
