@@ -230,7 +230,8 @@ def test_authority_down_the_offline_policy_decides(tmp_path, broker):  # noqa: F
         for device in devices:
             device.start_sync(broker, "--authority", "C1")
         wait_until(lambda: all(d.applied("C1") == 3 for d in devices[1:]), 30, "the site")
-        authority.stop_sync()
+        for device in devices[:3]:  # the authority is gone, K1 and K2 cannot see each other
+            device.stop_sync()
         # K3 denies offline; K1 and K2 allow: both spend 700 of the 1000
         with using(k3.db), write():
             Setting.insert(key="offline_policy", value='{"balance.spend": "deny"}').execute()
@@ -238,6 +239,8 @@ def test_authority_down_the_offline_policy_decides(tmp_path, broker):  # noqa: F
         assert answers[:2] == [{"ok": True}, {"ok": True}]
         assert answers[2] == {"error": "spending 100 money of M001 refused by the offline "
                                        "policy: authority unreachable: offline policy"}
+        for device in (k1, k2):
+            device.start_sync(broker, "--authority", "C1")
         wait_until(lambda: k1.applied("K2") == 1 and k2.applied("K1") == 1, 30, "the merge")
         report = playdesk(k1, "conflicts")
         assert report["balances"] == [{"member": "M001", "kind": "money", "overdrawn": 400,

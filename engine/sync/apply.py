@@ -173,6 +173,30 @@ class UnknownType(Exception):
     pass
 
 
+def _effect(event: dict[str, Any], touched: Touched,
+            on_unknown: Callable[[dict], None] | None) -> None:
+    """Apply one event's effect in a savepoint: a refused effect leaves nothing behind."""
+    try:
+        with write():
+            _apply_effect(event, touched)
+    except PlaydeskError as error:
+        touched.rejected.append((event["device"], event["seq"], str(error)))
+    except UnknownType:
+        if on_unknown:
+            on_unknown(event)
+
+
+def apply_effects(events: list[dict[str, Any]]) -> Touched:
+    """The effects of events already in (or going into) the journal, e.g. this device's own
+    events given back after a restore (call inside write())."""
+    touched = Touched()
+    for event in events:
+        _effect(event, touched, None)
+    refresh_lots(touched.lots)
+    refresh_coupons(touched.coupons)
+    return touched
+
+
 def apply_batch(events: list[dict[str, Any]], on_unknown: Callable[[dict], None] | None = None,
                 ) -> Touched:
     """Apply events (each origin's in seq order, contiguous after its applied seq) atomically.
@@ -190,14 +214,7 @@ def apply_batch(events: list[dict[str, Any]], on_unknown: Callable[[dict], None]
             origin, seq = event["device"], event["seq"]
             if seq != applied.get(origin, 0) + 1:
                 continue  # already applied (or not next): idempotent
-            try:
-                with write():  # savepoint: a refused effect leaves nothing behind
-                    _apply_effect(event, touched)
-            except PlaydeskError as error:
-                touched.rejected.append((origin, seq, str(error)))
-            except UnknownType:
-                if on_unknown:
-                    on_unknown(event)
+            _effect(event, touched, on_unknown)
             Event.insert(device=origin, seq=seq, hlc=event["hlc"], type=event["type"],
                          payload=event["payload"], sig=event.get("sig")).execute()
             applied[origin] = seq
@@ -211,11 +228,12 @@ def apply_batch(events: list[dict[str, Any]], on_unknown: Callable[[dict], None]
         refresh_lots(touched.lots)
         refresh_coupons(touched.coupons)
         if latest is not None:
-            _receive_clock(latest)
+            receive_clock(latest)
     return touched
 
 
-def _receive_clock(remote: hlc.Timestamp) -> None:
+def receive_clock(remote: hlc.Timestamp) -> None:
+    """This device's clock moved past `remote` (inside a write transaction)."""
     row = LocalState.get_or_none(LocalState.key == "hlc")
     last = hlc.Timestamp.decode(row.value) if row else None
     stamp = hlc.receive(last, remote).encode()

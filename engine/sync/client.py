@@ -23,7 +23,7 @@ from engine.db import database, write
 from engine.ids import device_id
 from engine.models import LocalState
 from engine.models.sync import SyncDrop
-from engine.sync import devicelist, inbound, outbox, presence, signing
+from engine.sync import devicelist, inbound, outbox, presence, restore, signing
 from engine.sync.apply import applied_seqs, apply_batch
 
 log = logging.getLogger("playdesk.sync")
@@ -36,6 +36,9 @@ APPLY_BATCH = 2000
 STALL_SECONDS = 0.5
 RESEND_RETRY_SECONDS = 1.0
 HEARTBEAT_SECONDS = 30.0
+# After the first connection: long enough for the others' retained presence to arrive, which
+# tells a device restored from an older backup how far its journal really went.
+RESTORE_GRACE_SECONDS = 1.0
 ONLINE_STATE = "sync.online"
 
 
@@ -109,6 +112,14 @@ class SyncService:
         self.last_presence_state: tuple = ()
         self.data_version = -1
         self.journal_seq = outbox.journal_seq(self.device)
+        # Own journal checked against what the others hold (a restore from backup) before any
+        # of it is published: `own_high` is the highest own seq their presence shows applied.
+        self.verified = one_shot
+        self.verify_after: float | None = None
+        self.restore_floor = self.published
+        self.own_high = 0
+        self.own_back: dict[int, dict[str, Any]] = {}
+        self.last_own_request = 0.0
         self.authority = authority  # engine.sync.authority.AuthorityServer on the authority device
         # one_shot (`playdesk push`): publish the outbox and leave, beside a running sync process
         self.one_shot = one_shot
@@ -209,6 +220,8 @@ class SyncService:
                 log.exception("sync: unexpected error handling %s", item[0])
                 self._drop("internal_error", repr(item[:2]))
         self._apply_ready()
+        if self.connected and not self.verified:
+            self._verify_journal()
         if presences:
             presence.record(presences, dt.datetime.now())
         self._request_missing()
@@ -229,6 +242,8 @@ class SyncService:
             self.sent = self.published  # republish what the broker never acknowledged
             self.unacked.clear()
             self.presence_due = True
+            if self.verify_after is None:
+                self.verify_after = time.monotonic() + RESTORE_GRACE_SECONDS
             if not self.one_shot:
                 self._set_online(True)
         elif kind == "disconnected":
@@ -277,6 +292,7 @@ class SyncService:
                 continue
             origin = event["device"]
             if origin == self.device:
+                self._own_event_back(event)
                 continue
             member = self.members.get(origin)
             if member is None:
@@ -305,18 +321,26 @@ class SyncService:
         if reason:
             return self._drop(reason, f"devices/{origin}")
         presences.append(data)
+        self._learn_own_high(data.get("applied"))
         self.online[origin] = bool(data.get("online"))
         seq = data.get("journal_seq")
         if isinstance(seq, int) and not isinstance(seq, bool):
             self.origins[origin].announced = max(self.origins[origin].announced, seq)
 
     def _resend_request(self, origin: str, data: Any) -> None:
-        """Our own journal is always served; another origin's only while it is offline (an
-        owner's laptop that pushed and left): its events are signed by it, so relaying is safe."""
-        if origin != self.device and (self.online.get(origin, False) or origin not in self.applied):
+        """Our own journal is served once checked (see `_verify_journal`); another origin's
+        while it is offline (an owner's laptop that pushed and left) or when the origin itself
+        asks for it back (restored from a backup): its events are signed by it, so relaying is
+        safe."""
+        if origin == self.device and not self.verified:
+            return  # they ask again later
+        if origin != self.device and origin not in self.applied:
             return
         if not (isinstance(data, dict) and isinstance(data.get("from_seq"), int)):
             return self._drop("malformed", f"resend: {str(data)[:200]}")
+        if origin != self.device and self.online.get(origin, False) and \
+                data.get("requester") != origin:
+            return None
         member = self.members.get(str(data.get("requester")))
         reason = inbound.signed_by(data, member[1] if member else None)
         if reason:
@@ -341,6 +365,63 @@ class SyncService:
             log.info("sync: device list version %s installed", data.get("version"))
             self.members = devicelist.members()
             self.client.subscribe(self.topic("devices", "+"), qos=1)  # presence again, retained
+
+    # -- a journal restored from an older backup ---------------------------------------------------
+
+    def _learn_own_high(self, applied: Any) -> None:
+        seq = applied.get(self.device) if isinstance(applied, dict) else None
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq <= self.own_high:
+            return
+        self.own_high = seq
+        if self.verified and seq > outbox.journal_seq(self.device):
+            log.error("sync: others hold own events up to seq %d, beyond this journal: "
+                      "restored from a backup? checking again", seq)
+            self.verified = False  # publishing holds until the journal is reconciled
+
+    def _own_event_back(self, event: dict[str, Any]) -> None:
+        """One of our own events, resent by another device while we recover our journal."""
+        seq = event["seq"]
+        if self.verified or not self.restore_floor < seq <= self.own_high or seq in self.own_back:
+            return
+        reason = inbound.signed_by(event, self.members.get(self.device, (None, None))[1])
+        if reason:
+            return self._drop(reason, f"own event {seq} given back")
+        self.own_back[seq] = event
+        return None
+
+    def _verify_journal(self) -> None:
+        """Before our journal is published: if the others hold more of it than we published
+        (a restore from an older backup), get those events back and reconcile, so no seq is
+        ever used twice."""
+        now = time.monotonic()
+        if self.verify_after is None or now < self.verify_after:
+            return
+        if self.own_high <= self.restore_floor:
+            self.verified = True
+            return
+        missing = [seq for seq in range(self.restore_floor + 1, self.own_high + 1)
+                   if seq not in self.own_back]
+        if missing:
+            if now - self.last_own_request >= RESEND_RETRY_SECONDS:
+                request = {"from_seq": missing[0], "to_seq": self.own_high,
+                           "requester": self.device}
+                self.client.publish(self.topic("resend", self.device),
+                                    json.dumps(signing.sign(request, self.key)), qos=1)
+                self.last_own_request = now
+                log.warning("sync: the site holds own events up to %d, this journal was "
+                            "published to %d: asking for them back", self.own_high,
+                            self.restore_floor)
+            return
+        originals = [self.own_back[seq] for seq in sorted(self.own_back)]
+        moved = restore.reconcile(self.device, self.restore_floor, originals)
+        log.warning("sync: own journal restored to seq %d; %d newer events renumbered after it",
+                    self.own_high, moved)
+        self.published = self.sent = self.restore_floor = self.own_high
+        self.journal_seq = outbox.journal_seq(self.device)
+        self.own_back.clear()
+        self.unacked.clear()
+        self.verified = True
+        self.presence_due = True
 
     # -- applying -----------------------------------------------------------------------------------
 
@@ -418,6 +499,8 @@ class SyncService:
         return changed
 
     def _publish_outbox(self) -> None:
+        if not self.verified:
+            return
         if self._changed():
             self.journal_seq = outbox.journal_seq(self.device)
         if self.sent >= self.journal_seq or len(self.unacked) >= MAX_UNACKED_MESSAGES:
@@ -478,8 +561,9 @@ class SyncService:
             del self.resend[origin]
 
     def _presence(self, online: bool) -> str:
+        journal_seq = self.journal_seq if self.verified else self.restore_floor
         body = presence.body(self.device, self.config.site, self.config.kind, online,
-                             self.journal_seq, dict(self.applied), dt.datetime.now())
+                             journal_seq, dict(self.applied), dt.datetime.now())
         return json.dumps(signing.sign(body, self.key))
 
     def _publish_presence(self) -> None:
