@@ -147,6 +147,7 @@ TEXTS: dict[str, str] = {
     "refund_pick_hint": "Blue lines are refunded: tap a line to keep it.",
     "refund_need_reason": "A refund needs a reason.",
     "refund_done": "Refunded {amount} ({methods}).",
+    "refund_packages": "packages {amount} by their purchase's payment",
     "refund_needs_manager": "Refunds need a manager: log in as a manager.",
     "refund_purchases": "Purchases",
     "refund_purchase": "Refund purchase {purchase}",

@@ -300,7 +300,9 @@ def test_packages_kiosk_orders_and_refunds(ui):
     ui.shot("refund")
     ui.tap(ui.button("Refund"))
     assert ui.app.screens.current == "history"
-    assert ui.app.screen.message.text == "Refunded 9.00 € (cash 4.00 €)."
+    assert ui.app.screen.message.text == ("Refunded 9.00 € (cash 4.00 €, packages 5.00 € by "
+                                          "their purchase's payment).")
+    assert not [b for b in ui.buttons("Refund") if b.receipt_id == sold.id]
     ui.shot("refunded")
     assert not ui.layout_problems()
 

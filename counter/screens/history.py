@@ -19,14 +19,15 @@ class HistoryScreen(CounterScreen):
         self.body.add_widget(self.title_row(t("history_title"), back=lambda: self.app.go("receipt")))
         view, box = self.scroll_list()
         for receipt in Receipt.select().order_by(Receipt.at.desc(), Receipt.id.desc()).limit(LIMIT):
-            status = t(f"status_{refund_status(receipt.id)}")
+            state = refund_status(receipt.id)
+            status = t(f"status_{state}")
             text = t("history_row", receipt=receipt.id, at=f"{receipt.at:%d.%m. %H:%M}",
                      total=self.app.money(receipt.total), status=status)
             widgets = [self.label(text, size_hint_y=1),
                        self.button(t("reprint"), lambda r=receipt.id: self.reprint(r),
                                    color=theme.PANEL, size_hint_x=None, width=140,
                                    height=theme.MIN_TARGET)]
-            if self.app.is_manager():
+            if self.app.is_manager() and state != "refunded":
                 widgets.append(self.button(t("refund"), lambda r=receipt.id: self.app.go(
                     "refund", receipt=r), color=theme.WARN, size_hint_x=None, width=140,
                     height=theme.MIN_TARGET))

@@ -63,8 +63,11 @@ class RefundScreen(CounterScreen):
         except PlaydeskError as error:
             self.say(t("refused", reason=error))
             return
-        methods = ", ".join(f"{p['method']} {self.app.money(p['amount'])}"
-                            for p in result["payments"]) or "-"
+        parts = [f"{p['method']} {self.app.money(p['amount'])}" for p in result["payments"]]
+        packages = result["amount"] - sum(p["amount"] for p in result["payments"])
+        if packages:
+            parts.append(t("refund_packages", amount=self.app.money(packages)))
+        methods = ", ".join(parts) or "-"
         self.app.go("history", message=t("refund_done", amount=self.app.money(result["amount"]),
                                          methods=methods))
 
