@@ -5,6 +5,10 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+# The largest amount (or quantity of minor units) any input may carry: 10^12 minor units is ten
+# billion in a 2-digit currency, far beyond a gaming center, and far inside SQLite's 64 bits.
+MAX_AMOUNT = 10**12
+
 
 def round_half_up(value: Fraction | Decimal | int) -> int:
     """Round an exact value to the nearest integer, halves away from zero for positives."""

@@ -33,7 +33,7 @@ from engine.db import database, write
 from engine.errors import NotFound, PlaydeskError
 from engine.ids import device_id
 from engine.models import Campaign, Coupon, Debtor, Member, Segment
-from engine.sitefile.fields import MAX_AMOUNT
+from engine.money import MAX_AMOUNT
 
 VALIDITIES = ("one_time", "multiple")
 DISCOUNT_TYPES = ("discount", "reduce")

@@ -10,6 +10,7 @@ from engine.db import write
 from engine.errors import PlaydeskError
 from engine.ids import device_id, next_id
 from engine.models import Lot
+from engine.money import MAX_AMOUNT
 
 KINDS = ("money", "minutes")
 DEVICES = ("pc", "console", "any")
@@ -101,6 +102,8 @@ def add_lot(member: str, kind: str, type: str, amount: int, staff: str | None,
         raise PlaydeskError(f"type must be one of {', '.join(STAFF_LOT_TYPES)}, not {type!r}")
     if not isinstance(amount, int) or isinstance(amount, bool) or amount == 0:
         raise PlaydeskError("amount must be a non-zero whole number of minor units or minutes")
+    if abs(amount) > MAX_AMOUNT:
+        raise PlaydeskError(f"amount must be at most {MAX_AMOUNT} minor units or minutes")
     if amount < 0 and type != "correction":
         raise PlaydeskError("only a correction may be negative")
     if not comment or not comment.strip():

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from engine.coupons.validity import coupon_rejection
 from engine.errors import NotFound, PlaydeskError
+from engine.money import MAX_AMOUNT
 from engine.pricing import strategies
 from engine.pricing.filters import (
     CompiledFilters,
@@ -41,7 +42,6 @@ from engine.pricing.types import (
     ReceiptInput,
 )
 from engine.pricing.validity import valid_at
-from engine.sitefile.fields import MAX_AMOUNT
 
 MAX_QUANTITY = 1_000_000  # units on one line
 

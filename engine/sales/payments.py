@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from engine.errors import PlaydeskError
 from engine.models import PaymentMethod
+from engine.money import MAX_AMOUNT
 from engine.sales.receiptfile import PaymentInput, is_amount
-from engine.sitefile.fields import MAX_AMOUNT
 
 CASH = "cash"
 WALLET = "wallet"

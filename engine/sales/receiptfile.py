@@ -17,9 +17,9 @@ from engine.barcodes import resolve, strip_campaign_barcode, strip_coupon_barcod
 from engine.clock import check_year, parse_datetime
 from engine.errors import PlaydeskError
 from engine.models import Debtor, Item, Location, Member, Resource
+from engine.money import MAX_AMOUNT
 from engine.pricing.engine import MAX_QUANTITY
 from engine.pricing.types import LineInput, ReceiptInput
-from engine.sitefile.fields import MAX_AMOUNT
 from engine.sitefile.yamlnodes import Parsed, format_path, parse_yaml
 
 TOP_KEYS = ("at", "location", "member", "debtor", "lines", "campaigns", "coupons", "payments")

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine.models.base import WEEKDAYS
+from engine.money import MAX_AMOUNT
 from engine.pins import is_pin_hash
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9_.\-]{1,40}")
@@ -29,7 +30,6 @@ Checker = Callable[[Any], Any]
 # 10 billion in a 2-digit currency, far beyond anything a gaming center sells, and sums of a
 # million such amounts still fit SQLite's 64-bit integers (a larger number would be refused
 # only when written, as a crash instead of a clear message).
-MAX_AMOUNT = 10**12
 MAX_VALIDITY_DAYS = 36_525  # a century: further is no expiry, and past year 9999 no date
 
 
