@@ -50,6 +50,7 @@ TEXTS: dict[str, str] = {
     "report_coupons_issued": "Coupons issued",
     "report_packages": "Package sales",
     "report_refunds": "Refunds",
+    "report_voids": "Voided receipts",
     "report_none": "none",
     "report_count_amount": "{count} × — {amount}",
     "done": "Done",

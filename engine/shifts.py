@@ -5,7 +5,8 @@ hold is derived from facts: the opening count, plus cash payments of the shift's
 `amount` is already net of change), plus cash package purchases made at this counter outside a
 receipt (kiosk pay-at-counter orders), minus cash paid back by receipt refunds of the shift and
 by purchase refunds at this device during the shift. Opening and closing append `shift.open` and
-`shift.close` journal events carrying their rows.
+`shift.close` journal events carrying their rows; a receipt voided before payment is noted as a
+`sale.void` row (nothing was sold, but a drawer's audit wants to see voids).
 """
 
 from __future__ import annotations
@@ -34,7 +35,13 @@ from engine.models import (
     Refund,
     Staff,
 )
-from engine.models.shifts import ReceiptRefund, ReceiptRefundPayment, Shift, ShiftClose
+from engine.models.shifts import (
+    ReceiptRefund,
+    ReceiptRefundPayment,
+    ReceiptVoid,
+    Shift,
+    ShiftClose,
+)
 
 CASH = "cash"
 
@@ -132,6 +139,19 @@ def close_shift(shift_id: str, staff: str, counted_cash: int, at: dt.datetime) -
     return shift_report(shift_id, at)
 
 
+def record_void(staff: str, lines: int, total: int, at: dt.datetime, shift: str | None = None,
+                location: str | None = None) -> ReceiptVoid:
+    """Note a receipt voided before payment (nothing sold; the shift report counts voids)."""
+    from engine.staff import require_role
+
+    require_role(staff, "cashier", "voiding a receipt")
+    with write():
+        row = ReceiptVoid.create(id=next_id("RV"), shift=shift, staff=staff, location=location,
+                                 lines=lines, total=total, at=at, device=device_id())
+        journal.append_rows("sale.void", row)
+    return row
+
+
 def _names(model, codes) -> dict[str, str]:
     codes = sorted({c for c in codes if c})
     return {row.code: row.name for row in model.select().where(model.code.in_(codes))} if codes else {}
@@ -188,6 +208,7 @@ def shift_report(shift_id: str, at: dt.datetime) -> dict[str, Any]:
     for row in purchase_refunds:
         refund_methods[row.method] += row.amount
 
+    voids = list(ReceiptVoid.select().where(ReceiptVoid.shift == shift_id))
     campaign_names = _names(Campaign, list(discounts) + [c.campaign for c in issued]
                             + list(redeemed_campaigns.values()))
     package_names = {f"{campaign}/{code}": name for campaign, code, name in
@@ -228,6 +249,7 @@ def shift_report(shift_id: str, at: dt.datetime) -> dict[str, Any]:
                     "amount": sum(refund_methods.values()),
                     "methods": [{"method": m, "amount": a}
                                 for m, a in sorted(refund_methods.items())]},
+        "voids": {"count": len(voids), "amount": sum(v.total for v in voids)},
         "cash": {"opening": shift.opening_cash, "expected": expected,
                  "counted": closing.counted_cash if closing else None,
                  "difference": closing.difference if closing else None},

@@ -151,3 +151,15 @@ def test_cli_shift_and_refund_commands(site, db_path):
     assert run_cli(*at, "shift", "current") is None
     with pytest.raises(PlaydeskError, match="needs a manager"):
         run_cli(*at, "refund-receipt", done["receipt"], "--staff", "S01", "--reason", "x")
+
+
+def test_voids_are_noted_and_counted(site):
+    from engine.shifts import record_void
+
+    shift = open_shift("S01", 0, AT, "COUNTER1").id
+    record_void("S01", 3, 750, AT, shift=shift, location="COUNTER1")
+    with pytest.raises(PlaydeskError, match="unknown staff"):
+        record_void("S99", 1, 100, AT, shift=shift)
+    assert shift_report(shift, AT)["voids"] == {"count": 1, "amount": 750}
+    event = Event.get(Event.type == "sale.void")
+    assert json.loads(event.payload)["rows"]["receipt_void"][0]["total"] == 750

@@ -83,6 +83,9 @@ class Printer:
             folder.mkdir(parents=True, exist_ok=True)
             (folder / f"{name}.bin").write_bytes(self._bytes(document, drawer))
             return str(save_preview(document, self.profile(), folder / f"{name}.png"))
+        from hardware.printing.connections import parse_target
+
+        parse_target(self.spec)  # a wrong spec fails here, before a spool or thread exists
         if self.worker is None:
             from hardware.printing.queue import Spool
             from hardware.printing.worker import PrintWorker

@@ -83,4 +83,11 @@ class LoginScreen(CounterScreen):
         self.app.logged_in(staff)
 
     def on_scan(self, scanned: str) -> None:
-        """No sale before a login: a scan here is ignored."""
+        """No sale before a login. A staff code chooses the name; digits are a PIN (what a
+        keyboard-wedge scanner or the demo's stdin "scanner" types)."""
+        text = scanned.strip()
+        if text in self.tiles:
+            self.choose(text)
+        elif PIN_PATTERN.fullmatch(text) and self.scan_field is not None:
+            self.scan_field.text = text
+            self.submit()

@@ -26,6 +26,7 @@ from engine.entitlements import balance
 from engine.errors import PlaydeskError
 from engine.models import Campaign, Item, Member, Package, Resource
 from engine.pricing import PricedReceipt
+from engine.shifts import record_void
 from uikit import theme
 
 Builder.load_string("""
@@ -456,6 +457,10 @@ class ReceiptScreen(CounterScreen):
         self.app.go("receipt")
 
     def void(self) -> None:
+        if self.cart.lines:
+            record_void(self.app.staff.code, len(self.cart.lines),
+                        self.priced.total if self.priced else 0, self.app.now(),
+                        shift=self.app.shift, location=self.app.location)
         self.reset()
         self.update()
         self.good(t("voided"))

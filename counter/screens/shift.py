@@ -40,7 +40,12 @@ class ShiftOpenScreen(CounterScreen):
         self.app.shift_opened(shift.id)
 
     def on_scan(self, scanned: str) -> None:
-        self.say(t("shift_open_hint"))
+        """Digits from a keyboard wedge (or the demo's stdin) are the counted amount."""
+        if scanned.strip().isdigit():
+            self.entry.set(int(scanned.strip()))
+            self.submit()
+        else:
+            self.say(t("shift_open_hint"))
 
 
 class ShiftCloseScreen(CounterScreen):
@@ -73,7 +78,12 @@ class ShiftCloseScreen(CounterScreen):
         self.app.print_document(shift_document(shift, self.app.now()))
 
     def on_scan(self, scanned: str) -> None:
-        self.say(t("shift_close_hint"))
+        """Digits from a keyboard wedge (or the demo's stdin) are the counted amount."""
+        if scanned.strip().isdigit():
+            self.entry.set(int(scanned.strip()))
+            self.submit()
+        else:
+            self.say(t("shift_close_hint"))
 
 
 class ShiftReportScreen(CounterScreen):
@@ -104,6 +114,7 @@ class ShiftReportScreen(CounterScreen):
         for payment in report["payments"]:
             pair(left, payment["method"], money(payment["amount"]))
         pair(left, t("report_refunds"), money(-report["refunds"]["amount"]))
+        pair(left, t("report_voids"), f"{report['voids']['count']}× {money(report['voids']['amount'])}")
         left.add_widget(self.label(t("cash_counted"), bold=True))
         pair(left, t("cash_opening"), money(cash["opening"]))
         pair(left, t("cash_expected"), money(cash["expected"]))

@@ -1,6 +1,6 @@
 """Models: the counter's cash-drawer shifts, staff PIN logins, and refunds of recorded receipts.
 
-Shifts, closings and receipt refunds are insert-only facts (journaled as rows): a shift is open
+Shifts, closings, voids and receipt refunds are insert-only facts (journaled as rows): a shift is open
 while it has no `ShiftClose` row, a receipt line is refunded while a `ReceiptRefundLine` names it.
 Staff login attempts and lockouts are local to the terminal (never journaled), like the kiosk's
 member logins: they protect this terminal's PIN keypad and survive a restart.
@@ -29,6 +29,19 @@ class ShiftClose(BaseModel):
     counted_cash = IntegerField()
     expected_cash = IntegerField()  # opening + cash taken − cash given back, at the close
     difference = IntegerField()  # counted − expected (negative: cash missing)
+    device = TextField()
+
+
+class ReceiptVoid(BaseModel):
+    """A receipt abandoned before payment: nothing was sold, but the drawer's audit keeps it."""
+
+    id = TextField(primary_key=True)
+    shift = TextField(null=True, index=True)
+    staff = TextField()
+    location = TextField(null=True)
+    lines = IntegerField()
+    total = IntegerField()  # what it would have cost
+    at = DateTimeField()
     device = TextField()
 
 
@@ -81,5 +94,5 @@ class ReceiptRefundPayment(BaseModel):
         indexes = ((("refund", "position"), True),)
 
 
-MODELS = [Shift, ShiftClose, StaffLoginAttempt, StaffLockout, ReceiptRefund, ReceiptRefundLine,
+MODELS = [Shift, ShiftClose, ReceiptVoid, StaffLoginAttempt, StaffLockout, ReceiptRefund, ReceiptRefundLine,
           ReceiptRefundPayment]
