@@ -192,6 +192,7 @@ def ms(values: list[float], quantile: float = 0.5) -> float:
 
 def main() -> int:
     os.environ["KIVY_NO_CONSOLELOG"] = "1"
+    os.environ["KIVY_CLIPBOARD"] = "sdl2"  # no probing for xclip/xsel (noise on stderr)
     session = ui_harness.xvfb_session()
     next(session)
     try:
