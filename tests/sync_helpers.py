@@ -55,7 +55,8 @@ class Broker:
     def write_config(self) -> Path:
         self.directory.mkdir(parents=True, exist_ok=True)
         lines = [f"listener {self.port} 127.0.0.1", "max_queued_messages 200000",
-                 "max_inflight_messages 100", "log_dest stderr", "log_type error"]
+                 "max_inflight_messages 100", "set_tcp_nodelay true", "log_dest stderr",
+                 "log_type error"]
         if os.geteuid() == 0:
             lines.append("user root")  # else it drops to `mosquitto`, who cannot read tmp_path
         if self.persistence:

@@ -4,10 +4,12 @@ answers, so every write happens on one thread in `engine.db.write()` transaction
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
 import queue
+import socket
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -36,6 +38,13 @@ APPLY_BATCH = 2000
 STALL_SECONDS = 0.5
 RESEND_RETRY_SECONDS = 1.0
 HEARTBEAT_SECONDS = 30.0
+# The loop's idle wait: how soon a commit by the apps (seen through PRAGMA data_version) is
+# published. Checking costs a few microseconds.
+POLL_SECONDS = 0.002
+# Bookkeeping kept off the latency path, stored together at most this often: signatures of
+# published events, the broker-acknowledged seq, others' presence, drop counters. Losing it in
+# a crash is harmless (events are re-signed identically and republished, receivers drop dupes).
+BOOKKEEPING_SECONDS = 0.5
 # After the first connection: long enough for the others' retained presence to arrive, which
 # tells a device restored from an older backup how far its journal really went.
 RESTORE_GRACE_SECONDS = 1.0
@@ -77,7 +86,14 @@ def make_client(config: SyncConfig, client_id: str) -> mqtt.Client:
         client.tls_set(ca_certs=config.tls_ca, certfile=config.tls_cert, keyfile=config.tls_key)
     client.reconnect_delay_set(min_delay=1, max_delay=5)
     client.max_inflight_messages_set(MAX_UNACKED_MESSAGES)
+    client.on_socket_open = _no_delay
     return client
+
+
+def _no_delay(client, userdata, sock) -> None:
+    """Small messages go out at once: Nagle's algorithm against delayed ACKs costs ~40 ms."""
+    with contextlib.suppress(OSError, AttributeError):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 def session_properties() -> Properties:
@@ -100,6 +116,10 @@ class SyncService:
         self.applied = applied_seqs()
         self.origins: dict[str, OriginState] = defaultdict(OriginState)
         self.published = outbox.published_seq()
+        self.stored_published = self.published
+        self.new_signatures: dict[int, str] = {}  # own seq -> signature, not stored yet
+        self.presences: list[dict[str, Any]] = []
+        self.last_bookkeeping = 0.0
         self.sent = self.published
         self.unacked: dict[int, int] = {}  # mid -> last seq in that message (own journal)
         self.acked_mids: set[int] = set()
@@ -177,7 +197,7 @@ class SyncService:
         """Loop until `stop()` (or until `until()` is true)."""
         while not self.stopping and not (until and until()):
             try:
-                self.step(0.01)
+                self.step(POLL_SECONDS)
             except Exception:  # noqa: BLE001 - e.g. the database locked too long: try again
                 log.exception("sync: turn failed; retrying")
                 time.sleep(0.5)
@@ -199,7 +219,7 @@ class SyncService:
             info.wait_for_publish(2)
             self.client.disconnect()
         self.client.loop_stop()
-        self._flush_drops()
+        self._store_bookkeeping(force=True)
         if not self.one_shot:
             self._set_online(False)
 
@@ -212,7 +232,7 @@ class SyncService:
                 items.append(self.inbox.get_nowait())
         except queue.Empty:
             pass
-        presences: list[dict[str, Any]] = []
+        presences = self.presences
         for item in items:
             try:
                 self._handle(item, presences)
@@ -222,15 +242,13 @@ class SyncService:
         self._apply_ready()
         if self.connected and not self.verified:
             self._verify_journal()
-        if presences:
-            presence.record(presences, dt.datetime.now())
         self._request_missing()
         if self.connected:
             self._publish_outbox()
             self._serve_resend()
             if not self.one_shot:
                 self._publish_presence()
-        self._flush_drops()
+        self._store_bookkeeping()
 
     # -- inbound ----------------------------------------------------------------------------------
 
@@ -398,6 +416,7 @@ class SyncService:
             return
         if self.own_high <= self.restore_floor:
             self.verified = True
+            self.presence_due = True  # announce the whole journal now
             return
         missing = [seq for seq in range(self.restore_floor + 1, self.own_high + 1)
                    if seq not in self.own_back]
@@ -509,9 +528,7 @@ class SyncService:
                                        EVENTS_PER_MESSAGE * 10)
         # Sign in memory and publish first; storing the signatures (Ed25519 is deterministic,
         # a resend signs the same) comes after, so no disk write sits in the latency path.
-        for event in events:
-            if event.sig is None:
-                event.sig = signing.sign(outbox.event_body(event, self.config.site), self.key)["sig"]
+        self._sign(events)
         for start in range(0, len(events), EVENTS_PER_MESSAGE):
             if len(self.unacked) >= MAX_UNACKED_MESSAGES:
                 break
@@ -521,8 +538,14 @@ class SyncService:
                 break
             self.unacked[info.mid] = chunk[-1].seq
             self.sent = chunk[-1].seq
-        outbox.sign_pending(self.device, self.config.site, self.key)
         self.presence_due = True
+
+    def _sign(self, events) -> None:
+        """Own events signed in memory (stored later with the bookkeeping)."""
+        for event in events:
+            if event.sig is None:
+                event.sig = signing.sign(outbox.event_body(event, self.config.site), self.key)["sig"]
+                self.new_signatures[event.seq] = event.sig
 
     def _publish_events(self, events) -> mqtt.MQTTMessageInfo:
         body = json.dumps([outbox.message(e, self.config.site) for e in events])
@@ -541,18 +564,16 @@ class SyncService:
             top = seq
             del self.unacked[pending_mid]
             self.acked_mids.discard(pending_mid)
-        if top > self.published:
-            self.published = top
-            outbox.set_published_seq(top)
+        self.published = max(self.published, top)  # stored with the bookkeeping
 
     def _serve_resend(self) -> None:
         if not self.resend or len(self.unacked) >= MAX_UNACKED_MESSAGES // 2:
             return
         origin, (start, end) = next(iter(self.resend.items()))
+        events = outbox.events_between(origin, start, end, EVENTS_PER_MESSAGE * 5)
         if origin == self.device:
-            outbox.sign_pending(self.device, self.config.site, self.key)
-        events = [e for e in outbox.events_between(origin, start, end, EVENTS_PER_MESSAGE * 5)
-                  if e.sig is not None]
+            self._sign(events)
+        events = [e for e in events if e.sig is not None]
         for first in range(0, len(events), EVENTS_PER_MESSAGE):
             self._publish_events(events[first:first + EVENTS_PER_MESSAGE])
         if events and events[-1].seq < end:
@@ -561,14 +582,17 @@ class SyncService:
             del self.resend[origin]
 
     def _presence(self, online: bool) -> str:
-        journal_seq = self.journal_seq if self.verified else self.restore_floor
         body = presence.body(self.device, self.config.site, self.config.kind, online,
-                             journal_seq, dict(self.applied), dt.datetime.now())
+                             self._announced_seq(), dict(self.applied), dt.datetime.now())
         return json.dumps(signing.sign(body, self.key))
+
+    def _announced_seq(self) -> int:
+        """The journal as far as others may ask for it (until checked: what was published)."""
+        return self.journal_seq if self.verified else self.restore_floor
 
     def _publish_presence(self) -> None:
         now = time.monotonic()
-        state = (self.journal_seq, tuple(sorted(self.applied.items())))
+        state = (self._announced_seq(), tuple(sorted(self.applied.items())))
         due = (self.presence_due and state != self.last_presence_state) or \
             now - self.last_presence > HEARTBEAT_SECONDS or not self.last_presence_state
         if not due or now - self.last_presence < 0.2:
@@ -587,6 +611,27 @@ class SyncService:
     def _count(self, reason: str, detail: str) -> None:
         self.drops[reason] += 1
         self.drop_details[reason] = detail
+
+    def _store_bookkeeping(self, force: bool = False) -> None:
+        """Signatures, the acknowledged seq, presence and drop counters: one transaction."""
+        if not (self.new_signatures or self.published != self.stored_published
+                or self.presences or self.drops):
+            return
+        now = time.monotonic()
+        if not force and now - self.last_bookkeeping < BOOKKEEPING_SECONDS:
+            return
+        self.last_bookkeeping = now
+        with write():
+            if self.new_signatures:
+                outbox.store_signatures(self.device, self.new_signatures)
+                self.new_signatures.clear()
+            if self.published != self.stored_published:
+                outbox.set_published_seq(self.published)
+                self.stored_published = self.published
+            if self.presences:
+                presence.record(self.presences, dt.datetime.now())
+                self.presences.clear()
+            self._flush_drops()
 
     def _flush_drops(self) -> None:
         if not self.drops:

@@ -12,7 +12,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from peewee import fn
 
-from engine.db import write
+from engine.db import database, write
 from engine.models import Event, LocalState
 from engine.sync import signing
 
@@ -53,6 +53,13 @@ def sign_pending(device: str, site: str, key: Ed25519PrivateKey) -> int:
             sig = signing.sign(event_body(event, site), key)["sig"]
             Event.update(sig=sig).where(Event.id == event.id).execute()
     return len(pending)
+
+
+def store_signatures(device: str, signatures: dict[int, str]) -> None:
+    """Keep signatures made in memory at publishing (inside write())."""
+    database.cursor().executemany(
+        "UPDATE event SET sig = ? WHERE device = ? AND seq = ? AND sig IS NULL",
+        [(sig, device, seq) for seq, sig in signatures.items()])
 
 
 def events_between(device: str, from_seq: int, to_seq: int, limit: int) -> list[Event]:
