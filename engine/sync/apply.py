@@ -13,15 +13,16 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any
 
 from peewee import AutoField, DateField, DateTimeField, Model, sort_models
 
 from engine import hlc
-from engine.db import write
+from engine.db import database, write
 from engine.derived import refresh_coupons, refresh_lots
 from engine.errors import PlaydeskError
-from engine.models import ALL_MODELS, Coupon, Event, LocalState, campaigns, journal, site, sync
+from engine.models import ALL_MODELS, Coupon, LocalState, campaigns, journal, site, sync
 from engine.models.sync import SyncOrigin
 
 log = logging.getLogger("playdesk.sync")
@@ -34,6 +35,10 @@ NOT_FACT_TABLES = {m._meta.table_name for m in
 NOT_FACT_TABLES |= {"login_attempt", "login_lockout"}
 # Rows without a natural unique key of their own: identified by their parent and position.
 POSITION_KEYS = {"line_reduction": ("line", "position"), "entry_allocation": ("entry", "line_no")}
+
+
+_INSERT_EVENT = ("INSERT INTO event (device, seq, hlc, type, payload, sig) "
+                 "VALUES (?, ?, ?, ?, ?, ?)")
 
 
 @dataclass
@@ -95,24 +100,73 @@ def check_rows(rows: Any, allowed: Iterable[str] | None = None) -> None:
             raise PlaydeskError(f"rows of {table} must be a list of objects")
 
 
+@dataclass(frozen=True)
+class _TablePlan:
+    """How rows of one fact table are inserted in plain SQL (peewee builds a statement in
+    ~300 µs; a catch-up applies 100,000 of them)."""
+
+    model: type[Model]
+    key: tuple[str, ...]
+    unique_key: bool  # the key is the primary key or a unique index: ON CONFLICT covers it
+
+    def insert_sql(self, columns: tuple[str, ...]) -> str:
+        names = ", ".join(f'"{c}"' for c in columns)
+        sql = (f'INSERT INTO "{self.model._meta.table_name}" ({names}) '
+               f'VALUES ({", ".join("?" * len(columns))})')
+        if self.key and self.unique_key:
+            sql += f' ON CONFLICT ({", ".join(self.key)}) DO NOTHING'
+        return sql
+
+    def exists_sql(self) -> str:
+        terms = " AND ".join(f'"{c}" = ?' for c in self.key)
+        return f'SELECT 1 FROM "{self.model._meta.table_name}" WHERE {terms}'
+
+
+@cache
+def _table_plan(table: str) -> _TablePlan:
+    model = MODELS_BY_TABLE[table]
+    key = _natural_key(model)
+    return _TablePlan(model, key, bool(key) and table not in POSITION_KEYS)
+
+
+@lru_cache(maxsize=4096)
+def _statement(table: str, columns: tuple[str, ...]) -> str:
+    return _table_plan(table).insert_sql(columns)
+
+
+def _db_values(model: type[Model], row: dict[str, Any]) -> tuple[tuple[str, ...], list[Any]]:
+    """A row's columns and the values to bind, as peewee would store them."""
+    values = _convert(model, row)
+    for default_field, default in model._meta.defaults.items():  # as peewee's insert does
+        if default_field.name not in values:
+            values[default_field.name] = default() if callable(default) else default
+    fields = [model._meta.fields[name] for name in values]
+    return (tuple(f.column_name for f in fields),
+            [f.db_value(values[f.name]) for f in fields])
+
+
 def apply_rows(rows: dict[str, list[dict[str, Any]]], touched: Touched) -> None:
     """Insert each row whose key is not present, parents before children."""
     check_rows(rows)
-    for model in sort_models([MODELS_BY_TABLE[table] for table in rows]):
+    cursor = database.cursor()
+    for model in _parents_first(tuple(rows)):
         table = model._meta.table_name
-        key = _natural_key(model)
+        plan = _table_plan(table)
         for row in rows[table]:
-            values = _convert(model, row)
-            if key:
-                condition = None
-                for column in key:
-                    column_field = model._meta.columns[column]
-                    term = column_field == values.get(column_field.name)
-                    condition = term if condition is None else condition & term
-                if model.select().where(condition).exists():
+            columns, values = _db_values(model, row)
+            if plan.key and not plan.unique_key:
+                by_column = dict(zip(columns, values, strict=True))
+                if cursor.execute(plan.exists_sql(),
+                                  [by_column.get(c) for c in plan.key]).fetchone():
                     continue
-            model.insert(**values).execute()
-            _note_derived(table, row, touched)
+            cursor.execute(_statement(table, columns), values)
+            if cursor.rowcount == 1:
+                _note_derived(table, row, touched)
+
+
+@lru_cache(maxsize=256)
+def _parents_first(tables: tuple[str, ...]) -> list[type[Model]]:
+    return sort_models([MODELS_BY_TABLE[table] for table in tables])
 
 
 def _note_derived(table: str, row: dict[str, Any], touched: Touched) -> None:
@@ -215,8 +269,8 @@ def apply_batch(events: list[dict[str, Any]], on_unknown: Callable[[dict], None]
             if seq != applied.get(origin, 0) + 1:
                 continue  # already applied (or not next): idempotent
             _effect(event, touched, on_unknown)
-            Event.insert(device=origin, seq=seq, hlc=event["hlc"], type=event["type"],
-                         payload=event["payload"], sig=event.get("sig")).execute()
+            database.execute_sql(_INSERT_EVENT, (origin, seq, event["hlc"], event["type"],
+                                                 event["payload"], event.get("sig")))
             applied[origin] = seq
             touched.applied[origin] = seq
             stamp = hlc.Timestamp.decode(event["hlc"])
