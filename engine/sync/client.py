@@ -34,7 +34,13 @@ SESSION_EXPIRY_SECONDS = 7 * 24 * 3600
 EVENTS_PER_MESSAGE = 100
 MAX_UNACKED_MESSAGES = 50
 MAX_BUFFERED_PER_ORIGIN = 20_000
-APPLY_BATCH = 2000
+APPLY_BATCH = 10_000
+# Messages taken per turn (each up to EVENTS_PER_MESSAGE events, each signature checked): the
+# loop applies and answers between them instead of checking a whole backlog first.
+MESSAGES_PER_TURN = 50
+# A catch-up is asked in windows, the next one when half of the last has been applied, so the
+# origin never floods this device with more than it can buffer.
+RESEND_WINDOW = 10_000
 STALL_SECONDS = 0.5
 RESEND_RETRY_SECONDS = 1.0
 HEARTBEAT_SECONDS = 30.0
@@ -73,6 +79,7 @@ class SyncConfig:
 class OriginState:
     pending: dict[int, dict[str, Any]] = field(default_factory=dict)
     announced: int = 0  # journal_seq from its presence
+    requested_to: int = 0  # the end of the last resend window asked for
     last_progress: float = 0.0
     last_request: float = 0.0
 
@@ -228,7 +235,7 @@ class SyncService:
         items = []
         try:
             items.append(self.inbox.get(timeout=wait) if wait else self.inbox.get_nowait())
-            while len(items) < 5000:
+            while len(items) < MESSAGES_PER_TURN:
                 items.append(self.inbox.get_nowait())
         except queue.Empty:
             pass
@@ -486,8 +493,9 @@ class SyncService:
                    " (stored, not applied)")
 
     def _request_missing(self) -> None:
-        """Ask an origin to resend what we lack: a gap before buffered events, or behind its
-        announced journal_seq, once it has made no progress for a moment."""
+        """Ask an origin to resend what we lack (a gap before buffered events, or behind its
+        announced journal_seq) in windows: the next as soon as half of the last is applied, the
+        same again when nothing came for a moment."""
         if not self.connected:
             return
         now = time.monotonic()
@@ -496,18 +504,26 @@ class SyncService:
                 continue
             applied = self.applied.get(origin, 0)
             wanted = max(state.announced, max(state.pending, default=0))
-            if wanted <= applied or applied + 1 in state.pending:
+            if wanted <= applied:
                 continue
-            if now - state.last_progress < STALL_SECONDS or now - state.last_request < RESEND_RETRY_SECONDS:
+            stalled = (now - state.last_progress >= STALL_SECONDS
+                       and now - state.last_request >= RESEND_RETRY_SECONDS)
+            if state.requested_to > applied and not stalled:  # a window is on its way
+                if state.requested_to - applied > RESEND_WINDOW // 2 or state.requested_to >= wanted:
+                    continue
+                start = state.requested_to + 1
+            elif applied + 1 in state.pending or not stalled:
                 continue
-            to_seq = min(state.pending) - 1 if state.pending else None
-            request = {"from_seq": applied + 1, "requester": self.device}
-            if to_seq is not None:
-                request["to_seq"] = to_seq
+            else:
+                start = applied + 1
+            end = min(wanted, start + RESEND_WINDOW - 1)
+            if state.pending and start <= min(state.pending) - 1:
+                end = min(end, min(state.pending) - 1)  # only the gap before what is buffered
+            request = {"from_seq": start, "to_seq": end, "requester": self.device}
             self.client.publish(self.topic("resend", origin),
                                 json.dumps(signing.sign(request, self.key)), qos=1)
-            state.last_request = now
-            log.info("sync: asked %s to resend from %d", origin, applied + 1)
+            state.requested_to, state.last_request = end, now
+            log.info("sync: asked %s to resend %d-%d", origin, start, end)
 
     # -- outbound -------------------------------------------------------------------------------
 
