@@ -10,10 +10,8 @@ campaigns and 60 generated items, loaded through the site file loader.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,11 +19,10 @@ from pathlib import Path
 
 import yaml
 
+from bench.apphelpers import cold_start, display, ms, prepare_database, resident_mb
 from engine.pins import hash_pin
-from tests import ui_harness  # Xvfb and the frame-by-frame app driver (also puts uikit on the path)
+from tests import ui_harness
 
-ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "demo" / "site.yaml"
 AT = dt.datetime(2026, 7, 3, 17, 30)
 CAMPAIGNS = 300
 LINES = 50
@@ -92,51 +89,10 @@ def bench_site() -> str:
     return yaml.safe_dump(document, sort_keys=False)
 
 
-def prepare_database(folder: Path) -> Path:
-    from engine.db import close_database, open_database
-    from engine.sitefile import load_site_file
-
-    path = folder / "playdesk.db"
-    open_database(path)
-    load_site_file(SITE, at=AT)
-    extra = folder / "bench.yaml"
-    extra.write_text(bench_site())
-    load_site_file(extra, at=AT)
-    close_database()
-    return path
-
-
-def cold_start(database: Path) -> float:
-    started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(database)], cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                             env={**os.environ, "KIVY_NO_CONSOLELOG": "1", "PYTHONPATH": str(ROOT)})
-    for line in child.stdout:
-        if line.startswith("READY"):
-            elapsed = time.perf_counter() - started
-            break
-    else:
-        raise RuntimeError("the counter did not reach the login screen")
-    child.wait(timeout=30)
-    return elapsed
-
-
-def resident_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def scan_to_screen(database: Path) -> tuple[list[float], list[float], list[float], float]:
     """(scan → receipt drawn, scan → receipt updated, pricing alone) in seconds, and the
     resident memory in MB."""
-    from uikit.kivyconfig import configure_kivy
-
-    configure_kivy("1280x800")
-    from kivy.config import Config
-
-    Config.set("graphics", "maxfps", "0")
+    ui_harness.configure_test_kivy("1280x800")
     from counter.app import CounterApp
     from engine.clock import FixedClock
     from engine.db import open_database
@@ -185,23 +141,11 @@ def scan_to_screen(database: Path) -> tuple[list[float], list[float], list[float
     return on_screen, handled, pricing, resident_mb()
 
 
-def ms(values: list[float], quantile: float = 0.5) -> float:
-    ordered = sorted(values)
-    return 1000 * ordered[min(len(ordered) - 1, int(quantile * len(ordered)))]
-
-
 def main() -> int:
-    os.environ["KIVY_NO_CONSOLELOG"] = "1"
-    os.environ["KIVY_CLIPBOARD"] = "sdl2"  # no probing for xclip/xsel (noise on stderr)
-    session = ui_harness.xvfb_session()
-    next(session)
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            database = prepare_database(Path(folder))
-            starts = [cold_start(database) for _ in range(COLD_STARTS)]
-            on_screen, handled, pricing, memory = scan_to_screen(database)
-    finally:
-        session.close()
+    with display(), tempfile.TemporaryDirectory() as folder:
+        database = prepare_database(Path(folder), AT, bench_site())
+        starts = [cold_start(CHILD, database, "the login screen") for _ in range(COLD_STARTS)]
+        on_screen, handled, pricing, memory = scan_to_screen(database)
     print(f"scan to updated receipt on screen ({LINES} lines, {CAMPAIGNS} active campaigns): "
           f"median {ms(on_screen):.1f} ms, p95 {ms(on_screen, 0.95):.1f} ms (target < 100 ms)")
     print(f"  scan handled (resolved, priced, rows set): median {ms(handled):.1f} ms, "

@@ -7,29 +7,20 @@ redraws when the sync process commits. Every decision is an engine call.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import logging
-import threading
 from typing import Any
 
-from kivy.app import App
 from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from counter.texts import text as t
 from engine.clock import Clock as EngineClock
-from engine.db import database
-from engine.models import LocalState, Setting, Site
 from engine.shifts import open_shift_of
 from engine.staff import StaffLogin
-from hardware.scanners.base import ScanStream
 from uikit import theme
-from uikit.amounts import minutes_text, money_text
-from uikit.devices import Printer, PrintFailed, open_scanner
-from uikit.scanbridge import ScanBridge
-from uikit.watcher import DataVersionWatcher
+from uikit.app import DeviceApp
+from uikit.devices import Printer, PrintFailed
 from uikit.widgets import BigButton, Panel, TextLabel
 
 log = logging.getLogger("counter")
@@ -38,52 +29,16 @@ SALE_SCREENS = ("receipt", "payment", "done", "search", "packages", "order", "hi
                 "shift_close")
 
 
-def setting(key: str, default: Any) -> Any:
-    row = Setting.get_or_none(Setting.key == key)
-    if row is None:
-        return default
-    try:
-        return json.loads(row.value)
-    except ValueError:
-        return row.value
-
-
-def is_offline() -> bool:
-    """The sync process writes LocalState `sync.online` ("true"/"false")."""
-    row = LocalState.get_or_none(LocalState.key == "sync.online")
-    return row is not None and row.value.strip().lower() == "false"
-
-
-class CounterApp(App):
+class CounterApp(DeviceApp):
     title = "playdesk counter"
+    text = staticmethod(t)
 
     def __init__(self, clock: EngineClock, location: str = "COUNTER1",
                  printer: Printer | None = None, scanner: str = "none", **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.clock = clock
-        self.location = location
-        self.printer = printer or Printer("none")
-        self.scanner_spec = scanner
-        self.scanner = None
+        super().__init__(clock, location, printer, scanner, **kwargs)
         self.staff: StaffLogin | None = None
         self.shift: str | None = None
         self.navigations = 0
-        self.scans = ScanStream()
-        self.stop_scans = threading.Event()
-        site = Site.select().first()
-        self.site_name = site.name if site else "playdesk"
-        self.currency = (site.currency, site.minor_digits) if site else ("EUR", 2)
-
-    # --- formatting -----------------------------------------------------------------------
-
-    def now(self) -> dt.datetime:
-        return self.clock.now()
-
-    def money(self, amount: int) -> str:
-        return money_text(amount, *self.currency)
-
-    def minutes(self, amount: int) -> str:
-        return minutes_text(amount, t("hours"), t("minutes"))
 
     # --- building ---------------------------------------------------------------------------
 
@@ -116,18 +71,8 @@ class CounterApp(App):
         return root
 
     def on_start(self) -> None:
-        self.watcher = DataVersionWatcher(database, self.external_change)
-        self.bridge = ScanBridge(self.handle_scan)
-        self.scans.consume(lambda scan: self.bridge.push(scan.text), self.stop_scans)
-        self.scanner = open_scanner(self.scanner_spec, self.scans)
+        self.start_devices()
         self.go("login")
-
-    def on_stop(self) -> None:
-        self.stop_scans.set()
-        if self.scanner is not None:
-            self.scanner.stop()
-        self.printer.stop()
-        self.watcher.stop()
 
     # --- navigation and session ----------------------------------------------------------------
 
@@ -161,7 +106,7 @@ class CounterApp(App):
             shift = t("shift_badge", shift=self.shift) if self.shift else t("no_shift")
             self.header_staff.text = (t("staff_badge", name=self.staff.name, role=self.staff.role)
                                       + "  ·  " + shift)
-        self.offline_mark.text = t("offline") if is_offline() else ""
+        self.offline_mark.text = t("offline") if self.offline else ""
         manager_side = getattr(self.screen, "manager_screen", False)
         self.mode_button.text = t("sale") if manager_side else t("manager")
         show_mode = self.is_manager() and name != "login"

@@ -7,6 +7,8 @@ as the engine words them, after a short lead-in from here.
 
 from __future__ import annotations
 
+from uikit.texts import Texts
+
 TEXTS: dict[str, str] = {
     # header
     "title": "playdesk counter",
@@ -197,15 +199,6 @@ TEXTS: dict[str, str] = {
     "not_printed": "({code}, not printed)",
 }
 
-_active: dict[str, str] = dict(TEXTS)
-
-
-def use(translations: dict[str, str]) -> None:
-    """Switch language: keys missing from `translations` stay English."""
-    _active.clear()
-    _active.update(TEXTS)
-    _active.update(translations)
-
-
-def text(key: str, **values: object) -> str:
-    return _active[key].format(**values)
+_catalogue = Texts(TEXTS)
+use = _catalogue.use
+text = _catalogue.text

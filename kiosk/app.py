@@ -7,23 +7,16 @@ It holds the session (who is logged in), turns scans into logins, logs out after
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from kivy.app import App
 from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from engine.clock import Clock as EngineClock
-from engine.db import database
 from engine.logins import Login, LoginRefused, login_by_card, login_by_pin
-from engine.models import LocalState, Setting, Site
-from hardware.scanners.base import ScanStream
-from kiosk.devices import Printer, PrintFailed, open_scanner
 from kiosk.screens.attract import AttractScreen
 from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.done import DoneScreen
@@ -33,10 +26,9 @@ from kiosk.screens.login import LoginScreen
 from kiosk.screens.packages import PackagesScreen
 from kiosk.texts import text as t
 from uikit import theme
-from uikit.amounts import minutes_text, money_text
+from uikit.app import DeviceApp, setting
+from uikit.devices import Printer, PrintFailed
 from uikit.idle import IdleTimer
-from uikit.scanbridge import ScanBridge
-from uikit.watcher import DataVersionWatcher
 from uikit.widgets import BigButton, Panel, TextLabel
 
 log = logging.getLogger("kiosk")
@@ -46,22 +38,6 @@ SCREENS = (AttractScreen, LoginScreen, HomeScreen, PackagesScreen, ConfirmScreen
            HistoryScreen)
 
 
-def setting(key: str, default: Any) -> Any:
-    row = Setting.get_or_none(Setting.key == key)
-    if row is None:
-        return default
-    try:
-        return json.loads(row.value)
-    except ValueError:
-        return row.value
-
-
-def is_offline() -> bool:
-    """The sync process writes LocalState `sync.online` ("true"/"false")."""
-    row = LocalState.get_or_none(LocalState.key == "sync.online")
-    return row is not None and row.value.strip().lower() == "false"
-
-
 def refusal_text(error: LoginRefused) -> str:
     if error.reason == "wrong_pin" and error.tries_left == 1:
         return t("refused_wrong_pin_last")
@@ -69,37 +45,20 @@ def refusal_text(error: LoginRefused) -> str:
              until=f"{error.until:%H:%M}" if error.until else "")
 
 
-class KioskApp(App):
+class KioskApp(DeviceApp):
     title = "playdesk kiosk"
+    text = staticmethod(t)
 
     def __init__(self, clock: EngineClock, location: str | None = None,
                  printer: Printer | None = None, scanner: str = "none",
                  idle_now: Callable[[], float] | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.clock = clock
-        self.location = location
-        self.printer = printer or Printer("none")
-        self.scanner_spec = scanner
+        super().__init__(clock, location, printer, scanner, **kwargs)
         self.idle_now = idle_now
         self.member: str | None = None
         self.member_name = ""
         self.printed: dict[str, bool] = {}
-        self.scans = ScanStream()
-        self.stop_scans = threading.Event()
-        site = Site.select().first()
-        self.site_name = site.name if site else "playdesk"
-        self.currency = (site.currency, site.minor_digits) if site else ("EUR", 2)
 
     # --- formatting -----------------------------------------------------------------------
-
-    def now(self) -> dt.datetime:
-        return self.clock.now()
-
-    def money(self, amount: int) -> str:
-        return money_text(amount, *self.currency)
-
-    def minutes(self, amount: int) -> str:
-        return minutes_text(amount, t("hours"), t("minutes"))
 
     def date(self, value: dt.datetime) -> str:
         return f"{value:%d.%m.%Y}"
@@ -133,19 +92,12 @@ class KioskApp(App):
         idle_seconds = setting("kiosk_idle_seconds", DEFAULT_IDLE_SECONDS)
         self.idle = (IdleTimer(idle_seconds, self.idle_logout, now=self.idle_now)
                      if self.idle_now else IdleTimer(idle_seconds, self.idle_logout))
-        self.watcher = DataVersionWatcher(database, self.external_change)
-        self.bridge = ScanBridge(self.handle_scan)
-        self.scans.consume(lambda scan: self.bridge.push(scan.text), self.stop_scans)
-        self.scanner = open_scanner(self.scanner_spec, self.scans)
+        self.start_devices()
         self.go("attract")
 
     def on_stop(self) -> None:
-        self.stop_scans.set()
-        if self.scanner is not None:
-            self.scanner.stop()
-        self.printer.stop()
+        super().on_stop()
         self.idle.stop()
-        self.watcher.stop()
 
     # --- navigation and session ----------------------------------------------------------------
 
@@ -164,7 +116,7 @@ class KioskApp(App):
     def update_header(self) -> None:
         self.header_title.text = (t("hello", name=self.member_name) if self.member
                                   else self.site_name)
-        self.offline_mark.text = t("offline") if is_offline() else ""
+        self.offline_mark.text = t("offline") if self.offline else ""
         self.logout_button.opacity = 1 if self.member else 0
         self.logout_button.disabled = self.member is None
 

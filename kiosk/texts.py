@@ -6,6 +6,8 @@ dict with the same keys (`use(translations)`).
 
 from __future__ import annotations
 
+from uikit.texts import Texts
+
 TEXTS: dict[str, str] = {
     # header
     "offline": "Offline",
@@ -99,15 +101,6 @@ TEXTS: dict[str, str] = {
     "weekday_fri": "Fri", "weekday_sat": "Sat", "weekday_sun": "Sun",
 }
 
-_active: dict[str, str] = dict(TEXTS)
-
-
-def use(translations: dict[str, str]) -> None:
-    """Switch language: keys missing from `translations` stay English."""
-    _active.clear()
-    _active.update(TEXTS)
-    _active.update(translations)
-
-
-def text(key: str, **values: object) -> str:
-    return _active[key].format(**values)
+_catalogue = Texts(TEXTS)
+use = _catalogue.use
+text = _catalogue.text

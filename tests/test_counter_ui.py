@@ -9,24 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import time
-from pathlib import Path
 
 import pytest
 import ui_harness  # before counter/uikit: puts the repository root on sys.path for uikit
+from ui_harness import display_fixture  # noqa: F401  (the fixture `display`)
 
 from engine.campaign_edit import save_campaign, set_campaign_state
 from engine.clock import FixedClock
 from engine.coupons.cancel import cancel
 from engine.coupons.wizard import generate
-from engine.db import close_database, open_database
 from engine.models import Receipt, Staff
 from engine.models.shifts import ShiftClose
 from engine.pins import hash_pin
-from engine.sitefile import load_site_file
-from hardware.scanners.base import Scan
 
-DEMO_SITE = Path(__file__).parent / "data" / "site.yaml"
 AT = dt.datetime(2026, 7, 3, 17, 0)  # a Friday in happy hour, the summer campaign running
 CASHIER_PIN, MANAGER_PIN = "1111", "2222"
 CODES: dict[str, str] = {}
@@ -35,15 +30,9 @@ pytestmark = pytest.mark.ui
 
 
 @pytest.fixture(scope="module")
-def display():
-    yield from ui_harness.xvfb_session()
-
-
-@pytest.fixture(scope="module")
 def counter_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("counter") / "playdesk.db"
-    open_database(path)
-    load_site_file(DEMO_SITE, at=AT)
+    database = ui_harness.demo_database(tmp_path_factory, "counter", AT)
+    path = next(database)
     Staff.create(code="S01", name="Sam", role="cashier", pin_hash=hash_pin(CASHIER_PIN))
     Staff.create(code="S02", name="Maria", role="manager", pin_hash=hash_pin(MANAGER_PIN))
     good = generate("WELCOME", 1, AT, created_by="S02", discount_type="reduce", value=200)
@@ -57,27 +46,17 @@ def counter_db(tmp_path_factory):
     CODES["loyal"] = generate("LOYAL", 1, AT, sales_type="contact", sales_filter="M003",
                               discount_type="reduce", value=100)[0].code
     yield path
-    close_database()
+    next(database, None)
 
 
 @pytest.fixture(scope="module")
 def counter(display, counter_db, tmp_path_factory):
-    from uikit.kivyconfig import configure_kivy
+    def make_app(printer):
+        from counter.app import CounterApp
 
-    configure_kivy("1280x800")
-    from kivy.config import Config
+        return CounterApp(FixedClock(AT), location="COUNTER1", printer=printer)
 
-    Config.set("graphics", "maxfps", "0")
-    Config.set("graphics", "vsync", "0")
-    from counter.app import CounterApp
-    from uikit.devices import Printer
-
-    prints = tmp_path_factory.mktemp("prints")
-    app = CounterApp(FixedClock(AT), location="COUNTER1", printer=Printer(f"png:{prints}"))
-    driver = ui_harness.AppDriver(app)
-    driver.prints = prints
-    yield driver
-    driver.stop()
+    yield from ui_harness.drive_app(make_app, "1280x800", tmp_path_factory)
 
 
 @pytest.fixture
@@ -90,10 +69,7 @@ def ui(counter, request):
 
 
 def scan(ui, text: str) -> None:
-    """A scan from the scanner thread, through the bridge, handled on the UI thread."""
-    before = (ui.app.screens.current, ui.app.screen.message.text)
-    ui.app.scans.push(Scan(text, "test", time.time()))
-    ui.pump_until(lambda: (ui.app.screens.current, ui.app.screen.message.text) != before)
+    ui_harness.scan(ui, text, lambda: (ui.app.screens.current, ui.app.screen.message.text))
 
 
 def type_pin(ui, pin: str) -> None:

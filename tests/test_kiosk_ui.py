@@ -8,22 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-import time
-from pathlib import Path
 
 import pytest
 import ui_harness  # before kiosk/uikit: puts the repository root on sys.path for uikit
+from ui_harness import display_fixture  # noqa: F401  (the fixture `display`)
 
 from engine.clock import FixedClock
-from engine.db import close_database, open_database
 from engine.entitlements import balance, purchase, sellable_packages
 from engine.models import Member, Purchase
 from engine.models.orders import PendingOrder
 from engine.pins import hash_pin
-from engine.sitefile import load_site_file
-from hardware.scanners.base import Scan
 
-DEMO_SITE = Path(__file__).parent / "data" / "site.yaml"
 AT = dt.datetime(2026, 7, 3, 12, 0)  # a Friday, the summer campaign running
 PIN = "4711"
 
@@ -41,15 +36,9 @@ class FakeIdleTime:
 
 
 @pytest.fixture(scope="module")
-def display():
-    yield from ui_harness.xvfb_session()
-
-
-@pytest.fixture(scope="module")
 def kiosk_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("kiosk") / "playdesk.db"
-    open_database(path)
-    load_site_file(DEMO_SITE, at=AT)
+    database = ui_harness.demo_database(tmp_path_factory, "kiosk", AT)
+    path = next(database)
     pin_hash = hash_pin(PIN)
     Member.update(pin_hash=pin_hash).where(Member.code.in_(["M001", "M002"])).execute()
     Member.update(active=False).where(Member.code == "M003").execute()
@@ -57,30 +46,21 @@ def kiosk_db(tmp_path_factory):
     purchase("M001", "SUMMER/PREMIUM", "cash", "counter", AT - dt.timedelta(days=1),
              location="COUNTER1")  # 50.00 wallet credit + 60 bonus minutes
     yield path
-    close_database()
+    next(database, None)
 
 
 @pytest.fixture(scope="module")
 def kiosk(display, kiosk_db, tmp_path_factory):
-    from kiosk.main import configure_kivy
-
-    configure_kivy("800x480")
-    from kivy.config import Config
-
-    Config.set("graphics", "maxfps", "0")  # frames as fast as the tests pump them
-    Config.set("graphics", "vsync", "0")
-    from kiosk.app import KioskApp
-    from kiosk.devices import Printer
-
-    prints = tmp_path_factory.mktemp("prints")
     idle_time = FakeIdleTime()
-    app = KioskApp(FixedClock(AT), location="KIOSK1", printer=Printer(f"png:{prints}"),
-                   idle_now=idle_time)
-    driver = ui_harness.AppDriver(app)
-    driver.prints = prints
-    driver.idle_time = idle_time
-    yield driver
-    driver.stop()
+
+    def make_app(printer):
+        from kiosk.app import KioskApp
+
+        return KioskApp(FixedClock(AT), location="KIOSK1", printer=printer, idle_now=idle_time)
+
+    for driver in ui_harness.drive_app(make_app, "800x480", tmp_path_factory):
+        driver.idle_time = idle_time
+        yield driver
 
 
 @pytest.fixture
@@ -96,11 +76,8 @@ def ui(kiosk, request):
 
 
 def scan(ui, text: str) -> None:
-    """A scan from the scanner thread, through the bridge, handled on the UI thread."""
-    before = (ui.app.screens.current, ui.app.member, ui.app.screen.message.text)
-    ui.app.scans.push(Scan(text, "test", time.time()))
-    ui.pump_until(lambda: (ui.app.screens.current, ui.app.member,
-                           ui.app.screen.message.text) != before)
+    ui_harness.scan(ui, text, lambda: (ui.app.screens.current, ui.app.member,
+                                       ui.app.screen.message.text))
 
 
 def type_keys(ui, keys: str) -> None:

@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 # `uikit` is a top-level package the editable install does not list yet (pyproject's
@@ -78,6 +80,12 @@ def xvfb_session() -> Iterator[str]:
         os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
         os.environ.setdefault("KIVY_NO_FILELOG", "1")
     yield _XVFB[1]
+
+
+@pytest.fixture(scope="module", name="display")
+def display_fixture() -> Iterator[str]:
+    """The fixture `display`, the X display of UI tests: a UI test module imports it."""
+    yield from xvfb_session()
 
 
 def artifact_dir(test_name: str) -> Path:
@@ -206,3 +214,55 @@ class AppDriver:
         if self.app.root is not None:
             self.window.remove_widget(self.app.root)
         self.pump(1)
+
+
+# --- what the kiosk's and the counter's UI tests share -----------------------------------------
+
+DEMO_SITE = Path(__file__).resolve().parent / "data" / "site.yaml"
+
+
+def demo_database(tmp_path_factory, name: str, at) -> Iterator[Path]:
+    """Body of a module database fixture: the demo site loaded into a fresh file, open while the
+    module runs (callers add their own rows after `next()`)."""
+    from engine.db import close_database, open_database
+    from engine.sitefile import load_site_file
+
+    path = tmp_path_factory.mktemp(name) / "playdesk.db"
+    open_database(path)
+    load_site_file(DEMO_SITE, at=at)
+    yield path
+    close_database()
+
+
+def configure_test_kivy(size: str) -> None:
+    """Kivy for tests and benches: a window of `size`, frames as fast as they are pumped."""
+    from uikit.kivyconfig import configure_kivy
+
+    configure_kivy(size)
+    from kivy.config import Config
+
+    Config.set("graphics", "maxfps", "0")
+    Config.set("graphics", "vsync", "0")
+
+
+def drive_app(make_app: Callable, size: str, tmp_path_factory) -> Iterator[AppDriver]:
+    """Body of a module app fixture: `make_app(printer)` (it imports the app: Kivy is configured
+    first) printing PNG previews into `driver.prints`; stopped when the module is done."""
+    configure_test_kivy(size)
+    from uikit.devices import Printer
+
+    prints = tmp_path_factory.mktemp("prints")
+    driver = AppDriver(make_app(Printer(f"png:{prints}")))
+    driver.prints = prints
+    yield driver
+    driver.stop()
+
+
+def scan(ui: AppDriver, text: str, state: Callable[[], object]) -> None:
+    """A scan from the scanner thread, through the bridge, handled on the UI thread: frames run
+    until `state()` (what the scan should change) changes."""
+    from hardware.scanners.base import Scan
+
+    before = state()
+    ui.app.scans.push(Scan(text, "test", time.time()))
+    ui.pump_until(lambda: state() != before)

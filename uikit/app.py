@@ -1,0 +1,97 @@
+"""The plumbing under both touch apps (kiosk and counter): the engine clock, the site's name and
+money, the scanner thread handed over to the UI thread, the printer, and the watch on commits of
+the sync process. Screens, session and header stay with each app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from kivy.app import App
+
+from engine.clock import Clock as EngineClock
+from engine.db import database
+from engine.models import LocalState, Setting, Site
+from hardware.scanners.base import ScanStream
+from uikit.amounts import minutes_text, money_text
+from uikit.devices import Printer, open_scanner
+from uikit.scanbridge import ScanBridge
+from uikit.watcher import DataVersionWatcher
+
+
+def setting(key: str, default: Any) -> Any:
+    """A site setting's JSON value (its raw text when it is not JSON), or `default`."""
+    row = Setting.get_or_none(Setting.key == key)
+    if row is None:
+        return default
+    try:
+        return json.loads(row.value)
+    except ValueError:
+        return row.value
+
+
+def is_offline() -> bool:
+    """The sync process writes LocalState `sync.online` ("true"/"false")."""
+    row = LocalState.get_or_none(LocalState.key == "sync.online")
+    return row is not None and row.value.strip().lower() == "false"
+
+
+class DeviceApp(App):
+    """A playdesk touch app. Subclasses set `text` (their texts catalogue) and implement
+    `handle_scan(text)` (a scan, on the UI thread) and `external_change()` (another process
+    committed); they call `start_devices()` when their first screen is up."""
+
+    text: Callable[..., str]
+
+    def __init__(self, clock: EngineClock, location: str | None, printer: Printer | None,
+                 scanner: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.clock = clock
+        self.location = location
+        self.printer = printer or Printer("none")
+        self.scanner_spec = scanner
+        self.scanner = None
+        self.watcher: DataVersionWatcher | None = None
+        self.scans = ScanStream()
+        self.stop_scans = threading.Event()
+        site = Site.select().first()
+        self.site_name = site.name if site else "playdesk"
+        self.currency = (site.currency, site.minor_digits) if site else ("EUR", 2)
+        self.offline = is_offline()  # re-read only when another process commits
+
+    def now(self) -> dt.datetime:
+        return self.clock.now()
+
+    def money(self, amount: int) -> str:
+        return money_text(amount, *self.currency)
+
+    def minutes(self, amount: int) -> str:
+        return minutes_text(amount, self.text("hours"), self.text("minutes"))
+
+    def start_devices(self) -> None:
+        self.watcher = DataVersionWatcher(database, self._committed_elsewhere)
+        bridge = ScanBridge(self.handle_scan)
+        self.scans.consume(lambda scan: bridge.push(scan.text), self.stop_scans)
+        self.scanner = open_scanner(self.scanner_spec, self.scans)
+
+    def on_stop(self) -> None:
+        self.stop_scans.set()
+        if self.scanner is not None:
+            self.scanner.stop()
+        self.printer.stop()
+        if self.watcher is not None:
+            self.watcher.stop()
+
+    def _committed_elsewhere(self) -> None:
+        self.offline = is_offline()
+        self.external_change()
+
+    def handle_scan(self, scanned: str) -> None:
+        raise NotImplementedError
+
+    def external_change(self) -> None:
+        raise NotImplementedError
