@@ -120,6 +120,20 @@ else:
     print(json.dumps({"ok": True}))
 """
 
+PURCHASE = """
+import datetime, json, sys
+from engine.db import open_database
+open_database(sys.argv[1])
+from engine.entitlements.purchase import purchase
+from engine.errors import PlaydeskError
+try:
+    purchase("M001", sys.argv[2], "wallet", "kiosk", datetime.datetime(2026, 7, 3, 12))
+except PlaydeskError as error:
+    print(json.dumps({"error": str(error)}))
+else:
+    print(json.dumps({"ok": True}))
+"""
+
 
 def run_at_once(script: str, runs: list[tuple]) -> list[dict]:
     """Start every (device, argument) run of `script` together; their JSON answers in order."""
@@ -187,7 +201,8 @@ def test_checkout_asks_the_authority_for_a_one_time_coupon_and_the_wallet(tmp_pa
         sales = run_at_once(CHECKOUT, [(c2, receipt(wallet=True)), (c3, receipt(wallet=True))])
         assert sorted(s.get("total") for s in sales) == [500, 500]
         refused = run_at_once(CHECKOUT, [(c2, receipt(wallet=True))])[0]
-        assert "refused by the authority: insufficient balance" in refused["error"]
+        assert refused["error"] == ("insufficient wallet balance: the authority refused spending "
+                                    "500 money of M001 (other devices spent it)")
         wait_until(lambda: all(d.sql("SELECT SUM(remaining) FROM lot") == [(0,)]
                                for d in devices), 30, "the spends everywhere")
         # two coupon sales and two wallet sales; the refused one wrote nothing
@@ -207,12 +222,12 @@ def test_kiosks_spending_one_wallet_never_overdraw_it(tmp_path, broker):  # noqa
         wait_until(lambda: all(d.applied("C1") == 3 for d in (k1, k2)), 30, "the site")
         answers = run_at_once(CONSUME, [(k1, "700"), (k2, "700")])
         assert sorted(answers, key=str) == sorted(
-            [{"ok": True}, {"error": "spending 700 money of M001 refused by the authority: "
-                                     "insufficient balance"}], key=str)
+            [{"ok": True}, {"error": "insufficient balance: the authority refused spending 700 "
+                                     "money of M001 (other devices spent it)"}], key=str)
         answers = run_at_once(CONSUME, [(k1, "300"), (k2, "300")])  # the 300 left: once
         assert sorted(answers, key=str) == sorted(
-            [{"ok": True}, {"error": "spending 300 money of M001 refused by the authority: "
-                                     "insufficient balance"}], key=str)
+            [{"ok": True}, {"error": "insufficient balance: the authority refused spending 300 "
+                                     "money of M001 (other devices spent it)"}], key=str)
         wait_until(lambda: all(d.sql("SELECT SUM(remaining), MIN(remaining) FROM lot")
                                == [(0, 0)] for d in devices), 30, "the spends everywhere")
         assert authority.sql("SELECT COUNT(*), SUM(offline) FROM consumption") == [(2, 0)]
@@ -239,6 +254,10 @@ def test_authority_down_the_offline_policy_decides(tmp_path, broker):  # noqa: F
         assert answers[:2] == [{"ok": True}, {"ok": True}]
         assert answers[2] == {"error": "spending 100 money of M001 refused by the offline "
                                        "policy: authority unreachable: offline policy"}
+        # a wallet purchase on K3 is a spend too (SUMMER/BASIC costs 500 of the 1000 here)
+        assert run_at_once(PURCHASE, [(k3, "SUMMER/BASIC")]) == [
+            {"error": "spending 500 money of M001 refused by the offline policy: authority "
+                      "unreachable: offline policy"}]
         for device in (k1, k2):
             device.start_sync(broker, "--authority", "C1")
         wait_until(lambda: k1.applied("K2") == 1 and k2.applied("K1") == 1, 30, "the merge")

@@ -91,7 +91,8 @@ def _wallet_decision(member: str, package: str, price: int | None, at: dt.dateti
     if amount <= 0:
         return decision
     # the wallet draw's reference is the purchase id this purchase is about to get
-    return spend_decision(member, "money", amount, at, peek_id("P"), decision)
+    return spend_decision(member, "money", amount, at, peek_id("P"), decision,
+                          shortage="insufficient wallet balance")
 
 
 def purchase(member: str, package: str, payment: str, channel: str, at: dt.datetime,

@@ -97,7 +97,8 @@ def ask_checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...]
     wallet = sum(p.amount for p in plan.payments if p.method == WALLET)
     if wallet > 0 and receipt_input.member:
         grants.spends[(receipt_input.member, "money")] = spend(
-            receipt_input.member, "money", wallet, at, grants.receipt_id)
+            receipt_input.member, "money", wallet, at, grants.receipt_id,
+            shortage="insufficient wallet balance")
     return grants
 
 

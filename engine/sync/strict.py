@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import logging
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,8 @@ from engine.ids import device_id
 
 if TYPE_CHECKING:
     from engine.sync.authority import Decision
+
+log = logging.getLogger("playdesk.strict")
 
 _PEEK = "SELECT value FROM counter WHERE name = ?"
 _CONFIGURED = "SELECT 1 FROM local_state WHERE key = 'sync.config'"
@@ -67,19 +70,25 @@ def ask(op: str, at: dt.datetime, **subject) -> Decision:
     return decide(op, at, **subject)
 
 
-def spend(member: str, kind: str, amount: int, at: dt.datetime, reference: str) -> Decision:
-    """Ask to spend `amount` of `kind` from `member`; PlaydeskError when refused."""
+def spend(member: str, kind: str, amount: int, at: dt.datetime, reference: str,
+          shortage: str = "insufficient balance") -> Decision:
+    """Ask to spend `amount` of `kind` from `member`; PlaydeskError when refused (a shortage
+    the authority sees starts with `shortage`, as the engines' own shortage messages do)."""
     decision = ask("balance.spend", at, member=member, kind=kind, amount=amount,
                    reference=reference)
-    if not decision.allowed:
-        how = "offline policy" if decision.offline else "authority"
-        raise PlaydeskError(f"spending {amount} {kind} of {member} refused by the {how}: "
-                            f"{decision.reason or 'denied'}")
-    return decision
+    if decision.allowed:
+        return decision
+    how = "offline policy" if decision.offline else "authority"
+    if decision.reason == "insufficient balance":
+        raise PlaydeskError(f"{shortage}: the {how} refused spending {amount} {kind} "
+                            f"of {member} (other devices spent it)")
+    raise PlaydeskError(f"spending {amount} {kind} of {member} refused by the {how}: "
+                        f"{decision.reason or 'denied'}")
 
 
 def spend_decision(member: str, kind: str, amount: int, at: dt.datetime, reference: str,
-                   decision: Decision | None = None) -> Decision:
+                   decision: Decision | None = None,
+                   shortage: str = "insufficient balance") -> Decision:
     """The decision a spend goes by: the one passed down, the one the caller's `granted`
     scope holds for this member and kind, or (standalone) asked now. Inside a caller's
     transaction without either, the caller took responsibility (e.g. a lone device)."""
@@ -89,8 +98,11 @@ def spend_decision(member: str, kind: str, amount: int, at: dt.datetime, referen
     if held and (member, kind) in held:
         return held[(member, kind)]
     if database.in_transaction():
+        if sync_configured():
+            log.warning("strict: %s spends %d %s inside a caller's transaction that did not ask "
+                        "the authority first", member, amount, kind)
         return _allowed_locally()
-    return spend(member, kind, amount, at, reference)
+    return spend(member, kind, amount, at, reference, shortage)
 
 
 @contextlib.contextmanager
