@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import json
 import logging
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("playdesk.strict")
 
 _PEEK = "SELECT value FROM counter WHERE name = ?"
-_CONFIGURED = "SELECT 1 FROM local_state WHERE key = 'sync.config'"
+_CONFIG = "SELECT value FROM local_state WHERE key = 'sync.config'"
 
 # (member, kind) -> the decision the caller obtained for spending inside its transaction
 _granted: contextvars.ContextVar[dict[tuple[str, str], Decision] | None] = \
@@ -46,9 +47,16 @@ def peek_id(prefix: str) -> str:
 
 
 def sync_configured() -> bool:
-    """A lone device (never started sync) serializes strict operations in its own write
-    transaction: there is nobody to ask."""
-    return database.execute_sql(_CONFIGURED).fetchone() is not None
+    """Whether strict operations go through an authority. A lone device (never started sync)
+    or a site without an authority serializes them in each device's own write transaction:
+    there is nobody to ask."""
+    row = database.execute_sql(_CONFIG).fetchone()
+    if row is None:
+        return False
+    try:
+        return bool(json.loads(row[0]).get("authority"))
+    except (ValueError, AttributeError):
+        return False
 
 
 def _allowed_locally() -> Decision:
