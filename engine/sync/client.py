@@ -421,7 +421,10 @@ class SyncService:
         now = time.monotonic()
         if self.verify_after is None or now < self.verify_after:
             return
-        if self.own_high <= self.restore_floor:
+        if self.own_high <= self.restore_floor or outbox.signed_between(
+                self.device, self.restore_floor + 1, self.own_high):
+            # signed events were published from here (a restored backup holds them too):
+            # they are the ones the others hold
             self.verified = True
             self.presence_due = True  # announce the whole journal now
             return

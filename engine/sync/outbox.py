@@ -62,6 +62,13 @@ def store_signatures(device: str, signatures: dict[int, str]) -> None:
         [(sig, device, seq) for seq, sig in signatures.items()])
 
 
+def signed_between(device: str, from_seq: int, to_seq: int) -> bool:
+    """Whether this device's journal holds every seq from..to, each signed (published)."""
+    count = (Event.select().where((Event.device == device) & (Event.seq >= from_seq)
+                                  & (Event.seq <= to_seq) & Event.sig.is_null(False)).count())
+    return count == to_seq - from_seq + 1
+
+
 def events_between(device: str, from_seq: int, to_seq: int, limit: int) -> list[Event]:
     return list(Event.select().where((Event.device == device) & (Event.seq >= from_seq)
                                      & (Event.seq <= to_seq)).order_by(Event.seq).limit(limit))
