@@ -29,6 +29,7 @@ from engine.models import (
     Payment,
     Purchase,
     Receipt,
+    Refund,
     Resource,
     Setting,
     Site,
@@ -181,6 +182,23 @@ class CounterTicket:
 
 
 @dataclass(frozen=True)
+class CountLine:
+    """A named count on a report: "Happy hour 20 %: 3 receipts, 4.50"."""
+
+    label: str
+    count: int
+    amount: int | None = None  # None: a count only (coupons redeemed)
+
+
+@dataclass(frozen=True)
+class CashCount:
+    opening: int
+    expected: int  # opening + cash taken − cash given back
+    counted: int | None = None  # None while the shift is open
+    difference: int | None = None  # counted − expected (negative: cash missing)
+
+
+@dataclass(frozen=True)
 class ShiftReport:
     header: Header
     currency: Currency
@@ -192,12 +210,54 @@ class ShiftReport:
     total: int
     payments: tuple[PaymentLine, ...]
     staff: str | None = None
-    first_at: dt.datetime | None = None
-    last_at: dt.datetime | None = None
+    first_at: dt.datetime | None = None  # opened
+    last_at: dt.datetime | None = None  # closed (or `at` while open)
+    cash: CashCount | None = None
+    discounts: tuple[CountLine, ...] = ()  # per campaign: receipts, amount
+    coupons_redeemed: tuple[CountLine, ...] = ()  # per campaign: coupons
+    coupons_issued: tuple[CountLine, ...] = ()  # per campaign: coupons, face value
+    packages: tuple[CountLine, ...] = ()  # per package: sold, amount
+    refunds: tuple[PaymentLine, ...] = ()  # money given back, per method
+    refund_count: int = 0
+    voids: CountLine | None = None  # receipts voided before payment, what they would have cost
+    closed_by: str | None = None  # when someone else than the opener closed it
     kind: str = "shift_report"
 
 
-Document = ReceiptDocument | CouponDocument | PurchaseDocument | CounterTicket | ShiftReport
+@dataclass(frozen=True)
+class RefundLine:
+    no: int
+    name: str
+    quantity: int
+    amount: int  # what the customer gets back for the line
+
+
+@dataclass(frozen=True)
+class RefundSlip:
+    """A refund of receipt lines: what was taken back and how the money went back."""
+
+    header: Header
+    currency: Currency
+    refund: str
+    receipt: str
+    at: dt.datetime
+    lines: tuple[RefundLine, ...]
+    total: int
+    payments: tuple[PaymentLine, ...]  # money back, per method (package parts by their purchase)
+    reason: str
+    staff: str | None = None
+    member: str | None = None
+    receipt_at: dt.datetime | None = None
+    kind: str = "refund"
+
+    @property
+    def cash_back(self) -> int:
+        """Cash paid out of the drawer (the drawer is kicked open for it)."""
+        return sum(p.amount for p in self.payments if p.method == "cash")
+
+
+Document = (ReceiptDocument | CouponDocument | PurchaseDocument | CounterTicket | ShiftReport
+            | RefundSlip)
 
 
 # --- reading the site dressing -------------------------------------------------------------
@@ -437,27 +497,88 @@ def counter_ticket(order: str, lines: list[tuple[str, int]], at: dt.datetime,
                          member=_person(Member, member))
 
 
+# --- counter reports and slips ------------------------------------------------------------
+
+
+def _counts(rows: list[dict[str, Any]], label: str, count: str,
+            amount: str | None = None) -> tuple[CountLine, ...]:
+    return tuple(CountLine(row[label], row[count], row[amount] if amount else None) for row in rows)
+
+
 def shift_report(shift: str, at: dt.datetime) -> ShiftReport:
-    """Totals of one shift's receipts and its payments by method."""
-    receipts = list(Receipt.select().where(Receipt.shift == shift).order_by(Receipt.at))
-    if not receipts:
-        raise NotFound(f"no receipts in shift {shift!r}")
-    ids = [r.id for r in receipts]
-    by_method = (Payment.select(Payment.method, fn.SUM(Payment.amount).alias("paid"))
-                 .where(Payment.receipt.in_(ids)).group_by(Payment.method).order_by(Payment.method))
+    """The printable report of a shift (open or closed, with or without receipts), from
+    `engine.shifts.shift_report`: sales, payments, discounts per campaign, coupons, packages,
+    refunds, voids and the cash count."""
+    from engine.shifts import shift_report as shift_facts  # it builds on this module
+
+    report = shift_facts(shift, at)
+    cash = report["cash"]
+    refunds = report["refunds"]
     return ShiftReport(
-        header=header(receipts[0].location, receipts[0].device),
+        header=header(report["location"], report["device"]),
         currency=currency(),
-        shift=shift,
+        shift=report["shift"],
         at=at,
-        receipts=len(receipts),
-        subtotal=sum(r.subtotal for r in receipts),
-        discount=sum(r.discount for r in receipts),
-        total=sum(r.total for r in receipts),
-        payments=tuple(payment_line(row.method, row.paid) for row in by_method),
-        staff=_person(Staff, receipts[0].staff),
-        first_at=receipts[0].at,
-        last_at=receipts[-1].at,
+        receipts=report["receipts"],
+        subtotal=report["subtotal"],
+        discount=report["discount"],
+        total=report["total"],
+        payments=tuple(payment_line(p["method"], p["amount"]) for p in report["payments"]),
+        staff=report["staff_name"],
+        first_at=report["opened_at"],
+        last_at=report["closed_at"] or at,
+        cash=CashCount(cash["opening"], cash["expected"], cash["counted"], cash["difference"]),
+        discounts=_counts(report["discounts"], "name", "receipts", "amount"),
+        coupons_redeemed=_counts(report["coupons_redeemed"], "name", "count"),
+        coupons_issued=_counts(report["coupons_issued"], "name", "count", "value"),
+        packages=_counts(report["packages"], "name", "count", "amount"),
+        refunds=tuple(payment_line(m["method"], m["amount"]) for m in refunds["methods"]),
+        refund_count=refunds["count"],
+        voids=CountLine("Voided receipts", report["voids"]["count"], report["voids"]["amount"]),
+        closed_by=(_person(Staff, report["closed_by"])
+                   if report["closed_by"] not in (None, report["staff"]) else None),
+    )
+
+
+def refund_slip(refund_id: str) -> RefundSlip:
+    """The slip of a receipt refund (`engine.sales.refunds`): the lines taken back and the money
+    given back per method; package lines come back by their purchases' own refunds."""
+    from engine.models.shifts import ReceiptRefund, ReceiptRefundLine, ReceiptRefundPayment
+
+    refund = ReceiptRefund.get_or_none(ReceiptRefund.id == refund_id)
+    if refund is None:
+        raise NotFound(f"no receipt refund {refund_id!r}")
+    receipt = Receipt.get_or_none(Receipt.id == refund.receipt)
+    refunded = list(ReceiptRefundLine.select().where(ReceiptRefundLine.refund == refund_id)
+                    .order_by(ReceiptRefundLine.line_no))
+    stored = {line.no: line for line in receipt.lines} if receipt else {}
+    lines = []
+    for row in refunded:
+        line = stored.get(row.line_no)
+        lines.append(RefundLine(row.line_no, _line_name(line) if line else f"Line {row.line_no}",
+                                line.quantity if line else 1, row.amount))
+    back: dict[str, int] = {}  # per method, in the order the money went back
+    for row in (ReceiptRefundPayment.select().where(ReceiptRefundPayment.refund == refund_id)
+                .order_by(ReceiptRefundPayment.position)):
+        back[row.method] = back.get(row.method, 0) + row.amount
+    purchase_refunds = [ident for row in refunded for ident in (row.purchase_refunds or "").split(",")
+                        if ident]
+    if purchase_refunds:
+        for row in Refund.select().where(Refund.id.in_(purchase_refunds)).order_by(SQL("rowid")):
+            back[row.method] = back.get(row.method, 0) + row.amount
+    return RefundSlip(
+        header=header(receipt.location if receipt else None, refund.device),
+        currency=currency(),
+        refund=refund.id,
+        receipt=refund.receipt,
+        at=refund.at,
+        lines=tuple(lines),
+        total=refund.amount,
+        payments=tuple(payment_line(method, amount) for method, amount in back.items()),
+        reason=refund.reason,
+        staff=_person(Staff, refund.staff),
+        member=_person(Member, receipt.member) if receipt else None,
+        receipt_at=receipt.at if receipt else None,
     )
 
 
@@ -467,8 +588,9 @@ def as_dict(document: Document) -> dict[str, Any]:
 
 
 __all__ = [
-    "Balances", "CounterTicket", "CouponDocument", "CouponSlip", "Currency", "Document", "Header",
-    "Line", "LotLine", "PaymentLine", "PurchaseDocument", "ReceiptDocument", "Reduction",
-    "ShiftReport", "as_dict", "balances", "counter_ticket", "coupon_document", "purchase_slip",
-    "receipt_document", "shift_report",
+    "Balances", "CashCount", "CountLine", "CounterTicket", "CouponDocument", "CouponSlip",
+    "Currency", "Document", "Header", "Line", "LotLine", "PaymentLine", "PurchaseDocument",
+    "ReceiptDocument", "Reduction", "RefundLine", "RefundSlip", "ShiftReport", "as_dict",
+    "balances", "counter_ticket", "coupon_document", "purchase_slip", "receipt_document",
+    "refund_slip", "shift_report",
 ]

@@ -17,9 +17,9 @@ from typing import Any
 
 from peewee import fn
 
-from engine import journal
+from engine import documents, journal
 from engine.db import write
-from engine.documents import PaymentLine, ShiftReport, currency, header, payment_line
+from engine.documents import ShiftReport
 from engine.errors import NotFound, PlaydeskError
 from engine.ids import device_id, next_id
 from engine.models import (
@@ -257,13 +257,5 @@ def shift_report(shift_id: str, at: dt.datetime) -> dict[str, Any]:
 
 
 def shift_document(shift_id: str, at: dt.datetime) -> ShiftReport:
-    """The printable shift report (engine.documents.ShiftReport) of the shift."""
-    report = shift_report(shift_id, at)
-    shift = get_shift(shift_id)
-    payments: list[PaymentLine] = [payment_line(p["method"], p["amount"])
-                                   for p in report["payments"]]
-    return ShiftReport(
-        header=header(shift.location, shift.device), currency=currency(), shift=shift.id, at=at,
-        receipts=report["receipts"], subtotal=report["subtotal"], discount=report["discount"],
-        total=report["total"], payments=tuple(payments), staff=report["staff_name"],
-        first_at=report["opened_at"], last_at=report["closed_at"] or at)
+    """The printable shift report of the shift (`engine.documents.shift_report`)."""
+    return documents.shift_report(shift_id, at)

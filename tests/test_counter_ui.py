@@ -8,6 +8,7 @@ tests/artifacts/<test>/; look at them after a change.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 
 import pytest
@@ -19,7 +20,7 @@ from engine.clock import FixedClock
 from engine.coupons.cancel import cancel
 from engine.coupons.wizard import generate
 from engine.models import Receipt, Staff
-from engine.models.shifts import ShiftClose
+from engine.models.shifts import ReceiptRefund, ShiftClose
 from engine.pins import hash_pin
 
 AT = dt.datetime(2026, 7, 3, 17, 0)  # a Friday in happy hour, the summer campaign running
@@ -145,6 +146,12 @@ def test_sale_by_scans_split_payment_and_shift_close(ui):
     report = ui.prints / f"shift_report-{receipt.shift}.png"
     assert report.exists()
     shutil.copy(report, ui.folder / "printed-shift-report.png")
+    printed_report = (ui.prints / f"shift_report-{receipt.shift}.bin").read_bytes()
+    for figure in (rb"Discounts by campaign", rb"Happy hour 20% on drinks +1x -1\.00",
+                   rb"Welcome voucher +1x -2\.00", rb"Welcome voucher +1x\n", rb"CASH DRAWER",
+                   rb"Opening +100\.00", rb"Expected +102\.50", rb"Counted +102\.50",
+                   rb"Difference +0\.00", rb"Card +1\.50", rb"Cash +2\.50"):
+        assert re.search(figure, printed_report), figure
 
 
 def row_button(ui, text: str, code: str):
@@ -280,6 +287,12 @@ def test_packages_kiosk_orders_and_refunds(ui):
                                           "their purchase's payment).")
     assert not [b for b in ui.buttons("Refund") if b.receipt_id == sold.id]
     ui.shot("refunded")
+    refund = ReceiptRefund.get(ReceiptRefund.receipt == sold.id)
+    slip = (ui.prints / f"refund-{refund.id}.bin").read_bytes()
+    assert slip.startswith(b"\x1b@") and b"\x1bp" in slip  # cash back: the drawer opens
+    assert b"bought the wrong package" in slip and b"-9.00" in slip
+    assert re.search(rb"Cash +9\.00", slip)  # 4.00 for the hour, 5.00 for the package
+    shutil.copy(ui.prints / f"refund-{refund.id}.png", ui.folder / "printed-refund.png")
     assert not ui.layout_problems()
 
 

@@ -13,6 +13,7 @@ from engine.models import (
     BarcodeRule,
     Campaign,
     Coupon,
+    CouponRedemption,
     Entry,
     Item,
     LineReduction,
@@ -24,9 +25,18 @@ from engine.models import (
     Purchase,
     Receipt,
     ReceiptLine,
+    Refund,
     Setting,
     Site,
     Staff,
+)
+from engine.models.shifts import (
+    ReceiptRefund,
+    ReceiptRefundLine,
+    ReceiptRefundPayment,
+    ReceiptVoid,
+    Shift,
+    ShiftClose,
 )
 
 AT = dt.datetime(2026, 7, 3, 17, 30)
@@ -53,6 +63,8 @@ def record_site() -> None:
     summer = Campaign.create(code="SUMMER", type="packages", name="Summer Special")
     Package.create(campaign=summer, code="STD", name="Standard", package_type="minutes", base=120,
                    bonus_type="minutes", bonus=30, price=900)
+    Shift.create(id="SH1", device="COUNTER1", location="COUNTER1", staff="S01",
+                 opened_at=AT - dt.timedelta(hours=4), opening_cash=5000)  # the sales' shift
 
 
 def record_sale(n: int = 1) -> str:
@@ -169,6 +181,67 @@ def test_shift_report_totals_payments_by_method(sale):
     report = documents.shift_report("SH1", at=AT)
     assert report.receipts == 2 and report.total == 3900
     assert [(p.method, p.amount) for p in report.payments] == [("card", 2000), ("cash", 1900)]
+
+
+def test_shift_report_holds_the_whole_shift(sale):
+    ShiftClose.create(shift="SH1", staff="S02", closed_at=AT, counted_cash=5000 + 950 - 10,
+                      expected_cash=5000 + 950, difference=-10, device="COUNTER1")
+    Staff.create(code="S02", name="Maria", role="manager")
+    CouponRedemption.create(id="COUNTER1-C1", coupon="CPNWELCOME7", receipt=sale, at=AT,
+                            device="COUNTER1")
+    Coupon.create(code="CPNWELCOME7", campaign="WELCOME", discount_type="reduce", value=50)
+    ReceiptVoid.create(id="COUNTER1-RV1", shift="SH1", staff="S01", lines=2, total=700, at=AT,
+                       device="COUNTER1")
+    report = documents.shift_report("SH1", at=AT + dt.timedelta(hours=1))
+    assert report.cash == documents.CashCount(5000, 5000 + 950, 5000 + 950 - 10, -10)
+    assert (report.first_at, report.last_at) == (AT - dt.timedelta(hours=4), AT)
+    assert (report.staff, report.closed_by) == ("Sam", "Maria (S02)")
+    assert report.discounts == (documents.CountLine("Happy hour 20%", 1, 100),
+                                documents.CountLine("Hidden", 1, 50),
+                                documents.CountLine("3 for 2", 1, 130),
+                                documents.CountLine("Welcome voucher", 1, 50))
+    assert report.coupons_redeemed == (documents.CountLine("Welcome voucher", 1),)
+    assert report.coupons_issued == (documents.CountLine("Come back soon", 1, 150),)
+    assert report.packages == (documents.CountLine("Standard", 1, 1200),)
+    assert report.voids == documents.CountLine("Voided receipts", 1, 700)
+    assert (report.refund_count, report.refunds) == (0, ())
+
+
+def test_shift_report_of_a_shift_without_receipts(db):
+    record_site()
+    report = documents.shift_report("SH1", at=AT)
+    assert (report.receipts, report.total, report.payments) == (0, 0, ())
+    assert report.cash == documents.CashCount(5000, 5000, None, None)
+    assert report.header.location == "Front counter"
+    with pytest.raises(NotFound):
+        documents.shift_report("NOPE", at=AT)
+
+
+def record_refund(receipt: str) -> str:
+    """Chips (line 2) back in cash and the package (line 3) by its purchase's own refund."""
+    Staff.create(code="S02", name="Maria", role="manager")
+    Refund.create(id="COUNTER1-F1", purchase="COUNTER1-U1", amount=900, method="card",
+                  reason="wrong package", staff="S02", at=AT, device="COUNTER1")
+    ReceiptRefund.create(id="COUNTER1-RR1", receipt=receipt, shift="SH1", amount=450 + 900,
+                         reason="wrong package", staff="S02", at=AT, device="COUNTER1")
+    ReceiptRefundLine.create(refund="COUNTER1-RR1", line_no=2, amount=450)
+    ReceiptRefundLine.create(refund="COUNTER1-RR1", line_no=3, amount=900,
+                             purchase_refunds="COUNTER1-F1")
+    ReceiptRefundPayment.create(refund="COUNTER1-RR1", position=0, method="cash", amount=450)
+    return "COUNTER1-RR1"
+
+
+def test_refund_slip_lists_lines_and_money_back_per_method(sale):
+    slip = documents.refund_slip(record_refund(sale))
+    assert (slip.refund, slip.receipt, slip.total, slip.reason) == (
+        "COUNTER1-RR1", sale, 1350, "wrong package")
+    assert slip.lines == (documents.RefundLine(2, "Chips", 3, 450),
+                          documents.RefundLine(3, "Standard", 1, 900))
+    assert [(p.label, p.amount) for p in slip.payments] == [("Cash", 450), ("Card", 900)]
+    assert slip.cash_back == 450
+    assert (slip.staff, slip.member, slip.receipt_at) == ("Maria (S02)", "Ada (M001)", AT)
+    with pytest.raises(NotFound):
+        documents.refund_slip("NOPE")
 
 
 def test_counter_ticket_sums_its_lines(sale):

@@ -30,7 +30,7 @@ class PrintFailed(Exception):
 
 def document_name(document: Any) -> str:
     ident = None
-    for attribute in ("receipt", "purchase", "order", "shift"):
+    for attribute in ("refund", "receipt", "purchase", "order", "shift"):
         ident = ident or getattr(document, attribute, None)
     coupon = getattr(document, "coupon", None)
     if ident is None and coupon is not None:

@@ -1,10 +1,11 @@
-"""A manager refunds a recorded receipt (some or all lines), from the stored allocations."""
+"""A manager refunds a recorded receipt (some or all lines), from the stored allocations; the
+refund slip is printed, the drawer kicked open when cash goes back."""
 
 from __future__ import annotations
 
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
-from engine.documents import receipt_document
+from engine.documents import receipt_document, refund_slip
 from engine.errors import PlaydeskError
 from engine.sales.queries import receipt_dict
 from engine.sales.refunds import refund_receipt, refunded_lines
@@ -70,6 +71,8 @@ class RefundScreen(CounterScreen):
         methods = ", ".join(parts) or "-"
         self.app.go("history", message=t("refund_done", amount=self.app.money(result["amount"]),
                                          methods=methods))
+        slip = refund_slip(result["refund"])
+        self.app.print_document(slip, drawer=slip.cash_back > 0)  # cash comes out of the drawer
 
     def on_scan(self, scanned: str) -> None:
         """A scan here is not a sale: type the reason."""

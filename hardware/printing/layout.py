@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from engine.documents import (
     Balances,
+    CashCount,
     CounterTicket,
+    CountLine,
     CouponDocument,
     CouponSlip,
     Currency,
@@ -21,6 +23,7 @@ from engine.documents import (
     Header,
     PurchaseDocument,
     ReceiptDocument,
+    RefundSlip,
     ShiftReport,
 )
 from hardware.printing.profile import PrinterProfile
@@ -233,6 +236,28 @@ def counter_ticket(b: Builder, doc: CounterTicket) -> None:
     b.add(Feed(), Cut())
 
 
+def section(b: Builder, title: str, rows: tuple[CountLine, ...], money: Currency,
+            sign: int = 1) -> None:
+    """A titled list of counts ("  Happy hour 20%   3x -4.50"); "none" when empty."""
+    b.text(title, bold=True)
+    for row in rows:
+        amount = "" if row.amount is None else " " + money.format(sign * row.amount)
+        b.pair(f"  {row.label}", f"{row.count}x{amount}")
+    if not rows:
+        b.text("  none")
+
+
+def cash_count(b: Builder, money: Currency, cash: CashCount) -> None:
+    b.text("CASH DRAWER", bold=True)
+    b.pair("  Opening", money.format(cash.opening))
+    b.pair("  Expected", money.format(cash.expected))
+    if cash.counted is None:
+        b.pair("  Counted", "(shift open)")
+        return
+    b.pair("  Counted", money.format(cash.counted))
+    b.pair("  Difference", money.format(cash.difference or 0), bold=True)
+
+
 def shift_report(b: Builder, doc: ShiftReport) -> None:
     money = doc.currency
     header(b, doc.header)
@@ -240,6 +265,8 @@ def shift_report(b: Builder, doc: ShiftReport) -> None:
     b.pair("Shift", doc.shift)
     if doc.staff:
         b.pair("Cashier", doc.staff)
+    if doc.closed_by:
+        b.pair("Closed by", doc.closed_by)
     b.pair("From", when(doc.first_at))
     b.pair("To", when(doc.last_at))
     b.pair("Printed", when(doc.at))
@@ -249,9 +276,52 @@ def shift_report(b: Builder, doc: ShiftReport) -> None:
     b.pair("Discounts", money.format(-doc.discount))
     b.pair(f"TOTAL {money.symbol}", money.format(doc.total), bold=True)
     b.rule()
+    b.text("Payments", bold=True)
     for payment in doc.payments:
-        b.pair(payment.label, money.format(payment.amount))
+        b.pair(f"  {payment.label}", money.format(payment.amount))
+    if not doc.payments:
+        b.text("  none")
+    b.rule()
+    section(b, "Discounts by campaign", doc.discounts, money, sign=-1)
+    section(b, "Coupons redeemed", doc.coupons_redeemed, money)
+    section(b, "Coupons issued", doc.coupons_issued, money)
+    section(b, "Packages sold", doc.packages, money)
+    b.rule()
+    given = sum(p.amount for p in doc.refunds)
+    b.pair("Refunds", f"{doc.refund_count}x {money.format(-given)}", bold=True)
+    for payment in doc.refunds:
+        b.pair(f"  {payment.label}", money.format(-payment.amount))
+    if doc.voids is not None:
+        b.pair("Voided receipts", f"{doc.voids.count}x {money.format(doc.voids.amount or 0)}")
+    if doc.cash is not None:
+        b.rule()
+        cash_count(b, money, doc.cash)
     b.add(Feed(), Cut())
+
+
+def refund_slip(b: Builder, doc: RefundSlip) -> None:
+    money = doc.currency
+    header(b, doc.header, b.profile.logo)
+    b.text("REFUND", align="center", bold=True, large=True)
+    b.pair(f"Refund {doc.refund}", when(doc.at))
+    b.pair(f"of receipt {doc.receipt}", when(doc.receipt_at))
+    if doc.staff:
+        b.text(f"Manager: {doc.staff}")
+    if doc.member:
+        b.text(f"Member: {doc.member}")
+    b.text(f"Reason: {doc.reason}")
+    b.rule()
+    for line in doc.lines:
+        quantity = f" ({line.quantity}x)" if line.quantity != 1 else ""
+        b.pair(f"{line.no}. {line.name}{quantity}", money.format(-line.amount))
+    b.rule()
+    b.pair(f"REFUND {money.symbol}", money.format(-doc.total), bold=True, large=True)
+    b.text("Paid back", bold=True)
+    for payment in doc.payments:
+        b.pair(f"  {payment.label}", money.format(payment.amount))
+    b.add(Feed())
+    b.text("Signature: ____________________")
+    footer(b, doc.header)
 
 
 def layout(document: Document, profile: PrinterProfile, drawer: bool = False) -> list[Block]:
@@ -269,6 +339,8 @@ def layout(document: Document, profile: PrinterProfile, drawer: bool = False) ->
         counter_ticket(b, document)
     elif isinstance(document, ShiftReport):
         shift_report(b, document)
+    elif isinstance(document, RefundSlip):
+        refund_slip(b, document)
     else:
         raise TypeError(f"not a printable document: {type(document).__name__}")
     return b.blocks
