@@ -100,13 +100,22 @@ def complete_order(code: str, payment: str, staff: str | None, at: dt.datetime,
                    location: str | None = None) -> Purchase:
     """Take payment for the order and make the purchase; completing it again returns the same
     purchase and writes nothing."""
+    decision = None
+    if payment == "wallet" and completion(code) is None:
+        # a strict operation: asked of the authority before the write transaction
+        from engine.sync.strict import peek_id, spend
+
+        order = pending_order(code, at)
+        decision = spend(order.member, "money", order.price, at, peek_id("P"),
+                         shortage="insufficient wallet balance")
     with write():
         done = completion(code)
         if done is not None:
             return Purchase.get_by_id(done.purchase)
         order = pending_order(code, at)
         bought = purchase(order.member, f"{order.campaign}/{order.package}", payment, "counter",
-                          at, location=location, staff=staff, key=qr_text(order))
+                          at, location=location, staff=staff, key=qr_text(order),
+                          decision=decision)
         record = OrderCompletion.create(order=order.code, purchase=bought.id, payment=payment,
                                         staff=staff, location=location, at=at,
                                         device=device_id())
