@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from engine.db import write
 from engine.errors import PlaydeskError
 from engine.models import Staff
-from engine.models.shifts import StaffLockout, StaffLoginAttempt
+from engine.models.logins import StaffLockout, StaffLoginAttempt
 from engine.pins import PIN_PATTERN, verify_pin
 
 ROLES = ("cashier", "manager", "owner")  # each may do what the ones before it may

@@ -8,7 +8,7 @@ import pytest
 
 from engine.errors import PlaydeskError
 from engine.models import Staff
-from engine.models.shifts import StaffLoginAttempt
+from engine.models.logins import StaffLoginAttempt
 from engine.pins import hash_pin
 from engine.staff import MAX_WRONG_PINS, StaffLoginRefused, has_role, login, require_role
 

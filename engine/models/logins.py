@@ -1,7 +1,8 @@
-"""Models: member kiosk login attempts and the lockouts they caused.
+"""Models: PIN login attempts and the lockouts they caused — members at a kiosk, staff at a
+counter.
 
-Both are local to the device (never journaled): they protect this kiosk's PIN keypad, and they are
-rows so a lockout survives a restart of the app.
+All are local to the device (never journaled): they protect this device's PIN keypad, and they
+are rows so a lockout survives a restart of the app.
 """
 
 from __future__ import annotations
@@ -28,4 +29,20 @@ class LoginLockout(BaseModel):
     until = DateTimeField()
 
 
-MODELS = [LoginAttempt, LoginLockout]
+class StaffLoginAttempt(BaseModel):
+    staff = TextField(null=True, index=True)  # None: a PIN that matched nobody
+    location = TextField(null=True, index=True)
+    ok = BooleanField()
+    at = DateTimeField(index=True)
+
+
+class StaffLockout(BaseModel):
+    """Too many wrong PINs: PIN login at this location (for `staff`, or anyone) waits."""
+
+    staff = TextField(null=True)
+    location = TextField(null=True)
+    at = DateTimeField()
+    until = DateTimeField()
+
+
+MODELS = [LoginAttempt, LoginLockout, StaffLoginAttempt, StaffLockout]

@@ -1,14 +1,12 @@
-"""Models: the counter's cash-drawer shifts, staff PIN logins, and refunds of recorded receipts.
+"""Models: the counter's cash-drawer shifts and refunds of recorded receipts.
 
 Shifts, closings, voids and receipt refunds are insert-only facts (journaled as rows): a shift is open
 while it has no `ShiftClose` row, a receipt line is refunded while a `ReceiptRefundLine` names it.
-Staff login attempts and lockouts are local to the terminal (never journaled), like the kiosk's
-member logins: they protect this terminal's PIN keypad and survive a restart.
 """
 
 from __future__ import annotations
 
-from peewee import BooleanField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from engine.models.base import BaseModel
 
@@ -45,22 +43,6 @@ class ReceiptVoid(BaseModel):
     device = TextField()
 
 
-class StaffLoginAttempt(BaseModel):
-    staff = TextField(null=True, index=True)  # None: a PIN that matched nobody
-    location = TextField(null=True, index=True)
-    ok = BooleanField()
-    at = DateTimeField(index=True)
-
-
-class StaffLockout(BaseModel):
-    """Too many wrong PINs: PIN login at this location (for `staff`, or anyone) waits."""
-
-    staff = TextField(null=True)
-    location = TextField(null=True)
-    at = DateTimeField()
-    until = DateTimeField()
-
-
 class ReceiptRefund(BaseModel):
     id = TextField(primary_key=True)
     receipt = TextField(index=True)
@@ -94,5 +76,4 @@ class ReceiptRefundPayment(BaseModel):
         indexes = ((("refund", "position"), True),)
 
 
-MODELS = [Shift, ShiftClose, ReceiptVoid, StaffLoginAttempt, StaffLockout, ReceiptRefund, ReceiptRefundLine,
-          ReceiptRefundPayment]
+MODELS = [Shift, ShiftClose, ReceiptVoid, ReceiptRefund, ReceiptRefundLine, ReceiptRefundPayment]

@@ -22,7 +22,7 @@ from engine import hlc
 from engine.db import database, write
 from engine.derived import refresh_coupons, refresh_lots
 from engine.errors import PlaydeskError
-from engine.models import ALL_MODELS, Coupon, LocalState, campaigns, journal, site, sync
+from engine.models import ALL_MODELS, Coupon, LocalState, campaigns, journal, logins, site, sync
 from engine.models.sync import SyncOrigin
 
 log = logging.getLogger("playdesk.sync")
@@ -31,8 +31,7 @@ MODELS_BY_TABLE: dict[str, type[Model]] = {m._meta.table_name: m for m in ALL_MO
 # Definitions travel as `definitions` documents (last writer wins), local state never travels:
 # neither may be written by a rows event.
 NOT_FACT_TABLES = {m._meta.table_name for m in
-                   (*site.MODELS, *campaigns.MODELS, *journal.MODELS, *sync.MODELS)}
-NOT_FACT_TABLES |= {"login_attempt", "login_lockout"}
+                   (*site.MODELS, *campaigns.MODELS, *journal.MODELS, *sync.MODELS, *logins.MODELS)}
 # Rows without a natural unique key of their own: identified by their parent and position.
 POSITION_KEYS = {"line_reduction": ("line", "position"), "entry_allocation": ("entry", "line_no")}
 
