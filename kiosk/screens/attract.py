@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kivy.core.window import Window
 from kivy.uix.widget import Widget
 
 from engine.campaign_state import ACTIVE, campaign_state
@@ -21,23 +22,34 @@ def active_campaigns(at) -> list[Campaign]:
 
 
 class AttractScreen(KioskScreen):
-    screen_name = "attract"
+    """Shown after every logout: rebuilt only when the window size or the campaigns on offer
+    changed, else only its message is set."""
 
-    def build(self, message: str = "") -> None:
+    screen_name = "attract"
+    built_for: tuple | None = None
+
+    def show(self, message: str = "", **kwargs) -> None:
+        offers = [(c.name, c.description) for c in active_campaigns(self.app.now())]
+        if self.built_for != (tuple(Window.size), offers):
+            self.offers = offers
+            super().show(**kwargs)
+            self.built_for = (tuple(Window.size), offers)
+        self.say(message)
+
+    def build(self) -> None:
         body = self.body
         body.add_widget(self.label(t("attract_title", site=self.app.site_name), "title",
                                    halign="center", bold=True))
         body.add_widget(self.label(t("attract_scan"), "huge", halign="center",
                                    color=theme.ACCENT, bold=True))
         offers = Panel(orientation="vertical", padding=10, spacing=4)
-        campaigns = active_campaigns(self.app.now())
         offers.add_widget(self.label(t("attract_campaigns"), "large", bold=True))
-        for campaign in campaigns:
-            line = f"[b]{campaign.name}[/b]"
-            if campaign.description:
-                line += f" — {campaign.description}"
+        for name, description in self.offers:
+            line = f"[b]{name}[/b]"
+            if description:
+                line += f" — {description}"
             offers.add_widget(self.label(line))
-        if not campaigns:
+        if not self.offers:
             offers.add_widget(self.label(t("attract_no_campaigns"), color=theme.MUTED))
         offers.size_hint_y = None
         offers.bind(minimum_height=offers.setter("height"))
@@ -46,4 +58,6 @@ class AttractScreen(KioskScreen):
         body.add_widget(Widget())  # pushes the button to the bottom
         body.add_widget(self.button(t("attract_pin_login"), self.app.start_pin_login,
                                     color=theme.PANEL))
-        self.say(message)
+
+    def refresh(self) -> None:
+        self.show(message=self.message.text)
