@@ -10,7 +10,7 @@ from engine.cli.common import emit, now, open_db
 
 
 def register(commands) -> None:
-    from engine.sync.main import add_connection_arguments
+    from engine.sync.options import add_connection_arguments
 
     push = commands.add_parser("push", help="sign and publish a site file to every device")
     push.add_argument("file")

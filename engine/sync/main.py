@@ -21,6 +21,7 @@ from engine.errors import PlaydeskError
 from engine.models import LocalState, Site
 from engine.sync.client import SyncConfig, SyncService
 from engine.sync.keys import key_path, load_or_create
+from engine.sync.options import add_connection_arguments
 
 CONFIG_STATE = "sync.config"
 
@@ -72,19 +73,6 @@ def store_config(config: SyncConfig) -> None:
     with write():
         LocalState.insert(key=CONFIG_STATE, value=json.dumps(config.__dict__)
                           ).on_conflict_replace().execute()
-
-
-def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--broker", help="HOST:PORT of the site's Mosquitto")
-    parser.add_argument("--site", help="site code (default: the loaded site)")
-    parser.add_argument("--kind", choices=["counter", "kiosk", "owner"])
-    parser.add_argument("--username")
-    parser.add_argument("--password")
-    parser.add_argument("--password-file")
-    parser.add_argument("--tls-ca")
-    parser.add_argument("--tls-cert")
-    parser.add_argument("--tls-key")
-    parser.add_argument("--authority", help="device that serializes strict operations")
 
 
 def build_parser() -> argparse.ArgumentParser:
