@@ -10,10 +10,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kivy.core.window import Window
-from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.screenmanager import NoTransition, ScreenManager
-
 from counter.texts import text as t
 from engine.clock import Clock as EngineClock
 from engine.shifts import open_shift_of
@@ -21,7 +17,7 @@ from engine.staff import StaffLogin
 from uikit import theme
 from uikit.app import DeviceApp
 from uikit.devices import Printer, PrintFailed
-from uikit.widgets import BigButton, Panel, TextLabel
+from uikit.widgets import BigButton, TextLabel
 
 log = logging.getLogger("counter")
 
@@ -45,10 +41,6 @@ class CounterApp(DeviceApp):
     def build(self):
         from counter.screens import ALL_SCREENS
 
-        Window.clearcolor = theme.BACKGROUND
-        root = BoxLayout(orientation="vertical")
-        self.header = Panel(orientation="horizontal", size_hint_y=None, height=theme.HEADER_HEIGHT,
-                            padding=(12, 4), spacing=10)
         self.header_title = TextLabel(self.site_name, font_size=22, bold=True, size_hint_y=1)
         self.header_staff = TextLabel("", font_size=18, color=theme.MUTED, halign="right",
                                       size_hint_y=1)
@@ -60,15 +52,8 @@ class CounterApp(DeviceApp):
         self.logout_button = BigButton(t("log_out"), color_rgba=theme.BAD, height=48,
                                        font_size=18, size_hint_x=None, width=130)
         self.logout_button.bind(on_release=lambda _b: self.logout())
-        for widget in (self.header_title, self.header_staff, self.offline_mark,
-                       self.mode_button, self.logout_button):
-            self.header.add_widget(widget)
-        root.add_widget(self.header)
-        self.screens = ScreenManager(transition=NoTransition())
-        for screen_class in ALL_SCREENS:
-            self.screens.add_widget(screen_class(self))
-        root.add_widget(self.screens)
-        return root
+        return self.frame([self.header_title, self.header_staff, self.offline_mark,
+                           self.mode_button, self.logout_button], ALL_SCREENS)
 
     def on_start(self) -> None:
         self.start_devices()

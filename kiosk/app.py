@@ -11,10 +11,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from kivy.core.window import Window
-from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.screenmanager import NoTransition, ScreenManager
-
 from engine.clock import Clock as EngineClock
 from engine.logins import Login, LoginRefused, login_by_card, login_by_pin
 from kiosk.screens.attract import AttractScreen
@@ -29,7 +25,7 @@ from uikit import theme
 from uikit.app import DeviceApp, setting
 from uikit.devices import Printer, PrintFailed
 from uikit.idle import IdleTimer
-from uikit.widgets import BigButton, Panel, TextLabel
+from uikit.widgets import BigButton, TextLabel
 
 log = logging.getLogger("kiosk")
 
@@ -69,24 +65,13 @@ class KioskApp(DeviceApp):
     # --- building ---------------------------------------------------------------------------
 
     def build(self):
-        Window.clearcolor = theme.BACKGROUND
-        root = BoxLayout(orientation="vertical")
-        self.header = Panel(orientation="horizontal", size_hint_y=None,
-                            height=theme.HEADER_HEIGHT, padding=(12, 4), spacing=10)
         self.header_title = TextLabel(self.site_name, font_size=22, bold=True, size_hint_y=1)
         self.offline_mark = TextLabel("", font_size=20, color=theme.WARN, halign="right",
                                       size_hint_y=1, size_hint_x=None, width=130)
         self.logout_button = BigButton(t("log_out"), color_rgba=theme.BAD, height=48,
                                        font_size=20, size_hint_x=None, width=150)
         self.logout_button.bind(on_release=lambda _b: self.logout())
-        for widget in (self.header_title, self.offline_mark, self.logout_button):
-            self.header.add_widget(widget)
-        root.add_widget(self.header)
-        self.screens = ScreenManager(transition=NoTransition())
-        for screen_class in SCREENS:
-            self.screens.add_widget(screen_class(self))
-        root.add_widget(self.screens)
-        return root
+        return self.frame([self.header_title, self.offline_mark, self.logout_button], SCREENS)
 
     def on_start(self) -> None:
         idle_seconds = setting("kiosk_idle_seconds", DEFAULT_IDLE_SECONDS)

@@ -62,11 +62,7 @@ def counter(display, counter_db, tmp_path_factory):
 
 @pytest.fixture
 def ui(counter, request):
-    counter.app.clock.at = AT
-    counter.app.logout()
-    counter.pump()
-    counter.start_test(request.node.name)
-    return counter
+    return counter.begin(request.node.name, AT)
 
 
 def scan(ui, text: str) -> None:

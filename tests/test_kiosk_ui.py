@@ -66,13 +66,7 @@ def kiosk(display, kiosk_db, tmp_path_factory):
 @pytest.fixture
 def ui(kiosk, request):
     """The kiosk, logged out on the attract screen at 800×480, screenshots for this test."""
-    if kiosk.window.size != (800, 480):
-        kiosk.resize(800, 480)
-    kiosk.app.clock.at = AT
-    kiosk.app.logout()
-    kiosk.pump()
-    kiosk.start_test(request.node.name)
-    return kiosk
+    return kiosk.begin(request.node.name, AT, size=(800, 480))
 
 
 def scan(ui, text: str) -> None:

@@ -197,6 +197,17 @@ class AppDriver:
                                 f"{widget.width:.0f}×{widget.height:.0f}")
         return problems
 
+    def begin(self, test_name: str, at, size: tuple[int, int] | None = None) -> AppDriver:
+        """A test starts: the window at `size` (when given), the clock at `at`, nobody logged in,
+        screenshots into the test's own folder."""
+        if size is not None and tuple(self.window.size) != size:
+            self.resize(*size)
+        self.app.clock.at = at
+        self.app.logout()
+        self.pump()
+        self.start_test(test_name)
+        return self
+
     def start_test(self, test_name: str) -> None:
         self.folder = artifact_dir(test_name)
         self.shots = 0

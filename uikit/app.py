@@ -12,15 +12,21 @@ from collections.abc import Callable
 from typing import Any
 
 from kivy.app import App
+from kivy.core.window import Window
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+from kivy.uix.widget import Widget
 
 from engine.clock import Clock as EngineClock
 from engine.db import database
 from engine.models import LocalState, Setting, Site
 from hardware.scanners.base import ScanStream
+from uikit import theme
 from uikit.amounts import minutes_text, money_text
 from uikit.devices import Printer, open_scanner
 from uikit.scanbridge import ScanBridge
 from uikit.watcher import DataVersionWatcher
+from uikit.widgets import Panel
 
 
 def setting(key: str, default: Any) -> Any:
@@ -71,6 +77,22 @@ class DeviceApp(App):
 
     def minutes(self, amount: int) -> str:
         return minutes_text(amount, self.text("hours"), self.text("minutes"))
+
+    def frame(self, header: list[Widget], screen_classes: list[type]) -> BoxLayout:
+        """The window: a header bar of `header` widgets over one screen at a time (a screen per
+        class, made with this app)."""
+        Window.clearcolor = theme.BACKGROUND
+        root = BoxLayout(orientation="vertical")
+        self.header = Panel(orientation="horizontal", size_hint_y=None, height=theme.HEADER_HEIGHT,
+                            padding=(12, 4), spacing=10)
+        for widget in header:
+            self.header.add_widget(widget)
+        root.add_widget(self.header)
+        self.screens = ScreenManager(transition=NoTransition())
+        for screen_class in screen_classes:
+            self.screens.add_widget(screen_class(self))
+        root.add_widget(self.screens)
+        return root
 
     def start_devices(self) -> None:
         self.watcher = DataVersionWatcher(database, self._committed_elsewhere)
