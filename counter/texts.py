@@ -186,6 +186,7 @@ TEXTS: dict[str, str] = {
     "try_title": "Try a receipt",
     "try_hint": "Scan or type codes; nothing is recorded.",
     "try_clear": "Clear",
+    "try_not_here": "{code}: sold at the till, not tried here",
     "reports_title": "Reports",
     "push_done": "Changes queued for the other devices ({events} events not yet published).",
     "push_none": "Every change is already published.",

@@ -17,15 +17,15 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.recycleview import RecycleView
 
-from counter.cart import FINAL_REFUSALS, Cart, split_quantity
 from counter.screens.base import Card, CounterScreen
 from counter.texts import text as t
 from engine.coupons.notification import redeemable
 from engine.documents import reduction_label
 from engine.entitlements import balance
 from engine.errors import PlaydeskError
-from engine.models import Campaign, Item, Member, Package, Resource
+from engine.models import Campaign, Member
 from engine.pricing import PricedReceipt
+from engine.sales.cart import Cart, Outcome, apply_scan, rejection_of
 from engine.shifts import record_void
 from uikit import theme
 
@@ -124,7 +124,6 @@ class ReceiptScreen(CounterScreen):
         self.priced: PricedReceipt | None = None
         self.member_info: dict[str, Any] | None = None
         self.lines_view: LinesView | None = None
-        self.quantity = 1  # of the code being handled (`3*code`)
 
     def reset(self) -> None:
         self.cart = Cart(self.app.location)
@@ -200,8 +199,7 @@ class ReceiptScreen(CounterScreen):
         """Price the cart and show it (lines, reductions, totals, member, codes)."""
         if reprice:
             try:
-                self.priced = self.cart.price(self.app.now()) if self.cart.lines or \
-                    self.cart.coupons or self.cart.campaigns else None
+                self.priced = self.cart.price(self.app.now()) if self.cart.has_codes else None
             except PlaydeskError as error:
                 self.priced = None
                 self.say(str(error))
@@ -289,8 +287,7 @@ class ReceiptScreen(CounterScreen):
                     height=theme.MIN_TARGET))
 
     def _show_codes(self) -> None:
-        refusals = tuple(self.cart.refusal_of(self.priced, c) if self.priced else None
-                         for c in self.cart.coupons)
+        refusals = tuple(rejection_of(self.priced, c) for c in self.cart.coupons)
         key = (tuple(self.cart.coupons), tuple(self.cart.campaigns), refusals)
         if key == getattr(self.codes_card, "shown_key", None):
             return
@@ -301,12 +298,11 @@ class ReceiptScreen(CounterScreen):
             card.opacity = 0
             return
         card.opacity = 1
-        for code in self.cart.coupons:
-            reason = self.cart.refusal_of(self.priced, code) if self.priced else None
-            text = (t("coupon_refused", code=code, reason=reason) if reason
+        for code, rejection in zip(self.cart.coupons, refusals, strict=True):
+            text = (t("coupon_refused", code=code, reason=rejection.reason) if rejection
                     else t("coupon_ok", code=code))
             card.add_widget(self._code_row(text, lambda c=code: self.remove_coupon(c),
-                                           theme.BAD if reason else theme.TEXT))
+                                           theme.BAD if rejection else theme.TEXT))
         for code in self.cart.campaigns:
             campaign = Campaign.select().where(Campaign.code == code).first()
             text = t("campaign_registered", name=campaign.name if campaign else code, code=code)
@@ -329,66 +325,27 @@ class ReceiptScreen(CounterScreen):
         if scanned.strip() in ("+", "-"):
             self.change_quantity(1 if scanned.strip() == "+" else -1)
             return
-        self.quantity, code = split_quantity(scanned)
-        result = self.cart.interpret(code)
-        handler = getattr(self, f"_scanned_{result.kind}")
-        handler(result.code, result.message)
+        outcome = apply_scan(self.cart, scanned, self.app.now())
+        GOES_ON.get(outcome.kind, ReceiptScreen.show_outcome)(self, outcome)
 
-    def _scanned_item(self, code: str, _message: str) -> None:
-        item = Item.get(Item.code == code)
-        self.cart.add_line("item", code, item.name, self.quantity)
+    def show_outcome(self, outcome: Outcome) -> None:
+        if outcome.kind == "member" and outcome.accepted:
+            self.load_member()
         self.update()
-        self.good(t("added_item", name=item.name))
-
-    def _scanned_resource(self, code: str, _message: str) -> None:
-        resource = Resource.get(Resource.code == code)
-        self.cart.add_line("resource", code, resource.name, self.quantity)
-        self.update()
-        self.good(t("added_item", name=resource.name))
-
-    def _scanned_member(self, code: str, _message: str) -> None:
-        member = Member.get(Member.code == code)
-        if not member.active:
-            self.say(t("refused", reason=f"member {code} is inactive"))
-            return
-        self.cart.attach_member(code)
-        self.load_member()
-        self.update()
-        self.good(t("added_member", name=member.name))
-
-    def _scanned_coupon(self, code: str, _message: str) -> None:
-        try:
-            self.cart.add_coupon(code)
-        except PlaydeskError as error:
-            self.say(str(error))
-            return
-        self.update()
-        reason = self.cart.refusal_of(self.priced, code) if self.priced else None
-        if reason in FINAL_REFUSALS:
-            self.cart.remove_coupon(code)
-            self.update()
-        if reason:
-            self.say(t("refused_coupon", code=code, reason=reason))
+        if outcome.accepted:
+            self.good(t(ADDED[outcome.kind], name=outcome.name, code=outcome.code))
+        elif outcome.kind == "coupon":
+            self.say(t("refused_coupon", code=outcome.code, reason=outcome.refusal))
+        elif outcome.kind == "unknown":
+            self.say(outcome.refusal)
         else:
-            self.good(t("added_coupon", code=code))
+            self.say(t("refused", reason=outcome.refusal))
 
-    def _scanned_campaign(self, code: str, _message: str) -> None:
-        campaign = Campaign.select().where(Campaign.code == code).first()
-        if campaign.type == "packages":
-            self.app.go("packages", campaign=code)
-            return
-        if campaign.type == "category":
-            self.say(t("refused", reason=f"{code} is a campaign category, not a campaign"))
-            return
-        self.cart.register_campaign(code)
-        self.update()
-        self.good(t("added_campaign", name=campaign.name))
+    def pick_package(self, outcome: Outcome) -> None:
+        self.app.go("packages", campaign=outcome.code)
 
-    def _scanned_order(self, code: str, _message: str) -> None:
-        self.app.go("order", code=code)
-
-    def _scanned_unknown(self, _code: str | None, message: str) -> None:
-        self.say(message)
+    def take_order(self, outcome: Outcome) -> None:
+        self.app.go("order", code=outcome.code)
 
     def load_member(self) -> None:
         code = self.cart.member
@@ -409,15 +366,8 @@ class ReceiptScreen(CounterScreen):
         self.focus_scan()
 
     def change_quantity(self, delta: int) -> None:
-        index = self.cart.selected
-        if index is None or index >= len(self.cart.lines):
-            return
-        quantity = self.cart.lines[index].quantity + delta
         try:
-            if quantity < 1:
-                self.cart.remove_line(index)
-            else:
-                self.cart.set_quantity(index, quantity)
+            self.cart.change_selected(delta)
         except PlaydeskError as error:
             self.say(str(error))
             return
@@ -442,15 +392,12 @@ class ReceiptScreen(CounterScreen):
         self.update()
 
     def remove_campaign(self, code: str) -> None:
-        self.cart.campaigns = [c for c in self.cart.campaigns if c != code]
+        self.cart.remove_campaign(code)
         self.update()
 
     def add_package(self, package: str) -> None:
-        campaign, _, code = package.partition("/")
-        row = (Package.select().join(Campaign)
-               .where((Campaign.code == campaign) & (Package.code == code)).first())
         try:
-            self.cart.add_package(package, row.name if row else package)
+            self.cart.add_package(package)
         except PlaydeskError as error:
             self.app.go("receipt", message=str(error))
             return
@@ -475,3 +422,9 @@ class ReceiptScreen(CounterScreen):
         if self.cart.member:
             self.load_member()
         self.update()
+
+
+# Outcomes that take the cashier to another screen; every other one is shown here.
+GOES_ON = {"packages": ReceiptScreen.pick_package, "order": ReceiptScreen.take_order}
+ADDED = {"item": "added_item", "resource": "added_item", "member": "added_member",
+         "coupon": "added_coupon", "campaign": "added_campaign"}

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
 
-from counter.cart import Cart
 from counter.screens.base import Card, CounterScreen
 from counter.screens.receipt import reduction_labels
 from counter.texts import text as t
 from engine.errors import PlaydeskError
-from engine.models import Item, Member, Resource
+from engine.models import Member
+from engine.sales.cart import Cart, apply_scan
 from uikit import theme
 
 
@@ -44,26 +44,18 @@ class TryReceiptScreen(CounterScreen):
         self.update()
 
     def on_scan(self, scanned: str) -> None:
-        result = self.cart.interpret(scanned)
-        try:
-            if result.kind == "item":
-                self.cart.add_line("item", result.code, Item.get(Item.code == result.code).name)
-            elif result.kind == "resource":
-                self.cart.add_line("resource", result.code,
-                                   Resource.get(Resource.code == result.code).name)
-            elif result.kind == "member":
-                self.cart.attach_member(result.code)
-            elif result.kind == "coupon":
-                self.cart.add_coupon(result.code)
-            elif result.kind == "campaign":
-                self.cart.register_campaign(result.code)
-            else:
-                self.say(result.message or scanned)
-                return
-        except PlaydeskError as error:
-            self.say(str(error))
-            return
-        self.say("")
+        """The till's own scan rules (engine.sales.cart.apply_scan), so the price shown here is
+        the price the till would ask; a package or a kiosk ticket is not for trying."""
+        outcome = apply_scan(self.cart, scanned, self.app.now())
+        if outcome.kind in ("packages", "order"):
+            self.say(t("try_not_here", code=outcome.code))
+        elif outcome.kind == "coupon" and not outcome.accepted:
+            self.say(t("refused_coupon", code=outcome.code, reason=outcome.refusal))
+        elif not outcome.accepted:
+            self.say(outcome.refusal if outcome.kind == "unknown"
+                     else t("refused", reason=outcome.refusal))
+        else:
+            self.say("")
         self.update()
 
     def update(self) -> None:

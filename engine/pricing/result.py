@@ -74,10 +74,30 @@ class CouponToIssue:
                 "expires_on": self.expires_on.isoformat() if self.expires_on else None}
 
 
+# The reasons pricing refuses a coupon with (engine/coupons/validity.py, engine/pricing/engine.py)
+# as codes an app can act on without comparing texts.
+REASON_CODES = {
+    "unknown": "unknown", "canceled": "canceled", "expired": "expired", "used up": "used_up",
+    "wrong customer": "wrong_customer", "campaign inactive": "campaign_inactive",
+    "conditions not met": "conditions_not_met", "exceeds open amount": "exceeds_open_amount",
+}
+# Refusals no later change of the receipt can cure: such a coupon leaves the receipt.
+FINAL_REASON_CODES = frozenset({"unknown", "expired", "canceled", "used_up", "wrong_customer"})
+
+
 @dataclass(frozen=True)
 class Rejection:
-    code: str
-    reason: str
+    code: str  # the coupon
+    reason: str  # in plain words
+
+    @property
+    def reason_code(self) -> str:
+        return REASON_CODES.get(self.reason, "other")
+
+    @property
+    def final(self) -> bool:
+        """No change of the receipt would make this coupon count."""
+        return self.reason_code in FINAL_REASON_CODES
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "reason": self.reason}

@@ -1,0 +1,292 @@
+"""The receipt being built at the counter, and what a scanned or typed code does to it.
+
+`apply_scan(cart, text, at)` is the one way a scan changes a cart: the till and "try a receipt"
+both call it, so both price the same receipt the same way. The cart keeps only what the cashier
+entered (lines, member, coupons, campaign registrations); prices always come from
+`price_receipt` over the cached definitions.
+
+How a code is understood: a kiosk order ticket ("ORD…"), then the site's barcode setup
+(`engine.barcodes.resolve`), then as typed — an item, resource or member code (as typed, then
+upper-cased), a campaign code, a coupon code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from engine.barcodes import resolve, strip_campaign_barcode
+from engine.coupons.lookup import find_coupon
+from engine.entitlements.people import existing_member
+from engine.entitlements.sellable import find_package
+from engine.errors import PlaydeskError
+from engine.models import Campaign, Item, Member, Resource
+from engine.orders import ORDER_PREFIX
+from engine.pricing import LineInput, PricedReceipt, ReceiptInput, price_receipt
+from engine.pricing.definitions import cached_definitions
+from engine.pricing.result import Rejection
+
+QUANTITY_PREFIX = re.compile(r"(\d{1,4})\s*[*xX]\s*(\S.*)")
+
+# Outcome reason codes besides the pricing rejections' (engine.pricing.result.REASON_CODES)
+NOTHING_SCANNED = "nothing_scanned"
+MISREAD = "misread"
+UNKNOWN_CODE = "unknown_code"
+MEMBER_INACTIVE = "member_inactive"
+CAMPAIGN_CATEGORY = "campaign_category"
+COUPON_TWICE = "coupon_twice"
+
+
+def split_quantity(text: str) -> tuple[int, str]:
+    """"3*4006381333931" (typed, then scanned) → (3, "4006381333931"); otherwise (1, text)."""
+    match = QUANTITY_PREFIX.fullmatch(text.strip())
+    if match is None or int(match.group(1)) < 1:
+        return 1, text.strip()
+    return int(match.group(1)), match.group(2).strip()
+
+
+@dataclass
+class CartLine:
+    kind: str  # item | resource | package
+    code: str  # item/resource code, or "CAMPAIGN/PACKAGE"
+    name: str
+    quantity: int = 1
+    unit_price: int | None = None
+    manual_discount: int = 0
+
+    def as_input(self) -> LineInput:
+        return LineInput(**{self.kind: self.code}, quantity=self.quantity,
+                         unit_price=self.unit_price, manual_discount=self.manual_discount)
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    """What a code means here, before anything is added."""
+
+    kind: str  # item | resource | member | coupon | campaign | order | unknown
+    code: str | None
+    reason_code: str | None = None  # why it means nothing (unknown)
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a scan did. `kind` is what the code was; `accepted` False with a `reason_code` and a
+    plain-words `refusal` when the cart refused it (a coupon pricing refuses for a reason that a
+    later change may cure stays on the cart, refused). Kinds "packages" (a package campaign: pick
+    a package) and "order" (a kiosk ticket: take its payment) change nothing: the app goes on."""
+
+    kind: str  # item | resource | member | coupon | campaign | packages | order | unknown
+    code: str | None
+    name: str = ""
+    accepted: bool = True
+    reason_code: str | None = None
+    refusal: str = ""
+
+
+@dataclass
+class Cart:
+    location: str
+    lines: list[CartLine] = field(default_factory=list)
+    member: str | None = None
+    campaigns: list[str] = field(default_factory=list)
+    coupons: list[str] = field(default_factory=list)
+    selected: int | None = None  # index of the line the quantity keys change
+
+    def receipt_input(self) -> ReceiptInput:
+        return ReceiptInput(location=self.location, lines=tuple(line.as_input() for line in self.lines),
+                            member=self.member, campaigns=tuple(self.campaigns),
+                            coupons=tuple(self.coupons))
+
+    def price(self, at: dt.datetime) -> PricedReceipt:
+        return price_receipt(self.receipt_input(), cached_definitions(self.coupons), at)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.lines or self.member or self.campaigns or self.coupons)
+
+    @property
+    def has_codes(self) -> bool:
+        """Something to price (a receipt of only a member prices nothing)."""
+        return bool(self.lines or self.coupons or self.campaigns)
+
+    # --- lines ---------------------------------------------------------------------------------
+
+    def add_line(self, kind: str, code: str, name: str, quantity: int = 1) -> CartLine:
+        """A line of `code`; scanning the same thing again adds to the last line of it."""
+        if kind == "package":
+            raise PlaydeskError("a package is added with add_package (one at a time, to a member)")
+        last = self.lines[-1] if self.lines else None
+        if last is not None and (last.kind, last.code) == (kind, code) \
+                and last.unit_price is None and not last.manual_discount:
+            last.quantity += quantity
+        else:
+            self.lines.append(CartLine(kind, code, name, quantity))
+        self.selected = len(self.lines) - 1
+        return self.lines[-1]
+
+    def set_quantity(self, index: int, quantity: int) -> None:
+        if quantity < 1:
+            raise PlaydeskError("a quantity is at least 1 (remove the line instead)")
+        line = self.lines[index]
+        if line.kind == "package" and quantity != 1:
+            raise PlaydeskError("a package is sold one at a time")
+        line.quantity = quantity
+        self.selected = index
+
+    def change_selected(self, delta: int) -> None:
+        """The quantity keys: the selected line's quantity by `delta`; below 1 removes it."""
+        index = self.selected
+        if index is None or index >= len(self.lines):
+            return
+        quantity = self.lines[index].quantity + delta
+        if quantity < 1:
+            self.remove_line(index)
+        else:
+            self.set_quantity(index, quantity)
+
+    def remove_line(self, index: int) -> CartLine:
+        line = self.lines.pop(index)
+        self.selected = min(index, len(self.lines) - 1) if self.lines else None
+        return line
+
+    def add_package(self, package: str) -> CartLine:
+        """A package line ("CAMPAIGN/PACKAGE"), sold to the cart's member, one at a time."""
+        if self.member is None:
+            raise PlaydeskError("scan the member's card first: a package is sold to a member")
+        row = find_package(package)
+        self.lines.append(CartLine("package", package, row.name))
+        self.selected = len(self.lines) - 1
+        return self.lines[-1]
+
+    # --- member and codes ----------------------------------------------------------------------
+
+    def attach_member(self, member: str | None) -> None:
+        """The receipt's member (None removes it, unless package lines are sold to them)."""
+        if member is None:
+            if any(line.kind == "package" for line in self.lines):
+                raise PlaydeskError("remove the package lines before removing the member")
+        elif not existing_member(member).active:
+            raise PlaydeskError(f"member {member} is inactive")
+        self.member = member
+
+    def register_campaign(self, code: str) -> None:
+        if code not in self.campaigns:  # registering twice applies once (pricing.md)
+            self.campaigns.append(code)
+
+    def remove_campaign(self, code: str) -> None:
+        self.campaigns = [c for c in self.campaigns if c != code]
+
+    def add_coupon(self, code: str) -> None:
+        if code in self.coupons:
+            raise PlaydeskError(f"coupon {code} is already on this receipt")
+        self.coupons.append(code)
+
+    def remove_coupon(self, code: str) -> None:
+        self.coupons = [c for c in self.coupons if c != code]
+
+
+def rejection_of(priced: PricedReceipt | None, coupon: str) -> Rejection | None:
+    """Pricing's refusal of `coupon` on the priced cart, if it refused it."""
+    if priced is None:
+        return None
+    return next((r for r in priced.rejected if r.code == coupon), None)
+
+
+def interpret(text: str) -> Interpretation:
+    """What a scanned or typed code means (nothing is added)."""
+    code = text.strip()
+    if not code:
+        return Interpretation("unknown", None, NOTHING_SCANNED, "nothing was scanned")
+    if code.upper().startswith(ORDER_PREFIX):
+        return Interpretation("order", code)
+    found = resolve(code)
+    if found.kind in ("item", "member", "campaign", "coupon"):
+        return Interpretation(found.kind, found.code)
+    # typed codes: an item or resource code, a member code, a campaign code, a coupon code
+    for kind, model in (("item", Item), ("resource", Resource), ("member", Member)):
+        row = model.get_or_none((model.code == code) & ~model.deleted) or \
+            model.get_or_none((model.code == code.upper()) & ~model.deleted)
+        if row is not None:
+            return Interpretation(kind, row.code)
+    campaign = strip_campaign_barcode(code)
+    if campaign is not None:
+        return Interpretation("campaign", campaign)
+    coupon = find_coupon(code)
+    if coupon is not None:
+        return Interpretation("coupon", coupon.code)
+    if found.kind == "invalid":
+        return Interpretation("unknown", None, MISREAD,
+                              f"{code}: misread barcode (wrong check digit); scan it again")
+    return Interpretation("unknown", None, UNKNOWN_CODE,
+                          f"{code}: not an item, member card, coupon or campaign code")
+
+
+def refused(kind: str, code: str | None, reason_code: str, refusal: str) -> Outcome:
+    return Outcome(kind, code, accepted=False, reason_code=reason_code, refusal=refusal)
+
+
+def _item(cart: Cart, code: str, quantity: int, _at: dt.datetime) -> Outcome:
+    item = Item.get(Item.code == code)
+    cart.add_line("item", code, item.name, quantity)
+    return Outcome("item", code, item.name)
+
+
+def _resource(cart: Cart, code: str, quantity: int, _at: dt.datetime) -> Outcome:
+    resource = Resource.get(Resource.code == code)
+    cart.add_line("resource", code, resource.name, quantity)
+    return Outcome("resource", code, resource.name)
+
+
+def _member(cart: Cart, code: str, _quantity: int, _at: dt.datetime) -> Outcome:
+    member = Member.get(Member.code == code)
+    if not member.active:
+        return refused("member", code, MEMBER_INACTIVE, f"member {code} is inactive")
+    cart.attach_member(code)
+    return Outcome("member", code, member.name)
+
+
+def _coupon(cart: Cart, code: str, _quantity: int, at: dt.datetime) -> Outcome:
+    """On the cart unless pricing refuses it for good (unknown, expired, used up...); a refusal
+    a later change can cure (conditions not met yet) keeps it there, refused."""
+    if code in cart.coupons:
+        return refused("coupon", code, COUPON_TWICE, f"coupon {code} is already on this receipt")
+    cart.add_coupon(code)
+    rejection = rejection_of(cart.price(at), code)
+    if rejection is None:
+        return Outcome("coupon", code, code)
+    if rejection.final:
+        cart.remove_coupon(code)
+    return refused("coupon", code, rejection.reason_code, rejection.reason)
+
+
+def _campaign(cart: Cart, code: str, _quantity: int, _at: dt.datetime) -> Outcome:
+    campaign = Campaign.get((Campaign.code == code) & ~Campaign.deleted)
+    if campaign.type == "packages":
+        return Outcome("packages", code, campaign.name)
+    if campaign.type == "category":
+        return refused("campaign", code, CAMPAIGN_CATEGORY,
+                       f"{code} is a campaign category, not a campaign")
+    cart.register_campaign(code)
+    return Outcome("campaign", code, campaign.name)
+
+
+def _order(_cart: Cart, code: str, _quantity: int, _at: dt.datetime) -> Outcome:
+    return Outcome("order", code, code)
+
+
+APPLY: dict[str, Callable[[Cart, str, int, dt.datetime], Outcome]] = {
+    "item": _item, "resource": _resource, "member": _member, "coupon": _coupon,
+    "campaign": _campaign, "order": _order,
+}
+
+
+def apply_scan(cart: Cart, text: str, at: dt.datetime) -> Outcome:
+    """Apply a scanned or typed code (`N*code`: N of it) to the cart; what it did."""
+    quantity, code = split_quantity(text)
+    meaning = interpret(code)
+    if meaning.kind == "unknown" or meaning.code is None:
+        return refused("unknown", None, meaning.reason_code or UNKNOWN_CODE, meaning.message)
+    return APPLY[meaning.kind](cart, meaning.code, quantity, at)
