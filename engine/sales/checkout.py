@@ -1,8 +1,9 @@
 """Checkout: price a receipt and record the sale, all in one BEGIN IMMEDIATE transaction.
 
 Recorded together: the receipt and its lines and reductions, payments (cash with change, card
-with the method's commission, wallet drawn through entitlements), package lines as purchases for
-the receipt's member, campaign entries numbered per device with their per-line allocations,
+with the method's commission, wallet drawn through entitlements — before the package lines create
+their lots, so a receipt never pays with the credit it sells), package lines as purchases for the
+receipt's member, campaign entries numbered per device with their per-line allocations,
 coupon redemptions (only of coupons that were applied, one per receipt), coupons issued by
 campaigns with an active coupon issue, and one `sale` journal event carrying those rows
 (purchases and wallet draws append their own events, in the same transaction).
@@ -35,7 +36,7 @@ from engine.models import (
 )
 from engine.pricing import PricedReceipt, ReceiptInput, price_receipt
 from engine.pricing.definitions import cached_definitions
-from engine.sales.payments import WALLET, PaymentPlan, plan_payments
+from engine.sales.payments import WALLET, PaymentPlan, check_wallet, plan_payments
 from engine.sales.receiptfile import PaymentInput
 from engine.sales.strict import strict_checkout
 
@@ -55,10 +56,14 @@ def checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...] | l
         definitions = grants.definitions(cached_definitions(receipt_input.coupons))
         priced = price_receipt(receipt_input, definitions, at)
         plan = plan_payments(priced.total, payments, receipt_input.member)
+        check_wallet(plan, receipt_input.member, at)
         receipt_id = next_id("R")
+        # the wallet is drawn BEFORE the package lines create their lots: a receipt never
+        # pays with the credit it sells
+        payment_rows = _payment_rows(plan, receipt_id, receipt_input.member, at)
         purchases = _purchases(priced, plan, receipt_id, at, staff)
         receipt, rows = _receipt_rows(priced, plan, receipt_id, staff, shift, purchases)
-        rows += _payment_rows(plan, receipt_id, receipt_input.member, at)
+        rows += payment_rows
         rows += _entry_rows(priced, receipt_id, at)
         rows += grants.redeemed(_redemption_rows(priced, receipt_id, at), receipt_id)
         issued = _issued_coupons(priced, receipt_id, at, staff)

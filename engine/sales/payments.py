@@ -3,11 +3,13 @@
 Payments are taken in the order listed, each against what is still due: cash pays at most what
 is due and the rest of what was tendered is change; a method without an amount (and wallet
 always, unless given less) pays what is still due; a card cannot pay more than is due. Payments
-that leave something due are refused (exit 2, nothing recorded).
+that leave something due are refused (exit 2, nothing recorded), and so is a wallet payment the
+member's unrestricted money does not cover (`check_wallet`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from engine.errors import PlaydeskError
@@ -76,3 +78,22 @@ def plan_payments(total: int, payments: tuple[PaymentInput, ...], member: str | 
         raise PlaydeskError(f"payments of {paid} do not cover the total of {total} "
                             f"({due} still due); nothing was recorded")
     return PaymentPlan(tuple(planned), change)
+
+
+def wallet_amount(plan: PaymentPlan) -> int:
+    return sum(p.amount for p in plan.payments if p.method == WALLET)
+
+
+def check_wallet(plan: PaymentPlan, member: str | None, at: dt.datetime) -> None:
+    """Refuse a wallet payment the member's usable unrestricted (`device: any`) money lots do not
+    cover. Checkout calls it inside its transaction before writing anything, so the lots its own
+    package lines are about to create never pay for the receipt (sync or not)."""
+    from engine.entitlements.consumption import usable_lots
+
+    wanted = wallet_amount(plan)
+    if wanted <= 0 or member is None:
+        return
+    usable = sum(lot.remaining for lot in usable_lots(member, "money", "any", at, needed=wanted))
+    if usable < wanted:
+        raise PlaydeskError(f"insufficient wallet balance: {member} has {usable} usable money, "
+                            f"{wanted} needed; nothing was recorded")

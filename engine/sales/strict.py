@@ -26,7 +26,7 @@ from engine.models import CouponRedemption
 from engine.pricing import ReceiptInput, price_receipt
 from engine.pricing.definitions import cached_definitions
 from engine.pricing.types import Definitions
-from engine.sales.payments import WALLET, plan_payments
+from engine.sales.payments import WALLET, plan_payments, wallet_amount
 from engine.sales.receiptfile import PaymentInput
 from engine.sync.strict import ask, granted, peek_id, spend, sync_configured
 
@@ -94,7 +94,7 @@ def ask_checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...]
     if grants.denied:
         priced = price_receipt(receipt_input, grants.definitions(definitions), at)
     plan = plan_payments(priced.total, payments, receipt_input.member)
-    wallet = sum(p.amount for p in plan.payments if p.method == WALLET)
+    wallet = wallet_amount(plan)
     if wallet > 0 and receipt_input.member:
         grants.spends[(receipt_input.member, "money")] = spend(
             receipt_input.member, "money", wallet, at, grants.receipt_id,
