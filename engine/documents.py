@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peewee import SQL, fn
 
@@ -44,6 +45,10 @@ LOGO_SETTING = "receipt_logo"  # an image file name, printed above the header
 PAYMENT_NAMES = {"cash": "Cash", "card": "Card", "wallet": "Wallet"}
 LOT_TYPE_NAMES = {"paid": "Paid", "bonus": "Bonus", "manual": "Manual", "correction": "Correction"}
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+MANUAL_DISCOUNT = "Manual discount"
+
+if TYPE_CHECKING:
+    from engine.pricing import PricedReceipt
 
 
 @dataclass(frozen=True)
@@ -375,7 +380,8 @@ def coupon_document(code: str, at: dt.datetime | None = None) -> CouponDocument:
 
 
 def _line_name(line) -> str:
-    if line.name:
+    """A recorded line's name, or the name of a priced line's item, resource or package."""
+    if getattr(line, "name", None):
         return line.name
     if line.item:
         item = Item.get_or_none(Item.code == line.item)
@@ -403,6 +409,51 @@ def reduction_label(campaign: Campaign | None, code: str, coupon: str | None) ->
     return campaign.name if campaign else code
 
 
+def campaign_labels(codes: Iterable[str], coupon_of: dict[str, str | None]
+                    ) -> dict[str, str | None]:
+    """Each campaign's reduction label as printed (None: not printed); `coupon_of` names the
+    coupon a campaign was redeemed with, for print_type `coupon`."""
+    codes = set(codes)
+    if not codes:
+        return {}
+    campaigns = {c.code: c for c in Campaign.select().where(Campaign.code.in_(codes))}
+    return {code: reduction_label(campaigns.get(code), code, coupon_of.get(code)) for code in codes}
+
+
+def printed_line(no: int, name: str, quantity: int, unit_price: int, gross: int,
+                 manual_discount: int, reductions: Iterable[tuple[str, int]],
+                 labels: dict[str, str | None]) -> Line:
+    """A line as the receipt shows it: a manual discount first, then each labelled reduction;
+    reductions of campaigns not printed are folded into the line's amount."""
+    shown: list[Reduction] = [Reduction(MANUAL_DISCOUNT, manual_discount)] if manual_discount \
+        else []
+    hidden = 0
+    for campaign, amount in reductions:
+        label = labels.get(campaign)
+        if label is None:
+            hidden += amount
+        else:
+            shown.append(Reduction(label, amount))
+    return Line(no, name, quantity, unit_price, gross - hidden, tuple(shown))
+
+
+def reduction_labels(priced: PricedReceipt) -> dict[str, str | None]:
+    """Each campaign's label on a priced (not yet recorded) receipt, as its paper will show it."""
+    return campaign_labels({r.campaign for line in priced.lines for r in line.reductions},
+                           {e.campaign: e.registration_code for e in priced.entries
+                            if e.registration == "coupon"})
+
+
+def receipt_lines(priced: PricedReceipt, names: Sequence[str] | None = None) -> tuple[Line, ...]:
+    """A priced receipt's lines exactly as its paper will print them (the counter's screen);
+    `names` are the lines' names when the caller knows them, else they are looked up."""
+    labels = reduction_labels(priced)
+    return tuple(printed_line(line.no, names[index] if names else _line_name(line), line.quantity,
+                              line.unit_price, line.gross, line.manual_discount,
+                              ((r.campaign, r.amount) for r in line.reductions), labels)
+                 for index, line in enumerate(priced.lines))
+
+
 def receipt_document(receipt_id: str) -> ReceiptDocument:
     receipt = Receipt.get_or_none(Receipt.id == receipt_id)
     if receipt is None:
@@ -410,26 +461,14 @@ def receipt_document(receipt_id: str) -> ReceiptDocument:
     money = currency()
     lines = list(receipt.lines.order_by(SQL("no")))
     reductions = {line.id: list(line.reductions.order_by(SQL("position"))) for line in lines}
-    codes = {r.campaign for rows in reductions.values() for r in rows}
-    campaigns = {c.code: c for c in Campaign.select().where(Campaign.code.in_(codes))} if codes else {}
-    coupon_of = {e.campaign: e.registration_code for e in Entry.select().where(
-        (Entry.origin_code == receipt_id) & (Entry.registration == "coupon"))}
-
-    printed: list[Line] = []
-    for line in lines:
-        shown: list[Reduction] = []
-        hidden = 0
-        if line.manual_discount:
-            shown.append(Reduction("Manual discount", line.manual_discount))
-        for row in reductions[line.id]:
-            label = reduction_label(campaigns.get(row.campaign), row.campaign,
-                                    coupon_of.get(row.campaign))
-            if label is None:
-                hidden += row.amount
-            else:
-                shown.append(Reduction(label, row.amount))
-        printed.append(Line(line.no, _line_name(line), line.quantity, line.unit_price,
-                            line.gross - hidden, tuple(shown)))
+    labels = campaign_labels(
+        {r.campaign for rows in reductions.values() for r in rows},
+        {e.campaign: e.registration_code for e in Entry.select().where(
+            (Entry.origin_code == receipt_id) & (Entry.registration == "coupon"))})
+    printed = [printed_line(line.no, _line_name(line), line.quantity, line.unit_price, line.gross,
+                            line.manual_discount,
+                            ((row.campaign, row.amount) for row in reductions[line.id]), labels)
+               for line in lines]
 
     subtotal = sum(line.amount for line in printed)
     discount = sum(r.amount for line in printed for r in line.reductions)

@@ -20,7 +20,7 @@ from kivy.uix.recycleview import RecycleView
 from counter.screens.base import Card, CounterScreen
 from counter.texts import text as t
 from engine.coupons.notification import redeemable
-from engine.documents import reduction_label
+from engine.documents import receipt_lines
 from engine.entitlements import balance
 from engine.errors import PlaydeskError
 from engine.models import Campaign, Member
@@ -102,17 +102,6 @@ class LinesView(RecycleView):
         self.add_widget(layout)
         self.viewclass = "LineRow"  # after the layout: RecycleView forwards it to its layout
 
-
-
-def reduction_labels(priced: PricedReceipt) -> dict[str, str | None]:
-    """Each campaign's label as the printed receipt will show it (None: not shown)."""
-    codes = {r.campaign for line in priced.lines for r in line.reductions}
-    if not codes:
-        return {}
-    campaigns = {c.code: c for c in Campaign.select().where(Campaign.code.in_(codes))}
-    coupon_of = {e.campaign: e.registration_code for e in priced.entries
-                 if e.registration == "coupon"}
-    return {code: reduction_label(campaigns.get(code), code, coupon_of.get(code)) for code in codes}
 
 
 class ReceiptScreen(CounterScreen):
@@ -212,26 +201,17 @@ class ReceiptScreen(CounterScreen):
         priced = self.priced
         rows: list[dict[str, Any]] = []
         fs = self.fs()
-        labels = reduction_labels(priced) if priced else {}
+        # the lines as the paper will print them; unpriced (a pricing refusal): names only
+        printed = receipt_lines(priced, [line.name for line in self.cart.lines]) if priced else ()
         for index, line in enumerate(self.cart.lines):
-            priced_line = priced.lines[index] if priced and index < len(priced.lines) else None
-            unit = priced_line.unit_price if priced_line else (line.unit_price or 0)
-            hidden = sum(r.amount for r in priced_line.reductions
-                         if labels.get(r.campaign) is None) if priced_line else 0
-            gross = priced_line.gross if priced_line else 0
+            shown = printed[index] if index < len(printed) else None
+            unit = shown.unit_price if shown else (line.unit_price or 0)
             rows.append({"name": line.name, "detail": f"{line.quantity} × {money(unit)}",
-                         "amount": money(gross - hidden), "index": index,
+                         "amount": money(shown.amount if shown else 0), "index": index,
                          "selected": index == self.cart.selected, "reduction": False,
                          "font_size": fs})
-            if priced_line is None:
-                continue
-            if priced_line.manual_discount:
-                rows.append(self._reduction_row("Manual discount", priced_line.manual_discount,
-                                                index, fs))
-            for reduction in priced_line.reductions:
-                label = labels.get(reduction.campaign)
-                if label is not None:
-                    rows.append(self._reduction_row(label, reduction.amount, index, fs))
+            for reduction in shown.reductions if shown else ():
+                rows.append(self._reduction_row(reduction.label, reduction.amount, index, fs))
         if not rows:
             rows.append({"name": t("receipt_empty"), "detail": "", "amount": "", "index": -1,
                          "selected": False, "reduction": True, "font_size": fs})

@@ -6,8 +6,8 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 
 from counter.screens.base import Card, CounterScreen
-from counter.screens.receipt import reduction_labels
 from counter.texts import text as t
+from engine.documents import reduction_labels
 from engine.errors import PlaydeskError
 from engine.models import Member
 from engine.sales.cart import Cart, apply_scan
