@@ -17,7 +17,7 @@ import datetime as dt
 import pytest
 
 from engine.cli import main
-from engine.entitlements import add_lot, balance
+from engine.entitlements import add_lot, balance, refund
 from engine.errors import PlaydeskError
 from engine.models import (
     Consumption,
@@ -30,11 +30,13 @@ from engine.models import (
     Refund,
     Staff,
 )
-from engine.models.shifts import ReceiptRefund, ReceiptRefundPayment
+from engine.models.shifts import ReceiptRefund, ReceiptRefundPayment, Shift
 from engine.pins import hash_pin
 from engine.pricing import LineInput, ReceiptInput
 from engine.sales.checkout import checkout
 from engine.sales.receiptfile import PaymentInput
+from engine.sales.refunds import refund_receipt
+from engine.shifts import expected_cash, open_shift
 
 AT = dt.datetime(2026, 7, 3, 12, 0)  # no happy hour: COLA×2 = 500
 LATER = AT + dt.timedelta(hours=1)
@@ -100,6 +102,72 @@ def test_the_cli_refuses_the_self_paying_wallet_sale_with_exit_2(site, db_path, 
     out, err = capsys.readouterr()
     assert (code, out) == (2, "")
     assert err.startswith("playdesk: error: insufficient wallet balance")
+    assert counts() == before
+
+
+# 2. Every receipt refund gives back per method at most what that method paid on the receipt
+
+
+def split_sale() -> dict:
+    """STD 900 + COLA×2 500 = 1400, paid 500 cash then 900 card."""
+    return sale([LineInput(package="SUMMER/STD"), LineInput(item="COLA", quantity=2)],
+                [("cash", 500), ("card", 900)], member="M001")
+
+
+def returned(receipt: str) -> dict[str, int]:
+    back: dict[str, int] = {}
+    for row in ReceiptRefundPayment.select().join(ReceiptRefund).where(
+            ReceiptRefund.receipt == receipt):
+        back[row.method] = back.get(row.method, 0) + row.amount
+    return back
+
+
+def test_a_split_receipt_refunds_each_method_at_most_what_it_paid(site):
+    done = split_sale()
+    assert done["total"] == 1400
+    result = refund_receipt(done["receipt"], "S02", "changed mind", LATER)
+    assert result["amount"] == 1400
+    assert returned(done["receipt"]) == {"card": 900, "cash": 500}
+    assert sum(p["amount"] for p in result["payments"]) == 1400
+
+
+def test_the_package_line_alone_then_the_goods_stay_within_each_method(site):
+    done = split_sale()
+    first = refund_receipt(done["receipt"], "S02", "wrong package", LATER, lines=[1])
+    assert first["amount"] == 900
+    assert [(p["method"], p["amount"]) for p in first["payments"]] == [("card", 900)]
+    rest = refund_receipt(done["receipt"], "S02", "flat", LATER)
+    assert [(p["method"], p["amount"]) for p in rest["payments"]] == [("cash", 500)]
+    assert returned(done["receipt"]) == {"card": 900, "cash": 500}
+    refunded = Refund.get(Refund.purchase == done["purchases"][0])
+    assert (refunded.amount, refunded.lot) == (900, None)
+
+
+def test_a_wallet_paid_package_comes_back_as_a_refund_lot(site):
+    add_lot("M001", "money", "manual", 900, "S02", "goodwill", AT)
+    done = sale([LineInput(package="SUMMER/STD")], [("wallet", None)], member="M001")
+    assert wallet() == 0
+    result = refund_receipt(done["receipt"], "S02", "wrong package", LATER)
+    (back,) = result["payments"]
+    assert (back["method"], back["amount"]) == ("wallet", 900)
+    assert Lot.get_by_id(back["lot"]).type == "refund"
+    assert wallet() == 900  # given back once: no second lot from the purchase refund
+    assert balance("M001", LATER)["minutes"]["total"] == 0
+
+
+def test_a_receipt_package_refund_leaves_the_drawer_once(site):
+    shift = open_shift("S01", 1000, AT, "COUNTER1").id
+    done = sale([LineInput(package="SUMMER/STD")], [("cash", None)], member="M001", shift=shift)
+    assert expected_cash(Shift.get_by_id(shift), AT) == 1900
+    refund_receipt(done["receipt"], "S02", "wrong package", LATER, shift=shift)
+    assert expected_cash(Shift.get_by_id(shift), LATER) == 1000
+
+
+def test_a_receipt_purchase_is_refunded_through_its_receipt_only(site):
+    done = split_sale()
+    before = counts()
+    with pytest.raises(PlaydeskError, match=f"refund-receipt {done['receipt']} --line 1"):
+        refund(done["purchases"][0], "S02", "wrong package", LATER)
     assert counts() == before
 
 

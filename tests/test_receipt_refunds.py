@@ -9,7 +9,7 @@ import pytest
 
 from engine.entitlements import balance, purchase
 from engine.errors import PlaydeskError
-from engine.models import Coupon, Event, Lot, Staff
+from engine.models import Coupon, Event, Lot, Refund, Staff
 from engine.models.shifts import ReceiptRefund
 from engine.pins import hash_pin
 from engine.pricing import LineInput, ReceiptInput
@@ -78,7 +78,10 @@ def test_package_lines_refund_their_purchases_unused_part(site):
     done = sale([LineInput(package="SUMMER/BASIC")], [("cash", None)], member="M001")
     result = refund_receipt(done["receipt"], "S02", "bought by mistake", LATER)
     assert result["amount"] == 500 and result["purchase_refunds"]
-    assert result["payments"] == []  # the purchase refund pays itself (entitlements)
+    # the money goes back by the receipt's payments; the purchase refund only closes the lots
+    assert result["payments"] == [{"method": "cash", "amount": 500, "lot": None}]
+    (closed,) = result["purchase_refunds"]
+    assert (Refund.get_by_id(closed).method, Refund.get_by_id(closed).amount) == ("receipt", 500)
     assert balance("M001", LATER)["minutes"]["total"] == 0
 
 

@@ -13,7 +13,7 @@ from engine.entitlements.lots import is_expired, new_lot
 from engine.entitlements.people import manager
 from engine.errors import NotFound, PlaydeskError
 from engine.ids import device_id, next_id
-from engine.models import Lot, Purchase, Refund
+from engine.models import Lot, Purchase, ReceiptLine, Refund
 
 
 def refund_amount(price: int, paid_lots: list[Lot], at: dt.datetime) -> int:
@@ -26,6 +26,52 @@ def refund_amount(price: int, paid_lots: list[Lot], at: dt.datetime) -> int:
     return int(Fraction(price * unused, total))  # int() of a non-negative Fraction floors
 
 
+RECEIPT_METHOD = "receipt"  # a receipt's purchase: the money goes back by the receipt's refund
+
+
+def _receipt_line(original: Purchase) -> int | None:
+    """The number of the receipt line that sold the purchase."""
+    for line in ReceiptLine.select(ReceiptLine.no, ReceiptLine.purchase).where(
+            ReceiptLine.receipt == original.receipt):
+        if original.id in (line.purchase or "").split(","):
+            return line.no
+    return None
+
+
+def _close(original: Purchase, staff: str, reason: str, at: dt.datetime,
+           method: str) -> tuple[Refund, list]:
+    """Close every lot of the purchase with a `refund` consumption record for its remaining and
+    record the refund of its unused paid part (inside write()); a wallet refund outside a
+    receipt gets its `refund` wallet lot here."""
+    lots = list(Lot.select().where(Lot.purchase == original.id))
+    amount = refund_amount(original.price, [lot for lot in lots if lot.type == "paid"], at)
+    closing = record(original.member, [(lot.id, max(lot.remaining, 0)) for lot in lots], at,
+                     reference=original.id, kind="refund")
+    facts: list = list(closing)
+    refund_lot = None
+    if method == "wallet" and amount > 0:
+        refund_lot = new_lot(original.member, "money", "refund", amount, at,
+                             staff=staff, comment=f"refund of {original.id}: {reason}")
+        facts.append(refund_lot)
+    row = Refund.create(id=next_id("RF"), purchase=original.id, amount=amount, method=method,
+                        reason=reason, staff=staff, at=at, device=device_id(),
+                        lot=refund_lot.id if refund_lot else None)
+    journal.append_rows("refund", row, *facts)
+    return row, facts
+
+
+def _existing(purchase_id: str) -> Purchase:
+    original = Purchase.get_or_none(Purchase.id == purchase_id)
+    if original is None:
+        raise NotFound(f"unknown purchase {purchase_id!r}")
+    return original
+
+
+def _not_refunded(purchase_id: str) -> None:
+    if Refund.get_or_none(Refund.purchase == purchase_id) is not None:
+        raise PlaydeskError(f"purchase {purchase_id} is already refunded")
+
+
 def refund(purchase_id: str, staff: str | None, reason: str | None,
            at: dt.datetime) -> dict[str, Any]:
     """Refund a purchase (manager or owner, reason required, once); one transaction.
@@ -34,29 +80,36 @@ def refund(purchase_id: str, staff: str | None, reason: str | None,
     a new `refund` wallet lot, device any, no expiry); every lot of the purchase is closed with a
     consumption record of kind `refund` for its remaining (0 for a spent lot), so its derived
     status is `refunded`; the bonus is forfeited.
+
+    A purchase sold on a counter receipt is refused here: the receipt's payments paid for it, so
+    only the receipt's refund (`engine.sales.refunds.refund_receipt`) can give its money back by
+    the methods that paid.
     """
     if not reason or not reason.strip():
         raise PlaydeskError("a refund needs a reason")
     with write():
-        original = Purchase.get_or_none(Purchase.id == purchase_id)
-        if original is None:
-            raise NotFound(f"unknown purchase {purchase_id!r}")
+        original = _existing(purchase_id)
         who = manager(staff, "a refund")
-        if Refund.get_or_none(Refund.purchase == purchase_id) is not None:
-            raise PlaydeskError(f"purchase {purchase_id} is already refunded")
-        lots = list(Lot.select().where(Lot.purchase == purchase_id))
-        amount = refund_amount(original.price, [lot for lot in lots if lot.type == "paid"], at)
-        closing = record(original.member, [(lot.id, max(lot.remaining, 0)) for lot in lots], at,
-                         reference=purchase_id, kind="refund")
-        facts: list = list(closing)
-        refund_lot = None
-        if original.payment == "wallet" and amount > 0:
-            refund_lot = new_lot(original.member, "money", "refund", amount, at,
-                                 staff=who.code, comment=f"refund of {purchase_id}: {reason}")
-            facts.append(refund_lot)
-        row = Refund.create(id=next_id("RF"), purchase=purchase_id, amount=amount,
-                            method=original.payment, reason=reason.strip(), staff=who.code,
-                            at=at, device=device_id(), lot=refund_lot.id if refund_lot else None)
-        journal.append_rows("refund", row, *facts)
-    return {"purchase": purchase_id, "refund": row.id, "refund_amount": amount,
-            "method": original.payment, "lot": row.lot, "member": original.member}
+        _not_refunded(purchase_id)
+        if original.receipt is not None:
+            line = _receipt_line(original)
+            raise PlaydeskError(
+                f"purchase {purchase_id} was sold on receipt {original.receipt}, whose payments "
+                f"paid for it: refund it with `playdesk refund-receipt {original.receipt}"
+                f"{f' --line {line}' if line is not None else ''}`")
+        row, _ = _close(original, who.code, reason.strip(), at, original.payment)
+    return {"purchase": purchase_id, "refund": row.id, "refund_amount": row.amount,
+            "method": row.method, "lot": row.lot, "member": original.member}
+
+
+def refund_receipt_purchase(purchase_id: str, staff: str, reason: str,
+                            at: dt.datetime) -> Refund:
+    """Close a purchase sold on a receipt, for that receipt's refund (inside its write(), the
+    staff already checked): its lots are closed and the refund recorded with method `receipt`,
+    since the receipt refund gives the money back by the receipt's own payment methods."""
+    original = _existing(purchase_id)
+    _not_refunded(purchase_id)
+    if original.receipt is None:
+        raise PlaydeskError(f"purchase {purchase_id} was not sold on a receipt")
+    row, _ = _close(original, staff, reason, at, RECEIPT_METHOD)
+    return row

@@ -5,10 +5,12 @@ owner, with a reason) takes some or all of the lines not refunded yet, as ONE tr
 
 - an item or resource line gives back its stored `net`; the campaign discounts it carried are
   reported from the entries' stored per-line allocations;
-- a package line refunds its purchases through entitlements (`engine.entitlements.refund`: the
-  unused paid part, by the purchase's payment method; the bonus is forfeited);
-- the money for item and resource lines goes back by the receipt's own payment methods, the last
-  payment first, each up to what it paid less what earlier refunds of the receipt returned to it;
+- a package line closes its purchases through entitlements
+  (`engine.entitlements.refunds.refund_receipt_purchase`): it gives back their unused paid part,
+  the bonus is forfeited, and the purchase refunds are recorded with method `receipt`;
+- all of that money — item, resource and package lines alike — goes back by the receipt's own
+  payment methods, the last payment first, each up to what it paid less what earlier refunds of
+  the receipt returned to it (so no method ever gets back more than it paid on the receipt);
   wallet money comes back as a new `refund` wallet lot;
 - when the last line is refunded, coupons the sale issued that are still unused are canceled
   (coupons the sale redeemed stay redeemed: a refund is money back, not the coupon back).
@@ -78,8 +80,10 @@ def _split_by_methods(receipt_id: str, amount: int) -> list[tuple[str, int]]:
         if take > 0:
             split.append((method, take))
             left -= take
-    if left > 0:  # more than was paid (a receipt paid 0 with discounts): give it back in cash
-        split.append(("cash", left))
+    if left > 0:  # cannot happen while refunds stay within the lines' nets: refuse, not guess
+        raise PlaydeskError(f"a refund of {amount} is more than the payments of receipt "
+                            f"{receipt_id} have left to give back ({amount - left}); nothing "
+                            f"was refunded")
     return split
 
 
@@ -97,15 +101,16 @@ def _discounts_reversed(receipt_id: str, lines: list[int]) -> list[dict[str, Any
 
 def _refund_package_line(line: ReceiptLine, staff: str, reason: str,
                          at: dt.datetime) -> tuple[int, list[str]]:
-    from engine.entitlements import refund
+    """Close the line's purchases; their unused paid part is what the line gives back."""
+    from engine.entitlements.refunds import refund_receipt_purchase
 
     amount, ids = 0, []
     for purchase in (line.purchase or "").split(","):
         if not purchase or Refund.get_or_none(Refund.purchase == purchase) is not None:
-            continue  # refunded on its own before: nothing more to give for it
-        done = refund(purchase, staff, reason, at)
-        amount += done["refund_amount"]
-        ids.append(done["refund"])
+            continue  # refunded on its own before this was refused: its money went back then
+        done = refund_receipt_purchase(purchase, staff, reason, at)
+        amount += done.amount
+        ids.append(done.id)
     return amount, ids
 
 
@@ -136,18 +141,16 @@ def refund_receipt(receipt_id: str, staff: str | None, reason: str | None, at: d
         if not chosen:
             raise PlaydeskError(f"receipt {receipt_id} is already refunded in full")
 
-        measured, purchase_refunds, goods, packages = [], [], 0, 0
+        measured, purchase_refunds = [], []
         for no in chosen:
             line = stored[no]
             if line.package:
                 amount, ids = _refund_package_line(line, who.code, reason, at)
-                packages += amount
                 purchase_refunds += ids
             else:
                 amount, ids = line.net, []
-                goods += amount
             measured.append((no, amount, ids))
-        total = goods + packages
+        total = sum(amount for _, amount, _ in measured)
         refund = ReceiptRefund.create(id=next_id("RR"), receipt=receipt_id, shift=shift,
                                       amount=total, reason=reason, staff=who.code, at=at,
                                       device=device_id())
@@ -155,7 +158,7 @@ def refund_receipt(receipt_id: str, staff: str | None, reason: str | None, at: d
                                               purchase_refunds=",".join(ids) or None)
                      for no, amount, ids in measured]
         payment_rows, lots = [], []
-        for position, (method, amount) in enumerate(_split_by_methods(receipt_id, goods)):
+        for position, (method, amount) in enumerate(_split_by_methods(receipt_id, total)):
             lot = None
             if method == "wallet":
                 lot = new_lot(receipt.member, "money", "refund", amount, at, staff=who.code,
