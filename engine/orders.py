@@ -2,8 +2,9 @@
 
 The kiosk creates a pending order (`create_order`) and prints a ticket whose QR holds
 `ORDER_PREFIX + code`; the counter scans it, looks it up (`pending_order`) and completes it
-(`complete_order`), which is the entitlements purchase with the order's QR text as idempotency
-key, so completing twice buys once. Orders expire `ORDER_LIFETIME` after creation.
+(`complete_order`), which is the entitlements purchase at the order's price (the one printed on
+the ticket) with the order's QR text as idempotency key, so completing twice buys once. Orders
+expire `ORDER_LIFETIME` after creation.
 """
 
 from __future__ import annotations
@@ -113,9 +114,10 @@ def complete_order(code: str, payment: str, staff: str | None, at: dt.datetime,
         if done is not None:
             return Purchase.get_by_id(done.purchase)
         order = pending_order(code, at)
+        # the ticket's price is what the member agreed to, whatever the package costs now
         bought = purchase(order.member, f"{order.campaign}/{order.package}", payment, "counter",
                           at, location=location, staff=staff, key=qr_text(order),
-                          decision=decision)
+                          price=order.price, decision=decision)
         record = OrderCompletion.create(order=order.code, purchase=bought.id, payment=payment,
                                         staff=staff, location=location, at=at,
                                         device=device_id())

@@ -17,12 +17,14 @@ import datetime as dt
 import pytest
 
 from engine.cli import main
+from engine.db import write
 from engine.entitlements import add_lot, balance, refund
 from engine.errors import PlaydeskError
 from engine.models import (
     Consumption,
     Event,
     Lot,
+    Package,
     Payment,
     Purchase,
     Receipt,
@@ -31,6 +33,7 @@ from engine.models import (
     Staff,
 )
 from engine.models.shifts import ReceiptRefund, ReceiptRefundPayment, Shift
+from engine.orders import complete_order, create_order
 from engine.pins import hash_pin
 from engine.pricing import LineInput, ReceiptInput
 from engine.sales.checkout import checkout
@@ -169,5 +172,28 @@ def test_a_receipt_purchase_is_refunded_through_its_receipt_only(site):
     with pytest.raises(PlaydeskError, match=f"refund-receipt {done['receipt']} --line 1"):
         refund(done["purchases"][0], "S02", "wrong package", LATER)
     assert counts() == before
+
+
+# 3. A kiosk order is charged at the ticket's price
+
+
+def test_an_order_is_paid_at_the_price_on_its_ticket(site):
+    order = create_order("M001", "SUMMER/STD", "KIOSK1", AT)
+    assert order.price == 900
+    with write():  # the owner raises the price before the member reaches the counter
+        Package.update(price=1200).where(Package.code == "STD").execute()
+    bought = complete_order(order.code, "card", "S01", AT + dt.timedelta(minutes=5))
+    assert bought.price == 900
+    assert Payment.get(Payment.purchase == bought.id).amount == 900
+
+
+def test_a_wallet_order_draws_the_ticket_price(site):
+    add_lot("M001", "money", "manual", 1000, "S02", "goodwill", AT)
+    order = create_order("M001", "SUMMER/STD", "KIOSK1", AT)
+    with write():
+        Package.update(price=1200).where(Package.code == "STD").execute()
+    bought = complete_order(order.code, "wallet", "S01", AT + dt.timedelta(minutes=5))
+    assert bought.price == 900
+    assert wallet() == 100
 
 
