@@ -18,7 +18,7 @@ import pytest
 
 from engine.cli import main
 from engine.db import write
-from engine.entitlements import add_lot, balance, refund
+from engine.entitlements import add_lot, balance, refund, report_campaigns
 from engine.errors import PlaydeskError
 from engine.models import (
     Consumption,
@@ -37,6 +37,7 @@ from engine.orders import complete_order, create_order
 from engine.pins import hash_pin
 from engine.pricing import LineInput, ReceiptInput
 from engine.sales.checkout import checkout
+from engine.sales.payments import commission_shares
 from engine.sales.receiptfile import PaymentInput
 from engine.sales.refunds import refund_receipt
 from engine.shifts import expected_cash, open_shift
@@ -197,3 +198,32 @@ def test_a_wallet_order_draws_the_ticket_price(site):
     assert wallet() == 100
 
 
+# 4. Counter package sales carry their share of the card commission
+
+
+def test_a_card_receipt_shares_its_commission_with_the_package_lines(site):
+    # 1400 by card: 21 + 10 = 31; STD's share 31 × 900 / 1400 = 19.93 → 20, colas 11
+    done = sale([LineInput(package="SUMMER/STD"), LineInput(item="COLA", quantity=2)],
+                [("card", None)], member="M001")
+    assert done["payments"][0]["commission"] == 31
+    assert Purchase.get_by_id(done["purchases"][0]).commission == 20
+    (summer,) = [row for row in report_campaigns(LATER) if row["campaign"] == "SUMMER"]
+    assert summer["commission"] == 20
+
+
+def test_commission_shares_are_exact_over_units_and_methods(site):
+    # STD×3 = 2700 (900 each): card 2000 pays 30 + 10 = 40, cash nothing; all of the card's 40
+    # goes to the one line, 14 + 13 + 13 over its units
+    done = sale([LineInput(package="SUMMER/STD", quantity=3)], [("cash", 700), ("card", 2000)],
+                member="M001")
+    commissions = [Purchase.get_by_id(p).commission for p in done["purchases"]]
+    assert sum(commissions) == 40 == sum(p["commission"] for p in done["payments"])
+    assert sorted(commissions) == [13, 13, 14]
+
+
+def test_commission_shares_sum_exactly_even_above_the_nets():
+    assert commission_shares(31, [(1, 900), (2, 500)]) == {1: 20, 2: 11}
+    # a fixed fee larger than a tiny receipt still splits in full
+    assert commission_shares(10, [(1, 3), (2, 2)]) == {1: 6, 2: 4}
+    assert commission_shares(7, [(1, 1), (2, 1)]) == {1: 4, 2: 3}
+    assert commission_shares(5, [(1, 0)]) == {}

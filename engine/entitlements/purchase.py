@@ -97,15 +97,16 @@ def _wallet_decision(member: str, package: str, price: int | None, at: dt.dateti
 
 def purchase(member: str, package: str, payment: str, channel: str, at: dt.datetime,
              location: str | None = None, staff: str | None = None, key: str | None = None,
-             receipt: str | None = None, price: int | None = None,
+             receipt: str | None = None, price: int | None = None, commission_share: int = 0,
              decision: Decision | None = None) -> Purchase:
     """Sell `package` ("CAMPAIGN/PACKAGE") to `member`; one transaction, nothing written on error.
 
     cash/card record a Payment with the method's commission; wallet spends the price from the
     member's unrestricted (`device: any`) money lots by the consumption order. With `receipt` (a
     counter checkout selling a package line) the receipt's own payments are the payment, so none
-    is taken here; `price` then is the line's net (default: the package price). A repeated `key`
-    returns the first purchase and writes nothing.
+    is taken here; `price` then is the line's net (default: the package price) and
+    `commission_share` the line's share of the commission the receipt's payments cost. A
+    repeated `key` returns the first purchase and writes nothing.
 
     A wallet payment is a strict operation (sync.md): asked of the authority before the
     transaction when standalone; inside a caller's transaction the caller passes `decision`.
@@ -113,6 +114,10 @@ def purchase(member: str, package: str, payment: str, channel: str, at: dt.datet
     _check_choices(payment, channel)
     if price is not None and (not isinstance(price, int) or price < 0):
         raise PlaydeskError("price must be a whole number of minor units, at least 0")
+    if (not isinstance(commission_share, int) or isinstance(commission_share, bool)
+            or commission_share < 0 or (commission_share and receipt is None)):
+        raise PlaydeskError("a commission share is given only for a receipt's package line, "
+                            "as a whole number of minor units, at least 0")
     if receipt is None and payment == "wallet":
         decision = _wallet_decision(member, package, price, at, key, decision)
     with write():  # BEGIN IMMEDIATE: a racing repeat of the same key waits, then sees ours
@@ -132,7 +137,7 @@ def purchase(member: str, package: str, payment: str, channel: str, at: dt.datet
 
         wallet_records: list[Consumption] = []
         payments: list[Payment] = []
-        paid_commission = 0
+        paid_commission = commission_share  # a receipt line's share; else what its payment costs
         if receipt is None and payment == "wallet":
             _, wallet_records = draw_and_record(member, "money", amount, "any", at,
                                                 reference=purchase_id,

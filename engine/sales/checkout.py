@@ -36,7 +36,13 @@ from engine.models import (
 )
 from engine.pricing import PricedReceipt, ReceiptInput, price_receipt
 from engine.pricing.definitions import cached_definitions
-from engine.sales.payments import WALLET, PaymentPlan, check_wallet, plan_payments
+from engine.sales.payments import (
+    WALLET,
+    PaymentPlan,
+    check_wallet,
+    commission_shares,
+    plan_payments,
+)
 from engine.sales.receiptfile import PaymentInput
 from engine.sales.strict import strict_checkout
 
@@ -61,7 +67,9 @@ def checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...] | l
         # the wallet is drawn BEFORE the package lines create their lots: a receipt never
         # pays with the credit it sells
         payment_rows = _payment_rows(plan, receipt_id, receipt_input.member, at)
-        purchases = _purchases(priced, plan, receipt_id, at, staff)
+        shares = commission_shares(sum(p.commission for p in payment_rows),
+                                   [(line.no, line.net) for line in priced.lines])
+        purchases = _purchases(priced, plan, receipt_id, at, staff, shares)
         receipt, rows = _receipt_rows(priced, plan, receipt_id, staff, shift, purchases)
         rows += payment_rows
         rows += _entry_rows(priced, receipt_id, at)
@@ -140,9 +148,10 @@ def _payment_rows(plan: PaymentPlan, receipt_id: str, member: str | None,
 
 
 def _purchases(priced: PricedReceipt, plan: PaymentPlan, receipt_id: str, at: dt.datetime,
-               staff: str | None) -> dict[int, list[str]]:
+               staff: str | None, commissions: dict[int, int]) -> dict[int, list[str]]:
     """Package lines become purchases for the receipt's member, one per unit, priced at the
-    line's net (the receipt's payments pay for them)."""
+    line's net (the receipt's payments pay for them) and carrying the line's share of the
+    payments' commission (`commissions` per line number), both split over the units."""
     package_lines = [line for line in priced.lines if line.package]
     if not package_lines:
         return {}
@@ -154,10 +163,13 @@ def _purchases(priced: PricedReceipt, plan: PaymentPlan, receipt_id: str, at: dt
     made: dict[int, list[str]] = {}
     for line in package_lines:
         base, extra = divmod(line.net, line.quantity)  # the line's net, unit by unit
-        for unit in range(line.quantity):
+        prices = [base + (unit < extra) for unit in range(line.quantity)]
+        fees = commission_shares(commissions.get(line.no, 0), list(enumerate(prices)))
+        for unit, price in enumerate(prices):
             record = purchase(priced.member, line.package, payment=method,  # type: ignore[arg-type]
                               channel="counter", at=at, location=priced.location, staff=staff,
-                              receipt=receipt_id, price=base + (unit < extra))
+                              receipt=receipt_id, price=price,
+                              commission_share=fees.get(unit, 0))
             made.setdefault(line.no, []).append(record.id)
     return made
 

@@ -10,11 +10,13 @@ member's unrestricted money does not cover (`check_wallet`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.errors import PlaydeskError
 from engine.models import PaymentMethod
 from engine.money import MAX_AMOUNT
+from engine.pricing.allocation import pro_rata
 from engine.sales.receiptfile import PaymentInput, is_amount
 
 CASH = "cash"
@@ -97,3 +99,14 @@ def check_wallet(plan: PaymentPlan, member: str | None, at: dt.datetime) -> None
     if usable < wanted:
         raise PlaydeskError(f"insufficient wallet balance: {member} has {usable} usable money, "
                             f"{wanted} needed; nothing was recorded")
+
+
+def commission_shares(commission: int, nets: Sequence[tuple[int, int]]) -> dict[int, int]:
+    """The receipt's payment commissions over its lines `nets` = [(line_no, net)]: every payment
+    pays each line in proportion to its net, so the commission splits pro rata to the nets,
+    exact ints summing to `commission` (largest remainder, as discounts are allocated)."""
+    total = sum(net for _, net in nets)
+    if commission <= 0 or total <= 0:
+        return {}
+    scale = -(-commission // total)  # pro_rata gives at most Σnets: scale the weights, not the ratios
+    return pro_rata(commission, [(no, net * scale) for no, net in nets])
