@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from peewee import SQL, fn
 
+from engine.entitlements.sellable import package_name
 from engine.errors import NotFound
 from engine.models import (
     Campaign,
@@ -390,10 +391,7 @@ def _line_name(line) -> str:
         resource = Resource.get_or_none(Resource.code == line.resource)
         return resource.name if resource else line.resource
     if line.package:
-        campaign, _, package = line.package.partition("/")
-        row = (Package.select().join(Campaign)
-               .where((Campaign.code == campaign) & (Package.code == package)).first())
-        return row.name if row else line.package
+        return package_name(line.package)
     return f"Line {line.no}"
 
 

@@ -7,3 +7,16 @@ class PlaydeskError(Exception):
 
 class NotFound(PlaydeskError):
     """An unknown code or id."""
+
+
+class InsufficientBalance(PlaydeskError):
+    """A member's usable credit does not cover a spend (on this device, or as the authority or
+    the offline policy sees it). Apps catch this type; the message stays the engine's words."""
+
+    def __init__(self, message: str, *, member: str | None = None, kind: str | None = None,
+                 needed: int | None = None, available: int | None = None) -> None:
+        super().__init__(message)
+        self.member = member
+        self.kind = kind
+        self.needed = needed
+        self.available = available

@@ -1,5 +1,5 @@
-"""CLI commands: packages and balances — packages, buy, balance, consume, refund, purchases,
-lot add, report campaigns|liability (spec/cli.md)."""
+"""CLI commands: packages and balances — packages, buy, balance, history, consume, refund,
+purchases, lot add, report campaigns|liability (spec/cli.md)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,12 @@ def register(commands) -> None:
     balance.add_argument("--member", required=True)
     balance.add_argument("--all", action="store_true", help="list spent and refunded lots too")
     balance.set_defaults(handler=run_balance)
+
+    history = commands.add_parser("history", help="a member's purchases and consumption, "
+                                                  "newest first")
+    history.add_argument("--member", required=True)
+    history.add_argument("--limit", type=int, default=None, help="at most this many records")
+    history.set_defaults(handler=run_history)
 
     consume = commands.add_parser("consume", help="draw minutes or money from a member's lots")
     consume.add_argument("--member", required=True)
@@ -91,6 +97,16 @@ def run_balance(args) -> None:
 
     open_db(args)
     emit(balance(args.member, now(args), include_spent=args.all))
+
+
+def run_history(args) -> None:
+    from engine.entitlements import member_history
+    from engine.errors import PlaydeskError
+
+    if args.limit is not None and args.limit < 1:
+        raise PlaydeskError("--limit must be at least 1")
+    open_db(args)
+    emit(member_history(args.member, now(args), limit=args.limit), args)
 
 
 def run_consume(args) -> None:

@@ -10,6 +10,7 @@ from engine.db import database
 from engine.entitlements.lots import KINDS, effective_status
 from engine.entitlements.people import existing_member
 
+EXPIRING_DAYS = 7  # what "expires soon" means to a member (issue 8: home screen)
 SPLIT = ("paid", "bonus")  # every other type (manual, correction, refund, ...) is "other"
 
 # One query over the lot(member, kind, status) index; earliest expiry first (none last), then
@@ -70,9 +71,17 @@ def balance(member: str, at: dt.datetime, include_spent: bool = False) -> dict[s
     return {"member": member, **totals, "lots": listed}
 
 
-def expiring_within(member: str, at: dt.datetime, days: int = 7) -> list[dict[str, Any]]:
-    """Usable lots that expire within `days` from `at` (the kiosk home screen's warning)."""
+def expiring_lots(lots: list[dict[str, Any]], at: dt.datetime,
+                  days: int = EXPIRING_DAYS) -> list[dict[str, Any]]:
+    """Of lots already read (`balance(...)["lots"]`), the usable ones that expire within `days`
+    from `at`, earliest first (the kiosk home screen's warning, from its one balance read)."""
     until = at + dt.timedelta(days=days)
-    return [lot for lot in balance(member, at)["lots"]
-            if lot["status"] == "active" and lot["expires_at"] is not None
-            and lot["expires_at"] <= until]
+    return [lot for lot in lots
+            if lot["status"] == "active" and lot["remaining"] > 0
+            and lot["expires_at"] is not None and lot["expires_at"] <= until]
+
+
+def expiring_within(member: str, at: dt.datetime, days: int = EXPIRING_DAYS
+                    ) -> list[dict[str, Any]]:
+    """Usable lots of the member that expire within `days` from `at`."""
+    return expiring_lots(balance(member, at)["lots"], at, days)

@@ -19,7 +19,7 @@ from engine import journal
 from engine.db import database, write
 from engine.derived import refresh_lots
 from engine.entitlements.lots import check_device, check_kind
-from engine.errors import PlaydeskError
+from engine.errors import InsufficientBalance, PlaydeskError
 from engine.ids import device_id, next_ids
 from engine.models import Consumption
 
@@ -153,8 +153,9 @@ def draw_and_record(member: str, kind: str, amount: int, device: str | None, at:
     draws = plan(usable_lots(member, kind, device, at, needed=amount), amount)
     taken = sum(n for _, n in draws)
     if taken < amount and not partial:
-        raise PlaydeskError(f"{shortage_message}: {member} has {taken} usable {kind}, "
-                            f"{amount} needed")
+        raise InsufficientBalance(f"{shortage_message}: {member} has {taken} usable {kind}, "
+                                  f"{amount} needed", member=member, kind=kind, needed=amount,
+                                  available=taken)
     return draws, record(member, draws, at, reference, consumption_kind, offline)
 
 

@@ -51,6 +51,15 @@ def find_package(code: str) -> Package:
     return package
 
 
+def package_name(code: str) -> str:
+    """The name of the package "CAMPAIGN/PACKAGE" to show a person; the code itself when the
+    package is unknown (a record that outlived its definition)."""
+    try:
+        return find_package(code).name
+    except PlaydeskError:
+        return code
+
+
 def bought_count(member: str, package: Package) -> int:
     """How many times the member bought the package; refunded purchases do not count."""
     refunded = Refund.select(Refund.purchase)
@@ -133,3 +142,15 @@ def sellable_packages(member_code: str | None, at: dt.datetime,
     return [package_dict(package) for package in query
             if (device is None or package.device in ("any", device))
             and package_reason(package, member_code, at) is None]
+
+
+def campaigns_on_offer(at: dt.datetime, device: str | None = None) -> list[dict[str, Any]]:
+    """The package campaigns with something sellable at `at` (to anyone; on `device` if given),
+    in campaign code order: {campaign, name, description} (the kiosk's attract screen)."""
+    codes = list(dict.fromkeys(package["campaign"] for package in sellable_packages(None, at,
+                                                                                  device)))
+    if not codes:
+        return []
+    rows = {c.code: c for c in Campaign.select().where(Campaign.code.in_(codes))}
+    return [{"campaign": code, "name": rows[code].name, "description": rows[code].description}
+            for code in codes]

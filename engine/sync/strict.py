@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from engine.db import database
-from engine.errors import PlaydeskError
+from engine.errors import InsufficientBalance, PlaydeskError
 from engine.ids import device_id
 
 if TYPE_CHECKING:
@@ -88,8 +88,9 @@ def spend(member: str, kind: str, amount: int, at: dt.datetime, reference: str,
         return decision
     how = "offline policy" if decision.offline else "authority"
     if decision.reason == "insufficient balance":
-        raise PlaydeskError(f"{shortage}: the {how} refused spending {amount} {kind} "
-                            f"of {member} (other devices spent it)")
+        raise InsufficientBalance(f"{shortage}: the {how} refused spending {amount} {kind} "
+                                  f"of {member} (other devices spent it)", member=member,
+                                  kind=kind, needed=amount)
     raise PlaydeskError(f"spending {amount} {kind} of {member} refused by the {how}: "
                         f"{decision.reason or 'denied'}")
 

@@ -5,20 +5,13 @@ from __future__ import annotations
 from kivy.core.window import Window
 from kivy.uix.widget import Widget
 
-from engine.campaign_state import ACTIVE, campaign_state
-from engine.models import Campaign
+from engine.entitlements import campaigns_on_offer
 from kiosk.screens.base import KioskScreen
 from kiosk.texts import text as t
 from uikit import theme
 from uikit.widgets import Panel
 
 MAX_CAMPAIGNS = 4
-
-
-def active_campaigns(at) -> list[Campaign]:
-    query = (Campaign.select().where((Campaign.type == "packages") & ~Campaign.deleted)
-             .order_by(Campaign.code))
-    return [c for c in query if campaign_state(c, at) == ACTIVE][:MAX_CAMPAIGNS]
 
 
 class AttractScreen(KioskScreen):
@@ -29,7 +22,8 @@ class AttractScreen(KioskScreen):
     built_for: tuple | None = None
 
     def show(self, message: str = "", **kwargs) -> None:
-        offers = [(c.name, c.description) for c in active_campaigns(self.app.now())]
+        offers = [(c["name"], c["description"])
+                  for c in campaigns_on_offer(self.app.now())[:MAX_CAMPAIGNS]]
         if self.built_for != (tuple(Window.size), offers):
             self.offers = offers
             super().show(**kwargs)

@@ -12,7 +12,7 @@ from typing import Any
 from kivy.uix.boxlayout import BoxLayout
 
 from engine.entitlements import balance, purchase
-from engine.errors import PlaydeskError
+from engine.errors import InsufficientBalance, PlaydeskError
 from engine.orders import create_order
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.packages import gets_text, terms_text
@@ -65,11 +65,11 @@ class ConfirmScreen(KioskScreen):
         try:
             bought = purchase(app.member, self.package_code, "wallet", "kiosk", app.now(),
                               location=app.location, key=self.key)
+        except InsufficientBalance:  # the one refusal every member meets, said kindly
+            self.say(t("confirm_insufficient"))
+            return
         except PlaydeskError as error:
-            # the engine's reason, except the one every member meets, said kindly
-            insufficient = str(error).startswith("insufficient wallet balance")
-            self.say(t("confirm_insufficient") if insufficient else t("confirm_failed",
-                                                                       reason=error))
+            self.say(t("confirm_failed", reason=error))
             return
         app.go("done", purchase_id=bought.id)
 

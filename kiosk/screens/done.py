@@ -6,20 +6,14 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 
 from engine import documents
-from engine.entitlements import balance
-from engine.models import Campaign, Package, Purchase
+from engine.entitlements import balance, package_name
+from engine.models import Purchase
 from engine.orders import find_order, qr_text
 from kiosk.screens.base import KioskScreen
 from kiosk.texts import text as t
 from uikit import theme
 from uikit.qr import qr_texture
 from uikit.widgets import Panel
-
-
-def package_name(campaign: str, package: str) -> str:
-    row = (Package.select().join(Campaign)
-           .where((Campaign.code == campaign) & (Package.code == package)).first())
-    return row.name if row else package
 
 
 class DoneScreen(KioskScreen):
@@ -43,8 +37,7 @@ class DoneScreen(KioskScreen):
                                         color=theme.GOOD))
         box = Panel(orientation="vertical", padding=12, spacing=6, size_hint_y=None)
         box.bind(minimum_height=box.setter("height"))
-        box.add_widget(self.label(t("done_bought", package=package_name(bought.campaign,
-                                                                       bought.package),
+        box.add_widget(self.label(t("done_bought", package=package_name(f"{bought.campaign}/{bought.package}"),
                                     price=app.money(bought.price)), "large"))
         box.add_widget(self.label(t("done_new_balance", money=app.money(totals["money"]["total"]),
                                     minutes=app.minutes(totals["minutes"]["total"]))))
@@ -62,7 +55,7 @@ class DoneScreen(KioskScreen):
         row.add_widget(Image(texture=qr_texture(qr_text(order)), fit_mode="contain",
                              size_hint_x=0.4))
         words = BoxLayout(orientation="vertical", spacing=6)
-        name = package_name(order.campaign, order.package)
+        name = package_name(f"{order.campaign}/{order.package}")
         words.add_widget(self.label(t("ticket_code", code=order.code), "large", bold=True))
         words.add_widget(self.label(f"{name}  {app.money(order.price)}", "large"))
         words.add_widget(self.label(t("ticket_until", time=f"{order.expires_at:%H:%M}")))

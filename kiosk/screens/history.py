@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.scrollview import ScrollView
 
-from engine.entitlements import purchase_records
-from engine.models import Consumption, Lot
+from engine.entitlements import member_history
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.done import package_name
 from kiosk.texts import text as t
 from uikit import theme
 from uikit.widgets import fit_height
-
-MAX_LINES = 50
-
-
-def member_history(member: str, at: dt.datetime) -> list[dict[str, Any]]:
-    """Purchases and consumption records of the member, newest first (display only)."""
-    lines: list[dict[str, Any]] = [
-        {"at": record["at"], "kind": "purchase", "campaign": record["campaign"],
-         "package": record["package"], "price": record["price"]}
-        for record in purchase_records(member=member, at=at)]
-    kinds = {lot.id: lot.kind for lot in Lot.select(Lot.id, Lot.kind).where(Lot.member == member)}
-    for use in Consumption.select().where(Consumption.member == member):
-        lines.append({"at": use.at, "kind": use.kind, "lot_kind": kinds.get(use.lot, "money"),
-                      "amount": use.amount})
-    lines.sort(key=lambda line: line["at"], reverse=True)
-    return lines[:MAX_LINES]
 
 
 class HistoryScreen(KioskScreen):
@@ -57,7 +38,7 @@ class HistoryScreen(KioskScreen):
         date = app.datetime_text(line["at"])
         if line["kind"] == "purchase":
             return t("history_purchase", date=date, price=app.money(line["price"]),
-                     package=package_name(line["campaign"], line["package"]))
+                     package=line["name"])
         amount = app.minutes(line["amount"]) if line["lot_kind"] == "minutes" else app.money(
             line["amount"])
         key = {"refund": "history_refund", "correction": "history_correction"}.get(

@@ -6,29 +6,16 @@ one balance query, new texts on the labels that exist (no widgets made, no layou
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
 
-from engine.entitlements import balance
+from engine.entitlements import balance, expiring_lots
 from kiosk.screens.base import KioskScreen
 from kiosk.texts import text as t
 from uikit import theme
 from uikit.widgets import Panel, TextLabel
 
 MAX_EXPIRING = 3
-EXPIRING_DAYS = 7
-
-
-def expiring_lots(lots: list[dict[str, Any]], at: dt.datetime,
-                  days: int = EXPIRING_DAYS) -> list[dict[str, Any]]:
-    """Usable lots of a balance that expire within `days` (engine.entitlements.expiring_within's
-    rule, on lots already read: the home screen reads the balance once)."""
-    until = at + dt.timedelta(days=days)
-    return [lot for lot in lots if lot["status"] == "active" and lot["expires_at"] is not None
-            and lot["expires_at"] <= until]
 
 
 class BalanceCard(Panel):
