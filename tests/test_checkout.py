@@ -227,6 +227,11 @@ payments: [{method: wallet}]
 
 
 def test_receipt_show(demo_site):
+    from engine.ids import device_id
+    from engine.models.shifts import Shift
+
+    with write():  # this device's open shift
+        Shift.create(id="S1", device=device_id(), staff="S01", opened_at=AT, opening_cash=0)
     result = sell(BIG + "payments: [{method: cash, amount: 5000}]", staff=None, shift="S1")
     shown = receipt_dict(result["receipt"])
     assert shown["total"] == 3400 and shown["shift"] == "S1"

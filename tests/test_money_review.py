@@ -13,13 +13,14 @@ The demo site (tests/data/site.yaml): COLA 250; SUMMER/STD 900 (120 + 30 minutes
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from engine.cli import main
 from engine.db import write
 from engine.entitlements import add_lot, balance, refund, report_campaigns
-from engine.errors import PlaydeskError
+from engine.errors import NotFound, PlaydeskError
 from engine.models import (
     Consumption,
     Event,
@@ -32,7 +33,7 @@ from engine.models import (
     Refund,
     Staff,
 )
-from engine.models.shifts import ReceiptRefund, ReceiptRefundPayment, Shift
+from engine.models.shifts import ReceiptRefund, ReceiptRefundPayment, Shift, ShiftClose
 from engine.orders import complete_order, create_order
 from engine.pins import hash_pin
 from engine.pricing import LineInput, ReceiptInput
@@ -40,7 +41,7 @@ from engine.sales.checkout import checkout
 from engine.sales.payments import commission_shares
 from engine.sales.receiptfile import PaymentInput
 from engine.sales.refunds import refund_receipt
-from engine.shifts import expected_cash, open_shift
+from engine.shifts import close_shift, expected_cash, open_shift
 
 AT = dt.datetime(2026, 7, 3, 12, 0)  # no happy hour: COLA×2 = 500
 LATER = AT + dt.timedelta(hours=1)
@@ -227,3 +228,45 @@ def test_commission_shares_sum_exactly_even_above_the_nets():
     assert commission_shares(10, [(1, 3), (2, 2)]) == {1: 6, 2: 4}
     assert commission_shares(7, [(1, 1), (2, 1)]) == {1: 4, 2: 3}
     assert commission_shares(5, [(1, 0)]) == {}
+
+
+# 5. The shift must exist, be this device's and be open
+
+
+def test_checkout_refuses_an_unknown_closed_or_foreign_shift(site):
+    shift = open_shift("S01", 0, AT, "COUNTER1").id
+    close_shift(shift, "S01", 0, AT)
+    with write():
+        Shift.create(id="OTHER-SH1", device="OTHER", staff="S01", opened_at=AT, opening_cash=0)
+    before = counts()
+    for bad, error, message in (("SH404", NotFound, "unknown shift 'SH404'"),
+                                (shift, PlaydeskError, f"shift {shift} was closed"),
+                                ("OTHER-SH1", PlaydeskError, "shift OTHER-SH1 is device OTHER's")):
+        with pytest.raises(error, match=message):
+            sale([LineInput(item="COLA")], [("cash", None)], shift=bad)
+    assert counts() == before
+
+
+def test_a_receipt_refund_refuses_a_closed_shift(site):
+    shift = open_shift("S01", 0, AT, "COUNTER1").id
+    done = sale([LineInput(item="COLA")], [("cash", None)], shift=shift)
+    close_shift(shift, "S01", 250, AT)
+    assert ShiftClose.select().count() == 1
+    before = counts()
+    with pytest.raises(PlaydeskError, match=f"shift {shift} was closed"):
+        refund_receipt(done["receipt"], "S02", "flat", LATER, shift=shift)
+    with pytest.raises(NotFound, match="unknown shift"):
+        refund_receipt(done["receipt"], "S02", "flat", LATER, shift="SH404")
+    assert counts() == before
+    again = open_shift("S01", 0, LATER, "COUNTER1").id
+    assert refund_receipt(done["receipt"], "S02", "flat", LATER, shift=again)["amount"] == 250
+
+
+def test_the_cli_refuses_an_unknown_shift_with_exit_2(site, db_path, tmp_path: Path, capsys):
+    path = tmp_path / "receipt.yaml"
+    path.write_text("at: 2026-07-03T12:00\nlocation: COUNTER1\nlines: [{item: COLA}]\n"
+                    "payments: [{method: cash}]\n")
+    code = main(["--db", str(db_path), "checkout", str(path), "--shift", "SH404"])
+    assert code == 2
+    assert "unknown shift 'SH404'" in capsys.readouterr().err
+    assert Receipt.select().count() == 0

@@ -44,6 +44,7 @@ from engine.sales.payments import (
     plan_payments,
 )
 from engine.sales.receiptfile import PaymentInput
+from engine.sales.shiftcheck import require_open_shift
 from engine.sales.strict import strict_checkout
 
 
@@ -55,6 +56,8 @@ def checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...] | l
     _check_receipt(receipt_input)
     # strict operations are asked of the authority before the write lock (sync.md)
     with strict_checkout(receipt_input, payments, at) as grants, write():
+        if shift is not None:  # its drawer takes the cash: this device's, and open
+            require_open_shift(shift)
         if staff is not None:
             from engine.entitlements.people import existing_staff
 

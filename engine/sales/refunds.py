@@ -33,6 +33,7 @@ from engine.errors import NotFound, PlaydeskError
 from engine.ids import device_id, next_id
 from engine.models import Coupon, Entry, EntryAllocation, Payment, Receipt, ReceiptLine, Refund
 from engine.models.shifts import ReceiptRefund, ReceiptRefundLine, ReceiptRefundPayment
+from engine.sales.shiftcheck import require_open_shift
 
 PAID = "paid"
 REFUNDED = "refunded"
@@ -129,6 +130,8 @@ def refund_receipt(receipt_id: str, staff: str | None, reason: str | None, at: d
         if receipt is None:
             raise NotFound(f"unknown receipt {receipt_id!r}")
         who = require_role(staff, "manager", "a refund")
+        if shift is not None:  # its drawer pays the cash out: this device's, and open
+            require_open_shift(shift)
         stored = {line.no: line for line in
                   ReceiptLine.select().where(ReceiptLine.receipt == receipt_id)}
         done = refunded_lines(receipt_id)
