@@ -20,7 +20,7 @@ import pytest
 from engine.cli import main
 from engine.db import write
 from engine.entitlements import add_lot, balance, refund, report_campaigns
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import InsufficientBalance, NotFound, PlaydeskError
 from engine.models import (
     Consumption,
     Event,
@@ -83,7 +83,7 @@ def test_an_empty_wallet_cannot_pay_for_a_money_package_with_its_own_credit(site
 def test_a_wallet_short_of_the_price_is_refused_before_anything_is_written(site):
     add_lot("M001", "money", "manual", 3000, "S02", "goodwill", AT)
     before = counts()
-    with pytest.raises(PlaydeskError, match="insufficient wallet balance: M001 has 3000"):
+    with pytest.raises(InsufficientBalance, match="insufficient wallet balance: M001 has 3000"):
         sale([LineInput(package="SUMMER/PREMIUM")], [("wallet", None)], member="M001")
     assert counts() == before
 

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engine.errors import PlaydeskError
+from engine.errors import InsufficientBalance, PlaydeskError
 from engine.models import PaymentMethod
 from engine.money import MAX_AMOUNT
 from engine.pricing.allocation import pro_rata
@@ -97,8 +97,9 @@ def check_wallet(plan: PaymentPlan, member: str | None, at: dt.datetime) -> None
         return
     usable = sum(lot.remaining for lot in usable_lots(member, "money", "any", at, needed=wanted))
     if usable < wanted:
-        raise PlaydeskError(f"insufficient wallet balance: {member} has {usable} usable money, "
-                            f"{wanted} needed; nothing was recorded")
+        raise InsufficientBalance(f"insufficient wallet balance: {member} has {usable} usable "
+                                  f"money, {wanted} needed; nothing was recorded", member=member,
+                                  kind="money", needed=wanted, available=usable)
 
 
 def commission_shares(commission: int, nets: Sequence[tuple[int, int]]) -> dict[int, int]:
