@@ -5,11 +5,9 @@ from __future__ import annotations
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.documents import receipt_document
-from engine.models import Receipt
-from engine.sales.refunds import refund_status
+from engine.ids import device_id
+from engine.sales.queries import recent_receipts
 from uikit import theme
-
-LIMIT = 30
 
 
 class HistoryScreen(CounterScreen):
@@ -18,21 +16,20 @@ class HistoryScreen(CounterScreen):
     def build(self, message: str = "") -> None:
         self.body.add_widget(self.title_row(t("history_title"), back=lambda: self.app.go("receipt")))
         view, box = self.scroll_list()
-        for receipt in Receipt.select().order_by(Receipt.at.desc(), Receipt.id.desc()).limit(LIMIT):
-            state = refund_status(receipt.id)
-            status = t(f"status_{state}")
-            text = t("history_row", receipt=receipt.id, at=f"{receipt.at:%d.%m. %H:%M}",
-                     total=self.app.money(receipt.total), status=status)
+        for receipt in recent_receipts(device_id()):
+            code = receipt["receipt"]
+            text = t("history_row", receipt=code, at=f"{receipt['at']:%d.%m. %H:%M}",
+                     total=self.app.money(receipt["total"]), status=t(f"status_{receipt['status']}"))
             widgets = [self.label(text, size_hint_y=1),
-                       self.button(t("reprint"), lambda r=receipt.id: self.reprint(r),
+                       self.button(t("reprint"), lambda r=code: self.reprint(r),
                                    color=theme.PANEL, size_hint_x=None, width=140,
                                    height=theme.MIN_TARGET)]
-            if self.app.is_manager() and state != "refunded":
-                widgets.append(self.button(t("refund"), lambda r=receipt.id: self.app.go(
+            if self.app.is_manager() and receipt["status"] != "refunded":
+                widgets.append(self.button(t("refund"), lambda r=code: self.app.go(
                     "refund", receipt=r), color=theme.WARN, size_hint_x=None, width=140,
                     height=theme.MIN_TARGET))
             for widget in widgets[1:]:
-                widget.receipt_id = receipt.id  # which row a button acts on (tests find it)
+                widget.receipt_id = code  # which row a button acts on (tests find it)
             box.add_widget(self.row(*widgets, height=theme.MIN_TARGET))
         self.body.add_widget(view)
         self.body.add_widget(self.message)

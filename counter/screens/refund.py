@@ -7,7 +7,7 @@ from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.documents import receipt_document, refund_slip
 from engine.errors import PlaydeskError
-from engine.sales.queries import receipt_dict
+from engine.sales.queries import receipt_dict, refund_split
 from engine.sales.refunds import refund_receipt, refunded_lines
 from uikit import theme
 from uikit.scanfield import ScanField
@@ -64,10 +64,10 @@ class RefundScreen(CounterScreen):
         except PlaydeskError as error:
             self.say(t("refused", reason=error))
             return
-        parts = [f"{p['method']} {self.app.money(p['amount'])}" for p in result["payments"]]
-        packages = result["amount"] - sum(p["amount"] for p in result["payments"])
-        if packages:
-            parts.append(t("refund_packages", amount=self.app.money(packages)))
+        parts = [t("refund_packages", amount=self.app.money(part["amount"]))
+                 if part["method"] == "packages"
+                 else f"{part['method']} {self.app.money(part['amount'])}"
+                 for part in refund_split(result)]
         methods = ", ".join(parts) or "-"
         self.app.go("history", message=t("refund_done", amount=self.app.money(result["amount"]),
                                          methods=methods))

@@ -4,23 +4,9 @@ from __future__ import annotations
 
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
-from engine.models import Item, Resource
+from engine.catalog import search_items
 from uikit import theme
 from uikit.scanfield import ScanField
-
-LIMIT = 24
-
-
-def search(text: str) -> list[tuple[str, str, str, int]]:
-    """(kind, code, name, price) of items and resources whose name or code contains `text`."""
-    found = []
-    for kind, model in (("item", Item), ("resource", Resource)):
-        query = model.select().where(~model.deleted)
-        if text:
-            query = query.where(model.name.contains(text) | model.code.contains(text))
-        found += [(kind, row.code, row.name, row.price)
-                  for row in query.order_by(model.name).limit(LIMIT)]
-    return found[:LIMIT]
 
 
 class SearchScreen(CounterScreen):
@@ -39,13 +25,13 @@ class SearchScreen(CounterScreen):
 
     def fill(self) -> None:
         self.results.clear_widgets()
-        matches = search(self.scan_field.text.strip())
+        matches = search_items(self.scan_field.text)
         if not matches:
             self.results.add_widget(self.label(t("search_none"), color=theme.MUTED))
-        for kind, code, name, price in matches:
+        for found in matches:
             self.results.add_widget(self.button(
-                f"{name} ({code}) — {self.app.money(price)}",
-                lambda k=kind, c=code, n=name: self.pick(k, c, n), color=theme.PANEL))
+                f"{found.name} ({found.code}) — {self.app.money(found.price)}",
+                lambda f=found: self.pick(f.kind, f.code, f.name), color=theme.PANEL))
 
     def pick(self, kind: str, code: str, name: str) -> None:
         receipt = self.app.screens.get_screen("receipt")

@@ -1,11 +1,12 @@
-"""Reading recorded sales: campaign entries and whole receipts."""
+"""Reading recorded sales: campaign entries, whole receipts, a device's recent receipts, and how
+a receipt refund's money went back."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
 
-from engine.errors import NotFound
+from engine.errors import NotFound, PlaydeskError
 from engine.models import (
     Coupon,
     CouponRedemption,
@@ -80,3 +81,30 @@ def receipt_dict(receipt_id: str) -> dict[str, Any]:
                             "expires_on": c.expires_on, "text": c.text, "image": c.image}
                            for c in issued],
     }
+
+
+RECENT_LIMIT = 30
+
+
+def recent_receipts(device: str, limit: int = RECENT_LIMIT) -> list[dict[str, Any]]:
+    """The receipts `device` recorded, newest first, with their refund status (paid,
+    partly_refunded, refunded): a counter's history is its own sales, not every synced one."""
+    from engine.sales.refunds import refund_status
+
+    if limit < 1:
+        raise PlaydeskError("the limit is at least 1")
+    rows = (Receipt.select(Receipt.id, Receipt.at, Receipt.total, Receipt.member)
+            .where(Receipt.device == device)
+            .order_by(Receipt.at.desc(), Receipt.id.desc()).limit(limit))
+    return [{"receipt": row.id, "at": row.at, "total": row.total, "member": row.member,
+             "status": refund_status(row.id)} for row in rows]
+
+
+def refund_split(refund: dict[str, Any]) -> list[dict[str, Any]]:
+    """Where a receipt refund's money went (`refund_receipt`'s answer): per payment method, then
+    "packages" for what package lines gave back by their own purchases' payment, if any."""
+    split = [{"method": p["method"], "amount": p["amount"]} for p in refund["payments"]]
+    packages = refund["amount"] - sum(p["amount"] for p in refund["payments"])
+    if packages:
+        split.append({"method": "packages", "amount": packages})
+    return split

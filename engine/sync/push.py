@@ -1,6 +1,9 @@
 """`playdesk push`: apply a site file here (one signed `definitions` event in this device's
 journal) and publish the outbox to the broker before returning; `playdesk sync publish-list`:
-the owner's signed device list, retained for every device."""
+the owner's signed device list, retained for every device; for the counter's Push screen, how
+much waits (`unpublished_count`) and publishing it now to the broker the sync process last used
+(`publish_now`). The MQTT client is imported only to publish: the screens read counts without
+paho."""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ from typing import Any
 
 from engine.db import database
 from engine.errors import PlaydeskError
-from engine.sync.client import SyncService
 from engine.sync.keys import key_path, load_or_create
 
 PUBLISH_TIMEOUT_SECONDS = 10.0
@@ -20,6 +22,8 @@ PUBLISH_TIMEOUT_SECONDS = 10.0
 
 def publish_outbox(config, timeout: float = PUBLISH_TIMEOUT_SECONDS) -> bool:
     """Publish this device's unpublished events; True when the broker acknowledged them all."""
+    from engine.sync.client import SyncService
+
     service = SyncService(config, load_or_create(key_path(database.database)), one_shot=True)
     service.start()
     deadline = time.monotonic() + timeout
@@ -29,6 +33,36 @@ def publish_outbox(config, timeout: float = PUBLISH_TIMEOUT_SECONDS) -> bool:
     finally:
         service.stop()
     return service.published >= service.journal_seq
+
+
+def unpublished_count() -> int:
+    """This device's journal events the broker has not acknowledged yet."""
+    from engine.ids import device_id
+    from engine.sync.outbox import journal_seq, published_seq
+
+    return max(journal_seq(device_id()) - published_seq(), 0)
+
+
+def broker_known() -> bool:
+    """Whether a broker is known here (the sync process stores the one it runs with)."""
+    from engine.sync.main import stored_config
+
+    stored = stored_config()
+    return bool(stored and stored.get("host"))
+
+
+def publish_now(timeout: float = PUBLISH_TIMEOUT_SECONDS) -> bool:
+    """Publish the outbox to the broker the sync process last used (its stored settings, as
+    `playdesk push` without connection options); True when all was acknowledged. PlaydeskError
+    when no broker is known."""
+    import argparse
+
+    from engine.sync.main import resolve_config
+    from engine.sync.options import add_connection_arguments
+
+    parser = argparse.ArgumentParser(add_help=False)
+    add_connection_arguments(parser)
+    return publish_outbox(resolve_config(parser.parse_args([])), timeout=timeout)
 
 
 def push(path: str | os.PathLike[str], at: dt.datetime, config) -> dict[str, Any]:

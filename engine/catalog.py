@@ -1,0 +1,34 @@
+"""The catalogue as the counter looks things up in it: items and resources by part of their name
+or code (for what carries no barcode)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.models import Item, Resource
+
+SEARCH_LIMIT = 24
+
+
+@dataclass(frozen=True)
+class Found:
+    kind: str  # item | resource
+    code: str
+    name: str
+    price: int
+
+
+def search_items(text: str, limit: int = SEARCH_LIMIT) -> list[Found]:
+    """Items, then resources, whose name or code contains `text` (any case; everything when
+    `text` is blank), each by name; at most `limit` in all. Deleted ones never."""
+    text = text.strip()
+    found: list[Found] = []
+    for kind, model in (("item", Item), ("resource", Resource)):
+        if len(found) >= limit:
+            break
+        query = model.select().where(~model.deleted)
+        if text:  # LIKE (contains) is case-insensitive for ASCII in SQLite
+            query = query.where(model.name.contains(text) | model.code.contains(text))
+        found += [Found(kind, row.code, row.name, row.price)
+                  for row in query.order_by(model.name, model.code).limit(limit - len(found))]
+    return found
