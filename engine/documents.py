@@ -9,7 +9,6 @@ Amounts stay ints in minor units; `Currency.format` is the one place they become
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
@@ -33,10 +32,10 @@ from engine.models import (
     Receipt,
     Refund,
     Resource,
-    Setting,
     Site,
     Staff,
 )
+from engine.settings import setting
 
 # Settings (JSON values) that dress every slip; all optional.
 HEADER_SETTING = "receipt_header"  # a string or a list of lines under the site name
@@ -269,16 +268,6 @@ Document = (ReceiptDocument | CouponDocument | PurchaseDocument | CounterTicket 
 # --- reading the site dressing -------------------------------------------------------------
 
 
-def _setting(key: str) -> Any:
-    row = Setting.get_or_none(Setting.key == key)
-    if row is None:
-        return None
-    try:
-        return json.loads(row.value)
-    except ValueError:
-        return row.value
-
-
 def _text_lines(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -299,9 +288,9 @@ def header(location: str | None = None, device: str | None = None) -> Header:
         site_name=site.name if site else "playdesk",
         location=(place.name or place.code) if place else location,
         device=device,
-        lines=_text_lines(_setting(HEADER_SETTING)),
-        footer=_text_lines(_setting(FOOTER_SETTING)),
-        logo=_setting(LOGO_SETTING) or None,
+        lines=_text_lines(setting(HEADER_SETTING)),
+        footer=_text_lines(setting(FOOTER_SETTING)),
+        logo=setting(LOGO_SETTING) or None,
     )
 
 

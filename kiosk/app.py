@@ -13,6 +13,7 @@ from typing import Any
 
 from engine.clock import Clock as EngineClock
 from engine.logins import Login, LoginRefused, login_by_card, login_by_pin
+from engine.settings import setting
 from kiosk.screens.attract import AttractScreen
 from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.done import DoneScreen
@@ -22,7 +23,7 @@ from kiosk.screens.login import LoginScreen
 from kiosk.screens.packages import PackagesScreen
 from kiosk.texts import text as t
 from uikit import theme
-from uikit.app import DeviceApp, setting
+from uikit.app import DeviceApp
 from uikit.devices import Printer, PrintFailed
 from uikit.idle import IdleTimer
 from uikit.widgets import BigButton, TextLabel

@@ -6,10 +6,8 @@ the sync process. Screens, session and header stay with each app.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 from collections.abc import Callable
-from typing import Any
 
 from kivy.app import App
 from kivy.core.window import Window
@@ -19,7 +17,8 @@ from kivy.uix.widget import Widget
 
 from engine.clock import Clock as EngineClock
 from engine.db import database
-from engine.models import LocalState, Setting, Site
+from engine.models import Site
+from engine.settings import sync_online
 from hardware.scanners.base import ScanStream
 from uikit import theme
 from uikit.amounts import minutes_text, money_text
@@ -27,23 +26,6 @@ from uikit.devices import Printer, open_scanner
 from uikit.scanbridge import ScanBridge
 from uikit.watcher import DataVersionWatcher
 from uikit.widgets import Panel
-
-
-def setting(key: str, default: Any) -> Any:
-    """A site setting's JSON value (its raw text when it is not JSON), or `default`."""
-    row = Setting.get_or_none(Setting.key == key)
-    if row is None:
-        return default
-    try:
-        return json.loads(row.value)
-    except ValueError:
-        return row.value
-
-
-def is_offline() -> bool:
-    """The sync process writes LocalState `sync.online` ("true"/"false")."""
-    row = LocalState.get_or_none(LocalState.key == "sync.online")
-    return row is not None and row.value.strip().lower() == "false"
 
 
 class DeviceApp(App):
@@ -67,7 +49,7 @@ class DeviceApp(App):
         site = Site.select().first()
         self.site_name = site.name if site else "playdesk"
         self.currency = (site.currency, site.minor_digits) if site else ("EUR", 2)
-        self.offline = is_offline()  # re-read only when another process commits
+        self.offline = sync_online() is False  # re-read only when another process commits
 
     def now(self) -> dt.datetime:
         return self.clock.now()
@@ -109,7 +91,7 @@ class DeviceApp(App):
             self.watcher.stop()
 
     def _committed_elsewhere(self) -> None:
-        self.offline = is_offline()
+        self.offline = sync_online() is False
         self.external_change()
 
     def handle_scan(self, scanned: str) -> None:

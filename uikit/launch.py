@@ -37,7 +37,7 @@ def make_clock(at: str | None):
 
 def make_app(args: argparse.Namespace, app_class: Callable[..., Any]) -> Any:
     """The app for these arguments (the database is open), printing per the site's settings."""
-    from uikit.app import setting
+    from engine.settings import setting
     from uikit.devices import Printer
 
     clock = make_clock(args.at)

@@ -10,7 +10,6 @@ overridden by `--paper` and `--code-page`.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -97,11 +96,10 @@ def resolve_code(args) -> None:
 
 
 def _profile(args):
-    from engine.models import Setting
+    from engine.settings import setting
     from hardware.printing.profile import ProfileError, profile_from
 
-    row = Setting.get_or_none(Setting.key == PRINTER_SETTING)
-    settings = json.loads(row.value) if row else {}
+    settings = setting(PRINTER_SETTING, {})
     if not isinstance(settings, dict):
         raise PlaydeskError(f"setting {PRINTER_SETTING!r} must be a mapping")
     if args.paper:

@@ -20,8 +20,9 @@ from peewee import fn
 
 from engine.db import write
 from engine.ids import device_id
-from engine.models import Consumption, Coupon, CouponRedemption, Lot, Setting
+from engine.models import Consumption, Coupon, CouponRedemption, Lot
 from engine.models.sync import StrictGrant
+from engine.settings import setting
 from engine.sync import signing
 
 OPS = ("coupon.redeem", "balance.spend")
@@ -39,8 +40,7 @@ class Decision:
 def offline_policy(op: str) -> str:
     """`allow` or `deny` for `op` from the setting `offline_policy` (a word, or {op: word}).
     Without the setting devices keep selling (allow) and `conflicts` reports the overdraws."""
-    row = Setting.get_or_none(Setting.key == "offline_policy")
-    value: Any = json.loads(row.value) if row else "allow"
+    value: Any = setting("offline_policy", "allow")
     if isinstance(value, dict):
         value = value.get(op, value.get("default", "allow"))
     return "deny" if value == "deny" else "allow"

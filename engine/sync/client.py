@@ -25,6 +25,7 @@ from engine.db import database, write
 from engine.ids import device_id
 from engine.models import LocalState
 from engine.models.sync import SyncDrop
+from engine.settings import ONLINE_STATE  # the online mark the apps read
 from engine.sync import devicelist, inbound, outbox, presence, restore, signing
 from engine.sync.apply import applied_seqs, apply_batch
 
@@ -54,7 +55,6 @@ BOOKKEEPING_SECONDS = 0.5
 # After the first connection: long enough for the others' retained presence to arrive, which
 # tells a device restored from an older backup how far its journal really went.
 RESTORE_GRACE_SECONDS = 1.0
-ONLINE_STATE = "sync.online"
 
 
 @dataclass

@@ -1,0 +1,35 @@
+"""Reading site settings and this device's sync state: one reader for the apps, the documents,
+the CLI and sync.
+
+Site settings are rows of `Setting` with JSON values (a value that is not JSON is its raw text).
+`sync.online` is LocalState the sync process writes ("true"/"false") when the broker comes and
+goes; the apps show an "offline" mark from it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from engine.models import LocalState, Setting
+
+ONLINE_STATE = "sync.online"
+
+
+def setting(key: str, default: Any = None) -> Any:
+    """A site setting's JSON value (its raw text when it is not JSON), or `default`."""
+    row = Setting.get_or_none(Setting.key == key)
+    if row is None:
+        return default
+    try:
+        return json.loads(row.value)
+    except ValueError:
+        return row.value
+
+
+def sync_online() -> bool | None:
+    """Whether the sync process reaches the broker: None when it never said (no sync here)."""
+    row = LocalState.get_or_none(LocalState.key == ONLINE_STATE)
+    if row is None:
+        return None
+    return row.value.strip().lower() != "false"
