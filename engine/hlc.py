@@ -21,9 +21,15 @@ class Timestamp:
         return cls(int(wall), int(counter))
 
 
+def wall_ms() -> int:
+    """The wall clock in milliseconds: the one source of time for the clock (tests replace it
+    to order events deterministically)."""
+    return time.time_ns() // 1_000_000
+
+
 def tick(last: Timestamp | None, now_ms: int | None = None) -> Timestamp:
     """The timestamp of a local event, after `last`."""
-    wall = int(time.time() * 1000) if now_ms is None else now_ms
+    wall = wall_ms() if now_ms is None else now_ms
     if last is None or wall > last.wall_ms:
         return Timestamp(wall, 0)
     return Timestamp(last.wall_ms, last.counter + 1)
@@ -31,7 +37,7 @@ def tick(last: Timestamp | None, now_ms: int | None = None) -> Timestamp:
 
 def receive(last: Timestamp | None, remote: Timestamp, now_ms: int | None = None) -> Timestamp:
     """The clock after seeing a remote event: later than both it and everything local."""
-    wall = int(time.time() * 1000) if now_ms is None else now_ms
+    wall = wall_ms() if now_ms is None else now_ms
     candidates = [Timestamp(wall, -1), remote] + ([last] if last else [])
     top = max(candidates)
     if top.wall_ms == wall and top.counter == -1:

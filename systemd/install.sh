@@ -479,18 +479,13 @@ install_units() {
     local unit other
     other=counter
     [ "$ROLE" = counter ] && other=kiosk
-    for unit in "playdesk-$ROLE.service" playdesk-backup.service playdesk-backup.timer; do
+    for unit in playdesk-sync.service "playdesk-$ROLE.service" playdesk-backup.service playdesk-backup.timer; do
         put_file "$UNIT_DIR/$unit" 0644 root:root < "$SYSTEMD_SOURCE/$unit"
     done
-    # The sync unit belongs to the sync engine (systemd/playdesk-sync.service).
-    if [ -f "$SYSTEMD_SOURCE/playdesk-sync.service" ]; then
-        put_file "$UNIT_DIR/playdesk-sync.service" 0644 root:root < "$SYSTEMD_SOURCE/playdesk-sync.service"
-        # Compatibility: that unit may name the venv /opt/playdesk/.venv; it is the current release.
-        if grep -q "$OPT_DIR/.venv/" "$SYSTEMD_SOURCE/playdesk-sync.service"; then
-            put_link "$OPT_DIR/.venv" current
-        fi
-    else
-        warn "systemd/playdesk-sync.service is not in this source tree: the device will not sync until a release that has it is installed (--upgrade)"
+    # Every unit runs the current release; older installs linked $OPT_DIR/.venv to it for the
+    # sync unit. Only that link goes, never a real directory someone made there.
+    if [ -L "$(target "$OPT_DIR/.venv")" ]; then
+        remove_file "$OPT_DIR/.venv"
     fi
     # A device has one role: a kiosk turned counter loses its kiosk unit.
     if [ -f "$(target "$UNIT_DIR/playdesk-$other.service")" ]; then
@@ -574,9 +569,7 @@ install_files() {
 # --- services ---------------------------------------------------------------------------------
 
 app_units() {
-    local units=("playdesk-$ROLE.service")
-    [ -f "$(target "$UNIT_DIR/playdesk-sync.service")" ] && units=(playdesk-sync.service "${units[@]}")
-    echo "${units[@]}"
+    echo "playdesk-sync.service playdesk-$ROLE.service"
 }
 
 apply_changes() {

@@ -21,7 +21,7 @@ PLAN = "var/log/playdesk-install.plan"
 KIOSK_ARGS = ["--role", "kiosk", "--site", "GC1", "--device", "kiosk-1",
               "--broker", "counter1.local", "--printer", "usb:04B8:0202",
               "--scanner", "usb:1a86:e026"]
-SYNC_UNITS = ["playdesk-sync.service"] if (SYSTEMD / "playdesk-sync.service").exists() else []
+SYNC_UNITS = ["playdesk-sync.service"]
 OWN_UNITS = ["playdesk-kiosk.service", "playdesk-counter.service", "playdesk-backup.service",
              "playdesk-backup.timer"]
 
@@ -146,7 +146,8 @@ def test_secrets_and_state_are_private(installed):
 
 def test_units_rules_and_journald_limits_are_installed_as_shipped(installed):
     root, _ = installed
-    for unit in ["playdesk-kiosk.service", "playdesk-backup.service", "playdesk-backup.timer"]:
+    for unit in ["playdesk-sync.service", "playdesk-kiosk.service", "playdesk-backup.service",
+                 "playdesk-backup.timer"]:
         installed = root / "etc/systemd/system" / unit
         assert installed.read_bytes() == (SYSTEMD / unit).read_bytes()
         assert mode(installed) == 0o644
@@ -184,8 +185,7 @@ def test_a_release_is_a_venv_behind_the_current_link(installed):
     assert f"python3 -m venv {release}" in plan
     assert f"{release}/bin/pip install --no-cache-dir --quiet {REPO}" in plan
     assert (root / release.lstrip("/") / "share/doc/playdesk/kiosk.md").is_file()
-    if SYNC_UNITS and "/opt/playdesk/.venv/" in (SYSTEMD / SYNC_UNITS[0]).read_text():
-        assert os.readlink(root / "opt/playdesk/.venv") == "current"
+    assert not (root / "opt/playdesk/.venv").is_symlink()  # every unit runs current/bin
     wrapper = root / "usr/local/bin/playdesk"
     assert mode(wrapper) == 0o755
     assert "/opt/playdesk/current/bin/playdesk" in wrapper.read_text()
@@ -220,6 +220,17 @@ def test_a_changed_setting_rewrites_only_the_configuration(kiosk):
     restart = " ".join(["systemctl restart playdesk-backup.timer", *SYNC_UNITS,
                         "playdesk-kiosk.service"])
     assert restart in (root / PLAN).read_text().splitlines()
+
+
+def test_the_venv_link_of_older_installs_is_removed(kiosk):
+    root, _ = kiosk
+    (root / "opt/playdesk/.venv").symlink_to("current")
+
+    result = install(root, *KIOSK_ARGS)
+
+    assert result.returncode == 0, result.stderr
+    assert not (root / "opt/playdesk/.venv").is_symlink()
+    assert "removed   /opt/playdesk/.venv" in result.stdout
 
 
 def test_counter_role_hosts_the_broker_and_replaces_the_kiosk_unit(kiosk):
@@ -349,13 +360,20 @@ def test_every_unit_passes_systemd_analyze_verify(tmp_path):
     units = OWN_UNITS + SYNC_UNITS
     for unit in units:
         text = (SYSTEMD / unit).read_text()
-        for release_bin in ["/opt/playdesk/current/bin/", "/opt/playdesk/.venv/bin/"]:
-            text = text.replace(release_bin, f"{VENV_BIN}/")
-        (tmp_path / unit).write_text(text)
+        (tmp_path / unit).write_text(text.replace("/opt/playdesk/current/bin/", f"{VENV_BIN}/"))
     result = subprocess.run(["systemd-analyze", "verify", *(str(tmp_path / u) for u in units)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stderr == "", result.stderr
+
+
+def test_every_service_runs_the_current_release():
+    """The one venv the installer switches (/opt/playdesk/current), for every service."""
+    for unit in sorted(SYSTEMD.glob("*.service")):
+        commands = values(unit, "ExecStart")
+        assert commands, unit.name
+        for command in commands:
+            assert command.startswith("/opt/playdesk/current/bin/"), (unit.name, command)
 
 
 def test_shellcheck_passes_on_the_scripts():

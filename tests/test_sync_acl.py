@@ -1,66 +1,140 @@
-"""The broker's ACL (engine.sync.brokerconfig): a device publishes only to its own topics."""
+"""The broker's ACL (engine.sync.brokerconfig): a device publishes only to its own topics.
+
+Nothing here sleeps and hopes: a refused publish is seen in its PUBACK ("Not authorized"), and
+that it never reached a subscriber is known once a permitted sentinel, published after it by the
+same client at QoS 1, has arrived (the broker handles one client's publishes in order and queues
+them to a subscriber in that order)."""
 
 from __future__ import annotations
 
-import time
+import itertools
+from typing import Any
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 from sync_helpers import Broker, wait_until
 
 PASSWORDS = {"C1": "c1-secret", "K1": "k1-secret", "OWNER": "owner-secret"}
+PREFIX = "playdesk/DEMO/"
+SENTINEL = b"sentinel"
+_client_numbers = itertools.count(1)
 
 
-def connect(broker: Broker, user: str, password: str, received: list | None = None):
-    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"test-{user}",
-                         protocol=mqtt.MQTTv5)
-    client.username_pw_set(user, password)
-    if received is not None:
-        client.on_message = lambda c, u, message: received.append(message.topic)
-    client.connect("127.0.0.1", broker.port)
-    client.loop_start()
-    return client
+class Session:
+    """One MQTT v5 client of the test and what the broker told it: the CONNACK, SUBACKs,
+    PUBACKs (by message id) and the messages it received, in order."""
+
+    def __init__(self, broker: Broker, user: str, password: str) -> None:
+        self.client = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5,
+                                  client_id=f"test-{user}-{next(_client_numbers)}")
+        self.client.username_pw_set(user, password)
+        self.connack: Any = None
+        self.subacks: dict[int, list] = {}
+        self.pubacks: dict[int, Any] = {}
+        self.received: list[tuple[str, bytes]] = []
+        self.client.on_connect = self._on_connect
+        self.client.on_subscribe = self._on_subscribe
+        self.client.on_publish = self._on_publish
+        self.client.on_message = self._on_message
+        self.client.connect("127.0.0.1", broker.port)
+        self.client.loop_start()
+
+    # paho's network thread
+    def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:
+        if self.connack is None:  # the first answer; a refused client is not let retry
+            self.connack = reason_code
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:
+        self.subacks[mid] = reason_codes
+
+    def _on_publish(self, client, userdata, mid, reason_code, properties) -> None:
+        self.pubacks[mid] = reason_code
+
+    def _on_message(self, client, userdata, message) -> None:
+        self.received.append((message.topic, message.payload))
+
+    # the test's thread
+    def connected(self) -> str:
+        """The CONNACK's reason code, once it arrived."""
+        wait_until(lambda: self.connack is not None, 10, "the CONNACK")
+        return str(self.connack)
+
+    def subscribe(self, *topics: str) -> None:
+        """Subscribe at QoS 1 and wait for the broker's SUBACK granting it."""
+        result, mid = self.client.subscribe([(PREFIX + topic, 1) for topic in topics])
+        assert result == mqtt.MQTT_ERR_SUCCESS
+        wait_until(lambda: mid in self.subacks, 10, "the SUBACK")
+        assert [str(code) for code in self.subacks[mid]] == ["Granted QoS 1"] * len(topics)
+
+    def publish(self, topic: str, payload: bytes) -> str:
+        """Publish at QoS 1; the reason code of the broker's PUBACK."""
+        info = self.client.publish(PREFIX + topic, payload, qos=1)
+        assert info.rc == mqtt.MQTT_ERR_SUCCESS
+        wait_until(lambda: info.mid in self.pubacks, 10, f"the PUBACK of {topic}")
+        return str(self.pubacks[info.mid])
+
+    def receive_sentinel(self) -> list[tuple[str, bytes]]:
+        """What arrived up to and including the sentinel."""
+        wait_until(lambda: any(payload == SENTINEL for _, payload in self.received), 10,
+                   "the sentinel")
+        return self.received[:[payload for _, payload in self.received].index(SENTINEL) + 1]
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+def test_a_wrong_password_is_refused_and_the_right_one_connects(tmp_path):
+    broker = Broker(tmp_path / "broker", passwords=PASSWORDS, authority="C1").start()
+    refused = Session(broker, "K1", "wrong")
+    accepted = Session(broker, "K1", PASSWORDS["K1"])
+    try:
+        assert refused.connected() == "Not authorized"
+        assert accepted.connected() == "Success"
+        assert accepted.client.is_connected()
+    finally:
+        refused.close()
+        accepted.close()
+        broker.kill()
 
 
 def test_a_kiosk_may_publish_only_its_own_topics(tmp_path):
     broker = Broker(tmp_path / "broker", passwords=PASSWORDS, authority="C1").start()
-    received: list[str] = []
-    listener = connect(broker, "C1", PASSWORDS["C1"], received)
-    kiosk = connect(broker, "K1", PASSWORDS["K1"])
+    listener = Session(broker, "C1", PASSWORDS["C1"])
+    kiosk = Session(broker, "K1", PASSWORDS["K1"])
+    forbidden = ["journal/C1", "devices/C1", "devicelist", "authority/response/C1"]
+    permitted = ["journal/K1", "devices/K1", "resend/C1", "authority/request"]
     try:
-        listener.subscribe("playdesk/DEMO/#", qos=1)
-        time.sleep(0.3)
-        for topic in ("journal/C1", "devices/C1", "devicelist", "authority/response/C1",
-                      "journal/K1", "devices/K1", "resend/C1", "authority/request"):
-            kiosk.publish(f"playdesk/DEMO/{topic}", b"{}", qos=1).wait_for_publish(5)
-        wait_until(lambda: len(received) >= 4, 10, "the permitted messages")
-        time.sleep(0.3)
-        assert sorted(received) == sorted(f"playdesk/DEMO/{t}" for t in (
-            "journal/K1", "devices/K1", "resend/C1", "authority/request"))
-        assert connect(broker, "K1", "wrong").is_connected() is False
+        assert (listener.connected(), kiosk.connected()) == ("Success", "Success")
+        listener.subscribe("#")
+        answers = {topic: kiosk.publish(topic, topic.encode()) for topic in forbidden + permitted}
+        assert answers == {**dict.fromkeys(forbidden, "Not authorized"),
+                           **dict.fromkeys(permitted, "Success")}
+        assert kiosk.publish("journal/K1", SENTINEL) == "Success"
+        assert listener.receive_sentinel() == [
+            *((PREFIX + topic, topic.encode()) for topic in permitted),
+            (PREFIX + "journal/K1", SENTINEL)]
     finally:
-        for client in (listener, kiosk):
-            client.disconnect()
-            client.loop_stop()
+        for session in (listener, kiosk):
+            session.close()
         broker.kill()
 
 
 def test_only_the_owner_publishes_the_device_list(tmp_path):
     broker = Broker(tmp_path / "broker", passwords=PASSWORDS, authority="C1").start()
-    received: list[str] = []
-    listener = connect(broker, "K1", PASSWORDS["K1"], received)
-    owner = connect(broker, "OWNER", PASSWORDS["OWNER"])
-    counter = connect(broker, "C1", PASSWORDS["C1"])
+    listener = Session(broker, "K1", PASSWORDS["K1"])
+    owner = Session(broker, "OWNER", PASSWORDS["OWNER"])
+    counter = Session(broker, "C1", PASSWORDS["C1"])
     try:
-        listener.subscribe("playdesk/DEMO/devicelist", qos=1)
-        time.sleep(0.3)
-        counter.publish("playdesk/DEMO/devicelist", b"{}", qos=1).wait_for_publish(5)
-        owner.publish("playdesk/DEMO/devicelist", b"{}", qos=1).wait_for_publish(5)
-        wait_until(lambda: received, 10, "the owner's list")
-        time.sleep(0.3)
-        assert received == ["playdesk/DEMO/devicelist"]
+        assert [s.connected() for s in (listener, owner, counter)] == ["Success"] * 3
+        listener.subscribe("devicelist", "devices/C1")
+        assert counter.publish("devicelist", b"from C1") == "Not authorized"
+        assert counter.publish("devices/C1", SENTINEL) == "Success"  # after the refused list
+        assert listener.receive_sentinel() == [(PREFIX + "devices/C1", SENTINEL)]
+        assert owner.publish("devicelist", b"from OWNER") == "Success"
+        wait_until(lambda: len(listener.received) == 2, 10, "the owner's list")
+        assert listener.received[1] == (PREFIX + "devicelist", b"from OWNER")
     finally:
-        for client in (listener, owner, counter):
-            client.disconnect()
-            client.loop_stop()
+        for session in (listener, owner, counter):
+            session.close()
         broker.kill()

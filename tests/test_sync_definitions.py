@@ -1,22 +1,53 @@
 """Definitions across devices, applied as the sync process applies them (engine.sync.apply):
 last writer wins by (hlc, device) whatever the arrival order, and an active campaign's rules
-change only together with the deactivation that preceded the change in its origin's journal."""
+change only together with the deactivation that preceded the change in its origin's journal.
+
+The HLC's wall clock is the test's own (`wall`): it moves a millisecond before each edit and
+nowhere else, so which edit is later never depends on how fast the machine is."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sync_helpers import ROOT, using
 
+from engine import hlc
 from engine.db import write
 from engine.models import Event
 
 AT = dt.datetime(2026, 7, 3, 12, 0)
 SITE_FILE = ROOT / "tests" / "data" / "site.yaml"
+START_MS = int(AT.replace(tzinfo=dt.UTC).timestamp() * 1000)
+
+
+class WallClock:
+    """Milliseconds that move only when the test says so."""
+
+    def __init__(self, now_ms: int) -> None:
+        self.now_ms = now_ms
+
+    def __call__(self) -> int:
+        return self.now_ms
+
+    def advance(self, ms: int = 1) -> None:
+        self.now_ms += ms
+
+
+@pytest.fixture(autouse=True)
+def wall(monkeypatch) -> WallClock:
+    clock = WallClock(START_MS)
+    monkeypatch.setattr(hlc, "wall_ms", clock)
+    return clock
+
+
+def later() -> None:
+    """The next wall millisecond: what happens after this is later than what happened before."""
+    assert isinstance(hlc.wall_ms, WallClock), "the wall fixture is not in place"
+    hlc.wall_ms.advance()
 
 
 def device_db(tmp_path: Path, name: str) -> Path:
@@ -50,7 +81,7 @@ def edit(path: Path, section: str, code: str, **changes) -> None:
     from engine.sitefile.apply import apply_document
     from engine.sitefile.export import export_document
 
-    time.sleep(0.003)  # a later wall millisecond: the hlc orders edits as they were made
+    later()  # the hlc orders edits as they were made
     with using(path):
         record = export_document({section: {code}}, include_site=False)[section][0]
         apply_document({section: [{**record, **changes}]}, AT, source="edit")
@@ -108,11 +139,11 @@ def test_a_rules_change_reaches_an_active_campaign_with_its_deactivation(tmp_pat
     with using(c1):  # C1: deactivate, change the rules, and later activate again
         change_campaign("HAPPY", "deactivate", AT)
     edit(c1, "campaigns", "HAPPY", value="30")
-    time.sleep(0.003)
+    later()
     with using(c2):  # meanwhile C2 deactivated and activated it again: active here, newer
         change_campaign("HAPPY", "deactivate", AT)
         change_campaign("HAPPY", "activate", AT)
-    time.sleep(0.003)
+    later()
     with using(c1):
         change_campaign("HAPPY", "activate", AT)
 
