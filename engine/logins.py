@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from engine import barcodes
+from engine import barcodes, pinlock
 from engine.db import write
 from engine.errors import PlaydeskError
 from engine.models import Member
@@ -22,6 +22,7 @@ from engine.pins import verify_pin
 MAX_WRONG_PINS = 5
 WRONG_PIN_WINDOW = dt.timedelta(minutes=10)
 LOCKOUT = dt.timedelta(minutes=15)
+POLICY = pinlock.PinPolicy(MAX_WRONG_PINS, WRONG_PIN_WINDOW, LOCKOUT)
 
 UNKNOWN_CARD = "unknown_card"
 UNKNOWN_MEMBER = "unknown_member"
@@ -55,31 +56,14 @@ class Login:
 
 def lockout_until(member: str, at: dt.datetime) -> dt.datetime | None:
     """When the member's kiosk lockout ends, if one is running at `at`."""
-    lockout = (LoginLockout.select()
-               .where((LoginLockout.member == member) & (LoginLockout.at <= at)
-                      & (LoginLockout.until > at))
-               .order_by(LoginLockout.until.desc()).first())
-    return lockout.until if lockout else None
+    return pinlock.lockout_until(LoginLockout, LoginLockout.member == member, at)
 
 
 def recent_wrong_pins(member: str, at: dt.datetime) -> int:
     """Wrong PINs in the last ten minutes, not counting those before a success or a lockout."""
-    since = at - WRONG_PIN_WINDOW
-    last_success = (LoginAttempt.select(LoginAttempt.at)
-                    .where((LoginAttempt.member == member) & LoginAttempt.ok
-                           & (LoginAttempt.at <= at))
-                    .order_by(LoginAttempt.at.desc()).first())
-    last_lockout = (LoginLockout.select(LoginLockout.at)
-                    .where((LoginLockout.member == member) & (LoginLockout.at <= at))
-                    .order_by(LoginLockout.at.desc()).first())
-    for earlier in (last_success, last_lockout):
-        if earlier is not None and earlier.at >= since:
-            since = earlier.at
-    return (LoginAttempt.select()
-            .where((LoginAttempt.member == member) & ~LoginAttempt.ok
-                   & (LoginAttempt.reason == WRONG_PIN)
-                   & (LoginAttempt.at > since) & (LoginAttempt.at <= at))
-            .count())
+    return pinlock.recent_wrong(LoginAttempt, LoginAttempt.member == member, LoginLockout,
+                                LoginLockout.member == member, POLICY, at,
+                                wrong=LoginAttempt.reason == WRONG_PIN)
 
 
 def _check_member(member: Member, at: dt.datetime) -> None:
@@ -145,13 +129,13 @@ def login_by_pin(identifier: str, pin: str, at: dt.datetime,
     with write():  # committed before raising: the failed attempt is the fact that counts
         _record(member.code, "pin", False, WRONG_PIN, at, location)
         wrong = recent_wrong_pins(member.code, at)
-        until = at + LOCKOUT if wrong >= MAX_WRONG_PINS else None
+        until = POLICY.lock_after(wrong, at)
         if until is not None:
             LoginLockout.create(member=member.code, at=at, until=until)
     if until is not None:
         raise LoginRefused(LOCKED, f"too many wrong PINs; the kiosk is locked for this member "
                                    f"until {until:%H:%M}", member=member.code, until=until)
-    tries_left = MAX_WRONG_PINS - wrong
+    tries_left = POLICY.tries_left(wrong)
     tries = "try" if tries_left == 1 else "tries"
     raise LoginRefused(WRONG_PIN, f"wrong PIN; {tries_left} {tries} left", member=member.code,
                        tries_left=tries_left)

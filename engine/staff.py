@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from engine import pinlock
 from engine.db import write
-from engine.errors import PlaydeskError
+from engine.errors import NotFound, PlaydeskError
 from engine.models import Staff
 from engine.models.logins import StaffLockout, StaffLoginAttempt
 from engine.pins import PIN_PATTERN, verify_pin
@@ -23,6 +24,7 @@ ROLES = ("cashier", "manager", "owner")  # each may do what the ones before it m
 MAX_WRONG_PINS = 5
 WRONG_PIN_WINDOW = dt.timedelta(minutes=10)
 LOCKOUT = dt.timedelta(minutes=5)
+POLICY = pinlock.PinPolicy(MAX_WRONG_PINS, WRONG_PIN_WINDOW, LOCKOUT)
 
 
 class StaffLoginRefused(PlaydeskError):
@@ -52,18 +54,25 @@ def has_role(role: str, needed: str) -> bool:
     return role in ROLES and ROLES.index(role) >= ROLES.index(needed)
 
 
-def require_role(staff: StaffLogin | str | None, role: str, action: str = "this") -> Staff:
-    """The active staff member, if their role is `role` or above; else PlaydeskError."""
+def who_may(role: str) -> str:
+    """Who has `role` or above, in words: "manager or owner"; a cashier is any staff member."""
+    return role if role in ("cashier", ROLES[-1]) else f"{role} or {ROLES[-1]}"
+
+
+def require_role(staff: StaffLogin | str | None, role: str, action: str = "this",
+                 nobody: str = "log in first") -> Staff:
+    """The active staff member, if their role is `role` or above; else PlaydeskError (NotFound
+    for an unknown code). `nobody` says how to name someone when no one is given."""
     code = staff.code if isinstance(staff, StaffLogin) else staff
     if not code:
-        raise PlaydeskError(f"{action} needs a {role}: log in first")
+        raise PlaydeskError(f"{action} needs a {role}: {nobody}")
     row = Staff.get_or_none((Staff.code == code) & ~Staff.deleted)
     if row is None:
-        raise PlaydeskError(f"unknown staff member {code!r}")
+        raise NotFound(f"unknown staff member {code!r}")
     if not row.active:
         raise PlaydeskError(f"staff member {code} is inactive")
     if not has_role(row.role, role):
-        raise PlaydeskError(f"{action} needs a {role}; {row.name} is a {row.role}")
+        raise PlaydeskError(f"{action} needs a {who_may(role)}; {row.name} is a {row.role}")
     return row
 
 
@@ -82,39 +91,23 @@ def _scope(staff: str | None, location: str | None):
 
 def lockout_until(staff: str | None, location: str | None, at: dt.datetime) -> dt.datetime | None:
     """When the lockout for this staff member (or the terminal's PIN pad, staff None) ends."""
-    terms = StaffLockout.at <= at
-    terms &= StaffLockout.until > at
     place = (StaffLockout.location.is_null() if location is None
              else StaffLockout.location == location)
     # the terminal-wide lockout holds for everybody; a personal one only for that person
     who = StaffLockout.staff.is_null()
     if staff is not None:
         who |= StaffLockout.staff == staff
-    row = (StaffLockout.select().where(terms & place & who)
-           .order_by(StaffLockout.until.desc()).first())
-    return row.until if row else None
+    return pinlock.lockout_until(StaffLockout, place & who, at)
 
 
 def _recent_wrong(staff: str | None, location: str | None, at: dt.datetime) -> int:
-    """Wrong PINs within the window, not counting those before a success or a lockout (in the
-    order they were written, so attempts within one second still count)."""
+    """Wrong PINs within the window, not counting those before a success or a lockout."""
     who = (StaffLoginAttempt.staff.is_null() if staff is None
            else StaffLoginAttempt.staff == staff)
     place = (StaffLoginAttempt.location.is_null() if location is None
              else StaffLoginAttempt.location == location)
-    recent = who & place & (StaffLoginAttempt.at > at - WRONG_PIN_WINDOW) \
-        & (StaffLoginAttempt.at <= at)
-    last_ok = (StaffLoginAttempt.select(StaffLoginAttempt.id)
-               .where(who & place & StaffLoginAttempt.ok).order_by(StaffLoginAttempt.id.desc())
-               .first())
-    last_lock = (StaffLockout.select(StaffLockout.at).where(_scope(staff, location))
-                 .order_by(StaffLockout.id.desc()).first())
-    query = StaffLoginAttempt.select().where(recent & ~StaffLoginAttempt.ok)
-    if last_ok is not None:
-        query = query.where(StaffLoginAttempt.id > last_ok.id)
-    if last_lock is not None:
-        query = query.where(StaffLoginAttempt.at > last_lock.at)
-    return query.count()
+    return pinlock.recent_wrong(StaffLoginAttempt, who & place, StaffLockout,
+                                _scope(staff, location), POLICY, at)
 
 
 def _locked_message(until: dt.datetime) -> str:
@@ -145,11 +138,11 @@ def login(pin: str, at: dt.datetime, location: str | None = None,
             return StaffLogin(row.code, row.name, row.role, at)
         StaffLoginAttempt.create(staff=staff, location=location, ok=False, at=at)
         wrong = _recent_wrong(staff, location, at)
-        locked = at + LOCKOUT if wrong >= MAX_WRONG_PINS else None
+        locked = POLICY.lock_after(wrong, at)
         if locked is not None:
             StaffLockout.create(staff=staff, location=location, at=at, until=locked)
     if locked is not None:
         raise StaffLoginRefused(_locked_message(locked), until=locked)
-    left = MAX_WRONG_PINS - wrong
+    left = POLICY.tries_left(wrong)
     raise StaffLoginRefused(f"wrong PIN; {left} {'try' if left == 1 else 'tries'} left",
                             tries_left=left)

@@ -609,7 +609,7 @@ def test_expired_paid_credit_is_not_refunded(site):
 
 
 @pytest.mark.parametrize(("staff", "reason", "error"), [
-    ("S01", "x", "needs a manager or owner; S01 is a cashier"),
+    ("S01", "x", "needs a manager or owner; Sam is a cashier"),
     (None, "x", "needs a manager"),
     ("NOBODY", "x", "unknown staff member"),
     ("MGR", "  ", "needs a reason"),

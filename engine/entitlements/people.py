@@ -8,8 +8,6 @@ from engine.db import database
 from engine.errors import NotFound, PlaydeskError
 from engine.models import Staff
 
-MANAGER_ROLES = ("manager", "owner")
-
 # every balance, session and purchase checks its member first: plain SQL (peewee would spend
 # more building the statement than SQLite spends answering it)
 _MEMBER = "SELECT code, active, can_login FROM member WHERE code = ? AND NOT deleted"
@@ -49,10 +47,7 @@ def existing_staff(code: str) -> Staff:
 
 
 def manager(code: str | None, action: str) -> Staff:
-    """An active manager or owner; `action` names what needs one, for the error message."""
-    if not code:
-        raise PlaydeskError(f"{action} needs a manager (give --staff)")
-    staff = existing_staff(code)
-    if staff.role not in MANAGER_ROLES:
-        raise PlaydeskError(f"{action} needs a manager or owner; {code} is a {staff.role}")
-    return staff
+    """An active manager or owner (engine.staff's roles); `action` names what needs one."""
+    from engine.staff import require_role
+
+    return require_role(code, "manager", action, nobody="give --staff")
