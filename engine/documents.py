@@ -138,6 +138,11 @@ class ReceiptDocument:
     balances: Balances | None = None
     kind: str = "receipt"
 
+    @property
+    def reference(self) -> str:
+        """What the document is about, naming it in the print spool and preview files."""
+        return self.receipt
+
 
 @dataclass(frozen=True)
 class CouponDocument:
@@ -146,6 +151,11 @@ class CouponDocument:
     coupon: CouponSlip
     at: dt.datetime | None = None
     kind: str = "coupon"
+
+    @property
+    def reference(self) -> str:
+        """What the document is about, naming it in the print spool and preview files."""
+        return self.coupon.code
 
 
 @dataclass(frozen=True)
@@ -171,6 +181,11 @@ class PurchaseDocument:
     balances: Balances | None = None
     kind: str = "purchase"
 
+    @property
+    def reference(self) -> str:
+        """What the document is about, naming it in the print spool and preview files."""
+        return self.purchase
+
 
 @dataclass(frozen=True)
 class CounterTicket:
@@ -184,6 +199,11 @@ class CounterTicket:
     total: int
     member: str | None = None
     kind: str = "counter_ticket"
+
+    @property
+    def reference(self) -> str:
+        """What the document is about, naming it in the print spool and preview files."""
+        return self.order
 
 
 @dataclass(frozen=True)
@@ -228,6 +248,11 @@ class ShiftReport:
     closed_by: str | None = None  # when someone else than the opener closed it
     kind: str = "shift_report"
 
+    @property
+    def reference(self) -> str:
+        """What the document is about, naming it in the print spool and preview files."""
+        return self.shift
+
 
 @dataclass(frozen=True)
 class RefundLine:
@@ -254,6 +279,11 @@ class RefundSlip:
     member: str | None = None
     receipt_at: dt.datetime | None = None
     kind: str = "refund"
+
+    @property
+    def reference(self) -> str:
+        """The refund, not the receipt it refunds: each slip of a receipt has its own name."""
+        return self.refund
 
     @property
     def cash_back(self) -> int:

@@ -29,13 +29,8 @@ class PrintFailed(Exception):
 
 
 def document_name(document: Any) -> str:
-    ident = None
-    for attribute in ("refund", "receipt", "purchase", "order", "shift"):
-        ident = ident or getattr(document, attribute, None)
-    coupon = getattr(document, "coupon", None)
-    if ident is None and coupon is not None:
-        ident = coupon.code
-    return f"{getattr(document, 'kind', 'document')}-{ident or 'document'}"
+    """"<kind>-<reference>", e.g. receipt-DEV1-R7 or refund-DEV1-RR2 (engine.documents)."""
+    return f"{document.kind}-{document.reference}"
 
 
 class Printer:

@@ -1,5 +1,5 @@
 """CLI commands: hardware — `scan --image`, `resolve`, `print` (receipt, coupon, purchase, shift,
-jobs, retry, reprint).
+refund, jobs, retry, reprint).
 
 Printing goes through the spool in `var/prints/` (`--spool`): a job is stored before it is sent,
 stays queued when the printer is offline, out of paper or jammed (exit 2, the JSON still says
@@ -36,7 +36,8 @@ def register(commands) -> None:
     printing = commands.add_parser("print", help="print (or preview) a document; the job spool")
     documents = printing.add_subparsers(dest="document", required=True, metavar="DOCUMENT")
     for name, what in [("receipt", "a receipt id"), ("coupon", "a coupon code"),
-                       ("purchase", "a purchase id"), ("shift", "a shift")]:
+                       ("purchase", "a purchase id"), ("shift", "a shift"),
+                       ("refund", "a receipt refund id (its refund slip)")]:
         parser = documents.add_parser(name, help=f"print {what}")
         parser.add_argument("ref", metavar=name.upper(), help=what)
         parser.add_argument("--to", required=True, metavar="TARGET",
@@ -144,6 +145,8 @@ def _document(kind: str, ref: str, args):
         return documents.coupon_document(ref)
     if kind == "purchase":
         return documents.purchase_slip(ref)
+    if kind == "refund":
+        return documents.refund_slip(ref)
     return documents.shift_report(ref, at=now(args))
 
 

@@ -19,10 +19,8 @@ log = logging.getLogger(__name__)
 
 
 def reference_of(document: Document) -> str:
-    for attribute in ("receipt", "purchase", "order", "shift"):
-        if hasattr(document, attribute):
-            return str(getattr(document, attribute))
-    return document.coupon.code  # a CouponDocument
+    """What the job is about: the document's own reference (a refund slip is its refund)."""
+    return document.reference
 
 
 def spool_document(spool: Spool, document: Document, target: str, profile: PrinterProfile,
