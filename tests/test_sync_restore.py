@@ -55,10 +55,13 @@ def watch_journals(running, seen: dict[int, set]):
             if event.get("device") == "C1":
                 seen.setdefault(event["seq"], set()).add((event["hlc"], event["payload"]))
 
+    subacks: list[int] = []
     client.on_message = on_message
     client.on_connect = lambda c, *rest: c.subscribe("playdesk/DEMO/journal/+", qos=1)
+    client.on_subscribe = lambda c, userdata, mid, *rest: subacks.append(mid)
     client.connect("127.0.0.1", running.port)
     client.loop_start()
+    wait_until(lambda: subacks, 10, "the watcher's SUBACK")  # it sees every publish after this
     return client
 
 

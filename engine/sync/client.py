@@ -10,6 +10,7 @@ import json
 import logging
 import queue
 import socket
+import sqlite3
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
+from peewee import OperationalError
 
 from engine.db import database, write
 from engine.ids import device_id
@@ -109,6 +111,13 @@ def session_properties() -> Properties:
     return properties
 
 
+def database_busy(error: Exception) -> bool:
+    """SQLite's busy timeout ran out (another connection held the write lock): worth another
+    try, unlike an event whose effect fails."""
+    return isinstance(error, (OperationalError, sqlite3.OperationalError)) and any(
+        word in str(error) for word in ("locked", "busy"))
+
+
 class SyncService:
     def __init__(self, config: SyncConfig, key: Ed25519PrivateKey, authority=None,
                  one_shot: bool = False) -> None:
@@ -159,6 +168,8 @@ class SyncService:
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
         self.client.on_publish = self._on_publish
+        self.client.on_subscribe = self._on_subscribe
+        self.subscribe_mid: int | None = None  # the SUBACK that makes this device online
 
     # -- topics and paho callbacks (network thread: only queue) --------------------------------
 
@@ -176,7 +187,7 @@ class SyncService:
                          (self.topic("resend", "+"), 1), (self.topic("devicelist"), 1)]
         if self.authority is not None:
             subscriptions.append((self.topic("authority", "request"), 1))
-        client.subscribe(subscriptions)
+        self.subscribe_mid = client.subscribe(subscriptions)[1]
         self.inbox.put(("connected",))
 
     def _on_disconnect(self, client, userdata, flags, reason_code, properties) -> None:
@@ -187,6 +198,10 @@ class SyncService:
 
     def _on_publish(self, client, userdata, mid, reason_code, properties) -> None:
         self.inbox.put(("acked", mid))
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:
+        self.inbox.put(("subscribed", mid, [str(code) for code in reason_codes
+                                            if code.is_failure]))
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -269,7 +284,12 @@ class SyncService:
             self.presence_due = True
             if self.verify_after is None:
                 self.verify_after = time.monotonic() + RESTORE_GRACE_SECONDS
-            if not self.one_shot:
+        elif kind == "subscribed":
+            # Online means receiving: the broker has granted the subscriptions, so whatever
+            # the others publish from now on reaches this device.
+            if item[2]:
+                log.error("sync: the broker refused subscriptions: %s", ", ".join(item[2]))
+            if item[1] == self.subscribe_mid and self.connected and not self.one_shot:
                 self._set_online(True)
         elif kind == "disconnected":
             if self.connected:
@@ -465,21 +485,39 @@ class SyncService:
             return
         try:
             touched = apply_batch(batch, on_unknown=self._unknown_type)
-        except Exception:  # noqa: BLE001 - a failed batch is retried event by event
+        except Exception as error:  # noqa: BLE001 - a failed batch is retried event by event
+            if database_busy(error):
+                # Another writer held the database past the busy timeout (an app's long
+                # write, a starved machine): nothing is wrong with the events, so they wait
+                # for the next turn instead of being dropped and asked for again.
+                log.warning("sync: applying %d events postponed: %s", len(batch), error)
+                return self._keep(batch)
             log.exception("sync: applying a batch of %d events failed", len(batch))
             return self._apply_one_by_one(batch)
         self._applied(touched)
 
+    def _keep(self, events: list[dict[str, Any]]) -> None:
+        """Events taken for applying go back to wait for their turn."""
+        for event in events:
+            self.origins[event["device"]].pending[event["seq"]] = event
+
     def _apply_one_by_one(self, batch: list[dict[str, Any]]) -> None:
-        blocked: set[str] = set()
-        for event in batch:
-            if event["device"] in blocked:
+        failed: set[str] = set()  # origins whose next event's effect failed (dropped)
+        untried: list[dict[str, Any]] = []
+        for index, event in enumerate(batch):
+            if event["device"] in failed:
+                untried.append(event)
                 continue
             try:
                 self._applied(apply_batch([event], on_unknown=self._unknown_type))
             except Exception as error:  # noqa: BLE001 - this origin waits; the others go on
-                blocked.add(event["device"])
+                if database_busy(error):  # this and the rest wait for the next turn
+                    return self._keep(untried + batch[index:])
+                failed.add(event["device"])
                 self._drop("apply_failed", f"{event['device']} seq {event['seq']}: {error}")
+        # A failed origin's later events wait behind the gap, which is asked for again after a
+        # pause (`_request_missing`): only the failed event travels again, not all of them.
+        return self._keep(untried)
 
     def _applied(self, touched) -> None:
         now = time.monotonic()
