@@ -13,6 +13,7 @@ TEXTS: dict[str, str] = {
     # header
     "title": "playdesk counter",
     "offline": "Offline",
+    "clock_warning": "Clock problem: {warning}",
     "log_out": "Log out",
     "staff_badge": "{name} ({role})",
     "shift_badge": "Shift {shift}",

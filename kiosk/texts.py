@@ -11,6 +11,7 @@ from uikit.texts import Texts
 TEXTS: dict[str, str] = {
     # header
     "offline": "Offline",
+    "clock_warning": "Clock problem: {warning}",
     "log_out": "Log out",
     "hello": "Hello, {name}",
     # attract

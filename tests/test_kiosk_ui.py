@@ -7,6 +7,7 @@ screen. Screenshots of each screen go to tests/artifacts/<test>/; look at them a
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 
 import pytest
@@ -17,6 +18,7 @@ from engine.clock import FixedClock
 from engine.entitlements import balance, purchase, sellable_packages
 from engine.models import Member, Purchase
 from engine.models.orders import PendingOrder
+from engine.ops.clockcheck import PEER_CLOCKS_STATE
 from engine.pins import hash_pin
 
 AT = dt.datetime(2026, 7, 3, 12, 0)  # a Friday, the summer campaign running
@@ -320,6 +322,25 @@ def test_offline_mark_follows_the_sync_process(ui, kiosk_db):
         other.execute("UPDATE local_state SET value = 'true' WHERE key = 'sync.online'")
     other.close()
     assert ui.pump_until(lambda: ui.app.offline_mark.text == "", seconds=3)
+
+
+def test_clock_banner_follows_the_other_devices_clocks(ui, kiosk_db):
+    assert ui.app.clock_banner.text == "" and ui.app.clock_banner.height == 0
+    seen = AT - dt.timedelta(minutes=1)  # noted by this device a minute ago ...
+    behind = {"COUNTER1": {"clock": (seen + dt.timedelta(hours=3)).isoformat(),  # ... 3 h ahead
+                           "seen_at": seen.isoformat()}}
+    other = sqlite3.connect(kiosk_db)  # the sync process notes the presences it receives
+    with other:
+        other.execute("INSERT OR REPLACE INTO local_state (key, value) VALUES (?, ?)",
+                      (PEER_CLOCKS_STATE, json.dumps(behind)))
+    assert ui.pump_until(lambda: ui.app.clock_banner.text.startswith(
+        "Clock problem: this device's clock is 3 hours behind"), seconds=3)
+    assert ui.app.clock_banner.height > 0
+    ui.shot("clock-warning")
+    with other:
+        other.execute("DELETE FROM local_state WHERE key = ?", (PEER_CLOCKS_STATE,))
+    other.close()
+    assert ui.pump_until(lambda: ui.app.clock_banner.text == "", seconds=3)
 
 
 

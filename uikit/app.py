@@ -18,6 +18,7 @@ from kivy.uix.widget import Widget
 from engine.clock import Clock as EngineClock
 from engine.db import database
 from engine.models import Site
+from engine.ops.clockcheck import device_clock_warning
 from engine.settings import sync_online
 from hardware.scanners.base import ScanStream
 from uikit import theme
@@ -25,7 +26,7 @@ from uikit.amounts import minutes_text, money_text
 from uikit.devices import Printer, open_scanner
 from uikit.scanbridge import ScanBridge
 from uikit.watcher import DataVersionWatcher
-from uikit.widgets import Panel
+from uikit.widgets import Panel, TextLabel
 
 
 class DeviceApp(App):
@@ -50,6 +51,7 @@ class DeviceApp(App):
         self.site_name = site.name if site else "playdesk"
         self.currency = (site.currency, site.minor_digits) if site else ("EUR", 2)
         self.offline = sync_online() is False  # re-read only when another process commits
+        self.clock_banner: TextLabel | None = None
 
     def now(self) -> dt.datetime:
         return self.clock.now()
@@ -70,6 +72,11 @@ class DeviceApp(App):
         for widget in header:
             self.header.add_widget(widget)
         root.add_widget(self.header)
+        # empty (no height) unless this device's clock is far from the other devices'
+        self.clock_banner = TextLabel("", font_size=20, color=theme.BAD, halign="center",
+                                      bold=True)
+        root.add_widget(self.clock_banner)
+        self.show_clock_warning()
         self.screens = ScreenManager(transition=NoTransition())
         for screen_class in screen_classes:
             self.screens.add_widget(screen_class(self))
@@ -90,8 +97,15 @@ class DeviceApp(App):
         if self.watcher is not None:
             self.watcher.stop()
 
+    def show_clock_warning(self) -> None:
+        """The engine decides whether the clock is off (engine.ops.clockcheck); shown here."""
+        warning = device_clock_warning(self.now())
+        if self.clock_banner is not None:
+            self.clock_banner.text = self.text("clock_warning", warning=warning) if warning else ""
+
     def _committed_elsewhere(self) -> None:
         self.offline = sync_online() is False
+        self.show_clock_warning()  # the sync process noted other devices' clocks
         self.external_change()
 
     def handle_scan(self, scanned: str) -> None:

@@ -6,6 +6,7 @@ process sees it, or any trusted source) and warn on screen when they differ by t
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from engine.errors import PlaydeskError
@@ -76,3 +77,83 @@ def clock_warning(local: dt.datetime, reference: dt.datetime | None,
         return None
     result = check_clock(local, reference, tolerance_seconds)
     return None if result.ok else result.message
+
+
+# --- against the other devices of the site ------------------------------------------------------
+#
+# Every device announces its clock in its presence (engine/sync/presence.py `clock`); the sync
+# process notes, as each presence arrives, the sender's clock beside this device's clock at that
+# moment (`note_peer_clocks`). Their differences say how far this device's clock is from the
+# others' without trusting either side's absolute time.
+
+PEER_CLOCKS_STATE = "sync.peer_clocks"  # LocalState: {device: {"clock": iso, "seen_at": iso}}
+PEER_CLOCK_MAX_AGE = dt.timedelta(minutes=15)  # older notes say nothing about the clock now
+TOLERANCE_SETTING = "clock_tolerance_seconds"
+
+
+@dataclass(frozen=True)
+class PeerClock:
+    device: str
+    clock: dt.datetime  # the other device's clock when it announced itself
+    seen_at: dt.datetime  # this device's clock when that announcement arrived
+
+    @property
+    def offset_seconds(self) -> float:
+        """How far this device's clock is ahead of the other's (broker latency is noise)."""
+        return (self.seen_at - self.clock).total_seconds()
+
+
+def _naive(value: dt.datetime) -> dt.datetime:
+    return value.astimezone().replace(tzinfo=None) if value.tzinfo is not None else value
+
+
+def note_peer_clocks(messages: list[dict], seen_at: dt.datetime) -> None:
+    """For the sync process, as presences arrive (verified): keep each online device's clock
+    beside this device's `seen_at` (local state, one row, replaced)."""
+    from engine.db import write
+    from engine.models import LocalState
+
+    fresh = {m["device"]: {"clock": m["clock"], "seen_at": seen_at.isoformat()}
+             for m in messages if m.get("online") and m.get("clock") and m.get("device")}
+    if not fresh:
+        return
+    with write():
+        row = LocalState.get_or_none(LocalState.key == PEER_CLOCKS_STATE)
+        noted = json.loads(row.value) if row else {}
+        noted.update(fresh)
+        LocalState.insert(key=PEER_CLOCKS_STATE, value=json.dumps(noted)).on_conflict_replace(
+        ).execute()
+
+
+def peer_clocks() -> list[PeerClock]:
+    """The other devices' clocks as last noted here."""
+    from engine.models import LocalState
+
+    row = LocalState.get_or_none(LocalState.key == PEER_CLOCKS_STATE)
+    noted = json.loads(row.value) if row else {}
+    return [PeerClock(device, _naive(parse_reference(value["clock"])),
+                      _naive(dt.datetime.fromisoformat(value["seen_at"])))
+            for device, value in sorted(noted.items())]
+
+
+def peer_clock_warning(local: dt.datetime, peers: list[PeerClock],
+                       tolerance_seconds: int = DEFAULT_TOLERANCE_SECONDS) -> str | None:
+    """The warning to show when this device's clock is off by more than the tolerance from the
+    others' (the median of the fresh notes, so one wrong peer does not decide); None when it is
+    right or nothing fresh is known."""
+    fresh = sorted(p.offset_seconds for p in peers
+                   if dt.timedelta(0) <= local - p.seen_at <= PEER_CLOCK_MAX_AGE)
+    if not fresh:
+        return None
+    middle = len(fresh) // 2
+    offset = fresh[middle] if len(fresh) % 2 else (fresh[middle - 1] + fresh[middle]) / 2
+    return clock_warning(local, local - dt.timedelta(seconds=offset), tolerance_seconds)
+
+
+def device_clock_warning(local: dt.datetime) -> str | None:
+    """What the apps show about this device's clock now (tolerance: the site setting
+    `clock_tolerance_seconds`, default 120)."""
+    from engine.settings import setting
+
+    tolerance = setting(TOLERANCE_SETTING, DEFAULT_TOLERANCE_SECONDS)
+    return peer_clock_warning(local, peer_clocks(), int(tolerance))
