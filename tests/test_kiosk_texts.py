@@ -5,7 +5,6 @@ from __future__ import annotations
 import string
 
 import pytest
-import ui_harness  # noqa: F401  (puts uikit on the path)
 
 from engine import logins
 from kiosk import texts

@@ -11,11 +11,11 @@ import json
 import sqlite3
 
 import pytest
-import ui_harness  # before kiosk/uikit: puts the repository root on sys.path for uikit
+import ui_harness
 from ui_harness import display_fixture  # noqa: F401  (the fixture `display`)
 
 from engine.clock import FixedClock
-from engine.entitlements import balance, purchase, sellable_packages
+from engine.entitlements import balance, consume, purchase, sellable_packages
 from engine.models import Member, Purchase
 from engine.models.orders import PendingOrder
 from engine.ops.clockcheck import PEER_CLOCKS_STATE
@@ -289,12 +289,17 @@ def test_pay_at_counter_ticket(ui):
 
 
 def test_history_newest_first(ui):
+    played = AT - dt.timedelta(hours=12)
+    consume("M001", "minutes", 15, "pc", played)  # between the fixture's purchase and now
     scan(ui, "MEM0001")
     ui.tap(ui.button("History"))
     assert ui.app.screens.current == "history"
     lines = [text for text in ui.texts() if "Bought" in text or "Used" in text]
-    assert lines, ui.texts()
-    assert "Bought Standard" in lines[-1] or "Bought Premium" in lines[-1]
+    stamps = [dt.datetime.strptime(f"{AT.year} {line[:12]}", "%Y %d.%m. %H:%M") for line in lines]
+    assert stamps == sorted(stamps, reverse=True) and len(lines) >= 2
+    bought = AT - dt.timedelta(days=1)
+    assert lines[-2:] == [f"{played:%d.%m. %H:%M}  Used 15 min",
+                          f"{bought:%d.%m. %H:%M}  Bought Premium  45.00 €"]
     ui.shot("history")
 
 

@@ -13,19 +13,13 @@ import atexit
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-# `uikit` is a top-level package the editable install does not list yet (pyproject's
-# packages.find); the repository root makes it importable in tests meanwhile.
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 
 def free_display() -> int:
