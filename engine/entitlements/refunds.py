@@ -38,8 +38,7 @@ def _receipt_line(original: Purchase) -> int | None:
     return None
 
 
-def _close(original: Purchase, staff: str, reason: str, at: dt.datetime,
-           method: str) -> tuple[Refund, list]:
+def _close(original: Purchase, staff: str, reason: str, at: dt.datetime, method: str) -> Refund:
     """Close every lot of the purchase with a `refund` consumption record for its remaining and
     record the refund of its unused paid part (inside write()); a wallet refund outside a
     receipt gets its `refund` wallet lot here."""
@@ -57,7 +56,7 @@ def _close(original: Purchase, staff: str, reason: str, at: dt.datetime,
                         reason=reason, staff=staff, at=at, device=device_id(),
                         lot=refund_lot.id if refund_lot else None)
     journal.append_rows("refund", row, *facts)
-    return row, facts
+    return row
 
 
 def _existing(purchase_id: str) -> Purchase:
@@ -97,7 +96,7 @@ def refund(purchase_id: str, staff: str | None, reason: str | None,
                 f"purchase {purchase_id} was sold on receipt {original.receipt}, whose payments "
                 f"paid for it: refund it with `playdesk refund-receipt {original.receipt}"
                 f"{f' --line {line}' if line is not None else ''}`")
-        row, _ = _close(original, who.code, reason.strip(), at, original.payment)
+        row = _close(original, who.code, reason.strip(), at, original.payment)
     return {"purchase": purchase_id, "refund": row.id, "refund_amount": row.amount,
             "method": row.method, "lot": row.lot, "member": original.member}
 
@@ -111,5 +110,4 @@ def refund_receipt_purchase(purchase_id: str, staff: str, reason: str,
     _not_refunded(purchase_id)
     if original.receipt is None:
         raise PlaydeskError(f"purchase {purchase_id} was not sold on a receipt")
-    row, _ = _close(original, staff, reason, at, RECEIPT_METHOD)
-    return row
+    return _close(original, staff, reason, at, RECEIPT_METHOD)
