@@ -98,6 +98,21 @@ def test_a_covering_wallet_pays_from_the_old_lots_and_the_new_credit_stays_whole
     assert wallet() == 5000  # 4500 paid from the old lot, the package's 5000 whole
 
 
+def test_a_wallet_spend_the_offline_policy_allowed_is_still_checked_here(site, monkeypatch):
+    from engine.sales import strict
+    from engine.sync.authority import Decision
+
+    asked = []
+    monkeypatch.setattr(strict, "sync_configured", lambda: True)
+    monkeypatch.setattr(strict, "spend", lambda *args, **kw: asked.append(args) or
+                        Decision(True, True, "offline policy"))
+    before = counts()
+    with pytest.raises(InsufficientBalance, match="insufficient wallet balance"):
+        sale([LineInput(package="SUMMER/PREMIUM")], [("wallet", None)], member="M001")
+    assert [args[:3] for args in asked] == [("M001", "money", 4500)]
+    assert counts() == before
+
+
 def test_the_cli_refuses_the_self_paying_wallet_sale_with_exit_2(site, db_path, tmp_path, capsys):
     path = tmp_path / "receipt.yaml"
     path.write_text("at: 2026-07-03T12:00\nlocation: COUNTER1\nmember: M001\n"
