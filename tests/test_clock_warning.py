@@ -46,3 +46,22 @@ def test_device_warning_uses_the_site_tolerance(db):
     assert "5 minutes behind" in device_clock_warning(AT + dt.timedelta(seconds=30))
     Setting.create(key="clock_tolerance_seconds", value="600")
     assert device_clock_warning(AT + dt.timedelta(seconds=30)) is None
+
+
+def test_presences_the_sync_process_records_feed_the_clock_warning(db):
+    """engine.sync.presence.record notes each online peer's clock as its presence arrives."""
+    import datetime as dt
+
+    from engine.ops.clockcheck import device_clock_warning
+    from engine.sync import presence
+
+    now = dt.datetime(2026, 7, 3, 12, 0)
+    peer_clock = now + dt.timedelta(minutes=10)  # this device is 10 minutes behind the others
+    presence.record([{"device": "COUNTER1", "kind": "counter", "online": True, "journal_seq": 1,
+                      "applied": {}, "site_version": None,
+                      "clock": peer_clock.isoformat(timespec="milliseconds")}], now)
+    assert "10 minutes behind" in device_clock_warning(now)
+    presence.record([{"device": "COUNTER1", "kind": "counter", "online": True, "journal_seq": 1,
+                      "applied": {}, "site_version": None,
+                      "clock": now.isoformat(timespec="milliseconds")}], now)  # clock fixed
+    assert device_clock_warning(now) is None

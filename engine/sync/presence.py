@@ -9,6 +9,7 @@ from typing import Any
 from engine.db import write
 from engine.models import Site
 from engine.models.sync import SyncDevice
+from engine.ops.clockcheck import note_peer_clocks
 
 
 def site_version() -> str | None:
@@ -36,4 +37,6 @@ def record(messages: list[dict[str, Any]], seen_at: dt.datetime) -> None:
             SyncDevice.insert(device=message["device"], **values).on_conflict(
                 conflict_target=[SyncDevice.device],
                 update={getattr(SyncDevice, k): v for k, v in values.items()}).execute()
+        # the other devices' clocks, for the apps' clock warning (a Pi has no real-time clock)
+        note_peer_clocks(messages, seen_at)
 
