@@ -30,7 +30,6 @@ from engine.models import (
     Payment,
     Purchase,
     Receipt,
-    Refund,
     Resource,
     Site,
     Staff,
@@ -598,7 +597,7 @@ def shift_report(shift: str, at: dt.datetime) -> ShiftReport:
 
 def refund_slip(refund_id: str) -> RefundSlip:
     """The slip of a receipt refund (`engine.sales.refunds`): the lines taken back and the money
-    given back per method; package lines come back by their purchases' own refunds."""
+    given back per method (package lines included: they go back by the receipt's payments)."""
     from engine.models.shifts import ReceiptRefund, ReceiptRefundLine, ReceiptRefundPayment
 
     refund = ReceiptRefund.get_or_none(ReceiptRefund.id == refund_id)
@@ -617,11 +616,6 @@ def refund_slip(refund_id: str) -> RefundSlip:
     for row in (ReceiptRefundPayment.select().where(ReceiptRefundPayment.refund == refund_id)
                 .order_by(ReceiptRefundPayment.position)):
         back[row.method] = back.get(row.method, 0) + row.amount
-    purchase_refunds = [ident for row in refunded for ident in (row.purchase_refunds or "").split(",")
-                        if ident]
-    if purchase_refunds:
-        for row in Refund.select().where(Refund.id.in_(purchase_refunds)).order_by(SQL("rowid")):
-            back[row.method] = back.get(row.method, 0) + row.amount
     return RefundSlip(
         header=header(receipt.location if receipt else None, refund.device),
         currency=currency(),

@@ -102,8 +102,10 @@ def _loose_purchases(shift: Shift, start: dt.datetime, end: dt.datetime):
 
 
 def _purchase_refunds(shift: Shift, start: dt.datetime, end: dt.datetime):
+    """Standalone purchase refunds; a receipt's package lines go back through the receipt refund
+    (their purchase refund has method "receipt" and moves no money of its own)."""
     return Refund.select().where((Refund.device == shift.device) & (Refund.at >= start)
-                                 & (Refund.at <= end))
+                                 & (Refund.at <= end) & (Refund.method != "receipt"))
 
 
 def expected_cash(shift: Shift, at: dt.datetime) -> int:

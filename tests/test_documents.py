@@ -218,9 +218,10 @@ def test_shift_report_of_a_shift_without_receipts(db):
 
 
 def record_refund(receipt: str) -> str:
-    """Chips (line 2) back in cash and the package (line 3) by its purchase's own refund."""
+    """Chips (line 2) back in cash and the package (line 3) by card, as the receipt was paid; the
+    package's purchase refund only closes its lots (method "receipt", as engine.sales.refunds)."""
     Staff.create(code="S02", name="Maria", role="manager")
-    Refund.create(id="COUNTER1-F1", purchase="COUNTER1-U1", amount=900, method="card",
+    Refund.create(id="COUNTER1-F1", purchase="COUNTER1-U1", amount=900, method="receipt",
                   reason="wrong package", staff="S02", at=AT, device="COUNTER1")
     ReceiptRefund.create(id="COUNTER1-RR1", receipt=receipt, shift="SH1", amount=450 + 900,
                          reason="wrong package", staff="S02", at=AT, device="COUNTER1")
@@ -228,6 +229,7 @@ def record_refund(receipt: str) -> str:
     ReceiptRefundLine.create(refund="COUNTER1-RR1", line_no=3, amount=900,
                              purchase_refunds="COUNTER1-F1")
     ReceiptRefundPayment.create(refund="COUNTER1-RR1", position=0, method="cash", amount=450)
+    ReceiptRefundPayment.create(refund="COUNTER1-RR1", position=1, method="card", amount=900)
     return "COUNTER1-RR1"
 
 

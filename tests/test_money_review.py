@@ -183,6 +183,17 @@ def test_a_receipt_package_refund_leaves_the_drawer_once(site):
     assert expected_cash(Shift.get_by_id(shift), LATER) == 1000
 
 
+def test_the_shift_report_counts_a_receipt_package_refund_once(site):
+    from engine.shifts import shift_report
+
+    shift = open_shift("S01", 1000, AT, "COUNTER1").id
+    done = sale([LineInput(package="SUMMER/STD")], [("cash", None)], member="M001", shift=shift)
+    refund_receipt(done["receipt"], "S02", "wrong package", LATER, shift=shift)
+    refunds = shift_report(shift, LATER)["refunds"]
+    assert refunds["count"] == 1  # the purchase refund that only closed the lots is not another
+    assert {row["method"]: row["amount"] for row in refunds["methods"]} == {"cash": 900}
+
+
 def test_a_receipt_purchase_is_refunded_through_its_receipt_only(site):
     done = split_sale()
     before = counts()
