@@ -65,3 +65,18 @@ def test_write_is_immediate_and_rolls_back_on_error(db):
     except RuntimeError:
         pass
     assert Counter.get_or_none(Counter.name == "y") is None
+
+
+def test_the_frozen_first_migration_creates_what_the_models_declare(db, tmp_path):
+    """Every table, column type, constraint and index: the SQL of both schemas is the same."""
+    from peewee import SqliteDatabase
+
+    def schema(database) -> set[str]:
+        return {row[0] for row in database.execute_sql(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'schema_%'")}
+
+    direct = SqliteDatabase(str(tmp_path / "direct.db"))
+    with direct.bind_ctx(ALL_MODELS):
+        direct.create_tables(ALL_MODELS)
+    assert schema(db) == schema(direct)
+    direct.close()
