@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := mosquitto mosquitto-clients xvfb xauth libzbar0 libgl1 libegl1 libgles2 \
                 libmtdev1 libsdl2-2.0-0 libsdl2-image-2.0-0 libsdl2-ttf-2.0-0 libsdl2-mixer-2.0-0 \
-                fonts-dejavu-core python3-venv python3-dev build-essential shellcheck systemd
+                fonts-dejavu-core xclip python3-venv python3-dev build-essential shellcheck systemd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test lint bench apt venv clean install

@@ -1,20 +1,28 @@
-"""`make bench`: run every benchmark module in bench/ and print its figures."""
+"""`make bench`: every benchmark module in bench/, each in a fresh process, printing its figures.
+
+A fresh process each, so that one benchmark's imports, caches and memory (a Kivy window, a
+million coupons) do not show up in the next one's figures.
+"""
 
 from __future__ import annotations
 
-import importlib
 import pkgutil
+import subprocess
 import sys
 from pathlib import Path
 
 
 def main() -> int:
     folder = Path(__file__).parent
+    failed = []
     for module in sorted(m.name for m in pkgutil.iter_modules([str(folder)])):
         if module.startswith("bench_"):
             print(f"== {module}", flush=True)
-            importlib.import_module(f"bench.{module}").main()
-    return 0
+            if subprocess.run([sys.executable, "-m", f"bench.{module}"]).returncode:
+                failed.append(module)
+    if failed:
+        print(f"failed: {', '.join(failed)}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
