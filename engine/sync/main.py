@@ -54,7 +54,9 @@ def resolve_config(args: argparse.Namespace) -> SyncConfig:
         "tls_ca": args.tls_ca or stored.get("tls_ca"),
         "tls_cert": args.tls_cert or stored.get("tls_cert"),
         "tls_key": args.tls_key or stored.get("tls_key"),
-        "authority": args.authority or stored.get("authority"),
+        # an empty --authority (the unit's PLAYDESK_AUTHORITY cleared) removes the stored one
+        "authority": (stored.get("authority") if args.authority is None
+                      else args.authority or None),
     }
     if args.broker:
         values["host"], values["port"] = parse_broker(args.broker)
