@@ -16,7 +16,9 @@ Quote values with spaces: `name="Two hours"`. An empty field means the site file
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import inspect
 import re
 import shlex
 from dataclasses import dataclass
@@ -35,8 +37,11 @@ ACTIONS = ("activate", "deactivate", "delete")
 @dataclass(frozen=True)
 class FormField:
     path: str  # "value", "validity.from_date", ...
-    kind: str  # text | int | number | bool | date | datetime | time | list | lines | triggers
+    # text | choice | int | number | bool | date | datetime | time | list | lines | triggers
+    kind: str
     hint: str = ""
+    choices: tuple[str, ...] = ()  # a choice's values or a bool's yes/no (from the site schema)
+    default: str = ""  # the site file's default, as form text ("" = none)
 
 
 COMMON = (FormField("code", "text", "A-Z 0-9 _ - ."), FormField("name", "text"),
@@ -45,8 +50,8 @@ DISCOUNT = (
     FormField("automatic", "bool", "yes: applies by itself; no: needs a code or coupon"),
     FormField("priority", "int", "lower runs first (100)"),
     FormField("category", "text", "a category campaign's code"),
-    FormField("print_type", "text", "none | code | description | coupon"),
-    FormField("notification_type", "text", "none | always"),
+    FormField("print_type", "choice"),
+    FormField("notification_type", "choice"),
     FormField("overpayment_allowed", "bool"),
     FormField("validity.from_date", "date", "YYYY-MM-DD"),
     FormField("validity.to_date", "date", "YYYY-MM-DD"),
@@ -55,7 +60,7 @@ DISCOUNT = (
     FormField("validity.weekdays", "list", "mon,tue,..."),
     FormField("validity.from_quantity", "int"),
     FormField("validity.from_amount", "int", "minor units"),
-    FormField("validity.item_validity", "text", "all | reduced | not_reduced"),
+    FormField("validity.item_validity", "choice"),
     FormField("filters", "lines", "type=item_category code=DRINKS [excluded=yes]"),
     FormField("triggers", "triggers", "kind=pool min_quantity=2 lines=item_category:SNACKS"),
     FormField("coupon_issue.active", "bool", "issue a coupon instead of reducing"),
@@ -76,11 +81,11 @@ TYPE_FIELDS: dict[str, tuple[FormField, ...]] = {
     "tiered_discount": (FormField("tiers", "lines", "from_quantity=3 value=5 usage=single"),),
     "tiered_reduce": (FormField("tiers", "lines", "from_amount=2000 value=100 usage=single"),),
     "m_for_n": (FormField("buy", "int"), FormField("pay", "int"),
-                FormField("usage", "text", "single | multiple")),
+                FormField("usage", "choice")),
     "m_plus_n": (FormField("buy", "int"), FormField("get", "int"),
                  FormField("from_amount", "int", "minor units"),
-                 FormField("usage", "text", "single | multiple"),
-                 FormField("reduction_type", "text", "line_reduce | receipt_reduce"),
+                 FormField("usage", "choice"),
+                 FormField("reduction_type", "choice"),
                  FormField("set_usage", "bool"),
                  FormField("free", "lines", "type=item_category code=DRINKS")),
     "couponing": (),
@@ -91,13 +96,52 @@ FALSE = ("no", "false", "off", "0")
 
 
 def form_fields(campaign_type: str) -> tuple[FormField, ...]:
+    """The form's fields for a campaign type, each with its choices and default from the site
+    schema (so the counter's buttons offer exactly what a site file accepts)."""
     if campaign_type not in TYPE_FIELDS:
         raise PlaydeskError(f"unknown campaign type {campaign_type!r} "
                             f"(one of {', '.join(NEW_TYPES)})")
     extra = TYPE_FIELDS[campaign_type]
-    if campaign_type in ("packages", "category"):
-        return COMMON + extra
-    return COMMON + extra + DISCOUNT
+    fields = COMMON + extra if campaign_type in ("packages", "category") else (
+        COMMON + extra + DISCOUNT)
+    return tuple(_from_schema(campaign_type, spec) for spec in fields)
+
+
+def _schema_field(campaign_type: str, path: str) -> Any:
+    """The site schema's Field at a dotted path of a campaign record (None if absent)."""
+    from engine.sitefile.schema import CAMPAIGNS, Record
+
+    record: Any = CAMPAIGNS[campaign_type]
+    field = None
+    for part in path.split("."):
+        if not isinstance(record, Record) or part not in record.fields:
+            return None
+        field = record.fields[part]
+        record = field.check
+    return field
+
+
+def _enum_choices(check: Any) -> tuple[str, ...]:
+    """The values an `engine.sitefile.fields.enum` checker accepts (its closure's `choices`)."""
+    if not callable(check) or not getattr(check, "__qualname__", "").startswith("enum."):
+        return ()
+    return tuple(inspect.getclosurevars(check).nonlocals.get("choices", ()))
+
+
+def _from_schema(campaign_type: str, spec: FormField) -> FormField:
+    field = _schema_field(campaign_type, spec.path)
+    if field is None:
+        return spec
+    default = "" if field.default is None or isinstance(field.default, (dict, list)) else (
+        _text(field.default))
+    if spec.kind == "bool":
+        return dataclasses.replace(spec, choices=("yes", "no"), default=default)
+    if spec.kind == "choice":
+        choices = _enum_choices(field.check)
+        if not choices:
+            raise RuntimeError(f"{campaign_type}.{spec.path} is not a choice in the site schema")
+        return dataclasses.replace(spec, choices=choices, default=default)
+    return spec
 
 
 # --- text → values -----------------------------------------------------------------------------

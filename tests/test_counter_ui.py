@@ -166,6 +166,18 @@ def manager_login(ui) -> None:
     assert ui.app.screens.current == "manager"
 
 
+def fill_form(ui, values: dict[str, str]) -> None:
+    """Type the text fields; tap the choice buttons (enums and yes/no) as a manager would."""
+    form = ui.app.screen
+    for path, text in values.items():
+        field = form.inputs[path]
+        if hasattr(field, "buttons"):
+            ui.tap(form.choose(path, text))
+            assert field.text == text, (path, field.text)
+        else:
+            field.text = text
+
+
 def test_manager_creates_a_campaign_of_each_kind_and_activates_it(ui):
     from test_campaign_edit import FORMS
 
@@ -174,8 +186,7 @@ def test_manager_creates_a_campaign_of_each_kind_and_activates_it(ui):
     for kind, values in FORMS.items():
         ui.tap(ui.button("+ " + kind.replace("_", " ")))
         assert ui.app.screens.current == "campaign_form"
-        for path, text in values.items():
-            ui.app.screen.inputs[path].text = text
+        fill_form(ui, values)
         ui.shot(f"new-{kind}")
         ui.tap(ui.button("Save"))
         assert ui.app.screen.message.text == f"Campaign {values['code']} saved.", \

@@ -3,16 +3,57 @@ the site engine (its validation and its lock on active discount campaigns)."""
 
 from __future__ import annotations
 
+from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.textinput import TextInput
+from kivy.uix.widget import Widget
 
 from counter.screens.base import CounterScreen
+from counter.texts import has
 from counter.texts import text as t
-from engine.campaign_edit import form_fields, form_values, save_campaign
+from engine.campaign_edit import FormField, form_fields, form_values, save_campaign
 from engine.errors import PlaydeskError
 from uikit import theme
 
 MULTILINE = ("lines", "triggers")
+
+
+class ChoiceRow(BoxLayout):
+    """One big toggle button per choice (a bool's yes/no too); `text` is the chosen value, as
+    the form's text fields hold theirs."""
+
+    text = StringProperty("")
+
+    def __init__(self, screen: CounterScreen, spec: FormField, value: str, **kwargs) -> None:
+        super().__init__(orientation="horizontal", spacing=6, **kwargs)
+        self.buttons = {}
+        for choice in spec.choices:
+            button = screen.button(choice_label(spec, choice),
+                                   lambda c=choice: setattr(self, "text", c),
+                                   font_size=screen.fs("small"), height=theme.MIN_TARGET)
+            button.choice = choice
+            self.buttons[choice] = button
+            self.add_widget(button)
+        self.bind(text=self._highlight)
+        self.text = value
+        self._highlight()
+
+    def _highlight(self, *_args) -> None:
+        for choice, button in self.buttons.items():
+            button.background_color = theme.ACCENT if choice == self.text else theme.PANEL
+            button.bold = choice == self.text
+
+
+def field_label(spec: FormField) -> str:
+    key = f"field_{spec.path}"
+    return t(key) if has(key) else spec.path
+
+
+def choice_label(spec: FormField, choice: str) -> str:
+    for key in (f"choice_{spec.path}_{choice}", f"choice_{choice}"):
+        if has(key):
+            return t(key)
+    return choice.replace("_", " ")
 
 
 class CampaignFormScreen(CounterScreen):
@@ -35,21 +76,17 @@ class CampaignFormScreen(CounterScreen):
         self.body.add_widget(self.title_row(title, back=lambda: self.app.go("manager", code=code)))
         self.body.add_widget(self.message)
         view, box = self.scroll_list()
-        self.inputs: dict[str, TextInput] = {}
-        fs = self.fs("small")
+        self.view = view
+        self.inputs: dict[str, TextInput | ChoiceRow] = {}
         for spec in form_fields(campaign_type):
-            tall = spec.kind in MULTILINE
-            height = round(fs * (5.5 if tall else 3))
-            field = TextInput(text=values.get(spec.path, ""), multiline=tall, font_size=fs,
-                              write_tab=False, size_hint_x=0.62, hint_text=spec.hint)
+            field, height = self.field(spec, values.get(spec.path, ""))
             if spec.path == "code" and code is not None:
                 field.readonly = True  # a campaign's code never changes
                 field.background_color = (0.7, 0.7, 0.7, 1)
             name = BoxLayout(orientation="vertical", size_hint_x=0.38)
-            name.add_widget(self.label(spec.path, "small", bold=True, size_hint_y=1))
-            hint = "yes | no" if spec.kind == "bool" else spec.hint
-            if hint:
-                name.add_widget(self.label(hint, "small", color=theme.MUTED, size_hint_y=1,
+            name.add_widget(self.label(field_label(spec), "small", bold=True, size_hint_y=1))
+            if spec.hint:
+                name.add_widget(self.label(spec.hint, "small", color=theme.MUTED, size_hint_y=1,
                                            shorten=True, shorten_from="right"))
             self.inputs[spec.path] = field
             row = BoxLayout(orientation="horizontal", spacing=8, size_hint_y=None,
@@ -63,6 +100,24 @@ class CampaignFormScreen(CounterScreen):
             self.button(t("save"), self.save, color=theme.GOOD)))
         if message:
             self.say(message)
+
+    def field(self, spec: FormField, value: str) -> tuple[Widget, int]:
+        """The widget editing one field and the row's height."""
+        fs = self.fs("small")
+        if spec.choices:
+            # a new campaign shows the site file's default chosen
+            return (ChoiceRow(self, spec, value or spec.default, size_hint_x=0.62),
+                    max(round(fs * 3), theme.BUTTON_HEIGHT))
+        tall = spec.kind in MULTILINE
+        field = TextInput(text=value, multiline=tall, font_size=fs, write_tab=False,
+                          size_hint_x=0.62, hint_text=spec.hint)
+        return field, round(fs * (5.5 if tall else 3))
+
+    def choose(self, path: str, choice: str):
+        """The button choosing `choice` for the field `path` (brought into sight)."""
+        button = self.inputs[path].buttons[choice]
+        self.view.scroll_to(button, animate=False)
+        return button
 
     def values(self) -> dict[str, str]:
         return {path: field.text for path, field in self.inputs.items()}
@@ -82,6 +137,6 @@ class CampaignFormScreen(CounterScreen):
 
     def on_scan(self, scanned: str) -> None:
         """A scanned code goes into the field being edited (an item's code for a filter...)."""
-        focused = next((f for f in self.inputs.values() if f.focus), None)
+        focused = next((f for f in self.inputs.values() if getattr(f, "focus", False)), None)
         if focused is not None:
             focused.insert_text(scanned)
