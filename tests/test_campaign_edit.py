@@ -159,3 +159,25 @@ def test_changes_are_definitions_events_and_delete_is_soft(site):
 def test_clearing_a_list_field_clears_it(site):
     record = record_from_form("line_discount", {"code": "X", "name": "X", "value": "5"})
     assert record["filters"] == [] and record["triggers"] == {"pool": [], "set": []}
+
+
+def test_choices_and_defaults_come_from_the_site_schema():
+    fields = {f.path: f for f in form_fields("m_plus_n")}
+    assert fields["reduction_type"].choices == ("line_reduce", "receipt_reduce")
+    assert fields["reduction_type"].default == "line_reduce"
+    assert fields["usage"].choices == ("single", "multiple")
+    assert fields["print_type"].choices == ("none", "code", "description", "coupon")
+    assert fields["validity.item_validity"].choices == ("all", "reduced", "not_reduced")
+    assert (fields["automatic"].choices, fields["automatic"].default) == (("yes", "no"), "yes")
+    assert fields["buy"].choices == ()
+
+
+def test_every_form_field_and_choice_has_a_counter_label():
+    from counter.texts import has
+
+    for kind in NEW_TYPES:
+        for spec in form_fields(kind):
+            assert has(f"field_{spec.path}"), spec.path
+            for choice in spec.choices:
+                assert has(f"choice_{spec.path}_{choice}") or has(f"choice_{choice}"), \
+                    (spec.path, choice)
