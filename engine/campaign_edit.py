@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import inspect
 import re
 import shlex
 from dataclasses import dataclass
@@ -122,10 +121,8 @@ def _schema_field(campaign_type: str, path: str) -> Any:
 
 
 def _enum_choices(check: Any) -> tuple[str, ...]:
-    """The values an `engine.sitefile.fields.enum` checker accepts (its closure's `choices`)."""
-    if not callable(check) or not getattr(check, "__qualname__", "").startswith("enum."):
-        return ()
-    return tuple(inspect.getclosurevars(check).nonlocals.get("choices", ()))
+    """The values an `engine.sitefile.fields.enum` checker accepts (none for other checkers)."""
+    return tuple(getattr(check, "choices", ()))
 
 
 def _from_schema(campaign_type: str, spec: FormField) -> FormField:

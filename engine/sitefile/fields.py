@@ -109,6 +109,7 @@ def enum(*choices: str) -> Checker:
         if value not in choices or not isinstance(value, str):
             raise Invalid(f"must be one of {', '.join(choices)}")
         return value
+    check.choices = choices  # type: ignore[attr-defined]  # forms offer them as buttons
     return check
 
 
