@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import random
-import signal
-import time
 from collections import Counter as Tally
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from crash_harness import run_killed
 
 from engine.coupons.wizard import generate
 from engine.db import close_database, database, open_database, write
@@ -109,27 +107,8 @@ def sell_everything(database: Path, coupons: list[str], count: int) -> None:
 
 def run_child(database: Path, coupons: list[str], kill_after: float | None,
               count: int = SALES) -> bool:
-    """Fork a cashier (no interpreter start-up: many kills stay fast) and SIGKILL it
-    `kill_after` seconds after it starts, or let it finish. True if it finished."""
-    ready_read, ready_write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: sell, and never return into pytest
-        code = 1
-        try:
-            os.close(ready_read)
-            os.write(ready_write, b"r")
-            sell_everything(database, coupons, count)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(ready_write)
-    assert os.read(ready_read, 1) == b"r"
-    os.close(ready_read)
-    if kill_after is not None:
-        time.sleep(kill_after)
-        os.kill(pid, signal.SIGKILL)
-    _, status = os.waitpid(pid, 0)
-    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    """Sell in a child that is SIGKILLed `kill_after` seconds in (or finishes); True if it finished."""
+    return run_killed(lambda: sell_everything(database, coupons, count), kill_after)
 
 
 def grouped(query, key) -> dict:

@@ -5,12 +5,10 @@ keys creates no duplicates."""
 
 from __future__ import annotations
 
-import os
 import random
-import signal
-import time
 from pathlib import Path
 
+from crash_harness import run_killed
 from test_entitlements import FRIDAY, build_site
 
 from engine.db import close_database, open_database, write
@@ -32,27 +30,8 @@ def buy_everything(database: Path, count: int = PURCHASES) -> None:
 
 
 def run_child(database: Path, kill_after: float | None, count: int = PURCHASES) -> bool:
-    """Fork a buyer (no interpreter start-up: many kills stay fast) and SIGKILL it `kill_after`
-    seconds after it starts, or let it finish. True if it finished."""
-    ready_read, ready_write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: buy, and never return into pytest
-        code = 1
-        try:
-            os.close(ready_read)
-            os.write(ready_write, b"r")
-            buy_everything(database, count)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(ready_write)
-    assert os.read(ready_read, 1) == b"r"
-    os.close(ready_read)
-    if kill_after is not None:
-        time.sleep(kill_after)
-        os.kill(pid, signal.SIGKILL)
-    _, status = os.waitpid(pid, 0)
-    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    """Buy in a child that is SIGKILLed `kill_after` seconds in (or finishes); True if it finished."""
+    return run_killed(lambda: buy_everything(database, count), kill_after)
 
 
 def check_consistent() -> int:
