@@ -237,8 +237,23 @@ def test_manager_tools(ui):
     ui.tap(ui.button("Back"))
     ui.app.handle_scan("SUMMER")
     ui.pump(4)
+    # one package sold on a receipt, one sold alone: only the second has its own Refund button
+    from counter.screens.purchases import LIMIT as PURCHASES_SHOWN
+    from engine.entitlements import purchase, purchase_records
+    from engine.pricing import LineInput, ReceiptInput
+    from engine.sales.checkout import checkout
+    from engine.sales.receiptfile import PaymentInput
+
+    on_receipt = checkout(ReceiptInput("COUNTER1", (LineInput(package="SUMMER/BASIC"),),
+                                       member="M003"), [PaymentInput("cash", None)], AT)
+    alone = purchase("M003", "SUMMER/BASIC", "cash", "counter", AT, location="COUNTER1")
     ui.tap(row_button(ui, "Purchases", "SUMMER"))
     ui.shot("purchases")
+    shown = purchase_records(campaign="SUMMER", at=AT)[-PURCHASES_SHOWN:]
+    assert f"refund on receipt {on_receipt['receipt']}" in ui.texts()
+    assert len(ui.buttons("Refund")) == sum(1 for r in shown
+                                            if r["receipt"] is None and r["refund"] is None)
+    assert any(alone.id in text for text in ui.texts())
     ui.tap(ui.button("Back"))
     ui.tap(ui.button("Try a receipt"))
     for code in ("4006381333931", "CHIPS", "CHIPS", "CHIPS", "MEM0002", "STAFF10"):

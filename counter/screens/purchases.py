@@ -59,7 +59,7 @@ class PurchasesScreen(CounterScreen):
         if record["receipt"] is not None:
             # the receipt's payments paid for it: only the receipt's refund gives money back
             return [self.label(t("refund_on_receipt", receipt=record["receipt"]), "small",
-                               color=theme.MUTED, size_hint=(None, 1), width=220)]
+                               color=theme.MUTED, size_hint=(None, 1), width=360)]
         return [self.button(t("refund"), lambda p=record["purchase"]: self.refund(p),
                             color=theme.WARN, size_hint_x=None, width=130,
                             height=theme.MIN_TARGET)]
