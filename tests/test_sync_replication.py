@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
 
 import pytest
 from sync_helpers import Broker, provision, stop_all, using, wait_until
@@ -195,3 +196,20 @@ def test_duplicated_reordered_forged_and_garbage_messages(tmp_path, broker):
         assert drops["duplicate"] >= 2
     finally:
         stop_all(devices)
+
+
+def test_a_clean_stop_after_the_broker_went_first_is_still_clean(tmp_path, broker):
+    """Shutting a site down stops the broker too: the sync process must not end in a traceback
+    when its offline presence can no longer be sent (the Last Will says it)."""
+    (device,) = provision(tmp_path, {"C1": "counter"}, owner=None)
+    try:
+        device.start_sync(broker)
+        wait_until(lambda: device.sql("SELECT value FROM local_state WHERE key = 'sync.online'")
+                   == [("true",)], what="C1 to be online")
+        process = device.process
+        process.send_signal(signal.SIGTERM)  # stop and broker gone at once, as a shutdown does
+        broker.kill()
+        assert process.wait(15) == 0
+        assert "Traceback" not in device.log()
+    finally:
+        stop_all([device])

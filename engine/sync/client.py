@@ -224,21 +224,22 @@ class SyncService:
                 log.exception("sync: turn failed; retrying")
                 time.sleep(0.5)
 
+    def _announce_offline(self) -> None:
+        """Best effort: when the broker went first, its Last Will says offline instead."""
+        info = self.client.publish(self.topic("devices", self.device), self._presence(False),
+                                   qos=1, retain=True)
+        try:
+            info.wait_for_publish(2)
+        except (RuntimeError, ValueError) as error:  # paho: not connected, or queue full
+            log.info("sync: offline presence not sent (%s); the Last Will covers it", error)
+
     def stop(self) -> None:
         """Clean shutdown: presence online false, pending acks stored, disconnect."""
         self.stopping = True
-        if self.connected and not self.one_shot:
-            info = self.client.publish(self.topic("devices", self.device),
-                                       self._presence(False), qos=1, retain=True)
-            deadline = time.monotonic() + 2
-            while not info.is_published() and time.monotonic() < deadline:
-                time.sleep(0.01)
-            self.step(0)
-            self.client.disconnect()
-        elif self.connected:
-            info = self.client.publish(self.topic("devices", self.device),
-                                       self._presence(False), qos=1, retain=True)
-            info.wait_for_publish(2)
+        if self.connected:
+            self._announce_offline()
+            if not self.one_shot:
+                self.step(0)
             self.client.disconnect()
         self.client.loop_stop()
         self._store_bookkeeping(force=True)
