@@ -124,6 +124,8 @@ def _section_records(v: Validator, name: str, value: Any) -> list[dict[str, Any]
 
 def _campaign(v: Validator, value: Any, path: Path) -> dict[str, Any] | Any:
     campaign_type = value.get("type") if isinstance(value, dict) else None
+    if not isinstance(campaign_type, str):  # a list or mapping: the type field says it is wrong
+        campaign_type = None
     record = v.record(value, campaign_record(campaign_type), path)
     if isinstance(record, dict) and campaign_type in CAMPAIGNS:
         _campaign_rules(v, record, path)
