@@ -1,8 +1,9 @@
 """Member login on the kiosk: by card scan, or by member code (or card number) and PIN.
 
 A refused login raises `LoginRefused` with a `reason` code (the kiosk shows its own translated
-text for it) and a plain-words message. Five wrong PINs within ten minutes lock the member out of
-this kiosk for fifteen minutes; attempts and lockouts are rows (engine/models/logins.py), so the
+text for it) and a plain-words message. Five wrong PINs within ten minutes lock the member's PIN
+login on this kiosk for fifteen minutes (only the credential guessed: the card still works, or
+anyone could lock anyone out by typing their code); attempts and lockouts are rows (engine/models/logins.py), so the
 lockout survives a restart. Unlike other engine operations a refused PIN login does write: the
 failed attempt is the fact the lockout is computed from.
 """
@@ -66,17 +67,19 @@ def recent_wrong_pins(member: str, at: dt.datetime) -> int:
                                 wrong=LoginAttempt.reason == WRONG_PIN)
 
 
-def _check_member(member: Member, at: dt.datetime) -> None:
+def _check_member(member: Member) -> None:
     if not member.active:
         raise LoginRefused(INACTIVE, "this membership is not active; please ask at the counter",
                            member=member.code)
     if not member.can_login:
         raise LoginRefused(NO_LOGIN, "this member may not use the kiosk; please ask at the counter",
                            member=member.code)
-    until = lockout_until(member.code, at)
-    if until is not None:
-        raise LoginRefused(LOCKED, f"too many wrong PINs; the kiosk is locked for this member "
-                                   f"until {until:%H:%M}", member=member.code, until=until)
+
+
+def _locked(member: str, until: dt.datetime) -> LoginRefused:
+    return LoginRefused(LOCKED, f"too many wrong PINs; PIN login at the kiosk is locked for this "
+                                f"member until {until:%H:%M} (the card still works)",
+                        member=member, until=until)
 
 
 def _record(member: str, method: str, ok: bool, reason: str | None, at: dt.datetime,
@@ -91,7 +94,7 @@ def login_by_card(scanned: str, at: dt.datetime, location: str | None = None) ->
     member = Member.get_or_none(Member.code == resolved.code) if resolved.kind == "member" else None
     if member is None:
         raise LoginRefused(UNKNOWN_CARD, "this card is not known here; please ask at the counter")
-    _check_member(member, at)
+    _check_member(member)  # a PIN lockout is about guessed PINs: the card itself still works
     with write():
         _record(member.code, "card", True, None, at, location)
     return Login(member.code, member.name, "card", at)
@@ -118,23 +121,27 @@ def login_by_pin(identifier: str, pin: str, at: dt.datetime,
     member = find_member(identifier)
     if member is None:
         raise LoginRefused(UNKNOWN_MEMBER, "no member has this code; check it or ask at the counter")
-    _check_member(member, at)
+    _check_member(member)
     if not member.pin_hash:
         raise LoginRefused(NO_PIN, "this member has no PIN yet; scan your card or ask at the "
                                    "counter", member=member.code)
-    if verify_pin(pin, member.pin_hash):
-        with write():
-            _record(member.code, "pin", True, None, at, location)
-        return Login(member.code, member.name, "pin", at)
-    with write():  # committed before raising: the failed attempt is the fact that counts
-        _record(member.code, "pin", False, WRONG_PIN, at, location)
-        wrong = recent_wrong_pins(member.code, at)
-        until = POLICY.lock_after(wrong, at)
+    # Lockout check, PIN check, the attempt and the lockout it starts: one write transaction,
+    # so parallel guesses queue on the write lock and each sees every attempt before it.
+    with write():
+        until = lockout_until(member.code, at)
         if until is not None:
-            LoginLockout.create(member=member.code, at=at, until=until)
+            raise _locked(member.code, until)  # nothing to keep: a locked try is not counted
+        ok = verify_pin(pin, member.pin_hash)
+        _record(member.code, "pin", ok, None if ok else WRONG_PIN, at, location)
+        if not ok:
+            wrong = recent_wrong_pins(member.code, at)
+            until = POLICY.lock_after(wrong, at)
+            if until is not None:
+                LoginLockout.create(member=member.code, at=at, until=until)
+    if ok:
+        return Login(member.code, member.name, "pin", at)
     if until is not None:
-        raise LoginRefused(LOCKED, f"too many wrong PINs; the kiosk is locked for this member "
-                                   f"until {until:%H:%M}", member=member.code, until=until)
+        raise _locked(member.code, until)
     tries_left = POLICY.tries_left(wrong)
     tries = "try" if tries_left == 1 else "tries"
     raise LoginRefused(WRONG_PIN, f"wrong PIN; {tries_left} {tries} left", member=member.code,

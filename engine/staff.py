@@ -2,8 +2,9 @@
 
 A cashier taps their name and types the PIN, or types the PIN alone (it is then checked against
 every active staff member; a PIN two people share is refused as ambiguous). Five wrong PINs
-within ten minutes lock PIN login for five minutes — for that staff member when one was chosen,
-else for the whole terminal (a PIN alone names nobody). Attempts and lockouts are local rows
+within ten minutes lock PIN login for five minutes — for that staff member when one was chosen;
+wrong PINs typed alone only throttle PIN-alone login at that terminal (a PIN alone names nobody,
+so it locks no account), and a PIN alone that matches a locked staff member is refused. Attempts and lockouts are local rows
 (engine/models/shifts.py), so a lockout survives a restart; like member logins, a refused PIN
 writes its attempt, because that attempt is the fact the lockout is computed from.
 """
@@ -90,14 +91,13 @@ def _scope(staff: str | None, location: str | None):
 
 
 def lockout_until(staff: str | None, location: str | None, at: dt.datetime) -> dt.datetime | None:
-    """When the lockout for this staff member (or the terminal's PIN pad, staff None) ends."""
-    place = (StaffLockout.location.is_null() if location is None
-             else StaffLockout.location == location)
-    # the terminal-wide lockout holds for everybody; a personal one only for that person
-    who = StaffLockout.staff.is_null()
-    if staff is not None:
-        who |= StaffLockout.staff == staff
-    return pinlock.lockout_until(StaffLockout, place & who, at)
+    """When the lockout for this staff member (or the terminal's PIN-alone pad, staff None) ends.
+
+    The two are separate: wrong PINs typed alone throttle PIN-alone login at this terminal and
+    lock nobody's account (else five guesses lock out everyone, the owner included); a named
+    login is held back only by that person's own lockout.
+    """
+    return pinlock.lockout_until(StaffLockout, _scope(staff, location), at)
 
 
 def _recent_wrong(staff: str | None, location: str | None, at: dt.datetime) -> int:
@@ -119,21 +119,26 @@ def login(pin: str, at: dt.datetime, location: str | None = None,
     """Log a staff member in by PIN (with their code when they chose their name)."""
     if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
         raise StaffLoginRefused("a PIN is 4 to 8 digits")
-    until = lockout_until(staff, location, at)
-    if until is not None:
-        raise StaffLoginRefused(_locked_message(until), until=until)
-    candidates = login_candidates()
-    if staff is not None:
-        candidates = [row for row in candidates if row.code == staff]
-        if not candidates:
-            raise StaffLoginRefused(f"staff member {staff!r} cannot log in (unknown, inactive "
-                                    "or without a PIN)")
-    matches = [row for row in candidates if verify_pin(pin, row.pin_hash)]
-    if len(matches) > 1:
-        raise StaffLoginRefused("this PIN is not unique here: tap your name first")
+    # Lockout check, PIN check, the attempt and any lockout: one BEGIN IMMEDIATE transaction,
+    # so parallel guesses queue on the write lock and each counts every attempt before it.
     with write():
+        until = lockout_until(staff, location, at)
+        if until is not None:
+            raise StaffLoginRefused(_locked_message(until), until=until)
+        candidates = login_candidates()
+        if staff is not None:
+            candidates = [row for row in candidates if row.code == staff]
+            if not candidates:
+                raise StaffLoginRefused(f"staff member {staff!r} cannot log in (unknown, "
+                                        "inactive or without a PIN)")
+        matches = [row for row in candidates if verify_pin(pin, row.pin_hash)]
+        if len(matches) > 1:
+            raise StaffLoginRefused("this PIN is not unique here: tap your name first")
         if matches:
             row = matches[0]
+            personal = lockout_until(row.code, location, at) if staff is None else None
+            if personal is not None:  # a PIN alone must not get round a personal lockout
+                raise StaffLoginRefused(_locked_message(personal), until=personal)
             StaffLoginAttempt.create(staff=row.code, location=location, ok=True, at=at)
             return StaffLogin(row.code, row.name, row.role, at)
         StaffLoginAttempt.create(staff=staff, location=location, ok=False, at=at)

@@ -102,10 +102,10 @@ def test_five_wrong_pins_lock_the_member_for_fifteen_minutes(members):
     assert [e.reason for e in errors] == [logins.WRONG_PIN] * 4 + [logins.LOCKED]
     assert errors[-1].until == fifth + dt.timedelta(minutes=15)
     assert "locked" in str(errors[-1]) and "12:23" in str(errors[-1])
-    # the right PIN and the card are refused while locked, without counting
+    # the right PIN is refused while locked, without counting; the card (not guessed) still works
     assert refused(login_by_pin, "M001", PIN, fifth + dt.timedelta(minutes=14)).reason == logins.LOCKED
-    assert refused(login_by_card, "MEM0001", fifth + dt.timedelta(minutes=14)).reason == logins.LOCKED
     assert LoginAttempt.select().count() == 5
+    assert login_by_card("MEM0001", fifth + dt.timedelta(minutes=14)).member == "M001"
     # other members are not affected
     assert login_by_card("MEM0002", fifth).member == "M002"
     # after fifteen minutes the member gets back in, with a fresh count
@@ -117,7 +117,7 @@ def test_lockout_survives_a_restart(members, db_path):
     close_database()
     open_database(db_path)
     assert LoginLockout.select().count() == 1
-    assert refused(login_by_card, "MEM0001", AT + dt.timedelta(minutes=5)).reason == logins.LOCKED
+    assert refused(login_by_pin, "M001", PIN, AT + dt.timedelta(minutes=5)).reason == logins.LOCKED
 
 
 def test_wrong_pins_spread_over_more_than_ten_minutes_do_not_lock(members):

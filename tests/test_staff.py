@@ -88,3 +88,22 @@ def test_roles_are_ordered(staff):
         require_role(None, "cashier")
     with pytest.raises(PlaydeskError, match="inactive"):
         require_role("S04", "cashier")
+
+
+def test_wrong_pins_typed_alone_lock_no_account(staff):
+    """Five wrong PIN-alone guesses throttle PIN-alone login here; named logins still work."""
+    for attempt in range(MAX_WRONG_PINS):
+        with pytest.raises(StaffLoginRefused):
+            login("9999", AT + dt.timedelta(seconds=attempt), location="COUNTER1")
+    later = AT + dt.timedelta(minutes=1)
+    assert login("3333", later, location="COUNTER1", staff="S03").code == "S03"  # the owner
+    assert login("1111", later, location="COUNTER1", staff="S01").code == "S01"
+
+
+def test_a_pin_alone_does_not_get_round_a_personal_lockout(staff):
+    for attempt in range(MAX_WRONG_PINS):
+        with pytest.raises(StaffLoginRefused):
+            login("9999", AT + dt.timedelta(seconds=attempt), location="COUNTER1", staff="S01")
+    with pytest.raises(StaffLoginRefused, match="locked"):
+        login("1111", AT + dt.timedelta(minutes=1), location="COUNTER1")  # Sam's PIN, no name
+    assert login("1111", AT + dt.timedelta(minutes=6), location="COUNTER1").code == "S01"
