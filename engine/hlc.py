@@ -1,10 +1,22 @@
 """Hybrid logical clock: wall milliseconds plus a counter, so events order sensibly even when a
-Raspberry Pi's clock (no RTC) is behind. Encoded as fixed-width text that sorts correctly."""
+Raspberry Pi's clock (no RTC) is behind. Encoded as fixed-width text that sorts correctly.
+
+The text form is total: every timestamp this module makes has a 15-digit wall part and a 5-digit
+counter (receivers refuse anything else as malformed). A counter that would pass 99999 carries
+into the wall part instead (the clock runs one millisecond ahead, still after everything before).
+"""
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
+
+WALL_DIGITS = 15
+COUNTER_DIGITS = 5
+MAX_WALL_MS = 10**WALL_DIGITS - 1  # the year 33658
+MAX_COUNTER = 10**COUNTER_DIGITS - 1
+PATTERN = re.compile(rf"^\d{{{WALL_DIGITS}}}\.\d{{{COUNTER_DIGITS}}}$")
 
 
 @dataclass(frozen=True, order=True)
@@ -12,13 +24,27 @@ class Timestamp:
     wall_ms: int
     counter: int
 
+    def __post_init__(self) -> None:
+        if not (0 <= self.wall_ms <= MAX_WALL_MS and 0 <= self.counter <= MAX_COUNTER):
+            raise ValueError(f"HLC out of range: {self.wall_ms}.{self.counter}")
+
     def encode(self) -> str:
-        return f"{self.wall_ms:015d}.{self.counter:05d}"
+        return f"{self.wall_ms:0{WALL_DIGITS}d}.{self.counter:0{COUNTER_DIGITS}d}"
 
     @classmethod
     def decode(cls, text: str) -> Timestamp:
+        if not PATTERN.match(text):
+            raise ValueError(f"not an HLC timestamp: {text[:40]!r}")
         wall, _, counter = text.partition(".")
         return cls(int(wall), int(counter))
+
+    def successor(self) -> Timestamp:
+        """The next timestamp: counter + 1, or the next millisecond when the counter is full."""
+        if self.counter < MAX_COUNTER:
+            return Timestamp(self.wall_ms, self.counter + 1)
+        if self.wall_ms >= MAX_WALL_MS:
+            raise OverflowError("HLC wall time exhausted")
+        return Timestamp(self.wall_ms + 1, 0)
 
 
 def wall_ms() -> int:
@@ -32,14 +58,21 @@ def tick(last: Timestamp | None, now_ms: int | None = None) -> Timestamp:
     wall = wall_ms() if now_ms is None else now_ms
     if last is None or wall > last.wall_ms:
         return Timestamp(wall, 0)
-    return Timestamp(last.wall_ms, last.counter + 1)
+    return last.successor()
 
 
 def receive(last: Timestamp | None, remote: Timestamp, now_ms: int | None = None) -> Timestamp:
-    """The clock after seeing a remote event: later than both it and everything local."""
+    """The clock after seeing a remote event: later than both it and everything local.
+
+    The caller bounds `remote` (engine.sync.client holds events too far ahead of the wall
+    clock, see `ahead_ms`), so a remote clock set years ahead never drags this one along."""
     wall = wall_ms() if now_ms is None else now_ms
-    candidates = [Timestamp(wall, -1), remote] + ([last] if last else [])
-    top = max(candidates)
-    if top.wall_ms == wall and top.counter == -1:
+    top = max(remote, last) if last is not None else remote
+    if wall > top.wall_ms:
         return Timestamp(wall, 0)
-    return Timestamp(top.wall_ms, top.counter + 1)
+    return top.successor()
+
+
+def ahead_ms(stamp: Timestamp, now_ms: int | None = None) -> int:
+    """How far `stamp` is ahead of the wall clock (negative when behind)."""
+    return stamp.wall_ms - (wall_ms() if now_ms is None else now_ms)

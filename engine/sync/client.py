@@ -23,12 +23,13 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from peewee import OperationalError
 
+from engine import hlc
 from engine.db import database, write
 from engine.ids import device_id
 from engine.models import LocalState
 from engine.models.sync import SyncDrop
 from engine.settings import ONLINE_STATE  # the online mark the apps read
-from engine.sync import devicelist, inbound, outbox, presence, restore, signing
+from engine.sync import devicelist, held, inbound, outbox, presence, restore, signing
 from engine.sync.apply import applied_seqs, apply_batch
 
 log = logging.getLogger("playdesk.sync")
@@ -57,6 +58,10 @@ BOOKKEEPING_SECONDS = 0.5
 # After the first connection: long enough for the others' retained presence to arrive, which
 # tells a device restored from an older backup how far its journal really went.
 RESTORE_GRACE_SECONDS = 1.0
+# Held events (HLC too far ahead, engine.sync.held) are looked at again this often; the bound
+# (a site setting) is read again every BOUND_SECONDS.
+RELEASE_SECONDS = 0.2
+BOUND_SECONDS = 5.0
 
 
 @dataclass
@@ -80,6 +85,7 @@ class SyncConfig:
 @dataclass
 class OriginState:
     pending: dict[int, dict[str, Any]] = field(default_factory=dict)
+    held: dict[int, dict[str, Any]] = field(default_factory=dict)  # from the future: waiting
     announced: int = 0  # journal_seq from its presence
     requested_to: int = 0  # the end of the last resend window asked for
     last_progress: float = 0.0
@@ -170,6 +176,12 @@ class SyncService:
         self.client.on_publish = self._on_publish
         self.client.on_subscribe = self._on_subscribe
         self.subscribe_mid: int | None = None  # the SUBACK that makes this device online
+        # events from the future (engine.sync.held): origin -> when holding began
+        self.held_since: dict[str, dt.datetime] = {}
+        self.held_report_due = False
+        self.last_release = 0.0
+        self.bound_ms = held.max_ahead_ms()
+        self.bound_read = time.monotonic()
 
     # -- topics and paho callbacks (network thread: only queue) --------------------------------
 
@@ -262,6 +274,7 @@ class SyncService:
             except Exception:  # noqa: BLE001 - one bad message must never stop the loop
                 log.exception("sync: unexpected error handling %s", item[0])
                 self._drop("internal_error", repr(item[:2]))
+        self._release_held()
         self._apply_ready()
         if self.connected and not self.verified:
             self._verify_journal()
@@ -345,7 +358,8 @@ class SyncService:
                 self._drop("unknown_device", f"journal/{topic_device}: {origin} seq {event['seq']}")
                 continue
             state = self.origins[origin]
-            if event["seq"] <= self.applied.get(origin, 0) or event["seq"] in state.pending:
+            if event["seq"] <= self.applied.get(origin, 0) or event["seq"] in state.pending \
+                    or event["seq"] in state.held:
                 self.drops["duplicate"] += 1  # resends and redeliveries: normal, not logged
                 continue
             reason = inbound.signed_by(event, member[1]) or inbound.role_permits(member[0], event)
@@ -353,9 +367,65 @@ class SyncService:
                 self._drop(reason, f"journal/{topic_device}: {origin} seq {event['seq']} "
                                    f"type {event['type']}")
                 continue
-            if len(state.pending) < MAX_BUFFERED_PER_ORIGIN:
+            if len(state.pending) + len(state.held) >= MAX_BUFFERED_PER_ORIGIN:
+                continue
+            if hlc.ahead_ms(hlc.Timestamp.decode(event["hlc"])) > self._bound():
+                self._hold(event)
+            else:
                 state.pending[event["seq"]] = event
         return None
+
+    # -- events from the future (engine.sync.held) ---------------------------------------------
+
+    def _bound(self) -> int:
+        """How far ahead of this clock an event may be stamped (the setting, re-read now and
+        then: definitions may change it)."""
+        now = time.monotonic()
+        if now - self.bound_read >= BOUND_SECONDS:
+            self.bound_ms, self.bound_read = held.max_ahead_ms(), now
+        return self.bound_ms
+
+    def _hold(self, event: dict[str, Any]) -> None:
+        """Keep an event stamped too far ahead: applying it would pull this device's clock
+        into the future. Logged once per origin, counted, reported (`held.held_origins`)."""
+        origin = event["device"]
+        self.origins[origin].held[event["seq"]] = event
+        self._count("held_future_hlc", f"{origin} seq {event['seq']} hlc {event['hlc']}")
+        self.held_report_due = True
+        if origin not in self.held_since:
+            self.held_since[origin] = dt.datetime.now()
+            ahead = hlc.ahead_ms(hlc.Timestamp.decode(event["hlc"])) / 1000
+            log.warning("sync: %s seq %d is stamped %.0f s ahead of this clock (more than %d s):"
+                        " its events are held until this clock catches up; is its clock wrong?",
+                        origin, event["seq"], ahead, self._bound() // 1000)
+
+    def _release_held(self) -> None:
+        """Held events whose time has come go to their origin's queue, in seq order."""
+        now = time.monotonic()
+        if not self.held_since or now - self.last_release < RELEASE_SECONDS:
+            return
+        self.last_release = now
+        bound = self._bound()
+        for origin in list(self.held_since):
+            state = self.origins[origin]
+            for seq in sorted(state.held):
+                if hlc.ahead_ms(hlc.Timestamp.decode(state.held[seq]["hlc"])) > bound:
+                    break
+                state.pending[seq] = state.held.pop(seq)
+                self.held_report_due = True
+            if not state.held:
+                del self.held_since[origin]
+                log.warning("sync: %s's events are no longer ahead of this clock: applying them",
+                            origin)
+
+    def _held_report(self) -> dict[str, dict[str, Any]]:
+        report = {}
+        for origin, since in self.held_since.items():
+            waiting = self.origins[origin].held
+            first = waiting[min(waiting)]
+            report[origin] = held.entry(first, len(waiting),
+                                        hlc.ahead_ms(hlc.Timestamp.decode(first["hlc"])), since)
+        return report
 
     def _presence_message(self, origin: str, data: Any, presences: list) -> None:
         if origin == self.device:
@@ -545,6 +615,8 @@ class SyncService:
             if origin not in self.members or origin == self.device:
                 continue
             applied = self.applied.get(origin, 0)
+            if applied + 1 in state.held:
+                continue  # it is here, waiting for this clock (engine.sync.held)
             wanted = max(state.announced, max(state.pending, default=0))
             if wanted <= applied:
                 continue
@@ -673,7 +745,7 @@ class SyncService:
     def _store_bookkeeping(self, force: bool = False) -> None:
         """Signatures, the acknowledged seq, presence and drop counters: one transaction."""
         if not (self.new_signatures or self.published != self.stored_published
-                or self.presences or self.drops):
+                or self.presences or self.drops or self.held_report_due):
             return
         now = time.monotonic()
         if not force and now - self.last_bookkeeping < BOOKKEEPING_SECONDS:
@@ -689,6 +761,9 @@ class SyncService:
             if self.presences:
                 presence.record(self.presences, dt.datetime.now())
                 self.presences.clear()
+            if self.held_report_due:
+                held.store(self._held_report())
+                self.held_report_due = False
             self._flush_drops()
 
     def _flush_drops(self) -> None:
