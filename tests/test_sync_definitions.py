@@ -169,8 +169,8 @@ def test_a_rules_change_without_a_deactivation_is_refused(tmp_path):
                     "payload": json.dumps({"document": {"campaigns": [{**happy, "value": "45"}]},
                                            "source": "edit", "at": AT.isoformat()})}
     touched = apply_on(c2, [forged_order])
-    assert [(origin, seq) for origin, seq, _ in touched.rejected] == [("C9", 1)]
-    assert "HAPPY is active here" in touched.rejected[0][2]
+    assert [(origin, seq) for origin, seq, *_ in touched.rejected] == [("C9", 1)]
+    assert "HAPPY is active here" in touched.rejected[0][3]
     assert record(c2, "campaigns", "HAPPY") == happy
     with using(c2):  # stored and counted as applied: the origin goes on
         assert Event.select().where(Event.device == "C9").count() == 1

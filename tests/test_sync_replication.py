@@ -186,7 +186,9 @@ def test_duplicated_reordered_forged_and_garbage_messages(tmp_path, broker):
         # the last message applies X9's seq 2 and 3: every message before it was handled
         wait_until(lambda: receiver.applied("X9") == 3, what="X9's three events in order")
         receiver.stop_sync()  # stores the drop counters (kept in memory up to 0.5 s)
-        assert receiver.applied("K1") == 0
+        assert receiver.applied("K1") == 1  # stored as refused: the kiosk's next events apply
+        assert receiver.sql("SELECT kind, reason FROM sync_conflict") == [
+            ("rejected", "forbidden_type")]
         assert receiver.sql("SELECT COUNT(*), SUM(total) FROM lot") == [(3, 30)]
         assert receiver.sql("SELECT COUNT(*) FROM event WHERE device = 'X9'") == [(3,)]
         drops = receiver.drops()

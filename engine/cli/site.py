@@ -62,6 +62,7 @@ def run_load(args) -> None:
     from engine.sitefile import load_site_file
 
     open_db(args)
+    _refuse_on_kiosk()
     emit(load_site_file(args.file, at=now(args), dry_run=args.dry_run))
 
 
@@ -92,3 +93,25 @@ def run_campaign(args) -> None:
 
     open_db(args)
     emit(change_campaign(args.code, args.action, now(args)))
+
+
+def _refuse_on_kiosk() -> None:
+    """A kiosk gets its definitions by sync: a site file loaded there would be an event every
+    other device refuses (issue 14, item 9)."""
+    import json
+
+    from engine.db import database
+    from engine.errors import PlaydeskError
+    from engine.ids import device_id
+
+    role = database.execute_sql("SELECT role FROM sync_device WHERE device = ?",
+                                (device_id(),)).fetchone()
+    config = database.execute_sql(
+        "SELECT value FROM local_state WHERE key = 'sync.config'").fetchone()
+    try:
+        kind = json.loads(config[0]).get("kind") if config else None
+    except (ValueError, AttributeError):
+        kind = None
+    if (role and role[0] == "kiosk") or kind == "kiosk":
+        raise PlaydeskError(f"{device_id()} is a kiosk: it gets the site's definitions by sync; "
+                            "load the site file on the owner's laptop or a counter")

@@ -2,6 +2,7 @@
 
 from engine.models import (
     campaigns,
+    conflicts,
     coupons,
     credits,
     journal,
@@ -56,6 +57,7 @@ ALL_MODELS = [
     *orders.MODELS,
     *logins.MODELS,
     *shifts.MODELS,
+    *conflicts.MODELS,
 ]
 
 __all__ = [

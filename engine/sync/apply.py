@@ -4,6 +4,12 @@ Each event is stored in the journal, its effect applied, and its origin's applie
 the same transaction, so a crash never half-applies or applies twice. Fact events carry rows
 (`{"rows": {table: [row, ...]}}`): a row is inserted when its key is not present yet, then derived
 values (lot remaining, coupon redemptions) are recomputed from the facts.
+
+Only facts true by the rules are applied (engine/sync/validate.py), and facts that collide are
+settled the same way on every device (engine/sync/collisions.py). An event refused for any
+reason — the rules, a collision it lost, an error of its own — is still stored and its origin's
+applied seq advanced, with a conflict row for the owner (`playdesk conflicts`): only a gap stops
+an origin, never one bad event.
 """
 
 from __future__ import annotations
@@ -22,8 +28,20 @@ from engine import hlc
 from engine.db import database, write
 from engine.derived import refresh_coupons, refresh_lots
 from engine.errors import PlaydeskError
-from engine.models import ALL_MODELS, Coupon, LocalState, campaigns, journal, logins, site, sync
-from engine.models.sync import SyncOrigin
+from engine.models import (
+    ALL_MODELS,
+    Coupon,
+    LocalState,
+    campaigns,
+    conflicts,
+    journal,
+    logins,
+    site,
+    sync,
+)
+from engine.models.sync import SyncDevice, SyncOrigin
+from engine.sync import collisions
+from engine.sync.validate import Rejected, check_event
 
 log = logging.getLogger("playdesk.sync")
 
@@ -31,7 +49,8 @@ MODELS_BY_TABLE: dict[str, type[Model]] = {m._meta.table_name: m for m in ALL_MO
 # Definitions travel as `definitions` documents (last writer wins), local state never travels:
 # neither may be written by a rows event.
 NOT_FACT_TABLES = {m._meta.table_name for m in
-                   (*site.MODELS, *campaigns.MODELS, *journal.MODELS, *sync.MODELS, *logins.MODELS)}
+                   (*site.MODELS, *campaigns.MODELS, *journal.MODELS, *sync.MODELS, *logins.MODELS,
+                    *conflicts.MODELS)}
 # Rows without a natural unique key of their own: identified by their parent and position.
 POSITION_KEYS = {"line_reduction": ("line", "position"), "entry_allocation": ("entry", "line_no")}
 
@@ -47,7 +66,8 @@ class Touched:
     lots: set[str] = field(default_factory=set)
     coupons: set[str] = field(default_factory=set)
     applied: dict[str, int] = field(default_factory=dict)  # origin -> last seq applied
-    rejected: list[tuple[str, int, str]] = field(default_factory=list)
+    rejected: list[tuple[str, int, str, str]] = field(default_factory=list)  # origin, seq,
+    # reason code, what
 
 
 def applied_seqs() -> dict[str, int]:
@@ -113,7 +133,9 @@ class _TablePlan:
         sql = (f'INSERT INTO "{self.model._meta.table_name}" ({names}) '
                f'VALUES ({", ".join("?" * len(columns))})')
         if self.key and self.unique_key:
-            sql += f' ON CONFLICT ({", ".join(self.key)}) DO NOTHING'
+            # quoted: a key column may be a keyword (order_completion.order)
+            keys = ", ".join(f'"{c}"' for c in self.key)
+            sql += f" ON CONFLICT ({keys}) DO NOTHING"
         return sql
 
     def exists_sql(self) -> str:
@@ -144,9 +166,22 @@ def _db_values(model: type[Model], row: dict[str, Any]) -> tuple[tuple[str, ...]
             [f.db_value(values[f.name]) for f in fields])
 
 
-def apply_rows(rows: dict[str, list[dict[str, Any]]], touched: Touched) -> None:
-    """Insert each row whose key is not present, parents before children."""
+def apply_rows(rows: dict[str, list[dict[str, Any]]], touched: Touched,
+               event: dict[str, Any] | None = None) -> None:
+    """Insert each row whose key is not present, parents before children; with the `event`
+    that carries them, its collisions with facts here are settled first (a losing event's rows
+    stay out but its lots, which go in void)."""
     check_rows(rows)
+    if event is not None:
+        lost = collisions.resolve(event, rows, touched)
+        if lost is not None:
+            reason, key, tables = lost
+            out = collisions.lost_rows(event["type"], rows, tables)
+            rows = {table: table_rows for table, table_rows in rows.items()
+                    if table not in out or table == "lot"}
+            collisions.note(event, "collision", reason, f"{key}: an earlier fact holds it", key)
+            if "lot" in out:
+                collisions.void_lots(event["device"], event["seq"], out, touched)
     cursor = database.cursor()
     for model in _parents_first(tuple(rows)):
         table = model._meta.table_name
@@ -210,12 +245,14 @@ def _apply_effect(event: dict[str, Any], touched: Touched) -> None:
     payload = json.loads(event["payload"])
     if not isinstance(payload, dict):
         raise PlaydeskError("payload must be an object")
+    if _validating(event["device"]):
+        check_event(event, payload, _role(event["device"]))
     if event["type"] == "definitions":
         apply_definitions(event, payload, touched)
     elif event["type"] in SPECIAL:
         SPECIAL[event["type"]](payload, touched)
     elif "rows" in payload:
-        apply_rows(payload["rows"], touched)
+        apply_rows(payload["rows"], touched, event)
     else:
         # A type this version does not know: kept in the journal (a later version can replay
         # it), counted by the caller, and the origin goes on.
@@ -226,17 +263,51 @@ class UnknownType(Exception):
     pass
 
 
+def _validating(origin: str) -> bool:
+    """Facts are checked against the origin's role once the site has a device list (a sync
+    device always has one; without it nothing arrives but what a test or tool applies)."""
+    return database.execute_sql("SELECT 1 FROM sync_device WHERE role IS NOT NULL LIMIT 1"
+                                ).fetchone() is not None
+
+
+def _role(origin: str) -> str | None:
+    row = SyncDevice.select(SyncDevice.role).where(SyncDevice.device == origin).tuples().first()
+    return row[0] if row else None
+
+
+def busy(error: Exception) -> bool:
+    """SQLite's busy timeout ran out: worth another try, nothing wrong with the event."""
+    import sqlite3
+
+    from peewee import OperationalError
+
+    return isinstance(error, (OperationalError, sqlite3.OperationalError)) and any(
+        word in str(error) for word in ("locked", "busy"))
+
+
 def _effect(event: dict[str, Any], touched: Touched,
             on_unknown: Callable[[dict], None] | None) -> None:
-    """Apply one event's effect in a savepoint: a refused effect leaves nothing behind."""
+    """Apply one event's effect in a savepoint: a refused effect leaves nothing behind but its
+    conflict row, and never stops its origin."""
     try:
         with write():
             _apply_effect(event, touched)
-    except PlaydeskError as error:
-        touched.rejected.append((event["device"], event["seq"], str(error)))
     except UnknownType:
         if on_unknown:
             on_unknown(event)
+    except Exception as error:  # noqa: BLE001 - any failure refuses this one event
+        if busy(error):
+            raise
+        reject(event, touched, error)
+
+
+def reject(event: dict[str, Any], touched: Touched, error: Exception) -> None:
+    """Note a refused event (inside the write transaction that stores it)."""
+    reason = (error.reason if isinstance(error, Rejected)
+              else "refused" if isinstance(error, PlaydeskError) else "apply_failed")
+    detail = str(error) or type(error).__name__
+    touched.rejected.append((event["device"], event["seq"], reason, detail))
+    collisions.note(event, "rejected", reason, detail)
 
 
 def apply_effects(events: list[dict[str, Any]]) -> Touched:
@@ -254,8 +325,9 @@ def apply_batch(events: list[dict[str, Any]], on_unknown: Callable[[dict], None]
                 ) -> Touched:
     """Apply events (each origin's in seq order, contiguous after its applied seq) atomically.
 
-    An event whose effect the rules refuse (PlaydeskError, e.g. an active campaign's lock) is
-    stored and skipped, reported in `touched.rejected`; any other error aborts the batch.
+    An event refused by the rules, by a collision it lost, or by an error of its own effect is
+    stored and skipped, reported in `touched.rejected` and kept as a conflict; only a busy
+    database (or a failure outside the effects) aborts the batch.
     """
     touched = Touched()
     if not events:
@@ -282,6 +354,28 @@ def apply_batch(events: list[dict[str, Any]], on_unknown: Callable[[dict], None]
         refresh_coupons(touched.coupons)
         if latest is not None:
             receive_clock(latest)
+    return touched
+
+
+def refuse_events(events: list[dict[str, Any]], reason: str) -> Touched:
+    """Store events without their effect, as refused (`reason`), advancing their origins:
+    for an event whose applying fails again and again outside its effect, so that it never
+    holds back its origin's later events."""
+    touched = Touched()
+    with write():
+        applied = applied_seqs()
+        for event in events:
+            origin, seq = event["device"], event["seq"]
+            if seq != applied.get(origin, 0) + 1:
+                continue
+            reject(event, touched, PlaydeskError(reason))
+            database.execute_sql(_INSERT_EVENT, (origin, seq, event["hlc"], event["type"],
+                                                 event["payload"], event.get("sig")))
+            applied[origin] = touched.applied[origin] = seq
+        for origin, seq in touched.applied.items():
+            SyncOrigin.insert(device=origin, applied_seq=seq).on_conflict(
+                conflict_target=[SyncOrigin.device],
+                update={SyncOrigin.applied_seq: seq}).execute()
     return touched
 
 

@@ -1,0 +1,153 @@
+"""Facts that collide: two devices each recorded a fact only one of may exist — the same
+purchase refunded twice (`refund.purchase`), one order completed twice (`purchase.key`,
+`order_completion.order`), one coupon code made twice (`coupon.code`). Every UNIQUE of a fact
+table other than an id in its origin's namespace is listed in `COLLISION_KEYS`
+(tests/test_sync_collisions.py checks that none is missed).
+
+The rule, the same on every device whatever the arrival order: the fact of the earlier event by
+`(hlc, device)` wins. The loser is kept as a conflict (`sync_conflict`, shown by `playdesk
+conflicts`): its rows are not in the fact tables (when it was applied first, here or on its own
+device, they are taken out again), except its lots, which stay as void lots (`void_lot`: worth
+nothing, so a draw already made from one is an overdraw, engine/derived.py). So every device
+ends with the same winner, the same rows and the same conflicts. An order completion whose
+purchase lost (or was refused) loses with it. For purchases, refunds and order completions the
+whole event is the fact; for other events (a sale that issued a coupon) only the colliding rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from engine.db import database
+from engine.models.conflicts import SyncConflict, VoidLot
+
+COLLISION_KEYS = {"purchase": "key", "refund": "purchase", "order_completion": "order",
+                  "coupon": "code"}
+# The column that names a row (what says two colliding rows are one and the same fact).
+IDENTITY = {"purchase": "id", "refund": "id", "order_completion": "purchase", "coupon": "device"}
+WHOLE_EVENT_TYPES = {"purchase", "refund", "order.complete"}
+
+Rows = dict[str, list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The event that brought a row which is here."""
+
+    device: str
+    seq: int
+    hlc: str
+    type: str
+    payload: str
+
+    def order(self) -> tuple[str, str]:
+        return (self.hlc, self.device)
+
+
+def _existing(table: str, column: str, value: Any) -> dict[str, Any] | None:
+    cursor = database.execute_sql(f'SELECT * FROM "{table}" WHERE "{column}" = ?', (value,))
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cursor.description], row, strict=True))
+
+
+def _holder(table: str, column: str, row: dict[str, Any]) -> Holder | None:
+    """The event (of the row's device) whose rows hold `row`; None when it came otherwise
+    (e.g. an imported coupon from the site file)."""
+    device = row.get("device")
+    if device is None:
+        return None
+    identity = IDENTITY[table]
+    needle = f'"{column}":{json.dumps(row[column])}'
+    for seq, stamp, kind, payload in database.execute_sql(
+            "SELECT seq, hlc, type, payload FROM event WHERE device = ? AND instr(payload, ?) > 0 "
+            "ORDER BY seq", (device, needle)):
+        rows = json.loads(payload).get("rows", {})
+        if any(r.get(column) == row[column] and r.get(identity) == row.get(identity)
+               for r in rows.get(table, [])):
+            return Holder(device, seq, stamp, kind, payload)
+    return None
+
+
+def lost_rows(event_type: str, rows: Rows, colliding: set[str]) -> Rows:
+    """The rows that go with the fact that lost."""
+    if event_type in WHOLE_EVENT_TYPES:
+        return rows
+    return {table: table_rows for table, table_rows in rows.items() if table in colliding}
+
+
+def resolve(event: dict[str, Any], rows: Rows, touched) -> tuple[str, str, set[str]] | None:
+    """Settle `event`'s collisions with facts here before its rows go in. When it loses:
+    (reason, key, colliding tables); else None, after taking out every fact it beats."""
+    mine = (event["hlc"], event["device"])
+    for row in rows.get("order_completion", []):
+        if not database.execute_sql("SELECT 1 FROM purchase WHERE id = ?",
+                                    (row.get("purchase"),)).fetchone():
+            return ("order_completion.purchase", f"order_completion.order={row.get('order')}",
+                    {"order_completion"})
+    beaten: dict[tuple[str, int], tuple[Holder, str, set[str]]] = {}
+    for table, column in COLLISION_KEYS.items():
+        for row in rows.get(table, []):
+            value = row.get(column)
+            if value is None:
+                continue
+            existing = _existing(table, column, value)
+            if existing is None or existing.get(IDENTITY[table]) == row.get(IDENTITY[table]):
+                continue  # not here yet, or this very fact again
+            key = f"{table}.{column}={value}"
+            holder = _holder(table, column, existing)
+            if holder is None or holder.order() < mine:
+                return f"{table}.{column}", key, {table}
+            known = beaten.get((holder.device, holder.seq))
+            beaten[(holder.device, holder.seq)] = (
+                holder, known[1] if known else key, (known[2] if known else set()) | {table})
+    for holder, key, tables in beaten.values():
+        supersede(holder, key.split("=", 1)[0], key, tables, touched)
+    return None
+
+
+def note(event: dict[str, Any], kind: str, reason: str, detail: str,
+         key: str | None = None) -> None:
+    """Keep the conflict (once per event: applying it again after a restore changes nothing)."""
+    SyncConflict.insert(kind=kind, device=event["device"], seq=event["seq"], hlc=event["hlc"],
+                        type=event["type"], reason=reason, detail=detail[:500], key=key,
+                        noted_at=dt.datetime.now()).on_conflict_ignore().execute()
+
+
+def void_lots(device: str, seq: int, rows: Rows, touched) -> None:
+    for lot in rows.get("lot", []):
+        VoidLot.insert(lot=lot["id"], device=device, seq=seq).on_conflict_ignore().execute()
+        touched.lots.add(lot["id"])
+
+
+def supersede(holder: Holder, reason: str, key: str, tables: set[str], touched) -> None:
+    """Take out a fact applied before (here or on its own device) that lost its collision."""
+    from engine.sync.apply import _note_derived, _table_plan
+
+    rows = json.loads(holder.payload).get("rows", {})
+    lost = lost_rows(holder.type, rows, tables)
+    event = {"device": holder.device, "seq": holder.seq, "hlc": holder.hlc, "type": holder.type}
+    note(event, "collision", reason, f"{key}: an earlier fact holds it", key)
+    void_lots(holder.device, holder.seq, lost, touched)
+    for table, table_rows in lost.items():
+        if table == "lot":
+            continue
+        plan = _table_plan(table)
+        terms = " AND ".join(f'"{c}" = ?' for c in plan.key)
+        for row in table_rows:
+            database.execute_sql(f'DELETE FROM "{table}" WHERE {terms}',
+                                 [row.get(c) for c in plan.key])
+            _note_derived(table, row, touched)
+    purchases = [row["id"] for row in lost.get("purchase", [])]
+    for purchase in purchases:  # its order completion goes with it
+        completion = _existing("order_completion", "purchase", purchase)
+        if completion is not None:
+            follower = _holder("order_completion", "order", completion)
+            if follower is not None:
+                supersede(follower, "order_completion.purchase",
+                          f"order_completion.order={completion['order']}",
+                          {"order_completion"}, touched)
