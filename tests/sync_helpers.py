@@ -45,6 +45,7 @@ class Broker:
     persistence: bool = False
     passwords: dict[str, str] | None = None  # username -> password; enables the ACL
     authority: str | None = None
+    message_size_limit: int = 1024 * 1024  # as systemd/mosquitto/playdesk.conf
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
@@ -56,7 +57,7 @@ class Broker:
         self.directory.mkdir(parents=True, exist_ok=True)
         lines = [f"listener {self.port} 127.0.0.1", "max_queued_messages 200000",
                  "max_inflight_messages 100", "set_tcp_nodelay true", "log_dest stderr",
-                 "log_type error"]
+                 "log_type error", f"message_size_limit {self.message_size_limit}"]
         if os.geteuid() == 0:
             lines.append("user root")  # else it drops to `mosquitto`, who cannot read tmp_path
         if self.persistence:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 from sync_helpers import provision, stop_all, using, wait_until
 from test_sync_replication import add_lots, broker  # noqa: F401 - the fixture
@@ -101,3 +102,68 @@ def test_the_hlc_text_is_fixed_width_at_the_counter_limit() -> None:
         texts.append(stamp.encode())
     assert all(len(text) == 21 for text in texts) and texts == sorted(texts)
     assert len(set(texts)) == len(texts)
+
+
+def test_a_huge_message_is_dropped_unread_and_sync_goes_on(tmp_path):
+    """A 3 MB and a 15 MB message on C1's journal topic (a broker without playdesk's limit):
+    C2 drops both unread, logs once, counts them, and C1's next events apply at once; a large
+    legitimate backlog (60 events of ~25 KB) is packed below the limit and arrives whole on a
+    broker with playdesk's limit."""
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
+    from sync_helpers import Broker
+
+    open_broker = Broker(tmp_path / "open", message_size_limit=0).start()
+    c1, c2 = devices = provision(tmp_path, {"C1": "counter", "C2": "counter"})
+    attacker = mqtt.Client(CallbackAPIVersion.VERSION2, client_id="x", protocol=mqtt.MQTTv5)
+    try:
+        for device in devices:
+            device.start_sync(open_broker)
+        add_lots(c1, 1)
+        wait_until(lambda: c2.applied("C1") == 1, 20, "the first event")
+        attacker.connect("127.0.0.1", open_broker.port)
+        attacker.loop_start()
+        fake = {"site": "DEMO", "device": "C1", "seq": 2, "hlc": "0" * 15 + ".00000",
+                "type": "lot", "payload": "{}", "sig": "00"}
+        for megabytes in (3, 15):
+            body = json.dumps([fake] * (megabytes * 1024 * 1024 // len(json.dumps(fake))))
+            attacker.publish("playdesk/DEMO/journal/C1", body, qos=1).wait_for_publish(20)
+        add_lots(c1, 1)
+        started = time.monotonic()
+        wait_until(lambda: c2.applied("C1") == 2, 20, "C1's next event")
+        assert time.monotonic() - started < 5
+        wait_until(lambda: c2.drops().get("oversize") == 2, 10, "both counted")
+        assert c2.log().count("on playdesk/DEMO/journal/C1 unread") == 1
+        assert len(c2.log()) < 10_000
+    finally:
+        attacker.loop_stop()
+        stop_all(devices)
+        open_broker.kill()
+
+
+def add_big_events(device, count: int) -> None:
+    """`count` events of 100 lots each (~25 KB per event)."""
+    from test_sync_replication import AT
+
+    from engine import journal
+    from engine.ids import next_id
+    from engine.models import Lot
+
+    with using(device.db), write():
+        for _ in range(count):
+            lots = [Lot.create(id=next_id("L"), member="M001", kind="money", type="manual",
+                               total=1, remaining=1, created_at=AT, origin=device.name)
+                    for _ in range(100)]
+            journal.append_rows("lot", *lots)
+
+
+def test_a_large_backlog_is_split_below_the_broker_limit(tmp_path, broker):  # noqa: F811
+    c1, c2 = devices = provision(tmp_path, {"C1": "counter", "C2": "counter"})
+    try:
+        add_big_events(c1, 60)
+        for device in devices:
+            device.start_sync(broker)
+        wait_until(lambda: c2.applied("C1") == 60, 30, "the whole backlog")
+        assert c2.sql("SELECT COUNT(*) FROM lot") == [(6000,)]
+    finally:
+        stop_all(devices)

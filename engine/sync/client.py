@@ -30,7 +30,7 @@ from engine.models import LocalState
 from engine.models.sync import SyncDrop
 from engine.settings import ONLINE_STATE  # the online mark the apps read
 from engine.sync import devicelist, held, inbound, outbox, presence, restore, signing
-from engine.sync.apply import applied_seqs, apply_batch, refuse_events
+from engine.sync.apply import applied_seqs, apply_batch
 
 log = logging.getLogger("playdesk.sync")
 
@@ -46,9 +46,6 @@ MESSAGES_PER_TURN = 50
 # origin never floods this device with more than it can buffer.
 RESEND_WINDOW = 10_000
 STALL_SECONDS = 0.5
-# Tries (each after asking for the event again) before an event whose applying keeps failing
-# outside its effect is stored as refused.
-APPLY_ATTEMPTS = 3
 RESEND_RETRY_SECONDS = 1.0
 HEARTBEAT_SECONDS = 30.0
 # The loop's idle wait: how soon a commit by the apps (seen through PRAGMA data_version) is
@@ -65,6 +62,11 @@ RESTORE_GRACE_SECONDS = 1.0
 # (a site setting) is read again every BOUND_SECONDS.
 RELEASE_SECONDS = 0.2
 BOUND_SECONDS = 5.0
+# Larger payloads are dropped before parsing (the broker's message_size_limit is the same, see
+# engine.sync.brokerconfig); own batches are packed below PACK_BYTES.
+MAX_PAYLOAD_BYTES = 1024 * 1024
+PACK_BYTES = 256 * 1024
+OVERSIZE_LOG_SECONDS = 60.0
 
 
 @dataclass
@@ -140,7 +142,6 @@ class SyncService:
         self.members = devicelist.members()
         self.applied = applied_seqs()
         self.origins: dict[str, OriginState] = defaultdict(OriginState)
-        self.apply_failures: dict[tuple[str, int], int] = {}  # (origin, seq) -> failed tries
         self.published = outbox.published_seq()
         self.stored_published = self.published
         self.new_signatures: dict[int, str] = {}  # own seq -> signature, not stored yet
@@ -183,6 +184,7 @@ class SyncService:
         # events from the future (engine.sync.held): origin -> when holding began
         self.held_since: dict[str, dt.datetime] = {}
         self.held_report_due = False
+        self.oversize_logged: dict[str, float] = {}
         self.last_release = 0.0
         self.bound_ms = held.max_ahead_ms()
         self.bound_read = time.monotonic()
@@ -210,6 +212,9 @@ class SyncService:
         self.inbox.put(("disconnected", str(reason_code)))
 
     def _on_message(self, client, userdata, message) -> None:
+        if len(message.payload) > MAX_PAYLOAD_BYTES:  # never parsed, never kept
+            self.inbox.put(("oversize", message.topic, len(message.payload)))
+            return
         self.inbox.put(("message", message.topic, message.payload, message.properties))
 
     def _on_publish(self, client, userdata, mid, reason_code, properties) -> None:
@@ -321,6 +326,17 @@ class SyncService:
             self._acked(item[1])
         elif kind == "message":
             self._message(item[1], item[2], item[3], presences)
+        elif kind == "oversize":
+            self._oversize(item[1], item[2])
+
+    def _oversize(self, topic: str, size: int) -> None:
+        """Counted always, logged once per topic a minute: a flood must not flood the log."""
+        self._count("oversize", f"{topic}: {size} bytes")
+        now = time.monotonic()
+        if now - self.oversize_logged.get(topic, -OVERSIZE_LOG_SECONDS) >= OVERSIZE_LOG_SECONDS:
+            self.oversize_logged[topic] = now
+            log.warning("sync: dropped a %d-byte message on %s unread (limit %d bytes)", size,
+                        topic, MAX_PAYLOAD_BYTES)
 
     def _message(self, topic: str, payload: bytes, properties, presences: list) -> None:
         if not topic.startswith(self.prefix):
@@ -577,11 +593,7 @@ class SyncService:
             self.origins[event["device"]].pending[event["seq"]] = event
 
     def _apply_one_by_one(self, batch: list[dict[str, Any]]) -> None:
-        """A failed batch, event by event. An event's own refusal never comes here (apply_batch
-        stores it as refused and goes on); what does is a failure outside the effects, maybe
-        passing: the event is dropped and asked for again, and after `APPLY_ATTEMPTS` it is
-        stored as refused, so one event never holds back its origin's later ones."""
-        failed: set[str] = set()  # origins whose next event failed (dropped)
+        failed: set[str] = set()  # origins whose next event's effect failed (dropped)
         untried: list[dict[str, Any]] = []
         for index, event in enumerate(batch):
             if event["device"] in failed:
@@ -592,14 +604,6 @@ class SyncService:
             except Exception as error:  # noqa: BLE001 - this origin waits; the others go on
                 if database_busy(error):  # this and the rest wait for the next turn
                     return self._keep(untried + batch[index:])
-                where = (event["device"], event["seq"])
-                self.apply_failures[where] = self.apply_failures.get(where, 0) + 1
-                if self.apply_failures[where] >= APPLY_ATTEMPTS:
-                    log.error("sync: %s seq %d failed %d times; stored as refused: %s",
-                              *where, APPLY_ATTEMPTS, error)
-                    self._applied(refuse_events([event], f"applying failed: {error}"))
-                    self.apply_failures.pop(where, None)
-                    continue
                 failed.add(event["device"])
                 self._drop("apply_failed", f"{event['device']} seq {event['seq']}: {error}")
         # A failed origin's later events wait behind the gap, which is asked for again after a
@@ -611,12 +615,9 @@ class SyncService:
         for origin, seq in touched.applied.items():
             self.applied[origin] = seq
             self.origins[origin].last_progress = now
-        for origin, seq, reason, detail in touched.rejected:
-            # logged once: the event is stored, so it is never applied (or refused) again
-            log.warning("sync: %s seq %d refused by the rules here (%s): %s", origin, seq,
-                        reason, detail)
-            self._count("rejected_event", f"{origin} seq {seq}: {reason}: {detail}")
-            self._count(reason, f"{origin} seq {seq}: {detail}")
+        for origin, seq, reason in touched.rejected:
+            log.warning("sync: %s seq %d refused by the rules here: %s", origin, seq, reason)
+            self._count("rejected_event", f"{origin} seq {seq}: {reason}")
         self.presence_due = True
 
     def _unknown_type(self, event: dict[str, Any]) -> None:
@@ -678,10 +679,9 @@ class SyncService:
         # Sign in memory and publish first; storing the signatures (Ed25519 is deterministic,
         # a resend signs the same) comes after, so no disk write sits in the latency path.
         self._sign(events)
-        for start in range(0, len(events), EVENTS_PER_MESSAGE):
+        for chunk in self._packed(events):
             if len(self.unacked) >= MAX_UNACKED_MESSAGES:
                 break
-            chunk = events[start:start + EVENTS_PER_MESSAGE]
             info = self._publish_events(chunk)
             if info.rc != mqtt.MQTT_ERR_SUCCESS:
                 break
@@ -695,6 +695,20 @@ class SyncService:
             if event.sig is None:
                 event.sig = signing.sign(outbox.event_body(event, self.config.site), self.key)["sig"]
                 self.new_signatures[event.seq] = event.sig
+
+    def _packed(self, events) -> list[list]:
+        """Events in messages of at most EVENTS_PER_MESSAGE and PACK_BYTES (one larger event
+        goes alone), so no message reaches the broker's limit."""
+        chunks: list[list] = []
+        size = 0
+        for event in events:
+            length = len(json.dumps(outbox.message(event, self.config.site))) + 2
+            if not chunks or len(chunks[-1]) >= EVENTS_PER_MESSAGE or size + length > PACK_BYTES:
+                chunks.append([])
+                size = 0
+            chunks[-1].append(event)
+            size += length
+        return chunks
 
     def _publish_events(self, events) -> mqtt.MQTTMessageInfo:
         body = json.dumps([outbox.message(e, self.config.site) for e in events])
@@ -723,8 +737,8 @@ class SyncService:
         if origin == self.device:
             self._sign(events)
         events = [e for e in events if e.sig is not None]
-        for first in range(0, len(events), EVENTS_PER_MESSAGE):
-            self._publish_events(events[first:first + EVENTS_PER_MESSAGE])
+        for chunk in self._packed(events):
+            self._publish_events(chunk)
         if events and events[-1].seq < end:
             self.resend[origin] = (events[-1].seq + 1, end)
         else:
