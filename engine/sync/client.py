@@ -30,7 +30,7 @@ from engine.models import LocalState
 from engine.models.sync import SyncDrop
 from engine.settings import ONLINE_STATE  # the online mark the apps read
 from engine.sync import devicelist, held, inbound, outbox, presence, restore, signing
-from engine.sync.apply import applied_seqs, apply_batch
+from engine.sync.apply import applied_seqs, apply_batch, refuse_events
 
 log = logging.getLogger("playdesk.sync")
 
@@ -46,6 +46,9 @@ MESSAGES_PER_TURN = 50
 # origin never floods this device with more than it can buffer.
 RESEND_WINDOW = 10_000
 STALL_SECONDS = 0.5
+# Tries (each after asking for the event again) before an event whose applying keeps failing
+# outside its effect is stored as refused.
+APPLY_ATTEMPTS = 3
 RESEND_RETRY_SECONDS = 1.0
 HEARTBEAT_SECONDS = 30.0
 # The loop's idle wait: how soon a commit by the apps (seen through PRAGMA data_version) is
@@ -142,6 +145,7 @@ class SyncService:
         self.members = devicelist.members()
         self.applied = applied_seqs()
         self.origins: dict[str, OriginState] = defaultdict(OriginState)
+        self.apply_failures: dict[tuple[str, int], int] = {}  # (origin, seq) -> failed tries
         self.published = outbox.published_seq()
         self.stored_published = self.published
         self.new_signatures: dict[int, str] = {}  # own seq -> signature, not stored yet
@@ -593,7 +597,11 @@ class SyncService:
             self.origins[event["device"]].pending[event["seq"]] = event
 
     def _apply_one_by_one(self, batch: list[dict[str, Any]]) -> None:
-        failed: set[str] = set()  # origins whose next event's effect failed (dropped)
+        """A failed batch, event by event. An event's own refusal never comes here (apply_batch
+        stores it as refused and goes on); what does is a failure outside the effects, maybe
+        passing: the event is dropped and asked for again, and after `APPLY_ATTEMPTS` it is
+        stored as refused, so one event never holds back its origin's later ones."""
+        failed: set[str] = set()  # origins whose next event failed (dropped)
         untried: list[dict[str, Any]] = []
         for index, event in enumerate(batch):
             if event["device"] in failed:
@@ -604,6 +612,14 @@ class SyncService:
             except Exception as error:  # noqa: BLE001 - this origin waits; the others go on
                 if database_busy(error):  # this and the rest wait for the next turn
                     return self._keep(untried + batch[index:])
+                where = (event["device"], event["seq"])
+                self.apply_failures[where] = self.apply_failures.get(where, 0) + 1
+                if self.apply_failures[where] >= APPLY_ATTEMPTS:
+                    log.error("sync: %s seq %d failed %d times; stored as refused: %s",
+                              *where, APPLY_ATTEMPTS, error)
+                    self._applied(refuse_events([event], f"applying failed: {error}"))
+                    self.apply_failures.pop(where, None)
+                    continue
                 failed.add(event["device"])
                 self._drop("apply_failed", f"{event['device']} seq {event['seq']}: {error}")
         # A failed origin's later events wait behind the gap, which is asked for again after a
@@ -615,9 +631,12 @@ class SyncService:
         for origin, seq in touched.applied.items():
             self.applied[origin] = seq
             self.origins[origin].last_progress = now
-        for origin, seq, reason in touched.rejected:
-            log.warning("sync: %s seq %d refused by the rules here: %s", origin, seq, reason)
-            self._count("rejected_event", f"{origin} seq {seq}: {reason}")
+        for origin, seq, reason, detail in touched.rejected:
+            # logged once: the event is stored, so it is never applied (or refused) again
+            log.warning("sync: %s seq %d refused by the rules here (%s): %s", origin, seq,
+                        reason, detail)
+            self._count("rejected_event", f"{origin} seq {seq}: {reason}: {detail}")
+            self._count(reason, f"{origin} seq {seq}: {detail}")
         self.presence_due = True
 
     def _unknown_type(self, event: dict[str, Any]) -> None:
