@@ -19,15 +19,19 @@ from engine.db import database
 CHUNK = 500
 
 # An aggregate without GROUP BY gives one row even for a lot without records (SUM → NULL).
-# remaining = total − Σ consumption; refunded if any record is a refund, else depleted at ≤ 0,
-# else active. `expired` is not stored: it depends on the time of the question (entitlements).
+# remaining = total − Σ consumption; void (a lot of a fact that lost a collision,
+# engine/sync/collisions.py: it holds nothing) if listed in void_lot, else refunded if any record
+# is a refund, else depleted at ≤ 0, else active. `expired` is not stored: it depends on the
+# time of the question (entitlements).
 _REFRESH_LOTS = """
 UPDATE lot SET (remaining, status) = (
-  SELECT lot.total - COALESCE(SUM(c.amount), 0),
-         CASE WHEN MAX(c.kind = 'refund') THEN 'refunded'
+  SELECT CASE WHEN v.lot IS NULL THEN lot.total ELSE 0 END - COALESCE(SUM(c.amount), 0),
+         CASE WHEN v.lot IS NOT NULL THEN 'void'
+              WHEN MAX(c.kind = 'refund') THEN 'refunded'
               WHEN lot.total - COALESCE(SUM(c.amount), 0) <= 0 THEN 'depleted'
               ELSE 'active' END
-  FROM consumption AS c WHERE c.lot = lot.id)
+  FROM (SELECT (SELECT lot FROM void_lot WHERE void_lot.lot = lot.id) AS lot) AS v
+  LEFT JOIN consumption AS c ON c.lot = lot.id)
 WHERE id IN ({marks})
 """
 

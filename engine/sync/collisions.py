@@ -25,9 +25,10 @@ from engine.db import database
 from engine.models.conflicts import SyncConflict, VoidLot
 
 COLLISION_KEYS = {"purchase": "key", "refund": "purchase", "order_completion": "order",
-                  "coupon": "code"}
+                  "coupon": "code", "pending_order": "code"}
 # The column that names a row (what says two colliding rows are one and the same fact).
-IDENTITY = {"purchase": "id", "refund": "id", "order_completion": "purchase", "coupon": "device"}
+IDENTITY = {"purchase": "id", "refund": "id", "order_completion": "purchase", "coupon": "device",
+            "pending_order": "device"}
 WHOLE_EVENT_TYPES = {"purchase", "refund", "order.complete"}
 
 Rows = dict[str, list[dict[str, Any]]]

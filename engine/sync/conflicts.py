@@ -1,6 +1,6 @@
 """What merging replicas can leave behind and the owner must see (never hidden): coupons
-redeemed more often than allowed and credit lots drawn below zero, with what was allowed
-offline marked."""
+redeemed more often than allowed, credit lots drawn below zero (with what was allowed offline
+marked), and facts refused on apply or lost in a collision (engine/sync/apply.py)."""
 
 from __future__ import annotations
 
@@ -38,5 +38,16 @@ def negative_balances() -> list[dict[str, Any]]:
     return rows
 
 
+def refused_facts() -> list[dict[str, Any]]:
+    """Events not applied as sent: refused by the rules, or the loser of a collision (whose
+    key the earlier fact holds), in the origins' order."""
+    from engine.models.conflicts import SyncConflict
+
+    return [{"kind": c.kind, "device": c.device, "seq": c.seq, "hlc": c.hlc, "type": c.type,
+             "reason": c.reason, "detail": c.detail, "key": c.key}
+            for c in SyncConflict.select().order_by(SyncConflict.device, SyncConflict.seq)]
+
+
 def conflicts() -> dict[str, Any]:
-    return {"coupons": over_redeemed_coupons(), "balances": negative_balances()}
+    return {"coupons": over_redeemed_coupons(), "balances": negative_balances(),
+            "facts": refused_facts()}
