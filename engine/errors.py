@@ -20,3 +20,8 @@ class InsufficientBalance(PlaydeskError):
         self.kind = kind
         self.needed = needed
         self.available = available
+
+
+class StorageFull(PlaydeskError):
+    """The disk holding the database has no room left: the change was not saved (SQLite rolled
+    it back whole); free space and try again. Apps show it like any PlaydeskError."""

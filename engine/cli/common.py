@@ -37,10 +37,13 @@ def database_problem(error: BaseException, path: str | None = None) -> str | Non
 
     if not isinstance(error, (sqlite3.DatabaseError, peewee.DatabaseError)):
         return None
-    if path is None:
-        from engine.db import database
+    from engine.db import database, storage_full
 
+    if path is None:
         path = database.database
+    full = storage_full(error) if database.database else None
+    if full is not None:
+        return str(full)
     text = str(error)
     for fragment, message in _DATABASE_PROBLEMS.items():
         if fragment in text.lower():
