@@ -60,9 +60,62 @@ def _refresh(statement: str, keys: Iterable[str]) -> None:
         database.execute_sql(statement.format(marks=", ".join("?" * len(chunk))), chunk)
 
 
+# Groups (member, kind) of the given lots that merged facts overdraw: a lot below zero now, or
+# a group already known overdrawn (lot_overdraw).
+_OVERDRAWN_GROUPS = """
+SELECT DISTINCT member, kind FROM lot WHERE id IN ({marks}) AND (remaining < 0 OR EXISTS (
+  SELECT 1 FROM lot_overdraw AS o WHERE o.member = lot.member AND o.kind = lot.kind))
+"""
+# The consumption order without a clock (expiry_first's tail): the same on every device.
+_GROUP_LOTS = """
+SELECT id, remaining, status FROM lot WHERE member = ? AND kind = ?
+ORDER BY expires_at IS NULL, expires_at, created_at, LENGTH(id), id
+"""
+
+
 def refresh_lots(lot_ids: Iterable[str]) -> None:
-    """Recompute remaining and status of the given lots (unknown ids are ignored)."""
+    """Recompute remaining and status of the given lots (unknown ids are ignored).
+
+    No lot stays below zero (issue 14, item 2). Devices draw lots from their own view, so merged
+    facts can draw a lot past its total (two devices took the same small lot at once; a draw on
+    a void lot). The rule, a function of the facts alone and so the same on every device in any
+    arrival order: each overdrawn lot shows 0 and its overdraw, noted in `lot_overdraw` (shown
+    by `playdesk conflicts`), is taken from the member's other active lots of that kind in the
+    consumption order without a clock (earliest expiry first, none last, then oldest, lowest
+    id). So the balance is Σ totals − Σ consumption, never more; what no lot can cover stays in
+    `lot_overdraw` and is taken from the member's next lot of that kind when it arrives.
+    """
+    lot_ids = list(lot_ids)
     _refresh(_REFRESH_LOTS, lot_ids)
+    groups: set[tuple[str, str]] = set()
+    for chunk in _chunks(lot_ids):
+        marks = ", ".join("?" * len(chunk))
+        groups.update(database.execute_sql(_OVERDRAWN_GROUPS.format(marks=marks), chunk))
+    for member, kind in sorted(groups):
+        _rebalance(member, kind)
+
+
+def _rebalance(member: str, kind: str) -> None:
+    ids = [row[0] for row in database.execute_sql(
+        "SELECT id FROM lot WHERE member = ? AND kind = ?", (member, kind))]
+    _refresh(_REFRESH_LOTS, ids)  # each lot from its own facts first
+    lots = list(database.execute_sql(_GROUP_LOTS, (member, kind)))
+    database.execute_sql("DELETE FROM lot_overdraw WHERE member = ? AND kind = ?", (member, kind))
+    over, updates = 0, []
+    for lot_id, remaining, status in lots:
+        if remaining < 0:
+            database.execute_sql("INSERT INTO lot_overdraw (lot, member, kind, amount) "
+                                 "VALUES (?, ?, ?, ?)", (lot_id, member, kind, -remaining))
+            over -= remaining
+            updates.append((0, status, lot_id))
+    for lot_id, remaining, status in lots:
+        if over and remaining > 0 and status == "active":
+            take = min(remaining, over)
+            over -= take
+            updates.append((remaining - take, "active" if remaining > take else "depleted",
+                            lot_id))
+    database.cursor().executemany("UPDATE lot SET remaining = ?, status = ? WHERE id = ?",
+                                  updates)
 
 
 def refresh_coupons(codes: Iterable[str]) -> None:

@@ -38,7 +38,7 @@ def lot_values() -> dict[str, tuple[int, str]]:
 def test_lots_are_recomputed_from_their_consumption_records(db):
     cases = {
         "untouched": (10,), "partly": (10, ("use", 4)), "spent": (10, ("use", 4), ("use", 6)),
-        "over": (10, ("use", 12)),  # two devices drew offline: remaining goes negative
+        "over": (10, ("use", 12)),  # two devices drew offline: the member's next lot pays
         "refunded": (10, ("use", 3), ("refund", 7)), "refunded_spent": (10, ("use", 10),
                                                                         ("refund", 0)),
         "corrected": (10, ("correction", 10)), "zero_draw": (10, ("use", 0)),
@@ -48,11 +48,15 @@ def test_lots_are_recomputed_from_their_consumption_records(db):
             add_lot(lot_id, total, *records)
         refresh_lots([*cases, "no-such-lot"])
     assert lot_values() == {
-        "untouched": (10, "active"), "partly": (6, "active"), "spent": (0, "depleted"),
-        "over": (-2, "depleted"), "refunded": (0, "refunded"), "refunded_spent": (0, "refunded"),
+        "untouched": (10, "active"), "partly": (4, "active"), "spent": (0, "depleted"),
+        "over": (0, "depleted"), "refunded": (0, "refunded"), "refunded_spent": (0, "refunded"),
         "corrected": (0, "depleted"), "zero_draw": (10, "active"),
     }
-    assert all(expected_lot(lot) == (lot.remaining, lot.status) for lot in Lot.select())
+    # no lot below zero; the overdraw of 2 is taken from the first active lot in the order
+    assert all(expected_lot(lot) == (lot.remaining, lot.status) for lot in Lot.select()
+               if lot.id not in ("over", "partly"))
+    assert sum(lot.remaining for lot in Lot.select() if lot.status == "active") == sum(
+        expected_lot(lot)[0] for lot in Lot.select() if lot.id != "refunded")
 
 
 def test_only_the_given_lots_are_refreshed(db):

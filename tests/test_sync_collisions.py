@@ -138,3 +138,39 @@ def test_every_unique_of_a_fact_table_is_an_id_or_a_collision_key():
             if table == "coupon_redemption":
                 continue  # (coupon, receipt): the receipt is the origin's
             assert COLLISION_KEYS.get(table) == columns[0], (table, columns)
+
+
+def test_two_devices_drawing_one_small_lot_leave_no_lot_negative(tmp_path):
+    """Item 2: lots of 100 (expiring first) and 10,000; K1 and C2 each spend 80 from the small
+    one at once. After merge, in either arrival order: no lot below zero, the balance 9,940
+    (Σ totals − Σ consumption), and the overdraw of 60 reported."""
+    from test_sync_fact_checks import consumption, forged
+
+    from engine.entitlements.balances import balance
+    from engine.entitlements.lots import add_lot
+    from engine.sync.conflicts import conflicts
+
+    results = []
+    for order in ((0, 1), (1, 0)):
+        c1, _, _ = devices = provision(tmp_path / str(order), {"C1": "counter", "C2": "counter",
+                                                               "K1": "kiosk"})
+        with_site(c1)
+        with using(c1.db):
+            add_lot("M001", "money", "manual", 100, "MGR", "small", AT,
+                    expires_at=AT + dt.timedelta(days=1))
+            add_lot("M001", "money", "manual", 10_000, "MGR", "big", AT)
+        spends = [forged(1, "consume", {"consumption": [consumption("K1-C1", "C1-L1", 80)]}),
+                  forged(1, "consume", {"consumption": [consumption("C2-C1", "C1-L1", 80,
+                                                                    origin="C2")]}, "C2")]
+        for index in order:
+            apply_on(c1, [spends[index]])
+        with using(c1.db):
+            results.append((c1.sql("SELECT id, remaining, status FROM lot ORDER BY id"),
+                            balance("M001", AT)["money"]["total"], conflicts()["balances"]))
+        assert devices
+    assert results[0] == results[1]
+    lots, total, overdrawn = results[0]
+    assert lots == [("C1-L1", 0, "depleted"), ("C1-L2", 9_940, "active")]
+    assert total == 9_940
+    assert [(o["member"], o["overdrawn"], o["lots"]) for o in overdrawn] == [
+        ("M001", 60, ["C1-L1"])]

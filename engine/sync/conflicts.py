@@ -8,7 +8,7 @@ from typing import Any
 
 from peewee import fn
 
-from engine.models import Consumption, Coupon, CouponRedemption, Lot
+from engine.models import Consumption, Coupon, CouponRedemption
 
 
 def over_redeemed_coupons() -> list[dict[str, Any]]:
@@ -25,15 +25,20 @@ def over_redeemed_coupons() -> list[dict[str, Any]]:
 
 
 def negative_balances() -> list[dict[str, Any]]:
+    """Lots merged facts drew past their total (engine/derived.py): per member and kind, how
+    much, which lots and which devices drew them (the member's other lots pay it)."""
+    from engine.models.conflicts import LotOverdraw
+
     rows = []
-    query = (Lot.select(Lot.member, Lot.kind, fn.SUM(Lot.remaining).alias("overdrawn"),
-                        fn.GROUP_CONCAT(Lot.id).alias("lots"))
-             .where(Lot.remaining < 0).group_by(Lot.member, Lot.kind).order_by(Lot.member))
+    query = (LotOverdraw.select(LotOverdraw.member, LotOverdraw.kind,
+                                fn.SUM(LotOverdraw.amount).alias("overdrawn"),
+                                fn.GROUP_CONCAT(LotOverdraw.lot).alias("lots"))
+             .group_by(LotOverdraw.member, LotOverdraw.kind).order_by(LotOverdraw.member))
     for row in query.dicts():
-        lots = row["lots"].split(",")
+        lots = sorted(row["lots"].split(","))
         devices = sorted({c.device for c in Consumption.select(Consumption.device)
                           .where(Consumption.lot.in_(lots))})
-        rows.append({"member": row["member"], "kind": row["kind"], "overdrawn": -row["overdrawn"],
+        rows.append({"member": row["member"], "kind": row["kind"], "overdrawn": row["overdrawn"],
                      "lots": lots, "devices": devices})
     return rows
 
