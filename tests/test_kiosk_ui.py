@@ -196,8 +196,8 @@ def test_wrong_pins_lock_the_member_out(ui):
     assert ui.app.member is None
     ui.tap(ui.button("Back"))
     ui.tap(ui.button("Cancel"))
-    scan(ui, "MEM0002")  # the card is locked out too
-    assert ui.app.screen.message.text.startswith("Too many wrong PINs")
+    scan(ui, "MEM0002")  # only the PIN was guessed: the member's own card still logs in
+    assert ui.app.member == "M002"
 
 
 def open_packages(ui, card: str = "MEM0001") -> None:
