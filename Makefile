@@ -6,10 +6,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := mosquitto mosquitto-clients xvfb xauth libzbar0 libgl1 libegl1 libgles2 \
                 libmtdev1 libsdl2-2.0-0 libsdl2-image-2.0-0 libsdl2-ttf-2.0-0 libsdl2-mixer-2.0-0 \
-                fonts-dejavu-core xclip python3-venv python3-dev build-essential shellcheck systemd
+                fonts-dejavu-core xclip python3-venv python3-dev build-essential linux-libc-dev \
+                shellcheck systemd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint bench apt venv clean install
+.PHONY: demo test lint bench apt venv clean install lock
 
 demo: apt venv
 	$(PY) -m demo.run
@@ -34,15 +35,29 @@ apt:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Installs from uv.lock only, every file hash-checked (docs/dependencies.md): the build tools
+# first, then the locked packages without resolving anything, then the project itself.
+$(VENV)/.installed: uv.lock pyproject.toml systemd/locked_requirements.py
+	@python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
+	    { echo "playdesk is locked for CPython 3.11 (Debian 12 bookworm); python3 is $$(python3 -V)"; exit 2; }
 	[ -x $(PY) ] || python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,zxing]'
+	python3 systemd/locked_requirements.py uv.lock --only-group --group build > $(VENV)/build.txt
+	python3 systemd/locked_requirements.py uv.lock --extra test --extra zxing > $(VENV)/dev.txt
+	$(PY) -m pip install -q --require-hashes --no-deps -r $(VENV)/build.txt
+	$(PY) -m pip install -q --require-hashes --no-deps --no-build-isolation -r $(VENV)/dev.txt
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	$(PY) -m pip check
 	touch $@
+
+# Update the lock (newest versions within pyproject's ranges); `make test` is the gate.
+UV_VERSION := 0.13.9
+lock:
+	[ -x .uv/bin/uv ] || { python3 -m venv .uv && .uv/bin/pip install -q uv==$(UV_VERSION); }
+	.uv/bin/uv lock --upgrade
 
 # A Raspberry Pi becomes an appliance: make install ROLE=kiosk|counter SITE=DEMO DEVICE=KIOSK1 BROKER=host
 install:
 	$(SUDO) ./systemd/install.sh --role $(ROLE) --site $(SITE) --device $(DEVICE) --broker $(BROKER) $(if $(PRINTER),--printer $(PRINTER)) $(if $(PRINTER_PROFILE),--printer-profile $(PRINTER_PROFILE))
 
 clean:
-	rm -rf $(VENV) var build *.egg-info
+	rm -rf $(VENV) .uv var build *.egg-info

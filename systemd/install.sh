@@ -4,7 +4,7 @@
 #   sudo ./systemd/install.sh --role kiosk|counter --site CODE --device NAME --broker HOST[:PORT]
 #        [--printer usb:VID:PID|serial:DEV|network:HOST[:PORT]|none] [--printer-profile NAME]
 #        [--scanner usb:VID:PID]... [--authority DEVICE] [--broker-password-file FILE|-]
-#        [--root DIR]
+#        [--root DIR] [--wheelhouse DIR]
 #   sudo ./systemd/install.sh --upgrade  [--root DIR]   # new release, backup, migrate, switch
 #   sudo ./systemd/install.sh --rollback [--root DIR]   # previous release + pre-upgrade backup
 #
@@ -27,7 +27,8 @@ APP_GROUPS=(video render "$INPUT_GROUP" lp dialout)
 APT_COMMON=(python3 python3-venv python3-pip sqlite3 ca-certificates mosquitto-clients
             libsdl2-2.0-0 libsdl2-image-2.0-0 libsdl2-ttf-2.0-0 libsdl2-mixer-2.0-0
             libgl1 libegl1 libgles2 libgbm1 libdrm2 libmtdev1 libzbar0 libusb-1.0-0
-            fonts-dejavu-core)
+            fonts-dejavu-core
+            build-essential python3-dev linux-libc-dev)  # evdev is locked as source: built here
 APT_COUNTER=(mosquitto)
 
 ETC_DIR=/etc/playdesk
@@ -55,6 +56,7 @@ BACKUP_KEEP=14
 CLOCK_TOLERANCE=120
 
 ROOT=""
+WHEELHOUSE=""
 ACTION=install
 ROLE="" SITE="" DEVICE="" BROKER="" PRINTER="" PRINTER_PROFILE="" PASSWORD_SOURCE="" AUTHORITY=""
 SCANNERS=()
@@ -96,6 +98,7 @@ parse_arguments() {
             --authority) AUTHORITY=${2-}; shift 2 ;;
             --broker-password-file) PASSWORD_SOURCE=${2-}; shift 2 ;;
             --root) ROOT=${2-}; shift 2 ;;
+            --wheelhouse) WHEELHOUSE=${2-}; shift 2 ;;
             --upgrade) ACTION=upgrade; shift ;;
             --rollback) ACTION=rollback; shift ;;
             -h|--help) usage; exit 0 ;;
@@ -358,7 +361,19 @@ build_release() {
     [ -e "$(target "$NEW_RELEASE")" ] && die "release $NEW_RELEASE exists already (two installs in one second?)"
     mkdir -p "$(target "$NEW_RELEASE")"
     run python3 -m venv "$NEW_RELEASE"
-    run "$NEW_RELEASE/bin/pip" install --no-cache-dir --quiet "$SOURCE"
+    # From uv.lock only, hash-checked; --wheelhouse DIR installs offline (no index at all).
+    python3 "$SOURCE/systemd/locked_requirements.py" "$SOURCE/uv.lock" --only-group --group build \
+        > "$(target "$NEW_RELEASE/build-requirements.txt")"
+    python3 "$SOURCE/systemd/locked_requirements.py" "$SOURCE/uv.lock" --extra zxing \
+        > "$(target "$NEW_RELEASE/requirements.txt")"
+    local index=()
+    [ -z "$WHEELHOUSE" ] || index=(--no-index --find-links "$WHEELHOUSE")
+    run "$NEW_RELEASE/bin/pip" install --no-cache-dir --quiet "${index[@]}" --require-hashes --no-deps \
+        -r "$NEW_RELEASE/build-requirements.txt"
+    run "$NEW_RELEASE/bin/pip" install --no-cache-dir --quiet "${index[@]}" --require-hashes --no-deps \
+        --no-build-isolation -r "$NEW_RELEASE/requirements.txt"
+    run "$NEW_RELEASE/bin/pip" install --no-cache-dir --quiet "${index[@]}" --no-deps \
+        --no-build-isolation "$SOURCE"
     mkdir -p "$(target "$NEW_RELEASE/share/doc/playdesk")"
     cp "$SOURCE"/docs/*.md "$(target "$NEW_RELEASE/share/doc/playdesk/")"
     printf 'release=%s\nsource=%s\n' "$name" "$SOURCE" > "$(target "$NEW_RELEASE/RELEASE")"

@@ -183,7 +183,14 @@ def test_a_release_is_a_venv_behind_the_current_link(installed):
     assert re.fullmatch(r"/opt/playdesk/releases/\d+\.\d+\.\d+-\w+-\d{14}", release)
     plan = (root / PLAN).read_text().splitlines()
     assert f"python3 -m venv {release}" in plan
-    assert f"{release}/bin/pip install --no-cache-dir --quiet {REPO}" in plan
+    # From the lock only, hash-checked, nothing resolved at install time (issue 13).
+    pip = f"{release}/bin/pip install --no-cache-dir --quiet"
+    assert (f"{pip} --require-hashes --no-deps --no-build-isolation -r {release}/requirements.txt"
+            in plan)
+    assert f"{pip} --no-deps --no-build-isolation {REPO}" in plan
+    requirements = (root / release.lstrip("/") / "requirements.txt").read_text()
+    assert "kivy==" in requirements and "--hash=sha256:" in requirements
+    assert "pytest==" not in requirements
     assert (root / release.lstrip("/") / "share/doc/playdesk/kiosk.md").is_file()
     assert not (root / "opt/playdesk/.venv").is_symlink()  # every unit runs current/bin
     wrapper = root / "usr/local/bin/playdesk"

@@ -1,0 +1,92 @@
+"""The one lock (uv.lock): current with pyproject, hashed, installable on the Raspberry Pi, and
+what this venv was installed from (issue 13)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from importlib import metadata
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.tags import compatible_tags, cpython_tags
+from packaging.utils import canonicalize_name, parse_wheel_filename
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCK = tomllib.loads((ROOT / "uv.lock").read_text())
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+PACKAGES = {p["name"]: p for p in LOCK["package"] if "editable" not in p["source"]}
+# Locked as source only: what building it needs, installed by the Makefile and the installer.
+SOURCE_BUILDS = {"evdev": ("build-essential", "python3-dev", "linux-libc-dev")}
+# Raspberry Pi OS bookworm: glibc 2.36, aarch64.
+PI_PLATFORMS = [f"manylinux_2_{minor}_aarch64" for minor in range(36, 16, -1)] + [
+    "manylinux2014_aarch64", "linux_aarch64"]
+PI_TAGS = set(cpython_tags((3, 11), platforms=PI_PLATFORMS)) | set(
+    compatible_tags((3, 11), interpreter="cp311", platforms=PI_PLATFORMS))
+
+
+def _locked_requirements(*args: str) -> str:
+    return subprocess.run([sys.executable, str(ROOT / "systemd/locked_requirements.py"),
+                           str(ROOT / "uv.lock"), *args],
+                          check=True, capture_output=True, text=True).stdout
+
+
+def _normalized(requirements: list[str], extra: str | None = None) -> set[tuple[str, str]]:
+    out = set()
+    for text in requirements:
+        requirement = Requirement(text)
+        out.add((canonicalize_name(requirement.name), str(requirement.specifier)))
+    return out
+
+
+def test_the_lock_is_current_with_pyproject():
+    project = next(p for p in LOCK["package"] if "editable" in p["source"])
+    locked = {(canonicalize_name(r["name"]), str(Requirement(r["name"] + r.get("specifier", ""))
+                                                 .specifier))
+              for r in project["metadata"]["requires-dist"]}
+    wanted = _normalized(PYPROJECT["project"]["dependencies"])
+    for extra in PYPROJECT["project"]["optional-dependencies"].values():
+        wanted |= _normalized(extra)
+    assert locked == wanted, "pyproject.toml changed: run `make lock` and commit uv.lock"
+
+
+def test_every_locked_package_installs_on_a_raspberry_pi():
+    missing = []
+    for name, package in PACKAGES.items():
+        wheels = [w["url"].rsplit("/", 1)[1] for w in package.get("wheels", [])]
+        if any(set(parse_wheel_filename(w)[3]) & PI_TAGS for w in wheels):
+            continue
+        if name in SOURCE_BUILDS and "sdist" in package:
+            continue
+        missing.append(f"{name}=={package['version']}")
+    assert missing == [], f"no CPython 3.11 aarch64 wheel and no known source build: {missing}"
+
+
+def test_source_builds_have_their_build_needs_installed():
+    makefile = (ROOT / "Makefile").read_text()
+    installer = (ROOT / "systemd/install.sh").read_text()
+    for name, needs in SOURCE_BUILDS.items():
+        assert name in PACKAGES
+        for package in needs:
+            assert package in makefile and package in installer, (name, package)
+
+
+def test_every_locked_file_is_hashed_and_the_appliance_gets_no_test_tools():
+    app = _locked_requirements("--extra", "zxing")
+    names = {line.split("==")[0] for line in app.splitlines() if "==" in line}
+    assert {"kivy", "evdev", "peewee", "zxing-cpp"} <= names
+    assert not names & {"pytest", "hypothesis", "ruff"}  # python-barcode comes with escpos
+    for block in app.split("\n")[1:]:
+        if "==" in block:
+            assert block.endswith("\\"), block  # each pin is followed by its hashes
+    assert app.count("--hash=sha256:") >= len(names)
+
+
+def test_this_venv_holds_exactly_the_locked_versions():
+    dev = _locked_requirements("--extra", "test", "--extra", "zxing")
+    for line in dev.splitlines():
+        if "==" not in line:
+            continue
+        name, version = line.split(" ;")[0].rstrip(" \\").split("==")
+        assert metadata.version(name) == version, name
