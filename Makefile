@@ -10,7 +10,7 @@ APT_PACKAGES := mosquitto mosquitto-clients xvfb xauth libzbar0 libgl1 libegl1 l
                 shellcheck systemd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint bench apt venv clean install lock
+.PHONY: demo test lint bench apt venv clean install lock wheelhouse
 
 demo: apt venv
 	$(PY) -m demo.run
@@ -55,9 +55,26 @@ lock:
 	[ -x .uv/bin/uv ] || { python3 -m venv .uv && .uv/bin/pip install -q uv==$(UV_VERSION); }
 	.uv/bin/uv lock --upgrade
 
+# The wheels of a release for an offline install or upgrade (a USB stick): per architecture,
+# every file of the appliance's locked packages (evdev as its locked source, built on the Pi),
+# then `install.sh --wheelhouse DIR/<arch>` installs with no index at all.
+WHEELHOUSE ?= wheelhouse
+ARCHES ?= x86_64 aarch64
+wheelhouse:
+	mkdir -p $(WHEELHOUSE)
+	python3 systemd/locked_requirements.py uv.lock --extra zxing > $(WHEELHOUSE)/requirements.txt
+	python3 systemd/locked_requirements.py uv.lock --only-group --group build > $(WHEELHOUSE)/build-requirements.txt
+	for arch in $(ARCHES); do \
+	    python3 -m pip download -q --no-deps --require-hashes -d $(WHEELHOUSE)/$$arch \
+	        --python-version 3.11 --implementation cp --abi cp311 --abi abi3 --abi none \
+	        $$(for m in $$(seq 36 -1 17); do echo --platform manylinux_2_$${m}_$$arch; done) \
+	        --platform manylinux2014_$$arch --platform linux_$$arch --platform any \
+	        -r $(WHEELHOUSE)/requirements.txt -r $(WHEELHOUSE)/build-requirements.txt || exit 1; \
+	done
+
 # A Raspberry Pi becomes an appliance: make install ROLE=kiosk|counter SITE=DEMO DEVICE=KIOSK1 BROKER=host
 install:
 	$(SUDO) ./systemd/install.sh --role $(ROLE) --site $(SITE) --device $(DEVICE) --broker $(BROKER) $(if $(PRINTER),--printer $(PRINTER)) $(if $(PRINTER_PROFILE),--printer-profile $(PRINTER_PROFILE))
 
 clean:
-	rm -rf $(VENV) .uv var build *.egg-info
+	rm -rf $(VENV) .uv wheelhouse var build *.egg-info

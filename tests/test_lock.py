@@ -90,3 +90,27 @@ def test_this_venv_holds_exactly_the_locked_versions():
             continue
         name, version = line.split(" ;")[0].rstrip(" \\").split("==")
         assert metadata.version(name) == version, name
+
+
+def test_a_wheelhouse_installs_into_an_empty_venv_without_an_index(tmp_path):
+    """`make wheelhouse` then pip with --no-index: what a site without internet does."""
+    house = tmp_path / "wheelhouse"
+    subprocess.run(["make", "-s", "-C", str(ROOT), "wheelhouse", f"WHEELHOUSE={house}",
+                    "ARCHES=x86_64 aarch64"], check=True, capture_output=True)
+    assert any(p.name.startswith("evdev-") for p in (house / "aarch64").iterdir())
+    assert any("aarch64" in p.name for p in (house / "aarch64").glob("kivy-*.whl")) or any(
+        "aarch64" in p.name for p in (house / "aarch64").glob("Kivy-*.whl"))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(venv / "bin/pip"), "install", "-q", "--no-index", "--find-links",
+           str(house / "x86_64"), "--require-hashes", "--no-deps"]
+    env = {"PATH": "/usr/bin:/bin", "PIP_CONFIG_FILE": "/dev/null", "HOME": str(tmp_path)}
+    subprocess.run([*pip, "-r", str(house / "build-requirements.txt")], check=True, env=env)
+    subprocess.run([*pip, "--no-build-isolation", "-r", str(house / "requirements.txt")],
+                   check=True, env=env)
+    subprocess.run([str(venv / "bin/pip"), "install", "-q", "--no-index", "--no-deps",
+                    "--no-build-isolation", str(ROOT)], check=True, env=env)
+    probe = "import kivy, peewee, evdev, escpos, cv2, engine.money; print('ok')"
+    result = subprocess.run([str(venv / "bin/python"), "-c", probe], capture_output=True,
+                            text=True, env={**env, "KIVY_NO_ARGS": "1", "KIVY_HOME": str(tmp_path)})
+    assert result.stdout.strip().endswith("ok"), result.stderr
