@@ -21,6 +21,9 @@ def parse_args(prog: str, description: str, location: str | None, location_help:
     parser.add_argument("--printer", default="none", help=PRINTER_HELP)
     parser.add_argument("--size", default=None, help="window size WxH (default: full screen)")
     parser.add_argument("--at", default=None, help="fix 'now' (ISO datetime; demos and tests)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="first start on new hardware: open, draw one frame, log the window "
+                             "provider and GL driver, exit 0")
     return parser.parse_args(argv)
 
 
@@ -55,7 +58,41 @@ def run(args: argparse.Namespace, build: Callable[[argparse.Namespace], Any],
 
     open_database(args.db)
     try:
-        build(args).run()
+        app = build(args)
+        if args.smoke:
+            _stop_after_first_frame(app)
+        app.run()
     finally:
         close_database()
     return 0
+
+
+def graphics_report() -> str:
+    """Which window provider and GL driver this machine gave Kivy (for a new Pi's first start)."""
+    from kivy.core.window import Window
+    from kivy.graphics import opengl
+
+    def gl(name: int) -> str:
+        value = opengl.glGetString(name)
+        return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+
+    return (f"window provider {type(Window).__module__}.{type(Window).__name__} "
+            f"size {Window.size[0]}x{Window.size[1]} fullscreen {Window.fullscreen}; "
+            f"GL vendor {gl(opengl.GL_VENDOR)!r} renderer {gl(opengl.GL_RENDERER)!r} "
+            f"version {gl(opengl.GL_VERSION)!r}")
+
+
+def _stop_after_first_frame(app: Any) -> None:
+    """--smoke: once a frame reached the screen (the window flipped), log and stop."""
+    import logging
+
+    from kivy.core.window import Window
+
+    def flipped(*_args: Any) -> None:
+        Window.unbind(on_flip=flipped)
+        report = graphics_report()
+        logging.getLogger("playdesk.smoke").info("smoke: %s", report)
+        print(f"smoke ok: {report}", flush=True)
+        app.stop()
+
+    Window.bind(on_flip=flipped)

@@ -1,0 +1,42 @@
+"""`playdesk-kiosk --smoke` and `playdesk-counter --smoke`: the first thing to run on a new Pi
+(docs/install.md). Real apps as subprocesses on Xvfb: open full screen, draw one frame, log the
+window provider and GL driver, exit 0 (issue 13)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ui_harness import start_xvfb
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_SITE = ROOT / "tests/data/site.yaml"
+
+
+@pytest.fixture(scope="module")
+def display():
+    process, value = start_xvfb(1024, 600)
+    yield value
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("app", ["playdesk-kiosk", "playdesk-counter"])
+def test_smoke_draws_one_frame_full_screen_and_exits_0(tmp_path, display, app):
+    db = tmp_path / "playdesk.db"
+    bin_dir = Path(sys.executable).parent
+    subprocess.run([bin_dir / "playdesk", "--db", db, "load", DEMO_SITE], check=True,
+                   capture_output=True)
+    env = {**os.environ, "DISPLAY": display, "KIVY_HOME": str(tmp_path / "kivy"),
+           "KIVY_NO_ARGS": "1"}
+    result = subprocess.run([bin_dir / app, "--db", db, "--smoke"], env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    line = next(x for x in result.stdout.splitlines() if x.startswith("smoke ok:"))
+    assert "window provider kivy.core.window" in line
+    assert "size 1024x600 fullscreen" in line  # full screen: the whole display
+    assert "GL vendor" in line and "renderer" in line
+    assert "Traceback" not in result.stderr
