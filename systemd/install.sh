@@ -3,7 +3,7 @@
 #
 #   sudo ./systemd/install.sh --role kiosk|counter --site CODE --device NAME --broker HOST[:PORT]
 #        [--printer usb:VID:PID|serial:DEV|network:HOST[:PORT]|none] [--printer-profile NAME]
-#        [--scanner usb:VID:PID]... [--authority DEVICE] [--broker-password-file FILE|-]
+#        [--scanner usb:VID:PID|camera]... [--camera /dev/videoN] [--authority DEVICE] [--broker-password-file FILE|-]
 #        [--root DIR] [--wheelhouse DIR]
 #   sudo ./systemd/install.sh --upgrade  [--root DIR]   # new release, backup, migrate, switch
 #   sudo ./systemd/install.sh --rollback [--root DIR]   # previous release + pre-upgrade backup
@@ -57,6 +57,7 @@ CLOCK_TOLERANCE=120
 
 ROOT=""
 WHEELHOUSE=""
+CAMERA=""
 ACTION=install
 ROLE="" SITE="" DEVICE="" BROKER="" PRINTER="" PRINTER_PROFILE="" PASSWORD_SOURCE="" AUTHORITY=""
 SCANNERS=()
@@ -94,7 +95,8 @@ parse_arguments() {
             --broker) BROKER=${2-}; shift 2 ;;
             --printer) PRINTER=${2-}; shift 2 ;;
             --printer-profile) PRINTER_PROFILE=${2-}; shift 2 ;;
-            --scanner) SCANNERS+=("${2-}"); shift 2 ;;
+            --scanner) if [ "${2-}" = camera ]; then CAMERA=${CAMERA:-/dev/video0}; else SCANNERS+=("${2-}"); fi; shift 2 ;;
+            --camera) CAMERA=${2-}; shift 2 ;;
             --authority) AUTHORITY=${2-}; shift 2 ;;
             --broker-password-file) PASSWORD_SOURCE=${2-}; shift 2 ;;
             --root) ROOT=${2-}; shift 2 ;;
@@ -131,6 +133,7 @@ load_installed_settings() {
     BROKER=${BROKER:-$(setting_of "$conf" PLAYDESK_BROKER_HOST):$(setting_of "$conf" PLAYDESK_BROKER_PORT)}
     PRINTER=${PRINTER:-$(setting_of "$conf" PLAYDESK_PRINTER)}
     PRINTER_PROFILE=${PRINTER_PROFILE:-$(setting_of "$conf" PLAYDESK_PRINTER_PROFILE)}
+    CAMERA=${CAMERA:-$(setting_of "$conf" PLAYDESK_CAMERA)}
     AUTHORITY=${AUTHORITY:-$(setting_of "$conf" PLAYDESK_AUTHORITY)}
 }
 
@@ -166,8 +169,9 @@ validate_settings() {
     [[ $PRINTER_PROFILE =~ ^[A-Za-z0-9._-]+$ ]] || die "--printer-profile must be a python-escpos profile name, not '$PRINTER_PROFILE'"
     local scanner
     for scanner in "${SCANNERS[@]}"; do
-        [[ $scanner =~ ^usb:[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$ ]] || die "--scanner must be usb:VID:PID, not '$scanner'"
+        [[ $scanner =~ ^usb:[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$ ]] || die "--scanner must be usb:VID:PID or camera, not '$scanner'"
     done
+    [ -z "$CAMERA" ] || [[ $CAMERA =~ ^/dev/video[0-9]{1,3}$ ]] || die "--camera must be /dev/videoN, not '$CAMERA'"
     if [ -n "$PASSWORD_SOURCE" ] && [ "$PASSWORD_SOURCE" != - ] && [ ! -r "$PASSWORD_SOURCE" ]; then
         die "--broker-password-file $PASSWORD_SOURCE is not readable"
     fi
@@ -443,6 +447,8 @@ PLAYDESK_AUTHORITY=$AUTHORITY
 PLAYDESK_PRINTER=$PRINTER
 PLAYDESK_PRINTER_PROFILE=$PRINTER_PROFILE
 PLAYDESK_SCANNERS=/dev/playdesk-scanner-*
+PLAYDESK_CAMERA=$CAMERA
+PLAYDESK_SCANNER=${CAMERA:+camera:$CAMERA}
 PLAYDESK_CLOCK_TOLERANCE=$CLOCK_TOLERANCE
 EOF
 }
@@ -466,6 +472,9 @@ local_udev_rules() {
         vendor=$(echo "$PRINTER" | cut -d: -f2)
         product=$(echo "$PRINTER" | cut -d: -f3)
         echo "SUBSYSTEM==\"usb\", ENV{DEVTYPE}==\"usb_device\", ATTR{idVendor}==\"$vendor\", ATTR{idProduct}==\"$product\", GROUP=\"lp\", MODE=\"0660\", ENV{PLAYDESK_PRINTER}=\"1\""
+    fi
+    if [ -n "$CAMERA" ]; then
+        echo "SUBSYSTEM==\"video4linux\", KERNEL==\"${CAMERA#/dev/}\", GROUP=\"video\", MODE=\"0660\", ENV{PLAYDESK_SCANNER}=\"1\", SYMLINK+=\"playdesk-camera\""
     fi
     for device in "${SCANNERS[@]}"; do
         vendor=$(echo "${device,,}" | cut -d: -f2)
@@ -512,7 +521,7 @@ install_units() {
 install_udev_rules() {
     put_file "$UDEV_DIR/70-playdesk.rules" 0644 root:root < "$SYSTEMD_SOURCE/udev/70-playdesk.rules"
     UDEV_CHANGED=$((UDEV_CHANGED | FILE_WRITTEN))
-    if [[ $PRINTER == usb:* ]] || [ ${#SCANNERS[@]} -gt 0 ]; then
+    if [[ $PRINTER == usb:* ]] || [ ${#SCANNERS[@]} -gt 0 ] || [ -n "$CAMERA" ]; then
         put_file "$LOCAL_UDEV_RULES" 0644 root:root < <(local_udev_rules)
         UDEV_CHANGED=$((UDEV_CHANGED | FILE_WRITTEN))
     elif [ -e "$(target "$LOCAL_UDEV_RULES")" ]; then

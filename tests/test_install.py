@@ -118,7 +118,8 @@ def test_kiosk_install_writes_the_configuration(installed):
         "PLAYDESK_BROKER_PASSWORD_FILE": "/etc/playdesk/mqtt.password",
         "PLAYDESK_AUTHORITY": "",
         "PLAYDESK_PRINTER": "usb:04b8:0202", "PLAYDESK_PRINTER_PROFILE": "TM-T20II",
-        "PLAYDESK_SCANNERS": "/dev/playdesk-scanner-*", "PLAYDESK_CLOCK_TOLERANCE": "120",
+        "PLAYDESK_SCANNERS": "/dev/playdesk-scanner-*", "PLAYDESK_CAMERA": "", "PLAYDESK_SCANNER": "",
+        "PLAYDESK_CLOCK_TOLERANCE": "120",
     }
     # What the sync engine's unit reads (systemd/playdesk-sync.service).
     assert settings(root / "etc/playdesk/sync.env") == {
@@ -283,7 +284,7 @@ def test_a_given_broker_password_is_used(root):
     (("--device", ""), "--device must be a device name"),
     (("--broker", "mqtt://x"), "--broker must be HOST or HOST:PORT"),
     (("--printer", "lpt:1"), "--printer must be usb:VID:PID"),
-    (("--scanner", "1a86"), "--scanner must be usb:VID:PID, not '1a86'"),
+    (("--scanner", "1a86"), "--scanner must be usb:VID:PID or camera, not '1a86'"),
 ])
 def test_bad_arguments_exit_2_and_write_nothing(root, change, message):
     arguments = list(KIOSK_ARGS)
@@ -457,7 +458,7 @@ def test_udev_rules_grant_only_scanners_touch_and_printers(installed, source):
         assert {t["key"] for t in assigns} <= UDEV_ASSIGN_KEYS
         assert any(t["key"] == "SUBSYSTEM" for t in matches)
         groups = [t["value"] for t in assigns if t["key"] == "GROUP"]
-        assert groups and set(groups) <= {"playdesk-input", "lp", "dialout"}
+        assert groups and set(groups) <= {"playdesk-input", "lp", "dialout", "video"}
         assert [t["value"] for t in assigns if t["key"] == "MODE"] == ["0660"]
     if source == "shipped":
         text = path.read_text()
@@ -504,3 +505,26 @@ def test_docs_name_only_real_printer_profiles_and_exist_for_each_role():
             named |= set(re.findall(r"`([^`]+)`", row.rsplit("|", 2)[1]))
     assert {"TM-T20II", "TM-T88V", "default"} <= named
     assert named <= set(CAPABILITIES["profiles"])
+
+
+@pytest.mark.parametrize("camera_args, device", [(["--scanner", "camera"], "/dev/video0"),
+                                                 (["--camera", "/dev/video2"], "/dev/video2")])
+def test_a_usb_camera_scanner_is_allowed_to_the_app(root, camera_args, device):
+    result = install(root, *KIOSK_ARGS, *camera_args)
+    assert result.returncode == 0, result.stderr
+    conf = settings(root / "etc/playdesk/playdesk.conf")
+    assert conf["PLAYDESK_SCANNER"] == f"camera:{device}"  # what the app opens (uikit.launch)
+    rules = (root / "etc/udev/rules.d/71-playdesk-local.rules").read_text()
+    assert f'SUBSYSTEM=="video4linux", KERNEL=="{device[5:]}", GROUP="video"' in rules
+    unit = (root / "etc/systemd/system/playdesk-kiosk.service").read_text()
+    assert "DeviceAllow=char-video4linux rw" in unit and "DevicePolicy=closed" in unit
+    assert install(root, *KIOSK_ARGS, "--camera", "/dev/sda").returncode == 2
+
+
+def test_the_app_takes_its_scanner_from_the_installed_settings(monkeypatch):
+    from uikit.launch import parse_args
+
+    monkeypatch.setenv("PLAYDESK_SCANNER", "camera:/dev/video0")
+    assert parse_args("playdesk-kiosk", "", None, "", []).scanner == "camera:/dev/video0"
+    monkeypatch.setenv("PLAYDESK_SCANNER", "")
+    assert parse_args("playdesk-kiosk", "", None, "", []).scanner == "none"

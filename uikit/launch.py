@@ -4,6 +4,7 @@ arguments, the clock, the printer, the database opened around the run."""
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +17,8 @@ def parse_args(prog: str, description: str, location: str | None, location_help:
     parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--db", help="database file (default $PLAYDESK_DB, else ./var/playdesk.db)")
     parser.add_argument("--location", default=location, help=location_help)
-    parser.add_argument("--scanner", default="none",
+    # The units start the apps without arguments: the installer's settings come by environment.
+    parser.add_argument("--scanner", default=os.environ.get("PLAYDESK_SCANNER") or "none",
                         help="stdin | hid:/dev/input/eventN | camera:N | none")
     parser.add_argument("--printer", default="none", help=PRINTER_HELP)
     parser.add_argument("--size", default=None, help="window size WxH (default: full screen)")
