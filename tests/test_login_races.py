@@ -40,7 +40,7 @@ def _guess(db_path: str, kind: str, start, index: int) -> str:  # noqa: ARG001
 
 
 def _race(db_path: Path, kind: str) -> list[str]:
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")  # fork from a threaded pytest can deadlock
     with context.Manager() as manager:
         start = manager.Event()
         with context.Pool(GUESSERS) as pool:
