@@ -41,6 +41,7 @@ def test_an_older_database_is_backed_up_before_migrating(db_path, db, tmp_path, 
         "def up(migrator, db):\n"
         "    migrator.migrate(migrator.add_column('counter', 'note', TextField(null=True)))\n")
     monkeypatch.setattr(migrations, "DIRECTORY", folder)
+    old_version = schema_version(db)
 
     open_database(db_path)
 
@@ -48,7 +49,7 @@ def test_an_older_database_is_backed_up_before_migrating(db_path, db, tmp_path, 
     columns = [c.name for c in db.get_columns("counter")]
     assert "note" in columns
     (backup,) = db_path.parent.glob("playdesk.db.bak-v*")
-    assert backup.name.startswith("playdesk.db.bak-v1-")
+    assert backup.name.startswith(f"playdesk.db.bak-v{old_version}-")
     import sqlite3
 
     old = sqlite3.connect(backup)
