@@ -10,6 +10,8 @@ import datetime as dt
 import multiprocessing
 from pathlib import Path
 
+import pytest
+
 from engine.db import close_database, open_database
 from engine.models import Member, Staff
 from engine.models.logins import LoginAttempt, LoginLockout, StaffLockout, StaffLoginAttempt
@@ -64,11 +66,9 @@ def test_parallel_wrong_member_pins_lock_after_five(tmp_path):
         assert sum("locked" in r for r in results) == GUESSERS - 4
         from engine.logins import LOCKED, LoginRefused, login_by_pin
 
-        try:
+        with pytest.raises(LoginRefused) as refused:  # the right PIN, during the lockout
             login_by_pin("M001", PIN, AT + dt.timedelta(minutes=1))
-            raise AssertionError("the right PIN got in during the lockout")
-        except LoginRefused as refused:
-            assert refused.reason == LOCKED
+        assert refused.value.reason == LOCKED
     finally:
         close_database()
 
@@ -84,12 +84,10 @@ def test_parallel_wrong_staff_pins_lock_after_five(tmp_path):
     try:
         assert StaffLoginAttempt.select().where(~StaffLoginAttempt.ok).count() == 5
         assert StaffLockout.select().count() == 1
+        assert sum("locked" in r for r in results) == GUESSERS - 4
         from engine.staff import StaffLoginRefused, login
 
-        try:
+        with pytest.raises(StaffLoginRefused, match="locked"):  # the right PIN, locked out
             login(PIN, AT + dt.timedelta(minutes=1), location="COUNTER1", staff="S01")
-            raise AssertionError("the right PIN got in during the lockout")
-        except StaffLoginRefused as refused:
-            assert "locked" in str(refused)
     finally:
         close_database()
