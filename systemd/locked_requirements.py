@@ -19,10 +19,6 @@ from pathlib import Path
 from typing import Any
 
 
-def _edge_marker(edge: dict[str, Any]) -> str | None:
-    return edge.get("marker")
-
-
 def _and(left: str | None, right: str | None) -> str | None:
     if left is None:
         return right
@@ -63,7 +59,7 @@ def closure(lock: dict[str, Any], extras: list[str], groups: list[str],
     while stack:
         edge, parent_marker = stack.pop()
         name = edge["name"]
-        marker = _and(parent_marker, _edge_marker(edge))
+        marker = _and(parent_marker, edge.get("marker"))
         edge_extras = tuple(edge.get("extra", ()))
         key = (name, marker, edge_extras)
         if key in seen:

@@ -32,12 +32,8 @@ def _locked_requirements(*args: str) -> str:
                           check=True, capture_output=True, text=True).stdout
 
 
-def _normalized(requirements: list[str], extra: str | None = None) -> set[tuple[str, str]]:
-    out = set()
-    for text in requirements:
-        requirement = Requirement(text)
-        out.add((canonicalize_name(requirement.name), str(requirement.specifier)))
-    return out
+def _normalized(requirements: list[str]) -> set[tuple[str, str]]:
+    return {(canonicalize_name(r.name), str(r.specifier)) for r in map(Requirement, requirements)}
 
 
 def test_the_lock_is_current_with_pyproject():
@@ -98,8 +94,8 @@ def test_a_wheelhouse_installs_into_an_empty_venv_without_an_index(tmp_path):
     subprocess.run(["make", "-s", "-C", str(ROOT), "wheelhouse", f"WHEELHOUSE={house}",
                     "ARCHES=x86_64 aarch64"], check=True, capture_output=True)
     assert any(p.name.startswith("evdev-") for p in (house / "aarch64").iterdir())
-    assert any("aarch64" in p.name for p in (house / "aarch64").glob("kivy-*.whl")) or any(
-        "aarch64" in p.name for p in (house / "aarch64").glob("Kivy-*.whl"))
+    assert any(p.name.lower().startswith("kivy-") and "aarch64" in p.name
+               for p in (house / "aarch64").iterdir())
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     pip = [str(venv / "bin/pip"), "install", "-q", "--no-index", "--find-links",
