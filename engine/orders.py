@@ -100,24 +100,38 @@ def pending_order(code: str, at: dt.datetime) -> PendingOrder:
 def complete_order(code: str, payment: str, staff: str | None, at: dt.datetime,
                    location: str | None = None) -> Purchase:
     """Take payment for the order and make the purchase; completing it again returns the same
-    purchase and writes nothing."""
-    decision = None
-    if payment == "wallet" and completion(code) is None:
-        # a strict operation: asked of the authority before the write transaction
-        from engine.sync.strict import peek_id, spend
+    purchase and writes nothing.
 
+    Completing is a strict operation (sync.md), asked of the authority before the write
+    transaction, so two counters completing one order (for cash or otherwise) never both hand
+    it over; a wallet payment is a spend besides."""
+    from engine.sync.strict import ask, holding, refuse, release, spend, use
+
+    decisions = []
+    if completion(code) is None:
         order = pending_order(code, at)
-        decision = spend(order.member, "money", order.price, at, peek_id("P"),
-                         shortage="insufficient wallet balance")
-    with write():
+        granted = ask("order.complete", at, order=order.code)
+        refuse(granted, f"completing order {order.code}")
+        decisions.append(granted)
+        if payment == "wallet":
+            try:
+                decisions.append(spend(order.member, "money", order.price, at,
+                                       shortage="insufficient wallet balance"))
+            except BaseException:
+                release(granted, at=at)
+                raise
+    wallet = decisions[1] if len(decisions) > 1 else None
+    with holding(*decisions, at=at), write():
         done = completion(code)
         if done is not None:
             return Purchase.get_by_id(done.purchase)
         order = pending_order(code, at)
+        if decisions:
+            use(decisions[0])
         # the ticket's price is what the member agreed to, whatever the package costs now
         bought = purchase(order.member, f"{order.campaign}/{order.package}", payment, "counter",
                           at, location=location, staff=staff, key=qr_text(order),
-                          price=order.price, decision=decision)
+                          price=order.price, decision=wallet)
         record = OrderCompletion.create(order=order.code, purchase=bought.id, payment=payment,
                                         staff=staff, location=location, at=at,
                                         device=device_id())

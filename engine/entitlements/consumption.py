@@ -131,32 +131,66 @@ def plan(lots: Iterable[Usable], amount: int) -> list[tuple[str, int]]:
 
 
 def record(member: str, draws: list[tuple[str, int]], at: dt.datetime,
-           reference: str | None, kind: str = "use", offline: bool = False) -> list[Consumption]:
+           reference: str | None, kind: str = "use", offline: bool = False,
+           hold: str | None = None) -> list[Consumption]:
     """Insert one consumption record per draw and recompute those lots (inside write());
-    `offline`: the spend was allowed by the offline policy, without the authority."""
+    `offline`: the spend was allowed by the offline policy, without the authority; `hold`: the
+    authority's grant these draws use."""
     origin = device_id()
     ids = next_ids("C", len(draws))
     records = [Consumption(id=record_id, lot=lot_id, member=member, kind=kind, amount=amount,
-                           reference=reference, at=at, device=origin, offline=offline)
+                           reference=reference, at=at, device=origin, offline=offline,
+                           hold=hold)
                for record_id, (lot_id, amount) in zip(ids, draws, strict=True)]
     journal.insert_rows(*records)
     refresh_lots(lot_id for lot_id, _ in draws)
     return records
 
 
+_KNOWN_LOTS = "SELECT id FROM lot WHERE member = ? AND kind = ? AND id IN ({marks})"
+
+
+def granted_draws(member: str, kind: str, decision: Decision) -> list[tuple[str, int]]:
+    """The authority's draws for this spend, exactly as it named them (sync.md), provided this
+    device holds those lots already (else the facts would name lots it cannot show)."""
+    draws = [(lot, amount) for lot, amount in decision.draws or ()]
+    lots = [lot for lot, _ in draws]
+    known = {row[0] for row in database.execute_sql(
+        _KNOWN_LOTS.format(marks=", ".join("?" * len(lots))), [member, kind, *lots])}
+    missing = [lot for lot in lots if lot not in known]
+    if missing:
+        raise PlaydeskError(f"the authority drew on {kind} credit of {member} this device has "
+                            f"not received yet ({', '.join(missing)}); try again in a moment")
+    return draws
+
+
 def draw_and_record(member: str, kind: str, amount: int, device: str | None, at: dt.datetime,
                     reference: str | None = None, partial: bool = False,
                     consumption_kind: str = "use",
                     shortage_message: str = "insufficient balance", offline: bool = False,
+                    decision: Decision | None = None,
                     ) -> tuple[list[tuple[str, int]], list[Consumption]]:
-    """Plan and record the draws (inside write()); raises before writing when short."""
+    """Plan and record the draws (inside write()); raises before writing when short. With the
+    authority's `decision` its draws are recorded, not this device's plan, and its hold used."""
+    from engine.sync.strict import use
+
+    if decision is not None and decision.draws is not None:
+        draws = granted_draws(member, kind, decision)
+        granted = sum(n for _, n in draws)
+        if granted > amount or (granted < amount and not partial):
+            raise PlaydeskError(f"the authority granted {granted} {kind}, this spend needs "
+                                f"{amount} (it changed since it was asked); nothing was "
+                                f"recorded, try again")
+        hold = use(decision)
+        return draws, record(member, draws, at, reference, consumption_kind, offline, hold)
+    hold = use(decision)
     draws = plan(usable_lots(member, kind, device, at, needed=amount), amount)
     taken = sum(n for _, n in draws)
     if taken < amount and not partial:
         raise InsufficientBalance(f"{shortage_message}: {member} has {taken} usable {kind}, "
                                   f"{amount} needed", member=member, kind=kind, needed=amount,
                                   available=taken)
-    return draws, record(member, draws, at, reference, consumption_kind, offline)
+    return draws, record(member, draws, at, reference, consumption_kind, offline, hold)
 
 
 def consume(member: str, kind: str, amount: int, device: str, at: dt.datetime,
@@ -172,24 +206,41 @@ def consume(member: str, kind: str, amount: int, device: str, at: dt.datetime,
     `decision` (or holds it in `engine.sync.strict.granted`).
     """
     from engine.entitlements.people import existing_member
-    from engine.sync.strict import peek_id, spend_decision
+    from engine.sync.strict import holding, spend_decision
 
     check_kind(kind)
     check_device(device)
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         raise PlaydeskError("amount must be a positive whole number")
     existing_member(member)
-    asked = amount
-    if partial:  # only what the lots here can give is asked for
-        asked = min(amount, sum(lot.remaining for lot in usable_lots(member, kind, device, at,
-                                                                     needed=amount)))
-    if asked:  # the grant names the first consumption id this spend will record
-        decision = spend_decision(member, kind, asked, at, peek_id("C"), decision)
+    if partial and decision is None:  # the authority gives what it can (its own view)
+        decision = _partial_decision(member, kind, amount, device, at, reference)
+        if decision is None:
+            return ConsumeResult(consumed=0, shortfall=amount)
+    else:
+        decision = spend_decision(member, kind, amount, at, reference, decision, device=device)
     offline = bool(decision and decision.offline)
-    with write():
+    with holding(decision, at=at), write():
         draws, records = draw_and_record(member, kind, amount, device, at, reference, partial,
-                                         offline=offline)
+                                         offline=offline, decision=decision)
         if records:
             journal.append_rows("consume", *records)
     consumed = sum(n for _, n in draws)
     return ConsumeResult(consumed=consumed, shortfall=amount - consumed, draws=draws)
+
+
+def _partial_decision(member: str, kind: str, amount: int, device: str, at: dt.datetime,
+                      reference: str | None) -> Decision | None:
+    """A partial spend's decision (inside a caller's transaction, the caller's); None when
+    nothing is there to take."""
+    from engine.sync.strict import granted_decision, spend, spend_decision, sync_configured
+
+    held = granted_decision(member, kind)
+    if held is not None:
+        return held
+    if database.in_transaction() or not sync_configured():
+        return spend_decision(member, kind, amount, at, reference, device=device)
+    try:
+        return spend(member, kind, amount, at, reference, device=device, partial=True)
+    except InsufficientBalance:
+        return None

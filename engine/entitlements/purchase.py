@@ -83,15 +83,15 @@ def _wallet_decision(member: str, package: str, price: int | None, at: dt.dateti
                      key: str | None, decision: Decision | None) -> Decision | None:
     """The strict decision for paying `package` from the wallet (asked before the write
     transaction); None for a repeated idempotency key, which spends nothing."""
-    from engine.sync.strict import peek_id, spend_decision
+    from engine.sync.strict import spend_decision
 
     if key is not None and database.execute_sql(_KEY_USED, (key,)).fetchone() is not None:
         return decision
     amount = find_package(package).price if price is None else price
     if amount <= 0:
         return decision
-    # the wallet draw's reference is the purchase id this purchase is about to get
-    return spend_decision(member, "money", amount, at, peek_id("P"), decision,
+    # the grant is named by its hold on the wallet draws, not by the purchase id to come
+    return spend_decision(member, "money", amount, at, None, decision,
                           shortage="insufficient wallet balance")
 
 
@@ -118,9 +118,12 @@ def purchase(member: str, package: str, payment: str, channel: str, at: dt.datet
             or commission_share < 0 or (commission_share and receipt is None)):
         raise PlaydeskError("a commission share is given only for a receipt's package line, "
                             "as a whole number of minor units, at least 0")
+    from engine.sync.strict import holding
+
     if receipt is None and payment == "wallet":
         decision = _wallet_decision(member, package, price, at, key, decision)
-    with write():  # BEGIN IMMEDIATE: a racing repeat of the same key waits, then sees ours
+    # BEGIN IMMEDIATE: a racing repeat of the same key waits, then sees ours
+    with holding(decision, at=at), write():
         if key is not None and (first := _repeat(key, member, package)) is not None:
             return first
         buying_member(member, channel)
@@ -142,7 +145,8 @@ def purchase(member: str, package: str, payment: str, channel: str, at: dt.datet
             _, wallet_records = draw_and_record(member, "money", amount, "any", at,
                                                 reference=purchase_id,
                                                 shortage_message="insufficient wallet balance",
-                                                offline=bool(decision and decision.offline))
+                                                offline=bool(decision and decision.offline),
+                                                decision=decision)
         elif receipt is None:
             paid_commission = method_commission(payment, amount)
             payments = [Payment(id=next_id("PAY"), purchase=purchase_id,

@@ -84,21 +84,34 @@ def refund(purchase_id: str, staff: str | None, reason: str | None,
     only the receipt's refund (`engine.sales.refunds.refund_receipt`) can give its money back by
     the methods that paid.
     """
+    from engine.sync.strict import ask, holding, refuse, use
+
     if not reason or not reason.strip():
         raise PlaydeskError("a refund needs a reason")
-    with write():
-        original = _existing(purchase_id)
-        who = manager(staff, "a refund")
-        _not_refunded(purchase_id)
-        if original.receipt is not None:
-            line = _receipt_line(original)
-            raise PlaydeskError(
-                f"purchase {purchase_id} was sold on receipt {original.receipt}, whose payments "
-                f"paid for it: refund it with `playdesk refund-receipt {original.receipt}"
-                f"{f' --line {line}' if line is not None else ''}`")
+    _refundable(purchase_id, staff)  # the clear errors first, before asking anybody
+    # a strict operation (sync.md): two counters never both pay one purchase out
+    decision = ask("purchase.refund", at, purchase=purchase_id)
+    refuse(decision, f"refunding purchase {purchase_id}")
+    with holding(decision, at=at), write():
+        original, who = _refundable(purchase_id, staff)
+        use(decision)
         row = _close(original, who.code, reason.strip(), at, original.payment)
     return {"purchase": purchase_id, "refund": row.id, "refund_amount": row.amount,
             "method": row.method, "lot": row.lot, "member": original.member}
+
+
+def _refundable(purchase_id: str, staff: str | None):
+    """The purchase and the manager refunding it; refused when it cannot be refunded here."""
+    original = _existing(purchase_id)
+    who = manager(staff, "a refund")
+    _not_refunded(purchase_id)
+    if original.receipt is not None:
+        line = _receipt_line(original)
+        raise PlaydeskError(
+            f"purchase {purchase_id} was sold on receipt {original.receipt}, whose payments "
+            f"paid for it: refund it with `playdesk refund-receipt {original.receipt}"
+            f"{f' --line {line}' if line is not None else ''}`")
+    return original, who
 
 
 def refund_receipt_purchase(purchase_id: str, staff: str, reason: str,

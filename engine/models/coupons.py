@@ -56,6 +56,7 @@ class CouponRedemption(BaseModel):
     at = DateTimeField()
     device = TextField()
     offline = BooleanField(default=False)  # allowed by offline_policy without the authority
+    hold = TextField(null=True, index=True)  # the authority's grant this redemption uses
 
     class Meta:
         indexes = ((("coupon", "receipt"), True),)

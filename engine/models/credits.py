@@ -65,6 +65,8 @@ class Consumption(BaseModel):
     at = DateTimeField()
     device = TextField()
     offline = BooleanField(default=False)  # allowed by offline_policy without the authority
+    # the authority's grant (engine.sync.authority) this draw uses: the fact settles that grant
+    hold = TextField(null=True, index=True)
 
 
 class Refund(BaseModel):

@@ -48,7 +48,20 @@ class StrictGrant(BaseModel):
     amount = IntegerField(default=1)
     device = TextField()
     at = DateTimeField()
-    settled = BooleanField(default=False)
+    settled = BooleanField(default=False)  # its fact (or its release) has arrived here
+    draws = TextField(null=True)  # JSON: [[lot, amount], ...] of a spend; lines of a refund
 
 
-MODELS = [SyncOrigin, SyncDevice, SyncDrop, StrictGrant]
+class StrictHold(BaseModel):
+    """The requester's side of a grant: written before asking, deleted by the transaction that
+    records the fact (which refuses when the hold is gone) or by its release, so a fact and a
+    release of one grant never both happen."""
+
+    id = TextField(primary_key=True)  # the request id (= the grant's id)
+    op = TextField()
+    pid = IntegerField()  # the process that asked: a dead one never records the fact
+    created = IntegerField()  # unix seconds
+    released = BooleanField(default=False)  # given up: the release is still to tell the authority
+
+
+MODELS = [SyncOrigin, SyncDevice, SyncDrop, StrictGrant, StrictHold]

@@ -120,29 +120,19 @@ def refund_receipt(receipt_id: str, staff: str | None, reason: str | None, at: d
     """Refund `lines` (line numbers; default every line not refunded yet) of a recorded receipt."""
     from engine.coupons.cancel import cancel
     from engine.entitlements.lots import new_lot
-    from engine.staff import require_role
+    from engine.sync.strict import ask, holding, refuse, use
 
     if not reason or not reason.strip():
         raise PlaydeskError("a refund needs a reason")
     reason = reason.strip()
-    with write():
-        receipt = Receipt.get_or_none(Receipt.id == receipt_id)
-        if receipt is None:
-            raise NotFound(f"unknown receipt {receipt_id!r}")
-        who = require_role(staff, "manager", "a refund")
-        if shift is not None:  # its drawer pays the cash out: this device's, and open
-            require_open_shift(shift)
-        stored = {line.no: line for line in
-                  ReceiptLine.select().where(ReceiptLine.receipt == receipt_id)}
+    chosen = _refundable(receipt_id, staff, shift, lines)[3]  # the clear errors first
+    # a strict operation (sync.md): two counters never both pay these lines out
+    decision = ask("receipt.refund", at, receipt=receipt_id, lines=chosen)
+    refuse(decision, f"refunding receipt {receipt_id}")
+    with holding(decision, at=at), write():
+        receipt, who, stored, chosen = _refundable(receipt_id, staff, shift, chosen)
+        use(decision)
         done = refunded_lines(receipt_id)
-        chosen = sorted(set(lines)) if lines is not None else sorted(set(stored) - done)
-        for no in chosen:
-            if no not in stored:
-                raise PlaydeskError(f"receipt {receipt_id} has no line {no}")
-            if no in done:
-                raise PlaydeskError(f"line {no} of receipt {receipt_id} was already refunded")
-        if not chosen:
-            raise PlaydeskError(f"receipt {receipt_id} is already refunded in full")
 
         measured, purchase_refunds = [], []
         for no in chosen:
@@ -186,6 +176,32 @@ def refund_receipt(receipt_id: str, staff: str | None, reason: str | None, at: d
             "purchase_refunds": purchase_refunds,
             "discounts_reversed": _discounts_reversed(receipt_id, chosen),
             "canceled_coupons": canceled, "status": refund_status(receipt_id)}
+
+
+def _refundable(receipt_id: str, staff: str | None, shift: str | None,
+                lines: list[int] | None) -> tuple[Receipt, Any, dict[int, ReceiptLine], list[int]]:
+    """The receipt, the manager, its lines and the line numbers to refund; refused (nothing
+    written) when they cannot be refunded here."""
+    from engine.staff import require_role
+
+    receipt = Receipt.get_or_none(Receipt.id == receipt_id)
+    if receipt is None:
+        raise NotFound(f"unknown receipt {receipt_id!r}")
+    who = require_role(staff, "manager", "a refund")
+    if shift is not None:  # its drawer pays the cash out: this device's, and open
+        require_open_shift(shift)
+    stored = {line.no: line for line in
+              ReceiptLine.select().where(ReceiptLine.receipt == receipt_id)}
+    done = refunded_lines(receipt_id)
+    chosen = sorted(set(lines)) if lines is not None else sorted(set(stored) - done)
+    for no in chosen:
+        if no not in stored:
+            raise PlaydeskError(f"receipt {receipt_id} has no line {no}")
+        if no in done:
+            raise PlaydeskError(f"line {no} of receipt {receipt_id} was already refunded")
+    if not chosen:
+        raise PlaydeskError(f"receipt {receipt_id} is already refunded in full")
+    return receipt, who, stored, chosen
 
 
 def receipt_refunds(receipt_id: str) -> list[dict[str, Any]]:

@@ -28,7 +28,7 @@ from engine.pricing.definitions import cached_definitions
 from engine.pricing.types import Definitions
 from engine.sales.payments import WALLET, plan_payments, wallet_amount
 from engine.sales.receiptfile import PaymentInput
-from engine.sync.strict import ask, granted, peek_id, spend, sync_configured
+from engine.sync.strict import ask, granted, holding, spend, sync_configured, use
 
 if TYPE_CHECKING:
     from engine.sync.authority import Decision
@@ -38,10 +38,13 @@ log = logging.getLogger("playdesk.strict")
 
 @dataclass
 class CheckoutGrants:
-    receipt_id: str | None = None  # the receipt id the authority was asked about
     denied: set[str] = field(default_factory=set)  # coupons refused: priced as used up
     offline: set[str] = field(default_factory=set)  # coupons allowed by the offline policy
+    coupons: dict[str, Decision] = field(default_factory=dict)  # the authority's yes per coupon
     spends: dict[tuple[str, str], Decision] = field(default_factory=dict)
+
+    def decisions(self) -> list[Decision]:
+        return [*self.coupons.values(), *self.spends.values()]
 
     def definitions(self, definitions: Definitions) -> Definitions:
         """`definitions` with the refused coupons used up."""
@@ -57,17 +60,18 @@ class CheckoutGrants:
         return snapshot
 
     def redeemed(self, rows: list[CouponRedemption], receipt_id: str) -> list[CouponRedemption]:
-        """The redemption rows, marked offline where the offline policy allowed them (inside
-        the transaction, before the journal event is built from them)."""
-        if self.receipt_id is not None and receipt_id != self.receipt_id:
-            log.warning("strict: receipt %s recorded as %s (another sale took the number); "
-                        "the authority's grants lapse after their hold", self.receipt_id,
-                        receipt_id)
+        """The redemption rows, marked offline where the offline policy allowed them and with
+        the authority's grant they use (inside the transaction, before the journal event is
+        built from them)."""
         for row in rows:
             if row.coupon in self.offline:
                 row.offline = True
                 CouponRedemption.update(offline=True).where(CouponRedemption.id == row.id
                                                             ).execute()
+            elif row.coupon in self.coupons:
+                row.hold = use(self.coupons[row.coupon])
+                CouponRedemption.update(hold=row.hold).where(CouponRedemption.id == row.id
+                                                             ).execute()
         return rows
 
 
@@ -84,28 +88,41 @@ def ask_checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...]
     wallet_possible = any(p.method == WALLET for p in payments)
     if not limited and not wallet_possible:
         return grants
-    grants.receipt_id = peek_id("R")
+    try:
+        _ask_all(grants, receipt_input, payments, at, definitions, priced, limited)
+    except BaseException:
+        from engine.sync.strict import release
+
+        release(*grants.decisions(), at=at)
+        raise
+    return grants
+
+
+def _ask_all(grants: CheckoutGrants, receipt_input: ReceiptInput,
+             payments: tuple[PaymentInput, ...], at: dt.datetime, definitions: Definitions,
+             priced, limited: list[str]) -> None:
     for code in limited:
-        decision = ask("coupon.redeem", at, code=code, reference=grants.receipt_id)
+        decision = ask("coupon.redeem", at, code=code)
         if not decision.allowed:
             grants.denied.add(code)
         elif decision.offline:
             grants.offline.add(code)
+        else:
+            grants.coupons[code] = decision
     if grants.denied:
         priced = price_receipt(receipt_input, grants.definitions(definitions), at)
     plan = plan_payments(priced.total, payments, receipt_input.member)
     wallet = wallet_amount(plan)
     if wallet > 0 and receipt_input.member:
         grants.spends[(receipt_input.member, "money")] = spend(
-            receipt_input.member, "money", wallet, at, grants.receipt_id,
-            shortage="insufficient wallet balance")
-    return grants
+            receipt_input.member, "money", wallet, at, shortage="insufficient wallet balance")
 
 
 @contextlib.contextmanager
 def strict_checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...],
                     at: dt.datetime) -> Iterator[CheckoutGrants]:
-    """Ask first (outside the transaction), then hold the wallet decision for the sale."""
+    """Ask first (outside the transaction), then hold the wallet decision for the sale; the
+    grants the sale did not use (it failed, or priced a coupon out) are released after."""
     grants = ask_checkout(receipt_input, payments, at)
-    with granted(grants.spends):
+    with holding(*grants.decisions(), at=at), granted(grants.spends):
         yield grants

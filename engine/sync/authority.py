@@ -1,10 +1,21 @@
-"""Strict operations (spec/sync.md): spending wallet/time credit and redeeming a coupon with a
-redemption limit are asked of the site's authority device, which serializes them and answers
-within a second (MQTT v5 request/response with correlation data). When it cannot be reached the
-setting `offline_policy` decides, and what was allowed offline is marked so `conflicts` can tell.
+"""Strict operations (spec/sync.md): spending wallet/time credit, redeeming a coupon with a
+redemption limit, refunding a purchase or a receipt and completing a kiosk order are asked of the
+site's authority device, which serializes them and answers within a second (MQTT v5
+request/response with correlation data). When it cannot be reached the setting `offline_policy`
+decides, per operation, and what was allowed offline is marked so `conflicts` can tell.
 
-Callers (checkout, consumption) ask `decide(op, subject...)` before they record the fact, and
-store `Decision.offline` on it (e.g. `CouponRedemption.offline`).
+Grants (the authority's yes) have unique ids, the request id, which the requester names on the
+facts that use them (`hold` on consumption and coupon redemptions) or which are recognised by
+their subject (a refund of the purchase, the receipt's refunded lines, the order's completion).
+A grant never lapses by time: it stays reserved until the authority has seen the fact that uses
+it or the requester's release (engine.sync.strict: the requester keeps each open hold in
+`strict_hold` and releases it when its operation failed or its process died, never both
+recording the fact and releasing). For a spend the authority names the lots and amounts, on its
+own view of every device's facts less what its open grants reserve, and the requester records
+exactly those draws, so no lot goes negative after merge.
+
+One clock: a request carries the operation's time `at` (the site's time zone, as every "now"
+in playdesk), and the authority judges expiry by that time, for its own operations and others'.
 """
 
 from __future__ import annotations
@@ -16,18 +27,22 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from peewee import fn
-
 from engine.db import write
 from engine.ids import device_id
-from engine.models import Consumption, Coupon, CouponRedemption, Lot
+from engine.models import Consumption, Coupon, CouponRedemption, Refund
 from engine.models.sync import StrictGrant
 from engine.settings import setting
 from engine.sync import signing
 
-OPS = ("coupon.redeem", "balance.spend")
-GRANT_HOLD = dt.timedelta(minutes=10)  # a grant whose fact never came stops counting then
+OPS = ("coupon.redeem", "balance.spend", "purchase.refund", "receipt.refund", "order.complete",
+       "hold.release")
+# Without the setting: selling and spending go on offline (conflicts reports overdraws), but
+# money paid out or a kiosk order handed over twice cannot be taken back: denied.
+OFFLINE_DEFAULTS = {"coupon.redeem": "allow", "balance.spend": "allow",
+                    "purchase.refund": "deny", "receipt.refund": "deny",
+                    "order.complete": "deny", "hold.release": "allow"}
 TIMEOUT_SECONDS = 1.0
+ANSWER_KEYS = ("request_id", "requester", "op", "allowed", "reason", "authority", "draws")
 
 
 @dataclass(frozen=True)
@@ -35,58 +50,138 @@ class Decision:
     allowed: bool
     offline: bool  # decided by offline_policy, without the authority
     reason: str = ""
+    hold: str | None = None  # the grant's id: the facts using it carry it
+    draws: tuple[tuple[str, int], ...] | None = None  # a spend: exactly what to record
 
 
 def offline_policy(op: str) -> str:
-    """`allow` or `deny` for `op` from the setting `offline_policy` (a word, or {op: word}).
-    Without the setting devices keep selling (allow) and `conflicts` reports the overdraws."""
-    value: Any = setting("offline_policy", "allow")
+    """`allow` or `deny` for `op` from the setting `offline_policy`: one word for every
+    operation, or {op: word, default: word}; without it (or without the op and a default),
+    the operation's own default (OFFLINE_DEFAULTS: deny for refunds and order completion)."""
+    value: Any = setting("offline_policy", None)
     if isinstance(value, dict):
-        value = value.get(op, value.get("default", "allow"))
-    return "deny" if value == "deny" else "allow"
+        value = value.get(op, value.get("default"))
+    if value not in ("allow", "deny"):
+        value = OFFLINE_DEFAULTS.get(op, "deny")
+    return value
 
 
 # -- the authority's side ---------------------------------------------------------------------
 
-def _outstanding(subject: str, at: dt.datetime) -> list[StrictGrant]:
-    return list(StrictGrant.select().where((StrictGrant.subject == subject)
-                                           & ~StrictGrant.settled
-                                           & (StrictGrant.at > at - GRANT_HOLD)))
+def _subject(op: str, request: dict[str, Any]) -> str:
+    if op == "coupon.redeem":
+        return str(request["code"])
+    if op == "balance.spend":
+        return f"{request['member']}/{request['kind']}"
+    if op == "purchase.refund":
+        return f"purchase/{request['purchase']}"
+    if op == "receipt.refund":
+        return f"receipt/{request['receipt']}"
+    return f"order/{request['order']}"
 
 
-def _settle(grants: list[StrictGrant], done: set[str]) -> int:
-    """Mark grants whose fact arrived; returns how many are still open."""
-    open_count = 0
-    for grant in grants:
-        if grant.reference in done:
+def _settled(grant: StrictGrant) -> bool:
+    """Whether the fact the grant allowed is here (its release marks it settled directly)."""
+    if grant.op == "balance.spend":
+        return Consumption.select().where(Consumption.hold == grant.id).exists()
+    if grant.op == "coupon.redeem":
+        return CouponRedemption.select().where(CouponRedemption.hold == grant.id).exists()
+    if grant.op == "purchase.refund":
+        return Refund.select().where(Refund.purchase == grant.reference).exists()
+    if grant.op == "receipt.refund":
+        from engine.sales.refunds import refunded_lines
+
+        return set(json.loads(grant.draws or "[]")) <= refunded_lines(grant.reference)
+    if grant.op == "order.complete":
+        from engine.models.orders import OrderCompletion
+
+        return OrderCompletion.select().where(OrderCompletion.order == grant.reference).exists()
+    return True
+
+
+def open_grants(subject: str) -> list[StrictGrant]:
+    """The subject's grants whose fact has not arrived yet (marking the others settled)."""
+    grants = []
+    for grant in StrictGrant.select().where((StrictGrant.subject == subject)
+                                            & ~StrictGrant.settled):
+        if _settled(grant):
             StrictGrant.update(settled=True).where(StrictGrant.id == grant.id).execute()
         else:
-            open_count += grant.amount
-    return open_count
+            grants.append(grant)
+    return grants
 
 
-def judge(request: dict[str, Any], at: dt.datetime) -> Decision:
+def _parse_at(request: dict[str, Any]) -> dt.datetime:
+    value = dt.datetime.fromisoformat(str(request["at"]))
+    return value.replace(tzinfo=None)
+
+
+def judge(request: dict[str, Any]) -> Decision:
     """The authority's answer, recorded as a grant in the same transaction (serialized by the
-    database write lock, so two requests never both take the last redemption)."""
+    database write lock, so two requests never both take the last of anything)."""
     op = request.get("op")
+    if op not in OPS:
+        return Decision(False, False, f"unknown operation {op}")
+    request_id, requester = str(request["request_id"]), str(request["requester"])
     with write():
-        if StrictGrant.get_or_none(StrictGrant.id == request["request_id"]):
-            return Decision(True, False, "already granted")  # the same request, resent
+        if op == "hold.release":
+            return _release(str(request["hold"]), requester)
+        at = _parse_at(request)
+        known = StrictGrant.get_or_none(StrictGrant.id == request_id)
+        if known is not None:  # the same request, resent; or released before it came
+            if known.device != requester:
+                return Decision(False, False, "request id already used")
+            if known.op == "hold.release":
+                return Decision(False, False, "released", hold=request_id)
+            return Decision(True, False, "already granted", hold=request_id,
+                            draws=_draws(known) if known.op == "balance.spend" else None)
+        subject = _subject(op, request)
+        grants = open_grants(subject)
+        reference, amount, draws = request.get("reference"), 1, None
         if op == "coupon.redeem":
-            decision, subject, amount = _judge_coupon(request, at), request["code"], 1
+            decision = _judge_coupon(request, grants)
         elif op == "balance.spend":
-            decision = _judge_balance(request, at)
-            subject, amount = f"{request['member']}/{request['kind']}", int(request["amount"])
+            decision = _judge_balance(request, at, grants)
+            amount = sum(n for _, n in decision.draws or ())
+            draws = decision.draws
+        elif op == "purchase.refund":
+            reference = str(request["purchase"])
+            decision = _judge_refund(reference, grants)
+        elif op == "receipt.refund":
+            reference = str(request["receipt"])
+            lines = sorted({int(n) for n in request["lines"]})
+            decision, draws = _judge_receipt(reference, lines, grants), lines
         else:
-            return Decision(False, False, f"unknown operation {op}")
-        if decision.allowed:
-            StrictGrant.create(id=request["request_id"], op=op, subject=subject,
-                               reference=request.get("reference"), amount=amount,
-                               device=request.get("requester", device_id()), at=at)
-        return decision
+            reference = str(request["order"])
+            decision = _judge_order(reference, grants)
+        if not decision.allowed:
+            return decision
+        StrictGrant.create(id=request_id, op=op, subject=subject, reference=reference,
+                           amount=amount, device=requester, at=at,
+                           draws=json.dumps(draws) if draws is not None else None)
+        return Decision(True, False, decision.reason, hold=request_id, draws=decision.draws)
 
 
-def _judge_coupon(request: dict[str, Any], at: dt.datetime) -> Decision:
+def _draws(grant: StrictGrant) -> tuple[tuple[str, int], ...]:
+    return tuple((str(lot), int(n)) for lot, n in json.loads(grant.draws or "[]"))
+
+
+def _release(hold: str, requester: str) -> Decision:
+    """The requester gives a grant up (its operation failed): the reservation ends. Only the
+    grant's own requester can; a release that comes before its request leaves a tombstone, so
+    the late request is refused instead of reserving forever."""
+    grant = StrictGrant.get_or_none(StrictGrant.id == hold)
+    if grant is None:
+        StrictGrant.create(id=hold, op="hold.release", subject="", device=requester,
+                           at=dt.datetime(1970, 1, 1), settled=True, amount=0)
+    elif grant.device != requester:
+        return Decision(False, False, "not the requester's grant")
+    else:
+        StrictGrant.update(settled=True).where(StrictGrant.id == hold).execute()
+    return Decision(True, False, "released")
+
+
+def _judge_coupon(request: dict[str, Any], grants: list[StrictGrant]) -> Decision:
     coupon = Coupon.get_or_none(Coupon.code == request["code"])
     if coupon is None:
         return Decision(False, False, "unknown coupon")
@@ -94,30 +189,77 @@ def _judge_coupon(request: dict[str, Any], at: dt.datetime) -> Decision:
         return Decision(False, False, "canceled")
     if not coupon.max_redemptions:
         return Decision(True, False)
-    redeemed = {r.receipt for r in CouponRedemption.select(CouponRedemption.receipt)
-                .where(CouponRedemption.coupon == coupon.code)}
-    held = _settle(_outstanding(coupon.code, at), redeemed)
-    if len(redeemed) + held >= coupon.max_redemptions:
+    redeemed = CouponRedemption.select().where(CouponRedemption.coupon == coupon.code).count()
+    if redeemed + len(grants) >= coupon.max_redemptions:
         return Decision(False, False, "already redeemed")
     return Decision(True, False)
 
 
-def _judge_balance(request: dict[str, Any], at: dt.datetime) -> Decision:
-    member, kind, amount = request["member"], request["kind"], int(request["amount"])
-    available = (Lot.select(fn.COALESCE(fn.SUM(Lot.remaining), 0))
-                 .where((Lot.member == member) & (Lot.kind == kind) & (Lot.status == "active")
-                        & (Lot.expires_at.is_null() | (Lot.expires_at > at))).scalar())
-    grants = _outstanding(f"{member}/{kind}", at)
-    references = [g.reference for g in grants if g.reference]
-    done: set[str] = set()
-    if references:  # the fact names the grant by its reference (a receipt) or its first id
-        for row in (Consumption.select(Consumption.id, Consumption.reference)
-                    .where(Consumption.reference.in_(references)
-                           | Consumption.id.in_(references))):
-            done.update((row.id, row.reference))
-    if available - _settle(grants, done) < amount:
+def _judge_balance(request: dict[str, Any], at: dt.datetime,
+                   grants: list[StrictGrant]) -> Decision:
+    """The draws, on the authority's lots less what open grants reserve on each of them."""
+    from engine.entitlements.consumption import Usable, plan, usable_lots
+
+    member, kind, amount = str(request["member"]), str(request["kind"]), int(request["amount"])
+    device = request.get("device", "any")
+    if amount <= 0:
+        raise ValueError("amount must be positive")
+    reserved: dict[str, int] = {}
+    for grant in grants:
+        for lot, n in _draws(grant):
+            reserved[lot] = reserved.get(lot, 0) + n
+    free = [Usable(lot.id, lot.remaining - reserved.get(lot.id, 0))
+            for lot in usable_lots(member, kind, None if device is None else str(device), at)]
+    draws = tuple(plan([lot for lot in free if lot.remaining > 0], amount))
+    taken = sum(n for _, n in draws)
+    if taken == 0 or (taken < amount and not request.get("partial")):
         return Decision(False, False, "insufficient balance")
+    return Decision(True, False, draws=draws)
+
+
+def _judge_once(done: bool, grants: list[StrictGrant], done_reason: str,
+                busy_reason: str) -> Decision:
+    """A thing that happens once (a purchase refunded, an order completed): no if it happened,
+    or if another device holds a grant for it."""
+    if done:
+        return Decision(False, False, done_reason)
+    if grants:
+        return Decision(False, False, f"{busy_reason} on {grants[0].device}")
     return Decision(True, False)
+
+
+def _judge_refund(purchase: str, grants: list[StrictGrant]) -> Decision:
+    done = Refund.select().where(Refund.purchase == purchase).exists()
+    return _judge_once(done, grants, "already refunded", "being refunded")
+
+
+def _judge_receipt(receipt: str, lines: list[int], grants: list[StrictGrant]) -> Decision:
+    from engine.sales.refunds import refunded_lines
+
+    if not lines:
+        raise ValueError("a receipt refund names its lines")
+    done = refunded_lines(receipt) & set(lines)
+    if done:
+        return Decision(False, False, f"line {min(done)} already refunded")
+    for grant in grants:
+        if set(json.loads(grant.draws or "[]")) & set(lines):
+            return Decision(False, False, f"being refunded on {grant.device}")
+    return Decision(True, False)
+
+
+def _judge_order(order: str, grants: list[StrictGrant]) -> Decision:
+    from engine.models.orders import OrderCompletion
+
+    done = OrderCompletion.select().where(OrderCompletion.order == order).exists()
+    return _judge_once(done, grants, "already paid", "being completed")
+
+
+def answer_document(request: dict[str, Any], decision: Decision, authority: str) -> dict:
+    """What the authority signs: the decision bound to the request it answers."""
+    return {"request_id": request["request_id"], "requester": request["requester"],
+            "op": request["op"], "allowed": decision.allowed, "reason": decision.reason,
+            "authority": authority,
+            "draws": [list(d) for d in decision.draws] if decision.draws is not None else None}
 
 
 class AuthorityServer:
@@ -134,12 +276,10 @@ class AuthorityServer:
         if response_topic != expected:
             return service._drop("malformed", f"authority response topic {response_topic}")
         try:
-            decision = judge(data, dt.datetime.now())
+            decision = judge(data)
         except (KeyError, TypeError, ValueError) as error:
             decision = Decision(False, False, f"bad request: {error}")
-        answer = signing.sign({"request_id": data["request_id"], "allowed": decision.allowed,
-                               "reason": decision.reason, "authority": service.device},
-                              service.key)
+        answer = signing.sign(answer_document(data, decision, service.device), service.key)
         reply = _properties(correlation=getattr(properties, "CorrelationData", None))
         service.client.publish(response_topic, json.dumps(answer), qos=1, properties=reply)
 
@@ -158,25 +298,49 @@ def _properties(correlation: bytes | None = None, response_topic: str | None = N
 
 # -- the requester's side ---------------------------------------------------------------------
 
-def decide(op: str, at: dt.datetime, timeout: float = TIMEOUT_SECONDS, **subject: Any) -> Decision:
+def decide(op: str, at: dt.datetime, timeout: float = TIMEOUT_SECONDS,
+           request_id: str | None = None, **subject: Any) -> Decision:
     """Ask the authority for a strict operation; the offline policy answers when it cannot.
 
     `subject`: coupon.redeem → code, reference (the receipt); balance.spend → member, kind,
-    amount, reference. Without sync configured this device is alone and decides itself.
+    amount, device, partial, reference; purchase.refund → purchase; receipt.refund → receipt,
+    lines; order.complete → order; hold.release → hold. `request_id` is the grant's id (the
+    hold the caller keeps). On the authority device itself it judges here.
     """
     if op not in OPS:
         raise ValueError(f"unknown strict operation {op}")
     from engine.sync.main import stored_config
 
     config = stored_config()
-    request = {"op": op, "request_id": uuid.uuid4().hex, "requester": device_id(), **subject}
+    request = {"op": op, "request_id": request_id or uuid.uuid4().hex,
+               "requester": device_id(), "at": at.isoformat(), **subject}
     if config is None or config.get("authority") in (None, device_id()):
-        return judge(request, at)
+        return judge(request)
     answer = _ask(config, request, timeout)
     if answer is None:
         allowed = offline_policy(op) == "allow"
         return Decision(allowed, True, "authority unreachable: offline policy")
-    return Decision(bool(answer.get("allowed")), False, str(answer.get("reason", "")))
+    draws = answer.get("draws")
+    return Decision(bool(answer.get("allowed")), False, str(answer.get("reason", "")),
+                    hold=request["request_id"] if answer.get("allowed") else None,
+                    draws=tuple((str(lot), int(n)) for lot, n in draws) if draws else None)
+
+
+def answers(request: dict[str, Any], answer: Any, authority: str,
+            authority_key: str | None) -> bool:
+    """Whether `answer` is the authority's signed answer to exactly this request: a replayed
+    yes to another request (or for another device, operation or authority) is refused."""
+    if not isinstance(answer, dict) or not authority_key:
+        return False
+    if set(answer) != {*ANSWER_KEYS, "sig"} or not signing.verify(answer, authority_key):
+        return False
+    if (answer["request_id"], answer["requester"], answer["op"], answer["authority"]) != (
+            request["request_id"], request["requester"], request["op"], authority):
+        return False
+    draws = answer["draws"]
+    return draws is None or (isinstance(draws, list) and all(
+        isinstance(d, list) and len(d) == 2 and isinstance(d[0], str)
+        and isinstance(d[1], int) and not isinstance(d[1], bool) and d[1] > 0 for d in draws))
 
 
 def _ask(config: dict[str, Any], request: dict[str, Any], timeout: float) -> dict | None:
@@ -189,7 +353,8 @@ def _ask(config: dict[str, Any], request: dict[str, Any], timeout: float) -> dic
 
     sync_config = SyncConfig(**config)
     key = load_or_create(key_path(database.database))
-    authority_key = members().get(config["authority"], (None, None))[1]
+    authority = str(config["authority"])
+    authority_key = members().get(authority, (None, None))[1]
     prefix = sync_config.prefix()
     response_topic = f"{prefix}authority/response/{request['requester']}"
     correlation = request["request_id"].encode()
@@ -211,7 +376,7 @@ def _ask(config: dict[str, Any], request: dict[str, Any], timeout: float) -> dic
             answer = json.loads(message.payload)
         except ValueError:
             return
-        if authority_key and signing.verify(answer, authority_key):
+        if not answered.is_set() and answers(request, answer, authority, authority_key):
             result.update(answer)
             answered.set()
 
@@ -226,4 +391,3 @@ def _ask(config: dict[str, Any], request: dict[str, Any], timeout: float) -> dic
         client.disconnect()
         client.loop_stop()
     return result if answered.is_set() else None
-
