@@ -33,6 +33,14 @@ _SAVE_HLC = ("INSERT INTO local_state (key, value) VALUES ('hlc', ?) "
              "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
 _INSERT_EVENT = "INSERT INTO event (device, seq, hlc, type, payload) VALUES (?, ?, ?, ?, ?)"
 
+# An event is published as one MQTT message (engine/sync/client.py: a larger one goes alone),
+# and the broker refuses messages over its message_size_limit (systemd/mosquitto/playdesk.conf,
+# 1 MiB) as every receiver drops them unread: such an event could never reach another device.
+MESSAGE_LIMIT_BYTES = 1024 * 1024
+# The rest of the message besides the payload text: site, device, seq, hlc, type, signature.
+ENVELOPE_BYTES = 1024
+MAX_EVENT_BYTES = MESSAGE_LIMIT_BYTES - ENVELOPE_BYTES
+
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
@@ -91,11 +99,26 @@ def next_hlc() -> str:
     return _tick(row[0] if row else None)
 
 
+def _check_size(event_type: str, text: str) -> None:
+    """PlaydeskError when the event's message would be over the broker's limit. The payload
+    travels as a JSON string inside the message, so it is measured escaped, as it is sent."""
+    size = len(json.dumps(text)) + len(json.dumps(event_type))
+    if size > MAX_EVENT_BYTES:
+        from engine.errors import PlaydeskError
+
+        raise PlaydeskError(f"this change is too large to replicate: its {event_type} event is "
+                            f"{size:,} bytes, the limit is {MESSAGE_LIMIT_BYTES:,} "
+                            f"(less {ENVELOPE_BYTES:,} for the message); nothing was recorded, "
+                            "split it into smaller changes")
+
+
 def append(event_type: str, payload: dict[str, Any]) -> Event:
     """Append one event of this device. Call inside the transaction that makes the change
-    (alone it takes its own)."""
+    (alone it takes its own). An event too large for one broker message is refused
+    (PlaydeskError), so the caller's transaction rolls back whole."""
     device = device_id()
     text = dumps(payload)
+    _check_size(event_type, text)
     with write():
         last_seq, last_hlc = database.execute_sql(_LAST, (device,)).fetchone()
         seq, stamp = (last_seq or 0) + 1, _tick(last_hlc)

@@ -94,3 +94,23 @@ def test_insert_rows_stores_what_peewee_would(db):
     by_peewee, bulk = Coupon.get(Coupon.code == "BY-PEEWEE"), Coupon.get(Coupon.code == "BULK")
     assert bulk.id != by_peewee.id  # the auto-increment id was given by SQLite
     assert raw("coupon", "code", "BULK")[1:] == raw("coupon", "code", "BY-PEEWEE")[1:]
+
+
+def test_an_event_larger_than_a_broker_message_is_refused_and_nothing_written(db):
+    """A published event is one MQTT message of at most the broker's message_size_limit (1 MiB);
+    a larger one would be refused by the broker and dropped by every receiver for good."""
+    from engine.errors import PlaydeskError
+
+    fits = "x" * 1_000_000  # just under the limit
+    journal.append("big", {"text": fits})
+    with write():
+        Lot.create(id="DEV1-L1", member="M001", kind="money", type="manual", total=10,
+                   remaining=10, created_at=AT, origin="DEV1")
+    # quotes double in the message (the payload is JSON inside JSON): 600,000 of them are over
+    with pytest.raises(PlaydeskError, match=r"too large to replicate: .* bytes, the limit is "
+                                            r"1,048,576"), write():
+        Lot.update(comment="changed").execute()
+        journal.append("too big", {"text": '"' * 600_000})
+    assert [row[2] for row in stored()] == ["big"]
+    assert Lot.get_by_id("DEV1-L1").comment is None  # the caller's change rolled back with it
+    assert journal.append("next", {}).seq == 2  # no gap
