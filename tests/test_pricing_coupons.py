@@ -106,9 +106,11 @@ def test_several_coupons_of_one_campaign_run_in_the_order_scanned():
 
 
 def test_a_coupon_scanned_twice_counts_once():
+    # decision 5: the second listing is rejected as a duplicate and changes nothing else
     definitions = site(WELCOME, coupons=[coupon("MANY", "WELCOME", 50, max_redemptions=0)])
     priced = price(definitions, line("HEADSET"), coupons=("MANY", "MANY"))
     assert applied(priced) == [("WELCOME", 50)] and priced.redeemed_coupons == ("MANY",)
+    assert rejected(priced) == [("MANY", "duplicate")]
 
 
 def test_without_restrictions_ignores_filters_validity_and_combinations():
@@ -125,13 +127,17 @@ def test_without_restrictions_ignores_filters_validity_and_combinations():
     assert rejected(priced) == [("BOUND", "conditions not met")]
 
 
-def test_an_unrestricted_coupon_does_not_block_later_campaigns():
-    # the coupon's campaign runs first (priority 1); LATE (priority 2) may still reduce the line
+def test_an_unrestricted_coupon_blocks_later_campaigns_that_do_not_combine_with_it():
+    # decision 9: the coupon's campaign runs first (priority 1); LATE (priority 2) does not
+    # combine with FIRST, so it may not reduce the line the coupon reduced — unless it combines
     first = campaign("FIRST", "couponing", priority=1)
     late = campaign("LATE", "line_reduce", 10, priority=2)
-    definitions = site(first, late, coupons=[coupon("X", "FIRST", 50, without_restrictions=True)])
-    assert applied(price(definitions, line("COLA"), coupons=("X",))) == [("FIRST", 50),
-                                                                         ("LATE", 10)]
+    vouchers = [coupon("X", "FIRST", 50, without_restrictions=True)]
+    definitions = site(first, late, coupons=vouchers)
+    assert applied(price(definitions, line("COLA"), coupons=("X",))) == [("FIRST", 50)]
+    combining = site(first, late, combinations=[("FIRST", "LATE")], coupons=vouchers)
+    assert applied(price(combining, line("COLA"), coupons=("X",))) == [("FIRST", 50),
+                                                                       ("LATE", 10)]
 
 
 def test_a_coupon_without_a_value_registers_its_campaign():
@@ -143,7 +149,8 @@ def test_a_coupon_without_a_value_registers_its_campaign():
     assert applied(priced) == [("STAFF", 50)]
     assert priced.entries[0].registration == "coupon"
     assert priced.entries[0].registration_code == "S1"
-    assert rejected(priced) == [("S2", "conditions not met")]  # would add nothing
+    # S2 would add nothing: already applied, not redeemed (decision 6)
+    assert rejected(priced) == [("S2", "already applied")]
     assert priced.redeemed_coupons == ("S1",)
 
 

@@ -1,21 +1,24 @@
 """Coupon-level validity: why a coupon cannot be redeemed on a receipt now, or None.
 
-The order of the checks is the order a cashier should hear them: unknown, canceled, expired,
-used up, wrong customer. Campaign-level reasons ("campaign inactive", "conditions not met",
-"exceeds open amount") belong to pricing, which calls this first.
+The reasons are checked in the one order of engine/coupons/reasons.py (unknown, canceled,
+expired, used up, wrong customer come first). Campaign-level reasons ("campaign inactive",
+"duplicate", "already applied", "conditions not met", "exceeds open amount") belong to pricing,
+which calls this first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from engine.coupons.reasons import (
+    CANCELED,
+    EXPIRED,
+    UNKNOWN,
+    USED_UP,
+    WRONG_CUSTOMER,
+    first_reason,
+)
 from engine.models import Coupon, SegmentMember
-
-UNKNOWN = "unknown"
-CANCELED = "canceled"
-EXPIRED = "expired"
-USED_UP = "used up"
-WRONG_CUSTOMER = "wrong customer"
 
 SALES_TYPES = ("all", "debtor", "contact", "segment")
 
@@ -30,16 +33,15 @@ def coupon_rejection(coupon: Coupon | None, at: dt.datetime, *, debtor: str | No
     """
     if coupon is None:
         return UNKNOWN
-    if coupon.canceled_at is not None or coupon.status == "canceled":
-        return CANCELED
-    if coupon.expires_on is not None and as_date(coupon.expires_on) < as_date(at):
-        return EXPIRED
-    if coupon.max_redemptions and coupon.redemptions >= coupon.max_redemptions:
-        return USED_UP
-    if not customer_matches(coupon, debtor=debtor, contact=contact,
-                            member_segments=member_segments):
-        return WRONG_CUSTOMER
-    return None
+    return first_reason({
+        CANCELED: lambda: coupon.canceled_at is not None or coupon.status == "canceled",
+        EXPIRED: lambda: coupon.expires_on is not None
+        and as_date(coupon.expires_on) < as_date(at),
+        USED_UP: lambda: bool(coupon.max_redemptions)
+        and coupon.redemptions >= coupon.max_redemptions,
+        WRONG_CUSTOMER: lambda: not customer_matches(coupon, debtor=debtor, contact=contact,
+                                                     member_segments=member_segments),
+    })
 
 
 def customer_matches(coupon: Coupon, *, debtor: str | None, contact: str | None,

@@ -11,8 +11,17 @@ for a campaign with an active coupon issue, records the coupon to issue instead.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from engine.coupons.reasons import (
+    ALREADY_APPLIED,
+    CAMPAIGN_INACTIVE,
+    CONDITIONS_NOT_MET,
+    DUPLICATE,
+    EXCEEDS_OPEN_AMOUNT,
+    first_reason,
+)
 from engine.coupons.validity import coupon_rejection
 from engine.errors import NotFound, PlaydeskError
 from engine.money import MAX_AMOUNT
@@ -45,10 +54,6 @@ from engine.pricing.validity import valid_at
 
 MAX_QUANTITY = 1_000_000  # units on one line
 
-CAMPAIGN_INACTIVE = "campaign inactive"
-CONDITIONS_NOT_MET = "conditions not met"
-EXCEEDS_OPEN_AMOUNT = "exceeds open amount"
-
 
 @dataclass(frozen=True)
 class Customer:
@@ -74,6 +79,8 @@ class Run:
     filters: CompiledFilters
     coupon: CouponDef | None = None
     coupon_value: bool = False  # the coupon carries the value (discount_type + value)
+    written: str = ""  # the coupon as listed on the receipt
+    listing: int = -1  # its position among the receipt's coupons
 
     @property
     def unrestricted(self) -> bool:
@@ -90,14 +97,14 @@ def price_receipt(receipt: ReceiptInput, definitions: Definitions,
     for run in sorted(runs, key=lambda r: r.sort_key):
         reason = pricing.run(run)
         if reason is not None and run.coupon is not None:
-            rejected.append(Rejection(run.coupon.code, reason))
+            rejected.append((run.listing, Rejection(run.written, reason, run.coupon.code)))
     return PricedReceipt(
         at=at, location=receipt.location, member=receipt.member, debtor=customer.debtor,
         contact=customer.contact,
         lines=tuple(_priced_line(line, source)
                     for line, source in zip(lines, receipt.lines, strict=True)),
         entries=tuple(pricing.entries), coupons_to_issue=tuple(pricing.to_issue),
-        rejected=tuple(_in_scan_order(rejected, receipt.coupons)),
+        rejected=tuple(rejection for _, rejection in sorted(rejected, key=lambda r: r[0])),
         redeemed_coupons=tuple(pricing.redeemed))
 
 
@@ -170,11 +177,6 @@ def _priced_line(line: WorkLine, source) -> PricedLine:
         reductions=tuple(Reduction(code, amount) for code, amount in line.reductions))
 
 
-def _in_scan_order(rejected: list[Rejection], scanned: tuple[str, ...]) -> list[Rejection]:
-    position = {code: index for index, code in reversed(list(enumerate(scanned)))}
-    return sorted(rejected, key=lambda r: position.get(r.code, len(scanned)))
-
-
 # ---------------------------------------------------------------- which campaigns take part
 
 
@@ -225,7 +227,7 @@ def _runnable(definitions: Definitions) -> list[tuple[CampaignDef, CompiledFilte
 
 
 def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, customer: Customer,
-          lines: list[WorkLine]) -> tuple[list[Run], list[Rejection]]:
+          lines: list[WorkLine]) -> tuple[list[Run], list[tuple[int, Rejection]]]:
     """The runs (campaigns and coupons that take part) and the coupons refused up front."""
     location = definitions.locations.get(receipt.location)
     allowed = location is not None and location.campaigns_allowed
@@ -259,31 +261,59 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
                                 _compiled(definitions, campaign)))
                 running.add(campaign.code)
 
-    rejected: list[Rejection] = []
-    for order, code in enumerate(dict.fromkeys(receipt.coupons)):  # one use per receipt
-        voucher = definitions.coupons.get(code)
+    rejected: list[tuple[int, Rejection]] = []
+    listed: set[str] = set()  # stored codes of the coupons listed so far
+    for order, written in enumerate(receipt.coupons):
+        voucher = definitions.coupon_for(written)
+        carries_value = bool(voucher and voucher.discount_type and voucher.value is not None)
         reason = coupon_rejection(voucher, at, debtor=customer.debtor, contact=customer.contact,
                                   member_segments=set(customer.segments))
-        campaign = definitions.campaigns.get(voucher.campaign) if voucher else None
-        carries_value = bool(voucher and voucher.discount_type and voucher.value is not None)
-        if reason is None and (campaign is None or not is_active(campaign, definitions)):
-            reason = CAMPAIGN_INACTIVE
-        if reason is None and not allowed:
-            reason = CONDITIONS_NOT_MET
-        if reason is None and not voucher.without_restrictions and not conditions_hold(campaign):
-            reason = CONDITIONS_NOT_MET
-        if reason is None and not carries_value and (campaign.type == "couponing"
-                                                     or campaign.code in running):
-            reason = CONDITIONS_NOT_MET  # it would add nothing to what already runs
+        if reason is None:
+            assert voucher is not None
+            reason = _campaign_reason(voucher, carries_value, definitions, allowed, running,
+                                      listed, conditions_hold)
+        if voucher is not None:
+            listed.add(voucher.code)
         if reason is not None:
-            rejected.append(Rejection(code, reason))
+            rejected.append((order, Rejection(written, reason,
+                                              voucher.code if voucher else None)))
             continue
+        assert voucher is not None
+        campaign = definitions.campaigns[voucher.campaign]
         runs.append(Run(campaign, "coupon", _sort_key(campaign, definitions, order),
                         _compiled(definitions, campaign), coupon=voucher,
-                        coupon_value=carries_value))
+                        coupon_value=carries_value, written=written, listing=order))
         if not carries_value:
             running.add(campaign.code)
     return runs, rejected
+
+
+def _campaign_reason(voucher: CouponDef, carries_value: bool, definitions: Definitions,
+                     allowed: bool, running: set[str], listed: set[str],
+                     conditions_hold: Callable[[CampaignDef], bool]) -> str | None:
+    """Why a coupon valid by itself is refused up front (campaign inactive … conditions not
+    met), or None; the order of precedence is engine/coupons/reasons.py's."""
+    campaign = definitions.campaigns.get(voucher.campaign)
+
+    def adds_nothing() -> bool:
+        # a value-less coupon only registers its campaign: nothing when it already takes part
+        # (automatic, registered by code or by an earlier coupon); the customer keeps it
+        return not carries_value and campaign is not None and campaign.code in running
+
+    def conditions_fail() -> bool:
+        assert campaign is not None
+        if not allowed:
+            return True
+        if not voucher.without_restrictions and not conditions_hold(campaign):
+            return True
+        return not carries_value and campaign.type == "couponing"  # no value anywhere
+
+    return first_reason({
+        CAMPAIGN_INACTIVE: lambda: campaign is None or not is_active(campaign, definitions),
+        DUPLICATE: lambda: voucher.code in listed,
+        ALREADY_APPLIED: adds_nothing,
+        CONDITIONS_NOT_MET: conditions_fail,
+    })
 
 
 # ---------------------------------------------------------------- running them in order
@@ -391,7 +421,9 @@ class _Pricing:
         if grant.amount <= 0:
             return EXCEEDS_OPEN_AMOUNT if grant.exceeded else CONDITIONS_NOT_MET
         allocations = tuple(sorted(grant.allocations.items()))
-        issue = campaign.coupon_issue_active and run.coupon is None
+        # a campaign with a coupon issue issues, however it was registered (decision 10);
+        # only a coupon with its own value (an issued one, say) reduces
+        issue = campaign.coupon_issue_active and not run.coupon_value
         self.entries.append(EntryResult(
             campaign=campaign.code, campaign_type=campaign.type, registration=run.registration,
             registration_code=run.coupon.code if run.coupon else None,
@@ -402,10 +434,12 @@ class _Pricing:
             self.to_issue.append(CouponToIssue(
                 campaign.code, grant.amount, _expiry(campaign.coupon_issue_expiration, self.at),
                 campaign.coupon_issue_text, campaign.coupon_issue_image))
-            return None
-        for line_no, amount in allocations:
-            self.by_no[line_no].apply(campaign.code, amount, restricts=not run.unrestricted)
-        self.by_reducers = None  # regrouped on next use
+        else:
+            for line_no, amount in allocations:
+                # an unrestricted coupon's campaign restricts the line like any other: a later
+                # campaign must combine with it (decision 9)
+                self.by_no[line_no].apply(campaign.code, amount)
+            self.by_reducers = None  # regrouped on next use
         if run.coupon is not None:
             self.redeemed.append(run.coupon.code)
         return None

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from engine.coupons.reasons import PRECEDENCE
+
 
 @dataclass(frozen=True)
 class Reduction:
@@ -74,21 +76,18 @@ class CouponToIssue:
                 "expires_on": self.expires_on.isoformat() if self.expires_on else None}
 
 
-# The reasons pricing refuses a coupon with (engine/coupons/validity.py, engine/pricing/engine.py)
-# as codes an app can act on without comparing texts.
-REASON_CODES = {
-    "unknown": "unknown", "canceled": "canceled", "expired": "expired", "used up": "used_up",
-    "wrong customer": "wrong_customer", "campaign inactive": "campaign_inactive",
-    "conditions not met": "conditions_not_met", "exceeds open amount": "exceeds_open_amount",
-}
+# The reasons pricing refuses a coupon with (engine/coupons/reasons.py, in their order of
+# precedence) as codes an app can act on without comparing texts: "used up" → "used_up".
+REASON_CODES = {reason: reason.replace(" ", "_") for reason in PRECEDENCE}
 # Refusals no later change of the receipt can cure: such a coupon leaves the receipt.
 FINAL_REASON_CODES = frozenset({"unknown", "expired", "canceled", "used_up", "wrong_customer"})
 
 
 @dataclass(frozen=True)
 class Rejection:
-    code: str  # the coupon
+    code: str  # the coupon as written or scanned on the receipt (prefix, case, dashes kept)
     reason: str  # in plain words
+    coupon: str | None = None  # the stored code of the coupon it names, when one was found
 
     @property
     def reason_code(self) -> str:
@@ -100,7 +99,8 @@ class Rejection:
         return self.reason_code in FINAL_REASON_CODES
 
     def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "reason": self.reason}
+        found = {"coupon": self.coupon} if self.coupon is not None else {}
+        return {"code": self.code, "reason": self.reason, **found}
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ class WorkLine:
     # filter values: item, item_category, vendor, resource ("" when blank)
     values: dict[str, str]
     reductions: list[tuple[str, int]] = field(default_factory=list)
-    # campaigns whose reduction limits what may run after them (not unrestricted coupons)
-    # (a frozenset, replaced on change: it keys the combination memo)
+    # campaigns that reduced the line: a later campaign must combine with each of them (an
+    # unrestricted coupon's campaign too). A frozenset, replaced on change: it keys the memo.
     reducers: frozenset[str] = frozenset()
 
     @property
@@ -33,11 +33,11 @@ class WorkLine:
     def reduced(self) -> bool:
         return self.manual_discount > 0 or bool(self.reductions)
 
-    def apply(self, campaign: str, amount: int, restricts: bool) -> None:
+    def apply(self, campaign: str, amount: int) -> None:
         assert 0 < amount <= self.net, (campaign, amount, self.net)
         self.net -= amount
         self.reductions.append((campaign, amount))
-        if restricts:
+        if campaign not in self.reducers:
             self.reducers = self.reducers | {campaign}
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from engine.coupons.codes import normalize
+
 LINE_LEVEL_TYPES = frozenset({"line_discount", "line_reduce", "m_for_n", "m_plus_n"})
 DISCOUNT_TYPES = frozenset({
     "line_discount", "line_reduce", "receipt_discount", "receipt_reduce", "tiered_discount",
@@ -186,7 +188,21 @@ class Definitions:
     members: Mapping[str, MemberDef] = field(default_factory=dict)
     campaigns: Mapping[str, CampaignDef] = field(default_factory=dict)
     combinations: frozenset[frozenset[str]] = frozenset()  # pairs of campaign/category codes
-    coupons: Mapping[str, CouponDef] = field(default_factory=dict)
+    coupons: Mapping[str, CouponDef] = field(default_factory=dict)  # by stored code
+    # a text as written or scanned → the stored code it names, where a lookup beyond case and
+    # dashes found it (a coupon barcode's prefix: `load_definitions` resolves those)
+    coupon_aliases: Mapping[str, str] = field(default_factory=dict)
+
+    def coupon_for(self, written: str) -> CouponDef | None:
+        """The coupon `written` names: matched ignoring case and dashes (decision 4). Two
+        stored codes alike but for case or dashes: the exact spelling wins, else none."""
+        alias = self.coupon_aliases.get(written)
+        found = self.coupons.get(alias if alias is not None else written)
+        if found is not None:
+            return found
+        key = normalize(written)
+        alike = [c for c in self.coupons.values() if normalize(c.code) == key] if key else []
+        return alike[0] if len(alike) == 1 else None
 
     @cached_property
     def scratch(self) -> dict:
