@@ -37,7 +37,7 @@ AT = dt.datetime(2026, 7, 3, 12, 0)
 
 def sell(text: str, **options):
     parsed = parse_receipt_text(text)
-    return checkout(parsed.receipt, parsed.payments, parsed.at or AT, **options)
+    return checkout(parsed.receipt, parsed.payments, parsed.at or AT, **options).as_dict()
 
 
 def add_coupon(code: str, campaign: str = "WELCOME", value: int = 300, **fields) -> None:
@@ -211,7 +211,7 @@ payments: [{method: cash, amount: 100}, {method: wallet}]
     assert result["payments"] == [
         {"method": "cash", "amount": 100, "tendered": 100, "commission": 0},
         {"method": "wallet", "amount": 400, "tendered": None, "commission": 0}]
-    assert balance("M001", AT)["money"]["total"] == 4600
+    assert balance("M001", AT).money.total == 4600
 
 
 def test_a_wallet_without_enough_money_records_nothing(demo_site):

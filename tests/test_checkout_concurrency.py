@@ -39,7 +39,7 @@ def _cashier(db_path: str, codes: list[str], barrier, results) -> None:
         barrier.wait()
         try:
             done = checkout(parsed.receipt, parsed.payments, AT)
-            results.put((code, done["total"], [r["reason"] for r in done["rejected"]]))
+            results.put((code, done.total, [r.reason for r in done.priced.rejected]))
         except Exception as error:  # reported to the test, never swallowed
             results.put((code, None, [repr(error)]))
 

@@ -19,7 +19,7 @@ AT = dt.datetime(2026, 7, 3, 12, 0)
 def receipt(demo_site):
     done = checkout(ReceiptInput("COUNTER1", (LineInput(item="COLA"),)),
                     [PaymentInput("cash", 500)], AT)
-    return receipt_document(done["receipt"])
+    return receipt_document(done.receipt)
 
 
 def test_dummy_keeps_the_bytes_with_the_drawer_kick(receipt):

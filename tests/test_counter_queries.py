@@ -23,7 +23,7 @@ AT = dt.datetime(2026, 7, 3, 12, 0)
 
 def sell(item: str, at: dt.datetime) -> str:
     receipt = ReceiptInput(location="COUNTER1", lines=(LineInput(item=item),))
-    return checkout(receipt, [PaymentInput("cash")], at)["receipt"]
+    return checkout(receipt, [PaymentInput("cash")], at).receipt
 
 
 def test_search_items_by_name_or_code(demo_site):

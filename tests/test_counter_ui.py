@@ -250,7 +250,7 @@ def test_manager_tools(ui):
     ui.tap(row_button(ui, "Purchases", "SUMMER"))
     ui.shot("purchases")
     shown = purchase_records(campaign="SUMMER", at=AT)[-PURCHASES_SHOWN:]
-    assert f"refund on receipt {on_receipt['receipt']}" in ui.texts()
+    assert f"refund on receipt {on_receipt.receipt}" in ui.texts()
     assert len(ui.buttons("Refund")) == sum(1 for r in shown
                                             if r["receipt"] is None and r["refund"] is None)
     assert any(alone.id in text for text in ui.texts())

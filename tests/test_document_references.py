@@ -26,7 +26,7 @@ AT = dt.datetime(2026, 7, 3, 12, 0)
 def refunded_sale() -> tuple[str, str]:
     Staff.create(code="MGR", name="Mia", role="manager")
     receipt = checkout(ReceiptInput(location="COUNTER1", lines=(LineInput(item="COLA"),)),
-                       [PaymentInput("cash")], AT)["receipt"]
+                       [PaymentInput("cash")], AT).receipt
     return receipt, refund_receipt(receipt, "MGR", "spilled", AT)["refund"]
 
 

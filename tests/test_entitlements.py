@@ -218,7 +218,7 @@ def test_deactivating_a_campaign_keeps_credits_already_bought(site):
     bought = purchase("M001", "SUMMER/STD", "cash", "kiosk", FRIDAY)
     with write():
         Campaign.update(active=False, deleted=True).where(Campaign.code == "SUMMER").execute()
-    assert balance("M001", FRIDAY)["minutes"]["total"] == 150
+    assert balance("M001", FRIDAY).minutes.total == 150
     assert consume("M001", "minutes", 150, "pc", FRIDAY).consumed == 150
     assert Purchase.get_by_id(bought.id).campaign == "SUMMER"
 
@@ -279,7 +279,7 @@ def test_wallet_pays_from_unrestricted_money_lots_by_the_consumption_order(site)
     assert Lot.get_by_id(never).remaining == 1000
     assert not Payment.select().where(Payment.purchase == bought.id).exists()
     assert (bought.payment, bought.commission) == ("wallet", 0)
-    assert balance("M001", FRIDAY)["money"]["total"] == 100 + 1000 + 5000
+    assert balance("M001", FRIDAY).money.total == 100 + 1000 + 5000
 
 
 def test_wallet_without_enough_unrestricted_money_fails_and_writes_nothing(site):
@@ -355,7 +355,7 @@ def test_a_purchase_on_a_receipt_records_no_payment_of_its_own(site):
     assert (bought.receipt, bought.price, bought.payment, bought.commission) == (
         "DEV1-R1", 810, "wallet", 0)
     assert not Payment.select().exists()
-    assert balance("M001", FRIDAY)["money"]["total"] == 100  # checkout takes the wallet payment
+    assert balance("M001", FRIDAY).money.total == 100  # checkout takes the wallet payment
 
 
 def test_purchase_inside_a_callers_transaction_rolls_back_with_it(site):
@@ -508,10 +508,10 @@ def test_an_expired_lot_is_never_used_and_counts_as_breakage(site):
     bought = purchase("M001", "WALLET/PC2H", "cash", "kiosk", FRIDAY)  # 120 pc minutes, 7 days
     consume("M001", "minutes", 20, "pc", FRIDAY + dt.timedelta(days=6, hours=23))
     expiry = FRIDAY + dt.timedelta(days=7)
-    assert balance("M001", expiry - dt.timedelta(seconds=1))["minutes"]["total"] == 100
+    assert balance("M001", expiry - dt.timedelta(seconds=1)).minutes.total == 100
     with pytest.raises(PlaydeskError, match="insufficient balance"):
         consume("M001", "minutes", 1, "pc", expiry)
-    after = balance("M001", expiry)
+    after = balance("M001", expiry).as_dict()
     assert after["minutes"] == {"total": 0, "paid": 0, "bonus": 0, "other": 0}
     assert [(lot["status"], lot["remaining"]) for lot in after["lots"]] == [("expired", 100)]
     (record,) = purchase_records(member="M001", at=expiry)
@@ -546,12 +546,12 @@ def test_balance_splits_paid_bonus_and_other_and_lists_lots(site):
     give("M001", "money", 250)
     spent = give("M001", "minutes", 5, expires_at=FRIDAY + dt.timedelta(days=1))
     consume("M001", "minutes", 5, "any", FRIDAY)  # the earliest expiry goes first
-    result = balance("M001", FRIDAY)
+    result = balance("M001", FRIDAY).as_dict()
     assert result["member"] == "M001"
     assert result["money"] == {"total": 5250, "paid": 5000, "bonus": 0, "other": 250}
     assert result["minutes"] == {"total": 210, "paid": 120, "bonus": 90, "other": 0}
     assert spent not in {lot["id"] for lot in result["lots"]}
-    assert spent in {lot["id"] for lot in balance("M001", FRIDAY, include_spent=True)["lots"]}
+    assert spent in {lot["id"] for lot in balance("M001", FRIDAY, include_spent=True).lots}
     first = result["lots"][0]
     assert set(first) >= {"id", "kind", "type", "total", "remaining", "device", "status",
                           "expires_at", "purchase"}
@@ -576,7 +576,7 @@ def test_refund_pays_the_unused_paid_share_and_forfeits_the_bonus(site):
     paid, bonus = lots_of(bought.id)
     assert (paid.status, paid.remaining, bonus.status, bonus.remaining) == (
         "refunded", 0, "refunded", 0)
-    assert balance("M001", FRIDAY)["minutes"]["total"] == 0
+    assert balance("M001", FRIDAY).minutes.total == 0
     row = Refund.get(Refund.purchase == bought.id)
     assert (row.amount, row.method, row.staff, row.reason) == (750, "card", "MGR", "machine broken")
     kinds = {c.kind for c in Consumption.select().where(Consumption.lot == paid.id)}
@@ -600,7 +600,7 @@ def test_a_wallet_purchase_is_refunded_as_a_refund_lot(site):
     lot = Lot.get_by_id(answer["lot"])
     assert (lot.type, lot.kind, lot.total, lot.device, lot.expires_at, lot.purchase) == (
         "refund", "money", 750, "any", None, None)
-    assert balance("M001", FRIDAY)["money"] == {"total": 750, "paid": 0, "bonus": 0, "other": 750}
+    assert balance("M001", FRIDAY).as_dict()["money"] == {"total": 750, "paid": 0, "bonus": 0, "other": 750}
 
 
 def test_expired_paid_credit_is_not_refunded(site):

@@ -97,8 +97,9 @@ def check(member: str, at: dt.datetime) -> None:
             for lot in Lot.select().where(Lot.member == member)} == stored
     shown = balance(member, at)
     for kind in KINDS:
-        assert shown[kind]["total"] == usable[kind]
-        assert shown[kind]["total"] == sum(shown[kind][t] for t in ("paid", "bonus", "other"))
+        split = shown.of(kind)
+        assert split.total == usable[kind]
+        assert split.total == split.paid + split.bonus + split.other
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -31,13 +31,13 @@ def test_expiring_lots_from_one_read(demo_site):
     add_lot("M001", "money", "manual", 100, "MGR", "spent", FRIDAY,
             expires_at=FRIDAY + dt.timedelta(days=3))
     consume("M001", "money", 100, "any", FRIDAY)  # the lot expiring first is drawn first
-    lots = balance("M001", FRIDAY, include_spent=True)["lots"]
+    lots = balance("M001", FRIDAY, include_spent=True).lots
     soon = expiring_lots(lots, FRIDAY)
     assert [(lot["kind"], lot["remaining"]) for lot in soon] == [("money", 300)]
     assert soon == expiring_within("M001", FRIDAY)
     assert len(expiring_lots(lots, FRIDAY, days=90)) == 3  # the premium's money and minutes too
     later = FRIDAY + dt.timedelta(days=6)
-    assert expiring_lots(balance("M001", later)["lots"], later) == []  # expired: not expiring
+    assert expiring_lots(balance("M001", later).lots, later) == []  # expired: not expiring
 
 
 def test_campaigns_on_offer_follow_what_is_sellable(demo_site):

@@ -90,7 +90,7 @@ def pin_login(ui, code: str, pin: str) -> None:
 
 
 def wallet_total(member: str) -> int:
-    return balance(member, AT)["money"]["total"]
+    return balance(member, AT).money.total
 
 
 def test_attract_screen(ui):

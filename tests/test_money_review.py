@@ -66,7 +66,7 @@ def counts() -> dict[str, int]:
 
 
 def wallet(member: str = "M001", at: dt.datetime = LATER) -> int:
-    return balance(member, at)["money"]["total"]
+    return balance(member, at).money.total
 
 
 # 1. A wallet payment never draws from the credit the receipt itself sells
@@ -91,9 +91,9 @@ def test_a_wallet_short_of_the_price_is_refused_before_anything_is_written(site)
 def test_a_covering_wallet_pays_from_the_old_lots_and_the_new_credit_stays_whole(site):
     add_lot("M001", "money", "manual", 4500, "S02", "goodwill", AT)
     done = sale([LineInput(package="SUMMER/PREMIUM")], [("wallet", None)], member="M001")
-    (bought,) = done["purchases"]
+    (bought,) = done.purchases
     new_lots = {lot.id for lot in Lot.select().where(Lot.purchase == bought)}
-    drawn = {row.lot for row in Consumption.select().where(Consumption.reference == done["receipt"])}
+    drawn = {row.lot for row in Consumption.select().where(Consumption.reference == done.receipt)}
     assert drawn and not drawn & new_lots
     assert wallet() == 5000  # 4500 paid from the old lot, the package's 5000 whole
 
@@ -144,22 +144,22 @@ def returned(receipt: str) -> dict[str, int]:
 
 def test_a_split_receipt_refunds_each_method_at_most_what_it_paid(site):
     done = split_sale()
-    assert done["total"] == 1400
-    result = refund_receipt(done["receipt"], "S02", "changed mind", LATER)
+    assert done.total == 1400
+    result = refund_receipt(done.receipt, "S02", "changed mind", LATER)
     assert result["amount"] == 1400
-    assert returned(done["receipt"]) == {"card": 900, "cash": 500}
+    assert returned(done.receipt) == {"card": 900, "cash": 500}
     assert sum(p["amount"] for p in result["payments"]) == 1400
 
 
 def test_the_package_line_alone_then_the_goods_stay_within_each_method(site):
     done = split_sale()
-    first = refund_receipt(done["receipt"], "S02", "wrong package", LATER, lines=[1])
+    first = refund_receipt(done.receipt, "S02", "wrong package", LATER, lines=[1])
     assert first["amount"] == 900
     assert [(p["method"], p["amount"]) for p in first["payments"]] == [("card", 900)]
-    rest = refund_receipt(done["receipt"], "S02", "flat", LATER)
+    rest = refund_receipt(done.receipt, "S02", "flat", LATER)
     assert [(p["method"], p["amount"]) for p in rest["payments"]] == [("cash", 500)]
-    assert returned(done["receipt"]) == {"card": 900, "cash": 500}
-    refunded = Refund.get(Refund.purchase == done["purchases"][0])
+    assert returned(done.receipt) == {"card": 900, "cash": 500}
+    refunded = Refund.get(Refund.purchase == done.purchases[0])
     assert (refunded.amount, refunded.lot) == (900, None)
 
 
@@ -167,19 +167,19 @@ def test_a_wallet_paid_package_comes_back_as_a_refund_lot(site):
     add_lot("M001", "money", "manual", 900, "S02", "goodwill", AT)
     done = sale([LineInput(package="SUMMER/STD")], [("wallet", None)], member="M001")
     assert wallet() == 0
-    result = refund_receipt(done["receipt"], "S02", "wrong package", LATER)
+    result = refund_receipt(done.receipt, "S02", "wrong package", LATER)
     (back,) = result["payments"]
     assert (back["method"], back["amount"]) == ("wallet", 900)
     assert Lot.get_by_id(back["lot"]).type == "refund"
     assert wallet() == 900  # given back once: no second lot from the purchase refund
-    assert balance("M001", LATER)["minutes"]["total"] == 0
+    assert balance("M001", LATER).minutes.total == 0
 
 
 def test_a_receipt_package_refund_leaves_the_drawer_once(site):
     shift = open_shift("S01", 1000, AT, "COUNTER1").id
     done = sale([LineInput(package="SUMMER/STD")], [("cash", None)], member="M001", shift=shift)
     assert expected_cash(Shift.get_by_id(shift), AT) == 1900
-    refund_receipt(done["receipt"], "S02", "wrong package", LATER, shift=shift)
+    refund_receipt(done.receipt, "S02", "wrong package", LATER, shift=shift)
     assert expected_cash(Shift.get_by_id(shift), LATER) == 1000
 
 
@@ -188,7 +188,7 @@ def test_the_shift_report_counts_a_receipt_package_refund_once(site):
 
     shift = open_shift("S01", 1000, AT, "COUNTER1").id
     done = sale([LineInput(package="SUMMER/STD")], [("cash", None)], member="M001", shift=shift)
-    refund_receipt(done["receipt"], "S02", "wrong package", LATER, shift=shift)
+    refund_receipt(done.receipt, "S02", "wrong package", LATER, shift=shift)
     refunds = shift_report(shift, LATER)["refunds"]
     assert refunds["count"] == 1  # the purchase refund that only closed the lots is not another
     assert {row["method"]: row["amount"] for row in refunds["methods"]} == {"cash": 900}
@@ -197,8 +197,8 @@ def test_the_shift_report_counts_a_receipt_package_refund_once(site):
 def test_a_receipt_purchase_is_refunded_through_its_receipt_only(site):
     done = split_sale()
     before = counts()
-    with pytest.raises(PlaydeskError, match=f"refund-receipt {done['receipt']} --line 1"):
-        refund(done["purchases"][0], "S02", "wrong package", LATER)
+    with pytest.raises(PlaydeskError, match=f"refund-receipt {done.receipt} --line 1"):
+        refund(done.purchases[0], "S02", "wrong package", LATER)
     assert counts() == before
 
 
@@ -232,8 +232,8 @@ def test_a_card_receipt_shares_its_commission_with_the_package_lines(site):
     # 1400 by card: 21 + 10 = 31; STD's share 31 × 900 / 1400 = 19.93 → 20, colas 11
     done = sale([LineInput(package="SUMMER/STD"), LineInput(item="COLA", quantity=2)],
                 [("card", None)], member="M001")
-    assert done["payments"][0]["commission"] == 31
-    assert Purchase.get_by_id(done["purchases"][0]).commission == 20
+    assert done.payments[0].commission == 31
+    assert Purchase.get_by_id(done.purchases[0]).commission == 20
     (summer,) = [row for row in report_campaigns(LATER) if row["campaign"] == "SUMMER"]
     assert summer["commission"] == 20
 
@@ -243,8 +243,8 @@ def test_commission_shares_are_exact_over_units_and_methods(site):
     # goes to the one line, 14 + 13 + 13 over its units
     done = sale([LineInput(package="SUMMER/STD", quantity=3)], [("cash", 700), ("card", 2000)],
                 member="M001")
-    commissions = [Purchase.get_by_id(p).commission for p in done["purchases"]]
-    assert sum(commissions) == 40 == sum(p["commission"] for p in done["payments"])
+    commissions = [Purchase.get_by_id(p).commission for p in done.purchases]
+    assert sum(commissions) == 40 == sum(p.commission for p in done.payments)
     assert sorted(commissions) == [13, 13, 14]
 
 
@@ -280,12 +280,12 @@ def test_a_receipt_refund_refuses_a_closed_shift(site):
     assert ShiftClose.select().count() == 1
     before = counts()
     with pytest.raises(PlaydeskError, match=f"shift {shift} was closed"):
-        refund_receipt(done["receipt"], "S02", "flat", LATER, shift=shift)
+        refund_receipt(done.receipt, "S02", "flat", LATER, shift=shift)
     with pytest.raises(NotFound, match="unknown shift"):
-        refund_receipt(done["receipt"], "S02", "flat", LATER, shift="SH404")
+        refund_receipt(done.receipt, "S02", "flat", LATER, shift="SH404")
     assert counts() == before
     again = open_shift("S01", 0, LATER, "COUNTER1").id
-    assert refund_receipt(done["receipt"], "S02", "flat", LATER, shift=again)["amount"] == 250
+    assert refund_receipt(done.receipt, "S02", "flat", LATER, shift=again)["amount"] == 250
 
 
 def test_the_cli_refuses_an_unknown_shift_with_exit_2(site, db_path, tmp_path: Path, capsys):

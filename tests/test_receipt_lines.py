@@ -33,7 +33,7 @@ def test_priced_lines_are_the_printed_lines(demo_site):
     priced = cart.price(AT)
     shown = receipt_lines(priced, [line.name for line in cart.lines])
     recorded = checkout(cart.receipt_input(), [PaymentInput("cash")], AT)
-    assert shown == documents.receipt_document(recorded["receipt"]).lines
+    assert shown == documents.receipt_document(recorded.receipt).lines
     assert receipt_lines(priced) == shown  # names looked up when the caller has none
     labels = [[r.label for r in line.reductions] for line in shown]
     # the coupon's 1.00 € spreads over the lines; printed under its code (print_type coupon)

@@ -61,7 +61,7 @@ def test_expected_cash_and_the_report(site):
     # 2 colas in happy hour (5.00 − 1.00) and chips, coupon 1.00 off: 5.00; cash 10 → change 5
     first = sale(shift, [LineInput(item="COLA", quantity=2), LineInput(item="CHIPS")],
                  [("cash", 1000)], coupons=[coupon])
-    assert (first["total"], first["change"]) == (500, 500)
+    assert (first.total, first.change) == (500, 500)
     # a package sold on a receipt to M001, split card + cash
     sale(shift, [LineInput(package="SUMMER/BASIC")], [("card", 200), ("cash", 300)],
                   member="M001")
@@ -70,10 +70,10 @@ def test_expected_cash_and_the_report(site):
     complete_order(order.code, "cash", "S01", AT, location="COUNTER1")
     # a 40 € sale issues a BACKSOON coupon
     big = sale(shift, [LineInput(item="HEADSET", quantity=8)], [("card", None)])
-    assert big["issued_coupons"]
-    chips_net = first["lines"][1]["net"]
+    assert big.issued_coupons
+    chips_net = first.priced.lines[1].net
     assert chips_net == 167  # 2.00 less its pro-rata share (1/3) of the 1.00 coupon
-    refund_receipt(first["receipt"], "S02", "customer changed their mind", AT, lines=[2],
+    refund_receipt(first.receipt, "S02", "customer changed their mind", AT, lines=[2],
                    shift=shift)  # the chips' stored net, back in cash
 
     expected = 10000 + 500 + 300 + 900 - chips_net
@@ -82,9 +82,9 @@ def test_expected_cash_and_the_report(site):
     assert cash == {"opening": 10000, "expected": expected, "counted": expected - 10,
                     "difference": -10}
     assert report["receipts"] == 3
-    assert report["total"] == 500 + 500 + big["total"]
+    assert report["total"] == 500 + 500 + big.total
     assert {p["method"]: p["amount"] for p in report["payments"]} == {
-        "cash": 500 + 300 + 900, "card": 200 + big["total"]}
+        "cash": 500 + 300 + 900, "card": 200 + big.total}
     discounts = {d["campaign"]: d["amount"] for d in report["discounts"]}
     assert discounts["HAPPY"] == 100 and discounts["WELCOME"] == 100
     assert report["coupons_redeemed"] == [{"campaign": "WELCOME", "name": "Welcome voucher",
@@ -143,14 +143,14 @@ def test_cli_shift_and_refund_commands(site, db_path):
                               "difference": None}
     assert run_cli(*at, "shift", "current")["shift"] == opened["shift"]
     done = sale(opened["shift"], [LineInput(item="WATER")], [("cash", None)])
-    refunded = run_cli(*at, "refund-receipt", done["receipt"], "--staff", "S02", "--reason",
+    refunded = run_cli(*at, "refund-receipt", done.receipt, "--staff", "S02", "--reason",
                        "warm", "--shift", opened["shift"])
     assert refunded["payments"] == [{"method": "cash", "amount": 150, "lot": None}]
     closed = run_cli(*at, "shift", "close", opened["shift"], "--staff", "S01", "--cash", "5000")
     assert closed["cash"]["difference"] == 0
     assert run_cli(*at, "shift", "current") is None
     with pytest.raises(PlaydeskError, match="needs a manager"):
-        run_cli(*at, "refund-receipt", done["receipt"], "--staff", "S01", "--reason", "x")
+        run_cli(*at, "refund-receipt", done.receipt, "--staff", "S01", "--reason", "x")
 
 
 def test_voids_are_noted_and_counted(site):

@@ -166,7 +166,7 @@ def test_two_devices_drawing_one_small_lot_leave_no_lot_negative(tmp_path):
             apply_on(c1, [spends[index]])
         with using(c1.db):
             results.append((c1.sql("SELECT id, remaining, status FROM lot ORDER BY id"),
-                            balance("M001", AT)["money"]["total"], conflicts()["balances"]))
+                            balance("M001", AT).money.total, conflicts()["balances"]))
         assert devices
     assert results[0] == results[1]
     lots, total, overdrawn = results[0]

@@ -103,8 +103,8 @@ try:
 except PlaydeskError as error:
     print(json.dumps({"error": str(error)}))
 else:
-    print(json.dumps({"total": done["total"], "receipt": done["receipt"],
-                      "rejected": [r["reason"] for r in done["rejected"]]}))
+    print(json.dumps({"total": done.total, "receipt": done.receipt,
+                      "rejected": [r.reason for r in done.priced.rejected]}))
 """
 CONSUME = """
 import datetime, json, sys

@@ -14,6 +14,7 @@ from engine.errors import PlaydeskError
 from engine.sales.checkout import checkout
 from engine.sales.payments import CASH, WALLET
 from engine.sales.receiptfile import PaymentInput
+from engine.sales.sale import Sale
 from uikit import theme
 
 BANKNOTES = (5, 10, 20, 50)  # major units, for one-tap cash buttons
@@ -147,7 +148,7 @@ class PaymentScreen(CounterScreen):
         self.sale.reset()
         self.app.go("done", result=result)
         cash = any(p.method == CASH for p in self.payments)
-        self.app.print_document(receipt_document(result["receipt"]), drawer=cash)
+        self.app.print_document(receipt_document(result.receipt), drawer=cash)
 
     def on_scan(self, scanned: str) -> None:
         """While paying, a scan is not added to the receipt (it would change the total)."""
@@ -160,19 +161,19 @@ class DoneScreen(CounterScreen):
 
     screen_name = "done"
 
-    def build(self, result: dict) -> None:
+    def build(self, result: Sale) -> None:
         self.result = result
         money = self.app.money
-        self.body.add_widget(self.label(t("done_title", receipt=result["receipt"]), "large",
+        self.body.add_widget(self.label(t("done_title", receipt=result.receipt), "large",
                                         bold=True))
-        self.body.add_widget(self.label(t("payment_total", amount=money(result["total"])),
+        self.body.add_widget(self.label(t("payment_total", amount=money(result.total)),
                                         "large"))
-        change = result["change"]
+        change = result.change
         self.body.add_widget(self.label(
             t("done_change", amount=money(change)) if change else t("done_no_change"),
             "huge", bold=True, color=theme.WARN if change else theme.GOOD))
-        if result["issued_coupons"]:
-            codes = ", ".join(c["code"] for c in result["issued_coupons"])
+        if result.issued_coupons:
+            codes = ", ".join(c.code for c in result.issued_coupons)
             self.body.add_widget(self.label(t("done_coupons", codes=codes)))
         self.body.add_widget(BoxLayout())
         self.body.add_widget(self.message)
@@ -181,4 +182,4 @@ class DoneScreen(CounterScreen):
             self.button(t("next_customer"), lambda: self.app.go("receipt"), color=theme.GOOD)))
 
     def reprint(self) -> None:
-        self.app.print_document(receipt_document(self.result["receipt"]))
+        self.app.print_document(receipt_document(self.result.receipt))

@@ -336,8 +336,8 @@ class ReceiptScreen(CounterScreen):
         now = self.app.now()
         money = balance(code, now)
         self.member_info = {"code": code, "name": member.name,
-                            "money": money["money"]["total"],
-                            "minutes": money["minutes"]["total"],
+                            "money": money.money.total,
+                            "minutes": money.minutes.total,
                             "coupons": redeemable(code, now)}
 
     def select(self, index: int) -> None:

@@ -96,7 +96,7 @@ def run_balance(args) -> None:
     from engine.entitlements import balance
 
     open_db(args)
-    emit(balance(args.member, now(args), include_spent=args.all))
+    emit(balance(args.member, now(args), include_spent=args.all).as_dict())
 
 
 def run_history(args) -> None:

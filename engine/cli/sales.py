@@ -51,7 +51,7 @@ def run_checkout(args) -> None:
     open_db(args)
     receipt_file, at = _read(args)
     emit(checkout(receipt_file.receipt, receipt_file.payments, at, staff=args.staff,
-                  shift=args.shift), args)
+                  shift=args.shift).as_dict(), args)
 
 
 def run_entries(args) -> None:

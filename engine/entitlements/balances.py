@@ -4,6 +4,7 @@ paid, bonus and other, with the lots and their expiries (cli.md `balance`)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from engine.db import database
@@ -11,7 +12,6 @@ from engine.entitlements.lots import KINDS, effective_status
 from engine.entitlements.people import existing_member
 
 EXPIRING_DAYS = 7  # what "expires soon" means to a member (issue 8: home screen)
-SPLIT = ("paid", "bonus")  # every other type (manual, correction, refund, ...) is "other"
 
 # One query over the lot(member, kind, status) index; earliest expiry first (none last), then
 # oldest, then the lowest id (shorter first, so L9 before L10). Plain SQL read straight from the
@@ -30,6 +30,44 @@ _LEFT_LOTS = _MEMBER_LOTS.format(
 
 def empty_split() -> dict[str, int]:
     return {"total": 0, "paid": 0, "bonus": 0, "other": 0}
+
+
+@dataclass
+class Split:
+    """What is left of one kind: the total, and how much of it was paid for, bonus or other
+    (manual, correction, refund ...)."""
+
+    total: int = 0
+    paid: int = 0
+    bonus: int = 0
+    other: int = 0
+
+    def add(self, lot_type: str, amount: int) -> None:
+        self.total += amount
+        if lot_type == "paid":
+            self.paid += amount
+        elif lot_type == "bonus":
+            self.bonus += amount
+        else:
+            self.other += amount
+
+
+@dataclass
+class Balances:
+    """A member's balances at a moment (cli.md `balance`); `lots` as `member_lots` lists them."""
+
+    member: str
+    money: Split = field(default_factory=Split)
+    minutes: Split = field(default_factory=Split)
+    lots: list[dict[str, Any]] = field(default_factory=list)
+
+    def of(self, kind: str) -> Split:
+        return self.money if kind == "money" else self.minutes
+
+    def as_dict(self) -> dict[str, Any]:
+        """The CLI's JSON: `{"member", "money": {...}, "minutes": {...}, "lots": [...]}`."""
+        return {"member": self.member, "money": asdict(self.money),
+                "minutes": asdict(self.minutes), "lots": self.lots}
 
 
 def member_lots(member: str, at: dt.datetime, include_spent: bool) -> list[dict[str, Any]]:
@@ -57,23 +95,20 @@ def member_lots(member: str, at: dt.datetime, include_spent: bool) -> list[dict[
     return rows
 
 
-def balance(member: str, at: dt.datetime, include_spent: bool = False) -> dict[str, Any]:
+def balance(member: str, at: dt.datetime, include_spent: bool = False) -> Balances:
     """The member's balance at `at`. Lots listed are those with something left (usable or
     expired, so the member sees what expired); `include_spent` adds depleted and refunded ones."""
     existing_member(member)
-    totals = {kind: empty_split() for kind in KINDS}
-    listed = member_lots(member, at, include_spent)
-    for lot in listed:
+    result = Balances(member, lots=member_lots(member, at, include_spent))
+    for lot in result.lots:
         if lot["status"] == "active" and lot["remaining"] > 0:
-            split = totals[lot["kind"]]
-            split["total"] += lot["remaining"]
-            split[lot["type"] if lot["type"] in SPLIT else "other"] += lot["remaining"]
-    return {"member": member, **totals, "lots": listed}
+            result.of(lot["kind"]).add(lot["type"], lot["remaining"])
+    return result
 
 
 def expiring_lots(lots: list[dict[str, Any]], at: dt.datetime,
                   days: int = EXPIRING_DAYS) -> list[dict[str, Any]]:
-    """Of lots already read (`balance(...)["lots"]`), the usable ones that expire within `days`
+    """Of lots already read (`balance(...).lots`), the usable ones that expire within `days`
     from `at`, earliest first (the kiosk home screen's warning, from its one balance read)."""
     until = at + dt.timedelta(days=days)
     return [lot for lot in lots
@@ -84,4 +119,4 @@ def expiring_lots(lots: list[dict[str, Any]], at: dt.datetime,
 def expiring_within(member: str, at: dt.datetime, days: int = EXPIRING_DAYS
                     ) -> list[dict[str, Any]]:
     """Usable lots of the member that expire within `days` from `at`."""
-    return expiring_lots(balance(member, at)["lots"], at, days)
+    return expiring_lots(balance(member, at).lots, at, days)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from engine import journal
 from engine.db import write
@@ -44,14 +43,14 @@ from engine.sales.payments import (
     plan_payments,
 )
 from engine.sales.receiptfile import PaymentInput
+from engine.sales.sale import IssuedCoupon, Sale, SalePayment
 from engine.sales.shiftcheck import require_open_shift
 from engine.sales.strict import strict_checkout
 
 
 def checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...] | list,
-             at: dt.datetime, staff: str | None = None, shift: str | None = None
-             ) -> dict[str, Any]:
-    """Price and record the sale; returns the price document plus what was recorded."""
+             at: dt.datetime, staff: str | None = None, shift: str | None = None) -> Sale:
+    """Price and record the sale; what was recorded."""
     payments = tuple(payments)
     _check_receipt(receipt_input)
     # strict operations are asked of the authority before the write lock (sync.md)
@@ -79,17 +78,14 @@ def checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...] | l
         rows += grants.redeemed(_redemption_rows(priced, receipt_id, at), receipt_id)
         issued = _issued_coupons(priced, receipt_id, at, staff)
         journal.append_rows("sale", receipt, *rows, *issued)
-    document = priced.as_dict()
-    document.update(
-        receipt=receipt_id,
-        payments=[{"method": p.method, "amount": p.amount, "tendered": p.tendered,
-                   "commission": p.commission} for p in rows if isinstance(p, Payment)],
+    return Sale(
+        receipt=receipt_id, priced=priced,
+        payments=tuple(SalePayment(p.method, p.amount, p.tendered, p.commission)
+                       for p in rows if isinstance(p, Payment)),
         change=plan.change,
-        issued_coupons=[{"code": c.code, "campaign": c.campaign, "value": int(c.value),
-                         "expires_on": c.expires_on.isoformat() if c.expires_on else None,
-                         "text": c.text, "image": c.image} for c in issued],
-        purchases=[pid for ids in purchases.values() for pid in ids])
-    return document
+        issued_coupons=tuple(IssuedCoupon(c.code, c.campaign, int(c.value), c.expires_on, c.text,
+                                          c.image) for c in issued),
+        purchases=tuple(pid for ids in purchases.values() for pid in ids))
 
 
 def _check_receipt(receipt: ReceiptInput) -> None:

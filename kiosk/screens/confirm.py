@@ -44,7 +44,7 @@ class ConfirmScreen(KioskScreen):
         details.add_widget(self.label(terms_text(package), "small", color=theme.MUTED))
         details.add_widget(self.label(t("confirm_price", price=app.money(package["price"])),
                                       "large", bold=True))
-        wallet = balance(app.member, app.now())["money"]["total"]
+        wallet = balance(app.member, app.now()).money.total
         details.add_widget(self.label(t("confirm_wallet_balance", amount=app.money(wallet))))
         self.body.add_widget(details)
         self.body.add_widget(self.message)

@@ -39,8 +39,8 @@ class DoneScreen(KioskScreen):
         box.bind(minimum_height=box.setter("height"))
         box.add_widget(self.label(t("done_bought", package=package_name(f"{bought.campaign}/{bought.package}"),
                                     price=app.money(bought.price)), "large"))
-        box.add_widget(self.label(t("done_new_balance", money=app.money(totals["money"]["total"]),
-                                    minutes=app.minutes(totals["minutes"]["total"]))))
+        box.add_widget(self.label(t("done_new_balance", money=app.money(totals.money.total),
+                                    minutes=app.minutes(totals.minutes.total))))
         self.body.add_widget(box)
         printed = app.print_once(purchase_id, lambda: documents.purchase_slip(purchase_id))
         self.body.add_widget(self.label(t("done_slip_printed") if printed

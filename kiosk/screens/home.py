@@ -10,6 +10,7 @@ from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
 
 from engine.entitlements import balance, expiring_lots
+from engine.entitlements.balances import Split
 from kiosk.screens.base import KioskScreen
 from kiosk.texts import text as t
 from uikit import theme
@@ -30,11 +31,11 @@ class BalanceCard(Panel):
         self.add_widget(self.total)
         self.add_widget(self.split)
 
-    def show(self, split: dict, fmt) -> None:
-        self.total.text = fmt(split["total"])
-        parts = [f"{t('home_paid')} {fmt(split['paid'])}", f"{t('home_bonus')} {fmt(split['bonus'])}"]
-        if split["other"]:
-            parts.append(f"{t('home_other')} {fmt(split['other'])}")
+    def show(self, split: Split, fmt) -> None:
+        self.total.text = fmt(split.total)
+        parts = [f"{t('home_paid')} {fmt(split.paid)}", f"{t('home_bonus')} {fmt(split.bonus)}"]
+        if split.other:
+            parts.append(f"{t('home_other')} {fmt(split.other)}")
         self.split.text = "   ".join(parts)
 
 
@@ -77,11 +78,11 @@ class HomeScreen(KioskScreen):
         app = self.app
         at = app.now()
         totals = balance(app.member, at)
-        self.wallet.show(totals["money"], app.money)
-        self.minutes.show(totals["minutes"], app.minutes)
+        self.wallet.show(totals.money, app.money)
+        self.minutes.show(totals.minutes, app.minutes)
         lines = [t("home_expiring_line", amount=app.money(lot["remaining"]) if lot["kind"] == "money"
                    else app.minutes(lot["remaining"]), date=app.date(lot["expires_at"]))
-                 for lot in expiring_lots(totals["lots"], at)[:MAX_EXPIRING]]
+                 for lot in expiring_lots(totals.lots, at)[:MAX_EXPIRING]]
         if lines != self.shown_expiring:  # most members: the same "nothing expires" as before
             self.show_expiring(lines)
 
