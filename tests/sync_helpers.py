@@ -46,6 +46,7 @@ class Broker:
     passwords: dict[str, str] | None = None  # username -> password; enables the ACL
     authority: str | None = None
     message_size_limit: int = 1024 * 1024  # as systemd/mosquitto/playdesk.conf
+    extra_acl: str = ""  # appended to the generated ACL (with passwords)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
@@ -74,7 +75,7 @@ class Broker:
                 subprocess.run(["mosquitto_passwd", "-b", str(password_file), user, password],
                                check=True, capture_output=True)
             acl_file = self.directory / "acl"
-            acl_file.write_text(acl_text(SITE, self.authority))
+            acl_file.write_text(acl_text(SITE, self.authority) + self.extra_acl)
             lines += ["allow_anonymous false", f"password_file {password_file}",
                       f"acl_file {acl_file}"]
         config = self.directory / "mosquitto.conf"
@@ -92,6 +93,13 @@ class Broker:
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), 0.2):
             return True
         return False
+
+    def reload(self) -> None:
+        """Rewrite the config files and SIGHUP: Mosquitto reloads its passwords and ACL
+        without dropping any connection."""
+        assert self.process is not None
+        self.write_config()
+        self.process.send_signal(signal.SIGHUP)
 
     def kill(self) -> None:
         """SIGKILL: no clean shutdown (persistence keeps only what autosave wrote)."""
@@ -145,15 +153,19 @@ class Device:
     def drops(self) -> dict[str, int]:
         return dict(self.sql("SELECT reason, count FROM sync_drop"))
 
-    def start_sync(self, broker: Broker, *extra: str, password: str | None = None) -> None:
+    def start_sync(self, broker: Broker, *extra: str, password: str | None = None,
+                   username: str | None = None, env: dict[str, str] | None = None) -> None:
+        """`username` (default the device's name) goes with `password`; `env` is added to
+        the process's environment (e.g. TZ)."""
         command = [sys.executable, "-m", "engine.sync.main", "--db", str(self.db), "--broker",
                    broker.address, "--site", SITE, "--kind", self.role, "--log-level",
                    "WARNING", *extra]
         if password is not None:
-            command += ["--username", self.name, "--password", password]
+            command += ["--username", username or self.name, "--password", password]
         log = open(f"{self.db}.sync.log", "ab")  # noqa: SIM115 - lives with the process
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log,
-                                        env={**os.environ, "PYTHONPATH": str(ROOT)})
+                                        env={**os.environ, "PYTHONPATH": str(ROOT),
+                                             **(env or {})})
 
     def stop_sync(self) -> None:
         if self.process is not None:

@@ -154,6 +154,8 @@ class SyncService:
         self.sent = self.published
         self.unacked: dict[int, int] = {}  # mid -> last seq in that message (own journal)
         self.acked_mids: set[int] = set()
+        self.publish_after = 0.0  # monotonic time; later after the broker refused a message
+        self.refusal_logged = -OVERSIZE_LOG_SECONDS
         self.resend: dict[str, tuple[int, int]] = {}  # origin -> (from, to) to republish
         self.online: dict[str, bool] = {}  # from presence
         self.drops: dict[str, int] = defaultdict(int)
@@ -222,7 +224,7 @@ class SyncService:
         self.inbox.put(("message", message.topic, message.payload, message.properties))
 
     def _on_publish(self, client, userdata, mid, reason_code, properties) -> None:
-        self.inbox.put(("acked", mid))
+        self.inbox.put(("acked", mid, reason_code))
 
     def _on_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:
         self.inbox.put(("subscribed", mid, [str(code) for code in reason_codes
@@ -327,7 +329,7 @@ class SyncService:
         elif kind == "refused":
             log.error("sync: broker refused the connection: %s", item[1])
         elif kind == "acked":
-            self._acked(item[1])
+            self._acked(item[1], item[2])
         elif kind == "message":
             self._message(item[1], item[2], item[3], presences)
         elif kind == "oversize":
@@ -693,6 +695,8 @@ class SyncService:
             self.journal_seq = outbox.journal_seq(self.device)
         if self.sent >= self.journal_seq or len(self.unacked) >= MAX_UNACKED_MESSAGES:
             return
+        if time.monotonic() < self.publish_after:  # the broker refused: not at once again
+            return
         events = outbox.events_between(self.device, self.sent + 1, self.journal_seq,
                                        EVENTS_PER_MESSAGE * 10)
         # Sign in memory and publish first; storing the signatures (Ed25519 is deterministic,
@@ -733,20 +737,18 @@ class SyncService:
         body = json.dumps([outbox.message(e, self.config.site) for e in events])
         return self.client.publish(self.topic("journal", self.device), body, qos=1)
 
-    def _acked(self, mid: int) -> None:
-        if mid not in self.unacked:
-            return
-        self.acked_mids.add(mid)
-        # Messages are acked in order on one connection; keep the contiguous acked prefix.
-        ordered = sorted(self.unacked.items(), key=lambda pair: pair[1])
-        top = self.published
-        for pending_mid, seq in ordered:
-            if pending_mid not in self.acked_mids:
-                break
-            top = seq
-            del self.unacked[pending_mid]
-            self.acked_mids.discard(pending_mid)
-        self.published = max(self.published, top)  # stored with the bookkeeping
+    def _acked(self, mid: int, reason_code: Any = 0) -> None:
+        # the decision is the outbox's: only the acked prefix is published, a refusal rewinds
+        self.published, refused = outbox.settle_ack(self.unacked, self.acked_mids,
+                                                    self.published, mid, reason_code)
+        if refused:
+            self.sent = self.published
+            self.publish_after = time.monotonic() + outbox.REFUSED_RETRY_SECONDS
+            self._count("publish_refused", f"own events after {self.published}: {reason_code}")
+            if time.monotonic() - self.refusal_logged >= OVERSIZE_LOG_SECONDS:
+                self.refusal_logged = time.monotonic()
+                log.error("sync: the broker refused own events after seq %d (%s); "
+                          "publishing them again", self.published, reason_code)
 
     def _serve_resend(self) -> None:
         if not self.resend or len(self.unacked) >= MAX_UNACKED_MESSAGES // 2:

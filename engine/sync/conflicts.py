@@ -1,6 +1,7 @@
 """What merging replicas can leave behind and the owner must see (never hidden): coupons
 redeemed more often than allowed, credit lots drawn below zero (with what was allowed offline
-marked), and facts refused on apply or lost in a collision (engine/sync/apply.py)."""
+marked), facts refused on apply or lost in a collision (engine/sync/apply.py), and origins
+whose events wait here because their clock is too far ahead (engine/sync/held.py)."""
 
 from __future__ import annotations
 
@@ -54,5 +55,7 @@ def refused_facts() -> list[dict[str, Any]]:
 
 
 def conflicts() -> dict[str, Any]:
+    from engine.sync.held import held_origins
+
     return {"coupons": over_redeemed_coupons(), "balances": negative_balances(),
-            "facts": refused_facts()}
+            "facts": refused_facts(), "held": held_origins()}

@@ -72,3 +72,42 @@ def signed_between(device: str, from_seq: int, to_seq: int) -> bool:
 def events_between(device: str, from_seq: int, to_seq: int, limit: int) -> list[Event]:
     return list(Event.select().where((Event.device == device) & (Event.seq >= from_seq)
                                      & (Event.seq <= to_seq)).order_by(Event.seq).limit(limit))
+
+
+# MQTT 5: a PUBACK reason code of 0x80 or more is a refusal (0x87 not authorized, 0x97 quota
+# exceeded, 0x95 packet too large...); the broker did not take the message.
+REFUSED_FROM = 0x80
+# After a refusal the outbox publishes again from the acknowledged seq, no sooner than this.
+REFUSED_RETRY_SECONDS = 1.0
+
+
+def refused(reason_code: Any) -> bool:
+    """Whether a PUBACK's reason code (paho's ReasonCode, or its number) refuses the message."""
+    value = getattr(reason_code, "value", reason_code)
+    return isinstance(value, int) and value >= REFUSED_FROM
+
+
+def settle_ack(unacked: dict[int, int], acked: set[int], published: int, mid: int,
+               reason_code: Any = 0) -> tuple[int, bool]:
+    """The broker answered the own-journal message `mid`: returns (the published seq, whether
+    it refused it). `unacked` maps message ids in flight to the last seq each carries, `acked`
+    holds those acknowledged out of order; both are updated. Only the contiguous acknowledged
+    prefix counts as published. A refused message is not published: every message in flight
+    is forgotten (their late answers are ignored) and the caller publishes again from the
+    returned seq, so nothing after the refused events counts as published before they do."""
+    if mid not in unacked:
+        return published, False
+    if refused(reason_code):
+        unacked.clear()
+        acked.clear()
+        return published, True
+    acked.add(mid)
+    # Messages are acked in order on one connection; keep the contiguous acked prefix.
+    top = published
+    for pending_mid, seq in sorted(unacked.items(), key=lambda pair: pair[1]):
+        if pending_mid not in acked:
+            break
+        top = seq
+        del unacked[pending_mid]
+        acked.discard(pending_mid)
+    return max(published, top), False
