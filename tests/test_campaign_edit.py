@@ -30,21 +30,21 @@ FORMS: dict[str, dict[str, str]] = {
                              "code=W10 name=Wallet10 package_type=money base=1000 "
                              "bonus_type=money bonus=100 price=1000 weekdays=sat,sun"},
     "category": {"code": "WEEKCAT", "name": "Weekday deals", "priority": "5"},
-    "line_discount": {"code": "BAR10", "name": "10% on bars", "value": "12.5",
+    "line_discount": {"code": "BAR10", "automatic": "yes", "name": "10% on bars", "value": "12.5",
                       "filters": "type=item code=BAR", "validity.weekdays": "mon,fri"},
-    "line_reduce": {"code": "WATER50", "name": "Water 50 off", "value": "50",
+    "line_reduce": {"code": "WATER50", "automatic": "yes", "name": "Water 50 off", "value": "50",
                     "filters": "type=item code=WATER"},
     "receipt_discount": {"code": "SCHOOL5", "name": "School 5%", "value": "5",
                          "filters": "type=debtor code=SCHOOL1", "automatic": "no"},
-    "receipt_reduce": {"code": "BIG1", "name": "1 off big", "value": "100",
+    "receipt_reduce": {"code": "BIG1", "automatic": "yes", "name": "1 off big", "value": "100",
                        "validity.from_amount": "1000"},
-    "tiered_discount": {"code": "MORE", "name": "Buy more", "tiers":
+    "tiered_discount": {"code": "MORE", "automatic": "yes", "name": "Buy more", "tiers":
                         "from_quantity=3 value=5 usage=single\nfrom_quantity=6 value=10 "
                         "usage=single"},
-    "tiered_reduce": {"code": "SPEND", "name": "Spend", "tiers": "from_amount=1000 value=50"},
-    "m_for_n": {"code": "WATER2FOR1", "name": "2 waters for 1", "buy": "2", "pay": "1",
+    "tiered_reduce": {"code": "SPEND", "automatic": "yes", "name": "Spend", "tiers": "from_amount=1000 value=50"},
+    "m_for_n": {"code": "WATER2FOR1", "automatic": "yes", "name": "2 waters for 1", "buy": "2", "pay": "1",
                 "usage": "multiple", "filters": "type=item code=WATER"},
-    "m_plus_n": {"code": "PCSNACK", "name": "PC hour, free bar", "buy": "1", "get": "1",
+    "m_plus_n": {"code": "PCSNACK", "automatic": "yes", "name": "PC hour, free bar", "buy": "1", "get": "1",
                  "filters": "type=resource code=PC-HOUR", "free": "type=item code=BAR",
                  "triggers": "kind=set lines=resource:PC-HOUR"},
     "couponing": {"code": "BDAY", "name": "Birthday", "notification_type": "always",

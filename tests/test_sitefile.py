@@ -191,7 +191,7 @@ def test_round_trip_through_export(demo_site, clock, tmp_path, db_path):
         members: [{code: M004, name: Alan, pin_hash: "scrypt$16384$8$1$00ff$aabb", can_login: false}]
         staff: [{code: S01, name: Sam, role: manager}]
         campaigns:
-          - {code: TIER, type: tiered_discount, name: Tiers, priority: 40, print_type: code,
+          - {code: TIER, type: tiered_discount, automatic: true, name: Tiers, priority: 40, print_type: code,
              validity: {from_date: 2026-07-01, to_date: 2026-08-31, weekdays: [mon, fri],
                         item_validity: not_reduced},
              triggers: {pool: [{min_quantity: 2, lines: [{type: item_category, code: SNACKS}]}],

@@ -110,9 +110,9 @@ def test_references_to_the_file_and_the_database(demo_site, tmp_path, clock):
         segments:
           - {code: KIDS, name: Kids, members: [M001, M404]}
         campaigns:
-          - {code: X1, type: line_discount, name: X, value: 5, category: HAPPY,
+          - {code: X1, type: line_discount, automatic: true, name: X, value: 5, category: HAPPY,
              filters: [{type: item, code: NOPE}]}
-          - {code: X2, type: m_plus_n, name: Y, buy: 1, get: 1, category: CAT9,
+          - {code: X2, type: m_plus_n, automatic: true, name: Y, buy: 1, get: 1, category: CAT9,
              free: [{type: resource, code: XBOX}]}
         combinations:
           - [HAPPY, GHOST]
@@ -137,7 +137,7 @@ def test_references_to_the_file_and_the_database(demo_site, tmp_path, clock):
 def test_references_may_point_forward_in_the_same_file(db, tmp_path, clock):
     summary = loads(tmp_path, clock, """\
         campaigns:
-          - {code: D1, type: line_discount, name: D, value: 5, category: CAT}
+          - {code: D1, type: line_discount, automatic: true, name: D, value: 5, category: CAT}
           - {code: CAT, type: category, name: Category}
         combinations: [[D1, CAT]]
         items: [{code: A, name: A, price: 1, category: FOOD}]
@@ -173,26 +173,27 @@ def test_tiers_ascending_with_one_usage(db, tmp_path, clock):
         campaigns:
           - code: T
             type: tiered_discount
+            automatic: true
             name: T
             tiers:
               - {from_quantity: 5, value: 10, usage: single}
               - {from_quantity: 3, value: 150, usage: multiple}
-          - {code: U, type: tiered_reduce, name: U, tiers: []}
+          - {code: U, type: tiered_reduce, automatic: true, name: U, tiers: []}
         """)
     assert found == [
-        "5: campaigns[0].tiers: every tier must have the same usage (found multiple, single)",
-        "7: campaigns[0].tiers[1].value: must be between 0 and 100",
-        "7: campaigns[0].tiers[1].from_quantity: tiers must be ascending: 3 is below the previous tier's 5",
-        "8: campaigns[1].tiers: must list at least one tier",
+        "6: campaigns[0].tiers: every tier must have the same usage (found multiple, single)",
+        "8: campaigns[0].tiers[1].value: must be between 0 and 100",
+        "8: campaigns[0].tiers[1].from_quantity: tiers must be ascending: 3 is below the previous tier's 5",
+        "9: campaigns[1].tiers: must list at least one tier",
     ]
 
 
 def test_m_for_n_needs_m_greater_than_n(db, tmp_path, clock):
     found = problems(tmp_path, clock, """\
         campaigns:
-          - {code: A, type: m_for_n, name: A, buy: 2, pay: 2}
-          - {code: B, type: m_for_n, name: B, buy: 3, pay: -1}
-          - {code: C, type: m_for_n, name: C, buy: 3, pay: 0, usage: sometimes}
+          - {code: A, type: m_for_n, automatic: true, name: A, buy: 2, pay: 2}
+          - {code: B, type: m_for_n, automatic: true, name: B, buy: 3, pay: -1}
+          - {code: C, type: m_for_n, automatic: true, name: C, buy: 3, pay: 0, usage: sometimes}
         """)
     assert found == [
         "2: campaigns[0].pay: must be less than buy (M for N needs M > N >= 0)",
@@ -206,8 +207,8 @@ def test_type_specific_fields(db, tmp_path, clock):
         campaigns:
           - {code: A, type: couponing, name: A, value: 5}
           - {code: B, type: category, name: B, automatic: false}
-          - {code: C, type: line_discount, name: C}
-          - {code: D, type: receipt_reduce, name: D, value: 2.5}
+          - {code: C, type: line_discount, automatic: true, name: C}
+          - {code: D, type: receipt_reduce, automatic: true, name: D, value: 2.5}
           - {code: E, type: raffle, name: E}
           - {code: F, type: packages, name: F, priority: 3}
         """)
@@ -226,21 +227,22 @@ def test_dates_times_weekdays_percentages(db, tmp_path, clock):
         campaigns:
           - code: A
             type: line_discount
+            automatic: true
             name: A
             value: 12.5
             validity: {from_date: 2026-02-30, to_date: 2026-01-01, from_time: "25:00", to_time: "18:00",
                        weekdays: [monday]}
           - {code: B, type: packages, name: B, starts_at: "next week", expires_at: 2026-01-01T00:00+02:00}
-          - {code: C, type: receipt_reduce, name: C, value: 100, coupon_issue: {active: true, expiration: "+3X"}}
+          - {code: C, type: receipt_reduce, automatic: true, name: C, value: 100, coupon_issue: {active: true, expiration: "+3X"}}
         """)
     assert found == [
         "2: payment_methods[0].commission_percent: must be between 0 and 100",
-        "8: campaigns[0].validity.from_date: must be a date YYYY-MM-DD",
-        '8: campaigns[0].validity.from_time: must be a time "HH:MM" (quote it)',
-        "9: campaigns[0].validity.weekdays: 'monday' is not a weekday (mon, tue, wed, thu, fri, sat, sun)",
-        "10: campaigns[1].starts_at: must be a datetime YYYY-MM-DDTHH:MM",
-        "10: campaigns[1].expires_at: must be a datetime without time zone (site time)",
-        '11: campaigns[2].coupon_issue.expiration: must be a date formula (e.g. "+3M", "CM", "+1M-CM") or a date',
+        "9: campaigns[0].validity.from_date: must be a date YYYY-MM-DD",
+        '9: campaigns[0].validity.from_time: must be a time "HH:MM" (quote it)',
+        "10: campaigns[0].validity.weekdays: 'monday' is not a weekday (mon, tue, wed, thu, fri, sat, sun)",
+        "11: campaigns[1].starts_at: must be a datetime YYYY-MM-DDTHH:MM",
+        "11: campaigns[1].expires_at: must be a datetime without time zone (site time)",
+        '12: campaigns[2].coupon_issue.expiration: must be a date formula (e.g. "+3M", "CM", "+1M-CM") or a date',
     ]
 
 
@@ -250,7 +252,7 @@ def test_unquoted_times_and_exact_percentages_are_read_right(db, tmp_path, clock
     loads(tmp_path, clock, """\
         payment_methods: [{code: card, commission_percent: 1.15}]
         campaigns:
-          - {code: A, type: line_discount, name: A, value: 12.5, validity: {from_time: 16:00, to_time: 18:30}}
+          - {code: A, type: line_discount, automatic: true, name: A, value: 12.5, validity: {from_time: 16:00, to_time: 18:30}}
         """)
     campaign = Campaign.select().where(Campaign.code == "A").first()
     assert (campaign.from_time, campaign.to_time) == ("16:00", "18:30")

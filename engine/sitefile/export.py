@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from engine.sitefile import store
+from engine.sitefile.campaign_keys import AUTOMATIC_REQUIRED
 from engine.sitefile.schema import (
     CAMPAIGNS,
     PERCENT_TYPES,
@@ -119,9 +120,12 @@ def to_site_file(document: dict[str, Any]) -> dict[str, Any]:
             for record in value:
                 _percents_as_numbers(section, record)
             if section == "campaigns":
-                for record in value:
+                for record, stored in zip(value, document[section], strict=True):
                     if record.get("triggers") == {}:
                         record.pop("triggers")
+                    if record["type"] in AUTOMATIC_REQUIRED and "automatic" not in record:
+                        # a site file must say it (decision 1), even when it is the default
+                        record["automatic"] = stored.get("automatic", True)
         elif section == "barcodes":
             value = [{k: v for k, v in r.items() if not (k == "suffix" and v == "")
                       and k != "deleted"} for r in value]

@@ -12,6 +12,7 @@ from typing import Any
 
 from engine.errors import PlaydeskError
 from engine.sitefile import fields as f
+from engine.sitefile.campaign_keys import check_campaign_keys
 from engine.sitefile.schema import (
     BARCODE_RULE,
     CAMPAIGNS,
@@ -129,6 +130,7 @@ def _campaign(v: Validator, value: Any, path: Path) -> dict[str, Any] | Any:
     record = v.record(value, campaign_record(campaign_type), path)
     if isinstance(record, dict) and campaign_type in CAMPAIGNS:
         _campaign_rules(v, record, path)
+        check_campaign_keys(value, v.problem, path)  # on the keys as written
     return record
 
 
