@@ -49,7 +49,7 @@ class DeviceScreen(Screen):
         self._fit_fonts()
         Window.bind(height=self._fit_fonts)
         self.kwargs: dict = {}
-        if "body" in self.ids:  # laid out by its kv rule
+        if self.in_kv:
             self.body = self.ids.body
             self.message = self.ids.message
         else:
@@ -71,12 +71,23 @@ class DeviceScreen(Screen):
             setattr(self, f"fs_{step}", self.fs(step))
 
     def show(self, **kwargs) -> None:
-        """Rebuild the screen's widgets (fresh data, current window size); a screen with a kv
-        rule overrides this to fill the widgets it has."""
+        """Fresh data: a screen with a kv rule fills the widgets it has (`fill`), one laid out
+        in code rebuilds them (`build`)."""
         self.kwargs = kwargs
+        if self.in_kv:
+            self.say("")
+            self.fill(**kwargs)
+            return
         self.body.clear_widgets()
         self.message = self.make_message()
         self.build(**kwargs)
+
+    @property
+    def in_kv(self) -> bool:
+        return "body" in self.ids
+
+    def fill(self, **kwargs) -> None:
+        raise NotImplementedError
 
     def build(self, **kwargs) -> None:
         raise NotImplementedError

@@ -1,57 +1,48 @@
-"""Attract screen: the site's name, what is on offer, "scan your card to start"."""
+"""Attract screen: the site's name, what is on offer, "scan your card to start".
+Shown after every logout: its layout is attract.kv; only the offers' lines and the message
+change (the offer lines are made again only when what is on offer, or the window, changed)."""
 
 from __future__ import annotations
 
-from kivy.core.window import Window
-from kivy.uix.widget import Widget
+from kivy.properties import ListProperty
 
 from engine.entitlements import campaigns_on_offer
 from kiosk.screens.base import KioskScreen
 from kiosk.texts import text as t
 from uikit import theme
-from uikit.widgets import Panel
+from uikit.screen import load_kv
+from uikit.widgets import TextLabel
 
 MAX_CAMPAIGNS = 4
 
+load_kv(__file__)
+
 
 class AttractScreen(KioskScreen):
-    """Shown after every logout: rebuilt only when the window size or the campaigns on offer
-    changed, else only its message is set."""
-
     screen_name = "attract"
-    built_for: tuple | None = None
+    offers = ListProperty()  # (name, description) of the campaigns on offer now
 
-    def show(self, message: str = "", **kwargs) -> None:
-        offers = [(c["name"], c["description"])
-                  for c in campaigns_on_offer(self.app.now())[:MAX_CAMPAIGNS]]
-        if self.built_for != (tuple(Window.size), offers):
-            self.offers = offers
-            super().show(**kwargs)
-            self.built_for = (tuple(Window.size), offers)
+    def fill(self, message: str = "") -> None:
+        self.offers = [(c["name"], c["description"])
+                       for c in campaigns_on_offer(self.app.now())[:MAX_CAMPAIGNS]]
         self.say(message)
 
-    def build(self) -> None:
-        body = self.body
-        body.add_widget(self.label(t("attract_title", site=self.app.site_name), "title",
-                                   halign="center", bold=True))
-        body.add_widget(self.label(t("attract_scan"), "huge", halign="center",
-                                   color=theme.ACCENT, bold=True))
-        offers = Panel(orientation="vertical", padding=10, spacing=4)
-        offers.add_widget(self.label(t("attract_campaigns"), "large", bold=True))
+    def on_offers(self, *_args) -> None:
+        self.show_offers()
+
+    def on_fs_body(self, *_args) -> None:
+        self.show_offers()
+
+    def show_offers(self) -> None:
+        box = self.ids.offers
+        for line in box.children[:-1]:  # (the heading stays)
+            box.remove_widget(line)
         for name, description in self.offers:
-            line = f"[b]{name}[/b]"
-            if description:
-                line += f" — {description}"
-            offers.add_widget(self.label(line))
+            box.add_widget(TextLabel(f"[b]{name}[/b]" + (f" — {description}" if description
+                                                          else ""), font_size=self.fs_body))
         if not self.offers:
-            offers.add_widget(self.label(t("attract_no_campaigns"), color=theme.MUTED))
-        offers.size_hint_y = None
-        offers.bind(minimum_height=offers.setter("height"))
-        body.add_widget(offers)
-        body.add_widget(self.message)
-        body.add_widget(Widget())  # pushes the button to the bottom
-        body.add_widget(self.button(t("attract_pin_login"), self.app.start_pin_login,
-                                    color=theme.PANEL))
+            box.add_widget(TextLabel(t("attract_no_campaigns"), font_size=self.fs_body,
+                                     color=theme.MUTED))
 
     def refresh(self) -> None:
         self.show(message=self.message.text)
