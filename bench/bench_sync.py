@@ -137,7 +137,7 @@ def push_campaigns(directory: Path) -> None:
     owner, *receivers = devices
     site = (ROOT / "tests" / "data" / "site.yaml").read_text()
     extra = "".join(
-        f"  - {{code: BULK{n}, type: line_discount, name: Bulk {n}, value: 5, active: false}}\n"
+        f"  - {{code: BULK{n}, type: line_discount, automatic: true, name: Bulk {n}, value: 5, active: false}}\n"
         for n in range(CAMPAIGNS))
     site_file = directory / "site.yaml"
     site_file.write_text(site.replace("campaigns:\n", "campaigns:\n" + extra, 1))
