@@ -47,6 +47,7 @@ class Broker:
     authority: str | None = None
     message_size_limit: int = 1024 * 1024  # as systemd/mosquitto/playdesk.conf
     extra_acl: str = ""  # appended to the generated ACL (with passwords)
+    ask_devices: tuple[str, ...] = ()  # devices whose `.ask` accounts get their ACL section
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
@@ -75,9 +76,12 @@ class Broker:
                 subprocess.run(["mosquitto_passwd", "-b", str(password_file), user, password],
                                check=True, capture_output=True)
             acl_file = self.directory / "acl"
-            acl_file.write_text(acl_text(SITE, self.authority) + self.extra_acl)
+            acl_file.write_text(acl_text(SITE, self.authority, devices=self.ask_devices)
+                                + self.extra_acl)
+            # as systemd/mosquitto/playdesk.conf: a client id is its username, so nobody takes
+            # over another's connection (an anonymous broker has no usernames to tie them to)
             lines += ["allow_anonymous false", f"password_file {password_file}",
-                      f"acl_file {acl_file}"]
+                      f"acl_file {acl_file}", "use_username_as_clientid true"]
         config = self.directory / "mosquitto.conf"
         config.write_text("\n".join(lines) + "\n")
         return config
@@ -113,6 +117,15 @@ class Broker:
             self.process.terminate()
             self.process.wait(10)
             self.process = None
+
+
+def with_ask_accounts(passwords: dict[str, str]) -> dict[str, str]:
+    """`passwords` plus each device's `<DEVICE>.ask` account (its derived password), as
+    systemd/broker-user.sh registers them."""
+    from engine.sync.brokerconfig import ask_password, ask_username
+
+    return {**passwords, **{ask_username(user): ask_password(password)
+                            for user, password in passwords.items()}}
 
 
 @contextlib.contextmanager

@@ -347,7 +347,7 @@ def _ask(config: dict[str, Any], request: dict[str, Any], timeout: float) -> dic
     """One request/response round trip; None when no valid answer came within `timeout`."""
 
     from engine.db import database
-    from engine.sync.client import SyncConfig, make_client
+    from engine.sync.client import ASK_WAIT_SECONDS, SyncConfig, exclusive, make_ask_client
     from engine.sync.devicelist import members
     from engine.sync.keys import key_path, load_or_create
 
@@ -380,14 +380,20 @@ def _ask(config: dict[str, Any], request: dict[str, Any], timeout: float) -> dic
             result.update(answer)
             answered.set()
 
-    client = make_client(sync_config, f"playdesk-{sync_config.site}-{request['requester']}-"
-                                      f"rr-{request['request_id'][:8]}")
-    client.on_connect, client.on_subscribe, client.on_message = on_connect, on_subscribe, on_message
-    try:
-        client.connect_async(sync_config.host, sync_config.port, keepalive=5, clean_start=True)
-        client.loop_start()
-        answered.wait(timeout)
-    finally:
-        client.disconnect()
-        client.loop_stop()
+    # as the device's ask account (its own connection is its sync process's), one asking
+    # process of the device at a time (they share that account: a second would replace it)
+    with exclusive("ask", ASK_WAIT_SECONDS) as mine:
+        if not mine:
+            return None
+        client = make_ask_client(sync_config, f"playdesk-{sync_config.site}-"
+                                              f"{request['requester']}-rr-{request['request_id'][:8]}")
+        client.on_connect, client.on_subscribe = on_connect, on_subscribe
+        client.on_message = on_message
+        try:
+            client.connect_async(sync_config.host, sync_config.port, keepalive=5, clean_start=True)
+            client.loop_start()
+            answered.wait(timeout)
+        finally:
+            client.disconnect()
+            client.loop_stop()
     return result if answered.is_set() else None

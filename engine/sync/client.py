@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import json
 import logging
+import os
 import queue
 import socket
 import sqlite3
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -70,6 +74,13 @@ BOUND_SECONDS = 5.0
 MAX_PAYLOAD_BYTES = 1024 * 1024
 PACK_BYTES = 256 * 1024
 OVERSIZE_LOG_SECONDS = 60.0
+# A device list the CLI hands to the running sync process to publish (engine.sync.push): the
+# process's connection is the device's own, the only one it may have.
+HANDED_LIST = "sync.devicelist.outgoing"
+HANDED_LIST_SECONDS = 0.2
+# How long an asking process waits for the device's other asking process (each round trip
+# ends within the authority's 1 s timeout) before the offline policy decides.
+ASK_WAIT_SECONDS = 5.0
 
 
 @dataclass
@@ -111,6 +122,67 @@ def make_client(config: SyncConfig, client_id: str) -> mqtt.Client:
     client.max_inflight_messages_set(MAX_UNACKED_MESSAGES)
     client.on_socket_open = _no_delay
     return client
+
+
+def device_client_id(config: SyncConfig, device: str) -> str:
+    """The sync process's client id: its username, as the broker enforces
+    (`use_username_as_clientid`); an anonymous broker (tests, a lab) keeps the old name."""
+    return config.username or f"playdesk-{config.site}-{device}"
+
+
+def make_ask_client(config: SyncConfig, client_id: str) -> mqtt.Client:
+    """A short-lived asking process's client (engine.sync.authority): as `<DEVICE>.ask`, never
+    as the device itself, whose connection belongs to its sync process (the broker would drop
+    that to let this one in)."""
+    from engine.sync.brokerconfig import ask_password, ask_username
+
+    if not config.username:
+        return make_client(config, client_id)
+    username = ask_username(config.username)
+    ask = SyncConfig(**{**config.__dict__, "username": username,
+                        "password": ask_password(config.password or "")})
+    return make_client(ask, username)
+
+
+def lock_file(kind: str) -> Path:
+    """Beside the database: `sync` (held by the running sync process for its life, the file
+    `playdesk restore` checks too, and by a `playdesk push` publishing by itself), `ask` (one
+    asking process of the device at a time: they share the `.ask` account)."""
+    return Path(f"{database.database}.{kind}.lock")
+
+
+@contextlib.contextmanager
+def exclusive(kind: str, wait: float | None) -> Iterator[bool]:
+    """Hold the device's `kind` lock (flock: released when the process dies) for the block;
+    yields False (and the block runs without it) when it was not free within `wait` seconds;
+    None waits as long as it takes."""
+    path = lock_file(kind)
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o664)
+    except PermissionError:  # made by another user (root's CLI): flock needs no write access
+        descriptor = os.open(path, os.O_RDONLY)
+    try:
+        deadline = None if wait is None else time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait is None else fcntl.LOCK_NB))
+                held_now = True
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    held_now = False
+                    break
+                time.sleep(0.005)
+        yield held_now
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def sync_running() -> bool:
+    """Whether this device's sync process runs (it holds the `sync` lock; a push publishing
+    by itself holds it too, briefly)."""
+    with exclusive("sync", 0) as free:
+        return not free
 
 
 def _no_delay(client, userdata, sock) -> None:
@@ -176,8 +248,13 @@ class SyncService:
         self.authority = authority  # engine.sync.authority.AuthorityServer on the authority device
         # one_shot (`playdesk push`): publish the outbox and leave, beside a running sync process
         self.one_shot = one_shot
-        suffix = "-push" if one_shot else ""
-        self.client = make_client(config, f"playdesk-{config.site}-{self.device}{suffix}")
+        # Client id = username (the broker enforces it): a one-shot publisher connects as the
+        # device only while no sync process of the device runs (engine.sync.push checks).
+        suffix = "-push" if one_shot and not config.username else ""
+        self.client = make_client(config, device_client_id(config, self.device) + suffix)
+        self.handed_list: tuple[int, str] | None = None  # (mid, text) published, not acked
+        self.handed_list_acked: str | None = None
+        self.last_handed_check = 0.0
         if not one_shot:
             self.client.will_set(self.topic("devices", self.device), self._presence(False),
                                  qos=1, retain=True)
@@ -299,6 +376,7 @@ class SyncService:
             self._serve_resend()
             if not self.one_shot:
                 self._publish_presence()
+                self._publish_handed_list()
         self._store_bookkeeping()
 
     # -- inbound ----------------------------------------------------------------------------------
@@ -328,6 +406,8 @@ class SyncService:
                 self._set_online(False)
         elif kind == "refused":
             log.error("sync: broker refused the connection: %s", item[1])
+        elif kind == "acked" and self._handed_list_acked(item[1]):
+            return  # the handed device list's PUBACK, not the journal's
         elif kind == "acked":
             self._acked(item[1], item[2])
         elif kind == "message":
@@ -736,6 +816,31 @@ class SyncService:
     def _publish_events(self, events) -> mqtt.MQTTMessageInfo:
         body = json.dumps([outbox.message(e, self.config.site) for e in events])
         return self.client.publish(self.topic("journal", self.device), body, qos=1)
+
+    def _publish_handed_list(self) -> None:
+        """A device list `playdesk sync publish-list` handed over: published retained; cleared
+        once acknowledged (unless another was handed meanwhile)."""
+        now = time.monotonic()
+        if now - self.last_handed_check < HANDED_LIST_SECONDS:
+            return
+        self.last_handed_check = now
+        if self.handed_list_acked is not None:
+            with write():
+                LocalState.delete().where((LocalState.key == HANDED_LIST)
+                                          & (LocalState.value == self.handed_list_acked)).execute()
+            self.handed_list_acked = None
+        row = LocalState.get_or_none(LocalState.key == HANDED_LIST)
+        if row is None or (self.handed_list and self.handed_list[1] == row.value):
+            return
+        info = self.client.publish(self.topic("devicelist"), row.value, qos=1, retain=True)
+        if info.rc == mqtt.MQTT_ERR_SUCCESS:
+            self.handed_list = (info.mid, row.value)
+
+    def _handed_list_acked(self, mid: int) -> bool:
+        if not (self.handed_list and self.handed_list[0] == mid):
+            return False
+        self.handed_list_acked, self.handed_list = self.handed_list[1], None
+        return True
 
     def _acked(self, mid: int, reason_code: Any = 0) -> None:
         # the decision is the outbox's: only the acked prefix is published, a refusal rewinds

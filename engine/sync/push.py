@@ -1,5 +1,6 @@
 """`playdesk push`: apply a site file here (one signed `definitions` event in this device's
-journal) and publish the outbox to the broker before returning; `playdesk sync publish-list`:
+journal) and see the outbox published (by the device's running sync process, else by one
+connection of its own) before returning; `playdesk sync publish-list`:
 the owner's signed device list, retained for every device; for the counter's Push screen, how
 much waits (`unpublished_count`) and publishing it now to the broker the sync process last used
 (`publish_now`). The MQTT client is imported only to publish: the screens read counts without
@@ -21,18 +22,38 @@ PUBLISH_TIMEOUT_SECONDS = 10.0
 
 
 def publish_outbox(config, timeout: float = PUBLISH_TIMEOUT_SECONDS) -> bool:
-    """Publish this device's unpublished events; True when the broker acknowledged them all."""
-    from engine.sync.client import SyncService
+    """Publish this device's unpublished events; True when the broker acknowledged them all.
 
-    service = SyncService(config, load_or_create(key_path(database.database)), one_shot=True)
-    service.start()
+    While the device's sync process runs, it publishes them (it sees every commit to the
+    journal) and this waits for the broker's acknowledgement it stores: a second connection as
+    the device would replace the sync process's on the broker (client id = username). Else
+    (the owner's laptop, a counter whose sync is stopped) one connection publishes them here,
+    holding the sync lock so a sync process starting meanwhile waits."""
+    from engine.sync.client import SyncService, exclusive
+
+    with exclusive("sync", 0) as free:
+        if not free:
+            return _published_by_sync(timeout)
+        service = SyncService(config, load_or_create(key_path(database.database)), one_shot=True)
+        service.start()
+        deadline = time.monotonic() + timeout
+        try:
+            service.run(until=lambda: (service.published >= service.journal_seq
+                                       and service.connected) or time.monotonic() > deadline)
+        finally:
+            service.stop()
+        return service.published >= service.journal_seq
+
+
+def _published_by_sync(timeout: float) -> bool:
+    """Wait until the running sync process has stored the broker's acknowledgement of this
+    device's whole journal (it stores it at most every half second)."""
     deadline = time.monotonic() + timeout
-    try:
-        service.run(until=lambda: (service.published >= service.journal_seq and service.connected)
-                    or time.monotonic() > deadline)
-    finally:
-        service.stop()
-    return service.published >= service.journal_seq
+    while unpublished_count() > 0:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def unpublished_count() -> int:
@@ -90,7 +111,12 @@ def publish_device_list(config, document: dict[str, Any],
     problem = devicelist.check(document, devicelist.owner_key())
     if problem:
         raise PlaydeskError(problem)
-    client = make_client(config, f"playdesk-{config.site}-devicelist-{os.getpid()}")
+    from engine.sync.client import sync_running
+
+    if sync_running():  # its connection is the device's: hand the list over
+        return _published_by_sync_list(document, timeout)
+    client = make_client(config, config.username or
+                         f"playdesk-{config.site}-devicelist-{os.getpid()}")
     client.connect(config.host, config.port, keepalive=config.keepalive)
     client.loop_start()
     try:
@@ -101,3 +127,22 @@ def publish_device_list(config, document: dict[str, Any],
     finally:
         client.disconnect()
         client.loop_stop()
+
+
+def _published_by_sync_list(document: dict[str, Any], timeout: float) -> bool:
+    """The running sync process publishes the list (engine.sync.client, `HANDED_LIST`) and
+    clears it once the broker acknowledged; True when that happened within `timeout`."""
+    from engine.db import write
+    from engine.models import LocalState
+    from engine.sync.client import HANDED_LIST
+
+    text = json.dumps(document)
+    with write():
+        LocalState.insert(key=HANDED_LIST, value=text).on_conflict_replace().execute()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() <= deadline:
+        row = LocalState.get_or_none(LocalState.key == HANDED_LIST)
+        if row is None or row.value != text:
+            return row is None
+        time.sleep(0.05)
+    return False

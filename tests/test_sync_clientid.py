@@ -1,0 +1,137 @@
+"""Client ids are tied to usernames (issue 14 item 8): a kiosk's credentials connecting with the
+authority's client id no longer kick the authority off the broker, and a device's own asking
+and publishing processes (a strict operation from the apps or the CLI, `playdesk push`) never
+replace its sync process's connection, which is now the only one under the device's name.
+
+Disconnects are counted in the sync processes' logs ("sync: disconnected", a warning): every
+lost connection of a connected process writes one."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from sync_helpers import (
+    ROOT,
+    Broker,
+    Device,
+    provision,
+    stop_all,
+    using,
+    wait_until,
+    with_ask_accounts,
+)
+from test_sync_convergence import SITE_FILE, playdesk
+
+from engine import journal
+from engine.db import write
+
+PASSWORDS = {"C1": "c1-password-0123456789", "C2": "c2-password-0123456789",
+             "K1": "k1-password-0123456789", "OWNER": "owner-password-0123456"}
+ASK = """
+import datetime, sys
+from engine.db import open_database
+open_database(sys.argv[1])
+from engine.sync.authority import decide
+decision = decide("coupon.redeem", datetime.datetime(2026, 7, 3, 12), code="OPEN",
+                  reference=sys.argv[2])
+print(decision.allowed, decision.offline)
+"""
+
+
+def site(tmp_path):
+    broker = Broker(tmp_path / "broker", passwords=with_ask_accounts(PASSWORDS), authority="C1",
+                    ask_devices=tuple(PASSWORDS)).start()
+    devices = provision(tmp_path, {"C1": "counter", "C2": "counter", "K1": "kiosk"})
+    with using(devices[0].db), write():  # a coupon the authority allows again and again
+        from engine.models import Coupon
+
+        coupon = Coupon.create(code="OPEN", campaign="WELCOME", max_redemptions=0,
+                               discount_type="reduce", value=500, origin="generated")
+        journal.append_rows("coupons.generate", coupon)
+    return broker, devices
+
+
+def start(broker: Broker, *devices: Device) -> None:
+    for device in devices:
+        device.start_sync(broker, "--authority", "C1", password=PASSWORDS[device.name])
+    for device in devices:
+        wait_until(lambda d=device: d.sql("SELECT value FROM local_state WHERE key = "
+                                          "'sync.online'") == [("true",)], 20, f"{device.name}")
+
+
+def ask_all(device: Device, count: int) -> list[tuple[str, ...]]:
+    """`count` processes of `device` asking the authority at once (as an app and the CLI do)."""
+    runs = [subprocess.Popen([sys.executable, "-c", ASK, str(device.db), f"R{n}"], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for n in range(count)]
+    outcomes = []
+    for run in runs:
+        out, err = run.communicate(timeout=60)
+        assert run.returncode == 0, err
+        outcomes.append(tuple(out.split()))
+    return outcomes
+
+
+def disconnects(device: Device) -> int:
+    return device.log().count("sync: disconnected")
+
+
+def connect_as(broker: Broker, user: str, client_id: str) -> tuple[mqtt.Client, list]:
+    """A client with `user`'s credentials claiming `client_id`; its CONNACKs (it reconnects
+    by itself when thrown off, as paho does)."""
+    acks: list = []
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
+    client.username_pw_set(user, PASSWORDS[user])
+    client.on_connect = lambda c, u, flags, reason, props: acks.append(reason.value)
+    client.reconnect_delay_set(min_delay=1, max_delay=1)
+    client.connect("127.0.0.1", broker.port)
+    client.loop_start()
+    return client, acks
+
+
+def test_a_kiosk_claiming_the_authoritys_client_id_does_not_kick_it(tmp_path):
+    broker, devices = site(tmp_path)
+    authority, c2, _ = devices
+    intruders = []
+    try:
+        start(broker, authority, c2)
+        # the ids the authority's sync process had before (and its username, which it has now)
+        for client_id in ["playdesk-DEMO-C1", "C1"] * 5:
+            intruder, acks = connect_as(broker, "K1", client_id)
+            intruders.append(intruder)
+            wait_until(lambda a=acks: a, 10, "the intruder's CONNACK")
+            assert acks[0] == 0  # the kiosk's password is right: it is let in, as K1
+        assert ask_all(c2, 1) == [("True", "False")]  # the authority answers, online
+        # they are all K1 now, replacing one another (paho reconnects each) -- never C1
+        assert ask_all(c2, 1) == [("True", "False")]
+        assert disconnects(authority) == 0, authority.log()
+    finally:
+        for intruder in intruders:
+            intruder.loop_stop()
+            intruder.disconnect()
+        stop_all(devices)
+        broker.kill()
+
+
+def test_asking_and_pushing_from_a_device_leave_its_sync_process_connected(tmp_path):
+    broker, devices = site(tmp_path)
+    authority, c2, _ = devices
+    try:
+        start(broker, authority, c2)
+        # three processes of C2 asking at once (they share C2.ask, one at a time), twice
+        assert ask_all(c2, 3) == [("True", "False")] * 3
+        assert ask_all(c2, 3) == [("True", "False")] * 3
+        # the stored settings (as the sync process keeps them): no connection options needed
+        pushed = playdesk(c2, "push", str(SITE_FILE))
+        assert pushed["published"] is True
+        wait_until(lambda: authority.applied("C2") == c2.journal_seq(), 20, "C2's push at C1")
+        assert c2.journal_seq() >= 1
+        assert ask_all(c2, 1) == [("True", "False")]
+        assert (disconnects(c2), disconnects(authority)) == (0, 0), c2.log()
+    finally:
+        stop_all(devices)
+        broker.kill()
+
