@@ -12,7 +12,9 @@ from typing import Any
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
-from sync_helpers import Broker, wait_until
+from sync_helpers import Broker, wait_until, with_ask_accounts
+
+from engine.sync.brokerconfig import ask_password
 
 PASSWORDS = {"C1": "c1-secret", "K1": "k1-secret", "OWNER": "owner-secret"}
 PREFIX = "playdesk/DEMO/"
@@ -148,3 +150,73 @@ def test_only_the_owner_publishes_the_device_list(tmp_path):
         for session in (listener, owner, counter):
             session.close()
         broker.kill()
+
+
+def ask_broker(tmp_path) -> Broker:
+    """The ACL with `.ask` sections for C1, C2 and K1 (and every account's derived ask login)."""
+    passwords = with_ask_accounts({**PASSWORDS, "C2": "c2-secret"})
+    return Broker(tmp_path / "broker", passwords=passwords, authority="C1",
+                  ask_devices=("C1", "C2", "K1")).start()
+
+
+def test_an_ask_account_only_asks(tmp_path):
+    broker = ask_broker(tmp_path)
+    listener = Session(broker, "C1", PASSWORDS["C1"])
+    asker = Session(broker, "K1.ask", ask_password(PASSWORDS["K1"]))
+    forbidden = ["journal/K1", "journal/K1.ask", "devices/K1", "devices/K1.ask", "resend/C1",
+                 "devicelist", "authority/response/K1", "journal/C1"]
+    try:
+        assert (listener.connected(), asker.connected()) == ("Success", "Success")
+        listener.subscribe("#")
+        answers = {topic: asker.publish(topic, topic.encode()) for topic in forbidden}
+        assert answers == dict.fromkeys(forbidden, "Not authorized")
+        assert asker.publish("authority/request", SENTINEL) == "Success"
+        assert listener.receive_sentinel() == [(PREFIX + "authority/request", SENTINEL)]
+    finally:
+        for session in (listener, asker):
+            session.close()
+        broker.kill()
+
+
+def test_an_ask_account_reads_only_its_own_devices_answers(tmp_path):
+    broker = ask_broker(tmp_path)
+    authority = Session(broker, "C1", PASSWORDS["C1"])
+    asker = Session(broker, "K1.ask", ask_password(PASSWORDS["K1"]))
+    try:
+        assert (authority.connected(), asker.connected()) == ("Success", "Success")
+        asker.subscribe("authority/response/+", "journal/+", "devices/+")
+        for topic in ("authority/response/C2", "journal/C1", "devices/C1"):
+            assert authority.publish(topic, topic.encode()) == "Success"
+        assert authority.publish("authority/response/K1", SENTINEL) == "Success"
+        assert asker.receive_sentinel() == [(PREFIX + "authority/response/K1", SENTINEL)]
+    finally:
+        for session in (authority, asker):
+            session.close()
+        broker.kill()
+
+
+def test_a_device_and_its_ask_account_connect_side_by_side_but_one_login_only_once(tmp_path):
+    """Client ids are usernames: K1 and K1.ask are two connections; a second K1 (whatever
+    client id it names, the authority's included) replaces the first K1 only."""
+    broker = ask_broker(tmp_path)
+    device = Session(broker, "K1", PASSWORDS["K1"])
+    asker = Session(broker, "K1.ask", ask_password(PASSWORDS["K1"]))
+    authority = Session(broker, "C1", PASSWORDS["C1"])
+    try:
+        assert [s.connected() for s in (device, asker, authority)] == ["Success"] * 3
+        device.client.reconnect_delay_set(60, 60)  # thrown off: stays off for the check
+        second = Session(broker, "K1", PASSWORDS["K1"])
+        assert second.connected() == "Success"
+        wait_until(lambda: not device.client.is_connected(), 10, "the first K1 replaced")
+        assert asker.client.is_connected() and authority.client.is_connected()
+        second.close()
+    finally:
+        for session in (device, asker, authority):
+            session.close()
+        broker.kill()
+
+
+def test_the_ask_password_is_derived_one_way_and_differs_per_device():
+    assert ask_password("k1-secret") == ask_password("k1-secret")
+    assert len({ask_password("k1-secret"), ask_password("k2-secret"), "k1-secret"}) == 3
+    assert len(ask_password("k1-secret")) == 32
