@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kivy.graphics import Color, Rectangle
-from kivy.properties import ListProperty
+from kivy.properties import ColorProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.label import Label
@@ -61,6 +61,38 @@ class Panel(BoxLayout):
 
     def _recolor(self, *_args) -> None:
         self._color.rgba = self.background
+
+
+class TextLines(BoxLayout):
+    """Wrapped lines of text one under the other, as high as they are: the labels are made again
+    only when `lines` (texts, or (text, colour) pairs) or the font size change; `empty` is
+    shown when there are no lines."""
+
+    lines = ListProperty()
+    font_size = NumericProperty(20)
+    color = ColorProperty(theme.TEXT)
+    halign = StringProperty("left")
+    empty = StringProperty("")
+    empty_font_size = NumericProperty(0)  # 0: font_size
+    empty_color = ColorProperty(theme.MUTED)
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("orientation", "vertical")
+        kwargs.setdefault("size_hint_y", None)
+        super().__init__(**kwargs)
+        self.bind(minimum_height=self.setter("height"), lines=self._remake,
+                  font_size=self._remake, empty=self._remake)
+        self._remake()
+
+    def _remake(self, *_args) -> None:
+        self.clear_widgets()
+        for line in self.lines:
+            text, color = (line, self.color) if isinstance(line, str) else line
+            self.add_widget(TextLabel(text, font_size=self.font_size, color=color,
+                                      halign=self.halign))
+        if not self.lines and self.empty:
+            self.add_widget(TextLabel(self.empty, font_size=self.empty_font_size or self.font_size,
+                                      color=self.empty_color, halign=self.halign))
 
 
 def fit_height(box: BoxLayout) -> None:
