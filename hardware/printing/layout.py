@@ -11,7 +11,7 @@ import datetime as dt
 import textwrap
 from dataclasses import dataclass
 
-from engine.documents import (
+from engine.documents.types import (
     Balances,
     CashCount,
     CounterTicket,

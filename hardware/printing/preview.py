@@ -13,7 +13,7 @@ from pathlib import Path
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
-from engine.documents import Document
+from engine.documents.types import Document
 from hardware.printing import images
 from hardware.printing.layout import (
     QR,

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from escpos.printer import Dummy
 
-from engine.documents import Document
+from engine.documents.types import Document
 from hardware.printing import images
 from hardware.printing.layout import (
     QR,

@@ -10,7 +10,7 @@ import queue
 import threading
 from collections.abc import Callable
 
-from engine.documents import Document
+from engine.documents.types import Document
 from hardware.printing.profile import PrinterProfile
 from hardware.printing.queue import Job, Spool
 from hardware.printing.render_escpos import render_document

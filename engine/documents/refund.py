@@ -1,0 +1,44 @@
+"""The refund slip of receipt lines: what was taken back and how the money went back."""
+
+from __future__ import annotations
+
+from engine.documents.dressing import header, line_name, payment_line, person, site_currency
+from engine.documents.types import RefundLine, RefundSlip
+from engine.errors import NotFound
+from engine.models import Member, Receipt, Staff
+from engine.models.shifts import ReceiptRefund, ReceiptRefundLine, ReceiptRefundPayment
+
+
+def refund_slip(refund_id: str) -> RefundSlip:
+    """The slip of a receipt refund (`engine.sales.refunds`): the lines taken back and the money
+    given back per method (package lines included: they go back by the receipt's payments)."""
+    refund = ReceiptRefund.get_or_none(ReceiptRefund.id == refund_id)
+    if refund is None:
+        raise NotFound(f"no receipt refund {refund_id!r}")
+    receipt = Receipt.get_or_none(Receipt.id == refund.receipt)
+    refunded = list(ReceiptRefundLine.select().where(ReceiptRefundLine.refund == refund_id)
+                    .order_by(ReceiptRefundLine.line_no))
+    stored = {line.no: line for line in receipt.lines} if receipt else {}
+    lines = []
+    for row in refunded:
+        line = stored.get(row.line_no)
+        lines.append(RefundLine(row.line_no, line_name(line) if line else f"Line {row.line_no}",
+                                line.quantity if line else 1, row.amount))
+    back: dict[str, int] = {}  # per method, in the order the money went back
+    for row in (ReceiptRefundPayment.select().where(ReceiptRefundPayment.refund == refund_id)
+                .order_by(ReceiptRefundPayment.position)):
+        back[row.method] = back.get(row.method, 0) + row.amount
+    return RefundSlip(
+        header=header(receipt.location if receipt else None, refund.device),
+        currency=site_currency(),
+        refund=refund.id,
+        receipt=refund.receipt,
+        at=refund.at,
+        lines=tuple(lines),
+        total=refund.amount,
+        payments=tuple(payment_line(method, amount) for method, amount in back.items()),
+        reason=refund.reason,
+        staff=person(Staff, refund.staff),
+        member=person(Member, receipt.member) if receipt else None,
+        receipt_at=receipt.at if receipt else None,
+    )

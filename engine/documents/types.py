@@ -1,0 +1,245 @@
+"""The printable documents as plain data (no database): what hardware.printing lays out.
+
+Amounts stay ints in minor units; `Currency.format` (engine.documents.currency) is the one place
+they become text. Builders in the sibling modules fill these from the recorded facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from engine.documents.currency import Currency
+
+
+@dataclass(frozen=True)
+class Header:
+    site_name: str
+    location: str | None = None
+    device: str | None = None
+    lines: tuple[str, ...] = ()
+    footer: tuple[str, ...] = ()
+    logo: str | None = None
+
+
+@dataclass(frozen=True)
+class Reduction:
+    label: str  # per the campaign's print_type: its code, name or the coupon code
+    amount: int
+
+
+@dataclass(frozen=True)
+class Line:
+    no: int
+    name: str
+    quantity: int
+    unit_price: int
+    amount: int  # gross less the reductions that are not printed
+    reductions: tuple[Reduction, ...] = ()
+
+
+@dataclass(frozen=True)
+class PaymentLine:
+    method: str
+    label: str
+    amount: int
+    tendered: int | None = None
+
+
+@dataclass(frozen=True)
+class Balances:
+    money: int  # minor units
+    minutes: int
+
+
+@dataclass(frozen=True)
+class CouponSlip:
+    code: str
+    barcode: str  # what the printed barcode encodes (the coupon barcode rule applied)
+    campaign: str
+    campaign_name: str
+    value_text: str  # "1.50 €" or "10 %"
+    expires_on: dt.date | None
+    text: str | None = None
+    image: str | None = None
+
+
+@dataclass(frozen=True)
+class ReceiptDocument:
+    header: Header
+    currency: Currency
+    receipt: str
+    at: dt.datetime
+    lines: tuple[Line, ...]
+    subtotal: int  # Σ line amounts as printed
+    discount: int  # Σ printed reductions
+    total: int
+    payments: tuple[PaymentLine, ...]
+    change: int
+    staff: str | None = None
+    member: str | None = None  # "Ada (M001)"
+    coupons: tuple[CouponSlip, ...] = ()
+    balances: Balances | None = None
+    kind: str = "receipt"
+
+    @property
+    def reference(self) -> str:
+        """What the document is about, naming it in the print spool and preview files."""
+        return self.receipt
+
+
+@dataclass(frozen=True)
+class CouponDocument:
+    header: Header
+    currency: Currency
+    coupon: CouponSlip
+    at: dt.datetime | None = None
+    kind: str = "coupon"
+
+    @property
+    def reference(self) -> str:
+        """What the document is about, naming it in the print spool and preview files."""
+        return self.coupon.code
+
+
+@dataclass(frozen=True)
+class LotLine:
+    label: str  # "Paid minutes", "Bonus credit"
+    kind: str  # minutes | money
+    amount: int
+    expires_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class PurchaseDocument:
+    header: Header
+    currency: Currency
+    purchase: str
+    at: dt.datetime
+    member: str
+    campaign_name: str
+    package_name: str
+    price: int
+    payment: PaymentLine
+    lots: tuple[LotLine, ...]
+    balances: Balances | None = None
+    kind: str = "purchase"
+
+    @property
+    def reference(self) -> str:
+        """What the document is about, naming it in the print spool and preview files."""
+        return self.purchase
+
+
+@dataclass(frozen=True)
+class CounterTicket:
+    """The kiosk's pay-at-counter ticket: the cashier scans its QR to open the order."""
+
+    header: Header
+    currency: Currency
+    order: str  # the order code the QR encodes
+    at: dt.datetime
+    lines: tuple[tuple[str, int], ...]  # (text, amount)
+    total: int
+    member: str | None = None
+    kind: str = "counter_ticket"
+
+    @property
+    def reference(self) -> str:
+        """What the document is about, naming it in the print spool and preview files."""
+        return self.order
+
+
+@dataclass(frozen=True)
+class CountLine:
+    """A named count on a report: "Happy hour 20 %: 3 receipts, 4.50"."""
+
+    label: str
+    count: int
+    amount: int | None = None  # None: a count only (coupons redeemed)
+
+
+@dataclass(frozen=True)
+class CashCount:
+    opening: int
+    expected: int  # opening + cash taken − cash given back
+    counted: int | None = None  # None while the shift is open
+    difference: int | None = None  # counted − expected (negative: cash missing)
+
+
+@dataclass(frozen=True)
+class ShiftReport:
+    header: Header
+    currency: Currency
+    shift: str
+    at: dt.datetime
+    receipts: int
+    subtotal: int
+    discount: int
+    total: int
+    payments: tuple[PaymentLine, ...]
+    staff: str | None = None
+    first_at: dt.datetime | None = None  # opened
+    last_at: dt.datetime | None = None  # closed (or `at` while open)
+    cash: CashCount | None = None
+    discounts: tuple[CountLine, ...] = ()  # per campaign: receipts, amount
+    coupons_redeemed: tuple[CountLine, ...] = ()  # per campaign: coupons
+    coupons_issued: tuple[CountLine, ...] = ()  # per campaign: coupons, face value
+    packages: tuple[CountLine, ...] = ()  # per package: sold, amount
+    refunds: tuple[PaymentLine, ...] = ()  # money given back, per method
+    refund_count: int = 0
+    voids: CountLine | None = None  # receipts voided before payment, what they would have cost
+    closed_by: str | None = None  # when someone else than the opener closed it
+    kind: str = "shift_report"
+
+    @property
+    def reference(self) -> str:
+        """What the document is about, naming it in the print spool and preview files."""
+        return self.shift
+
+
+@dataclass(frozen=True)
+class RefundLine:
+    no: int
+    name: str
+    quantity: int
+    amount: int  # what the customer gets back for the line
+
+
+@dataclass(frozen=True)
+class RefundSlip:
+    """A refund of receipt lines: what was taken back and how the money went back."""
+
+    header: Header
+    currency: Currency
+    refund: str
+    receipt: str
+    at: dt.datetime
+    lines: tuple[RefundLine, ...]
+    total: int
+    payments: tuple[PaymentLine, ...]  # money back, per method (package parts by their purchase)
+    reason: str
+    staff: str | None = None
+    member: str | None = None
+    receipt_at: dt.datetime | None = None
+    kind: str = "refund"
+
+    @property
+    def reference(self) -> str:
+        """The refund, not the receipt it refunds: each slip of a receipt has its own name."""
+        return self.refund
+
+    @property
+    def cash_back(self) -> int:
+        """Cash paid out of the drawer (the drawer is kicked open for it)."""
+        return sum(p.amount for p in self.payments if p.method == "cash")
+
+
+Document = (ReceiptDocument | CouponDocument | PurchaseDocument | CounterTicket | ShiftReport
+            | RefundSlip)
+
+
+def as_dict(document: Document) -> dict[str, Any]:
+    """The document as JSON-ready data (for `playdesk print` answers and the job spool)."""
+    return asdict(document)
