@@ -147,7 +147,8 @@ payments: [{method: cash}]
     # scanned again on another receipt: refused, the sale goes on without it
     second = sell(text)
     assert second["total"] == 500
-    assert second["rejected"] == [{"code": "WELCOME-1", "reason": "used up"}]
+    assert second["rejected"] == [{"code": "CPNWELCOME-1", "reason": "used up",
+                                   "coupon": "WELCOME-1"}]
     assert CouponRedemption.select().count() == 1
 
 
@@ -160,7 +161,7 @@ lines: [{item: COLA}]
 coupons: ["LATER", "NOSUCH"]
 payments: [{method: cash}]
 """)
-    assert result["rejected"] == [{"code": "LATER", "reason": "expired"},
+    assert result["rejected"] == [{"code": "LATER", "reason": "expired", "coupon": "LATER"},
                                   {"code": "NOSUCH", "reason": "unknown"}]
     assert CouponRedemption.select().count() == 0
 

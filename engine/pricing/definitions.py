@@ -53,17 +53,28 @@ from engine.pricing.types import (
 
 
 def load_definitions(coupon_codes: Iterable[str] = ()) -> Definitions:
-    """Everything pricing reads, with the coupons named (by exact code) included."""
+    """Everything pricing reads, with the coupons the receipt lists included."""
     return with_coupons(_load_site(), coupon_codes)
 
 
 def with_coupons(definitions: Definitions, coupon_codes: Iterable[str]) -> Definitions:
-    codes = list(dict.fromkeys(coupon_codes))
-    if not codes:
+    """`definitions` with the coupons named by `coupon_codes` — codes as written or scanned:
+    any case, with or without dashes, or a coupon barcode (`lookup.find_coupon`)."""
+    from engine.coupons.lookup import find_coupon
+
+    written = list(dict.fromkeys(coupon_codes))
+    if not written:
         return definitions
-    coupons = {row.code: coupon_def(row)
-               for row in Coupon.select().where(Coupon.code.in_(codes))}
-    snapshot = dataclasses.replace(definitions, coupons=coupons)
+    coupons: dict[str, CouponDef] = {}
+    aliases: dict[str, str] = {}
+    exact = {row.code: row for row in Coupon.select().where(Coupon.code.in_(written))}
+    for text in written:
+        row = exact.get(text) or find_coupon(text)
+        if row is not None:
+            coupons[row.code] = coupon_def(row)
+            if row.code != text:
+                aliases[text] = row.code
+    snapshot = dataclasses.replace(definitions, coupons=coupons, coupon_aliases=aliases)
     snapshot.__dict__["scratch"] = definitions.scratch  # share the compiled caches
     return snapshot
 

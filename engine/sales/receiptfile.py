@@ -1,7 +1,8 @@
 """The receipt file (site-file.md, "The receipt file"): YAML in, a `ReceiptInput` out.
 
-Every code is resolved against the database here — barcodes like a scan, campaign barcodes and
-coupon barcodes through the barcode setup — so pricing itself reads nothing. Every problem is
+Every code is resolved against the database here — barcodes like a scan, campaign barcodes
+through the barcode setup — so pricing itself reads nothing; coupons stay as written (the
+definitions loaded for them resolve them, coupon barcodes included). Every problem is
 collected and reported at once, each naming its place in the file and its line.
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.barcodes import resolve, strip_campaign_barcode, strip_coupon_barcode
+from engine.barcodes import resolve, strip_campaign_barcode
 from engine.clock import check_year, parse_datetime
 from engine.errors import PlaydeskError
 from engine.models import Debtor, Item, Location, Member, Resource
@@ -255,13 +256,9 @@ class _Reader:
         return codes
 
     def _coupons(self, value: Any) -> list[str]:
-        from engine.coupons.lookup import find_coupon
-
-        codes = []
-        for scanned in self._list(value, "coupons"):
-            found = find_coupon(str(scanned))
-            codes.append(found.code if found is not None else strip_coupon_barcode(str(scanned)))
-        return codes
+        # kept as written: `rejected` reports them so (pricing.md decision 4); the definitions
+        # resolve them (engine.pricing.definitions.with_coupons: barcodes, case, dashes)
+        return [str(scanned) for scanned in self._list(value, "coupons")]
 
     def _payments(self, value: Any) -> list[PaymentInput]:
         payments = []
