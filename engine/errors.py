@@ -25,3 +25,9 @@ class InsufficientBalance(PlaydeskError):
 class StorageFull(PlaydeskError):
     """The disk holding the database has no room left: the change was not saved (SQLite rolled
     it back whole); free space and try again. Apps show it like any PlaydeskError."""
+
+
+class RestorePending(PlaydeskError):
+    """This device was restored from a backup and has not yet learned from the other devices
+    how far its journal and its ids went: a new fact could reuse an id the site already has.
+    Apps show it like any PlaydeskError; it clears itself once sync has caught up."""

@@ -10,10 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from engine.db import database
+from engine.errors import RestorePending
 
 DEFAULT_DEVICE = "DEV1"
+# LocalState key set by `playdesk restore` (engine.ops.restore) and cleared by the sync process
+# once it has learned from the other devices how far this device's journal and ids went
+# (engine.sync.reconciled). While it is set no fact id is handed out: the restored counters are
+# behind ids the site already holds, and a fact with a reused id is dropped on the others.
+RESTORE_PENDING = "restore.pending"
+RESTORE_PENDING_MESSAGE = ("this device was restored from a backup: it may sell again once sync "
+                           "has caught up with the site (playdesk sync status)")
 
 _READ_DEVICE = "SELECT value FROM local_state WHERE key = 'device_id'"
+_READ_PENDING = f"SELECT 1 FROM local_state WHERE key = '{RESTORE_PENDING}'"
 _WRITE_DEVICE = ("INSERT INTO local_state (key, value) VALUES ('device_id', ?) "
                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
 # one statement bumps the counter by n and returns its new value
@@ -61,11 +70,20 @@ def next_number(name: str) -> int:
     return _bump(name, 1)
 
 
+def refuse_while_restore_pending() -> None:
+    """RestorePending if this database was restored and sync has not caught up yet (a few µs:
+    one primary-key lookup, inside the caller's transaction, so a mark set by a restore that
+    committed first is always seen)."""
+    if database.execute_sql(_READ_PENDING).fetchall():
+        raise RestorePending(RESTORE_PENDING_MESSAGE)
+
+
 def next_ids(prefix: str, count: int) -> list[str]:
     """`count` consecutive new fact ids in one counter bump (call inside a write transaction);
     the same counter and form as `next_id`."""
     if count <= 0:
         return []
+    refuse_while_restore_pending()
     last = _bump("id:" + prefix, count)
     device = device_id()
     return [f"{device}-{prefix}{n}" for n in range(last - count + 1, last + 1)]
@@ -73,4 +91,5 @@ def next_ids(prefix: str, count: int) -> list[str]:
 
 def next_id(prefix: str) -> str:
     """A new fact id such as "COUNTER1-R42" (receipt 42 of COUNTER1)."""
+    refuse_while_restore_pending()
     return f"{device_id()}-{prefix}{_bump('id:' + prefix, 1)}"

@@ -45,6 +45,9 @@ def register(commands) -> None:
     publish.set_defaults(handler=publish_list_command)
     drops = actions.add_parser("drops", help="dropped messages by reason")
     drops.set_defaults(handler=drops_command)
+    from engine.cli import reconcile  # status, reconciled: after a restore
+
+    reconcile.register(actions)
 
 
 def push_command(args) -> None:

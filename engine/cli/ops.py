@@ -22,7 +22,8 @@ def register(commands) -> None:
     backup.set_defaults(handler=run_backup)
 
     restore = commands.add_parser(
-        "restore", help="replace the database with a verified backup (stop the apps first)")
+        "restore", help="replace the database with a verified backup (stop playdesk-sync and "
+                        "the apps first)")
     restore.add_argument("file", metavar="FILE", help="the backup to restore")
     restore.add_argument("--keep-dir", metavar="DIR",
                          help="where the current database is copied first (default: the "
@@ -93,7 +94,16 @@ def run_restore(args) -> None:
           "schema_version": result.schema_version,
           "schema_version_now": schema_version(database),
           "previous_copy": str(result.previous_copy) if result.previous_copy else None,
-          "method": result.method})
+          "method": result.method, "restore_pending": result.mark.pending,
+          "learn_from": result.mark.learn_from, "note": restore_note(result.mark.pending)})
+
+
+def restore_note(pending: bool) -> str:
+    if pending:
+        return ("sales, purchases and other new facts are refused until sync has caught up "
+                "with the other devices (start playdesk-sync; playdesk sync status)")
+    return ("no other device on this site to learn from: this device may sell at once, "
+            "its ids continue from the backup")
 
 
 def restore_time(args, *databases: Path) -> dt.datetime:

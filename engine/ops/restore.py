@@ -10,6 +10,10 @@ transaction, so other connections see either the old or the restored content, th
 stay consistent, and a power cut rolls it back. Only when the current file is not a usable
 database at all (the usual reason to restore) is the staging file renamed over it, which is
 atomic too but needs the apps and the sync process stopped.
+
+Before it is installed the copy is marked (engine.ops.restore_mark): "restore pending" (no fact
+id until sync has caught up with the other devices) and a new incarnation token. A restore is
+refused while `playdesk-sync` runs on the database (engine.ops.synclock).
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from pathlib import Path
 
 from engine.errors import PlaydeskError
 from engine.ops.backup import copy_database, fsync_directory, fsync_file, unique_path
+from engine.ops.restore_mark import RestoreMark, mark_restored
+from engine.ops.synclock import no_sync_running
 
 REQUIRED_TABLES = {"schema_migration", "site", "event"}
 SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -35,6 +41,7 @@ class RestoreResult:
     schema_version: int
     previous_copy: Path | None
     method: str  # "online" (backup API into the live file) or "replace" (rename over a broken one)
+    mark: RestoreMark
 
 
 def verify_database(path: Path, latest_version: int) -> int:
@@ -75,20 +82,22 @@ def restore_database(candidate: Path, database: Path, keep_dir: Path, at: dt.dat
         raise PlaydeskError(f"{candidate} is the database itself")
     database.parent.mkdir(parents=True, exist_ok=True)
     staging = database.with_name(f".{database.name}.restore")
-    discard(staging)
-    try:
-        stage(candidate, staging)
-        version = verify_database(staging, latest_version)
-        previous = keep_current(database, keep_dir, at)
-        method = "online" if usable(database) else "replace"
-        if method == "online":
-            copy_into(staging, database)
-        else:
-            replace_file(staging, database)
-    finally:
+    with no_sync_running(database):
         discard(staging)
+        try:
+            stage(candidate, staging)
+            version = verify_database(staging, latest_version)
+            mark = mark_restored(staging, candidate, at)
+            previous = keep_current(database, keep_dir, at)
+            method = "online" if usable(database) else "replace"
+            if method == "online":
+                copy_into(staging, database)
+            else:
+                replace_file(staging, database)
+        finally:
+            discard(staging)
     return RestoreResult(database=database, restored_from=candidate, schema_version=version,
-                         previous_copy=previous, method=method)
+                         previous_copy=previous, method=method, mark=mark)
 
 
 def stage(candidate: Path, staging: Path) -> None:

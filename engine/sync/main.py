@@ -24,6 +24,7 @@ from engine.sync.keys import key_path, load_or_create
 from engine.sync.options import add_connection_arguments
 
 CONFIG_STATE = "sync.config"
+log = logging.getLogger("playdesk.sync")
 
 
 def parse_broker(text: str) -> tuple[str, int]:
@@ -85,11 +86,54 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# How often the "restore pending" mark is looked at (engine.sync.reconciled).
+RECONCILED_CHECK_SECONDS = 0.5
+# Exit status when the database was replaced under the process (systemd restarts it).
+EXIT_REPLACED = 75
+
+
+class Supervision:
+    """Run between the loop's turns: stop when the database was replaced, clear the restore
+    mark once the site has told this device all it needs."""
+
+    def __init__(self, service: SyncService, watch) -> None:
+        self.service = service
+        self.watch = watch
+        self.replaced: str | None = None
+        self.last_check = 0.0
+
+    def __call__(self) -> bool:
+        from engine.sync import reconciled
+
+        self.replaced = self.watch.replaced()
+        if self.replaced:
+            return True
+        now = time.monotonic()
+        if now - self.last_check >= RECONCILED_CHECK_SECONDS:
+            self.last_check = now
+            try:
+                if self.service.own_high:
+                    reconciled.mark_when_behind(self.service.own_high)
+                reconciled.clear_when_reconciled(self.service.verified)
+            except OperationalError as error:  # the database busy: the next check will do
+                log.warning("sync: restore mark not checked: %s", error)
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
+    from pathlib import Path
+
+    from engine.db import default_path
+    from engine.ops.synclock import hold_for_sync
+
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(message)s")
-    database = open_database(args.db)
+    path = Path(args.db) if args.db else default_path()
+    # Held for the life of the process: `playdesk restore` refuses while it is (synclock).
+    lock = hold_for_sync(path, on_wait=lambda who: log.warning(
+        "sync: waiting for the lock on %s (held by %s)", path, who or "a restore"))
+    database = open_database(path)
     try:
         config = resolve_config(args)
     except PlaydeskError as error:
@@ -105,9 +149,11 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(1)
     from engine.ids import device_id
     from engine.sync.authority import AuthorityServer
+    from engine.sync.dbwatch import DatabaseWatch
 
     authority = AuthorityServer() if config.authority == device_id() else None
     service = SyncService(config, load_or_create(key_path(database.database)), authority)
+    supervision = Supervision(service, DatabaseWatch(path, device_id()))
 
     def request_stop(signum, frame) -> None:
         service.stopping = True
@@ -116,9 +162,19 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, request_stop)
     service.start()
     try:
-        service.run()
-    finally:
+        service.run(until=supervision)
+    except BaseException:
         service.stop()
+        raise
+    if supervision.replaced:
+        # Nothing stored: what this process holds in memory (acked seqs, signatures, presence)
+        # is about the old database. The broker's Last Will says offline.
+        log.error("sync: %s: exiting so that the service starts again on it",
+                  supervision.replaced)
+        service.client.loop_stop()
+        os.close(lock)
+        return EXIT_REPLACED
+    service.stop()
     return 0
 
 

@@ -69,9 +69,19 @@ def reconcile(device: str, floor: int, originals: list[dict[str, Any]]) -> int:
         for index, event in enumerate(moved):  # the signature covers the seq: signed again
             Event.update(seq=high + 1 + index, sig=None).where(Event.id == event.id).execute()
         _counters_past(device, originals)
+        numbers_past(device)
         receive_clock(hlc.Timestamp.decode(max(event["hlc"] for event in originals)))
         LocalState.insert(key=outbox.PUBLISHED, value=str(high)).on_conflict_replace().execute()
     return len(moved)
+
+
+def numbers_past(device: str) -> None:
+    """Per-device numbers that are not ids (`next_number`): the entry numbers, unique per
+    device, past the highest this device's entries hold (call inside write())."""
+    database.execute_sql(_BUMP_COUNTER.replace("?, ?", "'entry_no', ?"), (0,))
+    database.execute_sql(
+        "UPDATE counter SET value = MAX(value, (SELECT COALESCE(MAX(entry_no), 0) FROM entry "
+        "WHERE device = ?)) WHERE name = 'entry_no'", (device,))
 
 
 def _counters_past(device: str, originals: list[dict[str, Any]]) -> None:
