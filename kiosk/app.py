@@ -17,7 +17,7 @@ from engine.settings import setting
 from kiosk.screens.attract import AttractScreen
 from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.done import DoneScreen
-from kiosk.screens.history import HistoryScreen
+from kiosk.screens.history import KioskHistoryScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.login import LoginScreen
 from kiosk.screens.packages import PackagesScreen
@@ -32,7 +32,7 @@ log = logging.getLogger("kiosk")
 
 DEFAULT_IDLE_SECONDS = 60
 SCREENS = (AttractScreen, LoginScreen, HomeScreen, PackagesScreen, ConfirmScreen, DoneScreen,
-           HistoryScreen)
+           KioskHistoryScreen)
 
 
 def refusal_text(error: LoginRefused) -> str:

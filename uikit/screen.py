@@ -26,6 +26,9 @@ def load_kv(module_file: str) -> None:
         Builder.load_file(path)
 
 
+load_kv(__file__)  # the rules every screen may use (TitleRow)
+
+
 class DeviceScreen(Screen):
     """A screen of a DeviceApp. A screen with a .kv rule names its parts there (`body`,
     `message`) and fills them in `show()`; a screen laid out in code rebuilds `body` in
@@ -51,7 +54,7 @@ class DeviceScreen(Screen):
         self.kwargs: dict = {}
         if self.in_kv:
             self.body = self.ids.body
-            self.message = self.ids.message
+            self.message = self.ids.message if "message" in self.ids else self.make_message()
         else:
             self.body = self.make_body()
             self.add_widget(self.body)

@@ -75,6 +75,7 @@ class TextLines(BoxLayout):
     empty = StringProperty("")
     empty_font_size = NumericProperty(0)  # 0: font_size
     empty_color = ColorProperty(theme.MUTED)
+    empty_halign = StringProperty("")  # "": halign
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("orientation", "vertical")
@@ -92,7 +93,8 @@ class TextLines(BoxLayout):
                                       halign=self.halign))
         if not self.lines and self.empty:
             self.add_widget(TextLabel(self.empty, font_size=self.empty_font_size or self.font_size,
-                                      color=self.empty_color, halign=self.halign))
+                                      color=self.empty_color,
+                                      halign=self.empty_halign or self.halign))
 
 
 def fit_height(box: BoxLayout) -> None:

@@ -4,34 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.scrollview import ScrollView
+from kivy.properties import ListProperty
 
 from engine.entitlements import member_history
 from kiosk.screens.base import KioskScreen
 from kiosk.texts import text as t
 from uikit import theme
-from uikit.widgets import fit_height
+from uikit.screen import load_kv
+
+load_kv(__file__)
 
 
-class HistoryScreen(KioskScreen):
+class KioskHistoryScreen(KioskScreen):
+    """Laid out in history.kv; the lines are (text, colour) pairs."""
+
     screen_name = "history"
+    lines = ListProperty()
 
-    def build(self) -> None:
-        app = self.app
-        self.body.add_widget(self.title_row(t("history_title"), back=lambda: app.go("home")))
-        lines = member_history(app.member, app.now())
-        listing = BoxLayout(orientation="vertical", spacing=4, size_hint_y=None)
-        fit_height(listing)
-        for line in lines:
-            listing.add_widget(self.label(self.line_text(line),
-                                          color=theme.TEXT if line["kind"] == "purchase"
-                                          else theme.MUTED))
-        if not lines:
-            listing.add_widget(self.label(t("history_none"), "large", halign="center"))
-        scroller = ScrollView(do_scroll_x=False, bar_width=12, scroll_type=["bars", "content"])
-        scroller.add_widget(listing)
-        self.body.add_widget(scroller)
+    def fill(self) -> None:
+        self.lines = [(self.line_text(line), theme.TEXT if line["kind"] == "purchase"
+                       else theme.MUTED) for line in member_history(self.app.member, self.app.now())]
 
     def line_text(self, line: dict[str, Any]) -> str:
         app = self.app
