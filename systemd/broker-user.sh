@@ -8,12 +8,21 @@
 #   playdesk-broker-user remove DEVICE    delete DEVICE's account
 #   playdesk-broker-user list             the registered devices
 #
-# Passwords are stored hashed by mosquitto_passwd in $PLAYDESK_BROKER_PASSWD
-# (default /etc/mosquitto/playdesk.passwords); Mosquitto is reloaded to pick up a change.
+# Each device has two accounts: DEVICE (its sync process, the only connection under that name:
+# the broker ties client ids to usernames) and DEVICE.ask (its apps and CLI asking the
+# authority), whose password is derived from DEVICE's (engine.sync.brokerconfig.ask_password),
+# so one password is handed to a device. Passwords are stored hashed by mosquitto_passwd in
+# $PLAYDESK_BROKER_PASSWD (default /etc/mosquitto/playdesk.passwords); the site's ACL (with a
+# section per ask account) is regenerated when this counter has playdesk installed; Mosquitto
+# is reloaded to pick up a change.
 
 set -euo pipefail
 
 PASSWD_FILE=${PLAYDESK_BROKER_PASSWD:-/etc/mosquitto/playdesk.passwords}
+ACL_FILE=${PLAYDESK_BROKER_ACL:-/etc/mosquitto/playdesk.acl}
+SYNC_ENV=${PLAYDESK_SYNC_ENV:-/etc/playdesk/sync.env}
+PLAYDESK_PYTHON=${PLAYDESK_PYTHON:-/opt/playdesk/current/bin/python}
+ASK_SUFFIX=.ask
 
 die() {
     echo "playdesk-broker-user: error: $*" >&2
@@ -21,7 +30,7 @@ die() {
 }
 
 usage() {
-    sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 read_password() {
@@ -37,6 +46,40 @@ reload_broker() {
     fi
 }
 
+# The DEVICE.ask account's password (as engine.sync.brokerconfig.ask_password).
+ask_password() {
+    PLAYDESK_PASSWORD=$1 python3 -c '
+import hashlib, hmac, os
+print(hmac.new(os.environ["PLAYDESK_PASSWORD"].encode(), b"playdesk broker account .ask",
+               hashlib.sha256).hexdigest()[:32])'
+}
+
+# The devices registered (their ask accounts aside).
+devices() {
+    local name rest
+    [ -f "$PASSWD_FILE" ] || return 0
+    while IFS=: read -r name rest; do
+        [[ -z $name || $name == *"$ASK_SUFFIX" ]] || echo "$name"
+    done < "$PASSWD_FILE"
+}
+
+# The ACL again, with a section for every device's ask account, when playdesk is installed
+# here (site and authority from sync.env, the generator from the installed engine).
+refresh_acl() {
+    local site authority
+    [ -f "$ACL_FILE" ] && [ -f "$SYNC_ENV" ] && [ -x "$PLAYDESK_PYTHON" ] || return 0
+    site=$(sed -n 's/^PLAYDESK_SITE=//p' "$SYNC_ENV" | tail -n 1)
+    authority=$(sed -n 's/^PLAYDESK_AUTHORITY=//p' "$SYNC_ENV" | tail -n 1)
+    [ -n "$site" ] || return 0
+    # shellcheck disable=SC2046 # device names are checked words
+    "$PLAYDESK_PYTHON" -c 'import sys
+from engine.sync.brokerconfig import acl_text
+sys.stdout.write(acl_text(sys.argv[1], sys.argv[2] or None, devices=tuple(sys.argv[3:])))' \
+        "$site" "$authority" $(devices) > "$ACL_FILE.new"
+    chmod 0644 "$ACL_FILE.new"
+    mv -f -- "$ACL_FILE.new" "$ACL_FILE"
+}
+
 register() {
     local device=$1 password=$2
     mkdir -p "$(dirname -- "$PASSWD_FILE")"
@@ -45,6 +88,8 @@ register() {
         getent group mosquitto > /dev/null && chgrp mosquitto "$PASSWD_FILE"
     fi
     mosquitto_passwd -b "$PASSWD_FILE" "$device" "$password"
+    mosquitto_passwd -b "$PASSWD_FILE" "$device$ASK_SUFFIX" "$(ask_password "$password")"
+    refresh_acl
     reload_broker
 }
 
@@ -73,9 +118,10 @@ main() {
     local command=${1-} device=${2-} password
     case $command in
         -h|--help|"") usage; exit 0 ;;
-        list) [ -f "$PASSWD_FILE" ] && cut -d: -f1 "$PASSWD_FILE"; exit 0 ;;
+        list) devices; exit 0 ;;
     esac
     [[ $device =~ ^[A-Za-z0-9_.-]{1,40}$ ]] || die "a device name (A-Z a-z 0-9 _ - .) is required"
+    [[ $device != *"$ASK_SUFFIX" ]] || die "$device: an ask account comes with its device (${device%"$ASK_SUFFIX"})"
     case $command in
         new)
             password=$(head -c 512 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9')
@@ -89,10 +135,15 @@ main() {
             ;;
         check)
             password=$(read_password)
-            matches "$device" "$password"
+            matches "$device" "$password" && matches "$device$ASK_SUFFIX" "$(ask_password "$password")"
             ;;
         remove)
-            [ -f "$PASSWD_FILE" ] && mosquitto_passwd -D "$PASSWD_FILE" "$device"
+            if [ -f "$PASSWD_FILE" ]; then
+                mosquitto_passwd -D "$PASSWD_FILE" "$device"
+                # an account made before ask accounts existed has none
+                mosquitto_passwd -D "$PASSWD_FILE" "$device$ASK_SUFFIX" 2> /dev/null || true
+            fi
+            refresh_acl
             reload_broker
             ;;
         *) die "unknown command: $command (see --help)" ;;

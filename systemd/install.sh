@@ -50,6 +50,7 @@ LOCAL_UDEV_RULES=$UDEV_DIR/71-playdesk-local.rules
 JOURNALD_DIR=/etc/systemd/journald.conf.d
 MOSQUITTO_CONF_DIR=/etc/mosquitto/conf.d
 MOSQUITTO_ACL_FILE=/etc/mosquitto/playdesk.acl
+MOSQUITTO_PASSWORDS=/etc/mosquitto/playdesk.passwords
 CLI_WRAPPER=/usr/local/bin/playdesk
 BROKER_USER_TOOL=/usr/local/sbin/playdesk-broker-user
 BACKUP_KEEP=14
@@ -551,12 +552,18 @@ install_broker() {
 }
 
 # The ACL for this site and authority, from the sync engine's generator in the source tree
-# (plain text generation: nothing needed beyond python3).
+# (plain text generation: nothing needed beyond python3), with a section for the ask account
+# (DEVICE.ask) of this device and of every device registered on the broker already.
 site_acl() {
+    local registered
+    registered=$(target "$MOSQUITTO_PASSWORDS")
+    # shellcheck disable=SC2046 # account names are words (playdesk-broker-user checks them)
     python3 -c 'import sys
 sys.path.insert(0, sys.argv[1])
 from engine.sync.brokerconfig import acl_text
-sys.stdout.write(acl_text(sys.argv[2], sys.argv[3] or None))' "$SOURCE" "$SITE" "$AUTHORITY"
+sys.stdout.write(acl_text(sys.argv[2], sys.argv[3] or None, devices=tuple(sys.argv[4:])))' \
+        "$SOURCE" "$SITE" "$AUTHORITY" "$DEVICE" \
+        $( [ -f "$registered" ] && cut -d: -f1 "$registered" )
 }
 
 # Add or update USER in the broker's password file (hashed by mosquitto_passwd).

@@ -220,3 +220,52 @@ def test_the_ask_password_is_derived_one_way_and_differs_per_device():
     assert ask_password("k1-secret") == ask_password("k1-secret")
     assert len({ask_password("k1-secret"), ask_password("k2-secret"), "k1-secret"}) == 3
     assert len(ask_password("k1-secret")) == 32
+
+
+def test_the_broker_account_tool_registers_the_ask_account_and_its_acl_section(tmp_path):
+    """systemd/broker-user.sh: `add K1` registers K1 and K1.ask (the password derived as the
+    engine derives it: a real Mosquitto lets both in) and regenerates the ACL with K1.ask's
+    section; `list` shows devices; `remove` deletes both accounts."""
+    import os
+    import subprocess
+    import sys
+
+    from sync_helpers import ROOT, SITE
+
+    passwords, acl = tmp_path / "passwords", tmp_path / "acl"
+    (tmp_path / "sync.env").write_text(f"PLAYDESK_SITE={SITE}\nPLAYDESK_AUTHORITY=C1\n")
+    acl.write_text("# before\n")
+    environment = {**os.environ, "PLAYDESK_BROKER_PASSWD": str(passwords),
+                   "PLAYDESK_BROKER_ACL": str(acl), "PLAYDESK_SYNC_ENV": str(tmp_path / "sync.env"),
+                   "PLAYDESK_PYTHON": sys.executable, "PYTHONPATH": str(ROOT)}
+
+    def tool(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        return subprocess.run([str(ROOT / "systemd/broker-user.sh"), *args], input=stdin,
+                              env=environment, capture_output=True, text=True, timeout=30)
+
+    for user in ("C1", "K1"):
+        assert tool("add", user, stdin=PASSWORDS[user] + "-long-enough\n").returncode == 0
+    assert tool("list").stdout.split() == ["C1", "K1"]
+    assert tool("add", "K1.ask", stdin="x" * 20 + "\n").returncode == 2
+    assert "user K1.ask\ntopic deny playdesk/DEMO/journal/#" in acl.read_text()
+    broker = Broker(tmp_path / "broker")
+    config = broker.write_config()  # anonymous; then the tool's passwords and ACL
+    config.write_text(config.read_text().replace(
+        "allow_anonymous true", f"allow_anonymous false\npassword_file {passwords}\n"
+                                f"acl_file {acl}\nuse_username_as_clientid true"))
+    broker.process = subprocess.Popen(["/usr/sbin/mosquitto", "-c", str(config)],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_until(broker._listening, 10, "mosquitto to listen")
+    device = Session(broker, "K1", PASSWORDS["K1"] + "-long-enough")
+    asker = Session(broker, "K1.ask", ask_password(PASSWORDS["K1"] + "-long-enough"))
+    try:
+        assert (device.connected(), asker.connected()) == ("Success", "Success")
+        assert asker.publish("journal/K1", b"x") == "Not authorized"
+        # 16: accepted, no subscriber
+        assert asker.publish("authority/request", b"x") == "code 16"
+    finally:
+        device.close()
+        asker.close()
+        broker.kill()
+    assert tool("remove", "K1").returncode == 0
+    assert [line.split(":")[0] for line in passwords.read_text().splitlines()] == ["C1", "C1.ask"]
