@@ -3,7 +3,8 @@
 total = subtotal − discount; no line net below zero; every entry's reduce_amount equals the sum
 of its allocations, and the applied allocations are exactly the lines' reductions; pricing twice
 gives the same document; no campaign reduces a line that a campaign it may not combine with
-already reduced (unrestricted coupons aside: they ignore combinations both ways).
+already reduced — an unrestricted coupon itself ignores combinations, but the lines it reduced are
+closed to every later campaign that does not combine with the coupon's campaign (decision 9).
 """
 
 from __future__ import annotations
@@ -145,6 +146,13 @@ def test_pricing_properties(case):
 
     assert price_receipt(scanned, definitions, AT) == priced
 
+    assert_combinations_respected(definitions, priced)
+
+
+def assert_combinations_respected(definitions: Definitions, priced) -> None:
+    """Every application combines with every campaign that reduced its lines before it; only
+    an unrestricted coupon's own application is exempt — its campaign still counts as having
+    reduced the lines for everything after it."""
     unrestricted = {c.code for c in definitions.coupons.values() if c.without_restrictions}
     reducers: dict[int, list[str]] = {n.no: [] for n in priced.lines}
     for entry in priced.entries:
@@ -155,4 +163,46 @@ def test_pricing_properties(case):
             if not free:
                 assert all(definitions.combines(other, entry.campaign)
                            for other in reducers[no]), (entry.campaign, reducers[no])
-                reducers[no].append(entry.campaign)
+            reducers[no].append(entry.campaign)
+
+
+@st.composite
+def unrestricted_cases(draw):
+    """Sites where most coupons are unrestricted (some value-less, registering their campaign),
+    every campaign automatic, and few combinations: the coupons' lines are contested."""
+    definitions, _ = draw(sites())
+    campaigns_by_code = dict(definitions.campaigns)
+    discount = [c for c in campaigns_by_code.values() if c.type != "category"]
+    vouchers = []
+    for index in range(draw(st.integers(1, 4))):
+        target = draw(st.sampled_from(discount))
+        valued = target.type == "couponing" or draw(st.booleans())
+        vouchers.append(coupon(
+            f"U{index}", target.code, draw(st.integers(1, 600)) if valued else None,
+            draw(st.sampled_from(["reduce", "discount"])) if valued else None,
+            without_restrictions=draw(st.integers(0, 3)) > 0, max_redemptions=0))
+    rebuilt = Definitions(
+        items=definitions.items, resources=definitions.resources,
+        packages=definitions.packages, locations=definitions.locations,
+        members=definitions.members, campaigns=campaigns_by_code,
+        combinations=definitions.combinations, coupons={v.code: v for v in vouchers})
+    scanned = draw(receipts(tuple(v.code for v in vouchers)))
+    return rebuilt, scanned
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(unrestricted_cases())
+def test_an_unrestricted_coupon_never_lets_a_non_combining_campaign_onto_its_lines(case):
+    definitions, scanned = case
+    priced = price_receipt(scanned, definitions, AT)
+    assert_combinations_respected(definitions, priced)
+    # directly: after an unrestricted coupon's application, every later reduction of one of
+    # its lines is by a campaign that combines with the coupon's campaign
+    unrestricted = {c.code for c in definitions.coupons.values() if c.without_restrictions}
+    for position, entry in enumerate(priced.entries):
+        if entry.process != "application" or entry.registration_code not in unrestricted:
+            continue
+        lines = {no for no, _ in entry.allocations}
+        for later in priced.entries[position + 1:]:
+            if later.process == "application" and lines & {no for no, _ in later.allocations}:
+                assert definitions.combines(entry.campaign, later.campaign), (entry, later)
