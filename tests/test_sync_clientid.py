@@ -135,3 +135,35 @@ def test_asking_and_pushing_from_a_device_leave_its_sync_process_connected(tmp_p
         stop_all(devices)
         broker.kill()
 
+
+
+def test_the_owners_device_list_is_published_by_its_running_sync_process(tmp_path):
+    """`playdesk sync publish-list` on a device whose sync process runs hands the list to it
+    (a connection of its own as the owner would replace the sync process's)."""
+    import json
+
+    from engine.sync import devicelist
+    from engine.sync.keys import key_path, load_or_create
+
+    broker = Broker(tmp_path / "broker", passwords=with_ask_accounts(PASSWORDS),
+                    authority="C1", ask_devices=tuple(PASSWORDS)).start()
+    devices = provision(tmp_path, {"C1": "counter", "OWNER": "owner"}, owner="OWNER")
+    authority, owner = devices
+    with using(owner.db):
+        entries = devicelist.current()["devices"]
+        newer = devicelist.build("DEMO", 2, entries, load_or_create(key_path(owner.db)))
+    listed = tmp_path / "devices.json"
+    listed.write_text(json.dumps(newer))
+    try:
+        start(broker, authority, owner)
+        published = playdesk(owner, "sync", "publish-list", str(listed))
+        assert published["published"] is True and published["version"] == 2
+        wait_until(lambda: authority.sql("SELECT value FROM local_state WHERE key = "
+                                         "'sync.device_list'")[0][0].count('"version": 2'),
+                   20, "C1 to install version 2")
+        assert owner.sql("SELECT COUNT(*) FROM local_state WHERE key = "
+                         "'sync.devicelist.outgoing'") == [(0,)]
+        assert (disconnects(owner), disconnects(authority)) == (0, 0), owner.log()
+    finally:
+        stop_all(devices)
+        broker.kill()
