@@ -20,7 +20,7 @@ from kiosk.screens.done import DoneScreen
 from kiosk.screens.history import KioskHistoryScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.login import LoginScreen
-from kiosk.screens.packages import PackagesScreen
+from kiosk.screens.packages import KioskPackagesScreen
 from kiosk.texts import text as t
 from uikit import theme
 from uikit.app import DeviceApp
@@ -31,7 +31,7 @@ from uikit.widgets import BigButton, TextLabel
 log = logging.getLogger("kiosk")
 
 DEFAULT_IDLE_SECONDS = 60
-SCREENS = (AttractScreen, LoginScreen, HomeScreen, PackagesScreen, ConfirmScreen, DoneScreen,
+SCREENS = (AttractScreen, LoginScreen, HomeScreen, KioskPackagesScreen, ConfirmScreen, DoneScreen,
            KioskHistoryScreen)
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.scrollview import ScrollView
+from kivy.factory import Factory
+from kivy.properties import ListProperty
+from kivy.uix.widget import Widget
 
 from engine.entitlements import sellable_packages
 from kiosk.screens.base import KioskScreen
 from kiosk.texts import text as t
-from uikit import theme
-from uikit.widgets import Panel, fit_height
+from uikit.screen import load_kv
+from uikit.widgets import TextLabel
+
+load_kv(__file__)
 
 
 def gets_text(package: dict[str, Any], money, minutes) -> str:
@@ -36,50 +39,45 @@ def terms_text(package: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-class PackagesScreen(KioskScreen):
+class KioskPackagesScreen(KioskScreen):
+    """Laid out in packages.kv; a card per package, made again only when the packages on sale
+    to the member changed."""
+
     screen_name = "packages"
+    packages = ListProperty()
 
-    def build(self) -> None:
-        app = self.app
-        self.body.add_widget(self.title_row(t("packages_title"), back=lambda: app.go("home")))
-        packages = sellable_packages(app.member, app.now())
-        self.choose_buttons: dict[str, object] = {}
-        if not packages:
-            self.body.add_widget(self.label(t("packages_none"), "large", halign="center"))
-        listing = BoxLayout(orientation="vertical", spacing=8, size_hint_y=None)
-        fit_height(listing)
-        for package in packages:
+    def __init__(self, app, **kwargs) -> None:
+        super().__init__(app, **kwargs)
+        self.choose_buttons: dict[str, Widget] = {}  # by package code (tests tap them)
+        self.scroller = self.ids.scroller
+
+    def fill(self) -> None:
+        self.packages = sellable_packages(self.app.member, self.app.now())
+        self.scroller.scroll_y = 1  # from the top, as on the first visit
+
+    def on_packages(self, *_args) -> None:
+        listing = self.ids.listing
+        listing.clear_widgets()
+        self.choose_buttons = {}
+        if not self.packages:
+            listing.add_widget(TextLabel(t("packages_none"), font_size=self.fs("large"),
+                                         halign="center"))
+        for package in self.packages:
             listing.add_widget(self.card(package))
-        self.scroller = ScrollView(do_scroll_x=False, bar_width=12,
-                                   scroll_type=["bars", "content"])
-        self.scroller.add_widget(listing)
-        self.body.add_widget(self.scroller)
-        self.body.add_widget(self.message)
 
-    def card(self, package: dict[str, Any]) -> Panel:
+    def card(self, package: dict[str, Any]) -> Widget:
         app = self.app
-        card = Panel(orientation="horizontal", padding=10, spacing=10, size_hint_y=None)
-        words = BoxLayout(orientation="vertical", spacing=2, size_hint_y=None)
-        words.bind(minimum_height=words.setter("height"))
-        words.add_widget(self.label(f"[b]{package['name']}[/b]  "
-                                    f"[color=#b8bfcc]{package['campaign_name']}[/color]", "large"))
-        words.add_widget(self.label(gets_text(package, app.money, app.minutes)))
-        words.add_widget(self.label(terms_text(package), "small", color=theme.MUTED))
-        card.add_widget(words)
-        side = BoxLayout(orientation="vertical", spacing=4, size_hint_x=None,
-                         width=max(170, int(self.width * 0.24)), size_hint_y=None)
-        side.add_widget(self.label(app.money(package["price"]), "large", halign="center",
-                                   bold=True))
-        choose = self.button(t("packages_choose"),
-                             lambda: app.go("confirm", package=package), color=theme.GOOD)
-        side.add_widget(choose)
-        self.choose_buttons[f"{package['campaign']}/{package['package']}"] = choose
-        side.bind(minimum_height=side.setter("height"))
-        card.add_widget(side)
-
-        def fit(*_args) -> None:
-            card.height = max(words.height, side.height) + 20
-        words.bind(height=fit)
-        side.bind(height=fit)
-        fit()
+        card = Factory.PackageCard()  # (a kv class: its properties exist once it is made)
+        card.title = (f"[b]{package['name']}[/b]  "
+                      f"[color=#b8bfcc]{package['campaign_name']}[/color]")
+        card.gets = gets_text(package, app.money, app.minutes)
+        card.terms = terms_text(package)
+        card.price = app.money(package["price"])
+        card.choose = lambda: app.go("confirm", package=package)
+        for step in ("small", "body", "large"):
+            self.bind(**{f"fs_{step}": card.setter(f"fs_{step}")})
+            setattr(card, f"fs_{step}", getattr(self, f"fs_{step}"))
+        self.bind(width=lambda _s, width: setattr(card, "side_width", max(170, int(width * 0.24))))
+        card.side_width = max(170, int(self.width * 0.24))
+        self.choose_buttons[f"{package['campaign']}/{package['package']}"] = card.ids.choose
         return card
