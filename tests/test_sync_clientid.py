@@ -167,3 +167,85 @@ def test_the_owners_device_list_is_published_by_its_running_sync_process(tmp_pat
     finally:
         stop_all(devices)
         broker.kill()
+
+
+def _certificates(directory, names: list[str]) -> None:
+    """A CA, a server certificate for 127.0.0.1 and a client certificate per name (CN)."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = dt.datetime.now(dt.UTC)
+
+    def issue(cn: str, issuer_key, issuer_name, ca: bool = False, ip: bool = False):
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+        builder = (x509.CertificateBuilder().subject_name(name)
+                   .issuer_name(issuer_name or name).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number())
+                   .not_valid_before(now - dt.timedelta(days=1))
+                   .not_valid_after(now + dt.timedelta(days=2))
+                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+        if ip:
+            builder = builder.add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        certificate = builder.sign(issuer_key or key, hashes.SHA256())
+        (directory / f"{cn}.crt").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+        (directory / f"{cn}.key").write_bytes(key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))
+        return key, name
+
+    ca_key, ca_name = issue("ca", None, None, ca=True)
+    issue("server", ca_key, ca_name, ip=True)
+    for name in names:
+        issue(name, ca_key, ca_name)
+
+
+def test_with_client_certificates_the_ask_certificate_keeps_the_sync_connection(tmp_path):
+    """Certificates name the account (use_identity_as_username): a strict operation from C2's
+    CLI connects with C2.ask.crt, found beside C2.crt, and C2's sync process stays connected."""
+    from engine.sync.brokerconfig import acl_text
+
+    certs = tmp_path / "certs"
+    certs.mkdir()
+    _certificates(certs, ["C1", "C2", "C2.ask"])
+    broker = Broker(tmp_path / "broker")
+    config = broker.write_config()
+    (tmp_path / "acl").write_text(acl_text("DEMO", "C1", devices=("C1", "C2")))
+    config.write_text(config.read_text().replace(
+        f"listener {broker.port} 127.0.0.1", f"listener {broker.port} 127.0.0.1\n"
+        f"cafile {certs}/ca.crt\ncertfile {certs}/server.crt\nkeyfile {certs}/server.key\n"
+        "require_certificate true\nuse_identity_as_username true").replace(
+        "allow_anonymous true", f"allow_anonymous false\nacl_file {tmp_path}/acl\n"
+                                "use_username_as_clientid true"))
+    log = open(broker.directory / "mosquitto.log", "ab")  # noqa: SIM115 - closed below
+    broker.process = subprocess.Popen(["/usr/sbin/mosquitto", "-c", str(config)], stdout=log,
+                                      stderr=log)
+    wait_until(broker._listening, 10, "mosquitto to listen")
+    devices = provision(tmp_path, {"C1": "counter", "C2": "counter"})
+    authority, c2 = devices
+    with using(authority.db), write():
+        from engine.models import Coupon
+
+        journal.append_rows("coupons.generate", Coupon.create(
+            code="OPEN", campaign="WELCOME", max_redemptions=0, discount_type="reduce",
+            value=500, origin="generated"))
+    try:
+        for device in devices:
+            device.start_sync(broker, "--authority", "C1", "--tls-ca", str(certs / "ca.crt"),
+                              "--tls-cert", str(certs / f"{device.name}.crt"),
+                              "--tls-key", str(certs / f"{device.name}.key"))
+        for device in devices:
+            wait_until(lambda d=device: d.sql("SELECT value FROM local_state WHERE key = "
+                                              "'sync.online'") == [("true",)], 20, device.name)
+        assert ask_all(c2, 2) == [("True", "False")] * 2
+        assert (disconnects(c2), disconnects(authority)) == (0, 0), c2.log()
+    finally:
+        stop_all(devices)
+        broker.kill()
+        log.close()

@@ -136,12 +136,29 @@ def make_ask_client(config: SyncConfig, client_id: str) -> mqtt.Client:
     that to let this one in)."""
     from engine.sync.brokerconfig import ask_password, ask_username
 
+    values: dict[str, Any] = {}
+    if config.tls_cert:  # the certificate names the account (use_identity_as_username)
+        values = ask_certificate(config)
     if not config.username:
-        return make_client(config, client_id)
+        return make_client(SyncConfig(**{**config.__dict__, **values}), client_id)
     username = ask_username(config.username)
-    ask = SyncConfig(**{**config.__dict__, "username": username,
-                        "password": ask_password(config.password or "")})
-    return make_client(ask, username)
+    values.update(username=username, password=ask_password(config.password or ""))
+    return make_client(SyncConfig(**{**config.__dict__, **values}), username)
+
+
+def ask_certificate(config: SyncConfig) -> dict[str, str]:
+    """With client certificates, the ask account's own (CN `<DEVICE>.ask`) beside the device's:
+    `dev.crt`/`dev.key` -> `dev.ask.crt`/`dev.ask.key`. Without them the device's certificate
+    is used, and each strict operation replaces the sync process's connection for a moment."""
+    paths = {}
+    for name in ("tls_cert", "tls_key"):
+        original = Path(getattr(config, name) or "")
+        paths[name] = str(original.with_name(f"{original.stem}.ask{original.suffix}"))
+    if config.tls_key and all(Path(path).is_file() for path in paths.values()):
+        return paths
+    log.warning("sync: no ask certificate %s (CN <device>.ask) beside %s: asking the authority "
+                "as the device itself", paths["tls_cert"], config.tls_cert)
+    return {}
 
 
 def lock_file(kind: str) -> Path:
