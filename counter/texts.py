@@ -254,9 +254,33 @@ TEXTS: dict[str, str] = {
     "choice_validity.item_validity_not_reduced": "Not yet reduced",
 }
 
+# Why pricing refused a coupon (engine.pricing.result.REASON_CODES), in the cashier's words:
+# each starts with the engine's reason, then says what it means at the counter.
+TEXTS.update({
+    "coupon_reason_unknown": "unknown — no coupon has this code (check it for typos)",
+    "coupon_reason_canceled": "canceled — this coupon can no longer be used",
+    "coupon_reason_expired": "expired — its last day has passed",
+    "coupon_reason_used_up": "used up — it was already redeemed as often as allowed",
+    "coupon_reason_wrong_customer": "wrong customer — it belongs to another customer",
+    "coupon_reason_campaign_inactive": "campaign inactive — its campaign is not running",
+    "coupon_reason_duplicate": "duplicate — this coupon is already on the receipt",
+    "coupon_reason_already_applied": "already applied — the customer keeps the coupon",
+    "coupon_reason_conditions_not_met": "conditions not met — nothing on this receipt "
+                                        "qualifies for it (yet)",
+    "coupon_reason_exceeds_open_amount": "exceeds open amount — it is worth more than what it "
+                                         "may reduce here",
+})
+
 _catalogue = Texts(TEXTS)
 use = _catalogue.use
 text = _catalogue.text
+
+
+def coupon_reason(reason_code: str | None, reason: str) -> str:
+    """A coupon refusal in plain words: the text for its reason code, else the engine's own
+    words (`reason`, e.g. the cart's "already on this receipt")."""
+    key = f"coupon_reason_{reason_code}"
+    return text(key) if reason_code and has(key) else reason
 
 
 def has(key: str) -> bool:

@@ -18,6 +18,7 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.recycleview import RecycleView
 
 from counter.screens.base import Card, CounterScreen
+from counter.texts import coupon_reason
 from counter.texts import text as t
 from engine.coupons.notification import redeemable
 from engine.documents import receipt_lines
@@ -279,8 +280,9 @@ class ReceiptScreen(CounterScreen):
             return
         card.opacity = 1
         for code, rejection in zip(self.cart.coupons, refusals, strict=True):
-            text = (t("coupon_refused", code=code, reason=rejection.reason) if rejection
-                    else t("coupon_ok", code=code))
+            text = (t("coupon_refused", code=code,
+                      reason=coupon_reason(rejection.reason_code, rejection.reason))
+                    if rejection else t("coupon_ok", code=code))
             card.add_widget(self._code_row(text, lambda c=code: self.remove_coupon(c),
                                            theme.BAD if rejection else theme.TEXT))
         for code in self.cart.campaigns:
@@ -315,7 +317,8 @@ class ReceiptScreen(CounterScreen):
         if outcome.accepted:
             self.good(t(ADDED[outcome.kind], name=outcome.name, code=outcome.code))
         elif outcome.kind == "coupon":
-            self.say(t("refused_coupon", code=outcome.code, reason=outcome.refusal))
+            self.say(t("refused_coupon", code=outcome.code,
+                       reason=coupon_reason(outcome.reason_code, outcome.refusal)))
         elif outcome.kind == "unknown":
             self.say(outcome.refusal)
         else:
