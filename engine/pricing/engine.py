@@ -6,6 +6,10 @@ receipt-level ones, then code; several coupons of one campaign in the order scan
 computes its eligible lines at that moment (filters, item_validity, combinations), checks
 from_quantity / from_amount on them, asks the type's strategy for its grant, and applies it — or,
 for a campaign with an active coupon issue, records the coupon to issue instead.
+
+Coupons are found as written (`Definitions.coupon_for`: case and dashes ignored) and judged up
+front in the one order of engine/coupons/reasons.py; one that then grants nothing is refused
+"conditions not met" (no eligible line, or R = 0) or "exceeds open amount".
 """
 
 from __future__ import annotations
