@@ -56,7 +56,7 @@ def gtin(number: int) -> str:
 def campaign(n: int, rng: random.Random) -> dict:
     kind = TYPES[n % len(TYPES)]
     record: dict = {"code": f"B{n:03d}", "type": kind, "name": f"Bench campaign {n}",
-                    "active": True, "priority": rng.randrange(1, 200)}
+                    "active": True, "automatic": True, "priority": rng.randrange(1, 200)}
     shape = rng.random()
     if shape < 0.5:
         record["filters"] = [{"type": "item_category", "code": rng.choice(["DRINKS", "SNACKS"])}]
