@@ -162,9 +162,9 @@ def ask_certificate(config: SyncConfig) -> dict[str, str]:
 
 
 def lock_file(kind: str) -> Path:
-    """Beside the database: `sync` (held by the running sync process for its life, the file
-    `playdesk restore` checks too, and by a `playdesk push` publishing by itself), `ask` (one
-    asking process of the device at a time: they share the `.ask` account)."""
+    """Beside the database: `sync` (engine.ops.synclock's: held by playdesk-sync for its life,
+    and by a `playdesk push` while it publishes by itself), `ask` (one asking process of the
+    device at a time: they share the `.ask` account)."""
     return Path(f"{database.database}.{kind}.lock")
 
 
