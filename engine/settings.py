@@ -9,9 +9,9 @@ goes; the apps show an "offline" mark from it.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
-from engine.models import LocalState, Setting
+from engine.models import LocalState, Setting, Site
 
 ONLINE_STATE = "sync.online"
 
@@ -33,3 +33,18 @@ def sync_online() -> bool | None:
     if row is None:
         return None
     return row.value.strip().lower() != "false"
+
+
+class SiteIdentity(NamedTuple):
+    name: str
+    currency: str
+    minor_digits: int
+    timezone: str
+
+
+def site_identity() -> SiteIdentity:
+    """The site's name, money and time zone (a database without a site: playdesk, EUR, UTC)."""
+    site = Site.select().first()
+    if site is None:
+        return SiteIdentity("playdesk", "EUR", 2, "UTC")
+    return SiteIdentity(site.name, site.currency, site.minor_digits, site.timezone)

@@ -17,9 +17,8 @@ from kivy.uix.widget import Widget
 
 from engine.clock import Clock as EngineClock
 from engine.db import database
-from engine.models import Site
 from engine.ops.clockcheck import device_clock_warning
-from engine.settings import sync_online
+from engine.settings import site_identity, sync_online
 from hardware.scanners.base import ScanStream
 from uikit import theme
 from uikit.amounts import minutes_text, money_text
@@ -47,9 +46,9 @@ class DeviceApp(App):
         self.watcher: DataVersionWatcher | None = None
         self.scans = ScanStream()
         self.stop_scans = threading.Event()
-        site = Site.select().first()
-        self.site_name = site.name if site else "playdesk"
-        self.currency = (site.currency, site.minor_digits) if site else ("EUR", 2)
+        site = site_identity()
+        self.site_name = site.name
+        self.currency = (site.currency, site.minor_digits)
         self.offline = sync_online() is False  # re-read only when another process commits
         self.clock_banner: TextLabel | None = None
 

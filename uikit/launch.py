@@ -32,12 +32,11 @@ def parse_args(prog: str, description: str, location: str | None, location_help:
 def make_clock(at: str | None):
     """A clock fixed at `at`, else the system clock in the site's time zone (database open)."""
     from engine.clock import FixedClock, SystemClock, parse_datetime
-    from engine.models import Site
+    from engine.settings import site_identity
 
     if at:
         return FixedClock(parse_datetime(at))
-    site = Site.select().first()
-    return SystemClock(site.timezone if site else "UTC")
+    return SystemClock(site_identity().timezone)
 
 
 def make_app(args: argparse.Namespace, app_class: Callable[..., Any]) -> Any:

@@ -7,9 +7,9 @@ from kivy.uix.boxlayout import BoxLayout
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.documents import purchase_slip
+from engine.entitlements.people import member_name
 from engine.entitlements.sellable import find_package
 from engine.errors import PlaydeskError
-from engine.models import Member
 from engine.orders import complete_order, pending_order
 from uikit import theme
 
@@ -25,10 +25,10 @@ class OrderScreen(CounterScreen):
             self.app.go("receipt", message=t("order_refused", reason=error))
             return
         package = find_package(f"{self.order.campaign}/{self.order.package}")
-        member = Member.get(Member.code == self.order.member)
+        member = self.order.member
         self.body.add_widget(self.title_row(t("order_title", code=self.order.code),
                                             back=lambda: self.app.go("receipt")))
-        self.body.add_widget(self.label(t("order_line", member=f"{member.name} ({member.code})",
+        self.body.add_widget(self.label(t("order_line", member=f"{member_name(member)} ({member})",
                                           package=package.name,
                                           price=self.app.money(package.price)), "large"))
         self.body.add_widget(BoxLayout())

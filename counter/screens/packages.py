@@ -5,7 +5,7 @@ from __future__ import annotations
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.entitlements import sellable_packages
-from engine.models import Member
+from engine.entitlements.people import member_name
 from uikit import theme
 
 
@@ -18,7 +18,7 @@ class PackagesScreen(CounterScreen):
         if member is None:
             self.app.go("receipt", message=t("packages_need_member"))
             return
-        name = Member.get(Member.code == member).name
+        name = member_name(member)
         self.body.add_widget(self.title_row(t("packages_title", member=name),
                                             back=lambda: self.app.go("receipt")))
         view, box = self.scroll_list()

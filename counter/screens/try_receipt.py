@@ -8,8 +8,8 @@ from kivy.uix.boxlayout import BoxLayout
 from counter.screens.base import Card, CounterScreen
 from counter.texts import text as t
 from engine.documents import reduction_labels
+from engine.entitlements.people import member_name
 from engine.errors import PlaydeskError
-from engine.models import Member
 from engine.sales.cart import Cart, apply_scan
 from uikit import theme
 
@@ -95,6 +95,6 @@ class TryReceiptScreen(CounterScreen):
             facts.add_widget(self.label(t("refused_coupon", code=rejection.code,
                                           reason=rejection.reason), "small", color=theme.BAD))
         if self.cart.member:
-            member = Member.get(Member.code == self.cart.member)
-            facts.add_widget(self.label(t("member_line", name=member.name, code=member.code),
+            member = self.cart.member
+            facts.add_widget(self.label(t("member_line", name=member_name(member), code=member),
                                         "small"))

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from engine.db import database
 from engine.errors import NotFound, PlaydeskError
-from engine.models import Staff
+from engine.models import Member, Staff
 
 # every balance, session and purchase checks its member first: plain SQL (peewee would spend
 # more building the statement than SQLite spends answering it)
@@ -51,3 +51,11 @@ def manager(code: str | None, action: str) -> Staff:
     from engine.staff import require_role
 
     return require_role(code, "manager", action, nobody="give --staff")
+
+
+def member_name(code: str) -> str:
+    """The name of the member `code` (for the screens; NotFound when there is no such member)."""
+    member = Member.get_or_none(Member.code == code)
+    if member is None:
+        raise NotFound(f"unknown member {code!r}")
+    return member.name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from engine import journal
 from engine.db import database, write
@@ -179,3 +179,16 @@ def purchase_dict(record: Purchase, at: dt.datetime) -> dict:
                   "remaining": lot.remaining, "device": lot.device,
                   "expires_at": lot.expires_at} for lot in lots],
     }
+
+
+class PurchaseSummary(NamedTuple):
+    package: str  # campaign/package
+    price: int
+
+
+def purchase_summary(purchase_id: str) -> PurchaseSummary:
+    """What a purchase bought and for how much (the kiosk's done screen)."""
+    bought = Purchase.get_or_none(Purchase.id == purchase_id)
+    if bought is None:
+        raise NotFound(f"unknown purchase {purchase_id!r}")
+    return PurchaseSummary(f"{bought.campaign}/{bought.package}", bought.price)

@@ -8,6 +8,7 @@ from typing import Any
 
 from engine.errors import NotFound, PlaydeskError
 from engine.models import (
+    Campaign,
     Coupon,
     CouponRedemption,
     Entry,
@@ -108,3 +109,11 @@ def refund_split(refund: dict[str, Any]) -> list[dict[str, Any]]:
     if packages:
         split.append({"method": "packages", "amount": packages})
     return split
+
+
+def campaign_names(codes: list[str]) -> dict[str, str]:
+    """The names of the campaigns `codes` (one query; an unknown code is left out)."""
+    if not codes:
+        return {}
+    return {row.code: row.name
+            for row in Campaign.select(Campaign.code, Campaign.name).where(Campaign.code.in_(codes))}
