@@ -19,7 +19,7 @@ from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.done import DoneScreen
 from kiosk.screens.history import KioskHistoryScreen
 from kiosk.screens.home import HomeScreen
-from kiosk.screens.login import LoginScreen
+from kiosk.screens.login import KioskLoginScreen
 from kiosk.screens.packages import KioskPackagesScreen
 from kiosk.texts import text as t
 from uikit import theme
@@ -31,7 +31,7 @@ from uikit.widgets import BigButton, TextLabel
 log = logging.getLogger("kiosk")
 
 DEFAULT_IDLE_SECONDS = 60
-SCREENS = (AttractScreen, LoginScreen, HomeScreen, KioskPackagesScreen, ConfirmScreen, DoneScreen,
+SCREENS = (AttractScreen, KioskLoginScreen, HomeScreen, KioskPackagesScreen, ConfirmScreen, DoneScreen,
            KioskHistoryScreen)
 
 

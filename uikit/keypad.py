@@ -51,5 +51,9 @@ class Keypad(GridLayout):
         if self.on_change is not None:
             self.on_change(self.value)
 
+    def set_font_size(self, size: float) -> None:
+        for button in self.buttons.values():
+            button.font_size = size
+
     def clear(self) -> None:
         self.value = ""

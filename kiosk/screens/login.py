@@ -2,72 +2,67 @@
 
 from __future__ import annotations
 
-from kivy.uix.anchorlayout import AnchorLayout
-from kivy.uix.boxlayout import BoxLayout
+from kivy.properties import StringProperty
 
 from engine.pins import PIN_PATTERN
 from kiosk.screens.base import KioskScreen
 from kiosk.texts import text as t
-from uikit import theme
 from uikit.keypad import CODE_KEYS, DIGIT_KEYS, Keypad
-from uikit.widgets import Panel, TextLabel
+from uikit.screen import load_kv
 
 CODE = "code"
 PIN = "pin"
 
+load_kv(__file__)
 
-class LoginScreen(KioskScreen):
+
+class KioskLoginScreen(KioskScreen):
+    """Laid out in login.kv; the two keypads are made once and swapped in with the step."""
+
     screen_name = "login"
+    step = StringProperty(CODE)
 
     def __init__(self, app, **kwargs) -> None:
         super().__init__(app, **kwargs)
-        self.step = CODE
         self.code = ""
-        self.keypad: Keypad | None = None
-        self.display: TextLabel | None = None
+        self.display = self.ids.display
+        self.pads = {CODE: Keypad(CODE_KEYS, cols=10, max_length=16, on_change=self._typed,
+                                  font_size=self.fs_body),
+                     PIN: Keypad(DIGIT_KEYS, cols=3, max_length=8, on_change=self._typed,
+                                 font_size=self.fs_large, size_hint_x=0.6)}
+        self.bind(fs_body=lambda _s, size: self.pads[CODE].set_font_size(size),
+                  fs_large=lambda _s, size: self.pads[PIN].set_font_size(size))
+        self.keypad = self.pads[CODE]
+        self.ids.pad.add_widget(self.keypad)
 
-    def build(self, step: str = CODE, code: str = "", message: str = "") -> None:
+    def fill(self, step: str = CODE, code: str = "", message: str = "") -> None:
         self.step, self.code = step, code
-        title = t("login_code_title") if step == CODE else t("login_pin_title")
-        self.body.add_widget(self.label(title, "large", halign="center", bold=True))
-
-        row = BoxLayout(orientation="horizontal", spacing=10, size_hint_y=None,
-                        height=theme.BUTTON_HEIGHT)
-        back = (t("login_cancel"), self.app.logout) if step == CODE else (t("login_back"),
-                                                                          self.back_to_code)
-        ahead = (t("login_next"), self.next) if step == CODE else (t("login_submit"), self.submit)
-        row.add_widget(self.button(back[0], back[1], color=theme.PANEL, size_hint_x=0.25))
-        shown = Panel(orientation="vertical", padding=(10, 0))
-        self.display = TextLabel("", font_size=self.fs("large"), halign="center", bold=True,
-                                 size_hint_y=1)
-        shown.add_widget(self.display)
-        row.add_widget(shown)
-        row.add_widget(self.button(ahead[0], ahead[1], color=theme.GOOD, size_hint_x=0.25))
-        self.body.add_widget(row)
-        self.body.add_widget(self.message)
-
-        if step == CODE:
-            self.keypad = Keypad(CODE_KEYS, cols=10, max_length=16, on_change=self._typed,
-                                 font_size=self.fs())
-            self.body.add_widget(self.keypad)
-        else:
-            self.keypad = Keypad(DIGIT_KEYS, cols=3, max_length=8, on_change=self._typed,
-                                 font_size=self.fs("large"), size_hint_x=0.6)
-            holder = AnchorLayout(anchor_x="center")
-            holder.add_widget(self.keypad)
-            self.body.add_widget(holder)
+        if self.keypad is not self.pads[step]:
+            self.ids.pad.clear_widgets()
+            self.keypad = self.pads[step]
+            self.ids.pad.add_widget(self.keypad)
         self.keypad.value = code if step == CODE else ""
         self._typed(self.keypad.value)
         self.say(message)
 
+    def go_back(self) -> None:
+        if self.step == CODE:
+            self.app.logout()
+        else:
+            self.back_to_code()
+
+    def go_ahead(self) -> None:
+        if self.step == CODE:
+            self.next()
+        else:
+            self.submit()
+
     def _typed(self, value: str) -> None:
-        if self.display is not None:
-            self.display.text = value if self.step == CODE else "●" * len(value)
-            self.display.font_name = "DejaVuSans"  # has the bullet glyph
+        self.display.text = value if self.step == CODE else "●" * len(value)
         self.say("")
 
     def next(self) -> None:
-        code = self.keypad.value.strip() if self.keypad else ""
+        code = self.keypad.value.strip()
         if not code:
             self.say(t("login_need_code"))
             return
@@ -77,7 +72,7 @@ class LoginScreen(KioskScreen):
         self.show(step=CODE, code=self.code)
 
     def submit(self) -> None:
-        pin = self.keypad.value if self.keypad else ""
+        pin = self.keypad.value
         if not PIN_PATTERN.fullmatch(pin):
             self.say(t("login_need_pin"))
             return
@@ -85,7 +80,7 @@ class LoginScreen(KioskScreen):
 
     def refused(self, message: str) -> None:
         """A refused PIN login: clear the PIN, keep the code, say why."""
-        if self.keypad is not None and self.step == PIN:
+        if self.step == PIN:
             self.keypad.clear()
             self._typed("")
         self.say(message)
