@@ -197,12 +197,14 @@ def test_an_unrestricted_coupon_never_lets_a_non_combining_campaign_onto_its_lin
     priced = price_receipt(scanned, definitions, AT)
     assert_combinations_respected(definitions, priced)
     # directly: after an unrestricted coupon's application, every later reduction of one of
-    # its lines is by a campaign that combines with the coupon's campaign
+    # its lines is by a campaign that combines with the coupon's campaign (or by another
+    # unrestricted coupon: it ignores combinations itself)
     unrestricted = {c.code for c in definitions.coupons.values() if c.without_restrictions}
     for position, entry in enumerate(priced.entries):
         if entry.process != "application" or entry.registration_code not in unrestricted:
             continue
         lines = {no for no, _ in entry.allocations}
         for later in priced.entries[position + 1:]:
-            if later.process == "application" and lines & {no for no, _ in later.allocations}:
+            if (later.process == "application" and later.registration_code not in unrestricted
+                    and lines & {no for no, _ in later.allocations}):
                 assert definitions.combines(entry.campaign, later.campaign), (entry, later)
