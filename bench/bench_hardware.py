@@ -51,7 +51,7 @@ def big_receipt() -> ReceiptDocument:
         Header("Pixel Arena", "Front counter", "COUNTER1", ("Main Street 1", "10115 Berlin"),
                ("Thank you for playing!",)),
         Currency(), "COUNTER1-R1", dt.datetime(2026, 7, 3, 17, 30), lines, 9000, 1000, 8000,
-        (PaymentLine("card", "Card", 3000), PaymentLine("cash", "Cash", 5000, 5000)), 0,
+        (PaymentLine("card", 3000), PaymentLine("cash", 5000, 5000)), 0,
         "Sam (S01)", "Ada (M001)", (coupon, coupon), Balances(200, 150))
 
 

@@ -32,11 +32,3 @@ def commission(amount: int, percent: Decimal, fixed_fee: int) -> int:
         return 0
     return percent_of(amount, percent) + fixed_fee
 
-
-def format_amount(amount: int, currency: str = "EUR", minor_digits: int = 2) -> str:
-    """12345 → '123.45 EUR' (for screens and slips; the engine never parses this back)."""
-    sign = "-" if amount < 0 else ""
-    whole, minor = divmod(abs(amount), 10**minor_digits) if minor_digits else (abs(amount), 0)
-    text = f"{whole}.{minor:0{minor_digits}d}" if minor_digits else str(whole)
-    symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency)
-    return f"{sign}{symbol}{text}" if symbol and currency != "EUR" else f"{sign}{text} {symbol or currency}"

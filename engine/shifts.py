@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
 
 from peewee import fn
 
-from engine import documents, journal
+from engine import journal
 from engine.db import write
-from engine.documents import ShiftReport
 from engine.errors import NotFound, PlaydeskError
 from engine.ids import device_id, next_id
 from engine.models import (
@@ -42,6 +43,9 @@ from engine.models.shifts import (
     Shift,
     ShiftClose,
 )
+
+if TYPE_CHECKING:
+    from engine.documents import ShiftReport
 
 CASH = "cash"
 
@@ -122,7 +126,7 @@ def expected_cash(shift: Shift, at: dt.datetime) -> int:
     return shift.opening_cash + taken - given
 
 
-def close_shift(shift_id: str, staff: str, counted_cash: int, at: dt.datetime) -> dict[str, Any]:
+def close_shift(shift_id: str, staff: str, counted_cash: int, at: dt.datetime) -> ShiftFacts:
     """Close the shift with the cash counted out of the drawer; returns the shift report."""
     from engine.staff import require_role
 
@@ -159,7 +163,148 @@ def _names(model, codes) -> dict[str, str]:
     return {row.code: row.name for row in model.select().where(model.code.in_(codes))} if codes else {}
 
 
-def shift_report(shift_id: str, at: dt.datetime) -> dict[str, Any]:
+@dataclass(frozen=True)
+class MethodAmount:
+    method: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class CampaignDiscount:
+    campaign: str
+    name: str
+    amount: int  # Σ the campaign's line reductions on the shift's receipts
+    receipts: int  # receipts it reduced
+
+
+@dataclass(frozen=True)
+class CampaignCount:
+    campaign: str
+    name: str
+    count: int  # coupons redeemed
+
+
+@dataclass(frozen=True)
+class CouponsIssued:
+    campaign: str
+    name: str
+    count: int
+    value: int  # Σ face value (a percent coupon counts 0)
+
+
+@dataclass(frozen=True)
+class PackageSales:
+    package: str  # "CAMPAIGN/PACKAGE"
+    name: str
+    count: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class RefundTotals:
+    count: int  # receipt refunds and standalone purchase refunds
+    amount: int
+    methods: tuple[MethodAmount, ...]
+
+
+@dataclass(frozen=True)
+class VoidTotals:
+    count: int
+    amount: int  # what the voided receipts would have cost
+
+
+@dataclass(frozen=True)
+class CashFacts:
+    opening: int
+    expected: int
+    counted: int | None  # None while the shift is open
+    difference: int | None  # counted − expected
+
+
+@dataclass(frozen=True)
+class ShiftFacts:
+    """What a shift did (`shift_report`); `as_dict()` is the CLI's JSON (cli.md `shift report`).
+    The field order is that JSON's key order."""
+
+    shift: str
+    device: str
+    location: str | None
+    staff: str
+    staff_name: str
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    closed_by: str | None
+    receipts: int
+    subtotal: int
+    discount: int
+    total: int
+    payments: tuple[MethodAmount, ...]
+    discounts: tuple[CampaignDiscount, ...]
+    coupons_redeemed: tuple[CampaignCount, ...]
+    coupons_issued: tuple[CouponsIssued, ...]
+    packages: tuple[PackageSales, ...]
+    refunds: RefundTotals
+    voids: VoidTotals
+    cash: CashFacts
+
+    def as_dict(self) -> dict[str, Any]:
+        return _plain(asdict(self))
+
+    def __getitem__(self, key: str) -> Any:
+        """TRANSITIONAL: dict-style reads for the counter screens until they read attributes."""
+        return self.as_dict()[key]
+
+
+def _plain(value: Any) -> Any:
+    """asdict keeps tuples; the JSON document has lists."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _by_method(amounts: Iterable[tuple[str, int]]) -> tuple[MethodAmount, ...]:
+    methods: dict[str, int] = defaultdict(int)
+    for method, amount in amounts:
+        methods[method] += amount
+    return tuple(MethodAmount(m, a) for m, a in sorted(methods.items()))
+
+
+def _discounts(ids: list[str]) -> dict[str, tuple[int, int]]:
+    """Per campaign: (Σ reduction amount, receipts reduced)."""
+    if not ids:
+        return {}
+    query = (LineReduction.select(LineReduction.campaign, ReceiptLine.receipt, LineReduction.amount)
+             .join(ReceiptLine).where(ReceiptLine.receipt.in_(ids)).tuples())
+    amounts: dict[str, int] = defaultdict(int)
+    seen: dict[str, set[str]] = defaultdict(set)
+    for campaign, receipt, amount in query:
+        amounts[campaign] += amount
+        seen[campaign].add(receipt)
+    return {campaign: (amount, len(seen[campaign])) for campaign, amount in amounts.items()}
+
+
+def _counted(campaigns: Iterable[str]) -> list[tuple[str, int]]:
+    counts: dict[str, int] = defaultdict(int)
+    for code in campaigns:
+        counts[code] += 1
+    return sorted(counts.items())
+
+
+def _packages(sold: Iterable[Purchase]) -> tuple[PackageSales, ...]:
+    totals: dict[str, tuple[int, int]] = {}
+    for bought in sold:
+        code = f"{bought.campaign}/{bought.package}"
+        count, amount = totals.get(code, (0, 0))
+        totals[code] = (count + 1, amount + bought.price)
+    names = {f"{campaign}/{code}": name for campaign, code, name in
+             Package.select(Campaign.code, Package.code, Package.name).join(Campaign).tuples()}
+    return tuple(PackageSales(code, names.get(code, code), count, amount)
+                 for code, (count, amount) in sorted(totals.items()))
+
+
+def shift_report(shift_id: str, at: dt.datetime) -> ShiftFacts:
     """What the shift did: sales, payment methods, discounts per campaign, coupons redeemed and
     issued, package sales, refunds, and the cash count."""
     shift = get_shift(shift_id)
@@ -167,97 +312,62 @@ def shift_report(shift_id: str, at: dt.datetime) -> dict[str, Any]:
     closing = ShiftClose.get_or_none(ShiftClose.shift == shift_id)
     receipts = list(Receipt.select().where(Receipt.shift == shift_id).order_by(Receipt.at))
     ids = [r.id for r in receipts]
-
-    methods: dict[str, int] = defaultdict(int)
-    if ids:
-        for payment in Payment.select().where(Payment.receipt.in_(ids)):
-            methods[payment.method] += payment.amount
     loose = list(_loose_purchases(shift, start, end))
-    for bought in loose:
-        methods[bought.payment] += bought.price
+    paid = [(p.method, p.amount) for p in Payment.select().where(Payment.receipt.in_(ids))] \
+        if ids else []
 
-    discounts: dict[str, dict[str, int]] = {}
-    if ids:
-        query = (LineReduction.select(LineReduction.campaign, ReceiptLine.receipt,
-                                      LineReduction.amount)
-                 .join(ReceiptLine).where(ReceiptLine.receipt.in_(ids)).tuples())
-        seen: dict[str, set[str]] = defaultdict(set)
-        for campaign, receipt, amount in query:
-            entry = discounts.setdefault(campaign, {"amount": 0, "receipts": 0})
-            entry["amount"] += amount
-            seen[campaign].add(receipt)
-        for campaign, receipts_of in seen.items():
-            discounts[campaign]["receipts"] = len(receipts_of)
-
+    discounts = _discounts(ids)
     redeemed = list(CouponRedemption.select().where(CouponRedemption.receipt.in_(ids))) if ids else []
     redeemed_campaigns = {c.code: c.campaign for c in Coupon.select().where(
         Coupon.code.in_([r.coupon for r in redeemed]))} if redeemed else {}
     issued = list(Coupon.select().where(Coupon.issued_receipt.in_(ids))) if ids else []
-
-    packages: dict[str, dict[str, int]] = {}
     sold = (list(Purchase.select().where(Purchase.receipt.in_(ids))) if ids else []) + loose
-    for bought in sold:
-        entry = packages.setdefault(f"{bought.campaign}/{bought.package}", {"count": 0, "amount": 0})
-        entry["count"] += 1
-        entry["amount"] += bought.price
 
     refunds = list(ReceiptRefund.select().where(ReceiptRefund.shift == shift_id))
-    refund_methods: dict[str, int] = defaultdict(int)
-    for row in ReceiptRefundPayment.select().where(
-            ReceiptRefundPayment.refund.in_([r.id for r in refunds])):
-        refund_methods[row.method] += row.amount
     purchase_refunds = list(_purchase_refunds(shift, start, end))
-    for row in purchase_refunds:
-        refund_methods[row.method] += row.amount
+    given_back = _by_method(
+        [(row.method, row.amount) for row in ReceiptRefundPayment.select().where(
+            ReceiptRefundPayment.refund.in_([r.id for r in refunds]))]
+        + [(row.method, row.amount) for row in purchase_refunds])
 
     voids = list(ReceiptVoid.select().where(ReceiptVoid.shift == shift_id))
     campaign_names = _names(Campaign, list(discounts) + [c.campaign for c in issued]
                             + list(redeemed_campaigns.values()))
-    package_names = {f"{campaign}/{code}": name for campaign, code, name in
-                     Package.select(Campaign.code, Package.code, Package.name).join(Campaign)
-                     .tuples()}
     staff_names = _names(Staff, [shift.staff, closing.staff if closing else None])
-    expected = closing.expected_cash if closing else expected_cash(shift, at)
-
-    def count_by_campaign(campaigns: list[str]) -> list[dict[str, Any]]:
-        counts: dict[str, int] = defaultdict(int)
-        for code in campaigns:
-            counts[code] += 1
-        return [{"campaign": code, "name": campaign_names.get(code, code), "count": n}
-                for code, n in sorted(counts.items())]
-
     issued_value: dict[str, int] = defaultdict(int)
     for coupon in issued:
         issued_value[coupon.campaign] += int(coupon.value or 0)
-    return {
-        "shift": shift.id, "device": shift.device, "location": shift.location,
-        "staff": shift.staff, "staff_name": staff_names.get(shift.staff, shift.staff),
-        "opened_at": shift.opened_at, "closed_at": closing.closed_at if closing else None,
-        "closed_by": closing.staff if closing else None,
-        "receipts": len(receipts),
-        "subtotal": sum(r.subtotal for r in receipts),
-        "discount": sum(r.discount for r in receipts),
-        "total": sum(r.total for r in receipts),
-        "payments": [{"method": m, "amount": a} for m, a in sorted(methods.items())],
-        "discounts": [{"campaign": code, "name": campaign_names.get(code, code), **values}
-                      for code, values in sorted(discounts.items())],
-        "coupons_redeemed": count_by_campaign([redeemed_campaigns.get(r.coupon, "?")
-                                               for r in redeemed]),
-        "coupons_issued": [dict(entry, value=issued_value[entry["campaign"]]) for entry in
-                           count_by_campaign([c.campaign for c in issued])],
-        "packages": [{"package": code, "name": package_names.get(code, code), **values}
-                     for code, values in sorted(packages.items())],
-        "refunds": {"count": len(refunds) + len(purchase_refunds),
-                    "amount": sum(refund_methods.values()),
-                    "methods": [{"method": m, "amount": a}
-                                for m, a in sorted(refund_methods.items())]},
-        "voids": {"count": len(voids), "amount": sum(v.total for v in voids)},
-        "cash": {"opening": shift.opening_cash, "expected": expected,
-                 "counted": closing.counted_cash if closing else None,
-                 "difference": closing.difference if closing else None},
-    }
+    return ShiftFacts(
+        shift=shift.id, device=shift.device, location=shift.location,
+        staff=shift.staff, staff_name=staff_names.get(shift.staff, shift.staff),
+        opened_at=shift.opened_at, closed_at=closing.closed_at if closing else None,
+        closed_by=closing.staff if closing else None,
+        receipts=len(receipts),
+        subtotal=sum(r.subtotal for r in receipts),
+        discount=sum(r.discount for r in receipts),
+        total=sum(r.total for r in receipts),
+        payments=_by_method(paid + [(bought.payment, bought.price) for bought in loose]),
+        discounts=tuple(CampaignDiscount(code, campaign_names.get(code, code), amount, count)
+                        for code, (amount, count) in sorted(discounts.items())),
+        coupons_redeemed=tuple(
+            CampaignCount(code, campaign_names.get(code, code), n) for code, n in
+            _counted(redeemed_campaigns.get(r.coupon, "?") for r in redeemed)),
+        coupons_issued=tuple(
+            CouponsIssued(code, campaign_names.get(code, code), n, issued_value[code])
+            for code, n in _counted(c.campaign for c in issued)),
+        packages=_packages(sold),
+        refunds=RefundTotals(len(refunds) + len(purchase_refunds),
+                             sum(m.amount for m in given_back), given_back),
+        voids=VoidTotals(len(voids), sum(v.total for v in voids)),
+        cash=CashFacts(shift.opening_cash,
+                       closing.expected_cash if closing else expected_cash(shift, at),
+                       closing.counted_cash if closing else None,
+                       closing.difference if closing else None),
+    )
 
 
 def shift_document(shift_id: str, at: dt.datetime) -> ShiftReport:
-    """The printable shift report of the shift (`engine.documents.shift_report`)."""
-    return documents.shift_report(shift_id, at)
+    """TRANSITIONAL forwarder (the counter's close screen): `engine.documents.shift_report`."""
+    from engine import documents  # upward; goes with the screen's switch to documents
+
+    return documents.shift_report(shift_report(shift_id, at), at)

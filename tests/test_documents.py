@@ -38,6 +38,7 @@ from engine.models.shifts import (
     Shift,
     ShiftClose,
 )
+from engine.shifts import shift_report
 
 AT = dt.datetime(2026, 7, 3, 17, 30)
 
@@ -130,13 +131,13 @@ def test_receipt_document_reads_the_recorded_sale(sale):
     assert cola.reductions == (documents.Reduction("Happy hour 20%", 100),
                                documents.Reduction("CPNWELCOME7", 50))
     # print_type code → campaign code; the manual discount comes first
-    assert chips.reductions == (documents.Reduction("Manual discount", 20),
+    assert chips.reductions == (documents.Reduction("Manual discount", 20, manual=True),
                                 documents.Reduction("SNACK3FOR2", 130))
     assert package.name == "Standard" and package.reductions == ()
     assert doc.subtotal - doc.discount == doc.total == 1950
     assert (doc.subtotal, doc.discount) == (2250, 300)
-    assert [(p.label, p.amount, p.tendered) for p in doc.payments] == [
-        ("Card", 1000, None), ("Cash", 950, 1000)]
+    assert [(p.method, p.amount, p.tendered) for p in doc.payments] == [
+        ("card", 1000, None), ("cash", 950, 1000)]
     assert doc.change == 50
 
 
@@ -170,15 +171,21 @@ def test_coupon_document_and_percent_value(sale):
 def test_purchase_slip_shows_package_lots_and_balances(sale):
     doc = documents.purchase_slip("COUNTER1-U1")
     assert (doc.campaign_name, doc.package_name, doc.price) == ("Summer Special", "Standard", 1200)
-    assert [(lot.label, lot.amount) for lot in doc.lots] == [("Paid minutes", 120),
-                                                              ("Bonus minutes", 30)]
-    assert doc.payment.label == "Cash"
+    # documents carry codes; the printer names them (hardware/printing/texts.py)
+    assert [(lot.type, lot.kind, lot.amount) for lot in doc.lots] == [("paid", "minutes", 120),
+                                                                       ("bonus", "minutes", 30)]
+    assert doc.payment.method == "cash"
     assert doc.balances == documents.Balances(money=200, minutes=150)
+
+
+def shift_document(shift: str, at: dt.datetime) -> documents.ShiftReport:
+    """The printed report is built from the shift's facts, which the caller hands in."""
+    return documents.shift_report(shift_report(shift, at), at)
 
 
 def test_shift_report_totals_payments_by_method(sale):
     record_sale(2)  # the same sale again, ids aside
-    report = documents.shift_report("SH1", at=AT)
+    report = shift_document("SH1", AT)
     assert report.receipts == 2 and report.total == 3900
     assert [(p.method, p.amount) for p in report.payments] == [("card", 2000), ("cash", 1900)]
 
@@ -192,7 +199,7 @@ def test_shift_report_holds_the_whole_shift(sale):
     Coupon.create(code="CPNWELCOME7", campaign="WELCOME", discount_type="reduce", value=50)
     ReceiptVoid.create(id="COUNTER1-RV1", shift="SH1", staff="S01", lines=2, total=700, at=AT,
                        device="COUNTER1")
-    report = documents.shift_report("SH1", at=AT + dt.timedelta(hours=1))
+    report = shift_document("SH1", AT + dt.timedelta(hours=1))
     assert report.cash == documents.CashCount(5000, 5000 + 950, 5000 + 950 - 10, -10)
     assert (report.first_at, report.last_at) == (AT - dt.timedelta(hours=4), AT)
     assert (report.staff, report.closed_by) == ("Sam", "Maria (S02)")
@@ -203,18 +210,18 @@ def test_shift_report_holds_the_whole_shift(sale):
     assert report.coupons_redeemed == (documents.CountLine("Welcome voucher", 1),)
     assert report.coupons_issued == (documents.CountLine("Come back soon", 1, 150),)
     assert report.packages == (documents.CountLine("Standard", 1, 1200),)
-    assert report.voids == documents.CountLine("Voided receipts", 1, 700)
+    assert report.voids == documents.CountLine("voids", 1, 700)
     assert (report.refund_count, report.refunds) == (0, ())
 
 
 def test_shift_report_of_a_shift_without_receipts(db):
     record_site()
-    report = documents.shift_report("SH1", at=AT)
+    report = shift_document("SH1", AT)
     assert (report.receipts, report.total, report.payments) == (0, 0, ())
     assert report.cash == documents.CashCount(5000, 5000, None, None)
     assert report.header.location == "Front counter"
     with pytest.raises(NotFound):
-        documents.shift_report("NOPE", at=AT)
+        shift_document("NOPE", AT)
 
 
 def record_refund(receipt: str) -> str:
@@ -239,7 +246,7 @@ def test_refund_slip_lists_lines_and_money_back_per_method(sale):
         "COUNTER1-RR1", sale, 1350, "wrong package")
     assert slip.lines == (documents.RefundLine(2, "Chips", 3, 450),
                           documents.RefundLine(3, "Standard", 1, 900))
-    assert [(p.label, p.amount) for p in slip.payments] == [("Cash", 450), ("Card", 900)]
+    assert [(p.method, p.amount) for p in slip.payments] == [("cash", 450), ("card", 900)]
     assert slip.cash_back == 450
     assert (slip.staff, slip.member, slip.receipt_at) == ("Maria (S02)", "Ada (M001)", AT)
     with pytest.raises(NotFound):
@@ -265,3 +272,14 @@ def test_currency_format():
     euro = documents.Currency("EUR", 2)
     assert euro.format(1250) == "12.50" and euro.format(-5, symbol=True) == "-0.05 €"
     assert documents.Currency("JPY", 0).format(300, symbol=True) == "300 JPY"
+
+
+@pytest.mark.parametrize(("code", "digits", "amount", "text"), [
+    ("EUR", 2, 1250, "12.50 €"), ("USD", 2, 1250, "$12.50"), ("GBP", 2, -1250, "-£12.50"),
+    ("CHF", 2, 5, "0.05 CHF"), ("JPY", 0, -300, "-300 JPY")])
+def test_screen_and_paper_write_money_alike(code, digits, amount, text):
+    """One formatter: the apps' money_text is the slip's Currency.format with the symbol."""
+    from uikit.amounts import money_text
+
+    assert documents.Currency(code, digits).format(amount, symbol=True) == text
+    assert money_text(amount, code, digits) == text

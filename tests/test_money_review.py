@@ -189,9 +189,9 @@ def test_the_shift_report_counts_a_receipt_package_refund_once(site):
     shift = open_shift("S01", 1000, AT, "COUNTER1").id
     done = sale([LineInput(package="SUMMER/STD")], [("cash", None)], member="M001", shift=shift)
     refund_receipt(done.receipt, "S02", "wrong package", LATER, shift=shift)
-    refunds = shift_report(shift, LATER)["refunds"]
-    assert refunds["count"] == 1  # the purchase refund that only closed the lots is not another
-    assert {row["method"]: row["amount"] for row in refunds["methods"]} == {"cash": 900}
+    refunds = shift_report(shift, LATER).refunds
+    assert refunds.count == 1  # the purchase refund that only closed the lots is not another
+    assert {row.method: row.amount for row in refunds.methods} == {"cash": 900}
 
 
 def test_a_receipt_purchase_is_refunded_through_its_receipt_only(site):

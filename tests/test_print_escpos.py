@@ -39,7 +39,7 @@ def sample_receipt(coupons: tuple[CouponSlip, ...] = (COUPON,)) -> ReceiptDocume
         lines=(Line(1, "Café crème", 2, 250, 500, (Reduction("Happy hour 20%", 100),)),
                Line(2, "Chips", 3, 200, 600, (Reduction("SNACK3FOR2", 200),))),
         subtotal=1100, discount=300, total=800,
-        payments=(PaymentLine("card", "Card", 300), PaymentLine("cash", "Cash", 500, 1000)),
+        payments=(PaymentLine("card", 300), PaymentLine("cash", 500, 1000)),
         change=500, staff="Sam (S01)", member="Ada (M001)", coupons=coupons,
         balances=Balances(money=200, minutes=150))
 

@@ -40,7 +40,7 @@ def test_priced_lines_are_the_printed_lines(demo_site):
     assert labels == [["Happy hour 20% on drinks", coupon], ["3 snacks for the price of 2", coupon],
                       [documents.MANUAL_DISCOUNT, coupon]]
     assert sum(r.amount for line in shown for r in line.reductions if r.label == coupon) == 100
-    assert shown[2].reductions[0] == Reduction(documents.MANUAL_DISCOUNT, 50)
+    assert shown[2].reductions[0] == Reduction(documents.MANUAL_DISCOUNT, 50, manual=True)
     assert [(line.name, line.quantity, line.amount) for line in shown] == [
         ("Cola 0.5 l", 2, 500), ("Chips", 3, 600), ("Headset rental", 1, 500)]
     assert reduction_labels(priced)["WELCOME"] == coupon

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from engine import documents
 from engine.coupons.wizard import generate
 from engine.entitlements import purchase, refund
 from engine.errors import PlaydeskError
@@ -17,7 +18,16 @@ from engine.pricing import LineInput, ReceiptInput
 from engine.sales.checkout import checkout
 from engine.sales.receiptfile import PaymentInput
 from engine.sales.refunds import refund_receipt
-from engine.shifts import close_shift, open_shift, open_shift_of, shift_document, shift_report
+from engine.shifts import (
+    CampaignCount,
+    CashFacts,
+    MethodAmount,
+    VoidTotals,
+    close_shift,
+    open_shift,
+    open_shift_of,
+    shift_report,
+)
 
 AT = dt.datetime(2026, 7, 3, 17, 0)  # happy hour
 
@@ -78,23 +88,23 @@ def test_expected_cash_and_the_report(site):
 
     expected = 10000 + 500 + 300 + 900 - chips_net
     report = close_shift(shift, "S01", expected - 10, AT)
-    cash = report["cash"]
-    assert cash == {"opening": 10000, "expected": expected, "counted": expected - 10,
-                    "difference": -10}
-    assert report["receipts"] == 3
-    assert report["total"] == 500 + 500 + big.total
-    assert {p["method"]: p["amount"] for p in report["payments"]} == {
+    assert report.cash == CashFacts(10000, expected, expected - 10, -10)
+    assert report.receipts == 3
+    assert report.total == 500 + 500 + big.total
+    assert {p.method: p.amount for p in report.payments} == {
         "cash": 500 + 300 + 900, "card": 200 + big.total}
-    discounts = {d["campaign"]: d["amount"] for d in report["discounts"]}
+    discounts = {d.campaign: d.amount for d in report.discounts}
     assert discounts["HAPPY"] == 100 and discounts["WELCOME"] == 100
-    assert report["coupons_redeemed"] == [{"campaign": "WELCOME", "name": "Welcome voucher",
-                                           "count": 1}]
-    assert report["coupons_issued"][0]["campaign"] == "BACKSOON"
-    assert {p["package"]: p["count"] for p in report["packages"]} == {"SUMMER/BASIC": 1,
-                                                                      "SUMMER/STD": 1}
-    assert report["refunds"]["methods"] == [{"method": "cash", "amount": chips_net}]
-    document = shift_document(shift, AT)
-    assert (document.receipts, document.total, document.staff) == (3, report["total"], "Sam")
+    assert report.coupons_redeemed == (CampaignCount("WELCOME", "Welcome voucher", 1),)
+    assert report.coupons_issued[0].campaign == "BACKSOON"
+    assert {p.package: p.count for p in report.packages} == {"SUMMER/BASIC": 1, "SUMMER/STD": 1}
+    assert report.refunds.methods == (MethodAmount("cash", chips_net),)
+    # the CLI's JSON: the same facts as plain data, lists for tuples
+    assert report.as_dict()["coupons_redeemed"] == [
+        {"campaign": "WELCOME", "name": "Welcome voucher", "count": 1}]
+    assert report.as_dict()["cash"]["difference"] == -10
+    document = documents.shift_report(report, AT)
+    assert (document.receipts, document.total, document.staff) == (3, report.total, "Sam")
 
 
 def test_purchase_refunds_at_the_device_leave_the_drawer(site):
@@ -102,7 +112,7 @@ def test_purchase_refunds_at_the_device_leave_the_drawer(site):
     bought = purchase("M001", "SUMMER/BASIC", "cash", "counter", AT, location="COUNTER1",
                       staff="S01")
     refund(bought.id, "S02", "wrong package", AT)
-    assert shift_report(shift, AT)["cash"]["expected"] == 500 - 500
+    assert shift_report(shift, AT).cash.expected == 500 - 500
 
 
 def test_open_and_close_are_journaled_as_rows(site):
@@ -160,6 +170,6 @@ def test_voids_are_noted_and_counted(site):
     record_void("S01", 3, 750, AT, shift=shift, location="COUNTER1")
     with pytest.raises(PlaydeskError, match="unknown staff"):
         record_void("S99", 1, 100, AT, shift=shift)
-    assert shift_report(shift, AT)["voids"] == {"count": 1, "amount": 750}
+    assert shift_report(shift, AT).voids == VoidTotals(1, 750)
     event = Event.get(Event.type == "sale.void")
     assert json.loads(event.payload)["rows"]["receipt_void"][0]["total"] == 750

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from engine.money import format_amount
+from engine.documents.currency import Currency
 
 
 def money_text(amount: int, currency: str = "EUR", minor_digits: int = 2) -> str:
-    return format_amount(amount, currency, minor_digits)
+    """The same text as on paper: `Currency.format` is the one money formatter."""
+    return Currency(currency, minor_digits).format(amount, symbol=True)
 
 
 def minutes_text(minutes: int, hours_word: str = "h", minutes_word: str = "min") -> str:

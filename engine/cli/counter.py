@@ -50,21 +50,21 @@ def run_shift_open(args) -> None:
     open_db(args)
     at = now(args)
     shift = open_shift(args.staff, args.cash, at, args.location)
-    emit(shift_report(shift.id, at), args)
+    emit(shift_report(shift.id, at).as_dict(), args)
 
 
 def run_shift_close(args) -> None:
     from engine.shifts import close_shift
 
     open_db(args)
-    emit(close_shift(args.shift, args.staff, args.cash, now(args)), args)
+    emit(close_shift(args.shift, args.staff, args.cash, now(args)).as_dict(), args)
 
 
 def run_shift_report(args) -> None:
     from engine.shifts import shift_report
 
     open_db(args)
-    emit(shift_report(args.shift, now(args)), args)
+    emit(shift_report(args.shift, now(args)).as_dict(), args)
 
 
 def run_shift_current(args) -> None:
@@ -72,7 +72,7 @@ def run_shift_current(args) -> None:
 
     open_db(args)
     shift = open_shift_of()
-    emit(shift_report(shift.id, now(args)) if shift else None, args)
+    emit(shift_report(shift.id, now(args)).as_dict() if shift else None, args)
 
 
 def run_refund_receipt(args) -> None:

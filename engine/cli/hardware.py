@@ -138,6 +138,7 @@ def spool_problems(args) -> Iterator[None]:
 
 def _document(kind: str, ref: str, args):
     from engine import documents
+    from engine.shifts import shift_report
 
     if kind == "receipt":
         return documents.receipt_document(ref)
@@ -147,7 +148,8 @@ def _document(kind: str, ref: str, args):
         return documents.purchase_slip(ref)
     if kind == "refund":
         return documents.refund_slip(ref)
-    return documents.shift_report(ref, at=now(args))
+    at = now(args)
+    return documents.shift_report(shift_report(ref, at), at)
 
 
 def _job_answer(job, args) -> int:

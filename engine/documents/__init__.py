@@ -40,14 +40,13 @@ from engine.documents.types import (
 # (hardware's only engine import) runs this file and must not load peewee and the models.
 _BUILDERS = {
     "balances": "dressing", "site_currency": "dressing", "header": "dressing",
-    "payment_line": "dressing", "HEADER_SETTING": "dressing", "FOOTER_SETTING": "dressing",
-    "LOGO_SETTING": "dressing", "PAYMENT_NAMES": "dressing",
+    "HEADER_SETTING": "dressing", "FOOTER_SETTING": "dressing", "LOGO_SETTING": "dressing",
     "coupon_barcode": "coupon", "coupon_document": "coupon", "coupon_slip": "coupon",
     "coupon_value_text": "coupon",
     "MANUAL_DISCOUNT": "receipt", "campaign_labels": "receipt", "printed_line": "receipt",
     "receipt_document": "receipt", "receipt_lines": "receipt", "reduction_label": "receipt",
     "reduction_labels": "receipt",
-    "LOT_TYPE_NAMES": "purchase", "purchase_slip": "purchase",
+    "purchase_slip": "purchase",
     "counter_ticket": "ticket",
     "shift_report": "shift",
     "refund_slip": "refund",

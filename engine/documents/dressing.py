@@ -9,7 +9,7 @@ from typing import Any
 from peewee import fn
 
 from engine.documents.currency import Currency
-from engine.documents.types import Balances, Header, PaymentLine
+from engine.documents.types import Balances, Header
 from engine.entitlements.sellable import package_name
 from engine.models import Campaign, Item, Location, Lot, Resource, Site
 from engine.settings import setting
@@ -18,8 +18,6 @@ from engine.settings import setting
 HEADER_SETTING = "receipt_header"  # a string or a list of lines under the site name
 FOOTER_SETTING = "receipt_footer"  # a string or a list of lines at the bottom
 LOGO_SETTING = "receipt_logo"  # an image file name, printed above the header
-
-PAYMENT_NAMES = {"cash": "Cash", "card": "Card", "wallet": "Wallet"}
 
 
 def _text_lines(value: Any) -> tuple[str, ...]:
@@ -64,10 +62,6 @@ def balances(member: str, at: dt.datetime) -> Balances:
             .group_by(Lot.kind))
     left = {row.kind: row.left for row in rows}
     return Balances(money=left.get("money", 0), minutes=left.get("minutes", 0))
-
-
-def payment_line(method: str, amount: int, tendered: int | None = None) -> PaymentLine:
-    return PaymentLine(method, PAYMENT_NAMES.get(method, method.title()), amount, tendered)
 
 
 def campaign(code: str) -> Campaign | None:

@@ -5,24 +5,10 @@ from __future__ import annotations
 
 from peewee import SQL
 
-from engine.documents.dressing import (
-    balances,
-    campaign,
-    header,
-    payment_line,
-    person,
-    site_currency,
-)
-from engine.documents.types import LotLine, PurchaseDocument
+from engine.documents.dressing import balances, campaign, header, person, site_currency
+from engine.documents.types import LotLine, PaymentLine, PurchaseDocument
 from engine.errors import NotFound
 from engine.models import Campaign, Lot, Member, Package, Purchase
-
-LOT_TYPE_NAMES = {"paid": "Paid", "bonus": "Bonus", "manual": "Manual", "correction": "Correction"}
-
-
-def _lot_label(lot: Lot) -> str:
-    what = "minutes" if lot.kind == "minutes" else "credit"
-    return f"{LOT_TYPE_NAMES.get(lot.type, lot.type.title())} {what}"
 
 
 def purchase_slip(purchase_id: str) -> PurchaseDocument:
@@ -43,7 +29,7 @@ def purchase_slip(purchase_id: str) -> PurchaseDocument:
         campaign_name=bought.name if bought else purchase.campaign,
         package_name=package.name if package else purchase.package,
         price=purchase.price,
-        payment=payment_line(purchase.payment, purchase.price),
-        lots=tuple(LotLine(_lot_label(lot), lot.kind, lot.total, lot.expires_at) for lot in lots),
+        payment=PaymentLine(purchase.payment, purchase.price),
+        lots=tuple(LotLine(lot.type, lot.kind, lot.total, lot.expires_at) for lot in lots),
         balances=balances(purchase.member, purchase.at),
     )

@@ -9,21 +9,16 @@ from typing import TYPE_CHECKING
 from peewee import SQL
 
 from engine.documents.coupon import coupon_slip
-from engine.documents.dressing import (
-    balances,
-    header,
-    line_name,
-    payment_line,
-    person,
-    site_currency,
-)
-from engine.documents.types import Line, ReceiptDocument, Reduction
+from engine.documents.dressing import balances, header, line_name, person, site_currency
+from engine.documents.types import Line, PaymentLine, ReceiptDocument, Reduction
 from engine.errors import NotFound
 from engine.models import Campaign, Coupon, Entry, Member, Payment, Purchase, Receipt, Staff
 
 if TYPE_CHECKING:
     from engine.pricing import PricedReceipt
 
+# The label a manual discount carries for the counter's screen, which shows labels as they are;
+# paper prints its own word for it (`manual`, hardware/printing/texts.py).
 MANUAL_DISCOUNT = "Manual discount"
 
 
@@ -55,7 +50,7 @@ def printed_line(no: int, name: str, quantity: int, unit_price: int, gross: int,
                  labels: dict[str, str | None]) -> Line:
     """A line as the receipt shows it: a manual discount first, then each labelled reduction;
     reductions of campaigns not printed are folded into the line's amount."""
-    shown: list[Reduction] = [Reduction(MANUAL_DISCOUNT, manual_discount)] if manual_discount \
+    shown: list[Reduction] = [Reduction(MANUAL_DISCOUNT, manual_discount, manual=True)] if manual_discount \
         else []
     hidden = 0
     for campaign, amount in reductions:
@@ -102,7 +97,7 @@ def receipt_document(receipt_id: str) -> ReceiptDocument:
 
     subtotal = sum(line.amount for line in printed)
     discount = sum(r.amount for line in printed for r in line.reductions)
-    payments = tuple(payment_line(p.method, p.amount, p.tendered) for p in
+    payments = tuple(PaymentLine(p.method, p.amount, p.tendered) for p in
                      Payment.select().where(Payment.receipt == receipt_id).order_by(SQL("rowid")))
     issued = tuple(coupon_slip(c, money) for c in
                    Coupon.select().where(Coupon.issued_receipt == receipt_id).order_by(SQL("rowid")))

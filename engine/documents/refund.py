@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine.documents.dressing import header, line_name, payment_line, person, site_currency
-from engine.documents.types import RefundLine, RefundSlip
+from engine.documents.dressing import header, line_name, person, site_currency
+from engine.documents.types import PaymentLine, RefundLine, RefundSlip
 from engine.errors import NotFound
 from engine.models import Member, Receipt, Staff
 from engine.models.shifts import ReceiptRefund, ReceiptRefundLine, ReceiptRefundPayment
@@ -36,7 +36,7 @@ def refund_slip(refund_id: str) -> RefundSlip:
         at=refund.at,
         lines=tuple(lines),
         total=refund.amount,
-        payments=tuple(payment_line(method, amount) for method, amount in back.items()),
+        payments=tuple(PaymentLine(method, amount) for method, amount in back.items()),
         reason=refund.reason,
         staff=person(Staff, refund.staff),
         member=person(Member, receipt.member) if receipt else None,

@@ -27,6 +27,7 @@ class Header:
 class Reduction:
     label: str  # per the campaign's print_type: its code, name or the coupon code
     amount: int
+    manual: bool = False  # the cashier's manual discount (paper prints its own word for it)
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,7 @@ class Line:
 
 @dataclass(frozen=True)
 class PaymentLine:
-    method: str
-    label: str
+    method: str  # cash | card | wallet | …: the printer names it
     amount: int
     tendered: int | None = None
 
@@ -105,7 +105,7 @@ class CouponDocument:
 
 @dataclass(frozen=True)
 class LotLine:
-    label: str  # "Paid minutes", "Bonus credit"
+    type: str  # paid | bonus | manual | correction: with `kind`, the printer names it
     kind: str  # minutes | money
     amount: int
     expires_at: dt.datetime | None = None
@@ -189,7 +189,7 @@ class ShiftReport:
     packages: tuple[CountLine, ...] = ()  # per package: sold, amount
     refunds: tuple[PaymentLine, ...] = ()  # money given back, per method
     refund_count: int = 0
-    voids: CountLine | None = None  # receipts voided before payment, what they would have cost
+    voids: CountLine | None = None  # receipts voided before payment (label "voids"), their cost
     closed_by: str | None = None  # when someone else than the opener closed it
     kind: str = "shift_report"
 

@@ -2,7 +2,7 @@
 
 A block is one printer primitive (a line of text, a rule, a barcode, a QR code, an image, a cut,
 a drawer kick). Text lines are already fitted to the paper's character width, so both renderers
-only draw what they are given.
+only draw what they are given. Every word comes from `texts` (documents carry codes).
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ from engine.documents.types import (
     RefundSlip,
     ShiftReport,
 )
+from hardware.printing import texts
 from hardware.printing.profile import PrinterProfile
+from hardware.printing.texts import text as t
 
 
 @dataclass(frozen=True)
@@ -141,15 +143,15 @@ def balances(b: Builder, money: Currency, balance: Balances | None) -> None:
     if balance is None:
         return
     b.rule()
-    b.text("Your balance", bold=True)
-    b.pair("  Credit", money.format(balance.money, symbol=True))
-    b.pair("  Minutes", f"{balance.minutes} min")
+    b.text(t("balance_title"), bold=True)
+    b.pair(f"  {t('balance_credit')}", money.format(balance.money, symbol=True))
+    b.pair(f"  {t('balance_minutes')}", t("minutes", minutes=balance.minutes))
 
 
 def coupon(b: Builder, money: Currency, head: Header, slip: CouponSlip) -> None:
     b.image(slip.image)
     b.text(head.site_name, align="center", bold=True)
-    b.text("COUPON", align="center", bold=True, large=True)
+    b.text(t("coupon_title"), align="center", bold=True, large=True)
     if slip.value_text:
         b.text(slip.value_text, align="center", bold=True, large=True)
     b.text(slip.campaign_name, align="center")
@@ -159,39 +161,40 @@ def coupon(b: Builder, money: Currency, head: Header, slip: CouponSlip) -> None:
     b.add(Feed(), Barcode("CODE128", slip.barcode))
     b.text(slip.code, align="center", bold=True)
     if slip.expires_on:
-        b.text(f"Valid until {slip.expires_on:%d.%m.%Y}", align="center")
+        b.text(t("coupon_valid_until", date=f"{slip.expires_on:%d.%m.%Y}"), align="center")
     b.add(Feed(), Cut())
 
 
 def receipt(b: Builder, doc: ReceiptDocument) -> None:
     money = doc.currency
     header(b, doc.header, b.profile.logo)
-    b.pair(f"Receipt {doc.receipt}", when(doc.at))
+    b.pair(t("receipt_title", receipt=doc.receipt), when(doc.at))
     if doc.staff:
-        b.text(f"Cashier: {doc.staff}")
+        b.text(t("receipt_cashier", name=doc.staff))
     if doc.member:
-        b.text(f"Member: {doc.member}")
+        b.text(t("member", name=doc.member))
     b.rule()
     for line in doc.lines:
         b.pair(line.name, money.format(line.amount))
         if line.quantity != 1:
             b.text(f"  {line.quantity} x {money.format(line.unit_price)}")
         for reduction in line.reductions:
-            b.pair(f"  {reduction.label}", money.format(-reduction.amount))
+            label = t("manual_discount") if reduction.manual else reduction.label
+            b.pair(f"  {label}", money.format(-reduction.amount))
     b.rule()
     if doc.discount:
-        b.pair("Subtotal", money.format(doc.subtotal))
-        b.pair("Discount", money.format(-doc.discount))
-    b.pair(f"TOTAL {money.symbol}", money.format(doc.total), bold=True, large=True)
+        b.pair(t("receipt_subtotal"), money.format(doc.subtotal))
+        b.pair(t("receipt_discount"), money.format(-doc.discount))
+    b.pair(t("total", symbol=money.symbol), money.format(doc.total), bold=True, large=True)
     for payment in doc.payments:
         shown = payment.tendered if payment.tendered is not None else payment.amount
-        b.pair(payment.label, money.format(shown))
+        b.pair(texts.payment(payment.method), money.format(shown))
     if doc.change:
-        b.pair("Change", money.format(doc.change), bold=True)
+        b.pair(t("receipt_change"), money.format(doc.change), bold=True)
     balances(b, money, doc.balances)
     if doc.coupons:
         count = len(doc.coupons)
-        b.text("Your coupon is below" if count == 1 else f"Your {count} coupons are below",
+        b.text(t("receipt_coupon_below") if count == 1 else t("receipt_coupons_below", count=count),
                align="center", bold=True)
     footer(b, doc.header)
     for slip in doc.coupons:
@@ -201,19 +204,20 @@ def receipt(b: Builder, doc: ReceiptDocument) -> None:
 def purchase(b: Builder, doc: PurchaseDocument) -> None:
     money = doc.currency
     header(b, doc.header, b.profile.logo)
-    b.pair(f"Purchase {doc.purchase}", when(doc.at))
-    b.text(f"Member: {doc.member}")
+    b.pair(t("purchase_title", purchase=doc.purchase), when(doc.at))
+    b.text(t("member", name=doc.member))
     b.rule()
     b.text(doc.campaign_name)
     b.pair(doc.package_name, money.format(doc.price), bold=True)
     for lot in doc.lots:
-        amount = f"{lot.amount} min" if lot.kind == "minutes" else money.format(lot.amount, True)
-        b.pair(f"  {lot.label}", amount)
+        amount = (t("minutes", minutes=lot.amount) if lot.kind == "minutes"
+                  else money.format(lot.amount, True))
+        b.pair(f"  {texts.lot(lot.type, lot.kind)}", amount)
         if lot.expires_at:
-            b.text(f"    valid until {when(lot.expires_at)}")
+            b.text(f"    {t('lot_valid_until', when=when(lot.expires_at))}")
     b.rule()
-    b.pair(f"TOTAL {money.symbol}", money.format(doc.price), bold=True, large=True)
-    b.pair(doc.payment.label, money.format(doc.payment.amount))
+    b.pair(t("total", symbol=money.symbol), money.format(doc.price), bold=True, large=True)
+    b.pair(texts.payment(doc.payment.method), money.format(doc.payment.amount))
     balances(b, money, doc.balances)
     footer(b, doc.header)
 
@@ -221,18 +225,18 @@ def purchase(b: Builder, doc: PurchaseDocument) -> None:
 def counter_ticket(b: Builder, doc: CounterTicket) -> None:
     money = doc.currency
     header(b, doc.header, b.profile.logo)
-    b.text("PAY AT THE COUNTER", align="center", bold=True, large=True)
+    b.text(t("ticket_title"), align="center", bold=True, large=True)
     b.text(when(doc.at), align="center")
     if doc.member:
-        b.text(f"Member: {doc.member}", align="center")
+        b.text(t("member", name=doc.member), align="center")
     b.rule()
     for text, amount in doc.lines:
         b.pair(text, money.format(amount))
     b.rule()
-    b.pair(f"TOTAL {money.symbol}", money.format(doc.total), bold=True, large=True)
+    b.pair(t("total", symbol=money.symbol), money.format(doc.total), bold=True, large=True)
     b.add(Feed(), QR(doc.order))
     b.text(doc.order, align="center", bold=True)
-    b.text("Show this ticket at the counter to pay.", align="center")
+    b.text(t("ticket_hint"), align="center")
     b.add(Feed(), Cut())
 
 
@@ -244,55 +248,55 @@ def section(b: Builder, title: str, rows: tuple[CountLine, ...], money: Currency
         amount = "" if row.amount is None else " " + money.format(sign * row.amount)
         b.pair(f"  {row.label}", f"{row.count}x{amount}")
     if not rows:
-        b.text("  none")
+        b.text(f"  {t('none')}")
 
 
 def cash_count(b: Builder, money: Currency, cash: CashCount) -> None:
-    b.text("CASH DRAWER", bold=True)
-    b.pair("  Opening", money.format(cash.opening))
-    b.pair("  Expected", money.format(cash.expected))
+    b.text(t("cash_title"), bold=True)
+    b.pair(f"  {t('cash_opening')}", money.format(cash.opening))
+    b.pair(f"  {t('cash_expected')}", money.format(cash.expected))
     if cash.counted is None:
-        b.pair("  Counted", "(shift open)")
+        b.pair(f"  {t('cash_counted')}", t("cash_open"))
         return
-    b.pair("  Counted", money.format(cash.counted))
-    b.pair("  Difference", money.format(cash.difference or 0), bold=True)
+    b.pair(f"  {t('cash_counted')}", money.format(cash.counted))
+    b.pair(f"  {t('cash_difference')}", money.format(cash.difference or 0), bold=True)
 
 
 def shift_report(b: Builder, doc: ShiftReport) -> None:
     money = doc.currency
     header(b, doc.header)
-    b.text("SHIFT REPORT", align="center", bold=True, large=True)
-    b.pair("Shift", doc.shift)
+    b.text(t("shift_title"), align="center", bold=True, large=True)
+    b.pair(t("shift_shift"), doc.shift)
     if doc.staff:
-        b.pair("Cashier", doc.staff)
+        b.pair(t("shift_cashier"), doc.staff)
     if doc.closed_by:
-        b.pair("Closed by", doc.closed_by)
-    b.pair("From", when(doc.first_at))
-    b.pair("To", when(doc.last_at))
-    b.pair("Printed", when(doc.at))
+        b.pair(t("shift_closed_by"), doc.closed_by)
+    b.pair(t("shift_from"), when(doc.first_at))
+    b.pair(t("shift_to"), when(doc.last_at))
+    b.pair(t("shift_printed"), when(doc.at))
     b.rule()
-    b.pair("Receipts", str(doc.receipts))
-    b.pair("Gross sales", money.format(doc.subtotal))
-    b.pair("Discounts", money.format(-doc.discount))
-    b.pair(f"TOTAL {money.symbol}", money.format(doc.total), bold=True)
+    b.pair(t("shift_receipts"), str(doc.receipts))
+    b.pair(t("shift_gross"), money.format(doc.subtotal))
+    b.pair(t("shift_discounts"), money.format(-doc.discount))
+    b.pair(t("total", symbol=money.symbol), money.format(doc.total), bold=True)
     b.rule()
-    b.text("Payments", bold=True)
+    b.text(t("shift_payments"), bold=True)
     for payment in doc.payments:
-        b.pair(f"  {payment.label}", money.format(payment.amount))
+        b.pair(f"  {texts.payment(payment.method)}", money.format(payment.amount))
     if not doc.payments:
-        b.text("  none")
+        b.text(f"  {t('none')}")
     b.rule()
-    section(b, "Discounts by campaign", doc.discounts, money, sign=-1)
-    section(b, "Coupons redeemed", doc.coupons_redeemed, money)
-    section(b, "Coupons issued", doc.coupons_issued, money)
-    section(b, "Packages sold", doc.packages, money)
+    section(b, t("shift_by_campaign"), doc.discounts, money, sign=-1)
+    section(b, t("shift_coupons_redeemed"), doc.coupons_redeemed, money)
+    section(b, t("shift_coupons_issued"), doc.coupons_issued, money)
+    section(b, t("shift_packages"), doc.packages, money)
     b.rule()
     given = sum(p.amount for p in doc.refunds)
-    b.pair("Refunds", f"{doc.refund_count}x {money.format(-given)}", bold=True)
+    b.pair(t("shift_refunds"), f"{doc.refund_count}x {money.format(-given)}", bold=True)
     for payment in doc.refunds:
-        b.pair(f"  {payment.label}", money.format(-payment.amount))
+        b.pair(f"  {texts.payment(payment.method)}", money.format(-payment.amount))
     if doc.voids is not None:
-        b.pair("Voided receipts", f"{doc.voids.count}x {money.format(doc.voids.amount or 0)}")
+        b.pair(t("shift_voids"), f"{doc.voids.count}x {money.format(doc.voids.amount or 0)}")
     if doc.cash is not None:
         b.rule()
         cash_count(b, money, doc.cash)
@@ -302,25 +306,25 @@ def shift_report(b: Builder, doc: ShiftReport) -> None:
 def refund_slip(b: Builder, doc: RefundSlip) -> None:
     money = doc.currency
     header(b, doc.header, b.profile.logo)
-    b.text("REFUND", align="center", bold=True, large=True)
-    b.pair(f"Refund {doc.refund}", when(doc.at))
-    b.pair(f"of receipt {doc.receipt}", when(doc.receipt_at))
+    b.text(t("refund_title"), align="center", bold=True, large=True)
+    b.pair(t("refund_refund", refund=doc.refund), when(doc.at))
+    b.pair(t("refund_of", receipt=doc.receipt), when(doc.receipt_at))
     if doc.staff:
-        b.text(f"Manager: {doc.staff}")
+        b.text(t("refund_manager", name=doc.staff))
     if doc.member:
-        b.text(f"Member: {doc.member}")
-    b.text(f"Reason: {doc.reason}")
+        b.text(t("member", name=doc.member))
+    b.text(t("refund_reason", reason=doc.reason))
     b.rule()
     for line in doc.lines:
         quantity = f" ({line.quantity}x)" if line.quantity != 1 else ""
         b.pair(f"{line.no}. {line.name}{quantity}", money.format(-line.amount))
     b.rule()
-    b.pair(f"REFUND {money.symbol}", money.format(-doc.total), bold=True, large=True)
-    b.text("Paid back", bold=True)
+    b.pair(t("refund_total", symbol=money.symbol), money.format(-doc.total), bold=True, large=True)
+    b.text(t("refund_paid_back"), bold=True)
     for payment in doc.payments:
-        b.pair(f"  {payment.label}", money.format(payment.amount))
+        b.pair(f"  {texts.payment(payment.method)}", money.format(payment.amount))
     b.add(Feed())
-    b.text("Signature: ____________________")
+    b.text(t("refund_signature"))
     footer(b, doc.header)
 
 

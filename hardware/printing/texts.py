@@ -1,0 +1,116 @@
+"""Every word printed on a slip, in one place, ready for translation (like counter/texts.py).
+
+Documents are data: they carry codes (a payment method, a lot's type and kind, a manual-discount
+flag); `layout` turns them into these words. Keys are stable names; values are English.
+`text(key, **values)` formats one; `use(translations)` switches language (keys missing from the
+translation stay English). Hardware imports no app code, so this small catalogue stands alone.
+"""
+
+from __future__ import annotations
+
+TEXTS: dict[str, str] = {
+    # shared
+    "total": "TOTAL {symbol}",
+    "member": "Member: {name}",
+    "minutes": "{minutes} min",
+    "none": "none",
+    "manual_discount": "Manual discount",
+    # payment methods (payment_<method>; an unknown method prints as its code, titled)
+    "payment_cash": "Cash",
+    "payment_card": "Card",
+    "payment_wallet": "Wallet",
+    # lots on a purchase slip (lot_<type>_<kind>)
+    "lot_paid_minutes": "Paid minutes",
+    "lot_paid_money": "Paid credit",
+    "lot_bonus_minutes": "Bonus minutes",
+    "lot_bonus_money": "Bonus credit",
+    "lot_manual_minutes": "Manual minutes",
+    "lot_manual_money": "Manual credit",
+    "lot_correction_minutes": "Correction minutes",
+    "lot_correction_money": "Correction credit",
+    "lot_other_minutes": "{type} minutes",
+    "lot_other_money": "{type} credit",
+    "lot_valid_until": "valid until {when}",
+    # balances
+    "balance_title": "Your balance",
+    "balance_credit": "Credit",
+    "balance_minutes": "Minutes",
+    # coupon
+    "coupon_title": "COUPON",
+    "coupon_valid_until": "Valid until {date}",
+    # receipt
+    "receipt_title": "Receipt {receipt}",
+    "receipt_cashier": "Cashier: {name}",
+    "receipt_subtotal": "Subtotal",
+    "receipt_discount": "Discount",
+    "receipt_change": "Change",
+    "receipt_coupon_below": "Your coupon is below",
+    "receipt_coupons_below": "Your {count} coupons are below",
+    # purchase
+    "purchase_title": "Purchase {purchase}",
+    # pay-at-counter ticket
+    "ticket_title": "PAY AT THE COUNTER",
+    "ticket_hint": "Show this ticket at the counter to pay.",
+    # shift report
+    "shift_title": "SHIFT REPORT",
+    "shift_shift": "Shift",
+    "shift_cashier": "Cashier",
+    "shift_closed_by": "Closed by",
+    "shift_from": "From",
+    "shift_to": "To",
+    "shift_printed": "Printed",
+    "shift_receipts": "Receipts",
+    "shift_gross": "Gross sales",
+    "shift_discounts": "Discounts",
+    "shift_payments": "Payments",
+    "shift_by_campaign": "Discounts by campaign",
+    "shift_coupons_redeemed": "Coupons redeemed",
+    "shift_coupons_issued": "Coupons issued",
+    "shift_packages": "Packages sold",
+    "shift_refunds": "Refunds",
+    "shift_voids": "Voided receipts",
+    "cash_title": "CASH DRAWER",
+    "cash_opening": "Opening",
+    "cash_expected": "Expected",
+    "cash_counted": "Counted",
+    "cash_open": "(shift open)",
+    "cash_difference": "Difference",
+    # refund slip
+    "refund_title": "REFUND",
+    "refund_refund": "Refund {refund}",
+    "refund_of": "of receipt {receipt}",
+    "refund_manager": "Manager: {name}",
+    "refund_reason": "Reason: {reason}",
+    "refund_total": "REFUND {symbol}",
+    "refund_paid_back": "Paid back",
+    "refund_signature": "Signature: ____________________",
+}
+
+_active = dict(TEXTS)
+
+
+def use(translations: dict[str, str]) -> None:
+    """Print in another language from now on (keys it lacks stay English)."""
+    global _active
+    _active = {**TEXTS, **translations}
+
+
+def has(key: str) -> bool:
+    return key in _active
+
+
+def text(key: str, **values: object) -> str:
+    return _active[key].format(**values)
+
+
+def payment(method: str) -> str:
+    """A payment method's printed name; a method the catalogue lacks prints as its code."""
+    key = f"payment_{method}"
+    return text(key) if has(key) else method.title()
+
+
+def lot(type_: str, kind: str) -> str:
+    """A lot's printed label, e.g. "Bonus credit" for a bonus lot of money."""
+    what = "minutes" if kind == "minutes" else "money"
+    key = f"lot_{type_}_{what}"
+    return text(key) if has(key) else text(f"lot_other_{what}", type=type_.title())
