@@ -72,10 +72,15 @@ refresh_acl() {
     authority=$(sed -n 's/^PLAYDESK_AUTHORITY=//p' "$SYNC_ENV" | tail -n 1)
     [ -n "$site" ] || return 0
     # shellcheck disable=SC2046 # device names are checked words
-    "$PLAYDESK_PYTHON" -c 'import sys
+    if ! "$PLAYDESK_PYTHON" -c 'import sys
 from engine.sync.brokerconfig import acl_text
 sys.stdout.write(acl_text(sys.argv[1], sys.argv[2] or None, devices=tuple(sys.argv[3:])))' \
-        "$site" "$authority" $(devices) > "$ACL_FILE.new"
+        "$site" "$authority" $(devices) > "$ACL_FILE.new"; then
+        # an installed release older than ask accounts: install.sh writes the ACL instead
+        rm -f -- "$ACL_FILE.new"
+        echo "playdesk-broker-user: warning: $ACL_FILE not regenerated" >&2
+        return 0
+    fi
     chmod 0644 "$ACL_FILE.new"
     mv -f -- "$ACL_FILE.new" "$ACL_FILE"
 }
