@@ -43,6 +43,7 @@ from engine.models.shifts import (
     Shift,
     ShiftClose,
 )
+from engine.staff import require_role
 
 if TYPE_CHECKING:
     from engine.documents import ShiftReport
@@ -74,8 +75,6 @@ def get_shift(shift_id: str) -> Shift:
 def open_shift(staff: str, opening_cash: int, at: dt.datetime,
                location: str | None = None) -> Shift:
     """Open a shift with the cash counted into the drawer; refused while one is open here."""
-    from engine.staff import require_role
-
     _amount(opening_cash, "the opening cash")
     require_role(staff, "cashier", "opening a shift")
     with write():
@@ -128,8 +127,6 @@ def expected_cash(shift: Shift, at: dt.datetime) -> int:
 
 def close_shift(shift_id: str, staff: str, counted_cash: int, at: dt.datetime) -> ShiftFacts:
     """Close the shift with the cash counted out of the drawer; returns the shift report."""
-    from engine.staff import require_role
-
     _amount(counted_cash, "the counted cash")
     require_role(staff, "cashier", "closing a shift")
     with write():
@@ -148,8 +145,6 @@ def close_shift(shift_id: str, staff: str, counted_cash: int, at: dt.datetime) -
 def record_void(staff: str, lines: int, total: int, at: dt.datetime, shift: str | None = None,
                 location: str | None = None) -> ReceiptVoid:
     """Note a receipt voided before payment (nothing sold; the shift report counts voids)."""
-    from engine.staff import require_role
-
     require_role(staff, "cashier", "voiding a receipt")
     with write():
         row = ReceiptVoid.create(id=next_id("RV"), shift=shift, staff=staff, location=location,

@@ -283,3 +283,44 @@ def test_screen_and_paper_write_money_alike(code, digits, amount, text):
 
     assert documents.Currency(code, digits).format(amount, symbol=True) == text
     assert money_text(amount, code, digits) == text
+
+
+def _imports(tree, type_checking: bool = True) -> set[str]:
+    """Every module a tree imports (in functions too); `type_checking=False` skips the imports
+    under `if TYPE_CHECKING:`, which never run."""
+    import ast
+
+    found: set[str] = set()
+    for node in ast.iter_child_nodes(tree):
+        if (not type_checking and isinstance(node, ast.If) and isinstance(node.test, ast.Name)
+                and node.test.id == "TYPE_CHECKING"):
+            continue
+        if isinstance(node, ast.ImportFrom):
+            found.add(node.module or "")
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        found |= _imports(node, type_checking)
+    return found
+
+
+def test_the_document_types_and_the_printer_load_no_database():
+    """hardware knows engine.documents.types only, and those are plain data without peewee."""
+    import ast
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    probe = ("import sys, engine.documents.types, hardware.printing.layout, "
+             "hardware.printing.render_escpos, hardware.printing.preview, hardware.printing.worker; "
+             "assert 'peewee' not in sys.modules, 'peewee loaded'; "
+             "assert 'engine.models' not in sys.modules, 'models loaded'")
+    subprocess.run([sys.executable, "-c", probe], cwd=root, check=True)
+    hardware = set().union(*(_imports(ast.parse(path.read_text()))
+                             for path in (root / "hardware").rglob("*.py")))
+    assert {name for name in hardware if name.split(".")[0] == "engine"} == {
+        "engine.documents.types"}
+    # documents build on the shift's facts but never call the shifts module
+    documents_use = set().union(*(_imports(ast.parse(path.read_text()), type_checking=False)
+                                  for path in (root / "engine" / "documents").glob("*.py")))
+    assert "engine.shifts" not in documents_use
