@@ -195,13 +195,6 @@ def exclusive(kind: str, wait: float | None) -> Iterator[bool]:
         os.close(descriptor)  # releases the lock
 
 
-def sync_running() -> bool:
-    """Whether this device's sync process runs (it holds the `sync` lock; a push publishing
-    by itself holds it too, briefly)."""
-    with exclusive("sync", 0) as free:
-        return not free
-
-
 def _no_delay(client, userdata, sock) -> None:
     """Small messages go out at once: Nagle's algorithm against delayed ACKs costs ~40 ms."""
     with contextlib.suppress(OSError, AttributeError):

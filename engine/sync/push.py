@@ -104,29 +104,29 @@ def publish_device_list(config, document: dict[str, Any],
                         timeout: float = PUBLISH_TIMEOUT_SECONDS) -> bool:
     """Publish an owner-signed device list, retained on `devicelist`: every device installs it
     (if signed by the owner key it trusts and newer), now or when it next connects. True when
-    the broker acknowledged it."""
+    the broker acknowledged it. While this device's sync process runs, it publishes the list
+    (its connection is the device's, the only one the broker lets it have)."""
     from engine.sync import devicelist
-    from engine.sync.client import make_client
+    from engine.sync.client import exclusive, make_client
 
     problem = devicelist.check(document, devicelist.owner_key())
     if problem:
         raise PlaydeskError(problem)
-    from engine.sync.client import sync_running
-
-    if sync_running():  # its connection is the device's: hand the list over
-        return _published_by_sync_list(document, timeout)
-    client = make_client(config, config.username or
-                         f"playdesk-{config.site}-devicelist-{os.getpid()}")
-    client.connect(config.host, config.port, keepalive=config.keepalive)
-    client.loop_start()
-    try:
-        info = client.publish(f"{config.prefix()}devicelist", json.dumps(document), qos=1,
-                              retain=True)
-        info.wait_for_publish(timeout)
-        return info.is_published()
-    finally:
-        client.disconnect()
-        client.loop_stop()
+    with exclusive("sync", 0) as free:
+        if not free:
+            return _published_by_sync_list(document, timeout)
+        client = make_client(config, config.username or
+                             f"playdesk-{config.site}-devicelist-{os.getpid()}")
+        client.connect(config.host, config.port, keepalive=config.keepalive)
+        client.loop_start()
+        try:
+            info = client.publish(f"{config.prefix()}devicelist", json.dumps(document), qos=1,
+                                  retain=True)
+            info.wait_for_publish(timeout)
+            return info.is_published()
+        finally:
+            client.disconnect()
+            client.loop_stop()
 
 
 def _published_by_sync_list(document: dict[str, Any], timeout: float) -> bool:
