@@ -46,6 +46,7 @@ class DeviceScreen(Screen):
     text_scale = 1.0  # the counter shows more on a screen than the kiosk: smaller text
     min_font = 0
     message_halign = "center"
+    title_spacing = 10
 
     def __init__(self, app, **kwargs) -> None:
         super().__init__(name=self.screen_name, app=app, **kwargs)
@@ -136,4 +137,4 @@ class DeviceScreen(Screen):
             widgets.append(self.button(self.app.text("back"), back, color=theme.PANEL,
                                        size_hint_x=None, width=self.back_width()))
         widgets.append(self.label(text, "large", bold=True, size_hint_y=1))
-        return self.row(*widgets, spacing=10)
+        return self.row(*widgets, spacing=self.title_spacing)

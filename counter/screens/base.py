@@ -22,6 +22,7 @@ class CounterScreen(DeviceScreen):
     text_scale = 0.85
     min_font = 16
     message_halign = "left"
+    title_spacing = 8
 
     def __init__(self, app: CounterApp, **kwargs) -> None:
         super().__init__(app, **kwargs)

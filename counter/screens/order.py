@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kivy.uix.boxlayout import BoxLayout
+from kivy.properties import StringProperty
 
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
@@ -11,14 +11,19 @@ from engine.entitlements.people import member_name
 from engine.entitlements.sellable import find_package
 from engine.errors import PlaydeskError
 from engine.orders import complete_order, pending_order
-from uikit import theme
+from uikit.screen import load_kv
+
+load_kv(__file__)
 
 
 class OrderScreen(CounterScreen):
     screen_name = "order"
 
-    def build(self, code: str) -> None:
-        self.code = code
+    order_code = StringProperty("")  # the order's own code (what was scanned may say more)
+    line = StringProperty("")  # who buys what for how much
+
+    def fill(self, code: str) -> None:
+        self.code = code  # as scanned: what completes the order
         try:
             self.order = pending_order(code, self.app.now())
         except PlaydeskError as error:
@@ -26,16 +31,9 @@ class OrderScreen(CounterScreen):
             return
         package = find_package(f"{self.order.campaign}/{self.order.package}")
         member = self.order.member
-        self.body.add_widget(self.title_row(t("order_title", code=self.order.code),
-                                            back=lambda: self.app.go("receipt")))
-        self.body.add_widget(self.label(t("order_line", member=f"{member_name(member)} ({member})",
-                                          package=package.name,
-                                          price=self.app.money(package.price)), "large"))
-        self.body.add_widget(BoxLayout())
-        self.body.add_widget(self.message)
-        self.body.add_widget(self.row(
-            self.button(t("order_pay_cash"), lambda: self.pay("cash"), color=theme.GOOD),
-            self.button(t("order_pay_card"), lambda: self.pay("card"))))
+        self.order_code = self.order.code
+        self.line = t("order_line", member=f"{member_name(member)} ({member})",
+                      package=package.name, price=self.app.money(package.price))
 
     def pay(self, method: str) -> None:
         try:

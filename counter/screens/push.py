@@ -6,26 +6,25 @@ from __future__ import annotations
 import threading
 
 from kivy.clock import Clock
+from kivy.properties import NumericProperty
 
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.sync.push import broker_known, publish_now, unpublished_count
-from uikit import theme
+from uikit.screen import load_kv
+
+load_kv(__file__)
 
 
 class PushScreen(CounterScreen):
     screen_name = "push"
     manager_screen = True
 
-    def build(self, message: str = "") -> None:
-        self.body.add_widget(self.title_row(t("push"), back=lambda: self.app.go("manager")))
-        waiting = unpublished_count()
-        self.body.add_widget(self.label(t("push_done", events=waiting) if waiting
-                                        else t("push_none"), "large"))
-        self.body.add_widget(self.message)
-        self.body.add_widget(self.button(t("push"), self.publish, color=theme.GOOD))
-        if message:
-            self.say(message)
+    waiting = NumericProperty(0)  # events not published yet (push.kv says how many)
+
+    def fill(self, message: str = "") -> None:
+        self.waiting = unpublished_count()
+        self.say(message)
 
     def publish(self) -> None:
         if not broker_known():
