@@ -39,7 +39,7 @@ from engine.documents.types import (
 # The builders read the database, so they load on first use: `import engine.documents.types`
 # (hardware's only engine import) runs this file and must not load peewee and the models.
 _BUILDERS = {
-    "balances": "dressing", "site_currency": "dressing", "header": "dressing",
+    "balances": "dressing", "site_currency": "dressing", "header": "dressing", "dressed": "dressing",
     "HEADER_SETTING": "dressing", "FOOTER_SETTING": "dressing", "LOGO_SETTING": "dressing",
     "coupon_barcode": "coupon", "coupon_document": "coupon", "coupon_slip": "coupon",
     "coupon_value_text": "coupon",

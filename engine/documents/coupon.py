@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from engine.documents.currency import Currency
-from engine.documents.dressing import campaign, header, site_currency
+from engine.documents.dressing import campaign, dressed
 from engine.documents.types import CouponDocument, CouponSlip
 from engine.errors import NotFound
 from engine.models import BarcodeRule, Coupon
@@ -49,6 +49,6 @@ def coupon_document(code: str, at: dt.datetime | None = None) -> CouponDocument:
     coupon = Coupon.get_or_none(Coupon.code == code)
     if coupon is None:
         raise NotFound(f"no coupon {code!r}")
-    money = site_currency()
-    return CouponDocument(header=header(), currency=money, coupon=coupon_slip(coupon, money),
+    head, money = dressed()
+    return CouponDocument(header=head, currency=money, coupon=coupon_slip(coupon, money),
                           at=at or coupon.created_on)

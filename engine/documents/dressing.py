@@ -28,13 +28,23 @@ def _text_lines(value: Any) -> tuple[str, ...]:
     return tuple(str(line) for line in value)
 
 
-def site_currency() -> Currency:
-    site = Site.select().first()
+def _currency_of(site: Site | None) -> Currency:
     return Currency(site.currency, site.minor_digits) if site else Currency()
 
 
-def header(location: str | None = None, device: str | None = None) -> Header:
+def site_currency() -> Currency:
+    return _currency_of(Site.select().first())
+
+
+def dressed(location: str | None = None, device: str | None = None) -> tuple[Header, Currency]:
+    """A slip's header and currency, reading the site row once."""
     site = Site.select().first()
+    return header(location, device, site), _currency_of(site)
+
+
+def header(location: str | None = None, device: str | None = None,
+           site: Site | None = None) -> Header:
+    site = site or Site.select().first()
     place = Location.get_or_none(Location.code == location) if location else None
     return Header(
         site_name=site.name if site else "playdesk",

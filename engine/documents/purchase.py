@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from peewee import SQL
 
-from engine.documents.dressing import balances, campaign, header, person, site_currency
+from engine.documents.dressing import balances, campaign, dressed, person
 from engine.documents.types import LotLine, PaymentLine, PurchaseDocument
 from engine.errors import NotFound
 from engine.models import Campaign, Lot, Member, Package, Purchase
@@ -19,10 +19,11 @@ def purchase_slip(purchase_id: str) -> PurchaseDocument:
     package = (Package.select().join(Campaign)
                .where((Campaign.code == purchase.campaign) & (Package.code == purchase.package))
                .first())
+    head, money = dressed(purchase.location, purchase.device)
     lots = Lot.select().where(Lot.purchase == purchase_id).order_by(SQL("rowid"))
     return PurchaseDocument(
-        header=header(purchase.location, purchase.device),
-        currency=site_currency(),
+        header=head,
+        currency=money,
         purchase=purchase.id,
         at=purchase.at,
         member=person(Member, purchase.member) or purchase.member,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from peewee import SQL
 
 from engine.documents.coupon import coupon_slip
-from engine.documents.dressing import balances, header, line_name, person, site_currency
+from engine.documents.dressing import balances, dressed, line_name, person
 from engine.documents.types import Line, PaymentLine, ReceiptDocument, Reduction
 from engine.errors import NotFound
 from engine.models import Campaign, Coupon, Entry, Member, Payment, Purchase, Receipt, Staff
@@ -83,7 +83,7 @@ def receipt_document(receipt_id: str) -> ReceiptDocument:
     receipt = Receipt.get_or_none(Receipt.id == receipt_id)
     if receipt is None:
         raise NotFound(f"no receipt {receipt_id!r}")
-    money = site_currency()
+    head, money = dressed(receipt.location, receipt.device)
     lines = list(receipt.lines.order_by(SQL("no")))
     reductions = {line.id: list(line.reductions.order_by(SQL("position"))) for line in lines}
     labels = campaign_labels(
@@ -104,7 +104,7 @@ def receipt_document(receipt_id: str) -> ReceiptDocument:
     bought = any(line.purchase for line in lines) or Purchase.select().where(
         Purchase.receipt == receipt_id).exists()
     return ReceiptDocument(
-        header=header(receipt.location, receipt.device),
+        header=head,
         currency=money,
         receipt=receipt.id,
         at=receipt.at,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.documents.dressing import header, line_name, person, site_currency
+from engine.documents.dressing import dressed, line_name, person
 from engine.documents.types import PaymentLine, RefundLine, RefundSlip
 from engine.errors import NotFound
 from engine.models import Member, Receipt, Staff
@@ -28,9 +28,10 @@ def refund_slip(refund_id: str) -> RefundSlip:
     for row in (ReceiptRefundPayment.select().where(ReceiptRefundPayment.refund == refund_id)
                 .order_by(ReceiptRefundPayment.position)):
         back[row.method] = back.get(row.method, 0) + row.amount
+    head, money = dressed(receipt.location if receipt else None, refund.device)
     return RefundSlip(
-        header=header(receipt.location if receipt else None, refund.device),
-        currency=site_currency(),
+        header=head,
+        currency=money,
         refund=refund.id,
         receipt=refund.receipt,
         at=refund.at,

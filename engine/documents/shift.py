@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from engine.documents.dressing import header, person, site_currency
+from engine.documents.dressing import dressed, person
 from engine.documents.types import CashCount, CountLine, PaymentLine, ShiftReport
 from engine.models import Staff
 
@@ -17,9 +17,10 @@ if TYPE_CHECKING:  # the facts are handed in: documents build on shifts, never c
 def shift_report(facts: ShiftFacts, at: dt.datetime) -> ShiftReport:
     """The printable report of a shift (open or closed, with or without receipts) as of `at`."""
     cash = facts.cash
+    head, money = dressed(facts.location, facts.device)
     return ShiftReport(
-        header=header(facts.location, facts.device),
-        currency=site_currency(),
+        header=head,
+        currency=money,
         shift=facts.shift,
         at=at,
         receipts=facts.receipts,
