@@ -39,7 +39,7 @@ class DamagedJob(Exception):
 @dataclass(frozen=True)
 class Job:
     id: str
-    document: str  # receipt | coupon | purchase | counter_ticket | shift_report
+    document: str  # receipt | coupon | purchase | counter_ticket | shift_report | refund
     reference: str  # the receipt id, coupon code, ...
     target: str
     created_at: str  # ISO, site time
