@@ -169,28 +169,28 @@ def lock_file(kind: str) -> Path:
 
 
 @contextlib.contextmanager
-def exclusive(kind: str, wait: float | None) -> Iterator[bool]:
-    """Hold the device's `kind` lock (flock: released when the process dies) for the block;
-    yields False (and the block runs without it) when it was not free within `wait` seconds;
-    None waits as long as it takes."""
+def exclusive(kind: str, wait: float) -> Iterator[bool]:
+    """Hold the device's `kind` lock (flock: released when the process dies, even by
+    SIGKILL) for the block; yields False (and the block runs without it) when it was not free
+    within `wait` seconds."""
     path = lock_file(kind)
     try:
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o664)
     except PermissionError:  # made by another user (root's CLI): flock needs no write access
         descriptor = os.open(path, os.O_RDONLY)
     try:
-        deadline = None if wait is None else time.monotonic() + wait
+        deadline = time.monotonic() + wait
         while True:
             try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait is None else fcntl.LOCK_NB))
-                held_now = True
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = True
                 break
             except BlockingIOError:
+                held = False
                 if time.monotonic() >= deadline:
-                    held_now = False
                     break
                 time.sleep(0.005)
-        yield held_now
+        yield held
     finally:
         os.close(descriptor)  # releases the lock
 
