@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.scrollview import ScrollView
 
@@ -23,6 +24,7 @@ class CounterScreen(DeviceScreen):
     min_font = 16
     message_halign = "left"
     title_spacing = 8
+    title = StringProperty("")  # the title of a kv screen's TitleRow
 
     def __init__(self, app: CounterApp, **kwargs) -> None:
         super().__init__(app, **kwargs)
@@ -66,6 +68,14 @@ class CounterScreen(DeviceScreen):
         fit_height(box)
         view.add_widget(box)
         return view, box
+
+    def new_listing(self, title: str) -> BoxLayout:
+        """A kv list screen: its title set, its list emptied and scrolled to the top (the box to
+        fill)."""
+        self.title = title
+        self.ids.scroller.scroll_y = 1
+        self.ids.listing.clear_widgets()
+        return self.ids.listing
 
     def make_scan_field(self, on_submit, hint: str) -> ScanField:
         self.scan_field = ScanField(on_submit, hint=hint, font_size=self.fs())

@@ -6,18 +6,19 @@ from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.sales.queries import entries
 from uikit import theme
+from uikit.screen import load_kv
 
 LIMIT = 200
+
+load_kv(__file__)
 
 
 class EntriesScreen(CounterScreen):
     screen_name = "entries"
     manager_screen = True
 
-    def build(self, code: str) -> None:
-        self.body.add_widget(self.title_row(t("entries_title", code=code),
-                                            back=lambda: self.app.go("manager")))
-        view, box = self.scroll_list()
+    def fill(self, code: str) -> None:
+        box = self.new_listing(t("entries_title", code=code))
         rows = entries(campaign=code)
         if not rows:
             box.add_widget(self.label(t("report_none"), color=theme.MUTED))
@@ -30,5 +31,3 @@ class EntriesScreen(CounterScreen):
                 f"{' ' + entry['registration_code'] if entry['registration_code'] else ''}  "
                 f"{entry['process']}  {self.app.money(entry['reduce_amount'])}  [{lines}]",
                 "small"))
-        self.body.add_widget(view)
-        self.body.add_widget(self.message)

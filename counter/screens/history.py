@@ -8,14 +8,16 @@ from engine.documents import receipt_document
 from engine.ids import device_id
 from engine.sales.queries import recent_receipts
 from uikit import theme
+from uikit.screen import load_kv
+
+load_kv(__file__)
 
 
 class HistoryScreen(CounterScreen):
     screen_name = "history"
 
-    def build(self, message: str = "") -> None:
-        self.body.add_widget(self.title_row(t("history_title"), back=lambda: self.app.go("receipt")))
-        view, box = self.scroll_list()
+    def fill(self, message: str = "") -> None:
+        box = self.new_listing(t("history_title"))
         for receipt in recent_receipts(device_id()):
             code = receipt["receipt"]
             text = t("history_row", receipt=code, at=f"{receipt['at']:%d.%m. %H:%M}",
@@ -31,8 +33,6 @@ class HistoryScreen(CounterScreen):
             for widget in widgets[1:]:
                 widget.receipt_id = code  # which row a button acts on (tests find it)
             box.add_widget(self.row(*widgets, height=theme.MIN_TARGET))
-        self.body.add_widget(view)
-        self.body.add_widget(self.message)
         if message:
             self.good(message)
 

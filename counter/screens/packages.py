@@ -7,21 +7,22 @@ from counter.texts import text as t
 from engine.entitlements import sellable_packages
 from engine.entitlements.people import member_name
 from uikit import theme
+from uikit.screen import load_kv
+
+load_kv(__file__)
 
 
 class PackagesScreen(CounterScreen):
     screen_name = "packages"
 
-    def build(self, campaign: str | None = None) -> None:
+    def fill(self, campaign: str | None = None) -> None:
         receipt = self.app.screens.get_screen("receipt")
         member = receipt.cart.member
         if member is None:
             self.app.go("receipt", message=t("packages_need_member"))
             return
         name = member_name(member)
-        self.body.add_widget(self.title_row(t("packages_title", member=name),
-                                            back=lambda: self.app.go("receipt")))
-        view, box = self.scroll_list()
+        box = self.new_listing(t("packages_title", member=name))
         offers = [p for p in sellable_packages(member, self.app.now())
                   if campaign is None or p["campaign"] == campaign]
         if not offers:
@@ -32,5 +33,3 @@ class PackagesScreen(CounterScreen):
                 t("package_button", name=f"{offer['name']} ({code})",
                   price=self.app.money(offer["price"])),
                 lambda c=code: receipt.add_package(c), color=theme.PANEL))
-        self.body.add_widget(view)
-        self.body.add_widget(self.message)
