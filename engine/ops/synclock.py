@@ -65,11 +65,11 @@ def no_sync_running(database: Path) -> Iterator[None]:
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            who = holder(path) or "a process"
+        except BlockingIOError:  # (a `playdesk push` publishing by itself holds it briefly)
             raise PlaydeskError(
-                f"playdesk-sync is running on {database} ({who}): stop it first "
-                "(sudo systemctl stop playdesk-sync), restore, then start it again") from None
+                f"playdesk-sync is running on {database} (it holds {path.name}): stop it "
+                "first (sudo systemctl stop playdesk-sync), restore, then start it "
+                "again") from None
         yield
     finally:
         os.close(descriptor)

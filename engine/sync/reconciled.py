@@ -84,7 +84,7 @@ def counters_past_own_ids(device: str) -> dict[str, int]:
     """Move every id counter past the highest id of this device its journal names (the raw
     payloads scanned by one expression: a journal of 100k events takes a fraction of a second);
     call inside write()."""
-    pattern = re.compile(rf'"{re.escape(device)}-([A-Za-z]+)(\d+)"')
+    pattern = re.compile(rf'"{re.escape(device)}-([A-Za-z]+)(\d+)(?=\\?")')
     found: dict[str, int] = {}
     for (payload,) in Event.select(Event.payload).where(Event.device == device).tuples():
         for prefix, number in pattern.findall(payload or ""):
