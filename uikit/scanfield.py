@@ -9,20 +9,23 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kivy.clock import Clock
+from kivy.properties import BooleanProperty
 from kivy.uix.textinput import TextInput
 
 from uikit import theme
 
 
 class ScanField(TextInput):
-    def __init__(self, on_submit: Callable[[str], None], hint: str = "", font_size: int = 22,
-                 clear_on_submit: bool = True, **kwargs) -> None:
+    clear_on_submit = BooleanProperty(True)  # False: the owner reads and clears the value
+
+    def __init__(self, on_submit: Callable[[str], None] | None = None, hint: str = "",
+                 font_size: int = 22, clear_on_submit: bool = True, **kwargs) -> None:
         kwargs.setdefault("size_hint_y", None)
         kwargs.setdefault("height", max(theme.MIN_TARGET, int(font_size * 2.1)))
         super().__init__(multiline=False, hint_text=hint, font_size=font_size,
                          write_tab=False, text_validate_unfocus=False, **kwargs)
-        self.on_submit = on_submit
-        self.clear_on_submit = clear_on_submit  # False: the owner reads and clears the value
+        self.on_submit = on_submit  # (a field made by a kv rule gets it from its screen)
+        self.clear_on_submit = clear_on_submit
         self.bind(on_text_validate=lambda *_a: self.submit())
 
     def submit(self) -> None:
@@ -31,7 +34,7 @@ class ScanField(TextInput):
         if self.clear_on_submit:
             self.text = ""
         self.grab_focus()
-        if value.strip():
+        if value.strip() and self.on_submit is not None:
             self.on_submit(value.strip())
 
     def grab_focus(self) -> None:

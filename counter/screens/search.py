@@ -6,26 +6,25 @@ from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.catalog import search_items
 from uikit import theme
-from uikit.scanfield import ScanField
+from uikit.screen import load_kv
+
+load_kv(__file__)
 
 
 class SearchScreen(CounterScreen):
     screen_name = "search"
 
-    def build(self) -> None:
-        self.body.add_widget(self.title_row(t("search_title"), back=lambda: self.app.go("receipt")))
-        self.scan_field = ScanField(lambda _v: None, hint=t("search_hint"), font_size=self.fs(),
-                                    clear_on_submit=False)
-        self.scan_field.bind(text=lambda *_a: self.fill())
-        self.body.add_widget(self.scan_field)
-        view, self.results = self.scroll_list()
-        self.body.add_widget(view)
-        self.body.add_widget(self.message)
-        self.fill()
-
     def fill(self) -> None:
+        self.scan_field = self.ids.field
+        self.scan_field.text = ""
+        self.find()
+
+    def find(self) -> None:
+        """What matches the text typed so far (on every key)."""
+        self.results = self.ids.listing
         self.results.clear_widgets()
-        matches = search_items(self.scan_field.text)
+        self.ids.scroller.scroll_y = 1
+        matches = search_items(self.ids.field.text)
         if not matches:
             self.results.add_widget(self.label(t("search_none"), color=theme.MUTED))
         for found in matches:
