@@ -58,9 +58,10 @@ def caught_up(devices: list[Device]) -> bool:
     return all(d.applied(o) == s for d in devices for o, s in seqs.items() if o != d.name)
 
 
-def two_counters(tmp_path: Path, running) -> list[Device]:
-    """C1 and C2 with the site loaded on C1, both syncing, C2 with three sales everyone has."""
-    devices = provision(tmp_path, {"C1": "counter", "C2": "counter"})
+def two_counters(tmp_path: Path, running, **others: str) -> list[Device]:
+    """C1 and C2 with the site loaded on C1, both syncing, C2 with three sales everyone has
+    (`others`: more devices in the device list, never started)."""
+    devices = provision(tmp_path, {"C1": "counter", "C2": "counter", **others})[:2]
     c1, c2 = devices
     ok(c1, "load", str(SITE_FILE))
     for device in devices:
@@ -119,19 +120,31 @@ def test_a_restored_counter_sells_again_only_once_sync_has_caught_up(tmp_path, b
         stop_all(devices)
 
 
-def test_restore_is_refused_while_the_sync_process_runs(tmp_path, broker):  # noqa: F811
-    devices = two_counters(tmp_path, broker)
+def test_a_device_never_heard_from_keeps_the_mark_until_the_owner_overrides(tmp_path, broker):  # noqa: F811, E501
+    devices = two_counters(tmp_path, broker, K1="kiosk")  # K1 is listed but never runs
     c1, c2 = devices
     try:
         backup = ok(c2, "backup", "--to", str(tmp_path / "backups"))["backup"]
         assert sell(c2, 4, tmp_path).returncode == 0
-        before = sales(c2)
-        refused = playdesk(c2, "restore", backup)
-        assert refused.returncode == 2, refused.stdout
-        assert "playdesk-sync is running" in refused.stderr, refused.stderr
-        assert sales(c2) == before and not pending(c2)  # nothing touched
+        wait_until(lambda: caught_up(devices), 30, "the fourth sale on C1")
         c2.stop_sync()
-        assert ok(c2, "restore", backup)["restore_pending"] is True
+        assert ok(c2, "restore", backup)["learn_from"] == ["C1", "K1"]
+        c2.start_sync(broker)
+        wait_until(lambda: sales(c2) == sales(c1), 30, "the lost sale back from C1")
+        time.sleep(1.5)  # three checks of the sync process: K1 was not heard, the mark stays
+        status = ok(c2, "sync", "status")
+        assert (status["restore_pending"], status["waiting_for"], status["missing"]) == \
+            (True, ["K1"], 0)
+        assert sell(c2, 5, tmp_path).returncode == 2
+
+        refused = playdesk(c2, "sync", "reconciled")
+        assert refused.returncode == 2 and "not heard from: K1" in refused.stderr
+        assert ok(c2, "sync", "reconciled", "--force")["overridden"] is True
+        sold = sell(c2, 5, tmp_path)
+        assert sold.returncode == 0, sold.stderr
+        assert json.loads(sold.stdout)["receipt"] == "C2-R5"  # past the sale C1 gave back
+        wait_until(lambda: caught_up(devices), 30, "the new sale on C1")
+        assert sales(c1) == sales(c2) and len(sales(c1)) == 5
     finally:
         stop_all(devices)
 
@@ -140,16 +153,22 @@ def _published(device: Device) -> list[tuple]:
     return device.sql("SELECT value FROM local_state WHERE key = 'sync.published_seq'")
 
 
-def test_a_sync_process_exits_when_its_database_is_replaced_under_it(tmp_path, broker):  # noqa: F811
-    """Past `playdesk restore` (a copy by hand): the content written into the live file (same
-    inode), then a file renamed over it (a new inode). Either way the running sync process
-    exits (systemd restarts it into the restored state) without writing its old view into it."""
+def test_a_restore_beside_a_running_sync_process_is_refused_or_noticed(tmp_path, broker):  # noqa: F811
+    """`playdesk restore` refuses while the sync process runs. Past it (a copy by hand): the
+    content written into the live file (same inode), then a file renamed over it (a new inode).
+    Either way the running sync process exits (systemd restarts it into the restored state)
+    without writing its old view into it."""
     devices = two_counters(tmp_path, broker)
     c1, c2 = devices
     try:
         backup = Path(ok(c2, "backup", "--to", str(tmp_path / "backups"))["backup"])
         assert sell(c2, 4, tmp_path).returncode == 0
         wait_until(lambda: caught_up(devices), 30, "the fourth sale on C1")
+        before = sales(c2)
+        refused = playdesk(c2, "restore", str(backup))  # `playdesk restore` refuses at once
+        assert refused.returncode == 2, refused.stdout
+        assert "playdesk-sync is running" in refused.stderr, refused.stderr
+        assert sales(c2) == before and not pending(c2)  # nothing touched
         wait_until(lambda: _published(c2) != _published_in(backup), 10, "the ack stored")
         source, live = sqlite3.connect(backup), sqlite3.connect(c2.db)
         try:
