@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.gridlayout import GridLayout
 
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
@@ -13,43 +12,41 @@ from engine.campaign_edit import NEW_TYPES, set_campaign_state
 from engine.errors import PlaydeskError
 from engine.sitefile.campaign_admin import list_campaigns
 from uikit import theme
+from uikit.screen import load_kv
 
 STATE_COLORS = {"active": theme.GOOD, "inactive": theme.MUTED, "expired": theme.WARN,
                 "scheduled": theme.ACCENT, "deleted": theme.BAD}
+
+load_kv(__file__)
 
 
 class ManagerScreen(CounterScreen):
     screen_name = "manager"
     manager_screen = True
 
-    def build(self, message: str = "", good: bool = True, code: str | None = None) -> None:
+    def __init__(self, app, **kwargs) -> None:
+        super().__init__(app, **kwargs)
+        for kind in NEW_TYPES:  # the types do not change while the app runs: buttons made once
+            button = self.button(t("new_campaign", type=kind.replace("_", " ")),
+                                 lambda k=kind: self.app.go("campaign_form", campaign_type=k),
+                                 color=theme.ACCENT, height=theme.MIN_TARGET,
+                                 font_size=self.fs("small"))
+            self.bind(fs_small=button.setter("font_size"))
+            self.ids.new_campaign.add_widget(button)
+
+    def fill(self, message: str = "", good: bool = True, code: str | None = None) -> None:
         if not self.app.is_manager():
             self.app.go("receipt", message=t("needs_manager"))
             return
-        tools = BoxLayout(orientation="horizontal", spacing=6, size_hint_y=None,
-                          height=theme.MIN_TARGET)
-        for key, screen in (("try_receipt", "try"), ("reports", "reports"), ("push", "push")):
-            tools.add_widget(self.button(t(key), lambda s=screen: self.app.go(s), color=theme.PANEL,
-                                         height=theme.MIN_TARGET))
-        self.body.add_widget(self.row(self.label(t("manager_title"), "large", bold=True,
-                                                 size_hint_y=1), tools, height=theme.MIN_TARGET))
-        new = GridLayout(cols=6, spacing=4, size_hint_y=None)
-        new.bind(minimum_height=new.setter("height"))
-        for kind in NEW_TYPES:
-            new.add_widget(self.button(t("new_campaign", type=kind.replace("_", " ")),
-                                       lambda k=kind: self.app.go("campaign_form", campaign_type=k),
-                                       color=theme.ACCENT, height=theme.MIN_TARGET,
-                                       font_size=self.fs("small")))
-        self.body.add_widget(new)
-        self.body.add_widget(self.message)
-        view, box = self.scroll_list()
+        view, box = self.ids.scroller, self.ids.listing
+        box.clear_widgets()
+        view.scroll_y = 1
         shown = None
         for campaign in list_campaigns(self.app.now()):
             row = self.campaign_row(campaign)
             if campaign["code"] == code:
                 shown = row
             box.add_widget(row)
-        self.body.add_widget(view)
         if shown is not None:  # the campaign just changed stays in sight
             Clock.schedule_once(lambda _dt: view.scroll_to(shown, animate=False), 0)
         if message:
