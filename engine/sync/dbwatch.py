@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 from pathlib import Path
+
+from peewee import OperationalError
 
 from engine.db import database, write
 from engine.models import LocalState
@@ -62,6 +65,14 @@ class DatabaseWatch:
             return f"{self.path} was removed"
         if inode != self.inode:
             return f"{self.path} was replaced by another file"
+        try:
+            return self._content_replaced()
+        except (OperationalError, sqlite3.DatabaseError) as error:
+            # mid-replacement or gone bad: leaving is harmless (systemd starts it again),
+            # storing this process's view into whatever the file now holds is not
+            return f"{self.path} cannot be read ({error})"
+
+    def _content_replaced(self) -> str | None:
         version = _data_version()
         if version == self.version:
             return None
