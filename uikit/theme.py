@@ -22,3 +22,6 @@ ACCENT = (0.13, 0.55, 0.93, 1)
 GOOD = (0.18, 0.65, 0.35, 1)
 WARN = (0.95, 0.6, 0.1, 1)
 BAD = (0.85, 0.22, 0.2, 1)
+SELECTED = (*ACCENT[:3], 0.35)  # behind the chosen line of a list
+REDUCTION = (0.18, 0.85, 0.45, 1)  # a reduction's words under its line: greener than GOOD
+NONE = (0, 0, 0, 0)  # nothing painted

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from kivy.uix.anchorlayout import AnchorLayout
-from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.gridlayout import GridLayout
-
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.pins import PIN_PATTERN
 from engine.staff import StaffLoginRefused, login, login_candidates
 from uikit import theme
 from uikit.fieldkeypad import FieldKeypad
+from uikit.screen import load_kv
 from uikit.widgets import BigButton
+
+load_kv(__file__)
 
 
 class LoginScreen(CounterScreen):
@@ -22,38 +21,24 @@ class LoginScreen(CounterScreen):
         super().__init__(app, **kwargs)
         self.chosen: str | None = None
         self.tiles: dict[str | None, BigButton] = {}
+        field = self.ids.field
+        field.on_submit = lambda _value: self.submit()
+        self.keypad = FieldKeypad(field, cols=3, max_length=8, on_change=self._typed,
+                                  font_size=self.fs_large)
+        self.bind(fs_large=lambda _s, size: self.keypad.set_font_size(size))
+        self.ids.right.add_widget(self.keypad, index=1)  # between the field and Log in
 
-    def build(self, message: str = "") -> None:
+    def fill(self, message: str = "") -> None:
+        self.scan_field = self.ids.field
         self.chosen = None
-        self.body.add_widget(self.label(t("login_title"), "title", bold=True, halign="center"))
-        self.body.add_widget(self.label(t("login_hint"), halign="center", color=theme.MUTED))
-        columns = BoxLayout(orientation="horizontal", spacing=16)
-
         people = login_candidates()
-        grid = GridLayout(cols=2, spacing=8, size_hint_y=None)
-        grid.bind(minimum_height=grid.setter("height"))
+        grid = self.ids.tiles
+        grid.clear_widgets()
         self.tiles = {}
         for code, name in [(None, t("login_anyone"))] + [(p.code, p.name) for p in people]:
             tile = self.button(name, lambda c=code: self.choose(c), color=theme.PANEL)
             self.tiles[code] = tile
             grid.add_widget(tile)
-        holder = AnchorLayout(anchor_y="top")
-        holder.add_widget(grid)
-        columns.add_widget(holder)
-
-        right = BoxLayout(orientation="vertical", spacing=8)
-        field = self.make_scan_field(lambda _value: self.submit(), t("login_pin"))
-        field.clear_on_submit = False
-        field.password = True
-        field.input_filter = "int"
-        self.keypad = FieldKeypad(field, cols=3, max_length=8, on_change=self._typed,
-                                  font_size=self.fs("large"))
-        right.add_widget(field)
-        right.add_widget(self.keypad)
-        right.add_widget(self.button(t("login_submit"), self.submit, color=theme.GOOD))
-        columns.add_widget(right)
-        self.body.add_widget(columns)
-        self.body.add_widget(self.message)
         self.choose(None)
         if not people:
             self.say(t("login_no_staff"))
