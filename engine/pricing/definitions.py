@@ -85,11 +85,14 @@ _cache: dict[str, object] = {}
 def cached_definitions(coupon_codes: Iterable[str] = ()) -> Definitions:
     """`load_definitions`, reusing the last site snapshot while the database is unchanged."""
     connection = database.connection()
-    stamp = (id(connection), database.execute_sql("PRAGMA data_version").fetchone()[0],
+    stamp = (database.execute_sql("PRAGMA data_version").fetchone()[0],
              connection.total_changes)
-    if _cache.get("stamp") != stamp:
+    # the connection itself, not its id: a fresh connection (to another file, say) may get a
+    # closed one's id, and a fresh connection's stamp is always the same
+    if _cache.get("connection") is not connection or _cache.get("stamp") != stamp:
         _cache["site"] = _load_site()
-        _cache["stamp"] = (stamp[0], stamp[1], connection.total_changes)
+        _cache["connection"] = connection
+        _cache["stamp"] = (stamp[0], connection.total_changes)
     return with_coupons(_cache["site"], coupon_codes)  # type: ignore[arg-type]
 
 
