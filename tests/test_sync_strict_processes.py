@@ -36,6 +36,21 @@ def together(*runs: tuple) -> list[tuple[int, object]]:
     return results
 
 
+UNREACHABLE = "authority unreachable"
+
+
+def spending(*runs: tuple) -> list[tuple[int, object]]:
+    """`together` for spends: a run that did not hear the authority within its second (a
+    loaded machine; the offline policy denies spends here) is run again, alone, up to twice."""
+    results = together(*runs)
+    for index, run in enumerate(runs):
+        for _ in range(2):
+            if results[index][0] == 0 or UNREACHABLE not in str(results[index][1]):
+                break
+            results[index] = together(run)[0]
+    return results
+
+
 def cli(device: Device, *args: str, at: dt.datetime = AT) -> dict:
     run = start(device, *args, at=at)
     out, err = run.communicate(timeout=60)
@@ -56,6 +71,8 @@ def site(tmp_path):
         with_site(device)
         with using(device.db), write():
             Event.delete().execute()
+    for device in devices[1:]:  # spends the authority did not answer are refused, not guessed
+        set_offline_policy(device, {"balance.spend": "deny"})
     try:
         for device in devices:
             device.start_sync(broker, "--authority", "C1")
@@ -71,13 +88,17 @@ def settle(devices, timeout: float = 30) -> None:
     wait_until(lambda: converged(devices), timeout, "every device to apply every journal")
 
 
-def allow_offline(device: Device, op: str) -> None:
+def set_offline_policy(device: Device, policy: dict[str, str]) -> None:
     from engine.db import write
     from engine.models import Setting
 
     with using(device.db), write():
-        Setting.insert(key="offline_policy", value=json.dumps({op: "allow"})
+        Setting.insert(key="offline_policy", value=json.dumps(policy)
                        ).on_conflict_replace().execute()
+
+
+def allow_offline(device: Device, op: str) -> None:
+    set_offline_policy(device, {op: "allow"})
 
 
 def money_books(device: Device, member: str = "M001") -> tuple[int, int, int, int]:
@@ -171,6 +192,42 @@ def test_colliding_refunds_settle_on_one_winner_everywhere_and_the_origin_goes_o
                           ) == [(1,)]
 
 
+def test_colliding_order_completions_leave_one_purchase_everywhere(site):
+    """C2 is forced to allow order completions offline: with the broker down it and C1 both
+    complete one kiosk order for cash; after the merge one purchase and one payment everywhere,
+    the loser's purchase and completion listed as conflicts, its lot void, C2 going on."""
+    broker, devices = site
+    c1, c2, kiosk = devices
+    order = cli(kiosk, "order", "create", "--member", "M001", "--package", "SUMMER/BASIC")
+    settle(devices)
+    allow_offline(c2, "order.complete")
+    broker.kill()
+    for device in (c1, c2):
+        cli(device, "order", "complete", order["qr"], "--pay", "cash", "--staff", "MGR")
+    later = cli(c2, "buy", "--member", "M002", "--package", "SUMMER/BASIC", "--pay", "cash",
+                "--staff", "MGR")
+    # each counter's journal starts with its completion (the kiosk's order came by sync)
+    stamps = sorted((device.sql("SELECT hlc FROM event WHERE device = ? AND seq = 1",
+                                device.name)[0][0], device.name,
+                     device.sql("SELECT id FROM purchase WHERE key IS NOT NULL AND device = ?",
+                                device.name)[0][0]) for device in (c1, c2))
+    (_, _, winner), (_, loser, _) = stamps
+    broker.start()
+    settle(devices)
+    for device in devices:
+        assert device.sql("SELECT id FROM purchase WHERE key IS NOT NULL") == [(winner,)]
+        assert device.sql('SELECT "order", purchase FROM order_completion') == [
+            (order["order"], winner)]
+        facts = playdesk(device, "conflicts")["facts"]
+        assert sorted((f["kind"], f["device"], f["reason"]) for f in facts) == [
+            ("collision", loser, "order_completion.purchase"),
+            ("collision", loser, "purchase.key")]
+        assert device.sql("SELECT COALESCE(SUM(remaining), 0) FROM lot WHERE member = 'M001' "
+                          "AND status = 'active'") == [(60,)]
+        assert device.sql("SELECT COUNT(*) FROM purchase WHERE id = ?", later["purchase"]
+                          ) == [(1,)]
+
+
 # -- item 2: two devices spending from one small lot at once ----------------------------------
 
 def test_two_devices_spending_at_once_never_drive_a_lot_negative(site):
@@ -186,7 +243,7 @@ def test_two_devices_spending_at_once_never_drive_a_lot_negative(site):
                             expires_at=AT + dt.timedelta(days=1))
             add_lot("M001", "money", "manual", 10_000, "MGR", f"big {trial}", AT)
         settle(devices)
-        spends = together(*((device, "consume", "--member", "M001", "--kind", "money",
+        spends = spending(*((device, "consume", "--member", "M001", "--kind", "money",
                              "--amount", "80", "--device", "any") for device in (kiosk, c2)))
         assert [code for code, _ in spends] == [0, 0], spends
         settle(devices)
@@ -233,9 +290,12 @@ def test_a_grant_whose_fact_is_on_its_way_does_not_lapse(site):
     wallet(c1, 500)
     settle(devices)
     kiosk.stop_sync()
-    assert together(spend(kiosk, 400))[0][0] == 0
-    later = start(c2, *spend(c2, 400)[1:], at=AT + dt.timedelta(minutes=15))
-    out, err = later.communicate(timeout=60)
+    assert spending(spend(kiosk, 400))[0][0] == 0
+    for _ in range(3):
+        later = start(c2, *spend(c2, 400)[1:], at=AT + dt.timedelta(minutes=15))
+        out, err = later.communicate(timeout=60)
+        if UNREACHABLE not in err:
+            break
     assert later.returncode == 2 and "the authority refused spending 400" in err, (out, err)
     kiosk.start_sync(site[0], "--authority", "C1")
     never_overdrawn(devices, 100)
@@ -256,7 +316,7 @@ def test_an_authority_in_another_time_zone_judges_by_the_operations_time(site):
         wallet(c1, 500)
         left += 500
         settle(devices)
-        spends = together(spend(kiosk, 400), spend(c2, 400))
+        spends = spending(spend(kiosk, 400), spend(c2, 400))
         assert sorted(code for code, _ in spends) == [0, 2], spends
         left -= 400
     never_overdrawn(devices, left)
@@ -267,6 +327,6 @@ def test_two_processes_of_one_device_asking_at_once_get_one_grant(site):
     c1, _, kiosk = devices
     wallet(c1, 500)
     settle(devices)
-    spends = together(spend(kiosk, 400), spend(kiosk, 400), spend(kiosk, 400))
+    spends = spending(spend(kiosk, 400), spend(kiosk, 400), spend(kiosk, 400))
     assert sorted(code for code, _ in spends) == [0, 2, 2], spends
     never_overdrawn(devices, 100)
