@@ -7,24 +7,22 @@ from counter.texts import text as t
 from engine.entitlements import purchase_records, refund
 from engine.errors import PlaydeskError
 from uikit import theme
-from uikit.scanfield import ScanField
+from uikit.screen import load_kv
 
 LIMIT = 200
+
+load_kv(__file__)
 
 
 class PurchasesScreen(CounterScreen):
     screen_name = "purchases"
     manager_screen = True
 
-    def build(self, code: str, message: str = "") -> None:
+    def fill(self, code: str, message: str = "") -> None:
         self.code = code
-        self.body.add_widget(self.title_row(t("purchases_title", code=code),
-                                            back=lambda: self.app.go("manager")))
-        self.scan_field = ScanField(lambda _v: None, hint=t("refund_reason"), font_size=self.fs(),
-                                    clear_on_submit=False)
-        self.body.add_widget(self.scan_field)
-        self.body.add_widget(self.message)
-        view, box = self.scroll_list()
+        box = self.new_listing(t("purchases_title", code=code))
+        self.scan_field = self.ids.field
+        self.scan_field.text = ""
         records = purchase_records(campaign=code, at=self.app.now())
         if not records:
             box.add_widget(self.label(t("report_none"), color=theme.MUTED))
@@ -32,7 +30,6 @@ class PurchasesScreen(CounterScreen):
             box.add_widget(self.row(self.label(self.describe(record), "small", size_hint_y=1),
                                     *self.refund_button(record),
                                     height=max(theme.MIN_TARGET, self.fs("small") * 4)))
-        self.body.add_widget(view)
         if message:
             self.good(message)
 
