@@ -10,13 +10,19 @@ from engine.errors import PlaydeskError
 from engine.sales.queries import receipt_dict, refund_split
 from engine.sales.refunds import refund_receipt, refunded_lines
 from uikit import theme
-from uikit.scanfield import ScanField
+from uikit.screen import load_kv
+
+load_kv(__file__)
 
 
 class RefundScreen(CounterScreen):
     screen_name = "refund"
 
-    def build(self, receipt: str) -> None:
+    def __init__(self, app, **kwargs) -> None:
+        super().__init__(app, **kwargs)
+        self.ids.field.on_submit = lambda _value: self.submit()
+
+    def fill(self, receipt: str) -> None:
         self.receipt = receipt
         if not self.app.is_manager():
             self.app.go("history", message=t("refund_needs_manager"))
@@ -26,10 +32,9 @@ class RefundScreen(CounterScreen):
         done = refunded_lines(receipt)
         self.chosen: set[int] = set()
         self.line_buttons = {}
-        self.body.add_widget(self.title_row(t("refund_title", receipt=receipt),
-                                            back=lambda: self.app.go("history")))
-        self.body.add_widget(self.label(t("refund_pick_hint"), color=theme.MUTED))
-        view, box = self.scroll_list()
+        box = self.new_listing(t("refund_title", receipt=receipt))
+        self.scan_field = self.ids.field
+        self.scan_field.text = ""
         for line in stored["lines"]:
             text = t("refund_line", no=line["no"], name=names.get(line["no"], ""),
                      quantity=line["quantity"], net=self.app.money(line["net"]))
@@ -40,12 +45,6 @@ class RefundScreen(CounterScreen):
             button = self.button(text, lambda no=line["no"]: self.toggle(no), color=theme.PANEL)
             self.line_buttons[line["no"]] = button
             box.add_widget(button)
-        self.body.add_widget(view)
-        self.scan_field = ScanField(lambda _v: self.submit(), hint=t("refund_reason"),
-                                    font_size=self.fs(), clear_on_submit=False)
-        self.body.add_widget(self.scan_field)
-        self.body.add_widget(self.message)
-        self.body.add_widget(self.button(t("refund"), self.submit, color=theme.WARN))
         for no in self.line_buttons:
             self.toggle(no)  # every line not refunded yet, until the manager unticks some
 
