@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kivy.uix.boxlayout import BoxLayout
+from kivy.properties import ListProperty, StringProperty
 from kivy.uix.textinput import TextInput
 
 from counter.screens.base import CounterScreen
@@ -11,6 +11,7 @@ from engine.coupons.wizard import generate
 from engine.documents import coupon_document
 from engine.errors import PlaydeskError
 from uikit import theme
+from uikit.screen import load_kv
 
 # (argument, default, hint) of engine.coupons.wizard.generate
 FIELDS = (("quantity", "10", "how many (per customer for debtor/contact/segment)"),
@@ -23,36 +24,33 @@ FIELDS = (("quantity", "10", "how many (per customer for debtor/contact/segment)
           ("value", "", "percent, or minor units"),
           ("text", "", "printed on the coupon"))
 
+load_kv(__file__)
+
 
 class CouponsScreen(CounterScreen):
     screen_name = "coupons"
     manager_screen = True
 
-    def build(self, code: str) -> None:
-        self.code = code
-        self.generated: list[str] = []
-        self.body.add_widget(self.title_row(t("wizard_title", code=code),
-                                            back=lambda: self.app.go("manager")))
-        columns = BoxLayout(orientation="horizontal", spacing=10)
-        form = BoxLayout(orientation="vertical", spacing=4)
+    code = StringProperty("")
+    shown_codes = ListProperty()  # "code  · expiry" of the coupons just generated
+
+    def __init__(self, app, **kwargs) -> None:
+        super().__init__(app, **kwargs)
         self.inputs: dict[str, TextInput] = {}
         fs = self.fs("small")
-        for name, default, hint in FIELDS:
-            field = TextInput(text=default, multiline=False, font_size=fs, hint_text=hint,
-                              write_tab=False)
+        for name, _default, hint in FIELDS:  # the form is the same for every campaign: made once
+            field = TextInput(multiline=False, font_size=fs, hint_text=hint, write_tab=False)
             self.inputs[name] = field
-            form.add_widget(self.row(self.label(name, "small", bold=True, size_hint_y=1,
-                                                size_hint_x=0.4), field,
-                                     height=max(theme.MIN_TARGET, round(fs * 2.2))))
-        form.add_widget(self.row(
-            self.button(t("wizard_generate"), self.generate, color=theme.GOOD),
-            self.button(t("wizard_print"), self.print_all, color=theme.ACCENT)))
-        form.add_widget(BoxLayout())  # the fields at the top
-        columns.add_widget(form)
-        view, self.codes = self.scroll_list()
-        columns.add_widget(view)
-        self.body.add_widget(columns)
-        self.body.add_widget(self.message)
+            self.ids.fields.add_widget(self.row(
+                self.label(name, "small", bold=True, size_hint_y=1, size_hint_x=0.4), field,
+                height=max(theme.MIN_TARGET, round(fs * 2.2))))
+
+    def fill(self, code: str) -> None:
+        self.code = code
+        self.generated: list[str] = []
+        self.shown_codes = []
+        for name, default, _hint in FIELDS:
+            self.inputs[name].text = default
 
     def generate(self) -> None:
         values = {name: field.text.strip() for name, field in self.inputs.items()}
@@ -73,10 +71,7 @@ class CouponsScreen(CounterScreen):
             self.say(t("refused", reason=error))
             return
         self.generated = [coupon.code for coupon in coupons]
-        self.codes.clear_widgets()
-        for coupon in coupons[:200]:
-            self.codes.add_widget(self.label(f"{coupon.code}  · {coupon.expires_on or ''}",
-                                             "small"))
+        self.shown_codes = [f"{coupon.code}  · {coupon.expires_on or ''}" for coupon in coupons[:200]]
         self.good(t("wizard_done", count=len(coupons)))
 
     def print_all(self) -> None:
