@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from counter.screens.amount import AmountEntry
@@ -10,22 +11,32 @@ from counter.texts import text as t
 from engine.errors import PlaydeskError
 from engine.shifts import close_shift, open_shift, shift_document
 from uikit import theme
+from uikit.screen import load_kv
+
+load_kv(__file__)
 
 
-class ShiftOpenScreen(CounterScreen):
-    screen_name = "shift_open"
+class CashScreen(CounterScreen):
+    """A screen laid out in shift.kv around a counted amount (its AmountEntry made once)."""
 
-    def build(self) -> None:
-        self.body.add_widget(self.label(t("shift_open_title"), "title", bold=True))
-        self.body.add_widget(self.label(t("shift_open_hint"), color=theme.MUTED))
+    hint = "cash_opening"
+
+    def __init__(self, app, **kwargs) -> None:
+        super().__init__(app, **kwargs)
         self.entry = AmountEntry(self.app.money, self.submit, self.fs("large"),
-                                 hint=t("cash_opening"), size_hint_x=0.5, pos_hint={"center_x": .5})
+                                 hint=t(self.hint), size_hint_x=0.5, pos_hint={"center_x": .5})
+        self.ids.entry.add_widget(self.entry)
+
+    def fill(self) -> None:
+        self.entry.set(None)
         self.scan_field = self.entry.field
-        self.body.add_widget(self.entry)
-        self.body.add_widget(self.message)
-        self.body.add_widget(self.row(
-            self.button(t("log_out"), self.app.logout, color=theme.PANEL),
-            self.button(t("shift_open"), self.submit, color=theme.GOOD)))
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+
+class ShiftOpenScreen(CashScreen):
+    screen_name = "shift_open"
 
     def submit(self) -> None:
         amount = self.entry.amount
@@ -48,19 +59,14 @@ class ShiftOpenScreen(CounterScreen):
             self.say(t("shift_open_hint"))
 
 
-class ShiftCloseScreen(CounterScreen):
+class ShiftCloseScreen(CashScreen):
     screen_name = "shift_close"
+    hint = "cash_counted"
+    shift = StringProperty("")
 
-    def build(self) -> None:
-        self.body.add_widget(self.title_row(t("shift_close_title", shift=self.app.shift),
-                                            back=lambda: self.app.go("receipt")))
-        self.body.add_widget(self.label(t("shift_close_hint"), color=theme.MUTED))
-        self.entry = AmountEntry(self.app.money, self.submit, self.fs("large"),
-                                 hint=t("cash_counted"), size_hint_x=0.5, pos_hint={"center_x": .5})
-        self.scan_field = self.entry.field
-        self.body.add_widget(self.entry)
-        self.body.add_widget(self.message)
-        self.body.add_widget(self.button(t("shift_close"), self.submit, color=theme.WARN))
+    def fill(self) -> None:
+        self.shift = self.app.shift or ""
+        super().fill()
 
     def submit(self) -> None:
         amount = self.entry.amount
