@@ -3,15 +3,16 @@ entries they would write, the coupons they would issue and the refusals. Nothing
 
 from __future__ import annotations
 
-from kivy.uix.boxlayout import BoxLayout
-
-from counter.screens.base import Card, CounterScreen
+from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.documents import reduction_labels
 from engine.entitlements.people import member_name
 from engine.errors import PlaydeskError
 from engine.sales.cart import Cart, apply_scan
 from uikit import theme
+from uikit.screen import load_kv
+
+load_kv(__file__)
 
 
 class TryReceiptScreen(CounterScreen):
@@ -21,22 +22,11 @@ class TryReceiptScreen(CounterScreen):
     def __init__(self, app, **kwargs) -> None:
         super().__init__(app, **kwargs)
         self.cart = Cart(app.location)
+        self.ids.field.on_submit = self.on_scan
+        self.lines_box, self.facts_box = self.ids.lines, self.ids.facts
 
-    def build(self) -> None:
-        self.body.add_widget(self.title_row(t("try_title"), back=lambda: self.app.go("manager")))
-        field = self.make_scan_field(self.on_scan, t("try_hint"))
-        self.body.add_widget(self.row(field, self.button(t("try_clear"), self.clear,
-                                                         color=theme.PANEL, size_hint_x=None,
-                                                         width=140), height=field.height))
-        self.body.add_widget(self.message)
-        columns = BoxLayout(orientation="horizontal", spacing=10)
-        left_view, self.lines_box = self.scroll_list()
-        right = Card(size_hint_x=0.45)
-        right_view, self.facts_box = self.scroll_list()
-        right.add_widget(right_view)
-        columns.add_widget(left_view)
-        columns.add_widget(right)
-        self.body.add_widget(columns)
+    def fill(self) -> None:
+        self.scan_field = self.ids.field
         self.update()
 
     def clear(self) -> None:
