@@ -19,7 +19,8 @@ load_kv(__file__)
 class CashScreen(CounterScreen):
     """A screen laid out in shift.kv around a counted amount (its AmountEntry made once)."""
 
-    hint = "cash_opening"
+    hint = "cash_opening"  # the field's hint
+    ask = "shift_open_hint"  # what to say when there is no amount
 
     def __init__(self, app, **kwargs) -> None:
         super().__init__(app, **kwargs)
@@ -31,17 +32,30 @@ class CashScreen(CounterScreen):
         self.entry.set(None)
         self.scan_field = self.entry.field
 
+    def counted(self) -> int | None:
+        """The amount typed, or None (and it is asked for)."""
+        if self.entry.amount is None:
+            self.say(t(self.ask))
+        return self.entry.amount
+
     def submit(self) -> None:
         raise NotImplementedError
+
+    def on_scan(self, scanned: str) -> None:
+        """Digits from a keyboard wedge (or the demo's stdin) are the counted amount."""
+        if scanned.strip().isdigit():
+            self.entry.set(int(scanned.strip()))
+            self.submit()
+        else:
+            self.say(t(self.ask))
 
 
 class ShiftOpenScreen(CashScreen):
     screen_name = "shift_open"
 
     def submit(self) -> None:
-        amount = self.entry.amount
+        amount = self.counted()
         if amount is None:
-            self.say(t("shift_open_hint"))
             return
         try:
             shift = open_shift(self.app.staff.code, amount, self.app.now(), self.app.location)
@@ -50,18 +64,11 @@ class ShiftOpenScreen(CashScreen):
             return
         self.app.shift_opened(shift.id)
 
-    def on_scan(self, scanned: str) -> None:
-        """Digits from a keyboard wedge (or the demo's stdin) are the counted amount."""
-        if scanned.strip().isdigit():
-            self.entry.set(int(scanned.strip()))
-            self.submit()
-        else:
-            self.say(t("shift_open_hint"))
-
 
 class ShiftCloseScreen(CashScreen):
     screen_name = "shift_close"
     hint = "cash_counted"
+    ask = "shift_close_hint"
     shift = StringProperty("")
 
     def fill(self) -> None:
@@ -69,9 +76,8 @@ class ShiftCloseScreen(CashScreen):
         super().fill()
 
     def submit(self) -> None:
-        amount = self.entry.amount
+        amount = self.counted()
         if amount is None:
-            self.say(t("shift_close_hint"))
             return
         shift = self.app.shift
         try:
@@ -82,14 +88,6 @@ class ShiftCloseScreen(CashScreen):
         self.app.shift_closed()
         self.app.go("shift_report", report=report)
         self.app.print_document(shift_document(shift, self.app.now()))
-
-    def on_scan(self, scanned: str) -> None:
-        """Digits from a keyboard wedge (or the demo's stdin) are the counted amount."""
-        if scanned.strip().isdigit():
-            self.entry.set(int(scanned.strip()))
-            self.submit()
-        else:
-            self.say(t("shift_close_hint"))
 
 
 class ShiftReportScreen(CounterScreen):
