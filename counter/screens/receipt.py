@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.lang import Builder
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
@@ -23,52 +22,16 @@ from counter.texts import text as t
 from engine.coupons.notification import redeemable
 from engine.documents import receipt_lines
 from engine.entitlements import balance
+from engine.entitlements.people import member_name
 from engine.errors import PlaydeskError
-from engine.models import Campaign, Member
 from engine.pricing import PricedReceipt
 from engine.sales.cart import Cart, Outcome, apply_scan, rejection_of
+from engine.sales.queries import campaign_names
 from engine.shifts import record_void
 from uikit import theme
+from uikit.screen import load_kv
 
-Builder.load_string("""
-<LineRow>:
-    orientation: "horizontal"
-    padding: 8, 0
-    spacing: 8
-    canvas.before:
-        Color:
-            rgba: (0.13, 0.55, 0.93, 0.35) if self.selected else ((0.15, 0.17, 0.22, 1) if not self.reduction else (0, 0, 0, 0))
-        Rectangle:
-            pos: self.pos
-            size: self.size
-    Label:
-        text: root.name
-        font_size: root.font_size if not root.reduction else root.font_size * 0.85
-        color: (1, 1, 1, 1) if not root.reduction else (0.18, 0.85, 0.45, 1)
-        halign: "left"
-        valign: "middle"
-        text_size: self.size
-        shorten: True
-        shorten_from: "right"
-    Label:
-        text: root.detail
-        font_size: root.font_size * 0.85
-        color: 0.72, 0.75, 0.8, 1
-        size_hint_x: None
-        width: root.font_size * 7 if not root.reduction else 0
-        halign: "right"
-        valign: "middle"
-        text_size: self.size
-    Label:
-        text: root.amount
-        font_size: root.font_size if not root.reduction else root.font_size * 0.85
-        color: (1, 1, 1, 1) if not root.reduction else (0.18, 0.85, 0.45, 1)
-        size_hint_x: None
-        width: root.font_size * 6
-        halign: "right"
-        valign: "middle"
-        text_size: self.size
-""")
+load_kv(__file__)  # the LineRow rule
 
 
 class LineRow(ButtonBehavior, BoxLayout):
@@ -81,7 +44,7 @@ class LineRow(ButtonBehavior, BoxLayout):
     selected = BooleanProperty(False)
     reduction = BooleanProperty(False)
     font_size = NumericProperty(18)
-    screen: ReceiptScreen | None = None
+    screen = ObjectProperty(None, allownone=True)  # the receipt screen, with the row's data
 
     def on_release(self) -> None:
         if self.screen is not None and self.index >= 0:
@@ -89,9 +52,8 @@ class LineRow(ButtonBehavior, BoxLayout):
 
 
 class LinesView(RecycleView):
-    def __init__(self, screen: ReceiptScreen, row_height: int, **kwargs) -> None:
+    def __init__(self, row_height: int, **kwargs) -> None:
         super().__init__(**kwargs)
-        LineRow.screen = screen
         self.bar_width = 10
         self.scroll_type = ["bars", "content"]
         from kivy.uix.recycleboxlayout import RecycleBoxLayout
@@ -127,7 +89,7 @@ class ReceiptScreen(CounterScreen):
         columns = BoxLayout(orientation="horizontal", spacing=10)
 
         left = BoxLayout(orientation="vertical", spacing=6, size_hint_x=0.58)
-        self.lines_view = LinesView(self, row_height=round(fs * 2))
+        self.lines_view = LinesView(row_height=round(fs * 2))
         left.add_widget(self.lines_view)
         totals = Card(size_hint_y=None, height=round(fs * 5.6))
         self.subtotal_label = self._pair(totals, t("subtotal"), fs)
@@ -210,12 +172,12 @@ class ReceiptScreen(CounterScreen):
             rows.append({"name": line.name, "detail": f"{line.quantity} × {money(unit)}",
                          "amount": money(shown.amount if shown else 0), "index": index,
                          "selected": index == self.cart.selected, "reduction": False,
-                         "font_size": fs})
+                         "font_size": fs, "screen": self})
             for reduction in shown.reductions if shown else ():
                 rows.append(self._reduction_row(reduction.label, reduction.amount, index, fs))
         if not rows:
             rows.append({"name": t("receipt_empty"), "detail": "", "amount": "", "index": -1,
-                         "selected": False, "reduction": True, "font_size": fs})
+                         "selected": False, "reduction": True, "font_size": fs, "screen": self})
         self.lines_view.data = rows
         self._scroll_to_selected(rows)
         total = priced.total if priced else 0
@@ -227,7 +189,7 @@ class ReceiptScreen(CounterScreen):
     def _reduction_row(self, label: str, amount: int, index: int, fs: int) -> dict[str, Any]:
         return {"name": t("line_reduction", label=label), "detail": "",
                 "amount": self.app.money(-amount), "index": index, "selected": False,
-                "reduction": True, "font_size": fs}
+                "reduction": True, "font_size": fs, "screen": self}
 
     def _scroll_to_selected(self, rows: list[dict[str, Any]]) -> None:
         """Keep the selected (usually the last scanned) line in sight; a short receipt sits at
@@ -285,9 +247,9 @@ class ReceiptScreen(CounterScreen):
                     if rejection else t("coupon_ok", code=code))
             card.add_widget(self._code_row(text, lambda c=code: self.remove_coupon(c),
                                            theme.BAD if rejection else theme.TEXT))
+        names = campaign_names(list(self.cart.campaigns))  # one query for all, not one each
         for code in self.cart.campaigns:
-            campaign = Campaign.select().where(Campaign.code == code).first()
-            text = t("campaign_registered", name=campaign.name if campaign else code, code=code)
+            text = t("campaign_registered", name=names.get(code, code), code=code)
             card.add_widget(self._code_row(text, lambda c=code: self.remove_campaign(c),
                                            theme.TEXT))
 
@@ -335,10 +297,9 @@ class ReceiptScreen(CounterScreen):
         if code is None:
             self.member_info = None
             return
-        member = Member.get(Member.code == code)
         now = self.app.now()
         money = balance(code, now)
-        self.member_info = {"code": code, "name": member.name,
+        self.member_info = {"code": code, "name": member_name(code),
                             "money": money.money.total,
                             "minutes": money.minutes.total,
                             "coupons": redeemable(code, now)}
