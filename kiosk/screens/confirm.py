@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from kivy.uix.boxlayout import BoxLayout
+from kivy.properties import StringProperty
 
 from engine.entitlements import balance, purchase
 from engine.errors import InsufficientBalance, PlaydeskError
@@ -17,8 +17,9 @@ from engine.orders import create_order
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.packages import gets_text, terms_text
 from kiosk.texts import text as t
-from uikit import theme
-from uikit.widgets import Panel
+from uikit.screen import load_kv
+
+load_kv(__file__)
 
 
 class ConfirmScreen(KioskScreen):
@@ -30,30 +31,25 @@ class ConfirmScreen(KioskScreen):
         self.key = ""
         self.order = None
 
-    def build(self, package: dict[str, Any]) -> None:
+    package_name = StringProperty("")
+    campaign_name = StringProperty("")
+    gets = StringProperty("")
+    terms = StringProperty("")
+    price = StringProperty("")
+    wallet = StringProperty("")
+
+    def fill(self, package: dict[str, Any]) -> None:
+        """The package and the wallet into the properties confirm.kv shows; a new key."""
         app = self.app
         self.package = package
         self.key = f"kiosk-{app.location or 'kiosk'}-{uuid.uuid4().hex}"
         self.order = None
-        self.body.add_widget(self.title_row(t("confirm_title", package=package["name"]),
-                                            back=lambda: app.go("packages")))
-        details = Panel(orientation="vertical", padding=12, spacing=4, size_hint_y=None)
-        details.bind(minimum_height=details.setter("height"))
-        details.add_widget(self.label(package["campaign_name"], color=theme.MUTED))
-        details.add_widget(self.label(gets_text(package, app.money, app.minutes), "large"))
-        details.add_widget(self.label(terms_text(package), "small", color=theme.MUTED))
-        details.add_widget(self.label(t("confirm_price", price=app.money(package["price"])),
-                                      "large", bold=True))
-        wallet = balance(app.member, app.now()).money.total
-        details.add_widget(self.label(t("confirm_wallet_balance", amount=app.money(wallet))))
-        self.body.add_widget(details)
-        self.body.add_widget(self.message)
-        self.body.add_widget(BoxLayout())
-        self.wallet_button = self.button(t("confirm_pay_wallet",
-                                           price=app.money(package["price"])),
-                                         self.pay_wallet, color=theme.GOOD)
-        self.counter_button = self.button(t("confirm_pay_counter"), self.pay_at_counter)
-        self.body.add_widget(self.button_row(self.wallet_button, self.counter_button))
+        self.package_name = package["name"]
+        self.campaign_name = package["campaign_name"]
+        self.gets = gets_text(package, app.money, app.minutes)
+        self.terms = terms_text(package)
+        self.price = app.money(package["price"])
+        self.wallet = app.money(balance(app.member, app.now()).money.total)
 
     @property
     def package_code(self) -> str:

@@ -7,7 +7,7 @@ from kivy.uix.image import Image
 
 from engine import documents
 from engine.entitlements import balance, package_name
-from engine.models import Purchase
+from engine.entitlements.purchase import purchase_summary
 from engine.orders import find_order, qr_text
 from kiosk.screens.base import KioskScreen
 from kiosk.texts import text as t
@@ -31,13 +31,13 @@ class DoneScreen(KioskScreen):
 
     def build_purchase(self, purchase_id: str) -> None:
         app = self.app
-        bought = Purchase.get_by_id(purchase_id)
+        bought = purchase_summary(purchase_id)
         totals = balance(app.member, app.now())
         self.body.add_widget(self.label(t("done_title"), "title", halign="center", bold=True,
                                         color=theme.GOOD))
         box = Panel(orientation="vertical", padding=12, spacing=6, size_hint_y=None)
         box.bind(minimum_height=box.setter("height"))
-        box.add_widget(self.label(t("done_bought", package=package_name(f"{bought.campaign}/{bought.package}"),
+        box.add_widget(self.label(t("done_bought", package=package_name(bought.package),
                                     price=app.money(bought.price)), "large"))
         box.add_widget(self.label(t("done_new_balance", money=app.money(totals.money.total),
                                     minutes=app.minutes(totals.minutes.total))))
