@@ -13,10 +13,9 @@ from typing import Any
 from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.gridlayout import GridLayout
 from kivy.uix.recycleview import RecycleView
 
-from counter.screens.base import Card, CounterScreen
+from counter.screens.base import CounterScreen
 from counter.texts import coupon_reason
 from counter.texts import text as t
 from engine.coupons.notification import redeemable
@@ -52,16 +51,19 @@ class LineRow(ButtonBehavior, BoxLayout):
 
 
 class LinesView(RecycleView):
-    def __init__(self, row_height: int, **kwargs) -> None:
+    row_height = NumericProperty(36)
+
+    def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.bar_width = 10
         self.scroll_type = ["bars", "content"]
         from kivy.uix.recycleboxlayout import RecycleBoxLayout
 
         layout = RecycleBoxLayout(orientation="vertical", size_hint_y=None,
-                                  default_size=(None, row_height), default_size_hint=(1, None),
-                                  spacing=2)
+                                  default_size=(None, self.row_height),
+                                  default_size_hint=(1, None), spacing=2)
         layout.bind(minimum_height=layout.setter("height"))
+        self.bind(row_height=lambda _v, height: setattr(layout, "default_size", (None, height)))
         self.add_widget(layout)
         self.viewclass = "LineRow"  # after the layout: RecycleView forwards it to its layout
 
@@ -70,80 +72,35 @@ class LinesView(RecycleView):
 class ReceiptScreen(CounterScreen):
     screen_name = "receipt"
 
+    subtotal = StringProperty("")
+    discount = StringProperty("")
+    total = StringProperty("")
+    key_height = NumericProperty(theme.MIN_TARGET)  # the till keys' (receipt.kv sets it)
+
     def __init__(self, app, **kwargs) -> None:
         super().__init__(app, **kwargs)
         self.cart = Cart(app.location)
         self.priced: PricedReceipt | None = None
         self.member_info: dict[str, Any] | None = None
-        self.lines_view: LinesView | None = None
+        self.lines_view: LinesView = self.ids.lines_view
+        self.member_card, self.codes_card = self.ids.member_card, self.ids.codes_card
+        self.total_label = self.ids.total_row.ids.amount
+        self.pay_button = self.ids.pay_button
+        self.ids.field.on_submit = self.on_scan
+        # laid out later: only then is it known whether the lines fit the view
+        self.lines_view.bind(height=lambda *_a: self._scroll_to_selected(self.lines_view.data))
 
     def reset(self) -> None:
         self.cart = Cart(self.app.location)
         self.priced = None
         self.member_info = None
 
-    # --- layout ------------------------------------------------------------------------------
-
-    def build(self, message: str = "", good: bool = False) -> None:
-        fs = self.fs()
-        columns = BoxLayout(orientation="horizontal", spacing=10)
-
-        left = BoxLayout(orientation="vertical", spacing=6, size_hint_x=0.58)
-        self.lines_view = LinesView(row_height=round(fs * 2))
-        left.add_widget(self.lines_view)
-        totals = Card(size_hint_y=None, height=round(fs * 5.6))
-        self.subtotal_label = self._pair(totals, t("subtotal"), fs)
-        self.discount_label = self._pair(totals, t("discount"), fs)
-        self.total_label = self._pair(totals, t("total"), self.fs("large"), bold=True)
-        left.add_widget(totals)
-        columns.add_widget(left)
-
-        right = BoxLayout(orientation="vertical", spacing=6, size_hint_x=0.42)
-        field = self.make_scan_field(self.on_scan, t("scan_hint"))
-        right.add_widget(self.row(field, self.button(t("enter"), field.submit,
-                                                     size_hint_x=None, width=110),
-                                  height=field.height))
-        right.add_widget(self.message)
-        self.member_card = Card(size_hint_y=None)
-        self.member_card.bind(minimum_height=self.member_card.setter("height"))
-        right.add_widget(self.member_card)
-        self.codes_card = Card(size_hint_y=None)
-        self.codes_card.bind(minimum_height=self.codes_card.setter("height"))
-        right.add_widget(self.codes_card)
-        right.add_widget(BoxLayout())  # the buttons sit at the bottom
-        grid = GridLayout(cols=3, spacing=6, size_hint_y=None)
-        grid.bind(minimum_height=grid.setter("height"))
-        height = max(theme.MIN_TARGET, round(fs * 2.4))
-        for key, action, color in (
-                ("qty_plus", lambda: self.change_quantity(1), theme.PANEL),
-                ("qty_minus", lambda: self.change_quantity(-1), theme.PANEL),
-                ("remove_line", self.remove_selected, theme.PANEL),
-                ("search", lambda: self.app.go("search"), theme.PANEL),
-                ("packages", lambda: self.app.go("packages"), theme.PANEL),
-                ("history", lambda: self.app.go("history"), theme.PANEL),
-                ("void", self.void, theme.BAD),
-                ("member_remove", self.remove_member, theme.PANEL),
-                ("shift_close_button", lambda: self.app.go("shift_close"), theme.WARN)):
-            grid.add_widget(self.button(t(key), action, color=color, height=height))
-        right.add_widget(grid)
-        self.pay_button = self.button(t("pay", amount=self.app.money(0)), self.pay,
-                                      color=theme.GOOD, height=round(height * 1.3))
-        right.add_widget(self.pay_button)
-        columns.add_widget(right)
-        self.body.add_widget(columns)
+    def fill(self, message: str = "", good: bool = False) -> None:
+        """Layout in receipt.kv, made once: a show prices the cart and fills it in."""
+        self.scan_field = self.ids.field
         self.update(reprice=True)
-        # laid out later: only then is it known whether the lines fit the view
-        self.lines_view.bind(height=lambda *_a: self._scroll_to_selected(self.lines_view.data))
         if message:
             self.say(message, theme.GOOD if good else theme.BAD)
-
-    def _pair(self, box, text: str, font_size: int, bold: bool = False):
-        left = self.label(text, size_hint_y=1, bold=bold)
-        left.font_size = font_size
-        right = self.label("", size_hint_y=1, halign="right", bold=bold)
-        right.font_size = font_size
-        box.add_widget(self.row(left, right, height=round(font_size * 1.5)))
-        return right
 
     # --- showing -------------------------------------------------------------------------------
 
@@ -180,11 +137,9 @@ class ReceiptScreen(CounterScreen):
                          "selected": False, "reduction": True, "font_size": fs, "screen": self})
         self.lines_view.data = rows
         self._scroll_to_selected(rows)
-        total = priced.total if priced else 0
-        self.subtotal_label.text = money(priced.subtotal if priced else 0)
-        self.discount_label.text = money(-(priced.discount if priced else 0))
-        self.total_label.text = money(total)
-        self.pay_button.text = t("pay", amount=money(total))
+        self.subtotal = money(priced.subtotal if priced else 0)
+        self.discount = money(-(priced.discount if priced else 0))
+        self.total = money(priced.total if priced else 0)  # (the Pay button says it too)
 
     def _reduction_row(self, label: str, amount: int, index: int, fs: int) -> dict[str, Any]:
         return {"name": t("line_reduction", label=label), "detail": "",
@@ -205,7 +160,7 @@ class ReceiptScreen(CounterScreen):
 
     def _show_member(self) -> None:
         info = self.member_info
-        key = (repr(info), tuple(self.cart.coupons))
+        key = (repr(info), tuple(self.cart.coupons), self.fs())
         if key == getattr(self.member_card, "shown_key", None):
             return  # unchanged: no new widgets (and textures) on every scan
         self.member_card.shown_key = key
@@ -231,7 +186,7 @@ class ReceiptScreen(CounterScreen):
 
     def _show_codes(self) -> None:
         refusals = tuple(rejection_of(self.priced, c) for c in self.cart.coupons)
-        key = (tuple(self.cart.coupons), tuple(self.cart.campaigns), refusals)
+        key = (tuple(self.cart.coupons), tuple(self.cart.campaigns), refusals, self.fs())
         if key == getattr(self.codes_card, "shown_key", None):
             return
         self.codes_card.shown_key = key
