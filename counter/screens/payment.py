@@ -7,7 +7,7 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 
 from counter.screens.amount import AmountEntry
-from counter.screens.base import Card, CounterScreen
+from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.documents import receipt_document
 from engine.errors import PlaydeskError
@@ -16,52 +16,46 @@ from engine.sales.payments import CASH, WALLET
 from engine.sales.receiptfile import PaymentInput
 from engine.sales.sale import Sale
 from uikit import theme
+from uikit.screen import load_kv
 
 BANKNOTES = (5, 10, 20, 50)  # major units, for one-tap cash buttons
+
+load_kv(__file__)
 
 
 class PaymentScreen(CounterScreen):
     screen_name = "payment"
 
-    def build(self) -> None:
+    def __init__(self, app, **kwargs) -> None:
+        super().__init__(app, **kwargs)
+        ids = self.ids
+        self.total_label, self.paid_label, self.due_label = (ids.total_label, ids.paid_label,
+                                                             ids.due_label)
+        self.payment_list, self.complete_button = ids.payment_list, ids.complete_button
+        self.entry = AmountEntry(self.app.money, lambda: self.add(CASH), self.fs(),
+                                 hint=t("payment_amount"))
+        ids.right.add_widget(self.entry, index=len(ids.right.children))  # on top
+        self.wallet_button = self.button(t("payment_wallet"), lambda: self.add(WALLET),
+                                         color=theme.WARN)
+        unit = 10 ** self.app.currency[1]  # the site's money does not change while it runs
+        ids.notes.add_widget(self.button(t("payment_exact"), self.exact_cash, color=theme.PANEL))
+        for note in BANKNOTES:
+            ids.notes.add_widget(self.button(self.app.money(note * unit),
+                                             lambda n=note: self.add(CASH, n * unit),
+                                             color=theme.PANEL))
+
+    def fill(self) -> None:
+        """Layout in payment.kv, made once: a show starts the payments of the receipt anew."""
         self.sale = self.app.screens.get_screen("receipt")
         self.total = self.sale.priced.total if self.sale.priced else 0
         self.payments: list[PaymentInput] = []
-        self.body.add_widget(self.title_row(t("payment_title"), back=self.back))
-        columns = BoxLayout(orientation="horizontal", spacing=12)
-
-        left = Card(size_hint_x=0.45)
-        self.total_label = self.label("", "large", bold=True)
-        self.paid_label = self.label("")
-        self.due_label = self.label("", "title", bold=True)
-        for widget in (self.total_label, self.paid_label, self.due_label):
-            left.add_widget(widget)
-        view, self.payment_list = self.scroll_list()
-        left.add_widget(view)
-        left.add_widget(self.message)
-        columns.add_widget(left)
-
-        right = BoxLayout(orientation="vertical", spacing=6, size_hint_x=0.55)
-        self.entry = AmountEntry(self.app.money, lambda: self.add(CASH), self.fs(),
-                                 hint=t("payment_amount"))
+        self.entry.set(None)
         self.scan_field = self.entry.field
-        right.add_widget(self.entry)
-        methods = [self.button(t("payment_cash"), lambda: self.add(CASH), color=theme.GOOD),
-                   self.button(t("payment_card"), lambda: self.add("card"))]
-        if self.sale.cart.member:
-            methods.append(self.button(t("payment_wallet"), lambda: self.add(WALLET),
-                                       color=theme.WARN))
-        right.add_widget(self.row(*methods))
-        unit = 10 ** self.app.currency[1]
-        notes = [self.button(t("payment_exact"), self.exact_cash, color=theme.PANEL)]
-        notes += [self.button(self.app.money(n * unit), lambda n=n: self.add(CASH, n * unit),
-                              color=theme.PANEL) for n in BANKNOTES]
-        right.add_widget(self.row(*notes))
-        self.complete_button = self.button(t("payment_complete"), self.complete,
-                                           color=theme.GOOD, height=round(theme.BUTTON_HEIGHT * 1.2))
-        right.add_widget(self.complete_button)
-        columns.add_widget(right)
-        self.body.add_widget(columns)
+        methods = self.ids.methods
+        if self.sale.cart.member and self.wallet_button.parent is None:
+            methods.add_widget(self.wallet_button)  # a member's wallet pays too
+        elif not self.sale.cart.member and self.wallet_button.parent is not None:
+            methods.remove_widget(self.wallet_button)
         self.show_state()
 
     # --- state ---------------------------------------------------------------------------------
