@@ -8,7 +8,7 @@ from counter.screens.login import LoginScreen
 from counter.screens.manager import ManagerScreen
 from counter.screens.order import OrderScreen
 from counter.screens.packages import PackagesScreen
-from counter.screens.payment import DoneScreen, PaymentScreen
+from counter.screens.payment import PaymentScreen, SaleDoneScreen
 from counter.screens.purchases import PurchasesScreen
 from counter.screens.push import PushScreen
 from counter.screens.receipt import ReceiptScreen
@@ -18,7 +18,7 @@ from counter.screens.search import SearchScreen
 from counter.screens.shift import ShiftCloseScreen, ShiftOpenScreen, ShiftReportScreen
 from counter.screens.try_receipt import TryReceiptScreen
 
-ALL_SCREENS = [LoginScreen, ShiftOpenScreen, ReceiptScreen, PaymentScreen, DoneScreen,
+ALL_SCREENS = [LoginScreen, ShiftOpenScreen, ReceiptScreen, PaymentScreen, SaleDoneScreen,
                SearchScreen, PackagesScreen, OrderScreen, HistoryScreen, RefundScreen,
                ShiftCloseScreen, ShiftReportScreen, ManagerScreen, CampaignFormScreen,
                CouponsScreen, EntriesScreen, PurchasesScreen, TryReceiptScreen, ReportsScreen,

@@ -4,7 +4,7 @@ in one transaction, the receipt prints (with any issued coupons) and a cash sale
 
 from __future__ import annotations
 
-from kivy.uix.boxlayout import BoxLayout
+from kivy.properties import StringProperty
 
 from counter.screens.amount import AmountEntry
 from counter.screens.base import CounterScreen
@@ -150,30 +150,22 @@ class PaymentScreen(CounterScreen):
                  t("payment_due", amount=self.app.money(self.due)))
 
 
-class DoneScreen(CounterScreen):
+class SaleDoneScreen(CounterScreen):
     """The sale is recorded: the change to give, the coupons issued, reprint, next customer."""
 
     screen_name = "done"
+    receipt = StringProperty("")
+    total = StringProperty("")
+    change = StringProperty("")  # "" when there is none
+    coupons = StringProperty("")  # the codes issued, "" when none
 
-    def build(self, result: Sale) -> None:
+    def fill(self, result: Sale) -> None:
         self.result = result
         money = self.app.money
-        self.body.add_widget(self.label(t("done_title", receipt=result.receipt), "large",
-                                        bold=True))
-        self.body.add_widget(self.label(t("payment_total", amount=money(result.total)),
-                                        "large"))
-        change = result.change
-        self.body.add_widget(self.label(
-            t("done_change", amount=money(change)) if change else t("done_no_change"),
-            "huge", bold=True, color=theme.WARN if change else theme.GOOD))
-        if result.issued_coupons:
-            codes = ", ".join(c.code for c in result.issued_coupons)
-            self.body.add_widget(self.label(t("done_coupons", codes=codes)))
-        self.body.add_widget(BoxLayout())
-        self.body.add_widget(self.message)
-        self.body.add_widget(self.row(
-            self.button(t("reprint"), self.reprint, color=theme.PANEL),
-            self.button(t("next_customer"), lambda: self.app.go("receipt"), color=theme.GOOD)))
+        self.receipt = result.receipt
+        self.total = money(result.total)
+        self.change = money(result.change) if result.change else ""
+        self.coupons = ", ".join(c.code for c in result.issued_coupons)
 
     def reprint(self) -> None:
         self.app.print_document(receipt_document(self.result.receipt))
