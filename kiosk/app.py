@@ -16,7 +16,7 @@ from engine.logins import Login, LoginRefused, login_by_card, login_by_pin
 from engine.settings import setting
 from kiosk.screens.attract import AttractScreen
 from kiosk.screens.confirm import ConfirmScreen
-from kiosk.screens.done import DoneScreen
+from kiosk.screens.done import KioskDoneScreen
 from kiosk.screens.history import KioskHistoryScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.login import KioskLoginScreen
@@ -31,7 +31,7 @@ from uikit.widgets import BigButton, TextLabel
 log = logging.getLogger("kiosk")
 
 DEFAULT_IDLE_SECONDS = 60
-SCREENS = (AttractScreen, KioskLoginScreen, HomeScreen, KioskPackagesScreen, ConfirmScreen, DoneScreen,
+SCREENS = (AttractScreen, KioskLoginScreen, HomeScreen, KioskPackagesScreen, ConfirmScreen, KioskDoneScreen,
            KioskHistoryScreen)
 
 

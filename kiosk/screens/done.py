@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.image import Image
+from kivy.properties import ColorProperty, ObjectProperty, StringProperty
 
 from engine import documents
 from engine.entitlements import balance, package_name
@@ -13,60 +12,76 @@ from kiosk.screens.base import KioskScreen
 from kiosk.texts import text as t
 from uikit import theme
 from uikit.qr import qr_texture
-from uikit.widgets import Panel
+from uikit.screen import load_kv
+
+load_kv(__file__)
 
 
-class DoneScreen(KioskScreen):
+class KioskDoneScreen(KioskScreen):
+    """Laid out in done.kv: a purchase part and a ticket part, made once; a show puts the one
+    it needs under the title and sets the properties they show."""
+
     screen_name = "done"
+    title = StringProperty("")
+    title_color = ColorProperty(theme.TEXT)
+    bought = StringProperty("")  # what was bought (or ordered) and its price
+    balances = StringProperty("")
+    code = StringProperty("")  # the order's
+    until = StringProperty("")
+    qr = ObjectProperty(None, allownone=True)
+    printed = StringProperty("")
+    printed_color = ColorProperty(theme.MUTED)
 
-    def build(self, purchase_id: str | None = None, order_code: str | None = None) -> None:
+    def __init__(self, app, **kwargs) -> None:
+        super().__init__(app, **kwargs)
+        # the widgets themselves (ids are weak references: a part out of the tree would go)
+        self.parts = {"purchase": self.ids.purchase_part.__self__,
+                      "ticket": self.ids.ticket_part.__self__}
+        self.ids.content.clear_widgets()
+
+    def fill(self, purchase_id: str | None = None, order_code: str | None = None) -> None:
         if order_code is not None:
-            self.build_ticket(order_code)
+            self.fill_ticket(order_code)
+            self.use("ticket")
         else:
             assert purchase_id is not None
-            self.build_purchase(purchase_id)
-            self.body.add_widget(BoxLayout())  # the ticket's row takes the space itself
-        self.body.add_widget(self.button(t("done_ok"), lambda: self.app.go("home"),
-                                         color=theme.GOOD))
+            self.fill_purchase(purchase_id)
+            self.use("purchase")
 
-    def build_purchase(self, purchase_id: str) -> None:
+    def use(self, part: str) -> None:
+        content = self.ids.content
+        if self.parts[part].parent is not content:
+            content.clear_widgets()
+            content.add_widget(self.parts[part])
+
+    def fill_purchase(self, purchase_id: str) -> None:
         app = self.app
         bought = purchase_summary(purchase_id)
         totals = balance(app.member, app.now())
-        self.body.add_widget(self.label(t("done_title"), "title", halign="center", bold=True,
-                                        color=theme.GOOD))
-        box = Panel(orientation="vertical", padding=12, spacing=6, size_hint_y=None)
-        box.bind(minimum_height=box.setter("height"))
-        box.add_widget(self.label(t("done_bought", package=package_name(bought.package),
-                                    price=app.money(bought.price)), "large"))
-        box.add_widget(self.label(t("done_new_balance", money=app.money(totals.money.total),
-                                    minutes=app.minutes(totals.minutes.total))))
-        self.body.add_widget(box)
+        self.title, self.title_color = t("done_title"), theme.GOOD
+        self.bought = t("done_bought", package=package_name(bought.package),
+                        price=app.money(bought.price))
+        self.balances = t("done_new_balance", money=app.money(totals.money.total),
+                          minutes=app.minutes(totals.minutes.total))
         printed = app.print_once(purchase_id, lambda: documents.purchase_slip(purchase_id))
-        self.body.add_widget(self.label(t("done_slip_printed") if printed
-                                        else t("done_slip_failed"), halign="center",
-                                        color=theme.MUTED if printed else theme.WARN))
+        self.show_printed(printed, "done_slip_printed", "done_slip_failed")
 
-    def build_ticket(self, code: str) -> None:
+    def fill_ticket(self, code: str) -> None:
         app = self.app
         order = find_order(code)
-        self.body.add_widget(self.label(t("ticket_title"), "title", halign="center", bold=True))
-        row = BoxLayout(orientation="horizontal", spacing=16)
-        row.add_widget(Image(texture=qr_texture(qr_text(order)), fit_mode="contain",
-                             size_hint_x=0.4))
-        words = BoxLayout(orientation="vertical", spacing=6)
         name = package_name(f"{order.campaign}/{order.package}")
-        words.add_widget(self.label(t("ticket_code", code=order.code), "large", bold=True))
-        words.add_widget(self.label(f"{name}  {app.money(order.price)}", "large"))
-        words.add_widget(self.label(t("ticket_until", time=f"{order.expires_at:%H:%M}")))
-        words.add_widget(self.label(t("ticket_show")))
+        self.title, self.title_color = t("ticket_title"), theme.TEXT
+        self.qr = qr_texture(qr_text(order))
+        self.code = order.code
+        self.bought = f"{name}  {app.money(order.price)}"
+        self.until = t("ticket_until", time=f"{order.expires_at:%H:%M}")
 
         def ticket():
             return documents.counter_ticket(qr_text(order), [(name, order.price)], order.created_at,
                                             member=order.member, location=order.location)
         printed = app.print_once(qr_text(order), ticket)
-        words.add_widget(self.label(t("ticket_printed") if printed else t("ticket_print_failed"),
-                                    "small", color=theme.MUTED if printed else theme.WARN))
-        words.add_widget(BoxLayout())
-        row.add_widget(words)
-        self.body.add_widget(row)
+        self.show_printed(printed, "ticket_printed", "ticket_print_failed")
+
+    def show_printed(self, printed: bool, done: str, failed: str) -> None:
+        self.printed = t(done) if printed else t(failed)
+        self.printed_color = theme.MUTED if printed else theme.WARN
