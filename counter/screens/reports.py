@@ -7,16 +7,18 @@ from counter.texts import text as t
 from engine.entitlements import report_campaigns, report_liability
 from engine.shifts import shift_report
 from uikit import theme
+from uikit.screen import load_kv
+
+load_kv(__file__)
 
 
 class ReportsScreen(CounterScreen):
     screen_name = "reports"
     manager_screen = True
 
-    def build(self) -> None:
+    def fill(self) -> None:
         money, now = self.app.money, self.app.now()
-        self.body.add_widget(self.title_row(t("reports_title"), back=lambda: self.app.go("manager")))
-        view, box = self.scroll_list()
+        box = self.new_listing(t("reports_title"))
         if self.app.shift:
             report = shift_report(self.app.shift, now)
             box.add_widget(self.label(t("shift_badge", shift=self.app.shift), "large", bold=True))
@@ -41,5 +43,3 @@ class ReportsScreen(CounterScreen):
         outstanding = liability["outstanding"]
         box.add_widget(self.label(t("liability_line", money=money(outstanding["money"]["total"]),
                                     minutes=self.app.minutes(outstanding["minutes"]["total"]))))
-        self.body.add_widget(view)
-        self.body.add_widget(self.message)
