@@ -14,8 +14,11 @@ from counter.texts import text as t
 from engine.campaign_edit import FormField, form_fields, form_values, save_campaign
 from engine.errors import PlaydeskError
 from uikit import theme
+from uikit.screen import load_kv
 
 MULTILINE = ("lines", "triggers")
+
+load_kv(__file__)
 
 
 class ChoiceRow(BoxLayout):
@@ -60,7 +63,7 @@ class CampaignFormScreen(CounterScreen):
     screen_name = "campaign_form"
     manager_screen = True
 
-    def build(self, campaign_type: str | None = None, code: str | None = None,
+    def fill(self, campaign_type: str | None = None, code: str | None = None,
               values: dict[str, str] | None = None, message: str = "") -> None:
         if not self.app.is_manager():
             self.app.go("receipt", message=t("needs_manager"))
@@ -71,12 +74,9 @@ class CampaignFormScreen(CounterScreen):
             campaign_type, stored = form_values(code)
         self.campaign_type = campaign_type
         values = values if values is not None else stored
-        title = (t("form_title_edit", code=code, type=campaign_type) if code
-                 else t("form_title_new", type=campaign_type))
-        self.body.add_widget(self.title_row(title, back=lambda: self.app.go("manager", code=code)))
-        self.body.add_widget(self.message)
-        view, box = self.scroll_list()
-        self.view = view
+        box = self.new_listing(t("form_title_edit", code=code, type=campaign_type) if code
+                               else t("form_title_new", type=campaign_type))
+        self.view = self.ids.scroller
         self.inputs: dict[str, TextInput | ChoiceRow] = {}
         for spec in form_fields(campaign_type):
             field, height = self.field(spec, values.get(spec.path, ""))
@@ -94,12 +94,11 @@ class CampaignFormScreen(CounterScreen):
             row.add_widget(name)
             row.add_widget(field)
             box.add_widget(row)
-        self.body.add_widget(view)
-        self.body.add_widget(self.row(
-            self.button(t("cancel"), lambda: self.app.go("manager", code=code), color=theme.PANEL),
-            self.button(t("save"), self.save, color=theme.GOOD)))
         if message:
             self.say(message)
+
+    def cancel(self) -> None:
+        self.app.go("manager", code=self.code)
 
     def field(self, spec: FormField, value: str) -> tuple[Widget, int]:
         """The widget editing one field and the row's height."""
