@@ -6,7 +6,7 @@ from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from counter.screens.amount import AmountEntry
-from counter.screens.base import Card, CounterScreen
+from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.errors import PlaydeskError
 from engine.shifts import close_shift, open_shift, shift_document
@@ -95,12 +95,15 @@ class ShiftReportScreen(CounterScreen):
 
     screen_name = "shift_report"
 
-    def build(self, report: dict) -> None:
+    title = StringProperty("")
+
+    def fill(self, report: dict) -> None:
+        """Layout in shift.kv; the two cards' facts are written anew for each report."""
         money = self.app.money
-        self.body.add_widget(self.label(t("shift_closed_title", shift=report["shift"]), "large",
-                                        bold=True))
-        columns = BoxLayout(orientation="horizontal", spacing=10)
-        left, right = Card(), Card()
+        self.title = t("shift_closed_title", shift=report["shift"])
+        left, right = self.ids.left, self.ids.right
+        left.clear_widgets()
+        right.clear_widgets()
         cash = report["cash"]
 
         def pair(box, left_text: str, right_text: str, **kwargs) -> None:
@@ -143,10 +146,6 @@ class ShiftReportScreen(CounterScreen):
                 pair(right, *render(row))
         for card in (left, right):
             card.add_widget(BoxLayout())  # the facts at the top, the room below
-            columns.add_widget(card)
-        self.body.add_widget(columns)
-        self.body.add_widget(self.message)
-        self.body.add_widget(self.button(t("done"), self.app.logout, color=theme.GOOD))
 
     def on_scan(self, scanned: str) -> None:
         """The shift is closed: log in again to sell."""
