@@ -1,6 +1,6 @@
 """What every screen of both touch apps shares: the app, font sizes that follow the window, a
 message line, its layout rule in a .kv file next to its module (as Kivy's showcase keeps one .kv
-per screen), and the few widget helpers of the screens still laid out in code.
+per screen), and the widget helpers for the parts a screen makes per show (list rows).
 """
 
 from __future__ import annotations
@@ -30,9 +30,8 @@ load_kv(__file__)  # the rules every screen may use (TitleRow)
 
 
 class DeviceScreen(Screen):
-    """A screen of a DeviceApp. A screen with a .kv rule names its parts there (`body`,
-    `message`) and fills them in `show()`; a screen laid out in code rebuilds `body` in
-    `build()` on every `show()`."""
+    """A screen of a DeviceApp, laid out by its kv rule, which names its `body` (and `message`);
+    `show(**kwargs)` fills what is there (`fill`) instead of making the widgets again."""
 
     app = ObjectProperty(None)
     # the font sizes of the steps, for the window as it is now (kv rules bind to them)
@@ -46,23 +45,15 @@ class DeviceScreen(Screen):
     text_scale = 1.0  # the counter shows more on a screen than the kiosk: smaller text
     min_font = 0
     message_halign = "center"
-    title_spacing = 10
 
     def __init__(self, app, **kwargs) -> None:
         super().__init__(name=self.screen_name, app=app, **kwargs)
         self._fit_fonts()
         Window.bind(height=self._fit_fonts)
         self.kwargs: dict = {}
-        if self.in_kv:
-            self.body = self.ids.body
-            self.message = self.ids.message if "message" in self.ids else self.make_message()
-        else:
-            self.body = self.make_body()
-            self.add_widget(self.body)
-            self.message = self.make_message()
-
-    def make_body(self) -> BoxLayout:
-        return BoxLayout(orientation="vertical", padding=10, spacing=8)
+        self.body = self.ids.body
+        # a screen without a message line in its rule (history) still has one to say nothing on
+        self.message = self.ids.message if "message" in self.ids else self.make_message()
 
     def make_message(self) -> TextLabel:
         return TextLabel("", font_size=self.fs(), halign=self.message_halign, color=theme.BAD)
@@ -75,25 +66,12 @@ class DeviceScreen(Screen):
             setattr(self, f"fs_{step}", self.fs(step))
 
     def show(self, **kwargs) -> None:
-        """Fresh data: a screen with a kv rule fills the widgets it has (`fill`), one laid out
-        in code rebuilds them (`build`)."""
+        """Fresh data into the widgets the screen has (none made again but its lists)."""
         self.kwargs = kwargs
-        if self.in_kv:
-            self.say("")
-            self.fill(**kwargs)
-            return
-        self.body.clear_widgets()
-        self.message = self.make_message()
-        self.build(**kwargs)
-
-    @property
-    def in_kv(self) -> bool:
-        return "body" in self.ids
+        self.say("")
+        self.fill(**kwargs)
 
     def fill(self, **kwargs) -> None:
-        raise NotImplementedError
-
-    def build(self, **kwargs) -> None:
         raise NotImplementedError
 
     def refresh(self) -> None:
@@ -106,7 +84,7 @@ class DeviceScreen(Screen):
     def good(self, text: str) -> None:
         self.say(text, theme.GOOD)
 
-    # --- widget helpers of the screens laid out in code -----------------------------------------
+    # --- widget helpers for what a screen makes per show -----------------------------------------
 
     def label(self, text: str, step: str = "body", **kwargs) -> TextLabel:
         return TextLabel(text, font_size=self.fs(step), **kwargs)
@@ -126,15 +104,3 @@ class DeviceScreen(Screen):
         for widget in widgets:
             box.add_widget(widget)
         return box
-
-    def back_width(self) -> int:
-        return 140
-
-    def title_row(self, text: str, back=None) -> BoxLayout:
-        """A title with an optional Back button on its left."""
-        widgets = []
-        if back is not None:
-            widgets.append(self.button(self.app.text("back"), back, color=theme.PANEL,
-                                       size_hint_x=None, width=self.back_width()))
-        widgets.append(self.label(text, "large", bold=True, size_hint_y=1))
-        return self.row(*widgets, spacing=self.title_spacing)

@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING
 
 from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.scrollview import ScrollView
 
 from uikit import theme
 from uikit.scanfield import ScanField
 from uikit.screen import DeviceScreen
-from uikit.widgets import BigButton, Panel, fit_height
+from uikit.widgets import BigButton, Panel
 
 if TYPE_CHECKING:
     from counter.app import CounterApp
@@ -23,17 +22,11 @@ class CounterScreen(DeviceScreen):
     text_scale = 0.85
     min_font = 16
     message_halign = "left"
-    title_spacing = 8
     title = StringProperty("")  # the title of a kv screen's TitleRow
 
     def __init__(self, app: CounterApp, **kwargs) -> None:
         super().__init__(app, **kwargs)
         self.scan_field: ScanField | None = None
-
-    def make_body(self) -> BoxLayout:
-        # no background of its own: the window's clear colour is it (one full-screen layer
-        # less for the GPU to fill every frame)
-        return BoxLayout(orientation="vertical", padding=10, spacing=8)
 
     def show(self, **kwargs) -> None:
         self.scan_field = None
@@ -61,14 +54,6 @@ class CounterScreen(DeviceScreen):
         if self.app.screens.current == self.name:  # (a screen shown instead focuses itself)
             self.focus_scan()  # a tap never leaves the scanner without a place to type
 
-    def scroll_list(self, **kwargs) -> tuple[ScrollView, BoxLayout]:
-        """A vertical list that scrolls: returns (the view to add, the box to fill)."""
-        view = ScrollView(do_scroll_x=False, bar_width=8, **kwargs)
-        box = BoxLayout(orientation="vertical", size_hint_y=None, spacing=4)
-        fit_height(box)
-        view.add_widget(box)
-        return view, box
-
     def new_listing(self, title: str) -> BoxLayout:
         """A kv list screen: its title set, its list emptied and scrolled to the top (the box to
         fill)."""
@@ -76,10 +61,6 @@ class CounterScreen(DeviceScreen):
         self.ids.scroller.scroll_y = 1
         self.ids.listing.clear_widgets()
         return self.ids.listing
-
-    def make_scan_field(self, on_submit, hint: str) -> ScanField:
-        self.scan_field = ScanField(on_submit, hint=hint, font_size=self.fs())
-        return self.scan_field
 
 
 class Card(Panel):
