@@ -1,4 +1,4 @@
-"""One module per screen; `ALL_SCREENS` is what the app's ScreenManager holds."""
+"""One module and one .kv layout per screen; `ALL_SCREENS` is what the ScreenManager holds."""
 
 from counter.screens.campaign_form import CampaignFormScreen
 from counter.screens.coupons import CouponsScreen

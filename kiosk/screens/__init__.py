@@ -1,1 +1,1 @@
-"""One module per kiosk screen; each builds its widgets in `show()` from what the engine says."""
+"""One module and one .kv layout per kiosk screen; `show()` fills the layout from the engine."""
