@@ -60,9 +60,13 @@ class ReceiptRefundLine(BaseModel):
     amount = IntegerField()  # what the customer gets for the line (its stored net, or a
     # package line's unused part)
     purchase_refunds = TextField(null=True)  # entitlements refund ids of a package line
+    # its refund's receipt, so that UNIQUE (receipt, line_no) says a line is refunded once per
+    # site (a collision key, engine/sync/collisions.py); last, as migration 0004 added it
+    receipt = TextField(null=True)
 
     class Meta:
-        indexes = ((("refund", "line_no"), True),)
+        # (refund, line_no) first: it stays the row's natural key for sync
+        indexes = ((("refund", "line_no"), True), (("receipt", "line_no"), True))
 
 
 class ReceiptRefundPayment(BaseModel):

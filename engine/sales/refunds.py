@@ -147,7 +147,8 @@ def refund_receipt(receipt_id: str, staff: str | None, reason: str | None, at: d
         refund = ReceiptRefund.create(id=next_id("RR"), receipt=receipt_id, shift=shift,
                                       amount=total, reason=reason, staff=who.code, at=at,
                                       device=device_id())
-        line_rows = [ReceiptRefundLine.create(refund=refund.id, line_no=no, amount=amount,
+        line_rows = [ReceiptRefundLine.create(refund=refund.id, receipt=receipt_id,
+                                              line_no=no, amount=amount,
                                               purchase_refunds=",".join(ids) or None)
                      for no, amount, ids in measured]
         payment_rows, lots = [], []

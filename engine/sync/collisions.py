@@ -1,8 +1,9 @@
 """Facts that collide: two devices each recorded a fact only one of may exist — the same
 purchase refunded twice (`refund.purchase`), one order completed twice (`purchase.key`,
-`order_completion.order`), one coupon code made twice (`coupon.code`). Every UNIQUE of a fact
-table other than an id in its origin's namespace is listed in `COLLISION_KEYS`
-(tests/test_sync_collisions.py checks that none is missed).
+`order_completion.order`), one coupon code made twice (`coupon.code`), one receipt line refunded
+twice (`receipt_refund_line.(receipt, line_no)`). Every UNIQUE of a fact table other than an id
+in its origin's namespace is listed in `COLLISION_KEYS` (tests/test_sync_collisions.py checks
+that none is missed).
 
 The rule, the same on every device whatever the arrival order: the fact of the earlier event by
 `(hlc, device)` wins. The loser is kept as a conflict (`sync_conflict`, shown by `playdesk
@@ -10,8 +11,9 @@ conflicts`): its rows are not in the fact tables (when it was applied first, her
 device, they are taken out again), except its lots, which stay as void lots (`void_lot`: worth
 nothing, so a draw already made from one is an overdraw, engine/derived.py). So every device
 ends with the same winner, the same rows and the same conflicts. An order completion whose
-purchase lost (or was refused) loses with it. For purchases, refunds and order completions the
-whole event is the fact; for other events (a sale that issued a coupon) only the colliding rows.
+purchase lost (or was refused) loses with it. For purchases, refunds, receipt refunds and order
+completions the whole event is the fact; for other events (a sale that issued a coupon) only the
+colliding rows.
 """
 
 from __future__ import annotations
@@ -24,12 +26,16 @@ from typing import Any
 from engine.db import database
 from engine.models.conflicts import SyncConflict, VoidLot
 
-COLLISION_KEYS = {"purchase": "key", "refund": "purchase", "order_completion": "order",
-                  "coupon": "code", "pending_order": "code"}
+COLLISION_KEYS: dict[str, tuple[str, ...]] = {
+    "purchase": ("key",), "refund": ("purchase",), "order_completion": ("order",),
+    "coupon": ("code",), "pending_order": ("code",),
+    "receipt_refund_line": ("receipt", "line_no")}
 # The column that names a row (what says two colliding rows are one and the same fact).
 IDENTITY = {"purchase": "id", "refund": "id", "order_completion": "purchase", "coupon": "device",
-            "pending_order": "device"}
-WHOLE_EVENT_TYPES = {"purchase", "refund", "order.complete"}
+            "pending_order": "device", "receipt_refund_line": "refund_id"}
+# Rows without a device column of their own: their parent (table, linking column) names it.
+CARRIED_BY = {"receipt_refund_line": ("receipt_refund", "refund_id")}
+WHOLE_EVENT_TYPES = {"purchase", "refund", "order.complete", "sale.refund"}
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -48,21 +54,30 @@ class Holder:
         return (self.hlc, self.device)
 
 
-def _existing(table: str, column: str, value: Any) -> dict[str, Any] | None:
-    cursor = database.execute_sql(f'SELECT * FROM "{table}" WHERE "{column}" = ?', (value,))
+def _existing(table: str, columns: tuple[str, ...] | str,
+              values: tuple[Any, ...] | Any) -> dict[str, Any] | None:
+    if isinstance(columns, str):
+        columns, values = (columns,), (values,)
+    terms = " AND ".join(f'"{c}" = ?' for c in columns)
+    cursor = database.execute_sql(f'SELECT * FROM "{table}" WHERE {terms}', tuple(values))
     row = cursor.fetchone()
     if row is None:
         return None
     return dict(zip([d[0] for d in cursor.description], row, strict=True))
 
 
-def _holder(table: str, column: str, row: dict[str, Any]) -> Holder | None:
+def _holder(table: str, column: str, row: dict[str, Any],
+            identity: str | None = None) -> Holder | None:
     """The event (of the row's device) whose rows hold `row`; None when it came otherwise
     (e.g. an imported coupon from the site file)."""
+    if table in CARRIED_BY:  # the event that carries its parent (older events lack `column`)
+        parent_table, link = CARRIED_BY[table]
+        parent = _existing(parent_table, "id", row.get(link))
+        return None if parent is None else _holder(parent_table, "id", parent, "id")
     device = row.get("device")
     if device is None:
         return None
-    identity = IDENTITY[table]
+    identity = identity or IDENTITY[table]
     needle = f'"{column}":{json.dumps(row[column])}'
     for seq, stamp, kind, payload in database.execute_sql(
             "SELECT seq, hlc, type, payload FROM event WHERE device = ? AND instr(payload, ?) > 0 "
@@ -72,6 +87,15 @@ def _holder(table: str, column: str, row: dict[str, Any]) -> Holder | None:
                for r in rows.get(table, [])):
             return Holder(device, seq, stamp, kind, payload)
     return None
+
+
+def _complete(rows: Rows) -> None:
+    """Receipt refund lines of events before the `receipt` column name their refund only: the
+    refund in the same event says the receipt (so they collide like newer ones)."""
+    receipts = {r.get("id"): r.get("receipt") for r in rows.get("receipt_refund", [])}
+    for line in rows.get("receipt_refund_line", []):
+        if line.get("receipt") is None and receipts.get(line.get("refund_id")) is not None:
+            line["receipt"] = receipts[line["refund_id"]]
 
 
 def lost_rows(event_type: str, rows: Rows, colliding: set[str]) -> Rows:
@@ -85,24 +109,26 @@ def resolve(event: dict[str, Any], rows: Rows, touched) -> tuple[str, str, set[s
     """Settle `event`'s collisions with facts here before its rows go in. When it loses:
     (reason, key, colliding tables); else None, after taking out every fact it beats."""
     mine = (event["hlc"], event["device"])
+    _complete(rows)
     for row in rows.get("order_completion", []):
         if not database.execute_sql("SELECT 1 FROM purchase WHERE id = ?",
                                     (row.get("purchase"),)).fetchone():
             return ("order_completion.purchase", f"order_completion.order={row.get('order')}",
                     {"order_completion"})
     beaten: dict[tuple[str, int], tuple[Holder, str, set[str]]] = {}
-    for table, column in COLLISION_KEYS.items():
+    for table, columns in COLLISION_KEYS.items():
         for row in rows.get(table, []):
-            value = row.get(column)
-            if value is None:
+            values = tuple(row.get(column) for column in columns)
+            if None in values:
                 continue
-            existing = _existing(table, column, value)
+            existing = _existing(table, columns, values)
             if existing is None or existing.get(IDENTITY[table]) == row.get(IDENTITY[table]):
                 continue  # not here yet, or this very fact again
-            key = f"{table}.{column}={value}"
-            holder = _holder(table, column, existing)
+            reason = f"{table}.{','.join(columns)}"
+            key = f"{reason}={','.join(str(v) for v in values)}"
+            holder = _holder(table, columns[0], existing)
             if holder is None or holder.order() < mine:
-                return f"{table}.{column}", key, {table}
+                return reason, key, {table}
             known = beaten.get((holder.device, holder.seq))
             beaten[(holder.device, holder.seq)] = (
                 holder, known[1] if known else key, (known[2] if known else set()) | {table})
