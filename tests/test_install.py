@@ -528,3 +528,24 @@ def test_the_app_takes_its_scanner_from_the_installed_settings(monkeypatch):
     assert parse_args("playdesk-kiosk", "", None, "", []).scanner == "camera:/dev/video0"
     monkeypatch.setenv("PLAYDESK_SCANNER", "")
     assert parse_args("playdesk-kiosk", "", None, "", []).scanner == "none"
+
+
+def test_the_app_takes_its_printer_from_the_installed_settings(root, monkeypatch):
+    """The units start the apps without arguments: the printer install.sh configured reaches the
+    app through playdesk.conf (before, the apps printed nowhere on an installed appliance)."""
+    from uikit.launch import parse_args, printer_settings
+
+    result = install(root, *KIOSK_ARGS, "--printer", "usb:04B8:0E28")
+    assert result.returncode == 0, result.stderr
+    conf = settings(root / "etc/playdesk/playdesk.conf")
+    for key in ("PLAYDESK_PRINTER", "PLAYDESK_PRINTER_PROFILE"):
+        monkeypatch.setenv(key, conf[key])
+    args = parse_args("playdesk-kiosk", "", None, "", [])
+    assert (args.printer, args.printer_profile) == ("usb:04b8:0e28", "TM-T20II")
+    assert printer_settings(None, args.printer_profile) == {"escpos_profile": "TM-T20II"}
+    site = {"paper": 58, "escpos_profile": "TM-T88V"}  # the site's own choice stays
+    assert printer_settings(site, "TM-T20II") == site
+    monkeypatch.delenv("PLAYDESK_PRINTER")
+    monkeypatch.delenv("PLAYDESK_PRINTER_PROFILE")
+    args = parse_args("playdesk-kiosk", "", None, "", [])
+    assert (args.printer, args.printer_profile) == ("none", None)

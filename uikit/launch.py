@@ -20,7 +20,12 @@ def parse_args(prog: str, description: str, location: str | None, location_help:
     # The units start the apps without arguments: the installer's settings come by environment.
     parser.add_argument("--scanner", default=os.environ.get("PLAYDESK_SCANNER") or "none",
                         help="stdin | hid:/dev/input/eventN | camera:N | none")
-    parser.add_argument("--printer", default="none", help=PRINTER_HELP)
+    parser.add_argument("--printer", default=os.environ.get("PLAYDESK_PRINTER") or "none",
+                        help=PRINTER_HELP)
+    parser.add_argument("--printer-profile",
+                        default=os.environ.get("PLAYDESK_PRINTER_PROFILE") or None,
+                        help="python-escpos capability profile (default: the site's printer "
+                             "settings, else 'default')")
     parser.add_argument("--size", default=None, help="window size WxH (default: full screen)")
     parser.add_argument("--at", default=None, help="fix 'now' (ISO datetime; demos and tests)")
     parser.add_argument("--smoke", action="store_true",
@@ -39,13 +44,25 @@ def make_clock(at: str | None):
     return SystemClock(site_identity().timezone)
 
 
+def printer_settings(site: dict[str, Any] | None, installed_profile: str | None
+                     ) -> dict[str, Any] | None:
+    """The site's printer settings; the profile the installer chose for this device's printer
+    (PLAYDESK_PRINTER_PROFILE) where the site names none."""
+    if not installed_profile:
+        return site
+    settings = dict(site or {})
+    settings.setdefault("escpos_profile", installed_profile)
+    return settings
+
+
 def make_app(args: argparse.Namespace, app_class: Callable[..., Any]) -> Any:
     """The app for these arguments (the database is open), printing per the site's settings."""
     from engine.settings import setting
     from uikit.devices import Printer
 
     clock = make_clock(args.at)
-    printer = Printer(args.printer, now=clock.now, settings=setting("printer", None))
+    printer = Printer(args.printer, now=clock.now,
+                      settings=printer_settings(setting("printer", None), args.printer_profile))
     return app_class(clock, location=args.location, printer=printer, scanner=args.scanner)
 
 
