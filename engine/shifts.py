@@ -15,7 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from peewee import fn
 
@@ -44,9 +44,6 @@ from engine.models.shifts import (
     ShiftClose,
 )
 from engine.staff import require_role
-
-if TYPE_CHECKING:
-    from engine.documents import ShiftReport
 
 CASH = "cash"
 
@@ -245,10 +242,6 @@ class ShiftFacts:
     def as_dict(self) -> dict[str, Any]:
         return _plain(asdict(self))
 
-    def __getitem__(self, key: str) -> Any:
-        """TRANSITIONAL: dict-style reads for the counter screens until they read attributes."""
-        return self.as_dict()[key]
-
 
 def _plain(value: Any) -> Any:
     """asdict keeps tuples; the JSON document has lists."""
@@ -359,10 +352,3 @@ def shift_report(shift_id: str, at: dt.datetime) -> ShiftFacts:
                        closing.counted_cash if closing else None,
                        closing.difference if closing else None),
     )
-
-
-def shift_document(shift_id: str, at: dt.datetime) -> ShiftReport:
-    """TRANSITIONAL forwarder (the counter's close screen): `engine.documents.shift_report`."""
-    from engine import documents  # upward; goes with the screen's switch to documents
-
-    return documents.shift_report(shift_report(shift_id, at), at)

@@ -23,11 +23,11 @@ class ReportsScreen(CounterScreen):
             report = shift_report(self.app.shift, now)
             box.add_widget(self.label(t("shift_badge", shift=self.app.shift), "large", bold=True))
             box.add_widget(self.label(
-                f"{t('report_receipts')} {report['receipts']} · {t('report_total')} "
-                f"{money(report['total'])} · {t('report_discount')} {money(-report['discount'])}"
-                f" · {t('cash_expected')} {money(report['cash']['expected'])}"))
-            for row in report["discounts"]:
-                box.add_widget(self.label(f"    {row['name']}: {money(row['amount'])}", "small"))
+                f"{t('report_receipts')} {report.receipts} · {t('report_total')} "
+                f"{money(report.total)} · {t('report_discount')} {money(-report.discount)}"
+                f" · {t('cash_expected')} {money(report.cash.expected)}"))
+            for row in report.discounts:
+                box.add_widget(self.label(f"    {row.name}: {money(row.amount)}", "small"))
         box.add_widget(self.label(t("report_packages"), "large", bold=True))
         for campaign in report_campaigns(now):
             box.add_widget(self.label(

@@ -8,8 +8,9 @@ from kivy.uix.boxlayout import BoxLayout
 from counter.screens.amount import AmountEntry
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
+from engine import documents
 from engine.errors import PlaydeskError
-from engine.shifts import close_shift, open_shift, shift_document
+from engine.shifts import ShiftFacts, close_shift, open_shift
 from uikit import theme
 from uikit.screen import load_kv
 
@@ -87,7 +88,7 @@ class ShiftCloseScreen(CashScreen):
             return
         self.app.shift_closed()
         self.app.go("shift_report", report=report)
-        self.app.print_document(shift_document(shift, self.app.now()))
+        self.app.print_document(documents.shift_report(report, self.app.now()))
 
 
 class ShiftReportScreen(CounterScreen):
@@ -97,14 +98,14 @@ class ShiftReportScreen(CounterScreen):
 
     title = StringProperty("")
 
-    def fill(self, report: dict) -> None:
+    def fill(self, report: ShiftFacts) -> None:
         """Layout in shift.kv; the two cards' facts are written anew for each report."""
         money = self.app.money
-        self.title = t("shift_closed_title", shift=report["shift"])
+        self.title = t("shift_closed_title", shift=report.shift)
         left, right = self.ids.left, self.ids.right
         left.clear_widgets()
         right.clear_widgets()
-        cash = report["cash"]
+        cash = report.cash
 
         def pair(box, left_text: str, right_text: str, **kwargs) -> None:
             box.add_widget(self.row(self.label(left_text, size_hint_y=1, shorten=True,
@@ -113,32 +114,32 @@ class ShiftReportScreen(CounterScreen):
                                                size_hint_x=0.45, **kwargs),
                                     height=self.fs() + 10))
 
-        pair(left, t("report_receipts"), str(report["receipts"]))
-        pair(left, t("report_subtotal"), money(report["subtotal"]))
-        pair(left, t("report_discount"), money(-report["discount"]))
-        pair(left, t("report_total"), money(report["total"]), bold=True)
+        pair(left, t("report_receipts"), str(report.receipts))
+        pair(left, t("report_subtotal"), money(report.subtotal))
+        pair(left, t("report_discount"), money(-report.discount))
+        pair(left, t("report_total"), money(report.total), bold=True)
         left.add_widget(self.label(t("report_payments"), bold=True))
-        for payment in report["payments"]:
-            pair(left, payment["method"], money(payment["amount"]))
-        pair(left, t("report_refunds"), money(-report["refunds"]["amount"]))
-        pair(left, t("report_voids"), f"{report['voids']['count']}× {money(report['voids']['amount'])}")
+        for payment in report.payments:
+            pair(left, payment.method, money(payment.amount))
+        pair(left, t("report_refunds"), money(-report.refunds.amount))
+        pair(left, t("report_voids"), f"{report.voids.count}× {money(report.voids.amount)}")
         left.add_widget(self.label(t("cash_counted"), bold=True))
-        pair(left, t("cash_opening"), money(cash["opening"]))
-        pair(left, t("cash_expected"), money(cash["expected"]))
-        pair(left, t("cash_counted"), money(cash["counted"] or 0))
-        difference = cash["difference"] or 0
+        pair(left, t("cash_opening"), money(cash.opening))
+        pair(left, t("cash_expected"), money(cash.expected))
+        pair(left, t("cash_counted"), money(cash.counted or 0))
+        difference = cash.difference or 0
         pair(left, t("cash_difference"), money(difference), bold=True,
              color=theme.GOOD if difference == 0 else theme.BAD)
 
         for title, rows, render in (
-                ("report_discounts", report["discounts"],
-                 lambda r: (r["name"], money(r["amount"]))),
-                ("report_coupons_redeemed", report["coupons_redeemed"],
-                 lambda r: (r["name"], f"{r['count']}×")),
-                ("report_coupons_issued", report["coupons_issued"],
-                 lambda r: (r["name"], f"{r['count']}× {money(r['value'])}")),
-                ("report_packages", report["packages"],
-                 lambda r: (r["name"], f"{r['count']}× {money(r['amount'])}"))):
+                ("report_discounts", report.discounts,
+                 lambda r: (r.name, money(r.amount))),
+                ("report_coupons_redeemed", report.coupons_redeemed,
+                 lambda r: (r.name, f"{r.count}×")),
+                ("report_coupons_issued", report.coupons_issued,
+                 lambda r: (r.name, f"{r.count}× {money(r.value)}")),
+                ("report_packages", report.packages,
+                 lambda r: (r.name, f"{r.count}× {money(r.amount)}"))):
             right.add_widget(self.label(t(title), bold=True))
             if not rows:
                 right.add_widget(self.label(t("report_none"), color=theme.MUTED))
