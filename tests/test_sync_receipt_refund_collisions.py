@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 
+import pytest
 from sync_helpers import free_port, provision, using
 from test_sync_collisions import apply_on, shipped
 from test_sync_convergence import playdesk
@@ -71,7 +73,20 @@ def facts(device) -> tuple:
             device.sql("SELECT kind, device, seq, type, reason, key FROM sync_conflict"))
 
 
-def test_one_receipt_line_refunded_on_two_counters_is_paid_out_once_everywhere(tmp_path):
+def as_older_release(events: list[dict]) -> list[dict]:
+    """The events as a release before migration 0004 wrote them: lines without `receipt`."""
+    older = []
+    for event in events:
+        payload = json.loads(event["payload"])
+        for line in payload.get("rows", {}).get("receipt_refund_line", []):
+            del line["receipt"]
+        older.append({**event, "payload": json.dumps(payload, sort_keys=True,
+                                                    separators=(",", ":"))})
+    return older
+
+
+@pytest.mark.parametrize("older", [False, True], ids=["events", "older-release-events"])
+def test_one_receipt_line_refunded_on_two_counters_is_paid_out_once_everywhere(tmp_path, older):
     c1, c2, c3 = devices = offline_site(tmp_path)
     receipt = sell(c1)
     opened_and_sold, opened = shipped(c1), shipped(c2)
@@ -86,6 +101,8 @@ def test_one_receipt_line_refunded_on_two_counters_is_paid_out_once_everywhere(t
     sell(c2)  # C2's next event
     first, second = shipped(c1, c1_seq), shipped(c2, c2_seq)
     assert first[0]["hlc"] < second[0]["hlc"]
+    if older:
+        first, second = as_older_release(first), as_older_release(second)
     apply_on(c1, second)  # the loser arrives after the winner
     apply_on(c2, first)  # the winner arrives after the loser was applied here
     apply_on(c3, second)  # C3: loser first, then the winner
@@ -137,3 +154,109 @@ def test_other_lines_of_one_receipt_refunded_on_two_counters_both_apply(tmp_path
     for device in devices:
         with using(device.db):
             assert refund_status(receipt) == "refunded"
+
+
+def test_the_losing_wallet_refund_leaves_its_lot_void_everywhere(tmp_path):
+    """Paid from the wallet: each counter's refund made a `refund` lot of 150; after merge only
+    the winner's is worth anything, on every device and in both arrival orders."""
+    from engine.entitlements import balance
+    from engine.entitlements.lots import add_lot
+    from engine.pricing import LineInput, ReceiptInput
+    from engine.sales.checkout import checkout
+    from engine.sales.receiptfile import PaymentInput
+
+    c1, c2, c3 = devices = offline_site(tmp_path)
+    with using(c1.db):
+        add_lot("M001", "money", "manual", 1_000, "MGR", "prepaid", AT)
+        receipt = checkout(ReceiptInput("COUNTER1", (LineInput(item="COLA"),
+                                                     LineInput(item="WATER")), member="M001"),
+                           [PaymentInput("wallet", None)], AT, staff="MGR",
+                           shift="C1-SH1").receipt
+    opened_and_sold, opened = shipped(c1), shipped(c2)
+    apply_on(c1, opened)
+    apply_on(c2, opened_and_sold)
+    apply_on(c3, opened_and_sold + opened)
+    c1_seq, c2_seq = c1.journal_seq(), c2.journal_seq()
+    assert refund_on(c1, receipt, 2, 1)["payments"][0]["method"] == "wallet"
+    assert refund_on(c2, receipt, 2, 2)["payments"][0]["method"] == "wallet"
+    first, second = shipped(c1, c1_seq), shipped(c2, c2_seq)
+    apply_on(c1, second)
+    apply_on(c2, first)
+    apply_on(c3, second)
+    apply_on(c3, first)
+    assert facts(c1) == facts(c2) == facts(c3)
+    for device in devices:
+        refund_lots = device.sql("SELECT id, total FROM lot WHERE type = 'refund' ORDER BY id")
+        assert [lot for lot, _ in refund_lots] == ["C1-L2", "C2-L1"]
+        assert device.sql("SELECT lot, device FROM void_lot") == [("C2-L1", "C2")]
+        with using(device.db):  # 1,000 − 400 spent + 150 back once
+            assert balance("M001", AT + dt.timedelta(hours=1)).money.total == 750
+
+
+def test_migration_0004_backfills_the_receipt_and_keeps_an_old_double_refund_out(
+        tmp_path, monkeypatch):
+    """A version-3 database with a line refunded once and a line refunded twice (an older
+    release, offline): after 0004 every line names its receipt, except the later refund of the
+    doubled line (by its event's hlc), and a third refund of that line is refused by UNIQUE."""
+    from engine import migrations
+    from engine.db import close_database, open_database
+
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    for script in migrations.DIRECTORY.glob("000[123]_*.py"):
+        (folder / script.name).write_text(script.read_text())
+    path = tmp_path / "old.db"
+    with monkeypatch.context() as patched:
+        patched.setattr(migrations, "DIRECTORY", folder)
+        open_database(path)
+        close_database()
+    old = sqlite3.connect(path)
+    refund_sql = ("INSERT INTO receipt_refund (id, receipt, amount, reason, staff, at, device) "
+                  "VALUES (?, 'C1-R1', 150, 'warm', 'MGR', '2026-07-03 12:00:00', ?)")
+    line_sql = "INSERT INTO receipt_refund_line (refund_id, line_no, amount) VALUES (?, ?, 150)"
+    event_sql = "INSERT INTO event (device, seq, hlc, type, payload) VALUES (?, 1, ?, 'sale.refund', ?)"
+    for refund, device, stamp in (("C2-RR1", "C2", "178000000000000.00001"),
+                                  ("C1-RR1", "C1", "178000000000000.00002")):
+        old.execute(refund_sql, (refund, device))
+        old.execute(event_sql, (device, stamp, json.dumps(
+            {"rows": {"receipt_refund": [{"id": refund, "receipt": "C1-R1"}]}},
+            separators=(",", ":"))))
+    old.execute(line_sql, ("C1-RR1", 2))  # the later one by its event, written first
+    old.execute(line_sql, ("C2-RR1", 2))
+    old.execute(line_sql, ("C1-RR1", 1))
+    old.commit()
+    old.close()
+    try:
+        database = open_database(path)
+        assert database.execute_sql("PRAGMA user_version").fetchone() == (4,)
+        assert database.execute_sql(
+            "SELECT refund_id, line_no, receipt FROM receipt_refund_line ORDER BY refund_id, "
+            "line_no").fetchall() == [("C1-RR1", 1, "C1-R1"), ("C1-RR1", 2, None),
+                                      ("C2-RR1", 2, "C1-R1")]
+        with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+            database.connection().execute(
+                "INSERT INTO receipt_refund_line (refund_id, receipt, line_no, amount) "
+                "VALUES ('C3-RR1', 'C1-R1', 1, 150)")
+    finally:
+        close_database()
+
+
+def test_a_refund_line_naming_another_receipt_is_refused_and_its_origin_goes_on(tmp_path):
+    """A line that says another receipt than its refund's would squat that receipt's line (its
+    own refunds would then lose): refused, shown in conflicts, the origin's next event applies."""
+    c1, c2, _ = offline_site(tmp_path)
+    receipt = sell(c1)
+    apply_on(c2, shipped(c1))
+    c2_seq = c2.journal_seq()
+    refund_on(c2, receipt, 2, 1)
+    sell(c2)
+    events = shipped(c2, c2_seq)
+    payload = json.loads(events[0]["payload"])
+    payload["rows"]["receipt_refund_line"][0]["receipt"] = "C1-R77"
+    events[0] = {**events[0], "payload": json.dumps(payload, sort_keys=True,
+                                                    separators=(",", ":"))}
+    apply_on(c1, shipped(c2, 0)[:c2_seq] + events)
+    assert c1.sql("SELECT kind, device, seq, reason FROM sync_conflict") == [
+        ("rejected", "C2", c2_seq + 1, "wrong_receipt")]
+    assert c1.sql("SELECT COUNT(*) FROM receipt_refund_line") == [(0,)]
+    assert c1.sql("SELECT COUNT(*) FROM receipt") == [(2,)]

@@ -88,6 +88,7 @@ def check_event(event: dict[str, Any], payload: dict[str, Any], role: str | None
         for row in table_rows:
             _check_row(origin, table, row)
     _check_lots(origin, role, rows)
+    _check_refund_lines(rows)
     _check_purchases(role, rows)
     _check_consumption(origin, role, kind, rows)
 
@@ -119,6 +120,20 @@ def _by_id(rows: dict[str, list[dict[str, Any]]], table: str) -> dict[Any, dict[
 def _stored(table: str, key: Any, columns: str) -> tuple | None:
     return database.execute_sql(f'SELECT {columns} FROM "{table}" WHERE id = ?',
                                 (key,)).fetchone()
+
+
+def _check_refund_lines(rows: dict[str, list[dict[str, Any]]]) -> None:
+    """A refunded line names its refund's receipt (the collision key of engine/sync/collisions.py:
+    another receipt's line would block that receipt's refunds)."""
+    receipts = {r.get("id"): r.get("receipt") for r in rows.get("receipt_refund", [])}
+    for line in rows.get("receipt_refund_line", []):
+        refund, receipt = line.get("refund_id"), line.get("receipt")
+        if receipt is None:
+            continue  # an older release's line: its refund names the receipt
+        stored = receipts.get(refund) or (_stored("receipt_refund", refund, "receipt") or [None])[0]
+        if receipt != stored:
+            raise Rejected("wrong_receipt", f"a line of refund {refund!r} names receipt "
+                                            f"{receipt!r}, its refund {stored!r}")
 
 
 def _check_lots(origin: str, role: str, rows: dict[str, list[dict[str, Any]]]) -> None:
