@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from bench.apphelpers import cold_start, display, ms, prepare_database, resident_mb
-from engine.pins import hash_pin
+from engine.people.pins import hash_pin
 from tests import ui_harness
 
 AT = dt.datetime(2026, 7, 3, 17, 30)
@@ -96,8 +96,8 @@ def scan_to_screen(database: Path) -> tuple[list[float], list[float], list[float
     from counter.app import CounterApp
     from engine.clock import FixedClock
     from engine.db import open_database
-    from engine.shifts import open_shift
-    from engine.staff import login
+    from engine.people.staff import login
+    from engine.sales.shifts import open_shift
     from hardware.scanners.base import Scan
 
     open_database(database)

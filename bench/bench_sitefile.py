@@ -95,9 +95,9 @@ def _timed(action) -> tuple[float, float, object]:
 
 
 def time_generated_load() -> tuple[float, tuple, tuple, tuple]:
+    from engine import localstate
     from engine.db import close_database, open_database
-    from engine.models import LocalState
-    from engine.sitefile import LAST_LOAD_KEY, load_site_file
+    from engine.sitefile import load_site_file
 
     with tempfile.TemporaryDirectory() as folder:
         site_file = Path(folder) / "big.yaml"
@@ -110,7 +110,7 @@ def time_generated_load() -> tuple[float, tuple, tuple, tuple]:
             again = _timed(lambda: load_site_file(site_file, at=AT))
             assert again[2]["changed"] is False, "reload changed something"
             # The same reload without the unchanged-file shortcut: parse, validate, diff.
-            LocalState.delete().where(LocalState.key == LAST_LOAD_KEY).execute()
+            localstate.delete(localstate.LAST_SITE_LOAD)
             full = _timed(lambda: load_site_file(site_file, at=AT))
             assert full[2]["changed"] is False, "reload changed something"
         finally:

@@ -78,11 +78,11 @@ def bulk_journal(device, count: int) -> None:
     """`count` signed lot events in the device's journal, written straight into the tables in
     one transaction (the engine's path costs ~1 ms per event; here only the catch-up counts).
     They stand for events the device published before the other one went away."""
-    from engine import journal
+    from engine import journal, localstate
     from engine.db import write
     from engine.entitlements.lots import make_lot
     from engine.hlc import Timestamp
-    from engine.models import Event, LocalState
+    from engine.models import Event
     from engine.sync import outbox, signing
     from engine.sync.keys import key_path, load_or_create
 
@@ -103,9 +103,8 @@ def bulk_journal(device, count: int) -> None:
             journal.database.cursor().executemany(
                 "INSERT INTO event (device, seq, hlc, type, payload, sig) "
                 "VALUES (?, ?, ?, ?, ?, ?)", rows)
-            LocalState.insert(key=outbox.PUBLISHED, value=str(count)).on_conflict_replace(
-                ).execute()
-            LocalState.insert(key="hlc", value=rows[-1][2]).on_conflict_replace().execute()
+            localstate.put(localstate.PUBLISHED_SEQ, str(count))
+            localstate.put(localstate.HLC, rows[-1][2])
 
 
 def catch_up(directory: Path) -> None:

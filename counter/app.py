@@ -12,8 +12,8 @@ from typing import Any
 
 from counter.texts import text as t
 from engine.clock import Clock as EngineClock
-from engine.shifts import open_shift_of
-from engine.staff import StaffLogin
+from engine.people.staff import StaffLogin
+from engine.sales.shifts import open_shift_of
 from uikit import theme
 from uikit.app import DeviceApp
 from uikit.devices import Printer, PrintFailed

@@ -10,6 +10,8 @@ import datetime as dt
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from engine.errors import PlaydeskError
+
 
 class Clock(Protocol):
     def now(self) -> dt.datetime: ...
@@ -46,8 +48,6 @@ YEARS = (1970, 9000)
 def check_year(value: dt.datetime, what: str) -> dt.datetime:
     """`value`, or PlaydeskError when it is outside YEARS."""
     if not YEARS[0] <= value.year <= YEARS[1]:
-        from engine.errors import PlaydeskError
-
         raise PlaydeskError(f"{what} {value.isoformat(timespec='minutes')} is outside the years "
                             f"{YEARS[0]}-{YEARS[1]}")
     return value
@@ -58,7 +58,5 @@ def parse_datetime(text: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(str(text))
     except ValueError:
-        from engine.errors import PlaydeskError
-
         raise PlaydeskError(f"not an ISO datetime: {text!r}") from None
     return value.replace(tzinfo=None)

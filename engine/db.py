@@ -15,6 +15,7 @@ from pathlib import Path
 from peewee import DatabaseError, SqliteDatabase
 
 from engine.errors import StorageFull
+from engine.migrations import migrate_database
 
 BUSY_TIMEOUT_SECONDS = 10
 
@@ -41,8 +42,6 @@ def open_database(path: str | os.PathLike[str] | None = None, migrate: bool = Tr
     database.init(str(target), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_SECONDS)
     database.connect()
     if migrate:
-        from engine.migrations import migrate_database
-
         migrate_database(database, target)
     return database
 

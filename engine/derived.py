@@ -122,3 +122,14 @@ def refresh_coupons(codes: Iterable[str]) -> None:
     """Recompute redemptions and status of the coupons with these codes (unknown ones are
     ignored)."""
     _refresh(_REFRESH_COUPONS, codes)
+
+
+_REFUNDED_LINES = """
+SELECT line.line_no FROM receipt_refund_line AS line
+JOIN receipt_refund AS refund ON refund.id = line.refund_id WHERE refund.receipt = ?
+"""
+
+
+def refunded_lines(receipt_id: str) -> set[int]:
+    """The line numbers of a receipt that refunds (on any device) took back."""
+    return {row[0] for row in database.execute_sql(_REFUNDED_LINES, (receipt_id,))}

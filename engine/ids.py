@@ -9,22 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine import localstate
 from engine.db import database
 from engine.errors import RestorePending
 
 DEFAULT_DEVICE = "DEV1"
-# LocalState key set by `playdesk restore` (engine.ops.restore) and cleared by the sync process
-# once it has learned from the other devices how far this device's journal and ids went
-# (engine.sync.reconciled). While it is set no fact id is handed out: the restored counters are
-# behind ids the site already holds, and a fact with a reused id is dropped on the others.
-RESTORE_PENDING = "restore.pending"
+# While `localstate.RESTORE_PENDING` is set (by `playdesk restore`, cleared by the sync process
+# once it has learned from the other devices how far this device's journal and ids went:
+# engine.sync.reconciled) no fact id is handed out: the restored counters are behind ids the
+# site already holds, and a fact with a reused id is dropped on the others.
 RESTORE_PENDING_MESSAGE = ("this device was restored from a backup: it may sell again once sync "
                            "has caught up with the site (playdesk sync status)")
 
-_READ_DEVICE = "SELECT value FROM local_state WHERE key = 'device_id'"
-_READ_PENDING = f"SELECT 1 FROM local_state WHERE key = '{RESTORE_PENDING}'"
-_WRITE_DEVICE = ("INSERT INTO local_state (key, value) VALUES ('device_id', ?) "
-                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
 # one statement bumps the counter by n and returns its new value
 _BUMP = ("INSERT INTO counter (name, value) VALUES (?, ?) "
          "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value RETURNING value")
@@ -42,8 +38,7 @@ def device_id() -> str:
     connection = database.connection()
     if _device_cache is not None and _device_cache[0] is connection:
         return _device_cache[1]
-    row = database.execute_sql(_READ_DEVICE).fetchone()
-    name = row[0] if row else DEFAULT_DEVICE
+    name = localstate.get(localstate.DEVICE_ID) or DEFAULT_DEVICE
     _device_cache = (connection, name)
     return name
 
@@ -55,7 +50,7 @@ def forget_device_id() -> None:
 
 
 def set_device_id(name: str) -> None:
-    database.execute_sql(_WRITE_DEVICE, (name,))
+    localstate.put(localstate.DEVICE_ID, name)
     forget_device_id()
 
 
@@ -74,7 +69,7 @@ def refuse_while_restore_pending() -> None:
     """RestorePending if this database was restored and sync has not caught up yet (a few µs:
     one primary-key lookup, inside the caller's transaction, so a mark set by a restore that
     committed first is always seen)."""
-    if database.execute_sql(_READ_PENDING).fetchall():
+    if localstate.get(localstate.RESTORE_PENDING) is not None:
         raise RestorePending(RESTORE_PENDING_MESSAGE)
 
 

@@ -18,19 +18,18 @@ from typing import Any
 
 from peewee import Model
 
-from engine import hlc
+from engine import hlc, localstate
 from engine.db import database, write
+from engine.errors import PlaydeskError
 from engine.ids import device_id
 from engine.models import Event
 
 # Every sale and session appends an event: plain SQL, as peewee builds a statement in ~100 µs.
 # MAX(seq) is one probe of the (device, seq) index; inside BEGIN IMMEDIATE no other writer can
 # take the same seq, so numbers have no gaps.
+# The last seq and the stored HLC in one statement (the hottest read of a sale).
 _LAST = ("SELECT (SELECT MAX(seq) FROM event WHERE device = ?), "
-         "(SELECT value FROM local_state WHERE key = 'hlc')")
-_LAST_HLC = "SELECT value FROM local_state WHERE key = 'hlc'"
-_SAVE_HLC = ("INSERT INTO local_state (key, value) VALUES ('hlc', ?) "
-             "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+         f"(SELECT value FROM local_state WHERE key = '{localstate.HLC}')")
 _INSERT_EVENT = "INSERT INTO event (device, seq, hlc, type, payload) VALUES (?, ?, ?, ?, ?)"
 
 # An event is published as one MQTT message (engine/sync/client.py: a larger one goes alone),
@@ -67,36 +66,16 @@ def rows_payload(*instances: Model) -> dict[str, Any]:
     return {"rows": rows}
 
 
-def insert_rows(*instances: Model) -> None:
-    """Insert new fact rows (unsaved model instances, any models): one executemany per table.
-
-    `Model.insert_many` builds SQL for every value (~2 ms for a session's 100 records); this
-    converts the values with each field's `db_value`, as peewee does, and binds them.
-    """
-    tables: dict[type[Model], list[Model]] = {}
-    for instance in instances:
-        tables.setdefault(type(instance), []).append(instance)
-    for model, rows in tables.items():
-        fields = model._meta.sorted_fields
-        columns = ", ".join(f'"{field.column_name}"' for field in fields)
-        marks = ", ".join("?" * len(fields))
-        values = [[field.db_value(row.__data__.get(field.name)) for field in fields]
-                  for row in rows]
-        database.cursor().executemany(
-            f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})', values)
-
-
 def _tick(last: str | None) -> str:
     """The next local HLC after `last` (the stored one), stored as the new last."""
     stamp = hlc.tick(hlc.Timestamp.decode(last) if last else None).encode()
-    database.execute_sql(_SAVE_HLC, (stamp,))
+    localstate.put(localstate.HLC, stamp)
     return stamp
 
 
 def next_hlc() -> str:
     """A new HLC timestamp for a local event (call inside a write transaction)."""
-    row = database.execute_sql(_LAST_HLC).fetchone()
-    return _tick(row[0] if row else None)
+    return _tick(localstate.get(localstate.HLC))
 
 
 def _check_size(event_type: str, text: str) -> None:
@@ -104,8 +83,6 @@ def _check_size(event_type: str, text: str) -> None:
     travels as a JSON string inside the message, so it is measured escaped, as it is sent."""
     size = len(json.dumps(text)) + len(json.dumps(event_type))
     if size > MAX_EVENT_BYTES:
-        from engine.errors import PlaydeskError
-
         raise PlaydeskError(f"this change is too large to replicate: its {event_type} event is "
                             f"{size:,} bytes, the limit is {MESSAGE_LIMIT_BYTES:,} "
                             f"(less {ENVELOPE_BYTES:,} for the message); nothing was recorded, "

@@ -2,7 +2,7 @@
 the CLI and sync.
 
 Site settings are rows of `Setting` with JSON values (a value that is not JSON is its raw text).
-`sync.online` is LocalState the sync process writes ("true"/"false") when the broker comes and
+`localstate.SYNC_ONLINE` is what the sync process writes ("true"/"false") when the broker comes and
 goes; the apps show an "offline" mark from it.
 """
 
@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any, NamedTuple
 
-from engine.models import LocalState, Setting, Site
-
-ONLINE_STATE = "sync.online"
+from engine import localstate
+from engine.models import Setting, Site
 
 
 def setting(key: str, default: Any = None) -> Any:
@@ -29,10 +28,15 @@ def setting(key: str, default: Any = None) -> Any:
 
 def sync_online() -> bool | None:
     """Whether the sync process reaches the broker: None when it never said (no sync here)."""
-    row = LocalState.get_or_none(LocalState.key == ONLINE_STATE)
-    if row is None:
+    value = localstate.get(localstate.SYNC_ONLINE)
+    if value is None:
         return None
-    return row.value.strip().lower() != "false"
+    return value.strip().lower() != "false"
+
+
+def set_sync_online(online: bool) -> None:
+    """The sync process's mark, as the broker comes and goes (inside a write transaction)."""
+    localstate.put(localstate.SYNC_ONLINE, "true" if online else "false")
 
 
 class SiteIdentity(NamedTuple):

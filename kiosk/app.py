@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.clock import Clock as EngineClock
-from engine.logins import Login, LoginRefused, login_by_card, login_by_pin
+from engine.people.logins import Login, LoginRefused, login_by_card, login_by_pin
 from engine.settings import setting
 from kiosk.screens.attract import AttractScreen
 from kiosk.screens.confirm import ConfirmScreen

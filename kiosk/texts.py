@@ -30,7 +30,7 @@ TEXTS: dict[str, str] = {
     "login_checking": "Checking…",
     "login_need_code": "Please type your member code first.",
     "login_need_pin": "Your PIN has 4 to 8 digits.",
-    # login refusals, by engine.logins reason
+    # login refusals, by engine.people.logins reason
     "refused_unknown_card": "We do not know this card. Please ask at the counter.",
     "refused_unknown_member": "No member has this code. Check it, or ask at the counter.",
     "refused_wrong_pin": "Wrong PIN. {tries_left} tries left.",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine.cli import main
-from engine.pins import verify_pin
+from engine.people.pins import verify_pin
 
 DEMO_SITE = Path(__file__).parent / "data" / "site.yaml"
 PLAYDESK = Path(sys.executable).parent / "playdesk"

@@ -1,4 +1,4 @@
-"""What the counter's screens read from the engine: item search (engine.catalog), this
+"""What the counter's screens read from the engine: item search (engine.sales.search), this
 counter's recent receipts and how a refund went back (engine.sales.queries), and what waits to
 be published (engine.sync.push)."""
 
@@ -8,7 +8,6 @@ import datetime as dt
 
 import pytest
 
-from engine.catalog import Found, search_items
 from engine.errors import PlaydeskError
 from engine.ids import device_id
 from engine.models import Item, Receipt
@@ -16,6 +15,7 @@ from engine.pricing import LineInput, ReceiptInput
 from engine.sales.checkout import checkout
 from engine.sales.queries import recent_receipts, refund_split
 from engine.sales.receiptfile import PaymentInput
+from engine.sales.search import Found, search_items
 from engine.sync.push import broker_known, publish_now, unpublished_count
 
 AT = dt.datetime(2026, 7, 3, 12, 0)

@@ -15,13 +15,13 @@ import pytest
 import ui_harness
 from ui_harness import display_fixture  # noqa: F401  (the fixture `display`)
 
-from engine.campaign_edit import save_campaign, set_campaign_state
 from engine.clock import FixedClock
 from engine.coupons.cancel import cancel
 from engine.coupons.wizard import generate
 from engine.models import Receipt, Staff
 from engine.models.shifts import ReceiptRefund, ShiftClose
-from engine.pins import hash_pin
+from engine.people.pins import hash_pin
+from engine.sitefile.campaign_form import save_campaign, set_campaign_state
 
 AT = dt.datetime(2026, 7, 3, 17, 0)  # a Friday in happy hour, the summer campaign running
 CASHIER_PIN, MANAGER_PIN = "1111", "2222"
@@ -179,7 +179,7 @@ def fill_form(ui, values: dict[str, str]) -> None:
 
 
 def test_manager_creates_a_campaign_of_each_kind_and_activates_it(ui):
-    from test_campaign_edit import FORMS
+    from test_campaign_form import FORMS
 
     manager_login(ui)
     ui.shot("campaigns")
@@ -271,7 +271,7 @@ def test_manager_tools(ui):
 
 def test_packages_kiosk_orders_and_refunds(ui):
     from engine.models import Purchase
-    from engine.orders import create_order
+    from engine.sales.orders import create_order
 
     manager_login(ui)
     ui.tap(ui.button("Sale"))

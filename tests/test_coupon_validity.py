@@ -8,7 +8,8 @@ import pytest
 
 from engine.coupons.codes import new_code
 from engine.coupons.lookup import find_coupon
-from engine.coupons.validity import coupon_rejection, segments_of
+from engine.coupons.queries import segments_of
+from engine.coupons.validity import coupon_rejection
 from engine.db import write
 from engine.derived import refresh_coupons
 from engine.models import (

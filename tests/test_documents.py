@@ -38,7 +38,7 @@ from engine.models.shifts import (
     Shift,
     ShiftClose,
 )
-from engine.shifts import shift_report
+from engine.sales.shifts import shift_report
 
 AT = dt.datetime(2026, 7, 3, 17, 30)
 
@@ -323,4 +323,4 @@ def test_the_document_types_and_the_printer_load_no_database():
     # documents build on the shift's facts but never call the shifts module
     documents_use = set().union(*(_imports(ast.parse(path.read_text()), type_checking=False)
                                   for path in (root / "engine" / "documents").glob("*.py")))
-    assert "engine.shifts" not in documents_use
+    assert "engine.sales.shifts" not in documents_use

@@ -16,8 +16,8 @@ from test_entitlements import FRIDAY, build_site, set_order
 from engine import derived
 from engine.db import close_database, open_database, write
 from engine.entitlements import add_lot, balance, consume, purchase, refund
-from engine.entitlements.consumption import ORDERS
 from engine.errors import PlaydeskError
+from engine.lots.draws import ORDERS
 from engine.models import Consumption, Event, Lot, Purchase
 
 PACKAGES = ["SUMMER/BASIC", "SUMMER/STD", "SUMMER/PREMIUM", "WALLET/TOPUP10", "WALLET/TOPUP50",

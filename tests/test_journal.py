@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from engine import hlc, journal
+from engine.bulk import insert_instances
 from engine.db import write
 from engine.ids import set_device_id
 from engine.models import Coupon, Event, LocalState, Lot, Payment
@@ -77,11 +78,11 @@ def test_insert_rows_stores_what_peewee_would(db):
               "expires_at": AT + dt.timedelta(days=7), "created_at": AT, "origin": "DEV1"}
     with write():
         Lot.create(id="BY-PEEWEE", **fields)
-        journal.insert_rows(Lot(id="BULK", **fields),
-                            Payment(id="PAY1", method="card", amount=500, at=AT, device="DEV1"),
-                            Lot(id="BULK2", **{**fields, "expires_at": None}))
+        insert_instances(Lot(id="BULK", **fields),
+                         Payment(id="PAY1", method="card", amount=500, at=AT, device="DEV1"),
+                         Lot(id="BULK2", **{**fields, "expires_at": None}))
         Coupon.create(code="BY-PEEWEE", campaign="C10", value=Decimal("12.5"))
-        journal.insert_rows(Coupon(code="BULK", campaign="C10", value=Decimal("12.5")))
+        insert_instances(Coupon(code="BULK", campaign="C10", value=Decimal("12.5")))
 
     def raw(table: str, key: str, value: str) -> tuple:
         row = db.execute_sql(f'SELECT * FROM "{table}" WHERE "{key}" = ?', (value,)).fetchone()

@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from engine import logins
+from engine.people import logins
 from kiosk import texts
 from uikit.amounts import minutes_text, money_text
 

@@ -16,10 +16,10 @@ from ui_harness import display_fixture  # noqa: F401  (the fixture `display`)
 
 from engine.clock import FixedClock
 from engine.entitlements import balance, consume, purchase, sellable_packages
+from engine.localstate import PEER_CLOCKS as PEER_CLOCKS_STATE
 from engine.models import Member, Purchase
 from engine.models.orders import PendingOrder
-from engine.ops.clockcheck import PEER_CLOCKS_STATE
-from engine.pins import hash_pin
+from engine.people.pins import hash_pin
 
 AT = dt.datetime(2026, 7, 3, 12, 0)  # a Friday, the summer campaign running
 PIN = "4711"

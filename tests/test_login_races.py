@@ -15,7 +15,7 @@ import pytest
 from engine.db import close_database, open_database
 from engine.models import Member, Staff
 from engine.models.logins import LoginAttempt, LoginLockout, StaffLockout, StaffLoginAttempt
-from engine.pins import hash_pin
+from engine.people.pins import hash_pin
 
 AT = dt.datetime(2026, 7, 3, 12, 0)
 PIN = "4711"
@@ -24,7 +24,7 @@ GUESSERS = 20
 
 def _guess(db_path: str, kind: str, start, index: int) -> str:  # noqa: ARG001
     """One process's wrong guess: the refusal's words."""
-    from engine import logins, staff
+    from engine.people import logins, staff
 
     open_database(db_path, migrate=False)
     start.wait(30)
@@ -64,7 +64,7 @@ def test_parallel_wrong_member_pins_lock_after_five(tmp_path):
         assert LoginAttempt.select().where(~LoginAttempt.ok).count() == 5  # checked: five
         assert LoginLockout.select().count() == 1
         assert sum("locked" in r for r in results) == GUESSERS - 4
-        from engine.logins import LOCKED, LoginRefused, login_by_pin
+        from engine.people.logins import LOCKED, LoginRefused, login_by_pin
 
         with pytest.raises(LoginRefused) as refused:  # the right PIN, during the lockout
             login_by_pin("M001", PIN, AT + dt.timedelta(minutes=1))
@@ -85,7 +85,7 @@ def test_parallel_wrong_staff_pins_lock_after_five(tmp_path):
         assert StaffLoginAttempt.select().where(~StaffLoginAttempt.ok).count() == 5
         assert StaffLockout.select().count() == 1
         assert sum("locked" in r for r in results) == GUESSERS - 4
-        from engine.staff import StaffLoginRefused, login
+        from engine.people.staff import StaffLoginRefused, login
 
         with pytest.raises(StaffLoginRefused, match="locked"):  # the right PIN, locked out
             login(PIN, AT + dt.timedelta(minutes=1), location="COUNTER1", staff="S01")

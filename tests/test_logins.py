@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from engine import logins
 from engine.db import close_database, open_database
-from engine.logins import LoginRefused, login_by_card, login_by_pin
 from engine.models import BarcodeRule, Member
 from engine.models.logins import LoginAttempt, LoginLockout
-from engine.pins import hash_pin
+from engine.people import logins
+from engine.people.logins import LoginRefused, login_by_card, login_by_pin
+from engine.people.pins import hash_pin
 
 AT = dt.datetime(2026, 7, 3, 12, 0)
 PIN = "4711"

@@ -34,14 +34,14 @@ from engine.models import (
     Staff,
 )
 from engine.models.shifts import ReceiptRefund, ReceiptRefundPayment, Shift, ShiftClose
-from engine.orders import complete_order, create_order
-from engine.pins import hash_pin
+from engine.people.pins import hash_pin
 from engine.pricing import LineInput, ReceiptInput
 from engine.sales.checkout import checkout
+from engine.sales.orders import complete_order, create_order
 from engine.sales.payments import commission_shares
 from engine.sales.receiptfile import PaymentInput
 from engine.sales.refunds import refund_receipt
-from engine.shifts import close_shift, expected_cash, open_shift
+from engine.sales.shifts import close_shift, expected_cash, open_shift
 
 AT = dt.datetime(2026, 7, 3, 12, 0)  # no happy hour: COLA×2 = 500
 LATER = AT + dt.timedelta(hours=1)
@@ -184,7 +184,7 @@ def test_a_receipt_package_refund_leaves_the_drawer_once(site):
 
 
 def test_the_shift_report_counts_a_receipt_package_refund_once(site):
-    from engine.shifts import shift_report
+    from engine.sales.shifts import shift_report
 
     shift = open_shift("S01", 1000, AT, "COUNTER1").id
     done = sale([LineInput(package="SUMMER/STD")], [("cash", None)], member="M001", shift=shift)

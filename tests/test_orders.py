@@ -10,7 +10,7 @@ import pytest
 from engine.errors import NotFound, PlaydeskError
 from engine.models import Campaign, Event, Location, Lot, Member, Package, Purchase, Site, Staff
 from engine.models.orders import OrderCompletion, PendingOrder
-from engine.orders import (
+from engine.sales.orders import (
     CODE_ALPHABET,
     ORDER_PREFIX,
     complete_order,
@@ -146,8 +146,8 @@ def test_cli_create_show_complete(site, db_path, monkeypatch, capsys):
 
 
 def test_a_ticket_scan_resolves_to_its_order(site):
-    from engine.barcodes import resolve
-    from engine.orders import create_order, qr_text
+    from engine.sales.orders import create_order, qr_text
+    from engine.sales.scan import resolve
 
     order = create_order("M001", "SUMMER/STD", "KIOSK1", AT)
     assert resolve(qr_text(order)).as_dict()["kind"] == "order"

@@ -1,4 +1,4 @@
-"""engine.pinlock: one lockout rule for member (kiosk) and staff (counter) PIN logins; attempts
+"""engine.people.pinlock: one lockout rule for member (kiosk) and staff (counter) PIN logins; attempts
 count in the order written, so a success and wrong PINs within one second count right."""
 
 from __future__ import annotations
@@ -7,13 +7,13 @@ import datetime as dt
 
 import pytest
 
-from engine import logins, staff
-from engine.logins import LoginRefused, login_by_pin
 from engine.models import Member, Staff
 from engine.models.logins import LoginAttempt
-from engine.pinlock import PinPolicy, recent_wrong
-from engine.pins import hash_pin
-from engine.staff import StaffLoginRefused
+from engine.people import logins, staff
+from engine.people.logins import LoginRefused, login_by_pin
+from engine.people.pinlock import PinPolicy, recent_wrong
+from engine.people.pins import hash_pin
+from engine.people.staff import StaffLoginRefused
 
 AT = dt.datetime(2026, 7, 3, 12, 0)
 PIN = "4711"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import PlaydeskError
-from engine.pins import hash_pin, is_pin_hash, verify_pin
+from engine.people.pins import hash_pin, is_pin_hash, verify_pin
 
 
 def test_a_hash_verifies_its_pin_only():

@@ -11,7 +11,7 @@ from engine.entitlements import balance, purchase
 from engine.errors import PlaydeskError
 from engine.models import Coupon, Event, Lot, Refund, Staff
 from engine.models.shifts import ReceiptRefund
-from engine.pins import hash_pin
+from engine.people.pins import hash_pin
 from engine.pricing import LineInput, ReceiptInput
 from engine.sales.checkout import checkout
 from engine.sales.receiptfile import PaymentInput

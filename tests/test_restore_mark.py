@@ -16,7 +16,8 @@ from test_ops import AT, run, shop  # noqa: F401 - the fixture
 
 from engine.db import write
 from engine.errors import PlaydeskError, RestorePending
-from engine.ids import RESTORE_PENDING, RESTORE_PENDING_MESSAGE, next_id, next_ids, set_device_id
+from engine.ids import RESTORE_PENDING_MESSAGE, next_id, next_ids, set_device_id
+from engine.localstate import RESTORE_PENDING
 from engine.models import Counter, Event, LocalState
 from engine.models.sync import SyncDevice
 from engine.ops.backup import backup_database

@@ -11,23 +11,20 @@ from engine.coupons.cancel import cancel
 from engine.coupons.wizard import generate
 from engine.errors import NotFound, PlaydeskError
 from engine.models import Member
-from engine.orders import create_order
 from engine.pricing.result import Rejection
 from engine.sales.cart import (
     APPLY,
     CAMPAIGN_CATEGORY,
     COUPON_TWICE,
     MEMBER_INACTIVE,
-    MISREAD,
-    NOTHING_SCANNED,
-    UNKNOWN_CODE,
     Cart,
     Outcome,
     apply_scan,
-    interpret,
     rejection_of,
     split_quantity,
 )
+from engine.sales.orders import create_order
+from engine.sales.scan import MISREAD, NOTHING_SCANNED, UNKNOWN_CODE, interpret
 
 AT = dt.datetime(2026, 7, 3, 17, 0)  # happy hour
 

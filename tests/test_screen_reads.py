@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from engine.entitlements import purchase
-from engine.entitlements.people import member_name
 from engine.entitlements.purchase import PurchaseSummary, purchase_summary
 from engine.errors import NotFound
+from engine.people.members import member_name
 from engine.sales.queries import campaign_names
 from engine.settings import SiteIdentity, site_identity
 

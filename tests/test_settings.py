@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from engine.models import LocalState, Setting
-from engine.settings import ONLINE_STATE, setting, sync_online
-from engine.sync import client
+from engine.models import Setting
+from engine.settings import set_sync_online, setting, sync_online
 from engine.sync.authority import offline_policy
 
 
@@ -21,8 +20,7 @@ def test_setting_values(db):
 
 def test_sync_online(db):
     assert sync_online() is None  # no sync process has spoken
-    LocalState.create(key=ONLINE_STATE, value="false")
+    set_sync_online(False)  # what the sync process writes
     assert sync_online() is False
-    LocalState.update(value="true").where(LocalState.key == ONLINE_STATE).execute()
+    set_sync_online(True)
     assert sync_online() is True
-    assert client.ONLINE_STATE == ONLINE_STATE  # what the sync process writes

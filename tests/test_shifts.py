@@ -12,13 +12,13 @@ from engine.coupons.wizard import generate
 from engine.entitlements import purchase, refund
 from engine.errors import PlaydeskError
 from engine.models import Event, Staff
-from engine.orders import complete_order, create_order
-from engine.pins import hash_pin
+from engine.people.pins import hash_pin
 from engine.pricing import LineInput, ReceiptInput
 from engine.sales.checkout import checkout
+from engine.sales.orders import complete_order, create_order
 from engine.sales.receiptfile import PaymentInput
 from engine.sales.refunds import refund_receipt
-from engine.shifts import (
+from engine.sales.shifts import (
     CampaignCount,
     CashFacts,
     MethodAmount,
@@ -164,7 +164,7 @@ def test_cli_shift_and_refund_commands(site, db_path):
 
 
 def test_voids_are_noted_and_counted(site):
-    from engine.shifts import record_void
+    from engine.sales.shifts import record_void
 
     shift = open_shift("S01", 0, AT, "COUNTER1").id
     record_void("S01", 3, 750, AT, shift=shift, location="COUNTER1")

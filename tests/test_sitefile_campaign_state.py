@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from engine.campaign_state import campaign_state
+from engine.campaigns.state import campaign_state
 
 AT = dt.datetime(2026, 7, 3, 12, 0)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from engine.errors import PlaydeskError
-from engine.pins import hash_pin
+from engine.people.pins import hash_pin
 from engine.sitefile import load_site_file
 
 

@@ -9,8 +9,8 @@ import pytest
 from engine.errors import PlaydeskError
 from engine.models import Staff
 from engine.models.logins import StaffLoginAttempt
-from engine.pins import hash_pin
-from engine.staff import MAX_WRONG_PINS, StaffLoginRefused, has_role, login, require_role
+from engine.people.pins import hash_pin
+from engine.people.staff import MAX_WRONG_PINS, StaffLoginRefused, has_role, login, require_role
 
 AT = dt.datetime(2026, 7, 3, 12, 0)
 

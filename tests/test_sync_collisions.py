@@ -77,7 +77,7 @@ def test_a_purchase_refunded_on_two_counters_has_one_refund_everywhere(tmp_path)
 
 
 def test_an_order_completed_on_two_counters_is_one_purchase_everywhere(tmp_path):
-    from engine.orders import complete_order, create_order, qr_text
+    from engine.sales.orders import complete_order, create_order, qr_text
 
     c1, c2, kiosk = devices = provision(tmp_path, {"C1": "counter", "C2": "counter",
                                                    "K1": "kiosk"})
@@ -146,8 +146,8 @@ def test_two_devices_drawing_one_small_lot_leave_no_lot_negative(tmp_path):
     (Σ totals − Σ consumption), and the overdraw of 60 reported."""
     from test_sync_fact_checks import consumption, forged
 
+    from engine.entitlements.adjust import add_lot
     from engine.entitlements.balances import balance
-    from engine.entitlements.lots import add_lot
     from engine.sync.conflicts import conflicts
 
     results = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from engine.db import write
-from engine.sync.main import resolve_config, store_config
+from engine.sync.config import resolve_config, store_config
 from engine.sync.options import add_connection_arguments
 
 

@@ -132,7 +132,7 @@ HOSTILE = {
 
 def c1_lot(device) -> None:
     """C1's own lot C1-L1 (60 minutes... of money: 60) for M001, as `lot add` makes it."""
-    from engine.entitlements.lots import add_lot
+    from engine.entitlements.adjust import add_lot
 
     with using(device.db):
         add_lot("M001", "money", "manual", 60, "MGR", "welcome", AT)
@@ -179,12 +179,12 @@ def test_true_facts_of_every_kind_are_applied_without_conflicts(site):
     """The checks refuse nothing a real counter or kiosk writes: a kiosk's card purchase and
     wallet spend; a counter's cash and wallet purchases, receipt sale of a package, manual lot,
     negative correction, refund by wallet and order completion."""
+    from engine.entitlements.adjust import add_lot
     from engine.entitlements.consumption import consume
-    from engine.entitlements.lots import add_lot
     from engine.entitlements.purchase import purchase
     from engine.entitlements.refunds import refund
     from engine.models import Event
-    from engine.orders import complete_order, create_order, qr_text
+    from engine.sales.orders import complete_order, create_order, qr_text
 
     c1, c2, kiosk = site
     with using(kiosk.db):

@@ -28,7 +28,7 @@ def offline_site(tmp_path):
     broker is gone and the owner allows receipt refunds offline."""
     from engine.db import write
     from engine.models import Event, LocalState, Setting
-    from engine.shifts import open_shift
+    from engine.sales.shifts import open_shift
 
     devices = provision(tmp_path, {"C1": "counter", "C2": "counter", "C3": "counter"})
     config = json.dumps({"host": "127.0.0.1", "port": free_port(), "site": "demo",
@@ -160,7 +160,7 @@ def test_the_losing_wallet_refund_leaves_its_lot_void_everywhere(tmp_path):
     """Paid from the wallet: each counter's refund made a `refund` lot of 150; after merge only
     the winner's is worth anything, on every device and in both arrival orders."""
     from engine.entitlements import balance
-    from engine.entitlements.lots import add_lot
+    from engine.entitlements.adjust import add_lot
     from engine.pricing import LineInput, ReceiptInput
     from engine.sales.checkout import checkout
     from engine.sales.receiptfile import PaymentInput

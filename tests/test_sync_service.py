@@ -13,6 +13,7 @@ from sync_helpers import SITE, provision, using
 from test_sync_replication import _signed_messages, add_lots
 
 from engine.sync import client as sync_client
+from engine.sync.config import SyncConfig
 
 
 def arrive(service, events: list[dict]) -> None:
@@ -31,7 +32,7 @@ def service(tmp_path):
     add_lots(origin, 3)
     messages = _signed_messages(origin)
     with using(receiver.db):
-        running = sync_client.SyncService(sync_client.SyncConfig("127.0.0.1", 1, SITE),
+        running = sync_client.SyncService(SyncConfig("127.0.0.1", 1, SITE),
                                           load_or_create(key_path(receiver.db)))
         running.sent_by_c1 = messages
         arrive(running, messages)

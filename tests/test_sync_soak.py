@@ -222,7 +222,7 @@ def deny_offline(device: Device) -> None:
 
 def fund(c1: Device) -> None:
     """Each member's wallet: one large lot, so spends decided offline never overdraw it."""
-    from engine.entitlements.lots import add_lot
+    from engine.entitlements.adjust import add_lot
 
     with using(c1.db):
         for member in MEMBERS:

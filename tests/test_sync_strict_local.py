@@ -10,8 +10,9 @@ import json
 
 import pytest
 
+from engine import localstate
 from engine.db import write
-from engine.models import Consumption, LocalState
+from engine.models import Consumption
 from engine.models.sync import StrictGrant
 
 AT = dt.datetime(2026, 7, 3, 12, 0)
@@ -32,9 +33,8 @@ def be_the_authority() -> None:
     from engine.ids import device_id
 
     with write():
-        LocalState.insert(key="sync.config", value=json.dumps(
-            {"host": "127.0.0.1", "port": 1, "site": "DEMO", "authority": device_id()})
-        ).on_conflict_replace().execute()
+        localstate.put_json(localstate.SYNC_CONFIG, {"host": "127.0.0.1", "port": 1,
+                                                     "site": "DEMO", "authority": device_id()})
 
 
 def test_a_lone_device_asks_nobody(demo_site):

@@ -233,7 +233,7 @@ def test_colliding_order_completions_leave_one_purchase_everywhere(site):
 def test_two_devices_spending_at_once_never_drive_a_lot_negative(site):
     """Lots of 100 (expiring first) and 10,000; K1 and C2 each spend 80 at the same moment,
     20 times: no lot below zero anywhere, the balance Σ totals − Σ consumption everywhere."""
-    from engine.entitlements.lots import add_lot
+    from engine.entitlements.adjust import add_lot
 
     _, devices = site
     c1, c2, kiosk = devices
@@ -262,7 +262,7 @@ def test_two_devices_spending_at_once_never_drive_a_lot_negative(site):
 # -- item 3: the three double-spend variants ----------------------------------------------------
 
 def wallet(c1: Device, amount: int, member: str = "M001") -> None:
-    from engine.entitlements.lots import add_lot
+    from engine.entitlements.adjust import add_lot
 
     with using(c1.db):
         add_lot(member, "money", "manual", amount, "MGR", "wallet", AT,

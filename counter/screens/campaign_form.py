@@ -11,8 +11,8 @@ from kivy.uix.widget import Widget
 from counter.screens.base import CounterScreen
 from counter.texts import has
 from counter.texts import text as t
-from engine.campaign_edit import FormField, form_fields, form_values, save_campaign
 from engine.errors import PlaydeskError
+from engine.sitefile.campaign_form import FormField, form_fields, form_values, save_campaign
 from uikit import theme
 from uikit.screen import load_kv
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
-from engine.pins import PIN_PATTERN
-from engine.staff import StaffLoginRefused, login, login_candidates
+from engine.people.pins import PIN_PATTERN
+from engine.people.staff import StaffLoginRefused, login, login_candidates
 from uikit import theme
 from uikit.fieldkeypad import FieldKeypad
 from uikit.screen import load_kv

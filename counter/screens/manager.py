@@ -7,10 +7,11 @@ from kivy.uix.boxlayout import BoxLayout
 
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
-from engine.barcodes import strip_campaign_barcode
-from engine.campaign_edit import NEW_TYPES, set_campaign_state
+from engine.campaigns.types import CAMPAIGN_TYPES
 from engine.errors import PlaydeskError
+from engine.sales.scan import strip_campaign_barcode
 from engine.sitefile.campaign_admin import list_campaigns
+from engine.sitefile.campaign_form import set_campaign_state
 from uikit import theme
 from uikit.screen import load_kv
 
@@ -26,7 +27,7 @@ class ManagerScreen(CounterScreen):
 
     def __init__(self, app, **kwargs) -> None:
         super().__init__(app, **kwargs)
-        for kind in NEW_TYPES:  # the types do not change while the app runs: buttons made once
+        for kind in CAMPAIGN_TYPES:  # the types do not change while the app runs: buttons made once
             button = self.button(t("new_campaign", type=kind.replace("_", " ")),
                                  lambda k=kind: self.app.go("campaign_form", campaign_type=k),
                                  color=theme.ACCENT, height=theme.MIN_TARGET,

@@ -7,10 +7,10 @@ from kivy.properties import StringProperty
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.documents import purchase_slip
-from engine.entitlements.people import member_name
 from engine.entitlements.sellable import find_package
 from engine.errors import PlaydeskError
-from engine.orders import complete_order, pending_order
+from engine.people.members import member_name
+from engine.sales.orders import complete_order, pending_order
 from uikit.screen import load_kv
 
 load_kv(__file__)

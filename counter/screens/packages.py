@@ -5,7 +5,7 @@ from __future__ import annotations
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.entitlements import sellable_packages
-from engine.entitlements.people import member_name
+from engine.people.members import member_name
 from uikit import theme
 from uikit.screen import load_kv
 

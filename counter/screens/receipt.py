@@ -21,12 +21,12 @@ from counter.texts import text as t
 from engine.coupons.notification import redeemable
 from engine.documents import receipt_lines
 from engine.entitlements import balance
-from engine.entitlements.people import member_name
 from engine.errors import PlaydeskError
+from engine.people.members import member_name
 from engine.pricing import PricedReceipt
 from engine.sales.cart import Cart, Outcome, apply_scan, rejection_of
 from engine.sales.queries import campaign_names
-from engine.shifts import record_void
+from engine.sales.shifts import record_void
 from uikit import theme
 from uikit.screen import load_kv
 
@@ -230,7 +230,11 @@ class ReceiptScreen(CounterScreen):
     def show_outcome(self, outcome: Outcome) -> None:
         if outcome.kind == "member" and outcome.accepted:
             self.load_member()
-        self.update()
+        if outcome.priced is not None:  # the scan priced the cart already: show that pricing
+            self.priced = outcome.priced
+            self.update(reprice=False)
+        else:
+            self.update()
         if outcome.accepted:
             self.good(t(ADDED[outcome.kind], name=outcome.name, code=outcome.code))
         elif outcome.kind == "coupon":

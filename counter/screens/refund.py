@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
+from engine.derived import refunded_lines
 from engine.documents import receipt_document, refund_slip
 from engine.errors import PlaydeskError
 from engine.sales.queries import receipt_dict, refund_split
-from engine.sales.refunds import refund_receipt, refunded_lines
+from engine.sales.refunds import refund_receipt
 from uikit import theme
 from uikit.screen import load_kv
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.entitlements import report_campaigns, report_liability
-from engine.shifts import shift_report
+from engine.sales.shifts import shift_report
 from uikit import theme
 from uikit.screen import load_kv
 
@@ -40,6 +40,6 @@ class ReportsScreen(CounterScreen):
                     f"{money(package['revenue'])}", "small", color=theme.MUTED))
         liability = report_liability(now)
         box.add_widget(self.label(t("liability"), "large", bold=True))
-        outstanding = liability["outstanding"]
-        box.add_widget(self.label(t("liability_line", money=money(outstanding["money"]["total"]),
-                                    minutes=self.app.minutes(outstanding["minutes"]["total"]))))
+        outstanding = liability.outstanding
+        box.add_widget(self.label(t("liability_line", money=money(outstanding["money"].total),
+                                    minutes=self.app.minutes(outstanding["minutes"].total))))

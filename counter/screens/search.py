@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
-from engine.catalog import search_items
+from engine.sales.search import search_items
 from uikit import theme
 from uikit.screen import load_kv
 

@@ -10,7 +10,7 @@ from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine import documents
 from engine.errors import PlaydeskError
-from engine.shifts import ShiftFacts, close_shift, open_shift
+from engine.sales.shifts import ShiftFacts, close_shift, open_shift
 from uikit import theme
 from uikit.screen import load_kv
 

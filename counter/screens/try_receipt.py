@@ -6,8 +6,8 @@ from __future__ import annotations
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.documents import reduction_labels
-from engine.entitlements.people import member_name
 from engine.errors import PlaydeskError
+from engine.people.members import member_name
 from engine.sales.cart import Cart, apply_scan
 from uikit import theme
 from uikit.screen import load_kv

@@ -6,7 +6,7 @@
     playdesk refund-receipt RECEIPT --staff S02 --reason TEXT [--line N ...] [--shift SHIFT]
 
 Campaign edits need no command of their own: a partial site file through `playdesk load` is
-exactly what the counter's manager screens apply (engine.campaign_edit).
+exactly what the counter's manager screens apply (engine.sitefile.campaign_form).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def register(commands) -> None:
 
 
 def run_shift_open(args) -> None:
-    from engine.shifts import open_shift, shift_report
+    from engine.sales.shifts import open_shift, shift_report
 
     open_db(args)
     at = now(args)
@@ -54,21 +54,21 @@ def run_shift_open(args) -> None:
 
 
 def run_shift_close(args) -> None:
-    from engine.shifts import close_shift
+    from engine.sales.shifts import close_shift
 
     open_db(args)
     emit(close_shift(args.shift, args.staff, args.cash, now(args)).as_dict(), args)
 
 
 def run_shift_report(args) -> None:
-    from engine.shifts import shift_report
+    from engine.sales.shifts import shift_report
 
     open_db(args)
     emit(shift_report(args.shift, now(args)).as_dict(), args)
 
 
 def run_shift_current(args) -> None:
-    from engine.shifts import open_shift_of, shift_report
+    from engine.sales.shifts import open_shift_of, shift_report
 
     open_db(args)
     shift = open_shift_of()

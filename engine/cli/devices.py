@@ -52,7 +52,7 @@ def register(commands) -> None:
 
 def push_command(args) -> None:
     open_db(args)
-    from engine.sync.main import resolve_config
+    from engine.sync.config import resolve_config
     from engine.sync.push import push
 
     emit(push(args.file, now(args), resolve_config(args)), args)
@@ -121,7 +121,7 @@ def _read_list(path: str) -> dict:
 
 def publish_list_command(args) -> None:
     open_db(args)
-    from engine.sync.main import resolve_config
+    from engine.sync.config import resolve_config
     from engine.sync.push import publish_device_list
 
     document = _read_list(args.file)

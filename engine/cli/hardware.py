@@ -87,7 +87,7 @@ def scan_image(args) -> None:
 
 
 def resolve_code(args) -> None:
-    from engine.barcodes import resolve
+    from engine.sales.scan import resolve
 
     open_db(args)
     emit(resolve(args.code).as_dict(), args)
@@ -138,7 +138,7 @@ def spool_problems(args) -> Iterator[None]:
 
 def _document(kind: str, ref: str, args):
     from engine import documents
-    from engine.shifts import shift_report
+    from engine.sales.shifts import shift_report
 
     if kind == "receipt":
         return documents.receipt_document(ref)

@@ -1,4 +1,4 @@
-"""CLI commands: pay-at-counter orders — `order create|show|complete` (engine/orders.py)."""
+"""CLI commands: pay-at-counter orders — `order create|show|complete` (engine/sales/orders.py)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def register(commands) -> None:
 
 
 def run_create(args) -> None:
-    from engine.orders import create_order, order_dict
+    from engine.sales.orders import create_order, order_dict
 
     open_db(args)
     at = now(args)
@@ -34,7 +34,7 @@ def run_create(args) -> None:
 
 
 def run_show(args) -> None:
-    from engine.orders import find_order, order_dict
+    from engine.sales.orders import find_order, order_dict
 
     open_db(args)
     emit(order_dict(find_order(args.code), now(args)))
@@ -42,7 +42,7 @@ def run_show(args) -> None:
 
 def run_complete(args) -> None:
     from engine.entitlements import purchase_dict
-    from engine.orders import complete_order
+    from engine.sales.orders import complete_order
 
     open_db(args)
     at = now(args)

@@ -147,4 +147,4 @@ def run_report(args) -> None:
 
     open_db(args)
     at = now(args)
-    emit(report_campaigns(at) if args.name == "campaigns" else report_liability(at))
+    emit(report_campaigns(at) if args.name == "campaigns" else report_liability(at).as_dict())

@@ -21,12 +21,10 @@ def register(actions) -> None:
 
 def status_command(args) -> None:
     open_db(args)
-    from engine.models import LocalState
-    from engine.settings import ONLINE_STATE
+    from engine.settings import sync_online
     from engine.sync import outbox, reconciled
 
-    online = LocalState.get_or_none(LocalState.key == ONLINE_STATE)
-    emit({**reconciled.progress().view(), "online": bool(online and online.value == "true"),
+    emit({**reconciled.progress().view(), "online": bool(sync_online()),
           "published_seq": outbox.published_seq()}, args)
 
 

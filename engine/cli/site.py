@@ -74,7 +74,7 @@ def run_export(args) -> None:
 
 
 def run_hash_pin(args) -> None:
-    from engine.pins import hash_pin
+    from engine.people.pins import hash_pin
 
     # No database: hashing is pure, and the owner may run it on a laptop.
     pin = sys.stdin.readline().strip()
@@ -98,20 +98,15 @@ def run_campaign(args) -> None:
 def _refuse_on_kiosk() -> None:
     """A kiosk gets its definitions by sync: a site file loaded there would be an event every
     other device refuses (issue 14, item 9)."""
-    import json
-
     from engine.db import database
     from engine.errors import PlaydeskError
     from engine.ids import device_id
+    from engine.sync.config import stored_config
 
     role = database.execute_sql("SELECT role FROM sync_device WHERE device = ?",
                                 (device_id(),)).fetchone()
-    config = database.execute_sql(
-        "SELECT value FROM local_state WHERE key = 'sync.config'").fetchone()
-    try:
-        kind = json.loads(config[0]).get("kind") if config else None
-    except (ValueError, AttributeError):
-        kind = None
+    config = stored_config()
+    kind = config.get("kind") if isinstance(config, dict) else None
     if (role and role[0] == "kiosk") or kind == "kiosk":
         raise PlaydeskError(f"{device_id()} is a kiosk: it gets the site's definitions by sync; "
                             "load the site file on the owner's laptop or a counter")

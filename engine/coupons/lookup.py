@@ -9,16 +9,17 @@ scan must never pick one of two coupons by chance. Not found means "unknown".
 
 from __future__ import annotations
 
-from engine.barcodes import matching_rules
+from engine.codes.rules import matching_rules
 from engine.coupons.codes import normalize
-from engine.models import Coupon
+from engine.models import BarcodeRule, Coupon
 from engine.models.coupons import lookup_key
 
 
-def find_coupon(scanned: str) -> Coupon | None:
-    """The coupon `scanned` (a code as typed, or a coupon barcode) names, or None."""
+def find_coupon(scanned: str, rules: list[BarcodeRule] | None = None) -> Coupon | None:
+    """The coupon `scanned` (a code as typed, or a coupon barcode) names, or None; `rules` the
+    barcode rules when the caller has read them already."""
     text = str(scanned).strip()
-    candidates = [inner for _rule, inner in matching_rules(text, "coupon")] + [text]
+    candidates = [inner for _rule, inner in matching_rules(text, "coupon", rules)] + [text]
     for candidate in candidates:
         coupon = _by_code(candidate)
         if coupon is not None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from engine.campaign_state import ACTIVE, campaign_state
-from engine.coupons.validity import as_date, coupon_rejection, segments_of
+from engine.campaigns.state import ACTIVE, campaign_state
+from engine.coupons.queries import segments_of
+from engine.coupons.validity import as_date, coupon_rejection
 from engine.errors import NotFound
 from engine.models import Campaign, Coupon, Member
 

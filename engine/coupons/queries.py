@@ -8,7 +8,7 @@ from typing import Any
 from engine.coupons.lookup import find_coupon
 from engine.coupons.validity import as_date
 from engine.errors import NotFound, PlaydeskError
-from engine.models import Coupon, CouponRedemption
+from engine.models import Coupon, CouponRedemption, Member, Segment, SegmentMember
 
 STATUSES = ("issued", "redeemed", "canceled")
 
@@ -59,3 +59,13 @@ def show(code: str, at: dt.datetime | None = None) -> dict[str, Any]:
     return {**coupon_view(coupon, at),
             "redeemed_on": [{"id": fact.id, "receipt": fact.receipt, "at": fact.at,
                              "device": fact.device, "offline": fact.offline} for fact in facts]}
+
+
+def segments_of(member: str | None) -> set[str]:
+    """The segment codes `member` belongs to (empty without a member)."""
+    if member is None:
+        return set()
+    query = (SegmentMember.select(Segment.code).join(Segment)
+             .switch(SegmentMember).join(Member)
+             .where((Member.code == member) & ~Segment.deleted))
+    return {row.segment.code for row in query}

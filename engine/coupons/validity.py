@@ -1,4 +1,5 @@
-"""Coupon-level validity: why a coupon cannot be redeemed on a receipt now, or None.
+"""Coupon-level validity: why a coupon cannot be redeemed on a receipt now, or None. Pure (pricing
+calls it): the member's segments are read by `engine.coupons.queries.segments_of`.
 
 The reasons are checked in the one order of engine/coupons/reasons.py (unknown, canceled,
 expired, used up, wrong customer come first). Campaign-level reasons ("campaign inactive",
@@ -9,6 +10,7 @@ which calls this first.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from engine.coupons.reasons import (
     CANCELED,
@@ -18,7 +20,9 @@ from engine.coupons.reasons import (
     WRONG_CUSTOMER,
     first_reason,
 )
-from engine.models import Coupon, SegmentMember
+
+if TYPE_CHECKING:  # a Coupon row or pricing's CouponDef: both carry these fields
+    from engine.models import Coupon
 
 SALES_TYPES = ("all", "debtor", "contact", "segment")
 
@@ -55,18 +59,6 @@ def customer_matches(coupon: Coupon, *, debtor: str | None, contact: str | None,
     if coupon.sales_type == "segment":
         return coupon.sales_code in member_segments
     return False  # an unknown sales type never matches anyone
-
-
-def segments_of(member: str | None) -> set[str]:
-    """The segment codes `member` belongs to (empty without a member)."""
-    if member is None:
-        return set()
-    from engine.models import Member, Segment
-
-    query = (SegmentMember.select(Segment.code).join(Segment)
-             .switch(SegmentMember).join(Member)
-             .where((Member.code == member) & ~Segment.deleted))
-    return {row.segment.code for row in query}
 
 
 def as_date(value: dt.date | dt.datetime | str) -> dt.date:

@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from engine import journal
+from engine.bulk import insert_rows
 from engine.coupons.codes import new_code, normalize
 from engine.coupons.dateformula import evaluate
 from engine.coupons.validity import SALES_TYPES
@@ -36,7 +37,7 @@ from engine.models import Campaign, Coupon, Debtor, Member, Segment
 from engine.money import MAX_AMOUNT
 
 VALIDITIES = ("one_time", "multiple")
-DISCOUNT_TYPES = ("discount", "reduce")
+COUPON_VALUE_TYPES = ("discount", "reduce")  # what a coupon of its own value takes off
 MAX_QUANTITY = 1_000_000
 JOURNAL_BATCH = 1_000  # rows per coupons.generate event
 NO_COUPONS_FOR = ("packages", "category")  # not priced, so no coupon can register them
@@ -70,7 +71,8 @@ def generate(campaign: str, quantity: int, at: dt.datetime, created_by: str | No
             "canceled_by": None, "issued_receipt": None, "device": device_id(), "version": None,
         }
         codes = sorted(_fresh_codes(quantity))  # in index order: the B-tree inserts stay local
-        _bulk_insert(codes, base)
+        # one prepared INSERT for all codes; the shared columns are converted once
+        insert_rows(Coupon, ({"code": code} for code in codes), constants=base)
         _journal(codes, base)
     return [_as_coupon({"code": code, **base}) for code in codes]
 
@@ -94,18 +96,6 @@ def _as_coupon(row: dict[str, Any]) -> Coupon:
     coupon = Coupon(__no_default__=1)
     coupon.__data__.update(row)
     return coupon
-
-
-def _bulk_insert(codes: list[str], base: dict[str, Any]) -> None:
-    """One prepared INSERT run for every code (peewee's insert_many would build 100,000 rows of
-    SQL in Python); the constant columns go through their fields' db_value once."""
-    fields = [Coupon.code, *(Coupon._meta.fields[name] for name in base)]
-    columns = ", ".join(f'"{field.column_name}"' for field in fields)
-    marks = ", ".join("?" for _ in fields)
-    constant = tuple(field.db_value(base[field.name]) for field in fields[1:])
-    cursor = database.cursor()
-    cursor.executemany(f'INSERT INTO "{Coupon._meta.table_name}" ({columns}) VALUES ({marks})',
-                       [(code, *constant) for code in codes])
 
 
 def _campaign(code: str) -> Campaign:
@@ -182,9 +172,9 @@ def _discount(campaign: Campaign, discount_type: str | None,
             raise PlaydeskError(f"campaign {campaign.code} is {campaign.type}: only couponing "
                                 "campaigns' coupons carry a discount type and value")
         return None, None
-    if discount_type not in DISCOUNT_TYPES or value is None:
+    if discount_type not in COUPON_VALUE_TYPES or value is None:
         raise PlaydeskError(f"couponing campaign {campaign.code} needs a discount type "
-                            f"({' or '.join(DISCOUNT_TYPES)}) and a value")
+                            f"({' or '.join(COUPON_VALUE_TYPES)}) and a value")
     try:
         amount = Decimal(str(value))
     except InvalidOperation:

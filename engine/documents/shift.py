@@ -1,5 +1,5 @@
 """The shift report as printed: sales, payments, discounts per campaign, coupons, packages,
-refunds, voids and the cash count, from the shift's facts (`engine.shifts.shift_report`)."""
+refunds, voids and the cash count, from the shift's facts (`engine.sales.shifts.shift_report`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from engine.documents.types import CashCount, CountLine, PaymentLine, ShiftRepor
 from engine.models import Staff
 
 if TYPE_CHECKING:  # the facts are handed in: documents build on shifts, never call them
-    from engine.shifts import ShiftFacts
+    from engine.sales.shifts import ShiftFacts
 
 
 def shift_report(facts: ShiftFacts, at: dt.datetime) -> ShiftReport:

@@ -5,10 +5,10 @@ The behaviour is spec/entitlements.md. Every function that changes something is 
 `PlaydeskError` before writing anything on bad input.
 """
 
+from engine.entitlements.adjust import add_lot
 from engine.entitlements.balances import balance, expiring_lots, expiring_within
-from engine.entitlements.consumption import ConsumeResult, consume, consumption_order
+from engine.entitlements.consumption import ConsumeResult, consume
 from engine.entitlements.history import member_history
-from engine.entitlements.lots import add_lot
 from engine.entitlements.purchase import purchase, purchase_dict
 from engine.entitlements.refunds import refund
 from engine.entitlements.reports import purchase_records, report_campaigns, report_liability
@@ -18,6 +18,7 @@ from engine.entitlements.sellable import (
     sellable_packages,
     why_not_sellable,
 )
+from engine.lots.draws import consumption_order
 
 __all__ = [
     "ConsumeResult", "add_lot", "balance", "campaigns_on_offer", "consume", "consumption_order",

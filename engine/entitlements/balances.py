@@ -8,8 +8,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from engine.db import database
-from engine.entitlements.lots import KINDS, effective_status
-from engine.entitlements.people import existing_member
+from engine.lots.rules import KINDS, effective_status
+from engine.people.members import existing_member
 
 EXPIRING_DAYS = 7  # what "expires soon" means to a member (issue 8: home screen)
 
@@ -26,10 +26,6 @@ _ALL_LOTS = _MEMBER_LOTS.format(filter="")
 _LEFT_LOTS = _MEMBER_LOTS.format(
     filter=f"AND kind IN ({', '.join(repr(kind) for kind in KINDS)}) "
            "AND status = 'active' AND remaining > 0")
-
-
-def empty_split() -> dict[str, int]:
-    return {"total": 0, "paid": 0, "bonus": 0, "other": 0}
 
 
 @dataclass

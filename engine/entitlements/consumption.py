@@ -9,26 +9,24 @@ consumption record; the lot's remaining/status are then recomputed from the reco
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from engine import journal
+from engine.bulk import insert_instances
 from engine.db import database, write
 from engine.derived import refresh_lots
-from engine.entitlements.lots import check_device, check_kind
 from engine.errors import InsufficientBalance, PlaydeskError
 from engine.ids import device_id, next_ids
+from engine.lots.draws import plan, usable_lots
+from engine.lots.rules import check_device, check_kind
 from engine.models import Consumption
+from engine.people.members import existing_member
+from engine.sync.config import sync_configured
+from engine.sync.strict import granted_decision, holding, spend, spend_decision, use
 
 if TYPE_CHECKING:
     from engine.sync.authority import Decision
-
-ORDERS = ("expiry_first", "bonus_first", "paid_first")
-DEFAULT_ORDER = "expiry_first"
-
 
 @dataclass
 class ConsumeResult:
@@ -39,95 +37,6 @@ class ConsumeResult:
     def as_dict(self) -> dict:
         return {"consumed": self.consumed, "shortfall": self.shortfall,
                 "draws": [{"lot": lot_id, "amount": amount} for lot_id, amount in self.draws]}
-
-
-_ORDER_SETTING = "SELECT value FROM setting WHERE key = 'consumption_order'"
-
-
-def consumption_order() -> str:
-    """The site's setting `consumption_order` (a JSON string), default expiry_first."""
-    row = database.execute_sql(_ORDER_SETTING).fetchone()
-    if row is None:
-        return DEFAULT_ORDER
-    try:
-        value = json.loads(row[0])
-    except ValueError:
-        value = row[0]
-    if value not in ORDERS:
-        raise PlaydeskError(f"setting consumption_order must be one of {', '.join(ORDERS)}, "
-                            f"not {value!r}")
-    return value
-
-
-def id_key(lot_id: str) -> tuple[str, int]:
-    """Ids are "<device>-L<n>": compare the number as a number, so L9 comes before L10."""
-    match = re.match(r"^(.*?)(\d+)$", lot_id)
-    return (match.group(1), int(match.group(2))) if match else (lot_id, 0)
-
-
-# The consumption order: earliest expiry first (none last), bonus before other types, oldest
-# first, lowest id (shorter ids first, so L9 before L10); `bonus_first` and `paid_first` put
-# that type in front of it all.
-_ORDER_TAIL = "expires_at IS NULL, expires_at, type <> 'bonus', created_at, LENGTH(id), id"
-ORDER_BY = {
-    "expiry_first": _ORDER_TAIL,
-    "bonus_first": f"type <> 'bonus', {_ORDER_TAIL}",
-    "paid_first": f"type <> 'paid', {_ORDER_TAIL}",
-}
-# Usable: active, something left, not expired at t; over the lot(member, kind, status) index.
-# Plain SQL read straight from the cursor: a session must not wait for peewee building the
-# statement or model instances.
-_USABLE = """
-SELECT id, remaining FROM lot
-WHERE member = ? AND kind = ? AND status = 'active' AND remaining > 0
-  AND (expires_at IS NULL OR expires_at > ?) {device}
-ORDER BY {order}
-"""
-DEVICE_FILTER = {"any": "AND device = 'any'", "one": "AND device IN ('any', ?)", "all": ""}
-
-
-@dataclass(frozen=True)
-class Usable:
-    id: str
-    remaining: int
-
-
-def usable_lots(member: str, kind: str, device: str | None, at: dt.datetime,
-                order: str | None = None, needed: int | None = None) -> list[Usable]:
-    """The lots a request may draw from, in the consumption order (only as many as cover
-    `needed`, when given).
-
-    `device` None means every device (a manager's correction), else the compatibility rule:
-    lots of device `any` or the requested one (a request for `any` uses only `any` lots).
-    """
-    params: list = [member, kind, at]
-    if device is None:
-        device_filter = DEVICE_FILTER["all"]
-    elif device == "any":
-        device_filter = DEVICE_FILTER["any"]
-    else:
-        device_filter, params = DEVICE_FILTER["one"], [*params, device]
-    sql = _USABLE.format(device=device_filter, order=ORDER_BY[order or consumption_order()])
-    lots, covered = [], 0
-    for lot_id, remaining in database.execute_sql(sql, params):
-        lots.append(Usable(lot_id, remaining))
-        covered += remaining
-        if needed is not None and covered >= needed:
-            break
-    return lots
-
-
-def plan(lots: Iterable[Usable], amount: int) -> list[tuple[str, int]]:
-    """Take `amount` from the lots in order; what the lots cannot cover is left untaken."""
-    draws: list[tuple[str, int]] = []
-    left = amount
-    for lot in lots:
-        if left <= 0:
-            break
-        take = min(lot.remaining, left)
-        draws.append((lot.id, take))
-        left -= take
-    return draws
 
 
 def record(member: str, draws: list[tuple[str, int]], at: dt.datetime,
@@ -142,7 +51,7 @@ def record(member: str, draws: list[tuple[str, int]], at: dt.datetime,
                            reference=reference, at=at, device=origin, offline=offline,
                            hold=hold)
                for record_id, (lot_id, amount) in zip(ids, draws, strict=True)]
-    journal.insert_rows(*records)
+    insert_instances(*records)
     refresh_lots(lot_id for lot_id, _ in draws)
     return records
 
@@ -172,8 +81,6 @@ def draw_and_record(member: str, kind: str, amount: int, device: str | None, at:
                     ) -> tuple[list[tuple[str, int]], list[Consumption]]:
     """Plan and record the draws (inside write()); raises before writing when short. With the
     authority's `decision` its draws are recorded, not this device's plan, and its hold used."""
-    from engine.sync.strict import use
-
     if decision is not None and decision.draws is not None:
         draws = granted_draws(member, kind, decision)
         granted = sum(n for _, n in draws)
@@ -205,8 +112,6 @@ def consume(member: str, kind: str, amount: int, device: str, at: dt.datetime,
     transaction (a refusal raises); inside a caller's transaction the caller asked and passes
     `decision` (or holds it in `engine.sync.strict.granted`).
     """
-    from engine.entitlements.people import existing_member
-    from engine.sync.strict import holding, spend_decision
 
     check_kind(kind)
     check_device(device)
@@ -233,8 +138,6 @@ def _partial_decision(member: str, kind: str, amount: int, device: str, at: dt.d
                       reference: str | None) -> Decision | None:
     """A partial spend's decision (inside a caller's transaction, the caller's); None when
     nothing is there to take."""
-    from engine.sync.strict import granted_decision, spend, spend_decision, sync_configured
-
     held = granted_decision(member, kind)
     if held is not None:
         return held

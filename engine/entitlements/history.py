@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from engine.entitlements.people import existing_member
 from engine.entitlements.sellable import package_name
 from engine.models import Consumption, Lot, Purchase
+from engine.people.members import existing_member
 
 DEFAULT_LIMIT = 50
 

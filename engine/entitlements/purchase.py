@@ -7,15 +7,19 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
 from engine import journal
+from engine.bulk import insert_instances
 from engine.db import database, write
-from engine.entitlements.consumption import draw_and_record, id_key
+from engine.entitlements.consumption import draw_and_record
 from engine.entitlements.lots import make_lot
-from engine.entitlements.people import buying_member, existing_staff
 from engine.entitlements.sellable import find_package, package_reason
 from engine.errors import NotFound, PlaydeskError
 from engine.ids import device_id, next_id, next_ids
+from engine.lots.draws import id_key
 from engine.models import Consumption, Location, Lot, Package, Payment, Purchase
 from engine.money import commission
+from engine.people.members import buying_member
+from engine.people.staff import existing_staff
+from engine.sync.strict import holding, spend_decision
 
 if TYPE_CHECKING:
     from engine.sync.authority import Decision
@@ -83,8 +87,6 @@ def _wallet_decision(member: str, package: str, price: int | None, at: dt.dateti
                      key: str | None, decision: Decision | None) -> Decision | None:
     """The strict decision for paying `package` from the wallet (asked before the write
     transaction); None for a repeated idempotency key, which spends nothing."""
-    from engine.sync.strict import spend_decision
-
     if key is not None and database.execute_sql(_KEY_USED, (key,)).fetchone() is not None:
         return decision
     amount = find_package(package).price if price is None else price
@@ -118,7 +120,6 @@ def purchase(member: str, package: str, payment: str, channel: str, at: dt.datet
             or commission_share < 0 or (commission_share and receipt is None)):
         raise PlaydeskError("a commission share is given only for a receipt's package line, "
                             "as a whole number of minor units, at least 0")
-    from engine.sync.strict import holding
 
     if receipt is None and payment == "wallet":
         decision = _wallet_decision(member, package, price, at, key, decision)
@@ -157,7 +158,7 @@ def purchase(member: str, package: str, payment: str, channel: str, at: dt.datet
             price=amount, payment=payment, commission=paid_commission, channel=channel,
             location=location, staff=staff, at=at, key=key, receipt=receipt, device=origin)
         lots = _make_lots(member, item, purchase_id, at)
-        journal.insert_rows(record, *lots, *payments)
+        insert_instances(record, *lots, *payments)
         journal.append_rows("purchase", record, *lots, *payments, *wallet_records)
     return record
 

@@ -9,11 +9,13 @@ from typing import Any
 from engine import journal
 from engine.db import write
 from engine.entitlements.consumption import record
-from engine.entitlements.lots import is_expired, new_lot
-from engine.entitlements.people import manager
+from engine.entitlements.lots import new_lot
 from engine.errors import NotFound, PlaydeskError
 from engine.ids import device_id, next_id
+from engine.lots.rules import is_expired
 from engine.models import Lot, Purchase, ReceiptLine, Refund
+from engine.people.staff import manager
+from engine.sync.strict import ask, holding, refuse, use
 
 
 def refund_amount(price: int, paid_lots: list[Lot], at: dt.datetime) -> int:
@@ -84,8 +86,6 @@ def refund(purchase_id: str, staff: str | None, reason: str | None,
     only the receipt's refund (`engine.sales.refunds.refund_receipt`) can give its money back by
     the methods that paid.
     """
-    from engine.sync.strict import ask, holding, refuse, use
-
     if not reason or not reason.strip():
         raise PlaydeskError("a refund needs a reason")
     _refundable(purchase_id, staff)  # the clear errors first, before asking anybody

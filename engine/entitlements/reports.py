@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from peewee import fn
 
-from engine.campaign_state import campaign_state
-from engine.entitlements.balances import empty_split
-from engine.entitlements.lots import KINDS, effective_status
+from engine.campaigns.state import campaign_state
+from engine.entitlements.balances import Split
+from engine.lots.rules import KINDS, effective_status
 from engine.models import Campaign, Consumption, Lot, Package, Purchase, Refund
 
 MEASURES = ("entitled", "consumed", "remaining", "expired", "refunded")
@@ -148,36 +149,54 @@ def report_campaigns(at: dt.datetime) -> list[dict[str, Any]]:
     return report
 
 
-def _split_add(split: dict[str, int], lot_type: str, amount: int) -> None:
-    split["total"] += amount
-    split[lot_type if lot_type in ("paid", "bonus") else "other"] += amount
+@dataclass
+class Liability:
+    """The credit the site owes (cli.md `report liability`): per kind what is outstanding, what
+    of it expires within `expiring_within_days`, what expired unused (breakage)."""
+
+    at: dt.datetime
+    outstanding: dict[str, Split] = field(default_factory=lambda: _per_kind())
+    expiring: dict[str, Split] = field(default_factory=lambda: _per_kind())
+    breakage: dict[str, Split] = field(default_factory=lambda: _per_kind())
+    unused_paid_value: int = 0
+    expiring_within_days: int = LIABILITY_DAYS
+
+    def as_dict(self) -> dict[str, Any]:
+        def splits(by_kind: dict[str, Split]) -> dict[str, dict[str, int]]:
+            return {kind: asdict(split) for kind, split in by_kind.items()}
+
+        return {"at": self.at, "outstanding": splits(self.outstanding),
+                "expiring_within_days": self.expiring_within_days,
+                "expiring": splits(self.expiring), "breakage": splits(self.breakage),
+                "unused_paid_value": self.unused_paid_value}
+
+
+def _per_kind() -> dict[str, Split]:
+    return {kind: Split() for kind in KINDS}
 
 
 def liability(lots: Iterable[dict[str, Any]], prices: dict[str, tuple[int, int]],
-              at: dt.datetime) -> dict[str, Any]:
+              at: dt.datetime) -> Liability:
     """Outstanding credit per kind, what of it expires within 30 days, and breakage."""
     until = at + dt.timedelta(days=LIABILITY_DAYS)
-    outstanding = {kind: empty_split() for kind in KINDS}
-    expiring = {kind: empty_split() for kind in KINDS}
-    breakage = {kind: empty_split() for kind in KINDS}
-    paid_value = 0
+    result = Liability(at)
     for lot in lots:
         if lot["status"] != "active" or lot["remaining"] <= 0:
             continue
-        if effective_status(lot["status"], lot["remaining"], lot["expires_at"], at) == "expired":
-            _split_add(breakage[lot["kind"]], lot["type"], lot["remaining"])
+        kind, lot_type, remaining = lot["kind"], lot["type"], lot["remaining"]
+        if effective_status(lot["status"], remaining, lot["expires_at"], at) == "expired":
+            result.breakage[kind].add(lot_type, remaining)
             continue
-        _split_add(outstanding[lot["kind"]], lot["type"], lot["remaining"])
+        result.outstanding[kind].add(lot_type, remaining)
         if lot["expires_at"] is not None and lot["expires_at"] <= until:
-            _split_add(expiring[lot["kind"]], lot["type"], lot["remaining"])
-        if lot["type"] == "paid" and lot["purchase"] in prices:
+            result.expiring[kind].add(lot_type, remaining)
+        if lot_type == "paid" and lot["purchase"] in prices:
             price, total = prices[lot["purchase"]]
-            paid_value += price * lot["remaining"] // total if total > 0 else 0
-    return {"at": at, "outstanding": outstanding, "expiring_within_days": LIABILITY_DAYS,
-            "expiring": expiring, "breakage": breakage, "unused_paid_value": paid_value}
+            result.unused_paid_value += price * remaining // total if total > 0 else 0
+    return result
 
 
-def report_liability(at: dt.datetime) -> dict[str, Any]:
+def report_liability(at: dt.datetime) -> Liability:
     """`playdesk report liability`. `unused_paid_value` is Σ ⌊price × remaining / total⌋ over
     usable paid lots: what the unused paid credit was sold for (what refunds could pay out)."""
     paid_totals = {lot.purchase: lot.total for lot in

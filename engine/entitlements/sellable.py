@@ -8,11 +8,12 @@ from typing import Any
 
 from peewee import Model
 
-from engine.campaign_state import ACTIVE, DELETED, EXPIRED, INACTIVE, SCHEDULED, campaign_state
+from engine.campaigns.state import ACTIVE, DELETED, EXPIRED, INACTIVE, SCHEDULED, campaign_state
+from engine.campaigns.types import WEEKDAYS
 from engine.db import database
 from engine.errors import NotFound, PlaydeskError
 from engine.models import Campaign, Package, Purchase, Refund
-from engine.models.base import WEEKDAYS
+from engine.people.members import existing_member
 
 
 def split_package_code(code: str) -> tuple[str, str]:
@@ -109,8 +110,6 @@ def package_reason(package: Package, member: str | None, at: dt.datetime) -> str
 def why_not_sellable(member_code: str | None, package: str, at: dt.datetime) -> str | None:
     """The reason `package` ("CAMPAIGN/PACKAGE") is not sellable, or None when it is."""
     if member_code is not None:
-        from engine.entitlements.people import existing_member
-
         existing_member(member_code)
     return package_reason(find_package(package), member_code, at)
 
@@ -132,8 +131,6 @@ def sellable_packages(member_code: str | None, at: dt.datetime,
     """The packages sellable at `at` (to the member, when given), usable on `device` if given
     (lots of device `any` or that device), in campaign code and package position order."""
     if member_code is not None:
-        from engine.entitlements.people import existing_member
-
         existing_member(member_code)
     query = (Package.select(Package, Campaign).join(Campaign)
              .where((Campaign.type == "packages") & (Campaign.deleted == False)  # noqa: E712

@@ -44,4 +44,3 @@ class WeekdaysField(TextField):
         return None if value is None else [day for day in value.split(",") if day]
 
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -16,7 +16,7 @@ class LoginAttempt(BaseModel):
     member = TextField(index=True)
     method = TextField()  # card | pin
     ok = BooleanField()
-    reason = TextField(null=True)  # why it was refused (see engine.logins.REASONS)
+    reason = TextField(null=True)  # why it was refused (see engine.people.logins.REASONS)
     location = TextField(null=True)
     at = DateTimeField(index=True)
 

@@ -6,10 +6,12 @@ process sees it, or any trusted source) and warn on screen when they differ by t
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
+from engine import localstate
+from engine.db import write
 from engine.errors import PlaydeskError
+from engine.settings import setting
 
 DEFAULT_TOLERANCE_SECONDS = 120
 
@@ -86,7 +88,6 @@ def clock_warning(local: dt.datetime, reference: dt.datetime | None,
 # moment (`note_peer_clocks`). Their differences say how far this device's clock is from the
 # others' without trusting either side's absolute time.
 
-PEER_CLOCKS_STATE = "sync.peer_clocks"  # LocalState: {device: {"clock": iso, "seen_at": iso}}
 PEER_CLOCK_MAX_AGE = dt.timedelta(minutes=15)  # older notes say nothing about the clock now
 TOLERANCE_SETTING = "clock_tolerance_seconds"
 
@@ -110,27 +111,19 @@ def _naive(value: dt.datetime) -> dt.datetime:
 def note_peer_clocks(messages: list[dict], seen_at: dt.datetime) -> None:
     """For the sync process, as presences arrive (verified): keep each online device's clock
     beside this device's `seen_at` (local state, one row, replaced)."""
-    from engine.db import write
-    from engine.models import LocalState
-
     fresh = {m["device"]: {"clock": m["clock"], "seen_at": seen_at.isoformat()}
              for m in messages if m.get("online") and m.get("clock") and m.get("device")}
     if not fresh:
         return
     with write():
-        row = LocalState.get_or_none(LocalState.key == PEER_CLOCKS_STATE)
-        noted = json.loads(row.value) if row else {}
+        noted = localstate.get_json(localstate.PEER_CLOCKS, {})
         noted.update(fresh)
-        LocalState.insert(key=PEER_CLOCKS_STATE, value=json.dumps(noted)).on_conflict_replace(
-        ).execute()
+        localstate.put_json(localstate.PEER_CLOCKS, noted)
 
 
 def peer_clocks() -> list[PeerClock]:
     """The other devices' clocks as last noted here."""
-    from engine.models import LocalState
-
-    row = LocalState.get_or_none(LocalState.key == PEER_CLOCKS_STATE)
-    noted = json.loads(row.value) if row else {}
+    noted = localstate.get_json(localstate.PEER_CLOCKS, {})
     return [PeerClock(device, _naive(parse_reference(value["clock"])),
                       _naive(dt.datetime.fromisoformat(value["seen_at"])))
             for device, value in sorted(noted.items())]
@@ -153,7 +146,5 @@ def peer_clock_warning(local: dt.datetime, peers: list[PeerClock],
 def device_clock_warning(local: dt.datetime) -> str | None:
     """What the apps show about this device's clock now (tolerance: the site setting
     `clock_tolerance_seconds`, default 120)."""
-    from engine.settings import setting
-
     tolerance = setting(TOLERANCE_SETTING, DEFAULT_TOLERANCE_SECONDS)
     return peer_clock_warning(local, peer_clocks(), int(tolerance))

@@ -20,9 +20,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.ids import DEFAULT_DEVICE, RESTORE_PENDING
+from engine.ids import DEFAULT_DEVICE
+from engine.localstate import DEVICE_ID, INCARNATION, RESTORE_PENDING
 
-INCARNATION = "db.incarnation"
 _SET = "INSERT OR REPLACE INTO local_state (key, value) VALUES (?, ?)"
 
 
@@ -45,8 +45,8 @@ def mark_restored(staging: Path, source: Path, at: dt.datetime) -> RestoreMark:
     connection = sqlite3.connect(str(staging))
     try:
         with connection:
-            row = connection.execute(
-                "SELECT value FROM local_state WHERE key = 'device_id'").fetchone()
+            row = connection.execute(  # the staging copy: not the bound database
+                "SELECT value FROM local_state WHERE key = ?", (DEVICE_ID,)).fetchone()
             device = row[0] if row else DEFAULT_DEVICE
             others = devices_to_learn_from(connection, device)
             connection.execute(_SET, (INCARNATION, secrets.token_hex(16)))

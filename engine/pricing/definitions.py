@@ -9,12 +9,12 @@ this one does. Coupons change with every redemption, so they are loaded per rece
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
+from engine.coupons.lookup import find_coupon
 from engine.db import database
 from engine.models import (
     Campaign,
@@ -22,6 +22,7 @@ from engine.models import (
     Category,
     Combination,
     Coupon,
+    Debtor,
     FreeLine,
     Item,
     Location,
@@ -60,8 +61,6 @@ def load_definitions(coupon_codes: Iterable[str] = ()) -> Definitions:
 def with_coupons(definitions: Definitions, coupon_codes: Iterable[str]) -> Definitions:
     """`definitions` with the coupons named by `coupon_codes` — codes as written or scanned:
     any case, with or without dashes, or a coupon barcode (`lookup.find_coupon`)."""
-    from engine.coupons.lookup import find_coupon
-
     written = list(dict.fromkeys(coupon_codes))
     if not written:
         return definitions
@@ -74,9 +73,7 @@ def with_coupons(definitions: Definitions, coupon_codes: Iterable[str]) -> Defin
             coupons[row.code] = coupon_def(row)
             if row.code != text:
                 aliases[text] = row.code
-    snapshot = dataclasses.replace(definitions, coupons=coupons, coupon_aliases=aliases)
-    snapshot.__dict__["scratch"] = definitions.scratch  # share the compiled caches
-    return snapshot
+    return definitions.with_coupons(coupons, aliases)
 
 
 _cache: dict[str, object] = {}
@@ -130,8 +127,6 @@ def _load_site() -> Definitions:
 
 
 def _members() -> dict[str, MemberDef]:
-    from engine.models import Debtor
-
     debtors = {row.id: row.code for row in Debtor.select(Debtor.id, Debtor.code)}
     segments: dict[int, set[str]] = defaultdict(set)
     for row in (SegmentMember.select(SegmentMember.member, Segment.code).join(Segment)

@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from engine.coupons.dateformula import evaluate
 from engine.coupons.reasons import (
     ALREADY_APPLIED,
     CAMPAIGN_INACTIVE,
@@ -456,6 +457,4 @@ def _expiry(formula: str | None, at: dt.datetime) -> dt.date | None:
     try:
         return dt.date.fromisoformat(formula)
     except ValueError:
-        from engine.coupons.dateformula import evaluate
-
         return evaluate(formula, at.date())

@@ -12,14 +12,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from engine.pricing.types import (
-    LINE_FILTER_TYPES,
-    RECEIPT_FILTER_TYPES,
-    CampaignDef,
-    FilterDef,
-    TriggerDef,
-    TriggerLineDef,
-)
+from engine.campaigns.types import LINE_FILTER_TYPES, RECEIPT_FILTER_TYPES
+from engine.pricing.types import CampaignDef, FilterDef, TriggerDef, TriggerLineDef
 
 
 @dataclass(frozen=True)

@@ -185,6 +185,18 @@ def _tier_times(tier: TierDef, units: int, net: int) -> int:
 # ---------------------------------------------------------------- M for N, M plus N
 
 
+def _free_unit_shares(free: Counter, by_no: dict[int, WorkLine]) -> dict[int, int]:
+    """What the free units of each line are worth: its net × free units / quantity, half-up
+    (lines whose share rounds to nothing get no allocation)."""
+    shares = {}
+    for line_no, count in free.items():
+        line = by_no[line_no]
+        share = round_half_up(Fraction(line.net * count, line.quantity))
+        if share > 0:
+            shares[line_no] = share
+    return shares
+
+
 def m_for_n(campaign: CampaignDef, context: Context) -> Grant:
     buy, pay = campaign.buy or 0, campaign.pay or 0
     lines = context.eligible
@@ -193,13 +205,7 @@ def m_for_n(campaign: CampaignDef, context: Context) -> Grant:
         return Grant({}, "reduce", None)
     times = len(units) // buy if campaign.usage == "multiple" else 1
     free = Counter(line_no for line_no, _ in units[:times * (buy - pay)])
-    by_no = {line.no: line for line in lines}
-    allocations = {}
-    for line_no, count in free.items():
-        line = by_no[line_no]
-        share = round_half_up(Fraction(line.net * count, line.quantity))
-        if share > 0:
-            allocations[line_no] = share
+    allocations = _free_unit_shares(free, {line.no: line for line in lines})
     amount = sum(allocations.values())
     return Grant(allocations, "reduce", amount, free_units=dict(free))
 
@@ -251,13 +257,7 @@ def m_plus_n(campaign: CampaignDef, context: Context) -> Grant:
         touched = [by_no[no] for no in sorted(buyers | set(free))]
         grant = Grant(pro_rata(amount, _nets(touched)), "reduce", None, free_units=dict(free))
     else:
-        allocations = {}
-        for line_no, count in free.items():
-            line = by_no[line_no]
-            share = round_half_up(Fraction(line.net * count, line.quantity))
-            if share > 0:
-                allocations[line_no] = share
-        grant = Grant(allocations, "reduce", None, free_units=dict(free))
+        grant = Grant(_free_unit_shares(free, by_no), "reduce", None, free_units=dict(free))
     grant.discount_value = grant.amount
     return grant
 

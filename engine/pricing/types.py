@@ -8,19 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
+from engine.campaigns.types import (
+    DISCOUNT_TYPES,
+    LINE_LEVEL_TYPES,
+)
 from engine.coupons.codes import normalize
-
-LINE_LEVEL_TYPES = frozenset({"line_discount", "line_reduce", "m_for_n", "m_plus_n"})
-DISCOUNT_TYPES = frozenset({
-    "line_discount", "line_reduce", "receipt_discount", "receipt_reduce", "tiered_discount",
-    "tiered_reduce", "m_for_n", "m_plus_n", "couponing"})
-LINE_FILTER_TYPES = ("item", "item_category", "vendor", "resource")
-RECEIPT_FILTER_TYPES = ("location", "debtor", "contact")
-
 
 # ---------------------------------------------------------------- the receipt
 
@@ -208,6 +204,15 @@ class Definitions:
     def scratch(self) -> dict:
         """Caches derived from this snapshot (compiled filters…); dropped with it."""
         return {}
+
+    def with_coupons(self, coupons: Mapping[str, CouponDef],
+                     coupon_aliases: Mapping[str, str] | None = None) -> Definitions:
+        """This snapshot with other coupons (a receipt's, or some priced as used up), sharing
+        its compiled caches: they derive from the campaigns, which stay the same."""
+        snapshot = replace(self, coupons=coupons, coupon_aliases=(
+            self.coupon_aliases if coupon_aliases is None else coupon_aliases))
+        snapshot.__dict__["scratch"] = self.scratch
+        return snapshot
 
     @cached_property
     def discount_campaigns(self) -> tuple[CampaignDef, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from engine.models.base import WEEKDAYS
+from engine.campaigns.types import WEEKDAYS
 from engine.pricing.types import CampaignDef
 
 

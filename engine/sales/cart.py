@@ -5,9 +5,7 @@ both call it, so both price the same receipt the same way. The cart keeps only w
 entered (lines, member, coupons, campaign registrations); prices always come from
 `price_receipt` over the cached definitions.
 
-How a code is understood: a kiosk order ticket ("ORD…"), then the site's barcode setup
-(`engine.barcodes.resolve`), then as typed — an item, resource or member code (as typed, then
-upper-cased), a campaign code, a coupon code.
+What a code means is `engine.sales.scan.interpret` (the one place that knows the order).
 """
 
 from __future__ import annotations
@@ -17,23 +15,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from engine.barcodes import resolve, strip_campaign_barcode
-from engine.coupons.lookup import find_coupon
-from engine.entitlements.people import existing_member
 from engine.entitlements.sellable import find_package
 from engine.errors import PlaydeskError
 from engine.models import Campaign, Item, Member, Resource
-from engine.orders import ORDER_PREFIX
+from engine.people.members import existing_member
 from engine.pricing import LineInput, PricedReceipt, ReceiptInput, price_receipt
 from engine.pricing.definitions import cached_definitions
 from engine.pricing.result import Rejection
+from engine.sales.scan import UNKNOWN_CODE, interpret
 
 QUANTITY_PREFIX = re.compile(r"(\d{1,4})\s*[*xX]\s*(\S.*)")
 
-# Outcome reason codes besides the pricing rejections' (engine.pricing.result.REASON_CODES)
-NOTHING_SCANNED = "nothing_scanned"
-MISREAD = "misread"
-UNKNOWN_CODE = "unknown_code"
+# Outcome reason codes besides the pricing rejections' and engine.sales.scan's
 MEMBER_INACTIVE = "member_inactive"
 CAMPAIGN_CATEGORY = "campaign_category"
 COUPON_TWICE = "coupon_twice"
@@ -62,16 +55,6 @@ class CartLine:
 
 
 @dataclass(frozen=True)
-class Interpretation:
-    """What a code means here, before anything is added."""
-
-    kind: str  # item | resource | member | coupon | campaign | order | unknown
-    code: str | None
-    reason_code: str | None = None  # why it means nothing (unknown)
-    message: str = ""
-
-
-@dataclass(frozen=True)
 class Outcome:
     """What a scan did. `kind` is what the code was; `accepted` False with a `reason_code` and a
     plain-words `refusal` when the cart refused it (a coupon pricing refuses for a reason that a
@@ -84,6 +67,7 @@ class Outcome:
     accepted: bool = True
     reason_code: str | None = None
     refusal: str = ""
+    priced: PricedReceipt | None = None  # the cart as priced after the scan, when it was
 
 
 @dataclass
@@ -195,35 +179,6 @@ def rejection_of(priced: PricedReceipt | None, coupon: str) -> Rejection | None:
     return next((r for r in priced.rejected if r.code == coupon), None)
 
 
-def interpret(text: str) -> Interpretation:
-    """What a scanned or typed code means (nothing is added)."""
-    code = text.strip()
-    if not code:
-        return Interpretation("unknown", None, NOTHING_SCANNED, "nothing was scanned")
-    if code.upper().startswith(ORDER_PREFIX):
-        return Interpretation("order", code)
-    found = resolve(code)
-    if found.kind in ("item", "member", "campaign", "coupon"):
-        return Interpretation(found.kind, found.code)
-    # typed codes: an item or resource code, a member code, a campaign code, a coupon code
-    for kind, model in (("item", Item), ("resource", Resource), ("member", Member)):
-        row = model.get_or_none((model.code == code) & ~model.deleted) or \
-            model.get_or_none((model.code == code.upper()) & ~model.deleted)
-        if row is not None:
-            return Interpretation(kind, row.code)
-    campaign = strip_campaign_barcode(code)
-    if campaign is not None:
-        return Interpretation("campaign", campaign)
-    coupon = find_coupon(code)
-    if coupon is not None:
-        return Interpretation("coupon", coupon.code)
-    if found.kind == "invalid":
-        return Interpretation("unknown", None, MISREAD,
-                              f"{code}: misread barcode (wrong check digit); scan it again")
-    return Interpretation("unknown", None, UNKNOWN_CODE,
-                          f"{code}: not an item, member card, coupon or campaign code")
-
-
 def refused(kind: str, code: str | None, reason_code: str, refusal: str) -> Outcome:
     return Outcome(kind, code, accepted=False, reason_code=reason_code, refusal=refusal)
 
@@ -254,12 +209,15 @@ def _coupon(cart: Cart, code: str, _quantity: int, at: dt.datetime) -> Outcome:
     if code in cart.coupons:
         return refused("coupon", code, COUPON_TWICE, f"coupon {code} is already on this receipt")
     cart.add_coupon(code)
-    rejection = rejection_of(cart.price(at), code)
+    priced = cart.price(at)
+    rejection = rejection_of(priced, code)
     if rejection is None:
-        return Outcome("coupon", code, code)
-    if rejection.final:
+        return Outcome("coupon", code, code, priced=priced)
+    if rejection.final:  # the cart changed after pricing: whoever shows it prices again
         cart.remove_coupon(code)
-    return refused("coupon", code, rejection.reason_code, rejection.reason)
+        return refused("coupon", code, rejection.reason_code, rejection.reason)
+    return Outcome("coupon", code, accepted=False, reason_code=rejection.reason_code,
+                   refusal=rejection.reason, priced=priced)
 
 
 def _campaign(cart: Cart, code: str, _quantity: int, _at: dt.datetime) -> Outcome:

@@ -19,20 +19,27 @@ import datetime as dt
 from decimal import Decimal
 
 from engine import journal
+from engine.coupons.codes import new_code
 from engine.db import write
 from engine.derived import refresh_coupons
+from engine.entitlements import consume, purchase
+from engine.entitlements.purchase import PAYMENTS, method_commission
 from engine.errors import NotFound, PlaydeskError
 from engine.ids import device_id, next_id, next_number
 from engine.models import (
     Coupon,
     CouponRedemption,
+    Debtor,
     Entry,
     EntryAllocation,
     LineReduction,
+    Location,
+    Member,
     Payment,
     Receipt,
     ReceiptLine,
 )
+from engine.people.staff import existing_staff
 from engine.pricing import PricedReceipt, ReceiptInput, price_receipt
 from engine.pricing.definitions import cached_definitions
 from engine.sales.payments import (
@@ -58,8 +65,6 @@ def checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...] | l
         if shift is not None:  # its drawer takes the cash: this device's, and open
             require_open_shift(shift)
         if staff is not None:
-            from engine.entitlements.people import existing_staff
-
             existing_staff(staff)
         definitions = grants.definitions(cached_definitions(receipt_input.coupons))
         priced = price_receipt(receipt_input, definitions, at)
@@ -91,8 +96,6 @@ def checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...] | l
 def _check_receipt(receipt: ReceiptInput) -> None:
     """What the receipt file reader checks, for receipts the apps build by hand: a sale has
     lines, and happens at a location of the site, for a member and debtor that exist."""
-    from engine.models import Debtor, Location, Member
-
     if not receipt.lines:
         raise PlaydeskError("a receipt without lines cannot be sold")
     for model, code, what in ((Location, receipt.location, "location"),
@@ -128,8 +131,6 @@ def _receipt_rows(priced: PricedReceipt, plan: PaymentPlan, receipt_id: str, sta
 
 def _payment_rows(plan: PaymentPlan, receipt_id: str, member: str | None,
                   at: dt.datetime) -> list[Payment]:
-    from engine.entitlements import consume
-    from engine.entitlements.purchase import method_commission
 
     rows = []
     for payment in plan.payments:
@@ -154,8 +155,6 @@ def _purchases(priced: PricedReceipt, plan: PaymentPlan, receipt_id: str, at: dt
     package_lines = [line for line in priced.lines if line.package]
     if not package_lines:
         return {}
-    from engine.entitlements import purchase
-    from engine.entitlements.purchase import PAYMENTS
 
     paying = [p.method for p in plan.payments if p.amount > 0 and p.method in PAYMENTS]
     method = paying[0] if paying else "cash"
@@ -202,8 +201,6 @@ def _redemption_rows(priced: PricedReceipt, receipt_id: str, at: dt.datetime) ->
 
 def _issued_coupons(priced: PricedReceipt, receipt_id: str, at: dt.datetime,
                     staff: str | None) -> list[Coupon]:
-    from engine.coupons.codes import new_code
-
     issued = []
     for offer in priced.coupons_to_issue:
         issued.append(Coupon.create(

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.errors import InsufficientBalance, PlaydeskError
+from engine.lots.draws import usable_lots
 from engine.models import PaymentMethod
 from engine.money import MAX_AMOUNT
 from engine.pricing.allocation import pro_rata
@@ -90,8 +91,6 @@ def check_wallet(plan: PaymentPlan, member: str | None, at: dt.datetime) -> None
     """Refuse a wallet payment the member's usable unrestricted (`device: any`) money lots do not
     cover. Checkout calls it inside its transaction before writing anything, so the lots its own
     package lines are about to create never pay for the receipt (sync or not)."""
-    from engine.entitlements.consumption import usable_lots
-
     wanted = wallet_amount(plan)
     if wanted <= 0 or member is None:
         return

@@ -18,6 +18,7 @@ from engine.models import (
     Receipt,
     ReceiptLine,
 )
+from engine.sales.refunds import refund_status
 
 
 def entries(campaign: str | None = None, receipt: str | None = None) -> list[dict[str, Any]]:
@@ -90,8 +91,6 @@ RECENT_LIMIT = 30
 def recent_receipts(device: str, limit: int = RECENT_LIMIT) -> list[dict[str, Any]]:
     """The receipts `device` recorded, newest first, with their refund status (paid,
     partly_refunded, refunded): a counter's history is its own sales, not every synced one."""
-    from engine.sales.refunds import refund_status
-
     if limit < 1:
         raise PlaydeskError("the limit is at least 1")
     rows = (Receipt.select(Receipt.id, Receipt.at, Receipt.total, Receipt.member)

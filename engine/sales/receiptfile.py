@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.barcodes import resolve, strip_campaign_barcode
 from engine.clock import check_year, parse_datetime
 from engine.errors import PlaydeskError
-from engine.models import Debtor, Item, Location, Member, Resource
+from engine.models import Campaign, Debtor, Item, Location, Member, Package, Resource
 from engine.money import MAX_AMOUNT
 from engine.pricing.engine import MAX_QUANTITY
 from engine.pricing.types import LineInput, ReceiptInput
+from engine.sales.scan import resolve, strip_campaign_barcode
 from engine.sitefile.yamlnodes import Parsed, format_path, parse_yaml
 
 TOP_KEYS = ("at", "location", "member", "debtor", "lines", "campaigns", "coupons", "payments")
@@ -233,8 +233,6 @@ class _Reader:
                          unit_price=unit_price, manual_discount=manual)
 
     def _package_price(self, code: str, path: tuple, no: int) -> int | None:
-        from engine.models import Campaign, Package
-
         campaign, _, name = code.partition("/")
         row = (Package.select(Package).join(Campaign)
                .where((Campaign.code == campaign) & (Package.code == name) & ~Campaign.deleted

@@ -28,21 +28,22 @@ from typing import Any
 from peewee import SQL
 
 from engine import journal
+from engine.coupons.cancel import cancel
 from engine.db import write
+from engine.derived import refunded_lines
+from engine.entitlements.lots import new_lot
+from engine.entitlements.refunds import refund_receipt_purchase
 from engine.errors import NotFound, PlaydeskError
 from engine.ids import device_id, next_id
 from engine.models import Coupon, Entry, EntryAllocation, Payment, Receipt, ReceiptLine, Refund
 from engine.models.shifts import ReceiptRefund, ReceiptRefundLine, ReceiptRefundPayment
+from engine.people.staff import require_role
 from engine.sales.shiftcheck import require_open_shift
+from engine.sync.strict import ask, holding, refuse, use
 
 PAID = "paid"
 REFUNDED = "refunded"
 PARTLY_REFUNDED = "partly_refunded"
-
-
-def refunded_lines(receipt_id: str) -> set[int]:
-    return {row.line_no for row in ReceiptRefundLine.select(ReceiptRefundLine.line_no)
-            .join(ReceiptRefund).where(ReceiptRefund.receipt == receipt_id)}
 
 
 def refund_status(receipt_id: str) -> str:
@@ -103,8 +104,6 @@ def _discounts_reversed(receipt_id: str, lines: list[int]) -> list[dict[str, Any
 def _refund_package_line(line: ReceiptLine, staff: str, reason: str,
                          at: dt.datetime) -> tuple[int, list[str]]:
     """Close the line's purchases; their unused paid part is what the line gives back."""
-    from engine.entitlements.refunds import refund_receipt_purchase
-
     amount, ids = 0, []
     for purchase in (line.purchase or "").split(","):
         if not purchase or Refund.get_or_none(Refund.purchase == purchase) is not None:
@@ -118,9 +117,6 @@ def _refund_package_line(line: ReceiptLine, staff: str, reason: str,
 def refund_receipt(receipt_id: str, staff: str | None, reason: str | None, at: dt.datetime,
                    lines: list[int] | None = None, shift: str | None = None) -> dict[str, Any]:
     """Refund `lines` (line numbers; default every line not refunded yet) of a recorded receipt."""
-    from engine.coupons.cancel import cancel
-    from engine.entitlements.lots import new_lot
-    from engine.sync.strict import ask, holding, refuse, use
 
     if not reason or not reason.strip():
         raise PlaydeskError("a refund needs a reason")
@@ -183,8 +179,6 @@ def _refundable(receipt_id: str, staff: str | None, shift: str | None,
                 lines: list[int] | None) -> tuple[Receipt, Any, dict[int, ReceiptLine], list[int]]:
     """The receipt, the manager, its lines and the line numbers to refund; refused (nothing
     written) when they cannot be refunded here."""
-    from engine.staff import require_role
-
     receipt = Receipt.get_or_none(Receipt.id == receipt_id)
     if receipt is None:
         raise NotFound(f"unknown receipt {receipt_id!r}")

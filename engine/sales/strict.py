@@ -28,7 +28,8 @@ from engine.pricing.definitions import cached_definitions
 from engine.pricing.types import Definitions
 from engine.sales.payments import WALLET, plan_payments, wallet_amount
 from engine.sales.receiptfile import PaymentInput
-from engine.sync.strict import ask, granted, holding, spend, sync_configured, use
+from engine.sync.config import sync_configured
+from engine.sync.strict import ask, granted, holding, release, spend, use
 
 if TYPE_CHECKING:
     from engine.sync.authority import Decision
@@ -55,9 +56,7 @@ class CheckoutGrants:
             coupon = coupons[code]
             coupons[code] = dataclasses.replace(coupon, redemptions=max(coupon.redemptions,
                                                                         coupon.max_redemptions))
-        snapshot = dataclasses.replace(definitions, coupons=coupons)
-        snapshot.__dict__["scratch"] = definitions.scratch  # share the compiled caches
-        return snapshot
+        return definitions.with_coupons(coupons)
 
     def redeemed(self, rows: list[CouponRedemption], receipt_id: str) -> list[CouponRedemption]:
         """The redemption rows, marked offline where the offline policy allowed them and with
@@ -81,18 +80,18 @@ def ask_checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...]
     grants = CheckoutGrants()
     if not sync_configured():
         return grants  # alone: checkout's own transaction serializes the redemptions
+    wallet_possible = any(p.method == WALLET for p in payments)
+    if not receipt_input.coupons and not wallet_possible:
+        return grants  # nothing to ask: no pricing before the transaction's own
     definitions = cached_definitions(receipt_input.coupons)
     priced = price_receipt(receipt_input, definitions, at)
     limited = [code for code in dict.fromkeys(priced.redeemed_coupons)
                if definitions.coupons[code].max_redemptions > 0]
-    wallet_possible = any(p.method == WALLET for p in payments)
     if not limited and not wallet_possible:
         return grants
     try:
         _ask_all(grants, receipt_input, payments, at, definitions, priced, limited)
     except BaseException:
-        from engine.sync.strict import release
-
         release(*grants.decisions(), at=at)
         raise
     return grants

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 from pathlib import Path
 from typing import Any
 
+from peewee import fn
+
+from engine import db, localstate
 from engine.errors import PlaydeskError
+from engine.models import Event
 from engine.sitefile.apply import apply_document, definitions_generation
 from engine.sitefile.export import export_document, export_site
 from engine.sitefile.validate import validate_text
-
-LAST_LOAD_KEY = "sitefile:last_load"
 
 
 def _read_text(path: str | os.PathLike[str]) -> str:
@@ -35,9 +36,6 @@ def _fingerprint(text: str) -> list[Any]:
     A site file identical to the last one loaded, with no journal event (local or from another
     device) and no definitions change since, cannot change anything: reloading it is a no-op.
     """
-    from peewee import fn
-
-    from engine.models import Event
 
     return [hashlib.sha256(text.encode()).hexdigest(), Event.select(fn.MAX(Event.id)).scalar(),
             definitions_generation()]
@@ -52,22 +50,20 @@ def _all_unchanged(sections: dict[str, dict[str, int]]) -> dict[str, dict[str, i
 def load_site_file(path: str | os.PathLike[str], at: dt.datetime,
                    dry_run: bool = False) -> dict[str, Any]:
     """Validate and apply a site file atomically; returns what changed per section."""
-    from engine import db
-    from engine.models import LocalState
 
     text = _read_text(path)
     with db.write():  # references are checked against the state the load applies to
         fingerprint = _fingerprint(text)
-        last = LocalState.get_or_none(LocalState.key == LAST_LOAD_KEY)
-        if last is not None and json.loads(last.value)["fingerprint"] == fingerprint:
-            sections = json.loads(last.value)["sections"]
+        last = localstate.get_json(localstate.LAST_SITE_LOAD)
+        if last is not None and last["fingerprint"] == fingerprint:
+            sections = last["sections"]
             return {"file": os.fspath(path), "changed": False, "dry_run": dry_run,
                     "sections": sections, "event": None}
         summary = apply_document(validate_text(text, os.fspath(path)), at, dry_run=dry_run)
         if not dry_run:
             record = {"fingerprint": _fingerprint(text),
                       "sections": _all_unchanged(summary["sections"])}
-            LocalState.insert(key=LAST_LOAD_KEY, value=json.dumps(record)).on_conflict_replace().execute()
+            localstate.put_json(localstate.LAST_SITE_LOAD, record)
     return {"file": os.fspath(path), **summary}
 
 

@@ -12,11 +12,12 @@ from typing import Any
 
 from peewee import chunked
 
-from engine import db, journal
+from engine import db, journal, localstate
 from engine.derived import refresh_coupons
 from engine.errors import PlaydeskError
-from engine.models import BarcodeRule, Combination, Coupon, LocalState, Setting, Site
+from engine.models import BarcodeRule, Combination, Coupon, Setting, Site
 from engine.sitefile import store
+from engine.sitefile.export import export_document
 from engine.sitefile.schema import CAMPAIGNS, SECTIONS, TOP_LEVEL
 
 # What may change on an active discount campaign without deactivating it first.
@@ -175,8 +176,6 @@ def _execute(plan: Plan) -> None:
 
 def changed_document(plan: Plan) -> dict[str, Any]:
     """The changed records as stored now: the payload of the `definitions` event."""
-    from engine.sitefile.export import export_document
-
     selection: dict[str, Any] = {}
     for section in SECTIONS:
         codes = [r["code"] for r in plan.created.get(section, []) + plan.updated.get(section, [])]
@@ -208,18 +207,13 @@ def stamp_versions(plan: Plan, version: str) -> None:
             (Combination.first == first) & (Combination.second == second)).execute()
 
 
-GENERATION_KEY = "definitions:generation"
-
-
 def definitions_generation() -> int:
     """A local counter bumped by every change of definitions on this device, whatever its source."""
-    row = LocalState.get_or_none(LocalState.key == GENERATION_KEY)
-    return int(row.value) if row else 0
+    return int(localstate.get(localstate.DEFINITIONS_GENERATION) or 0)
 
 
 def _bump_generation() -> None:
-    LocalState.insert(key=GENERATION_KEY, value=str(definitions_generation() + 1)) \
-        .on_conflict_replace().execute()
+    localstate.put(localstate.DEFINITIONS_GENERATION, str(definitions_generation() + 1))
 
 
 def apply_document(document: dict[str, Any], at: dt.datetime, *, source: str = "load",

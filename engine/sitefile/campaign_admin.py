@@ -10,13 +10,12 @@ import datetime as dt
 from typing import Any
 
 from engine import db
-from engine.campaign_state import campaign_state
+from engine.campaigns.state import campaign_state
+from engine.campaigns.types import ACTIONS
 from engine.errors import NotFound, PlaydeskError
 from engine.models import Campaign, Package
 from engine.sitefile.apply import apply_document
 from engine.sitefile.store import CampaignStore
-
-ACTIONS = ("activate", "deactivate", "delete")
 
 
 def list_campaigns(at: dt.datetime, include_deleted: bool = False) -> list[dict[str, Any]]:

@@ -13,12 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-# the discount types whose site record must say `automatic` (not couponing: its coupons
-# register it; category campaigns have no such key at all)
-AUTOMATIC_REQUIRED = ("line_discount", "line_reduce", "receipt_discount", "receipt_reduce",
-                      "tiered_discount", "tiered_reduce", "m_for_n", "m_plus_n")
-# the types whose validity may set a minimum quantity or amount of the eligible lines
-MINIMUM_TYPES = ("receipt_discount", "receipt_reduce")
+from engine.campaigns.types import AUTOMATIC_REQUIRED, MINIMUM_TYPES
 
 AUTOMATIC_MISSING = ("is required: write `automatic: true` (it applies by itself to every "
                      "receipt it fits) or `automatic: false` (only when registered by campaign "

@@ -11,17 +11,9 @@ from typing import Any
 
 import yaml
 
+from engine.campaigns.types import AUTOMATIC_REQUIRED, PERCENT_TYPES
 from engine.sitefile import store
-from engine.sitefile.campaign_keys import AUTOMATIC_REQUIRED
-from engine.sitefile.schema import (
-    CAMPAIGNS,
-    PERCENT_TYPES,
-    SECTIONS,
-    TOP_LEVEL,
-    Field,
-    ListOf,
-    Record,
-)
+from engine.sitefile.schema import CAMPAIGNS, SECTIONS, TOP_LEVEL, Field, ListOf, Record
 
 
 class _Dumper(yaml.SafeDumper):

@@ -12,10 +12,11 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from engine.models.base import WEEKDAYS
+from engine.campaigns.types import WEEKDAYS
 from engine.money import MAX_AMOUNT
-from engine.pins import is_pin_hash
+from engine.people.pins import is_pin_hash
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9_.\-]{1,40}")
 TIME_PATTERN = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
@@ -172,8 +173,6 @@ def currency(value: Any) -> str:
 
 
 def timezone(value: Any) -> str:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     text(value)
     try:
         ZoneInfo(value)

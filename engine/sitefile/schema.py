@@ -10,6 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.campaigns.types import (
+    CAMPAIGN_TYPES,
+    FILTER_TYPES,
+    FREE_LINE_TYPES,
+    TIER_USAGES,
+    TRIGGER_LINE_TYPES,
+)
 from engine.sitefile import fields as f
 
 
@@ -59,14 +66,6 @@ NAME = req(f.nonempty_text)
 DELETED = opt(f.boolean, False)
 
 DEVICES = ("pc", "console", "any")
-FILTER_TYPES = ("location", "item", "item_category", "vendor", "resource", "debtor", "contact")
-TRIGGER_LINE_TYPES = ("item", "item_category", "vendor", "resource")
-FREE_LINE_TYPES = ("item", "resource", "item_category")
-DISCOUNT_TYPES = ("line_discount", "line_reduce", "receipt_discount", "receipt_reduce",
-                  "tiered_discount", "tiered_reduce", "m_for_n", "m_plus_n", "couponing")
-CAMPAIGN_TYPES = ("packages", *DISCOUNT_TYPES, "category")
-PERCENT_TYPES = ("line_discount", "receipt_discount", "tiered_discount")
-TIER_USAGES = ("single", "multiple", "quantity_scale", "quantity_scale_total")
 SETTINGS_CHECKS = {
     "consumption_order": f.enum("expiry_first", "bonus_first", "paid_first"),
     "kiosk_idle_seconds": f.int_range(5, 86400),

@@ -16,6 +16,8 @@ from typing import Any
 
 from peewee import Model, chunked
 
+from engine.bulk import insert_rows
+from engine.campaigns.types import PERCENT_TYPES
 from engine.models import (
     BarcodeRule,
     Campaign,
@@ -43,7 +45,7 @@ from engine.models import (
     Vendor,
 )
 from engine.sitefile.fields import decimal_text
-from engine.sitefile.schema import CAMPAIGNS, COUPON, PERCENT_TYPES, SECTIONS, SITE
+from engine.sitefile.schema import CAMPAIGNS, COUPON, SECTIONS, SITE
 
 CHUNK = 400
 
@@ -76,30 +78,6 @@ def _to_datetime(value: str | None) -> dt.datetime | None:
 
 def _percent(value: Decimal | None) -> str | None:
     return None if value is None else decimal_text(Decimal(value))
-
-
-def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
-    """Insert many rows with one prepared statement (peewee's insert_many builds SQL per row)."""
-    if not rows:
-        return
-    names = list(rows[0])
-    if any(len(row) != len(names) or row.keys() != rows[0].keys() for row in rows):
-        for batch in chunked(rows, CHUNK):
-            model.insert_many(batch).execute()
-        return
-    fields = [model._meta.fields[name] for name in names]
-    # Python-side defaults, as peewee would apply them (the table has no SQL defaults).
-    defaults = {field.name: field.default for field in model._meta.sorted_fields
-                if field.name not in rows[0] and field.default is not None}
-    if defaults:
-        rows = [{**{k: v() if callable(v) else v for k, v in defaults.items()}, **row} for row in rows]
-        names = list(rows[0])
-        fields = [model._meta.fields[name] for name in names]
-    columns = ", ".join(f'"{field.column_name}"' for field in fields)
-    marks = ", ".join("?" for _ in fields)
-    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
-    values = [[field.db_value(row[field.name]) for field in fields] for row in rows]
-    model._meta.database.cursor().executemany(sql, values)
 
 
 def delete_where_in(column, values: Iterable[Any]) -> None:

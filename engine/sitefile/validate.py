@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.campaigns.types import PERCENT_TYPES
 from engine.errors import PlaydeskError
 from engine.sitefile import fields as f
 from engine.sitefile.campaign_keys import check_campaign_keys
+from engine.sitefile.references import check_references
 from engine.sitefile.schema import (
     BARCODE_RULE,
     CAMPAIGNS,
-    PERCENT_TYPES,
     SECTIONS,
     SETTINGS_CHECKS,
     SITE,
@@ -26,7 +27,7 @@ from engine.sitefile.schema import (
     Record,
     campaign_record,
 )
-from engine.sitefile.yamlnodes import Parsed, Path, format_path
+from engine.sitefile.yamlnodes import Parsed, Path, format_path, parse_yaml
 
 _INVALID = object()
 
@@ -286,8 +287,6 @@ def _coupon_rules(v: Validator, coupons: list[dict[str, Any]]) -> None:
 
 def validate(parsed: Parsed) -> dict[str, Any]:
     """The normalized document of a parsed file, or PlaydeskError listing every problem."""
-    from engine.sitefile.references import check_references
-
     v = Validator(parsed)
     top = parsed.value
     document: dict[str, Any] = {}
@@ -341,7 +340,5 @@ def strip_paths(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def validate_text(text: str, filename: str) -> dict[str, Any]:
-    from engine.sitefile.yamlnodes import parse_yaml
-
     return validate(parse_yaml(text, filename))
 

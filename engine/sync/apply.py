@@ -17,21 +17,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
-from peewee import AutoField, DateField, DateTimeField, Model, sort_models
+from peewee import AutoField, DateField, DateTimeField, Model, OperationalError, sort_models
 
-from engine import hlc
+from engine import hlc, localstate
+from engine.bulk import insert_sql, row_values
 from engine.db import database, write
 from engine.derived import refresh_coupons, refresh_lots
 from engine.errors import PlaydeskError
 from engine.models import (
     ALL_MODELS,
     Coupon,
-    LocalState,
     campaigns,
     conflicts,
     journal,
@@ -40,7 +41,9 @@ from engine.models import (
     sync,
 )
 from engine.models.sync import SyncDevice, SyncOrigin
+from engine.sitefile import apply_document
 from engine.sync import collisions
+from engine.sync.definitions import deactivations_first, newer_only
 from engine.sync.validate import Rejected, check_event
 
 log = logging.getLogger("playdesk.sync")
@@ -129,14 +132,7 @@ class _TablePlan:
     unique_key: bool  # the key is the primary key or a unique index: ON CONFLICT covers it
 
     def insert_sql(self, columns: tuple[str, ...]) -> str:
-        names = ", ".join(f'"{c}"' for c in columns)
-        sql = (f'INSERT INTO "{self.model._meta.table_name}" ({names}) '
-               f'VALUES ({", ".join("?" * len(columns))})')
-        if self.key and self.unique_key:
-            # quoted: a key column may be a keyword (order_completion.order)
-            keys = ", ".join(f'"{c}"' for c in self.key)
-            sql += f" ON CONFLICT ({keys}) DO NOTHING"
-        return sql
+        return insert_sql(self.model, columns, self.key if self.unique_key else ())
 
     def exists_sql(self) -> str:
         terms = " AND ".join(f'"{c}" = ?' for c in self.key)
@@ -150,20 +146,13 @@ def _table_plan(table: str) -> _TablePlan:
     return _TablePlan(model, key, bool(key) and table not in POSITION_KEYS)
 
 
-@lru_cache(maxsize=4096)
 def _statement(table: str, columns: tuple[str, ...]) -> str:
     return _table_plan(table).insert_sql(columns)
 
 
 def _db_values(model: type[Model], row: dict[str, Any]) -> tuple[tuple[str, ...], list[Any]]:
     """A row's columns and the values to bind, as peewee would store them."""
-    values = _convert(model, row)
-    for default_field, default in model._meta.defaults.items():  # as peewee's insert does
-        if default_field.name not in values:
-            values[default_field.name] = default() if callable(default) else default
-    fields = [model._meta.fields[name] for name in values]
-    return (tuple(f.column_name for f in fields),
-            [f.db_value(values[f.name]) for f in fields])
+    return row_values(model, _convert(model, row))
 
 
 def apply_rows(rows: dict[str, list[dict[str, Any]]], touched: Touched,
@@ -223,8 +212,6 @@ def apply_coupon_cancel(payload: dict[str, Any], touched: Touched) -> None:
 
 def apply_definitions(event: dict[str, Any], payload: dict[str, Any], touched: Touched) -> None:
     """An owner's or manager's definition changes, last writer wins by (hlc, device)."""
-    from engine.sitefile import apply_document
-    from engine.sync.definitions import deactivations_first, newer_only
 
     version = f"{event['hlc']}/{event['device']}"
     at = dt.datetime.fromisoformat(payload["at"]) if payload.get("at") else None
@@ -277,9 +264,6 @@ def _role(origin: str) -> str | None:
 
 def busy(error: Exception) -> bool:
     """SQLite's busy timeout ran out: worth another try, nothing wrong with the event."""
-    import sqlite3
-
-    from peewee import OperationalError
 
     return isinstance(error, (OperationalError, sqlite3.OperationalError)) and any(
         word in str(error) for word in ("locked", "busy"))
@@ -381,7 +365,6 @@ def refuse_events(events: list[dict[str, Any]], reason: str) -> Touched:
 
 def receive_clock(remote: hlc.Timestamp) -> None:
     """This device's clock moved past `remote` (inside a write transaction)."""
-    row = LocalState.get_or_none(LocalState.key == "hlc")
-    last = hlc.Timestamp.decode(row.value) if row else None
-    stamp = hlc.receive(last, remote).encode()
-    LocalState.insert(key="hlc", value=stamp).on_conflict_replace().execute()
+    stored = localstate.get(localstate.HLC)
+    last = hlc.Timestamp.decode(stored) if stored else None
+    localstate.put(localstate.HLC, hlc.receive(last, remote).encode())

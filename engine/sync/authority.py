@@ -27,12 +27,22 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from engine.db import write
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from engine.db import database, write
+from engine.derived import refunded_lines
 from engine.ids import device_id
+from engine.lots.draws import Usable, plan, usable_lots
 from engine.models import Consumption, Coupon, CouponRedemption, Refund
+from engine.models.orders import OrderCompletion
 from engine.models.sync import StrictGrant
 from engine.settings import setting
 from engine.sync import signing
+from engine.sync.client import ASK_WAIT_SECONDS, exclusive, make_ask_client
+from engine.sync.config import SyncConfig, stored_config
+from engine.sync.devicelist import members
+from engine.sync.keys import key_path, load_or_create
 
 OPS = ("coupon.redeem", "balance.spend", "purchase.refund", "receipt.refund", "order.complete",
        "hold.release")
@@ -89,11 +99,9 @@ def _settled(grant: StrictGrant) -> bool:
     if grant.op == "purchase.refund":
         return Refund.select().where(Refund.purchase == grant.reference).exists()
     if grant.op == "receipt.refund":
-        from engine.sales.refunds import refunded_lines
 
         return set(json.loads(grant.draws or "[]")) <= refunded_lines(grant.reference)
     if grant.op == "order.complete":
-        from engine.models.orders import OrderCompletion
 
         return OrderCompletion.select().where(OrderCompletion.order == grant.reference).exists()
     return True
@@ -198,8 +206,6 @@ def _judge_coupon(request: dict[str, Any], grants: list[StrictGrant]) -> Decisio
 def _judge_balance(request: dict[str, Any], at: dt.datetime,
                    grants: list[StrictGrant]) -> Decision:
     """The draws, on the authority's lots less what open grants reserve on each of them."""
-    from engine.entitlements.consumption import Usable, plan, usable_lots
-
     member, kind, amount = str(request["member"]), str(request["kind"]), int(request["amount"])
     device = request.get("device", "any")
     if amount <= 0:
@@ -234,8 +240,6 @@ def _judge_refund(purchase: str, grants: list[StrictGrant]) -> Decision:
 
 
 def _judge_receipt(receipt: str, lines: list[int], grants: list[StrictGrant]) -> Decision:
-    from engine.sales.refunds import refunded_lines
-
     if not lines:
         raise ValueError("a receipt refund names its lines")
     done = refunded_lines(receipt) & set(lines)
@@ -248,8 +252,6 @@ def _judge_receipt(receipt: str, lines: list[int], grants: list[StrictGrant]) ->
 
 
 def _judge_order(order: str, grants: list[StrictGrant]) -> Decision:
-    from engine.models.orders import OrderCompletion
-
     done = OrderCompletion.select().where(OrderCompletion.order == order).exists()
     return _judge_once(done, grants, "already paid", "being completed")
 
@@ -285,8 +287,6 @@ class AuthorityServer:
 
 
 def _properties(correlation: bytes | None = None, response_topic: str | None = None):
-    from paho.mqtt.packettypes import PacketTypes
-    from paho.mqtt.properties import Properties
 
     properties = Properties(PacketTypes.PUBLISH)
     if correlation is not None:
@@ -309,7 +309,6 @@ def decide(op: str, at: dt.datetime, timeout: float = TIMEOUT_SECONDS,
     """
     if op not in OPS:
         raise ValueError(f"unknown strict operation {op}")
-    from engine.sync.main import stored_config
 
     config = stored_config()
     request = {"op": op, "request_id": request_id or uuid.uuid4().hex,
@@ -346,10 +345,6 @@ def answers(request: dict[str, Any], answer: Any, authority: str,
 def _ask(config: dict[str, Any], request: dict[str, Any], timeout: float) -> dict | None:
     """One request/response round trip; None when no valid answer came within `timeout`."""
 
-    from engine.db import database
-    from engine.sync.client import ASK_WAIT_SECONDS, SyncConfig, exclusive, make_ask_client
-    from engine.sync.devicelist import members
-    from engine.sync.keys import key_path, load_or_create
 
     sync_config = SyncConfig(**config)
     key = load_or_create(key_path(database.database))

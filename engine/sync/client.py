@@ -27,14 +27,15 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 from peewee import OperationalError
 
-from engine import hlc
+from engine import hlc, localstate
 from engine.db import database, write
 from engine.ids import device_id
-from engine.models import LocalState
 from engine.models.sync import SyncDrop
-from engine.settings import ONLINE_STATE  # the online mark the apps read
+from engine.settings import set_sync_online
 from engine.sync import devicelist, held, inbound, outbox, presence, restore, signing
 from engine.sync.apply import applied_seqs, apply_batch, refuse_events
+from engine.sync.brokerconfig import ask_password, ask_username
+from engine.sync.config import SyncConfig
 
 log = logging.getLogger("playdesk.sync")
 
@@ -74,31 +75,13 @@ BOUND_SECONDS = 5.0
 MAX_PAYLOAD_BYTES = 1024 * 1024
 PACK_BYTES = 256 * 1024
 OVERSIZE_LOG_SECONDS = 60.0
-# A device list the CLI hands to the running sync process to publish (engine.sync.push): the
-# process's connection is the device's own, the only one it may have.
-HANDED_LIST = "sync.devicelist.outgoing"
+# A device list the CLI hands to the running sync process to publish (engine.sync.push, in
+# localstate.OUTGOING_DEVICE_LIST): the process's connection is the device's own, the only one
+# it may have.
 HANDED_LIST_SECONDS = 0.2
 # How long an asking process waits for the device's other asking process (each round trip
 # ends within the authority's 1 s timeout) before the offline policy decides.
 ASK_WAIT_SECONDS = 5.0
-
-
-@dataclass
-class SyncConfig:
-    host: str
-    port: int
-    site: str
-    kind: str = "counter"
-    username: str | None = None
-    password: str | None = None
-    keepalive: int = 10
-    tls_ca: str | None = None
-    tls_cert: str | None = None
-    tls_key: str | None = None
-    authority: str | None = None  # the device that serializes strict operations
-
-    def prefix(self) -> str:
-        return f"playdesk/{self.site}/"
 
 
 @dataclass
@@ -134,8 +117,6 @@ def make_ask_client(config: SyncConfig, client_id: str) -> mqtt.Client:
     """A short-lived asking process's client (engine.sync.authority): as `<DEVICE>.ask`, never
     as the device itself, whose connection belongs to its sync process (the broker would drop
     that to let this one in)."""
-    from engine.sync.brokerconfig import ask_password, ask_username
-
     values: dict[str, Any] = {}
     if config.tls_cert:  # the certificate names the account (use_identity_as_username)
         values = ask_certificate(config)
@@ -836,15 +817,14 @@ class SyncService:
         self.last_handed_check = now
         if self.handed_list_acked is not None:
             with write():
-                LocalState.delete().where((LocalState.key == HANDED_LIST)
-                                          & (LocalState.value == self.handed_list_acked)).execute()
+                localstate.delete(localstate.OUTGOING_DEVICE_LIST, only_if=self.handed_list_acked)
             self.handed_list_acked = None
-        row = LocalState.get_or_none(LocalState.key == HANDED_LIST)
-        if row is None or (self.handed_list and self.handed_list[1] == row.value):
+        handed = localstate.get(localstate.OUTGOING_DEVICE_LIST)
+        if handed is None or (self.handed_list and self.handed_list[1] == handed):
             return
-        info = self.client.publish(self.topic("devicelist"), row.value, qos=1, retain=True)
+        info = self.client.publish(self.topic("devicelist"), handed, qos=1, retain=True)
         if info.rc == mqtt.MQTT_ERR_SUCCESS:
-            self.handed_list = (info.mid, row.value)
+            self.handed_list = (info.mid, handed)
 
     def _handed_list_acked(self, mid: int) -> bool:
         if not (self.handed_list and self.handed_list[0] == mid):
@@ -952,5 +932,4 @@ class SyncService:
 
     def _set_online(self, online: bool) -> None:
         with write():
-            LocalState.insert(key=ONLINE_STATE, value="true" if online else "false"
-                              ).on_conflict_replace().execute()
+            set_sync_online(online)

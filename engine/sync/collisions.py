@@ -153,6 +153,7 @@ def void_lots(device: str, seq: int, rows: Rows, touched) -> None:
 
 def supersede(holder: Holder, reason: str, key: str, tables: set[str], touched) -> None:
     """Take out a fact applied before (here or on its own device) that lost its collision."""
+    # engine.sync.apply settles collisions through this module: imported here, not at the top
     from engine.sync.apply import _note_derived, _table_plan
 
     rows = json.loads(holder.payload).get("rows", {})

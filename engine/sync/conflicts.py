@@ -10,6 +10,8 @@ from typing import Any
 from peewee import fn
 
 from engine.models import Consumption, Coupon, CouponRedemption
+from engine.models.conflicts import LotOverdraw, SyncConflict
+from engine.sync.held import held_origins
 
 
 def over_redeemed_coupons() -> list[dict[str, Any]]:
@@ -28,8 +30,6 @@ def over_redeemed_coupons() -> list[dict[str, Any]]:
 def negative_balances() -> list[dict[str, Any]]:
     """Lots merged facts drew past their total (engine/derived.py): per member and kind, how
     much, which lots and which devices drew them (the member's other lots pay it)."""
-    from engine.models.conflicts import LotOverdraw
-
     rows = []
     query = (LotOverdraw.select(LotOverdraw.member, LotOverdraw.kind,
                                 fn.SUM(LotOverdraw.amount).alias("overdrawn"),
@@ -47,15 +47,11 @@ def negative_balances() -> list[dict[str, Any]]:
 def refused_facts() -> list[dict[str, Any]]:
     """Events not applied as sent: refused by the rules, or the loser of a collision (whose
     key the earlier fact holds), in the origins' order."""
-    from engine.models.conflicts import SyncConflict
-
     return [{"kind": c.kind, "device": c.device, "seq": c.seq, "hlc": c.hlc, "type": c.type,
              "reason": c.reason, "detail": c.detail, "key": c.key}
             for c in SyncConflict.select().order_by(SyncConflict.device, SyncConflict.seq)]
 
 
 def conflicts() -> dict[str, Any]:
-    from engine.sync.held import held_origins
-
     return {"coupons": over_redeemed_coupons(), "balances": negative_balances(),
             "facts": refused_facts(), "held": held_origins()}

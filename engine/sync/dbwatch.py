@@ -21,15 +21,13 @@ from pathlib import Path
 
 from peewee import OperationalError
 
+from engine import localstate
 from engine.db import database, write
-from engine.models import LocalState
-from engine.ops.restore_mark import INCARNATION
 from engine.sync import outbox
 
 
 def incarnation() -> str | None:
-    row = LocalState.get_or_none(LocalState.key == INCARNATION)
-    return row.value if row else None
+    return localstate.get(localstate.INCARNATION)
 
 
 def ensure_incarnation() -> str:
@@ -37,8 +35,7 @@ def ensure_incarnation() -> str:
     token = incarnation()
     if token is None:
         with write():
-            LocalState.insert(key=INCARNATION, value=secrets.token_hex(16)).on_conflict_ignore(
-                ).execute()
+            localstate.put_if_missing(localstate.INCARNATION, secrets.token_hex(16))
         token = incarnation()
     assert token is not None
     return token

@@ -9,18 +9,18 @@ from typing import Any
 
 from engine.errors import PlaydeskError
 from engine.models import Coupon, Event, Setting, Site
+from engine.sitefile import store
+from engine.sitefile.apply import _locked, _merge
+from engine.sitefile.schema import SECTIONS
+from engine.sitefile.store import STORES
 
 
 def _model(section: str):
-    from engine.sitefile import store
-
     return Coupon if section == "coupons" else store.STORES[section].model
 
 
 def newer_only(document: dict[str, Any], version: str) -> dict[str, Any]:
     """`document` without the records stored here with a version later than `version`."""
-    from engine.sitefile.schema import SECTIONS
-
     result: dict[str, Any] = {}
     for section, value in document.items():
         if section in SECTIONS and isinstance(value, list):
@@ -55,8 +55,6 @@ def deactivations_first(event: dict[str, Any], document: dict[str, Any]) -> dict
     so the lock holds and the replicas converge. A change without such a deactivation is refused
     (PlaydeskError: the event is stored, skipped and counted).
     """
-    from engine.sitefile.apply import _locked, _merge
-    from engine.sitefile.store import STORES
 
     records = [r for r in document.get("campaigns") or [] if isinstance(r, dict)]
     if not records:

@@ -11,16 +11,14 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from engine import localstate
 from engine.db import write
 from engine.errors import PlaydeskError
-from engine.models import LocalState
 from engine.models.sync import SyncDevice
 from engine.sync import signing
 from engine.sync.keys import public_hex
 
 ROLES = ("owner", "counter", "kiosk")
-OWNER_KEY = "sync.owner_key"
-DEVICE_LIST = "sync.device_list"
 
 
 def build(site: str, version: int, devices: list[dict[str, str]],
@@ -39,17 +37,12 @@ def build(site: str, version: int, devices: list[dict[str, str]],
     return signing.sign(body, owner_key)
 
 
-def _state(key: str) -> str | None:
-    row = LocalState.get_or_none(LocalState.key == key)
-    return row.value if row else None
-
-
 def owner_key() -> str | None:
-    return _state(OWNER_KEY)
+    return localstate.get(localstate.OWNER_KEY)
 
 
 def current() -> dict[str, Any] | None:
-    text = _state(DEVICE_LIST)
+    text = localstate.get(localstate.DEVICE_LIST)
     return json.loads(text) if text else None
 
 
@@ -89,8 +82,8 @@ def install(document: dict[str, Any], trust: bool = False) -> bool:
         if trusted is None:
             signer = next(e["public_key"] for e in document["devices"]
                           if e.get("role") == "owner" and signing.verify(document, e["public_key"]))
-            LocalState.insert(key=OWNER_KEY, value=signer).on_conflict_replace().execute()
-        LocalState.insert(key=DEVICE_LIST, value=json.dumps(document)).on_conflict_replace().execute()
+            localstate.put(localstate.OWNER_KEY, signer)
+        localstate.put_json(localstate.DEVICE_LIST, document)
         SyncDevice.update(role=None, public_key=None).execute()
         for entry in document["devices"]:
             SyncDevice.insert(device=entry["device"], role=entry["role"],

@@ -16,15 +16,15 @@ import datetime as dt
 import json
 from typing import Any
 
-HELD_STATE = "sync.held"  # LocalState: {origin: {"seq", "hlc", "ahead_seconds", "events", "since"}}
+from engine import localstate
+from engine.ops.clockcheck import DEFAULT_TOLERANCE_SECONDS, TOLERANCE_SETTING
+from engine.settings import setting
+
 DRIFT_FACTOR = 10
 
 
 def max_ahead_ms() -> int:
     """How far ahead of this clock an event's HLC may be and still be applied now."""
-    from engine.ops.clockcheck import DEFAULT_TOLERANCE_SECONDS, TOLERANCE_SETTING
-    from engine.settings import setting
-
     value = setting(TOLERANCE_SETTING, DEFAULT_TOLERANCE_SECONDS)
     try:
         tolerance = float(value)
@@ -37,20 +37,14 @@ def max_ahead_ms() -> int:
 
 def store(held: dict[str, dict[str, Any]]) -> None:
     """Replace the report (the sync process, inside a write transaction)."""
-    from engine.models import LocalState
-
-    LocalState.insert(key=HELD_STATE, value=json.dumps(held, sort_keys=True)
-                      ).on_conflict_replace().execute()
+    localstate.put(localstate.HELD, json.dumps(held, sort_keys=True))
 
 
 def held_origins() -> list[dict[str, Any]]:
     """Origins whose events wait here because they come from the future, as the sync process
     last stored it: `[{device, seq (the first held), hlc, ahead_seconds, events, since}]`.
     For `playdesk conflicts` and the owner's screens; empty when nothing is held."""
-    from engine.models import LocalState
-
-    row = LocalState.get_or_none(LocalState.key == HELD_STATE)
-    noted = json.loads(row.value) if row else {}
+    noted = localstate.get_json(localstate.HELD, {})
     return [{"device": device, **entry} for device, entry in sorted(noted.items())]
 
 

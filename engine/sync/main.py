@@ -7,75 +7,28 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import signal
 import sys
 import time
+from pathlib import Path
 
 from peewee import OperationalError
 
-from engine.db import open_database
+from engine.db import default_path, open_database
 from engine.errors import PlaydeskError
-from engine.models import LocalState, Site
-from engine.sync.client import SyncConfig, SyncService
+from engine.ids import device_id
+from engine.ops.synclock import hold_for_sync
+from engine.sync import reconciled
+from engine.sync.authority import AuthorityServer
+from engine.sync.client import SyncService
+from engine.sync.config import resolve_config, store_config
+from engine.sync.dbwatch import DatabaseWatch
 from engine.sync.keys import key_path, load_or_create
 from engine.sync.options import add_connection_arguments
 
-CONFIG_STATE = "sync.config"
 log = logging.getLogger("playdesk.sync")
-
-
-def parse_broker(text: str) -> tuple[str, int]:
-    host, _, port = text.rpartition(":")
-    if not host:
-        return text, 1883
-    return host, int(port)
-
-
-def stored_config() -> dict | None:
-    row = LocalState.get_or_none(LocalState.key == CONFIG_STATE)
-    return json.loads(row.value) if row else None
-
-
-def resolve_config(args: argparse.Namespace) -> SyncConfig:
-    """Arguments, else what the last run stored (so `playdesk push` and the UIs find the broker)."""
-    stored = stored_config() or {}
-    site_row = Site.select().first()
-    password = args.password
-    if args.password_file:
-        with open(args.password_file) as handle:
-            password = handle.read().strip()
-    values = {
-        "site": args.site or stored.get("site") or (site_row.code if site_row else None),
-        "kind": args.kind or stored.get("kind") or "counter",
-        "username": args.username or stored.get("username"),
-        "password": password or os.environ.get("PLAYDESK_MQTT_PASSWORD") or stored.get("password"),
-        "tls_ca": args.tls_ca or stored.get("tls_ca"),
-        "tls_cert": args.tls_cert or stored.get("tls_cert"),
-        "tls_key": args.tls_key or stored.get("tls_key"),
-        # an empty --authority (the unit's PLAYDESK_AUTHORITY cleared) removes the stored one
-        "authority": (stored.get("authority") if args.authority is None
-                      else args.authority or None),
-    }
-    if args.broker:
-        values["host"], values["port"] = parse_broker(args.broker)
-    else:
-        values["host"], values["port"] = stored.get("host"), stored.get("port")
-    if not values["host"]:
-        raise PlaydeskError("no broker: give --broker HOST:PORT")
-    if not values["site"]:
-        raise PlaydeskError("no site: give --site CODE or load the site file first")
-    return SyncConfig(**values)
-
-
-def store_config(config: SyncConfig) -> None:
-    from engine.db import write
-
-    with write():
-        LocalState.insert(key=CONFIG_STATE, value=json.dumps(config.__dict__)
-                          ).on_conflict_replace().execute()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,8 +56,6 @@ class Supervision:
         self.last_check = 0.0
 
     def __call__(self) -> bool:
-        from engine.sync import reconciled
-
         self.replaced = self.watch.replaced()
         if self.replaced:
             return True
@@ -121,10 +72,6 @@ class Supervision:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pathlib import Path
-
-    from engine.db import default_path
-    from engine.ops.synclock import hold_for_sync
 
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
@@ -147,9 +94,6 @@ def main(argv: list[str] | None = None) -> int:
             if attempt == 29:
                 raise
             time.sleep(1)
-    from engine.ids import device_id
-    from engine.sync.authority import AuthorityServer
-    from engine.sync.dbwatch import DatabaseWatch
 
     authority = AuthorityServer() if config.authority == device_id() else None
     service = SyncService(config, load_or_create(key_path(database.database)), authority)

@@ -1,6 +1,6 @@
 """The journal as outbox: this device's events, signed once, published until the broker acks.
 
-`sync.published_seq` (LocalState) is the highest own seq the broker acknowledged (PUBACK);
+`localstate.PUBLISHED_SEQ` is the highest own seq the broker acknowledged (PUBACK);
 everything after it is (re)published on the next connection, so nothing is lost when the broker
 is down or the process dies (receivers drop the duplicates).
 """
@@ -12,11 +12,10 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from peewee import fn
 
+from engine import localstate
 from engine.db import database, write
-from engine.models import Event, LocalState
+from engine.models import Event
 from engine.sync import signing
-
-PUBLISHED = "sync.published_seq"
 
 
 def event_body(event: Event, site: str) -> dict[str, Any]:
@@ -33,13 +32,12 @@ def journal_seq(device: str) -> int:
 
 
 def published_seq() -> int:
-    row = LocalState.get_or_none(LocalState.key == PUBLISHED)
-    return int(row.value) if row else 0
+    return int(localstate.get(localstate.PUBLISHED_SEQ) or 0)
 
 
 def set_published_seq(seq: int) -> None:
     with write():
-        LocalState.insert(key=PUBLISHED, value=str(seq)).on_conflict_replace().execute()
+        localstate.put(localstate.PUBLISHED_SEQ, str(seq))
 
 
 def sign_pending(device: str, site: str, key: Ed25519PrivateKey) -> int:

@@ -8,15 +8,25 @@ paho."""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
 import time
 from typing import Any
 
-from engine.db import database
+from engine import localstate
+from engine.db import database, write
 from engine.errors import PlaydeskError
+from engine.ids import device_id
+from engine.sitefile import load_site_file
+from engine.sync import devicelist
+from engine.sync.client import SyncService, exclusive, make_client
+from engine.sync.config import resolve_config, stored_config
+from engine.sync.devicelist import members
 from engine.sync.keys import key_path, load_or_create
+from engine.sync.options import add_connection_arguments
+from engine.sync.outbox import journal_seq, published_seq
 
 PUBLISH_TIMEOUT_SECONDS = 10.0
 
@@ -29,8 +39,6 @@ def publish_outbox(config, timeout: float = PUBLISH_TIMEOUT_SECONDS) -> bool:
     the device would replace the sync process's on the broker (client id = username). Else
     (the owner's laptop, a counter whose sync is stopped) one connection publishes them here,
     holding the sync lock so a sync process starting meanwhile waits."""
-    from engine.sync.client import SyncService, exclusive
-
     with exclusive("sync", 0) as free:
         if not free:
             return _published_by_sync(timeout)
@@ -58,16 +66,12 @@ def _published_by_sync(timeout: float) -> bool:
 
 def unpublished_count() -> int:
     """This device's journal events the broker has not acknowledged yet."""
-    from engine.ids import device_id
-    from engine.sync.outbox import journal_seq, published_seq
 
     return max(journal_seq(device_id()) - published_seq(), 0)
 
 
 def broker_known() -> bool:
     """Whether a broker is known here (the sync process stores the one it runs with)."""
-    from engine.sync.main import stored_config
-
     stored = stored_config()
     return bool(stored and stored.get("host"))
 
@@ -76,10 +80,6 @@ def publish_now(timeout: float = PUBLISH_TIMEOUT_SECONDS) -> bool:
     """Publish the outbox to the broker the sync process last used (its stored settings, as
     `playdesk push` without connection options); True when all was acknowledged. PlaydeskError
     when no broker is known."""
-    import argparse
-
-    from engine.sync.main import resolve_config
-    from engine.sync.options import add_connection_arguments
 
     parser = argparse.ArgumentParser(add_help=False)
     add_connection_arguments(parser)
@@ -87,9 +87,6 @@ def publish_now(timeout: float = PUBLISH_TIMEOUT_SECONDS) -> bool:
 
 
 def push(path: str | os.PathLike[str], at: dt.datetime, config) -> dict[str, Any]:
-    from engine.ids import device_id
-    from engine.sitefile import load_site_file
-    from engine.sync.devicelist import members
 
     role = members().get(device_id(), (None, None))[0]
     if role not in ("owner", "counter"):
@@ -106,8 +103,6 @@ def publish_device_list(config, document: dict[str, Any],
     (if signed by the owner key it trusts and newer), now or when it next connects. True when
     the broker acknowledged it. While this device's sync process runs, it publishes the list
     (its connection is the device's, the only one the broker lets it have)."""
-    from engine.sync import devicelist
-    from engine.sync.client import exclusive, make_client
 
     problem = devicelist.check(document, devicelist.owner_key())
     if problem:
@@ -130,19 +125,15 @@ def publish_device_list(config, document: dict[str, Any],
 
 
 def _published_by_sync_list(document: dict[str, Any], timeout: float) -> bool:
-    """The running sync process publishes the list (engine.sync.client, `HANDED_LIST`) and
+    """The running sync process publishes the list (`localstate.OUTGOING_DEVICE_LIST`) and
     clears it once the broker acknowledged; True when that happened within `timeout`."""
-    from engine.db import write
-    from engine.models import LocalState
-    from engine.sync.client import HANDED_LIST
-
     text = json.dumps(document)
     with write():
-        LocalState.insert(key=HANDED_LIST, value=text).on_conflict_replace().execute()
+        localstate.put(localstate.OUTGOING_DEVICE_LIST, text)
     deadline = time.monotonic() + timeout
     while time.monotonic() <= deadline:
-        row = LocalState.get_or_none(LocalState.key == HANDED_LIST)
-        if row is None or row.value != text:
-            return row is None
+        handed = localstate.get(localstate.OUTGOING_DEVICE_LIST)
+        if handed != text:
+            return handed is None
         time.sleep(0.05)
     return False

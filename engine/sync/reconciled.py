@@ -1,4 +1,4 @@
-"""The "restore pending" mark of a restored device (engine.ids.RESTORE_PENDING): when it may go.
+"""The "restore pending" mark of a restored device (localstate.RESTORE_PENDING): when it may go.
 
 `playdesk restore` sets it (engine.ops.restore_mark); while it is set no fact id is handed out.
 The sync process clears it only once it knows, from every other device's presence heard since
@@ -18,16 +18,16 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from engine import localstate
 from engine.db import database, write
-from engine.ids import RESTORE_PENDING, device_id
-from engine.models import Event, LocalState
+from engine.ids import device_id
+from engine.models import Event
 from engine.models.sync import SyncDevice
 from engine.sync import devicelist
 from engine.sync.restore import numbers_past
 
 log = logging.getLogger("playdesk.sync")
 
-OVERRIDDEN = "restore.overridden"
 _BUMP_COUNTER = ("INSERT INTO counter (name, value) VALUES (?, ?) "
                  "ON CONFLICT (name) DO UPDATE SET value = MAX(value, excluded.value)")
 
@@ -50,13 +50,13 @@ class Progress:
 
 
 def mark() -> dict[str, Any] | None:
-    row = LocalState.get_or_none(LocalState.key == RESTORE_PENDING)
-    if row is None:
+    text = localstate.get(localstate.RESTORE_PENDING)
+    if text is None:
         return None
     try:
-        return json.loads(row.value)
+        return json.loads(text)
     except ValueError:
-        return {"value": row.value}
+        return {"value": text}
 
 
 def progress() -> Progress:
@@ -106,7 +106,7 @@ def clear_when_reconciled(verified: bool) -> bool:
     device = device_id()
     with write():
         counters_past_own_ids(device)
-        LocalState.delete().where(LocalState.key == RESTORE_PENDING).execute()
+        localstate.delete(localstate.RESTORE_PENDING)
     log.warning("sync: restored from a backup, now caught up with the site (own events up to "
                 "seq %d, every device heard): new sales are allowed again", state.site_holds)
     return True
@@ -124,8 +124,7 @@ def mark_when_behind(site_holds: int) -> bool:
              "from": f"detected by sync: the site holds own events up to {site_holds}, "
                      f"this journal ends at {seq}"}
     with write():
-        LocalState.insert(key=RESTORE_PENDING, value=json.dumps(value)).on_conflict_replace(
-            ).execute()
+        localstate.put_json(localstate.RESTORE_PENDING, value)
     log.error("sync: %s; new sales are refused until it is reconciled", value["from"])
     return True
 
@@ -142,8 +141,7 @@ def force_clear(at: dt.datetime) -> dict[str, Any]:
               "journal_seq": state.journal_seq, "missing": state.missing}
     with write():
         counters_past_own_ids(device_id())
-        LocalState.delete().where(LocalState.key == RESTORE_PENDING).execute()
-        LocalState.insert(key=OVERRIDDEN, value=json.dumps(record)).on_conflict_replace(
-            ).execute()
+        localstate.delete(localstate.RESTORE_PENDING)
+        localstate.put_json(localstate.RESTORE_OVERRIDDEN, record)
     log.warning("restore pending mark cleared by the owner (--force): %s", json.dumps(record))
     return {"restore_pending": False, "overridden": True, **record}

@@ -16,7 +16,7 @@ from typing import Any
 
 from engine import hlc
 from engine.db import database, write
-from engine.models import Event, LocalState
+from engine.models import Event
 from engine.sync import outbox
 from engine.sync.apply import apply_effects, receive_clock
 
@@ -71,7 +71,7 @@ def reconcile(device: str, floor: int, originals: list[dict[str, Any]]) -> int:
         _counters_past(device, originals)
         numbers_past(device)
         receive_clock(hlc.Timestamp.decode(max(event["hlc"] for event in originals)))
-        LocalState.insert(key=outbox.PUBLISHED, value=str(high)).on_conflict_replace().execute()
+        outbox.set_published_seq(high)
     return len(moved)
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
-import json
 import logging
 import os
 import time
@@ -35,13 +34,14 @@ from typing import TYPE_CHECKING
 
 from engine.db import database, write
 from engine.errors import InsufficientBalance, PlaydeskError
+from engine.sync.authority import Decision, decide
+from engine.sync.config import sync_configured
 
 if TYPE_CHECKING:
     from engine.sync.authority import Decision
 
 log = logging.getLogger("playdesk.strict")
 
-_CONFIG = "SELECT value FROM local_state WHERE key = 'sync.config'"
 _NEW_HOLD = "INSERT INTO strict_hold (id, op, pid, created, released) VALUES (?, ?, ?, ?, 0)"
 _USE_HOLD = "DELETE FROM strict_hold WHERE id = ? AND NOT released"
 _GIVE_UP = "UPDATE strict_hold SET released = 1 WHERE id = ?"
@@ -52,22 +52,7 @@ _granted: contextvars.ContextVar[dict[tuple[str, str], Decision] | None] = \
     contextvars.ContextVar("playdesk_strict_granted", default=None)
 
 
-def sync_configured() -> bool:
-    """Whether strict operations go through an authority. A lone device (never started sync)
-    or a site without an authority serializes them in each device's own write transaction:
-    there is nobody to ask."""
-    row = database.execute_sql(_CONFIG).fetchone()
-    if row is None:
-        return False
-    try:
-        return bool(json.loads(row[0]).get("authority"))
-    except (ValueError, AttributeError):
-        return False
-
-
 def _allowed_locally() -> Decision:
-    from engine.sync.authority import Decision
-
     return Decision(True, False, "decided here")
 
 
@@ -98,8 +83,6 @@ def _give_up_stale() -> None:
 def send_releases(at: dt.datetime) -> int:
     """Tell the authority about the holds given up; returns how many are still to tell (the
     authority unreachable: the next strict operation tries again)."""
-    from engine.sync.authority import decide
-
     pending = [row[0] for row in database.execute_sql(
         "SELECT id FROM strict_hold WHERE released ORDER BY created").fetchall()]
     for position, hold in enumerate(pending):
@@ -119,7 +102,6 @@ def ask(op: str, at: dt.datetime, **subject) -> Decision:
     if database.in_transaction():
         raise RuntimeError(f"strict operation {op} asked inside a write transaction: "
                            "ask before write(), then pass the decision down")
-    from engine.sync.authority import decide
 
     _give_up_stale()
     send_releases(at)

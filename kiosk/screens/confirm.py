@@ -13,7 +13,7 @@ from kivy.properties import StringProperty
 
 from engine.entitlements import balance, purchase
 from engine.errors import InsufficientBalance, PlaydeskError
-from engine.orders import create_order
+from engine.sales.orders import create_order
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.packages import gets_text, terms_text
 from kiosk.texts import text as t

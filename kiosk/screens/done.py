@@ -7,7 +7,7 @@ from kivy.properties import ColorProperty, ObjectProperty, StringProperty
 from engine import documents
 from engine.entitlements import balance, package_name
 from engine.entitlements.purchase import purchase_summary
-from engine.orders import find_order, qr_text
+from engine.sales.orders import find_order, qr_text
 from kiosk.screens.base import KioskScreen
 from kiosk.texts import text as t
 from uikit import theme

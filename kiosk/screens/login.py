@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kivy.properties import StringProperty
 
-from engine.pins import PIN_PATTERN
+from engine.people.pins import PIN_PATTERN
 from kiosk.screens.base import KioskScreen
 from kiosk.texts import text as t
 from uikit.keypad import CODE_KEYS, DIGIT_KEYS, Keypad

@@ -26,11 +26,15 @@ from typing import Any
 
 import yaml
 
+from engine.campaigns.types import CAMPAIGN_TYPES
 from engine.errors import NotFound, PlaydeskError
-
-NEW_TYPES = ("packages", "line_discount", "line_reduce", "receipt_discount", "receipt_reduce",
-             "tiered_discount", "tiered_reduce", "m_for_n", "m_plus_n", "couponing", "category")
-ACTIONS = ("activate", "deactivate", "delete")
+from engine.models import Campaign
+from engine.people.staff import require_role
+from engine.sitefile import apply_document, validate_text
+from engine.sitefile.campaign_admin import change_campaign
+from engine.sitefile.export import export_document
+from engine.sitefile.schema import CAMPAIGNS, Record
+from engine.sitefile.store import read_combinations
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ def form_fields(campaign_type: str) -> tuple[FormField, ...]:
     schema (so the counter's buttons offer exactly what a site file accepts)."""
     if campaign_type not in TYPE_FIELDS:
         raise PlaydeskError(f"unknown campaign type {campaign_type!r} "
-                            f"(one of {', '.join(NEW_TYPES)})")
+                            f"(one of {', '.join(CAMPAIGN_TYPES)})")
     extra = TYPE_FIELDS[campaign_type]
     fields = COMMON + extra if campaign_type in ("packages", "category") else (
         COMMON + extra + DISCOUNT)
@@ -108,8 +112,6 @@ def form_fields(campaign_type: str) -> tuple[FormField, ...]:
 
 def _schema_field(campaign_type: str, path: str) -> Any:
     """The site schema's Field at a dotted path of a campaign record (None if absent)."""
-    from engine.sitefile.schema import CAMPAIGNS, Record
-
     record: Any = CAMPAIGNS[campaign_type]
     field = None
     for part in path.split("."):
@@ -293,8 +295,6 @@ def _trigger_text(triggers: dict[str, list]) -> str:
 
 def stored_record(code: str) -> dict[str, Any]:
     """The campaign's normalized site record, defaults included (the form shows every value)."""
-    from engine.sitefile.export import export_document
-
     document = export_document({"campaigns": {code}}, include_site=False, settings=set())
     records = document.get("campaigns", [])
     if not records:
@@ -303,8 +303,6 @@ def stored_record(code: str) -> dict[str, Any]:
 
 
 def combinations_of(code: str) -> list[str]:
-    from engine.sitefile.store import read_combinations
-
     return sorted({b if a == code else a for a, b in read_combinations() if code in (a, b)})
 
 
@@ -342,8 +340,6 @@ _Dumper.add_representer(Decimal, lambda dumper, value: dumper.represent_scalar(
 
 def campaign_document(record: dict[str, Any]) -> dict[str, Any]:
     """The partial site document for one campaign record: validated like a site file."""
-    from engine.sitefile import validate_text
-
     record = dict(record)
     partners = record.pop("combinations", [])
     document: dict[str, Any] = {"campaigns": [record]}
@@ -367,9 +363,6 @@ def save_campaign(campaign_type: str, values: dict[str, str], at: dt.datetime,
     The stored `active` and `deleted` are kept (they change through set_campaign_state), so
     saving a changed rule of an active discount campaign is refused by the site engine's lock.
     """
-    from engine.models import Campaign
-    from engine.sitefile import apply_document
-    from engine.staff import require_role
 
     require_role(staff, "manager", "changing a campaign")
     record = record_from_form(campaign_type, values)
@@ -394,10 +387,6 @@ def save_campaign(campaign_type: str, values: dict[str, str], at: dt.datetime,
 def set_campaign_state(code: str, action: str, at: dt.datetime,
                        staff: str | None) -> dict[str, Any]:
     """Activate, deactivate or soft-delete a campaign (a manager's change)."""
-    from engine.sitefile.campaign_admin import change_campaign
-    from engine.staff import require_role
 
-    if action not in ACTIONS:
-        raise PlaydeskError(f"unknown action {action!r} (one of {', '.join(ACTIONS)})")
     require_role(staff, "manager", f"to {action} a campaign")
     return change_campaign(code, action, at)

@@ -14,6 +14,19 @@ from dataclasses import dataclass
 
 from peewee import Expression, Model
 
+from engine.errors import PlaydeskError
+
+
+class PinRefused(PlaydeskError):
+    """A refused PIN login and how its lockout stands: `tries_left` before it locks, or the
+    lockout's end (`until`)."""
+
+    def __init__(self, message: str, tries_left: int | None = None,
+                 until: dt.datetime | None = None) -> None:
+        super().__init__(message)
+        self.tries_left = tries_left
+        self.until = until
+
 
 @dataclass(frozen=True)
 class PinPolicy:

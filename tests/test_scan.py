@@ -1,16 +1,12 @@
-"""engine.barcodes: what a scan means through the barcode setup."""
+"""engine.sales.scan and engine.codes.rules: what a scan means through the barcode setup."""
 
 from __future__ import annotations
 
 import pytest
 
-from engine.barcodes import (
-    gtin_check_digit_ok,
-    resolve,
-    strip_campaign_barcode,
-    strip_coupon_barcode,
-)
+from engine.codes.rules import gtin_check_digit_ok
 from engine.models import BarcodeRule, Campaign, Coupon, Item, ItemBarcode, Member
+from engine.sales.scan import resolve, strip_campaign_barcode, strip_coupon_barcode
 
 
 @pytest.fixture

@@ -14,13 +14,14 @@ import secrets
 
 from engine import journal
 from engine.db import write
-from engine.entitlements.people import buying_member
 from engine.entitlements.purchase import purchase
 from engine.entitlements.sellable import find_package, package_reason
 from engine.errors import NotFound, PlaydeskError
 from engine.ids import device_id
 from engine.models import Location, Purchase
 from engine.models.orders import OrderCompletion, PendingOrder
+from engine.people.members import buying_member
+from engine.sync.strict import ask, holding, refuse, release, spend, use
 
 ORDER_PREFIX = "ORD"
 ORDER_LIFETIME = dt.timedelta(minutes=30)
@@ -105,8 +106,6 @@ def complete_order(code: str, payment: str, staff: str | None, at: dt.datetime,
     Completing is a strict operation (sync.md), asked of the authority before the write
     transaction, so two counters completing one order (for cash or otherwise) never both hand
     it over; a wallet payment is a spend besides."""
-    from engine.sync.strict import ask, holding, refuse, release, spend, use
-
     decisions = []
     if completion(code) is None:
         order = pending_order(code, at)

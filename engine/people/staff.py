@@ -14,12 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from engine import pinlock
 from engine.db import write
 from engine.errors import NotFound, PlaydeskError
 from engine.models import Staff
 from engine.models.logins import StaffLockout, StaffLoginAttempt
-from engine.pins import PIN_PATTERN, verify_pin
+from engine.people import pinlock
+from engine.people.pins import PIN_PATTERN, verify_pin
 
 ROLES = ("cashier", "manager", "owner")  # each may do what the ones before it may
 MAX_WRONG_PINS = 5
@@ -28,14 +28,8 @@ LOCKOUT = dt.timedelta(minutes=5)
 POLICY = pinlock.PinPolicy(MAX_WRONG_PINS, WRONG_PIN_WINDOW, LOCKOUT)
 
 
-class StaffLoginRefused(PlaydeskError):
-    """A refused staff login; `tries_left` / `until` say how the lockout stands."""
-
-    def __init__(self, message: str, tries_left: int | None = None,
-                 until: dt.datetime | None = None) -> None:
-        super().__init__(message)
-        self.tries_left = tries_left
-        self.until = until
+class StaffLoginRefused(pinlock.PinRefused):
+    """A refused staff login at the counter."""
 
 
 @dataclass(frozen=True)
@@ -151,3 +145,17 @@ def login(pin: str, at: dt.datetime, location: str | None = None,
     left = POLICY.tries_left(wrong)
     raise StaffLoginRefused(f"wrong PIN; {left} {'try' if left == 1 else 'tries'} left",
                             tries_left=left)
+
+
+def existing_staff(code: str) -> Staff:
+    staff = Staff.get_or_none(Staff.code == code)
+    if staff is None or staff.deleted:
+        raise NotFound(f"unknown staff member {code!r}")
+    if not staff.active:
+        raise PlaydeskError(f"staff member {code} is inactive")
+    return staff
+
+
+def manager(code: str | None, action: str) -> Staff:
+    """An active manager or owner (the roles above); `action` names what needs one."""
+    return require_role(code, "manager", action, nobody="give --staff")

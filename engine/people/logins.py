@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from engine import barcodes, pinlock
 from engine.db import write
-from engine.errors import PlaydeskError
 from engine.models import Member
 from engine.models.logins import LoginAttempt, LoginLockout
-from engine.pins import verify_pin
+from engine.people import pinlock
+from engine.people.members import find_member, member_by_barcode
+from engine.people.pins import verify_pin
 
 MAX_WRONG_PINS = 5
 WRONG_PIN_WINDOW = dt.timedelta(minutes=10)
@@ -35,16 +35,14 @@ LOCKED = "locked"
 REASONS = (UNKNOWN_CARD, UNKNOWN_MEMBER, WRONG_PIN, NO_PIN, INACTIVE, NO_LOGIN, LOCKED)
 
 
-class LoginRefused(PlaydeskError):
+class LoginRefused(pinlock.PinRefused):
     """A login the kiosk must refuse; `reason` is one of REASONS."""
 
     def __init__(self, reason: str, message: str, *, member: str | None = None,
                  tries_left: int | None = None, until: dt.datetime | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message, tries_left, until)
         self.reason = reason
         self.member = member
-        self.tries_left = tries_left
-        self.until = until
 
 
 @dataclass(frozen=True)
@@ -90,29 +88,13 @@ def _record(member: str, method: str, ok: bool, reason: str | None, at: dt.datet
 
 def login_by_card(scanned: str, at: dt.datetime, location: str | None = None) -> Login:
     """Log in with a scanned member card (the card number or a member barcode)."""
-    resolved = barcodes.resolve(scanned)
-    member = Member.get_or_none(Member.code == resolved.code) if resolved.kind == "member" else None
+    member = member_by_barcode(scanned)
     if member is None:
         raise LoginRefused(UNKNOWN_CARD, "this card is not known here; please ask at the counter")
     _check_member(member)  # a PIN lockout is about guessed PINs: the card itself still works
     with write():
         _record(member.code, "card", True, None, at, location)
     return Login(member.code, member.name, "card", at)
-
-
-def find_member(identifier: str) -> Member | None:
-    """A member by code (any case), card number, or member barcode; deleted members never."""
-    text = identifier.strip()
-    if not text:
-        return None
-    live = ~Member.deleted
-    member = (Member.get_or_none((Member.code == text) & live)
-              or Member.get_or_none((Member.code == text.upper()) & live)
-              or Member.get_or_none((Member.card == text) & live))
-    if member is not None:
-        return member
-    resolved = barcodes.resolve(text)
-    return Member.get_or_none(Member.code == resolved.code) if resolved.kind == "member" else None
 
 
 def login_by_pin(identifier: str, pin: str, at: dt.datetime,

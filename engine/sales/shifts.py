@@ -43,7 +43,7 @@ from engine.models.shifts import (
     Shift,
     ShiftClose,
 )
-from engine.staff import require_role
+from engine.people.staff import require_role
 
 CASH = "cash"
 

@@ -7,19 +7,19 @@ import json
 
 import pytest
 
-from engine.campaign_edit import (
-    NEW_TYPES,
+from engine.campaigns.types import CAMPAIGN_TYPES
+from engine.errors import PlaydeskError
+from engine.models import Campaign, CampaignFilter, Event, Package, Staff, Tier
+from engine.people.pins import hash_pin
+from engine.pricing import LineInput, ReceiptInput, price_receipt
+from engine.pricing.definitions import load_definitions
+from engine.sitefile.campaign_form import (
     form_fields,
     form_values,
     record_from_form,
     save_campaign,
     set_campaign_state,
 )
-from engine.errors import PlaydeskError
-from engine.models import Campaign, CampaignFilter, Event, Package, Staff, Tier
-from engine.pins import hash_pin
-from engine.pricing import LineInput, ReceiptInput, price_receipt
-from engine.pricing.definitions import load_definitions
 
 AT = dt.datetime(2026, 7, 3, 12, 0)
 
@@ -60,12 +60,12 @@ def site(demo_site):
 
 
 def test_every_type_has_a_form():
-    assert set(FORMS) == set(NEW_TYPES)
-    for kind in NEW_TYPES:
+    assert set(FORMS) == set(CAMPAIGN_TYPES)
+    for kind in CAMPAIGN_TYPES:
         assert [f.path for f in form_fields(kind)][:3] == ["code", "name", "description"]
 
 
-@pytest.mark.parametrize("kind", NEW_TYPES)
+@pytest.mark.parametrize("kind", CAMPAIGN_TYPES)
 def test_create_every_kind_then_activate(site, kind):
     summary = save_campaign(kind, FORMS[kind], AT, "S02")
     code = FORMS[kind]["code"]
@@ -93,7 +93,7 @@ def test_structured_fields_are_stored(site):
     assert str(bar.value) == "12.5" and bar.weekdays == ["mon", "fri"]
     assert CampaignFilter.select().where(CampaignFilter.campaign == bar.id).count() == 1
     save_campaign("couponing", FORMS["couponing"], AT, "S02")
-    from engine.campaign_edit import combinations_of
+    from engine.sitefile.campaign_form import combinations_of
 
     assert combinations_of("BDAY") == ["BIGSPEND", "HAPPYCAT"]
 
@@ -175,7 +175,7 @@ def test_choices_and_defaults_come_from_the_site_schema():
 def test_every_form_field_and_choice_has_a_counter_label():
     from counter.texts import has
 
-    for kind in NEW_TYPES:
+    for kind in CAMPAIGN_TYPES:
         for spec in form_fields(kind):
             assert has(f"field_{spec.path}"), spec.path
             for choice in spec.choices:
