@@ -32,7 +32,3 @@ def commission(amount: int, percent: Decimal, fixed_fee: int) -> int:
         return 0
     return percent_of(amount, percent) + fixed_fee
 
-
-
-def _throwaway_upward_import() -> None:  # issue 15 proof: test_layers must fail on this
-    from engine.sales import cart  # noqa: F401
