@@ -162,6 +162,19 @@ def test_a_coupon_whose_campaign_has_no_eligible_line_is_conditions_not_met():
         ("BIG", "BIG", "exceeds open amount")]
 
 
+def test_a_value_less_coupon_of_an_automatic_campaign_that_fits_no_line_is_conditions_not_met():
+    """Decisions 6 and 7 together (found by review): an automatic campaign that takes part but
+    has no eligible line on this receipt does not 'already apply' — it gives nothing; the coupon
+    is refused for its conditions, as when the campaign's time window fails."""
+    drinks = campaign("DRK", "line_discount", 10, filters=(FilterDef("item_category", "DRINKS"),))
+    definitions = site(drinks, coupons=[coupon("D1", "DRK", None, discount_type=None)])
+    assert rejected(price(definitions, line("HEADSET"), coupons=("D1",))) == [
+        ("D1", "D1", "conditions not met")]
+    # with a drink on the receipt the campaign applies by itself: the coupon adds nothing
+    assert rejected(price(definitions, line("COLA"), coupons=("D1",))) == [
+        ("D1", "D1", "already applied")]
+
+
 def test_the_first_reason_of_the_precedence_order_is_reported():
     off = campaign("OFF", "couponing", active=False)
     auto = campaign("AUTO", "receipt_discount", 10)

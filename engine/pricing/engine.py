@@ -244,6 +244,13 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
                 and _compiled(definitions, campaign).receipt_passes(receipt_values)
                 and triggers_hold(campaign.triggers, scanned))
 
+    def applies_here(campaign: CampaignDef) -> bool:
+        """Its conditions hold and some line is of its kind (what a value-less coupon of a
+        campaign already taking part would find: decisions 6 and 7)."""
+        filters = _compiled(definitions, campaign)
+        return conditions_hold(campaign) and any(
+            filters.line_passes(line.values) for line in lines if not line.is_package)
+
     runs: list[Run] = []
     running: set[str] = set()
     if allowed:
@@ -276,7 +283,7 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
         if reason is None:
             assert voucher is not None
             reason = _campaign_reason(voucher, carries_value, definitions, allowed, running,
-                                      listed, conditions_hold)
+                                      listed, conditions_hold, applies_here)
         if voucher is not None:
             listed.add(voucher.code)
         if reason is not None:
@@ -295,15 +302,19 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
 
 def _campaign_reason(voucher: CouponDef, carries_value: bool, definitions: Definitions,
                      allowed: bool, running: set[str], listed: set[str],
-                     conditions_hold: Callable[[CampaignDef], bool]) -> str | None:
+                     conditions_hold: Callable[[CampaignDef], bool],
+                     applies_here: Callable[[CampaignDef], bool]) -> str | None:
     """Why a coupon valid by itself is refused up front (campaign inactive … conditions not
     met), or None; the order of precedence is engine/coupons/reasons.py's."""
     campaign = definitions.campaigns.get(voucher.campaign)
 
     def adds_nothing() -> bool:
         # a value-less coupon only registers its campaign: nothing when it already takes part
-        # (automatic, registered by code or by an earlier coupon); the customer keeps it
-        return not carries_value and campaign is not None and campaign.code in running
+        # (automatic, registered by code or by an earlier coupon) and fits this receipt; the
+        # customer keeps it. A campaign taking part that fits no line applies no more than one
+        # whose time window fails: that is "conditions not met" (decision 7)
+        return (not carries_value and campaign is not None and campaign.code in running
+                and applies_here(campaign))
 
     def conditions_fail() -> bool:
         assert campaign is not None
