@@ -462,6 +462,11 @@ BAD_RECEIPTS = [
      "insufficient"),
     ("location: COUNTER1\nmember: M001\nlines: [{item: HEADSET, quantity: 30}]\n"
      "payments: [{method: wallet}]", "insufficient"),
+    # a coupon is a code: null, a boolean or a mapping was priced as 'None'/'True' (review)
+    ("location: COUNTER1\nlines: [{item: COLA}]\ncoupons: [null]", "coupons[0]: a coupon is"),
+    ("location: COUNTER1\nlines: [{item: COLA}]\ncoupons: [true]", "coupons[0]: a coupon is"),
+    ("location: COUNTER1\nlines: [{item: COLA}]\ncoupons: [WELCOME-1, {a: 1}]",
+     "coupons[1]: a coupon is"),
 ]
 
 

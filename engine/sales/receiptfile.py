@@ -256,7 +256,16 @@ class _Reader:
     def _coupons(self, value: Any) -> list[str]:
         # kept as written: `rejected` reports them so (pricing.md decision 4); the definitions
         # resolve them (engine.pricing.definitions.with_coupons: barcodes, case, dashes)
-        return [str(scanned) for scanned in self._list(value, "coupons")]
+        coupons = []
+        for index, scanned in enumerate(self._list(value, "coupons")):
+            # a code as typed (an all-digit code may read as a number); nothing else is one
+            if isinstance(scanned, bool) or not isinstance(scanned, (str, int)) \
+                    or not str(scanned).strip():
+                self.problem(("coupons", index), "a coupon is its code as written or scanned, "
+                                                 "e.g. WELCOME-7K2Q")
+                continue
+            coupons.append(str(scanned))
+        return coupons
 
     def _payments(self, value: Any) -> list[PaymentInput]:
         payments = []
