@@ -41,3 +41,14 @@ def test_purchase_summary(demo_site):
     assert purchase_summary(bought.id) == PurchaseSummary("SUMMER/STD", 900)
     with pytest.raises(NotFound):
         purchase_summary("nope")
+
+
+def test_the_counters_member_card_is_typed(demo_site):
+    from engine.sales.queries import CounterMember, counter_member
+
+    purchase("M001", "SUMMER/STD", "cash", "counter", AT, location="COUNTER1")
+    card = counter_member("M001", AT)
+    assert isinstance(card, CounterMember) and card.code == "M001"
+    assert (card.money, card.minutes) == (0, 150)  # SUMMER/STD: 150 minutes, no money
+    with pytest.raises(NotFound):
+        counter_member("M999", AT)

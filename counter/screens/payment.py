@@ -106,7 +106,7 @@ class PaymentScreen(CounterScreen):
         name = t(f"payment_{method}") if method in (CASH, "card", WALLET) else method
         if method == WALLET:
             info = self.sale.member_info
-            available = info["money"] if info else 0
+            available = info.money if info else 0
             amount = min(amount, due, available)
             if amount <= 0:
                 self.say(t("payment_no_wallet"))

@@ -18,14 +18,11 @@ from kivy.uix.recycleview import RecycleView
 from counter.screens.base import CounterScreen
 from counter.texts import coupon_reason
 from counter.texts import text as t
-from engine.coupons.notification import redeemable
 from engine.documents import receipt_lines
-from engine.entitlements import balance
 from engine.errors import PlaydeskError
-from engine.people.members import member_name
 from engine.pricing import PricedReceipt
 from engine.sales.cart import Cart, Outcome, apply_scan, rejection_of
-from engine.sales.queries import campaign_names
+from engine.sales.queries import CounterMember, campaign_names, counter_member
 from engine.sales.shifts import record_void
 from uikit import theme
 from uikit.screen import load_kv
@@ -81,7 +78,7 @@ class ReceiptScreen(CounterScreen):
         super().__init__(app, **kwargs)
         self.cart = Cart(app.location)
         self.priced: PricedReceipt | None = None
-        self.member_info: dict[str, Any] | None = None
+        self.member_info: CounterMember | None = None
         self.lines_view: LinesView = self.ids.lines_view
         self.member_card, self.codes_card = self.ids.member_card, self.ids.codes_card
         self.total_label = self.ids.total_row.ids.amount
@@ -169,12 +166,11 @@ class ReceiptScreen(CounterScreen):
         if info is None:
             card.add_widget(self.label(t("member_none"), color=theme.MUTED))
             return
-        card.add_widget(self.label(t("member_line", name=info["name"], code=info["code"]),
-                                   bold=True))
-        card.add_widget(self.label(t("member_balance", money=self.app.money(info["money"]),
-                                     minutes=self.app.minutes(info["minutes"])),
+        card.add_widget(self.label(t("member_line", name=info.name, code=info.code), bold=True))
+        card.add_widget(self.label(t("member_balance", money=self.app.money(info.money),
+                                     minutes=self.app.minutes(info.minutes)),
                                    color=theme.MUTED))
-        offers = [o for o in info["coupons"] if o["code"] not in self.cart.coupons]
+        offers = [o for o in info.coupons if o["code"] not in self.cart.coupons]
         if offers:
             card.add_widget(self.label(t("member_coupons"), bold=True))
             for offer in offers[:4]:
@@ -256,12 +252,7 @@ class ReceiptScreen(CounterScreen):
         if code is None:
             self.member_info = None
             return
-        now = self.app.now()
-        money = balance(code, now)
-        self.member_info = {"code": code, "name": member_name(code),
-                            "money": money.money.total,
-                            "minutes": money.minutes.total,
-                            "coupons": redeemable(code, now)}
+        self.member_info = counter_member(code, self.app.now())
 
     def select(self, index: int) -> None:
         self.cart.selected = index

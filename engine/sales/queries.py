@@ -3,9 +3,13 @@ a receipt refund's money went back."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
+from engine.coupons.notification import redeemable
+from engine.entitlements.balances import balance
 from engine.errors import NotFound, PlaydeskError
 from engine.models import (
     Campaign,
@@ -18,6 +22,7 @@ from engine.models import (
     Receipt,
     ReceiptLine,
 )
+from engine.people.members import member_name
 from engine.sales.refunds import refund_status
 
 
@@ -116,3 +121,21 @@ def campaign_names(codes: list[str]) -> dict[str, str]:
         return {}
     return {row.code: row.name
             for row in Campaign.select(Campaign.code, Campaign.name).where(Campaign.code.in_(codes))}
+
+
+@dataclass(frozen=True)
+class CounterMember:
+    """The receipt's member as the counter shows them: who, what is left, the coupons they may
+    redeem now (`coupons.notification.redeemable` entries)."""
+
+    code: str
+    name: str
+    money: int
+    minutes: int
+    coupons: tuple[dict[str, Any], ...]
+
+
+def counter_member(code: str, at: dt.datetime) -> CounterMember:
+    left = balance(code, at)
+    return CounterMember(code, member_name(code), left.money.total, left.minutes.total,
+                         tuple(redeemable(code, at)))
