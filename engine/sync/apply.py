@@ -10,6 +10,11 @@ settled the same way on every device (engine/sync/collisions.py). An event refus
 reason — the rules, a collision it lost, an error of its own — is still stored and its origin's
 applied seq advanced, with a conflict row for the owner (`playdesk conflicts`): only a gap stops
 an origin, never one bad event.
+
+Two refusals are about the event rather than its facts, because collisions are decided by them:
+an HLC not later than the origin's previous event (a device's journal ticks its clock, so only a
+forger backdates), and a payload not in the journal's canonical text (engine.journal.dumps), so
+that no device's view of a fact depends on how it was spelled.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import Any
 from peewee import AutoField, DateField, DateTimeField, Model, OperationalError, sort_models
 
 from engine import hlc, localstate
+from engine import journal as local_journal
 from engine.bulk import insert_sql, row_values
 from engine.db import database, write
 from engine.derived import refresh_coupons, refresh_lots
@@ -44,7 +50,7 @@ from engine.models.sync import SyncDevice, SyncOrigin
 from engine.sitefile import apply_document
 from engine.sync import collisions
 from engine.sync.definitions import deactivations_first, newer_only
-from engine.sync.validate import Rejected, check_event
+from engine.sync.validate import Rejected, Waiting, check_event
 
 log = logging.getLogger("playdesk.sync")
 
@@ -71,6 +77,9 @@ class Touched:
     applied: dict[str, int] = field(default_factory=dict)  # origin -> last seq applied
     rejected: list[tuple[str, int, str, str]] = field(default_factory=list)  # origin, seq,
     # reason code, what
+    # events naming another device's fact not here yet (validate.Waiting): origin, seq, what;
+    # not stored, so they and their origin's later events are given again
+    waiting: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 def applied_seqs() -> dict[str, int]:
@@ -234,6 +243,7 @@ def _apply_effect(event: dict[str, Any], touched: Touched) -> None:
         raise PlaydeskError("payload must be an object")
     if _validating(event["device"]):
         check_event(event, payload, _role(event["device"]))
+    check_canonical(event, payload)
     if event["type"] == "definitions":
         apply_definitions(event, payload, touched)
     elif event["type"] in SPECIAL:
@@ -270,15 +280,20 @@ def busy(error: Exception) -> bool:
 
 
 def _effect(event: dict[str, Any], touched: Touched,
-            on_unknown: Callable[[dict], None] | None) -> None:
+            on_unknown: Callable[[dict], None] | None, hold: bool = False) -> None:
     """Apply one event's effect in a savepoint: a refused effect leaves nothing behind but its
-    conflict row, and never stops its origin."""
+    conflict row, and never stops its origin. With `hold`, an effect that waits for another
+    device's fact raises `Waiting` (nothing written) instead of being refused."""
     try:
         with write():
             _apply_effect(event, touched)
     except UnknownType:
         if on_unknown:
             on_unknown(event)
+    except Waiting as error:
+        if hold:
+            raise
+        reject(event, touched, error)
     except Exception as error:  # noqa: BLE001 - any failure refuses this one event
         if busy(error):
             raise
@@ -292,6 +307,26 @@ def reject(event: dict[str, Any], touched: Touched, error: Exception) -> None:
     detail = str(error) or type(error).__name__
     touched.rejected.append((event["device"], event["seq"], reason, detail))
     collisions.note(event, "rejected", reason, detail)
+
+
+_PREVIOUS_HLC = "SELECT MAX(hlc) FROM event WHERE device = ? AND seq < ?"
+
+
+def _backdated(event: dict[str, Any], previous: str | None) -> Rejected | None:
+    """Refused when the event's HLC is not after `previous`, the highest HLC of its origin's
+    earlier events (a collision is decided by HLC: a backdated fact would win it)."""
+    if previous is not None and event["hlc"] <= previous:
+        return Rejected("hlc_not_increasing",
+                        f"hlc {event['hlc']} is not after {previous}, its origin's previous event")
+    return None
+
+
+def check_canonical(event: dict[str, Any], payload: Any) -> None:
+    """Rejected unless the payload text is what engine.journal writes for it: every device then
+    reads a fact from the same text (finding a collision's holder must not depend on spacing)."""
+    if local_journal.dumps(payload) != event["payload"]:
+        raise Rejected("not_canonical", "the payload is not in the journal's canonical form "
+                                        "(sorted keys, compact separators)")
 
 
 def apply_effects(events: list[dict[str, Any]]) -> Touched:
@@ -319,11 +354,25 @@ def apply_batch(events: list[dict[str, Any]], on_unknown: Callable[[dict], None]
     with write():
         applied = applied_seqs()
         latest = None
+        previous: dict[str, str | None] = {}  # origin -> highest HLC of its events so far
         for event in events:
             origin, seq = event["device"], event["seq"]
             if seq != applied.get(origin, 0) + 1:
                 continue  # already applied (or not next): idempotent
-            _effect(event, touched, on_unknown)
+            if origin not in previous:
+                previous[origin] = database.execute_sql(_PREVIOUS_HLC, (origin, seq)).fetchone()[0]
+            refused = _backdated(event, previous[origin])
+            if refused is not None:
+                reject(event, touched, refused)
+            else:
+                try:
+                    _effect(event, touched, on_unknown, hold=True)
+                except Waiting as error:
+                    # judged when the fact it names is here (validate.py): until then it and
+                    # its origin's later events wait, as behind a gap
+                    touched.waiting.append((origin, seq, str(error)))
+                    continue
+            previous[origin] = max(filter(None, (previous[origin], event["hlc"])))
             database.execute_sql(_INSERT_EVENT, (origin, seq, event["hlc"], event["type"],
                                                  event["payload"], event.get("sig")))
             applied[origin] = seq

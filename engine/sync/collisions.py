@@ -6,7 +6,11 @@ in its origin's namespace is listed in `COLLISION_KEYS` (tests/test_sync_collisi
 that none is missed).
 
 The rule, the same on every device whatever the arrival order: the fact of the earlier event by
-`(hlc, device)` wins. The loser is kept as a conflict (`sync_conflict`, shown by `playdesk
+`(hlc, device)` wins — except that a kiosk's fact never beats a counter's or the owner's. A kiosk
+is a Pi in a public room whose key may be stolen, and an HLC is what its origin says: an origin's
+HLCs must increase (engine/sync/apply.py refuses a backdated event), but a kiosk stamping its
+whole journal early could still claim to precede a sale staff made at the counter. The roles come
+from the signed device list, the same on every device, so the rank `(kiosk?, hlc, device)` is too. The loser is kept as a conflict (`sync_conflict`, shown by `playdesk
 conflicts`): its rows are not in the fact tables (when it was applied first, here or on its own
 device, they are taken out again), except its lots, which stay as void lots (`void_lot`: worth
 nothing, so a draw already made from one is an overdraw, engine/derived.py). So every device
@@ -25,6 +29,7 @@ from typing import Any
 
 from engine.db import database
 from engine.models.conflicts import SyncConflict, VoidLot
+from engine.models.sync import SyncDevice
 
 COLLISION_KEYS: dict[str, tuple[str, ...]] = {
     "purchase": ("key",), "refund": ("purchase",), "order_completion": ("order",),
@@ -50,8 +55,28 @@ class Holder:
     type: str
     payload: str
 
-    def order(self) -> tuple[str, str]:
-        return (self.hlc, self.device)
+    def order(self) -> tuple[bool, str, str]:
+        return rank(self.hlc, self.device)
+
+
+def rank(stamp: str, device: str) -> tuple[bool, str, str]:
+    """What decides a collision: the lower wins (a kiosk's fact after every other role's)."""
+    role = SyncDevice.select(SyncDevice.role).where(SyncDevice.device == device).scalar()
+    return (role == "kiosk", stamp, device)
+
+
+def holds(payload: str, table: str, column: str, row: dict[str, Any], identity: str) -> bool:
+    """Whether an event's payload carries `row` (same `column` and `identity`), by parsing it:
+    a text search would depend on how the payload was formatted."""
+    try:
+        rows = json.loads(payload).get("rows", {})
+    except (ValueError, AttributeError):
+        return False
+    candidates = rows.get(table) if isinstance(rows, dict) else None
+    if not isinstance(candidates, list):
+        return False
+    return any(isinstance(r, dict) and r.get(column) == row[column]
+               and r.get(identity) == row.get(identity) for r in candidates)
 
 
 def _existing(table: str, columns: tuple[str, ...] | str,
@@ -78,13 +103,14 @@ def _holder(table: str, column: str, row: dict[str, Any],
     if device is None:
         return None
     identity = identity or IDENTITY[table]
-    needle = f'"{column}":{json.dumps(row[column])}'
+    # The value's own text narrows the search (however the payload is spaced); parsing decides.
+    value = row[column]
+    needles = (json.dumps(value), json.dumps(value, ensure_ascii=False))
     for seq, stamp, kind, payload in database.execute_sql(
-            "SELECT seq, hlc, type, payload FROM event WHERE device = ? AND instr(payload, ?) > 0 "
-            "ORDER BY seq", (device, needle)):
-        rows = json.loads(payload).get("rows", {})
-        if any(r.get(column) == row[column] and r.get(identity) == row.get(identity)
-               for r in rows.get(table, [])):
+            "SELECT seq, hlc, type, payload FROM event WHERE device = ? "
+            "AND (instr(payload, ?) > 0 OR instr(payload, ?) > 0) ORDER BY seq",
+            (device, *needles)):
+        if holds(payload, table, column, row, identity):
             return Holder(device, seq, stamp, kind, payload)
     return None
 
@@ -108,7 +134,7 @@ def lost_rows(event_type: str, rows: Rows, colliding: set[str]) -> Rows:
 def resolve(event: dict[str, Any], rows: Rows, touched) -> tuple[str, str, set[str]] | None:
     """Settle `event`'s collisions with facts here before its rows go in. When it loses:
     (reason, key, colliding tables); else None, after taking out every fact it beats."""
-    mine = (event["hlc"], event["device"])
+    mine: tuple[bool, str, str] | None = None  # looked up only when something collides
     _complete(rows)
     for row in rows.get("order_completion", []):
         if not database.execute_sql("SELECT 1 FROM purchase WHERE id = ?",
@@ -127,6 +153,7 @@ def resolve(event: dict[str, Any], rows: Rows, touched) -> tuple[str, str, set[s
             reason = f"{table}.{','.join(columns)}"
             key = f"{reason}={','.join(str(v) for v in values)}"
             holder = _holder(table, columns[0], existing)
+            mine = mine or rank(event["hlc"], event["device"])
             if holder is None or holder.order() < mine:
                 return reason, key, {table}
             known = beaten.get((holder.device, holder.seq))
