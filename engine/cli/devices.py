@@ -20,7 +20,8 @@ def register(commands) -> None:
     devices = commands.add_parser("devices", help="every device seen, with its presence")
     devices.set_defaults(handler=devices_command)
 
-    conflicts = commands.add_parser("conflicts", help="over-redeemed coupons, negative balances")
+    conflicts = commands.add_parser("conflicts", help="over-redeemed coupons, negative "
+                                    "balances, over-returned receipts, refused facts")
     conflicts.set_defaults(handler=conflicts_command)
 
     sync = commands.add_parser("sync", help="device keys and the owner-signed device list")

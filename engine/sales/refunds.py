@@ -11,6 +11,9 @@ owner, with a reason) takes some or all of the lines not refunded yet, as ONE tr
 - all of that money — item, resource and package lines alike — goes back by the receipt's own
   payment methods, the last payment first, each up to what it paid less what earlier refunds of
   the receipt returned to it (so no method ever gets back more than it paid on the receipt);
+  that view is complete because the authority refuses a refund while another of the receipt is
+  under way or when this device has not got every refund of it yet (`known`,
+  engine/sync/authority.py); refunds made offline are checked on merge (engine/sync/conflicts.py);
   wallet money comes back as a new `refund` wallet lot;
 - when the last line is refunded, coupons the sale issued that are still unused are canceled
   (coupons the sale redeemed stay redeemed: a refund is money back, not the coupon back).
@@ -122,8 +125,12 @@ def refund_receipt(receipt_id: str, staff: str | None, reason: str | None, at: d
         raise PlaydeskError("a refund needs a reason")
     reason = reason.strip()
     chosen = _refundable(receipt_id, staff, shift, lines)[3]  # the clear errors first
-    # a strict operation (sync.md): two counters never both pay these lines out
-    decision = ask("receipt.refund", at, receipt=receipt_id, lines=chosen)
+    # a strict operation (sync.md): two counters never both pay these lines out, and the
+    # authority lets it through only when this device has every earlier refund of the receipt
+    # (`known`), since the split over the payment methods below is computed from them
+    known = sorted(row[0] for row in ReceiptRefund.select(ReceiptRefund.id)
+                   .where(ReceiptRefund.receipt == receipt_id).tuples())
+    decision = ask("receipt.refund", at, receipt=receipt_id, lines=chosen, known=known)
     refuse(decision, f"refunding receipt {receipt_id}")
     with holding(decision, at=at), write():
         receipt, who, stored, chosen = _refundable(receipt_id, staff, shift, chosen)

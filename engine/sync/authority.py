@@ -12,7 +12,10 @@ it or the requester's release (engine.sync.strict: the requester keeps each open
 `strict_hold` and releases it when its operation failed or its process died, never both
 recording the fact and releasing). For a spend the authority names the lots and amounts, on its
 own view of every device's facts less what its open grants reserve, and the requester records
-exactly those draws, so no lot goes negative after merge.
+exactly those draws, so no lot goes negative after merge. The refunds of one receipt go one at a
+time: refused while any grant on the receipt is open, and refused to a requester that does not
+name (`known`) every refund of the receipt the authority has, because the requester splits its
+refund over the payment methods from what earlier refunds returned (engine/sales/refunds.py).
 
 One clock: a request carries the operation's time `at` (the site's time zone, as every "now"
 in playdesk), and the authority judges expiry by that time, for its own operations and others'.
@@ -36,6 +39,7 @@ from engine.ids import device_id
 from engine.lots.draws import Usable, plan, usable_lots
 from engine.models import Consumption, Coupon, CouponRedemption, Refund
 from engine.models.orders import OrderCompletion
+from engine.models.shifts import ReceiptRefund
 from engine.models.sync import StrictGrant
 from engine.settings import setting
 from engine.sync import signing
@@ -158,7 +162,8 @@ def judge(request: dict[str, Any]) -> Decision:
         elif op == "receipt.refund":
             reference = str(request["receipt"])
             lines = sorted({int(n) for n in request["lines"]})
-            decision, draws = _judge_receipt(reference, lines, grants), lines
+            known = request.get("known", [])  # a release that does not say knows none
+            decision, draws = _judge_receipt(reference, lines, known, grants), lines
         else:
             reference = str(request["order"])
             decision = _judge_order(reference, grants)
@@ -239,15 +244,27 @@ def _judge_refund(purchase: str, grants: list[StrictGrant]) -> Decision:
     return _judge_once(done, grants, "already refunded", "being refunded")
 
 
-def _judge_receipt(receipt: str, lines: list[int], grants: list[StrictGrant]) -> Decision:
+def _judge_receipt(receipt: str, lines: list[int], known: Any,
+                   grants: list[StrictGrant]) -> Decision:
+    """No when a line is refunded already, while another refund of the receipt has an open
+    grant (its payment split is not here yet), or when the requester has not seen a refund of
+    the receipt that the authority has: the requester computes its split from what earlier
+    refunds returned, so it must know them all (or a method gets back more than it paid)."""
     if not lines:
         raise ValueError("a receipt refund names its lines")
+    if not isinstance(known, list) or not all(isinstance(ref, str) for ref in known):
+        raise ValueError("known must list refund ids")
     done = refunded_lines(receipt) & set(lines)
     if done:
         return Decision(False, False, f"line {min(done)} already refunded")
-    for grant in grants:
-        if set(json.loads(grant.draws or "[]")) & set(lines):
-            return Decision(False, False, f"being refunded on {grant.device}")
+    if grants:
+        return Decision(False, False, f"being refunded on {grants[0].device}")
+    here = {row.id for row in ReceiptRefund.select(ReceiptRefund.id)
+            .where(ReceiptRefund.receipt == receipt)}
+    unseen = sorted(here - set(known))
+    if unseen:
+        return Decision(False, False, f"wait: refund {unseen[0]} of this receipt has not "
+                                      f"reached this counter yet")
     return Decision(True, False)
 
 
@@ -304,8 +321,9 @@ def decide(op: str, at: dt.datetime, timeout: float = TIMEOUT_SECONDS,
 
     `subject`: coupon.redeem → code, reference (the receipt); balance.spend → member, kind,
     amount, device, partial, reference; purchase.refund → purchase; receipt.refund → receipt,
-    lines; order.complete → order; hold.release → hold. `request_id` is the grant's id (the
-    hold the caller keeps). On the authority device itself it judges here.
+    lines, known (the ids of the receipt's refunds the requester has); order.complete → order;
+    hold.release → hold. `request_id` is the grant's id (the hold the caller keeps). On the
+    authority device itself it judges here.
     """
     if op not in OPS:
         raise ValueError(f"unknown strict operation {op}")
