@@ -66,11 +66,18 @@ def reconcile(device: str, floor: int, originals: list[dict[str, Any]]) -> int:
                          type=original["type"], payload=original["payload"],
                          sig=original["sig"]).execute()
         apply_effects(restored)  # the facts and definitions the backup had lost
-        for index, event in enumerate(moved):  # the signature covers the seq: signed again
-            Event.update(seq=high + 1 + index, sig=None).where(Event.id == event.id).execute()
+        # the signature covers the seq: signed again; receivers refuse an HLC not after the
+        # origin's previous one (a backdated fact would win collisions), and these were stamped
+        # by the backup's clock, maybe before the lost events: restamped after them if so
+        last = hlc.Timestamp.decode(max(event["hlc"] for event in originals))
+        for index, event in enumerate(moved):
+            stamp = max(hlc.Timestamp.decode(event.hlc), last.successor())
+            Event.update(seq=high + 1 + index, hlc=stamp.encode(), sig=None).where(
+                Event.id == event.id).execute()
+            last = stamp
         _counters_past(device, originals)
         numbers_past(device)
-        receive_clock(hlc.Timestamp.decode(max(event["hlc"] for event in originals)))
+        receive_clock(last)
         outbox.set_published_seq(high)
     return len(moved)
 
