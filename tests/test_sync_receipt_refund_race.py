@@ -16,7 +16,8 @@ from test_sync_strict_processes import (  # site: the fixture, C1, C2 and K1 onl
 )
 
 TRIALS = 8
-HELD_BACK = ("being refunded on", "has not reached this counter yet", "authority unreachable")
+UNREACHABLE = "authority unreachable"  # C2's offline policy denies receipt refunds
+HELD_BACK = ("being refunded on", "has not reached this counter yet", UNREACHABLE)
 
 
 def returned(device: Device, receipt: str) -> dict[str, int]:
@@ -51,8 +52,12 @@ def test_two_lines_of_one_receipt_refunded_at_once_never_return_more_than_was_pa
                 continue
             assert any(reason in answer for reason in HELD_BACK), answer
             held_back += 1
-            again = together(run)  # everything has arrived now: it goes through
-            assert again[0][0] == 0, again
+            for _ in range(3):  # everything has arrived now: it goes through (a loaded
+                code, answer = together(run)[0]  # machine may miss the authority's second)
+                if code == 0 or UNREACHABLE not in answer:
+                    break
+                settle(devices)
+            assert code == 0, answer
         settle(devices)
         for device in devices:
             assert returned(device, receipt) == {"cash": 100, "wallet": 300}, (trial, device)

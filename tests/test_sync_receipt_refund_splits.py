@@ -19,24 +19,26 @@ from test_sync_fact_checks import AT
 from test_sync_receipt_refund_collisions import offline_site, refund_on
 
 
-def wallet_and_cash_sale(c1) -> str:
-    """COLA 250 + WATER 150 for M001: 300 from promo credit, 100 in cash, on C1's shift."""
+def wallet_and_cash_sale(c1, wallet_last: bool = False) -> str:
+    """COLA 250 + WATER 150 for M001: 300 from promo credit, 100 in cash (the last payment,
+    which a refund gives back first, unless `wallet_last`), on C1's shift."""
     from engine.entitlements.adjust import add_lot
     from engine.pricing import LineInput, ReceiptInput
     from engine.sales.checkout import checkout
     from engine.sales.receiptfile import PaymentInput
 
+    payments = [PaymentInput("wallet", 300), PaymentInput("cash", 100)]
     with using(c1.db):
         add_lot("M001", "money", "manual", 300, "MGR", "promo credit", AT)
         return checkout(ReceiptInput("COUNTER1", (LineInput(item="COLA"), LineInput(item="WATER")),
                                      member="M001"),
-                        [PaymentInput("wallet", 300), PaymentInput("cash", 100)], AT,
+                        payments[::-1] if wallet_last else payments, AT,
                         staff="MGR", shift="C1-SH1").receipt
 
 
-def sold_everywhere(tmp_path):
+def sold_everywhere(tmp_path, wallet_last: bool = False):
     c1, c2, c3 = devices = offline_site(tmp_path)
-    receipt = wallet_and_cash_sale(c1)
+    receipt = wallet_and_cash_sale(c1, wallet_last)
     opened_and_sold, opened = shipped(c1), shipped(c2)
     apply_on(c1, opened)
     apply_on(c2, opened_and_sold)
@@ -78,6 +80,23 @@ def test_an_over_return_made_offline_is_listed_in_conflicts_on_every_device(tmp_
         assert returned(device, receipt) == {"cash": 200, "wallet": 200}
         report = playdesk(device, "shift", "report", "C2-SH1")
         assert report["cash"]["expected"] == 10_000 - 100, report
+
+
+def test_an_over_returned_wallet_names_the_refund_lots_of_the_excess(tmp_path):
+    devices, receipt = sold_everywhere(tmp_path, wallet_last=True)
+    c1, c2, c3 = devices
+    c1_seq, c2_seq = c1.journal_seq(), c2.journal_seq()
+    refund_on(c1, receipt, 1, 1)  # wallet 250
+    refund_on(c2, receipt, 2, 2)  # wallet 150, from C2's view: 300 − 0
+    apply_on(c1, shipped(c2, c2_seq))
+    apply_on(c2, shipped(c1, c1_seq))
+    apply_on(c3, shipped(c1, c1_seq) + shipped(c2, c2_seq))
+    for device in devices:
+        [over] = playdesk(device, "conflicts")["receipts"]
+        assert (over["method"], over["paid"], over["returned"], over["over"]) == (
+            "wallet", 300, 400, 100)
+        assert [(r["refund"], r["amount"], r["excess"], r["lots"]) for r in over["refunds"]] == [
+            ("C1-RR1", 250, 0, ["C1-L2"]), ("C2-RR1", 150, 100, ["C2-L1"])]
 
 
 def test_refunds_that_split_within_what_each_method_paid_are_no_conflict(tmp_path):
