@@ -19,7 +19,9 @@ from engine.db import database
 CHUNK = 500
 
 # An aggregate without GROUP BY gives one row even for a lot without records (SUM → NULL).
-# remaining = total − Σ consumption; void (a lot of a fact that lost a collision,
+# remaining = total − Σ consumption of the lot's own member (a draw naming the lot for another
+# member takes nothing from it, whichever arrived first: engine/sync/validate.py refuses it when
+# the lot is here first); void (a lot of a fact that lost a collision,
 # engine/sync/collisions.py: it holds nothing) if listed in void_lot, else refunded if any record
 # is a refund, else depleted at ≤ 0, else active. `expired` is not stored: it depends on the
 # time of the question (entitlements).
@@ -31,7 +33,7 @@ UPDATE lot SET (remaining, status) = (
               WHEN lot.total - COALESCE(SUM(c.amount), 0) <= 0 THEN 'depleted'
               ELSE 'active' END
   FROM (SELECT (SELECT lot FROM void_lot WHERE void_lot.lot = lot.id) AS lot) AS v
-  LEFT JOIN consumption AS c ON c.lot = lot.id)
+  LEFT JOIN consumption AS c ON c.lot = lot.id AND c.member = lot.member)
 WHERE id IN ({marks})
 """
 

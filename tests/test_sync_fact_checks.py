@@ -6,7 +6,6 @@ a counter's real database (apply_batch, as the sync process does); the kiosk tha
 from __future__ import annotations
 
 import datetime as dt
-import json
 import subprocess
 import sys
 
@@ -144,8 +143,10 @@ def test_a_false_fact_is_refused_counted_and_its_origin_goes_on(site, case):
     kind, rows, reason = HOSTILE[case]()
     c1_lot(c1)
     money_before = c1.sql("SELECT COALESCE(SUM(total), 0) FROM lot")
+    from engine.journal import dumps
+
     hostile = forged(1, kind, rows) if rows is not None else {
-        **forged(1, kind, {}), "payload": json.dumps({"document": {"items": [
+        **forged(1, kind, {}), "payload": dumps({"document": {"items": [
             {"code": "COLA", "name": "Free cola", "price": 0}]}})}
     touched = apply_on(c1, [hostile, valid_purchase(2)])
     assert [(seq, why) for _, seq, why, _ in touched.rejected] == [(1, reason)]

@@ -22,9 +22,9 @@ from engine.models import Location, Purchase
 from engine.models.orders import OrderCompletion, PendingOrder
 from engine.people.members import buying_member
 from engine.sync.strict import ask, holding, refuse, release, spend, use
+from engine.sync.validate import ORDER_LIFETIME  # the rule synced orders are checked by
 
 ORDER_PREFIX = "ORD"
-ORDER_LIFETIME = dt.timedelta(minutes=30)
 # No 0/O, 1/I/L, 5/S, 2/Z: a cashier can read a code aloud or type it from a crumpled ticket.
 CODE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
 CODE_LENGTH = 8  # 27**8 ≈ 2.8e11: not guessable within an order's 30 minutes

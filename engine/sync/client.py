@@ -209,6 +209,10 @@ class SyncService:
         self.applied = applied_seqs()
         self.origins: dict[str, OriginState] = defaultdict(OriginState)
         self.apply_failures: dict[tuple[str, int], int] = {}  # (origin, seq) -> failed tries
+        # origins whose next event names another device's fact not here yet (validate.Waiting):
+        # tried again once other events were applied, not on every turn
+        self.waiting: set[str] = set()
+        self.waited: dict[str, int] = {}  # origin -> the seq last logged as waiting
         self.published = outbox.published_seq()
         self.stored_published = self.published
         self.new_signatures: dict[int, str] = {}  # own seq -> signature, not stored yet
@@ -645,6 +649,8 @@ class SyncService:
     def _apply_ready(self) -> None:
         batch: list[dict[str, Any]] = []
         for origin, state in self.origins.items():
+            if origin in self.waiting:
+                continue
             seq = self.applied.get(origin, 0) + 1
             while seq in state.pending and len(batch) < APPLY_BATCH:
                 batch.append(state.pending.pop(seq))
@@ -663,6 +669,17 @@ class SyncService:
             log.exception("sync: applying a batch of %d events failed", len(batch))
             return self._apply_one_by_one(batch)
         self._applied(touched)
+        for origin, seq, detail in touched.waiting:
+            if self.waited.get(origin) != seq:  # logged once per event
+                log.info("sync: %s seq %d waits: %s", origin, seq, detail)
+                self.waited[origin] = seq
+        if touched.applied:
+            self.waiting.clear()  # what they wait for may have come: all are tried again
+        else:
+            self.waiting.update(origin for origin, _, _ in touched.waiting)
+        held = {origin for origin, _, _ in touched.waiting}
+        self._keep([event for event in batch if event["device"] in held
+                    and event["seq"] > self.applied.get(event["device"], 0)])
 
     def _keep(self, events: list[dict[str, Any]]) -> None:
         """Events taken for applying go back to wait for their turn."""

@@ -10,25 +10,45 @@ A fact event is refused (`Rejected`) when:
   row's `device`/`origin` names another device;
 - an amount is not a whole number, is negative, or a lot's total or a draw is not positive;
 - a `paid`/`bonus` lot does not come with its purchase in the same event, the purchase is not of a
-  package the site has, the lots are not that package's, or (no receipt, no order) the price is
-  not the package's price and the payment does not pay it;
+  package the site has or was not sellable at its time (weekday, the campaign's dates), its lots
+  are not exactly what the package grants (member, kind, type, total, device, expiry from the
+  purchase's time), or (no receipt, no order) the price is not the package's price and the
+  payment does not pay it; a wallet payment pays only by draws on the member's own unrestricted
+  money lots;
+- a purchase names a receipt not in its event, a kiosk's purchase names a receipt or an order
+  (`ORD…` key: only a counter completes orders), a counter's purchase an order of another
+  member, package or price;
+- a payment belongs to no receipt or purchase of its own event (no device pays another's sale);
+- an order's price is not its package's price or it does not expire `ORDER_LIFETIME` after it
+  was created, or its package was not sellable then;
+- a refund is of a purchase of the origin it never made, or gives back more than the price;
 - a `refund` lot is not the refund's own lot of that amount; a manual or correction lot (or a
   correction draw) comes from a kiosk;
 - a draw takes more than its lot holds in total, from another member's lot, or from a lot of the
   origin that does not exist (its own earlier events are applied before, so it must be here).
 
-References to other devices' facts are checked when they are here; when not (yet), they are
-accepted, since whether they are here depends on arrival order and the verdict must not: the
-derived values (engine/derived.py) stay truthful whatever arrives later. A refused event is
-stored, counted and kept as a conflict (engine/sync/apply.py); its origin's next events apply.
+A fact naming another device's fact that is not here yet (a lot drawn, a purchase refunded, an
+order completed) raises `Waiting`: whether it is here depends on arrival order and the verdict
+must not, so the event is held, with its origin's later events, until it arrives (as for a
+gap) and then judged. A refused event is stored, counted and kept as a conflict
+(engine/sync/apply.py); its origin's next events apply.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from types import SimpleNamespace
 from typing import Any
 
+from engine.campaigns.state import ACTIVE, campaign_state
+from engine.campaigns.types import WEEKDAYS
 from engine.db import database
 from engine.money import MAX_AMOUNT
+
+# A pending order is valid this long after it was created (engine/sales/orders.py sells by it;
+# here, below sales, an order is checked by it).
+ORDER_LIFETIME = dt.timedelta(minutes=30)
+ORDER_PREFIX = "ORD"
 
 # A kiosk sells packages, spends credit and takes pay-at-counter orders; it also releases an
 # authority grant it will not use.
@@ -66,6 +86,14 @@ class Rejected(Exception):
         self.reason = reason
 
 
+class Waiting(Rejected):
+    """A fact names another device's fact that is not here yet: judged once it is (until then
+    the event and its origin's later events wait; a caller that cannot wait refuses it)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("missing_reference", message)
+
+
 def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_AMOUNT
 
@@ -89,7 +117,10 @@ def check_event(event: dict[str, Any], payload: dict[str, Any], role: str | None
             _check_row(origin, table, row)
     _check_lots(origin, role, rows)
     _check_refund_lines(rows)
-    _check_purchases(role, rows)
+    _check_orders(rows)
+    _check_payments(rows)
+    _check_refunds(origin, rows)
+    _check_purchases(origin, role, rows)
     _check_consumption(origin, role, kind, rows)
 
 
@@ -161,53 +192,204 @@ def _check_lots(origin: str, role: str, rows: dict[str, list[dict[str, Any]]]) -
                                             "or owner device")
 
 
-_PACKAGE = ("SELECT p.package_type, p.base, p.bonus_type, p.bonus, p.price FROM package p "
-            "JOIN campaign c ON c.id = p.campaign_id WHERE c.code = ? AND p.code = ?")
-_ORDER_PRICE = "SELECT price FROM pending_order WHERE code = ?"
+_PACKAGE = ("SELECT p.package_type, p.base, p.bonus_type, p.bonus, p.price, p.device, "
+            "p.validity_days, p.weekdays, c.code, c.type, c.deleted, c.active, c.starts_at, "
+            "c.expires_at, c.to_date FROM package p JOIN campaign c ON c.id = p.campaign_id "
+            "WHERE c.code = ? AND p.code = ?")
+_ORDER = ("SELECT member, campaign, package, price, created_at, expires_at FROM pending_order "
+          "WHERE code = ?")
 
 
-def _check_purchases(role: str, rows: dict[str, list[dict[str, Any]]]) -> None:
-    lots = rows.get("lot", [])
+def _package(campaign: Any, code: Any) -> SimpleNamespace | None:
+    row = database.execute_sql(_PACKAGE, (campaign, code)).fetchone()
+    if row is None:
+        return None
+    (package_type, base, bonus_type, bonus, price, device, validity_days, weekdays, _,
+     campaign_type, _, _, starts_at, expires_at, to_date) = row
+    return SimpleNamespace(
+        name=f"{campaign}/{code}", package_type=package_type, base=base, bonus_type=bonus_type,
+        bonus=bonus, price=price, device=device, validity_days=validity_days,
+        weekdays=[day for day in (weekdays or "").split(",") if day] or None,
+        campaign=SimpleNamespace(code=campaign, type=campaign_type, deleted=False, active=True,
+                                 starts_at=starts_at, expires_at=expires_at, to_date=to_date))
+
+
+def _time(value: Any, what: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        raise Rejected("bad_time", f"{what}: {value!r} is not a time") from None
+
+
+def _check_sellable(package: SimpleNamespace, at: dt.datetime, what: str) -> None:
+    """The package sold at `at` by the rules that are a function of the time (sellable.py's
+    weekday and the campaign's dates). The campaign's and package's active flags are left out:
+    they say what is sold now, not then, and a deactivation arriving before or after the sale
+    must not change the verdict."""
+    if campaign_state(package.campaign, at) != ACTIVE:
+        raise Rejected("not_sellable", f"{what}: campaign {package.campaign.code} does not "
+                                       f"sell at {at:%Y-%m-%d %H:%M}")
+    if package.weekdays and WEEKDAYS[at.weekday()] not in package.weekdays:
+        raise Rejected("not_sellable", f"{what}: {package.name} is not sold on "
+                                       f"{WEEKDAYS[at.weekday()]}")
+
+
+def _check_orders(rows: dict[str, list[dict[str, Any]]]) -> None:
+    """An order is at its package's price when it was created, and lives ORDER_LIFETIME."""
+    for order in rows.get("pending_order", []):
+        what = f"order {order.get('code')!r}"
+        package = _package(order.get("campaign"), order.get("package"))
+        if package is None:
+            raise Rejected("unknown_package", f"{what} of unknown package "
+                                              f"{order.get('campaign')}/{order.get('package')}")
+        created = _time(order.get("created_at"), what)
+        _check_sellable(package, created, what)
+        if order.get("price") != package.price:
+            raise Rejected("wrong_price", f"{what} at {order.get('price')!r}, the package costs "
+                                          f"{package.price}")
+        if _time(order.get("expires_at"), what) != created + ORDER_LIFETIME:
+            raise Rejected("bad_order", f"{what} expires at {order.get('expires_at')}, not "
+                                        f"{ORDER_LIFETIME} after it was created")
+
+
+def _check_payments(rows: dict[str, list[dict[str, Any]]]) -> None:
+    """A payment pays a receipt or purchase of its own event: no device adds a payment to
+    another's sale (a refund would pay it out)."""
+    receipts, purchases = _by_id(rows, "receipt"), _by_id(rows, "purchase")
+    for payment in rows.get("payment", []):
+        receipt, bought = payment.get("receipt"), payment.get("purchase")
+        if not ((receipt is not None and receipt in receipts)
+                or (receipt is None and bought is not None and bought in purchases)):
+            raise Rejected("foreign_payment", f"payment {payment.get('id')!r} pays "
+                                              f"{receipt or bought!r}, no sale of its event")
+
+
+def _check_refunds(origin: str, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """A refund is of a purchase that exists and gives back at most its price."""
+    for refund in rows.get("refund", []):
+        name, bought = refund.get("id"), refund.get("purchase")
+        stored = _stored("purchase", bought, "price")
+        if stored is None:
+            if str(bought).startswith(f"{origin}-"):
+                raise Rejected("unknown_reference", f"refund {name!r} of {origin}'s purchase "
+                                                    f"{bought!r}, which it never made")
+            raise Waiting(f"refund {name!r} of purchase {bought!r}, not here yet")
+        if refund.get("amount") > stored[0]:
+            raise Rejected("over_refund", f"refund {name!r} gives back {refund.get('amount')} "
+                                          f"of a purchase of {stored[0]}")
+
+
+def _check_purchases(origin: str, role: str, rows: dict[str, list[dict[str, Any]]]) -> None:
+    receipts = _by_id(rows, "receipt")
     for purchase in rows.get("purchase", []):
         name = purchase.get("id")
-        package = database.execute_sql(_PACKAGE, (purchase.get("campaign"),
-                                                  purchase.get("package"))).fetchone()
+        package = _package(purchase.get("campaign"), purchase.get("package"))
         if package is None:
             raise Rejected("unknown_package", f"purchase {name!r} of unknown package "
                                               f"{purchase.get('campaign')}/{purchase.get('package')}")
-        package_type, base, bonus_type, bonus, price = package
-        expected = sorted([("paid", package_type, base)]
-                          + ([("bonus", bonus_type, bonus)] if bonus_type != "none" and bonus
-                             else []))
-        made = sorted((lot.get("type"), lot.get("kind"), lot.get("total")) for lot in lots
-                      if lot.get("purchase") == name)
-        if made != expected:
-            raise Rejected("bad_lot", f"purchase {name!r}: its lots {made} are not the "
-                                      f"package's {expected}")
+        at = _time(purchase.get("at"), f"purchase {name!r}")
+        _check_sellable(package, at, f"purchase {name!r}")
         receipt, key = purchase.get("receipt"), purchase.get("key") or ""
         if role == "kiosk" and receipt is not None:
             raise Rejected("forbidden_rows", f"a kiosk's purchase {name!r} names a receipt")
-        if receipt is not None:
-            continue  # the receipt's own event pays the line (a counter checkout)
-        if key.startswith("ORD") and role != "kiosk":
-            order = database.execute_sql(_ORDER_PRICE, (key[3:],)).fetchone()
-            price = order[0] if order else purchase.get("price")
-        if purchase.get("price") != price:
-            raise Rejected("wrong_price", f"purchase {name!r} at {purchase.get('price')!r}, "
-                                          f"the package costs {price}")
-        _check_paid(purchase, rows)
+        if role == "kiosk" and key.startswith(ORDER_PREFIX):
+            raise Rejected("forbidden_rows", f"a kiosk's purchase {name!r} completes an order "
+                                             "(only a counter does)")
+        if receipt is not None and receipt not in receipts:
+            raise Rejected("unknown_reference", f"purchase {name!r} on receipt {receipt!r}, "
+                                                "which its event does not hold")
+        if receipt is None:
+            price = (_order_price(purchase, key, at) if key.startswith(ORDER_PREFIX)
+                     else package.price)
+            if purchase.get("price") != price:
+                raise Rejected("wrong_price", f"purchase {name!r} at {purchase.get('price')!r}, "
+                                              f"the package costs {price}")
+        _check_granted(purchase, package, at, rows)
+        if receipt is None:  # else the receipt's own payments pay the line (a checkout)
+            _check_paid(purchase, rows)
+
+
+def _order_price(purchase: dict[str, Any], key: str, at: dt.datetime) -> int:
+    """The price of the order a counter's purchase completes (the ticket's price), while the
+    order is pending."""
+    order = database.execute_sql(_ORDER, (key[len(ORDER_PREFIX):],)).fetchone()
+    if order is None:
+        raise Waiting(f"purchase {purchase.get('id')!r} completes order {key!r}, not here yet")
+    member, campaign, package, price, created, expires = order
+    if not _time(created, key) <= at < _time(expires, key):
+        raise Rejected("bad_order", f"purchase {purchase.get('id')!r} at {at} completes order "
+                                    f"{key!r} of {created} to {expires}")
+    if (member, campaign, package) != (purchase.get("member"), purchase.get("campaign"),
+                                       purchase.get("package")):
+        raise Rejected("wrong_order", f"purchase {purchase.get('id')!r} of {purchase.get('member')}"
+                                      f" {purchase.get('campaign')}/{purchase.get('package')} "
+                                      f"completes order {key!r} of {member} {campaign}/{package}")
+    return price
+
+
+def _check_granted(purchase: dict[str, Any], package: SimpleNamespace, at: dt.datetime,
+                   rows: dict[str, list[dict[str, Any]]]) -> None:
+    """The purchase's lots are exactly what the package grants (purchase.py _make_lots)."""
+    expires = (at + dt.timedelta(days=package.validity_days)).isoformat() \
+        if package.validity_days else None
+    grant = (purchase.get("member"), package.device, expires)
+    expected = sorted([("paid", package.package_type, package.base, *grant)]
+                      + ([("bonus", package.bonus_type, package.bonus, *grant)]
+                         if package.bonus_type != "none" and package.bonus else []))
+    made = sorted((lot.get("type"), lot.get("kind"), lot.get("total"), lot.get("member"),
+                   lot.get("device"), _iso(lot.get("expires_at")))
+                  for lot in rows.get("lot", []) if lot.get("purchase") == purchase.get("id"))
+    if made != expected:
+        raise Rejected("bad_lot", f"purchase {purchase.get('id')!r}: its lots {made} are not "
+                                  f"the package's {expected}")
+
+
+def _iso(value: Any) -> str | None:
+    """A time as isoformat gives it (a row's text may be written with a space)."""
+    if value is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        return str(value)
 
 
 def _check_paid(purchase: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) -> None:
     name, price, method = purchase.get("id"), purchase.get("price"), purchase.get("payment")
     if method == "wallet":
-        paid = sum(c.get("amount") or 0 for c in rows.get("consumption", [])
-                   if c.get("reference") == name and c.get("kind") == "use")
+        lots = _by_id(rows, "lot")
+        paid = 0
+        for draw in rows.get("consumption", []):
+            if draw.get("reference") != name or draw.get("kind") != "use":
+                continue
+            _check_wallet_draw(purchase, draw, lots)
+            paid += draw.get("amount") or 0
     else:
         paid = sum(p.get("amount") or 0 for p in rows.get("payment", [])
                    if p.get("purchase") == name and p.get("method") == method)
     if paid != price:
         raise Rejected("unpaid", f"purchase {name!r} of {price} paid {paid} by {method!r}")
+
+
+def _check_wallet_draw(purchase: dict[str, Any], draw: dict[str, Any],
+                       lots: dict[Any, dict[str, Any]]) -> None:
+    """A wallet draw pays only from a lot that is here, the member's own unrestricted money
+    (entitlements.md: wallet spends from `device: any` money lots)."""
+    name = draw.get("lot")
+    if name in lots:
+        found = (lots[name].get("member"), lots[name].get("kind"), lots[name].get("device"))
+    else:
+        found = _stored("lot", name, "member, kind, device")
+    if found is None:
+        if str(name).startswith(f"{draw.get('device')}-"):  # the origin's: its earlier events
+            raise Rejected("unknown_reference", f"purchase {purchase.get('id')!r} paid from "
+                                                f"lot {name!r}, which its origin never made")
+        raise Waiting(f"purchase {purchase.get('id')!r} paid from lot {name!r}, not here yet")
+    if tuple(found) != (purchase.get("member"), "money", "any") \
+            or draw.get("member") != purchase.get("member"):
+        raise Rejected("wrong_member", f"purchase {purchase.get('id')!r} of "
+                                       f"{purchase.get('member')} paid from lot {name!r} "
+                                       f"({found[0]}, {found[1]}, {found[2]})")
 
 
 def _check_consumption(origin: str, role: str, kind: str,
@@ -228,7 +410,7 @@ def _check_consumption(origin: str, role: str, kind: str,
             if str(record.get("lot", "")).startswith(f"{origin}-"):
                 raise Rejected("unknown_reference", f"consumption {name!r} of {origin}'s lot "
                                                     f"{record.get('lot')!r}, which it never made")
-            continue  # another device's lot not here yet: judged by derived values later
+            raise Waiting(f"consumption {name!r} of lot {record.get('lot')!r}, not here yet")
         member, total = lot
         if record.get("member") != member:
             raise Rejected("wrong_member", f"consumption {name!r} for {record.get('member')!r} "
@@ -243,4 +425,3 @@ def _lot(name: Any, lots: dict[Any, dict[str, Any]]) -> tuple[str, int] | None:
         return lots[name].get("member"), lots[name].get("total")
     stored = _stored("lot", name, "member, total")
     return (stored[0], stored[1]) if stored else None
-
