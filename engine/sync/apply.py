@@ -309,7 +309,12 @@ def reject(event: dict[str, Any], touched: Touched, error: Exception) -> None:
     collisions.note(event, "rejected", reason, detail)
 
 
-_PREVIOUS_HLC = "SELECT MAX(hlc) FROM event WHERE device = ? AND seq < ?"
+# The highest HLC of an origin's earlier events: every event stored since this check has an HLC
+# above all before it unless refused for not having one, so it is the latest event's not so
+# refused (read backwards on the (device, seq) indexes, not a scan of the origin's journal).
+_PREVIOUS_HLC = ("SELECT hlc FROM event e WHERE device = ? AND seq < ? AND NOT EXISTS ("
+                 "SELECT 1 FROM sync_conflict c WHERE c.device = e.device AND c.seq = e.seq "
+                 "AND c.reason = 'hlc_not_increasing') ORDER BY seq DESC LIMIT 1")
 
 
 def _backdated(event: dict[str, Any], previous: str | None) -> Rejected | None:
@@ -360,7 +365,8 @@ def apply_batch(events: list[dict[str, Any]], on_unknown: Callable[[dict], None]
             if seq != applied.get(origin, 0) + 1:
                 continue  # already applied (or not next): idempotent
             if origin not in previous:
-                previous[origin] = database.execute_sql(_PREVIOUS_HLC, (origin, seq)).fetchone()[0]
+                found = database.execute_sql(_PREVIOUS_HLC, (origin, seq)).fetchone()
+                previous[origin] = found[0] if found else None
             refused = _backdated(event, previous[origin])
             if refused is not None:
                 reject(event, touched, refused)
