@@ -165,6 +165,10 @@ REFUSED = {
     "a 90-day package's lots without expiry": ("K1", "purchase", lambda: {
         **premium("K1-P1"), "lot": [{**made, "expires_at": None}
                                     for made in premium("K1-P1")["lot"]]}, "bad_lot"),
+    "a completion of an order nobody paid": ("C2", "order.complete", lambda: {
+        "order_completion": [{"order": "ABCDEFGH", "purchase": "C2-P9", "payment": "cash",
+                              "staff": None, "location": None, "at": AT.isoformat(),
+                              "device": "C2"}]}, "unknown_reference"),
     "an order completed after it expired": ("C2", "purchase", lambda: {
         **(rows := completing("ABCDEFGH", 4500)), "purchase": [{
             **rows["purchase"][0], "at": (AT + dt.timedelta(minutes=30)).isoformat()}]},

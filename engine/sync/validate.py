@@ -19,8 +19,9 @@ A fact event is refused (`Rejected`) when:
   (`ORD…` key: only a counter completes orders), a counter's purchase an order of another
   member, package or price;
 - a payment belongs to no receipt or purchase of its own event (no device pays another's sale);
-- an order's price is not its package's price or it does not expire `ORDER_LIFETIME` after it
-  was created, or its package was not sellable then;
+- an order completion is not of the origin's own purchase with that order's key; an order's price
+  is not its package's price, it does not expire `ORDER_LIFETIME` after it was created, or its
+  package was not sellable then;
 - a refund is of a purchase of the origin it never made, or gives back more than the price;
 - a `refund` lot is not the refund's own lot of that amount; a manual or correction lot (or a
   correction draw) comes from a kiosk;
@@ -118,6 +119,7 @@ def check_event(event: dict[str, Any], payload: dict[str, Any], role: str | None
     _check_lots(origin, role, rows)
     _check_refund_lines(rows)
     _check_orders(rows)
+    _check_completions(origin, rows)
     _check_payments(rows)
     _check_refunds(origin, rows)
     _check_purchases(origin, role, rows)
@@ -250,6 +252,17 @@ def _check_orders(rows: dict[str, list[dict[str, Any]]]) -> None:
         if _time(order.get("expires_at"), what) != created + ORDER_LIFETIME:
             raise Rejected("bad_order", f"{what} expires at {order.get('expires_at')}, not "
                                         f"{ORDER_LIFETIME} after it was created")
+
+
+def _check_completions(origin: str, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """An order is completed by the origin's own purchase with the order's key (complete_order
+    journals that purchase first, so it is here): no completion blocks an order nobody paid."""
+    for done in rows.get("order_completion", []):
+        bought = _stored("purchase", done.get("purchase"), "key, device")
+        if bought is None or tuple(bought) != (f"{ORDER_PREFIX}{done.get('order')}", origin):
+            raise Rejected("unknown_reference", f"completion of order {done.get('order')!r} by "
+                                                f"{done.get('purchase')!r}, not {origin}'s "
+                                                "purchase of that order")
 
 
 def _check_payments(rows: dict[str, list[dict[str, Any]]]) -> None:
