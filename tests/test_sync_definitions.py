@@ -8,7 +8,6 @@ nowhere else, so which edit is later never depends on how fast the machine is.""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from sync_helpers import ROOT, using
 
 from engine import hlc
 from engine.db import write
+from engine.journal import dumps  # the canonical text a receiver requires
 from engine.models import Event
 
 AT = dt.datetime(2026, 7, 3, 12, 0)
@@ -166,7 +166,7 @@ def test_a_rules_change_without_a_deactivation_is_refused(tmp_path):
     stamp = own_events(c1)[-1]["hlc"]
     forged_order = {"device": "C9", "seq": 1, "hlc": f"{int(stamp[:15]) + 1000:015d}.00000",
                     "type": "definitions", "sig": None,
-                    "payload": json.dumps({"document": {"campaigns": [{**happy, "value": "45"}]},
+                    "payload": dumps({"document": {"campaigns": [{**happy, "value": "45"}]},
                                            "source": "edit", "at": AT.isoformat()})}
     touched = apply_on(c2, [forged_order])
     assert [(origin, seq) for origin, seq, *_ in touched.rejected] == [("C9", 1)]
