@@ -259,8 +259,7 @@ class _Reader:
         coupons = []
         for index, scanned in enumerate(self._list(value, "coupons")):
             # a code as typed (an all-digit code may read as a number); nothing else is one
-            if isinstance(scanned, bool) or not isinstance(scanned, (str, int)) \
-                    or not str(scanned).strip():
+            if isinstance(scanned, bool) or not isinstance(scanned, (str, int)):
                 self.problem(("coupons", index), "a coupon is its code as written or scanned, "
                                                  "e.g. WELCOME-7K2Q")
                 continue
