@@ -331,3 +331,51 @@ def test_a_lot_counts_only_its_own_members_draws(site):
                 (AT.isoformat(),))
             refresh_lots(["C1-L1"])
     assert c1.sql("SELECT remaining, status FROM lot") == [(60, "active")]
+
+
+def test_a_spend_waits_over_real_sync_for_the_lot_it_draws(tmp_path):
+    """The sync process keeps a waiting event and its origin's later ones and applies them when
+    the lot arrives: K1 spent C1's lot (C1 offline, nobody else holds C1's journal), C2 gets
+    K1's spend and a later card sale and waits; C1 comes online and C2 applies all of it."""
+    import time
+
+    from sync_helpers import Broker, stop_all, wait_until
+
+    from engine.entitlements.consumption import consume
+    from engine.entitlements.purchase import purchase
+
+    broker = Broker(tmp_path / "broker").start()
+    c1, c2, kiosk = devices = provision(tmp_path, {"C1": "counter", "C2": "counter",
+                                                   "K1": "kiosk"})
+    try:
+        for device in devices:
+            with_site(device)
+        c1_lot(c1)
+        columns = "id, member, kind, type, total, remaining, device, status, created_at, origin"
+        (values,) = c1.sql(f"SELECT {columns} FROM lot")
+        import sqlite3
+
+        with sqlite3.connect(kiosk.db) as connection:  # the lot without C1's journal
+            connection.execute(f"INSERT INTO lot ({columns}) VALUES ({', '.join('?' * 10)})",
+                               values)
+        with using(kiosk.db):
+            consume("M001", "money", 25, "any", AT)
+            purchase("M002", "SUMMER/BASIC", "card", "kiosk", AT)
+        kiosk.start_sync(broker)
+        c2.start_sync(broker)
+        spend_seq = kiosk.sql("SELECT seq FROM event WHERE type = 'consume'")[0][0]
+        wait_until(lambda: c2.applied("K1") == spend_seq - 1, 20, "K1's events before its spend")
+        time.sleep(3)  # K1's spend and sale are at C2: they wait for C1-L1
+        assert c2.applied("K1") == spend_seq - 1
+        assert c2.sql("SELECT COUNT(*) FROM purchase") == [(0,)]
+        refused = [("rejected", "K1", 1, "forbidden_type")]  # its `load` (the site file)
+        assert conflicts_of(c2) == refused
+        c1.start_sync(broker)
+        wait_until(lambda: c2.applied("K1") == kiosk.journal_seq(), 30,
+                   "K1's spend and sale once C1's lot is here")
+        assert c2.sql("SELECT id, remaining FROM lot WHERE id = 'C1-L1'") == [("C1-L1", 35)]
+        assert c2.sql("SELECT member FROM purchase") == [("M002",)]
+        assert conflicts_of(c2) == refused
+    finally:
+        stop_all(devices)
+        broker.kill()
