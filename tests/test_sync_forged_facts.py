@@ -369,6 +369,10 @@ def test_a_spend_waits_over_real_sync_for_the_lot_it_draws(tmp_path):
         assert c2.applied("K1") == spend_seq - 1
         assert c2.sql("SELECT COUNT(*) FROM purchase") == [(0,)]
         refused = [("rejected", "K1", 1, "forbidden_type")]  # its `load` (the site file)
+        waits = c2.sql("SELECT count, last_detail FROM sync_drop WHERE reason = ?",
+                       "waiting_reference")  # `playdesk sync drops`: counted once
+        assert waits == [(1, f"K1 seq {spend_seq}: consumption 'K1-C1' of lot 'C1-L1', "
+                             "not here yet")], waits
         assert conflicts_of(c2) == refused
         c1.start_sync(broker)
         wait_until(lambda: c2.applied("K1") == kiosk.journal_seq(), 30,

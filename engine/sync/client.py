@@ -670,8 +670,9 @@ class SyncService:
             return self._apply_one_by_one(batch)
         self._applied(touched)
         for origin, seq, detail in touched.waiting:
-            if self.waited.get(origin) != seq:  # logged once per event
+            if self.waited.get(origin) != seq:  # logged and counted once per event
                 log.info("sync: %s seq %d waits: %s", origin, seq, detail)
+                self._count("waiting_reference", f"{origin} seq {seq}: {detail}")
                 self.waited[origin] = seq
         if touched.applied:
             self.waiting.clear()  # what they wait for may have come: all are tried again
