@@ -383,3 +383,19 @@ def test_a_spend_waits_over_real_sync_for_the_lot_it_draws(tmp_path):
     finally:
         stop_all(devices)
         broker.kill()
+
+
+def test_own_events_given_back_after_a_restore_are_not_judged_again(site):
+    """restore.reconcile applies a restored device's own events that the others hold
+    (apply_effects): one drawing a lot of another device not here again yet is applied, as on
+    every other device, not refused (which would leave this device without that fact)."""
+    from engine.db import write
+    from engine.sync.apply import apply_effects
+
+    _, c2, _ = site
+    own = forged(2, "consume", {"consumption": [consumption("C2-C1", "C1-L1", 5, origin="C2")]},
+                 origin="C2")
+    with using(c2.db), write():
+        touched = apply_effects([own])
+    assert touched.rejected == [] and touched.waiting == []
+    assert c2.sql("SELECT id, lot FROM consumption") == [("C2-C1", "C1-L1")]

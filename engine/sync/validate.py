@@ -254,11 +254,19 @@ def _check_orders(rows: dict[str, list[dict[str, Any]]]) -> None:
                                         f"{ORDER_LIFETIME} after it was created")
 
 
+# A purchase that lost a collision is not stored, its lots are (void: engine/sync/collisions.py).
+_LOST_PURCHASE = ("SELECT 1 FROM lot JOIN void_lot ON void_lot.lot = lot.id "
+                  "WHERE lot.purchase = ? AND lot.origin = ? LIMIT 1")
+
+
 def _check_completions(origin: str, rows: dict[str, list[dict[str, Any]]]) -> None:
     """An order is completed by the origin's own purchase with the order's key (complete_order
     journals that purchase first, so it is here): no completion blocks an order nobody paid."""
     for done in rows.get("order_completion", []):
         bought = _stored("purchase", done.get("purchase"), "key, device")
+        if bought is None and database.execute_sql(_LOST_PURCHASE, (done.get("purchase"),
+                                                                    origin)).fetchone():
+            continue  # it lost a collision (its lots are here, void): so does the completion
         if bought is None or tuple(bought) != (f"{ORDER_PREFIX}{done.get('order')}", origin):
             raise Rejected("unknown_reference", f"completion of order {done.get('order')!r} by "
                                                 f"{done.get('purchase')!r}, not {origin}'s "
