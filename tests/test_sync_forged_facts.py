@@ -146,6 +146,8 @@ REFUSED = {
     "a refund of 1,000,000.00 of a purchase of 500": ("C2", "refund",
                                                       lambda: refund_of("C1-P1", 100_000_000),
                                                       "over_refund"),
+    "a wallet refund of a cash purchase": ("C2", "refund", lambda: refund_of("C1-P1", 500),
+                                           "wrong_method"),
     "a purchase on a receipt that never was, at 0": ("C2", "purchase",
                                                      lambda: receipt_purchase("C2"),
                                                      "unknown_reference"),

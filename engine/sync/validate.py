@@ -22,7 +22,8 @@ A fact event is refused (`Rejected`) when:
 - an order completion is not of the origin's own purchase with that order's key; an order's price
   is not its package's price, it does not expire `ORDER_LIFETIME` after it was created, or its
   package was not sellable then;
-- a refund is of a purchase of the origin it never made, or gives back more than the price;
+- a refund is of a purchase of the origin it never made, gives back more than the price, or
+  not by the method that paid;
 - a `refund` lot is not the refund's own lot of that amount; a manual or correction lot (or a
   correction draw) comes from a kiosk;
 - a draw takes more than its lot holds in total, from another member's lot, or from a lot of the
@@ -289,15 +290,22 @@ def _check_refunds(origin: str, rows: dict[str, list[dict[str, Any]]]) -> None:
     """A refund is of a purchase that exists and gives back at most its price."""
     for refund in rows.get("refund", []):
         name, bought = refund.get("id"), refund.get("purchase")
-        stored = _stored("purchase", bought, "price")
+        stored = _stored("purchase", bought, "price, payment, receipt")
         if stored is None:
             if str(bought).startswith(f"{origin}-"):
                 raise Rejected("unknown_reference", f"refund {name!r} of {origin}'s purchase "
                                                     f"{bought!r}, which it never made")
             raise Waiting(f"refund {name!r} of purchase {bought!r}, not here yet")
-        if refund.get("amount") > stored[0]:
+        price, paid_by, receipt = stored
+        if refund.get("amount") > price:
             raise Rejected("over_refund", f"refund {name!r} gives back {refund.get('amount')} "
-                                          f"of a purchase of {stored[0]}")
+                                          f"of a purchase of {price}")
+        # by the method that paid; a receipt's purchase by its receipt's refund (refunds.py),
+        # or by its own method as releases before receipt refunds did
+        methods = {paid_by, "receipt"} if receipt is not None else {paid_by}
+        if refund.get("method") not in methods:
+            raise Rejected("wrong_method", f"refund {name!r} by {refund.get('method')!r} of a "
+                                           f"purchase paid by {paid_by!r}")
 
 
 def _check_purchases(origin: str, role: str, rows: dict[str, list[dict[str, Any]]]) -> None:
