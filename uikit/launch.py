@@ -8,6 +8,10 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from engine.clock import FixedClock, SystemClock, parse_datetime
+from engine.db import close_database, open_database
+from engine.settings import setting, site_identity
+
 PRINTER_HELP = ("png:DIR | dummy | usb:VID:PID | serial:DEV | network:HOST[:PORT] | file:PATH | "
                 "none")
 
@@ -36,9 +40,6 @@ def parse_args(prog: str, description: str, location: str | None, location_help:
 
 def make_clock(at: str | None):
     """A clock fixed at `at`, else the system clock in the site's time zone (database open)."""
-    from engine.clock import FixedClock, SystemClock, parse_datetime
-    from engine.settings import site_identity
-
     if at:
         return FixedClock(parse_datetime(at))
     return SystemClock(site_identity().timezone)
@@ -57,8 +58,7 @@ def printer_settings(site: dict[str, Any] | None, installed_profile: str | None
 
 def make_app(args: argparse.Namespace, app_class: Callable[..., Any]) -> Any:
     """The app for these arguments (the database is open), printing per the site's settings."""
-    from engine.settings import setting
-    from uikit.devices import Printer
+    from uikit.devices import Printer  # the printer drivers: only once an app starts
 
     clock = make_clock(args.at)
     printer = Printer(args.printer, now=clock.now,
@@ -69,11 +69,9 @@ def make_app(args: argparse.Namespace, app_class: Callable[..., Any]) -> Any:
 def run(args: argparse.Namespace, build: Callable[[argparse.Namespace], Any],
         show_cursor: bool) -> int:
     """Configure Kivy, open the database, run the app `build(args)` makes, close the database."""
-    from uikit.kivyconfig import configure_kivy
-
+    from uikit.kivyconfig import configure_kivy  # before anything imports Kivy: it reads its
+    # configuration once, when first imported
     configure_kivy(args.size, show_cursor=show_cursor)
-    from engine.db import close_database, open_database
-
     open_database(args.db)
     try:
         app = build(args)
