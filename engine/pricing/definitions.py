@@ -36,6 +36,7 @@ from engine.models import (
     TriggerLine,
     Vendor,
 )
+from engine.pricing.engine import prepare
 from engine.pricing.types import (
     CampaignDef,
     CouponDef,
@@ -120,10 +121,12 @@ def _load_site() -> Definitions:
                 .where(~Campaign.deleted)}
     locations = {row.code: LocationDef(row.code, bool(row.campaigns_allowed))
                  for row in Location.select().where(~Location.deleted)}
-    return Definitions(items=items, resources=resources, packages=packages,
-                       locations=locations, members=_members(), campaigns=_campaigns(),
-                       combinations=frozenset(frozenset((row.first, row.second))
-                                              for row in Combination.select()))
+    # the campaign index is built here, once per snapshot, not on the first receipt priced
+    return prepare(Definitions(
+        items=items, resources=resources, packages=packages, locations=locations,
+        members=_members(), campaigns=_campaigns(),
+        combinations=frozenset(frozenset((row.first, row.second))
+                               for row in Combination.select())))
 
 
 def _members() -> dict[str, MemberDef]:

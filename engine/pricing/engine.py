@@ -38,6 +38,7 @@ from engine.pricing.filters import (
     matches,
     triggers_hold,
 )
+from engine.pricing.prune import CampaignIndex, build_index
 from engine.pricing.result import (
     CouponToIssue,
     EntryResult,
@@ -93,11 +94,14 @@ class Run:
 
 
 def price_receipt(receipt: ReceiptInput, definitions: Definitions,
-                  at: dt.datetime) -> PricedReceipt:
-    """Price `receipt` at `at` with the campaigns of `definitions`. Pure and deterministic."""
+                  at: dt.datetime, *, prune: bool = True) -> PricedReceipt:
+    """Price `receipt` at `at` with the campaigns of `definitions`. Pure and deterministic.
+
+    `prune=False` judges every automatic campaign instead of those the receipt's values reach
+    (engine/pricing/prune.py): the same result, slower; the differential test compares both."""
     lines = _work_lines(receipt, definitions)
     customer = _customer(receipt, definitions)
-    runs, rejected = _plan(receipt, definitions, at, customer, lines)
+    runs, rejected = _plan(receipt, definitions, at, customer, lines, prune)
     pricing = _Pricing(definitions, lines, at)
     for run in sorted(runs, key=lambda r: r.sort_key):
         reason = pricing.run(run)
@@ -231,8 +235,37 @@ def _runnable(definitions: Definitions) -> list[tuple[CampaignDef, CompiledFilte
     return found
 
 
+def _campaign_index(definitions: Definitions) -> CampaignIndex:
+    """`_runnable`'s campaigns by the filter values that can reach them (once per snapshot)."""
+    found = definitions.scratch.get("campaign_index")
+    if found is None:
+        found = definitions.scratch["campaign_index"] = build_index(
+            [filters for _, filters, _ in _runnable(definitions)])
+    return found
+
+
+def prepare(definitions: Definitions) -> Definitions:
+    """Build the snapshot's caches now (when definitions load), not on the first receipt."""
+    _campaign_index(definitions)
+    return definitions
+
+
+def _reachable(definitions: Definitions, lines: list[WorkLine], customer: Customer, prune: bool
+               ) -> list[tuple[CampaignDef, CompiledFilters, tuple]]:
+    """The automatic campaigns worth judging: those the receipt's values reach (a campaign
+    whose filters no sellable line passes grants nothing: its run finds no eligible line)."""
+    runnable = _runnable(definitions)
+    if not prune:
+        return runnable
+    values = {(kind, value) for line in lines if not line.is_package
+              for kind, value in line.values.items()}
+    values.update(customer.filter_values.items())
+    return [runnable[position] for position in _campaign_index(definitions).reached(values)]
+
+
 def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, customer: Customer,
-          lines: list[WorkLine]) -> tuple[list[Run], list[tuple[int, Rejection]]]:
+          lines: list[WorkLine], prune: bool = True
+          ) -> tuple[list[Run], list[tuple[int, Rejection]]]:
     """The runs (campaigns and coupons that take part) and the coupons refused up front."""
     location = definitions.locations.get(receipt.location)
     allowed = location is not None and location.campaigns_allowed
@@ -256,7 +289,7 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
     if allowed:
         registered = [definitions.campaigns[code] for code in dict.fromkeys(receipt.campaigns)
                       if code in definitions.campaigns]
-        for campaign, filters, key in _runnable(definitions):
+        for campaign, filters, key in _reachable(definitions, lines, customer, prune):
             if (campaign.from_date or campaign.to_date or campaign.weekdays
                     or campaign.from_time or campaign.to_time) and not valid_at(campaign, at):
                 continue

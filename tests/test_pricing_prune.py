@@ -1,0 +1,125 @@
+"""Pruning by the campaign index changes nothing: indexed and unindexed pricing agree (hypothesis).
+
+The random sites of test_pricing_properties, with header filters (location, debtor, contact),
+whole-group and excluded filters, triggers on other kinds, time windows, manual registrations,
+other members and locations mixed in; each receipt priced with `prune=True` and `prune=False`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pricing_helpers import AT, ITEMS, campaign, line, receipt, site
+from test_pricing_properties import receipts, sites, unrestricted_cases
+
+from engine.pricing import (
+    CampaignDef,
+    Definitions,
+    FilterDef,
+    TriggerDef,
+    TriggerLineDef,
+    price_receipt,
+)
+from engine.pricing.engine import _campaign_index, _customer, _reachable, _runnable, _work_lines
+
+HEADER_VALUES = {"location": ["C1", "K1", ""], "debtor": ["D1", "D2", ""],
+                 "contact": ["M1", "M2", ""]}
+LINE_VALUES = {"item": [*ITEMS, "", None], "item_category": ["DRINKS", "SNACKS", "", None],
+               "vendor": ["COLACO", "CRUNCH", "", None], "resource": ["PS5", "", None]}
+
+extra_filter = st.one_of(
+    *(st.builds(FilterDef, st.just(kind), st.sampled_from([*codes, None]), st.booleans())
+      for kind, codes in HEADER_VALUES.items()),
+    *(st.builds(FilterDef, st.just(kind), st.sampled_from(codes), st.booleans())
+      for kind, codes in LINE_VALUES.items()),
+)
+trigger = st.builds(
+    TriggerDef, st.sampled_from(["pool", "set"]),
+    st.lists(st.builds(TriggerLineDef, st.sampled_from(["item", "item_category", "vendor",
+                                                        "resource"]),
+                       st.sampled_from([None, "COLA", "DRINKS", "CRUNCH", "PS5", "BAR"]),
+                       st.integers(1, 3)), min_size=1, max_size=2).map(tuple),
+    st.integers(0, 4))
+
+
+@st.composite
+def varied(draw, original: CampaignDef) -> CampaignDef:
+    """`original` with more filters, triggers, a time window or another registration."""
+    changes: dict = {}
+    if draw(st.booleans()):
+        changes["filters"] = (*original.filters, *draw(st.lists(extra_filter, max_size=3)))
+    if draw(st.integers(0, 3)) == 0:
+        changes["triggers"] = tuple(draw(st.lists(trigger, min_size=1, max_size=2)))
+    if draw(st.integers(0, 4)) == 0:
+        changes.update(from_time=dt.time(draw(st.integers(10, 13))), to_time=dt.time(14))
+    if original.type != "couponing" and draw(st.integers(0, 4)) == 0:
+        changes["automatic"] = False
+    if draw(st.integers(0, 6)) == 0:
+        changes["active"] = False
+    return replace(original, **changes) if changes else original
+
+
+@st.composite
+def cases(draw, base=None):
+    if base is None:
+        definitions, coupon_codes = draw(sites())
+        scanned = draw(receipts(coupon_codes))
+    else:
+        definitions, scanned = draw(base)
+    campaigns = {code: draw(varied(found)) if found.type != "category" else found
+                 for code, found in definitions.campaigns.items()}
+    rebuilt = Definitions(
+        items=definitions.items, resources=definitions.resources,
+        packages=definitions.packages, locations=definitions.locations,
+        members=definitions.members, campaigns=campaigns,
+        combinations=definitions.combinations, coupons=definitions.coupons)
+    discount = [code for code, found in campaigns.items() if found.type != "category"]
+    scanned = replace(
+        scanned, location=draw(st.sampled_from(["C1", "C1", "K1"])),
+        member=draw(st.sampled_from(["M1", "M2", None])),
+        debtor=draw(st.sampled_from([None, None, "D2"])),
+        campaigns=tuple(draw(st.lists(st.sampled_from([*discount, "NOSUCH"]), max_size=2))))
+    return rebuilt, scanned
+
+
+def assert_same(definitions: Definitions, scanned) -> None:
+    indexed = price_receipt(scanned, definitions, AT)
+    assert indexed == price_receipt(scanned, definitions, AT, prune=False)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases())
+def test_indexed_pricing_equals_unindexed_pricing(case):
+    assert_same(*case)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases(unrestricted_cases()))
+def test_indexed_pricing_equals_unindexed_with_unrestricted_coupons(case):
+    assert_same(*case)
+
+
+def test_the_index_leaves_out_campaigns_no_value_of_the_receipt_reaches():
+    definitions = site(
+        campaign("BARS", "line_discount", 10, filters=(FilterDef("item", "BAR"),)),
+        campaign("SNACKS", "line_discount", 10, filters=(FilterDef("item_category", "SNACKS"),)),
+        campaign("AWAY", "line_discount", 10, filters=(FilterDef("location", "K1"),)),
+        campaign("NOT_BARS", "line_discount", 10,
+                 filters=(FilterDef("item", "BAR", excluded=True),)),
+        campaign("ALL", "receipt_discount", 5))
+    scanned = receipt(line("COLA"), line("PS5"), member="M1")
+    reached = [found.code for found, _, _ in _reachable(
+        definitions, _work_lines(scanned, definitions), _customer(scanned, definitions), True)]
+    assert reached == ["NOT_BARS", "ALL"]
+    assert len(_runnable(definitions)) == 5
+    assert _campaign_index(definitions).by_value[("item", "BAR")] == (0,)
+    assert_same(definitions, scanned)
+    # a BAR line reaches both of its campaigns again
+    with_bar = receipt(line("COLA"), line("BAR"), member="M1")
+    assert [found.code for found, _, _ in _reachable(
+        definitions, _work_lines(with_bar, definitions), _customer(with_bar, definitions),
+        True)] == ["BARS", "SNACKS", "NOT_BARS", "ALL"]
+    assert_same(definitions, with_bar)
