@@ -90,10 +90,11 @@ class Demo:
 
     # -- processes --------------------------------------------------------------------------
 
-    def start(self, name: str, command: list[str], stdin: int | None = None) -> None:
+    def start(self, name: str, command: list[str], stdin: int | None = None,
+              env: dict[str, str] | None = None) -> None:
         log = open(self.var / f"{name}.log", "ab")  # noqa: SIM115 - lives with the process
         self.processes[name] = subprocess.Popen(command, stdin=stdin, stdout=log, stderr=log,
-                                                env=self.env, cwd=ROOT)
+                                                env={**self.env, **(env or {})}, cwd=ROOT)
 
     def start_broker(self) -> None:
         config = self.var / "mosquitto.conf"
@@ -119,16 +120,24 @@ class Demo:
         self.env["DISPLAY"] = display
         print(f"demo: no display, the apps run on Xvfb {display} (prints land in var/prints/)")
 
+    def kivy_home(self, app: str) -> dict[str, str]:
+        """Each app its own Kivy home: two apps starting at once on one machine (only the demo
+        does that; an appliance runs one) race to create the same ~/.kivy and one logs a
+        traceback (FileExistsError copying Kivy's logo directory)."""
+        return {"KIVY_HOME": str(self.var / f"kivy-{app}")}
+
     def start_apps(self) -> None:
         prints = str(self.var / "prints")
         self.start("kiosk", [sys.executable, "-m", "kiosk.main", "--db",
                              str(self.databases["KIOSK1"]), "--location", "KIOSK1",
                              "--scanner", "stdin", "--printer", f"png:{prints}",
-                             "--size", "1024x600"], stdin=subprocess.PIPE)
+                             "--size", "1024x600"], stdin=subprocess.PIPE,
+                   env=self.kivy_home("kiosk"))
         self.start("counter", [sys.executable, "-m", "counter.main", "--db",
                                str(self.databases["COUNTER1"]), "--location", "COUNTER1",
                                "--scanner", "stdin", "--printer", f"png:{prints}",
-                               "--size", "1280x800"], stdin=subprocess.PIPE)
+                               "--size", "1280x800"], stdin=subprocess.PIPE,
+                   env=self.kivy_home("counter"))
 
     def scan(self, app: str, text: str) -> None:
         process = self.processes[app]

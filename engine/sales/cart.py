@@ -242,9 +242,20 @@ APPLY: dict[str, Callable[[Cart, str, int, dt.datetime], Outcome]] = {
 
 
 def apply_scan(cart: Cart, text: str, at: dt.datetime) -> Outcome:
-    """Apply a scanned or typed code (`N*code`: N of it) to the cart; what it did."""
-    quantity, code = split_quantity(text)
+    """Apply a scanned or typed code (`N*code`: N of it) to the cart; what it did.
+
+    The text as a whole is understood first: a coupon code such as `9XMC-Y4MS-TVDZ` is not
+    9 × `MC-Y4MS-TVDZ` (one in every few dozen generated codes starts with a digit and an X)."""
+    quantity, code = 1, text.strip()
     meaning = interpret(code)
+    if meaning.kind == "unknown":
+        quantity, counted = split_quantity(text)
+        if quantity > 1 or counted != code:
+            counted_meaning = interpret(counted)
+            if counted_meaning.kind != "unknown":
+                code, meaning = counted, counted_meaning
+            else:
+                quantity = 1
     if meaning.kind == "unknown" or meaning.code is None:
         return refused("unknown", None, meaning.reason_code or UNKNOWN_CODE, meaning.message)
     return APPLY[meaning.kind](cart, meaning.code, quantity, at)
