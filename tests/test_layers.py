@@ -36,6 +36,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("engine.sitefile",),
     ("engine.sync",),
     ("engine.entitlements",),
+    ("engine.sessions",),  # play sessions spend credit (entitlements) through the authority
+    ("engine.stations",),  # the station agent and the meter's service drive sessions
     ("engine.sales",),
     ("engine.authority",),  # judges strict operations with the domain's rules
     ("engine.documents",),

@@ -11,6 +11,7 @@ from engine.models import (
     sales,
     shifts,
     site,
+    stations,
     sync,
 )
 from engine.models.base import BaseModel, Definition
@@ -45,6 +46,7 @@ from engine.models.site import (
     Staff,
     Vendor,
 )
+from engine.models.stations import PlaySession, SessionEvent, SessionMinute, Station, StationGroup
 
 ALL_MODELS = [
     *site.MODELS,
@@ -58,6 +60,7 @@ ALL_MODELS = [
     *logins.MODELS,
     *shifts.MODELS,
     *conflicts.MODELS,
+    *stations.MODELS,
 ]
 
 __all__ = [
@@ -66,5 +69,6 @@ __all__ = [
     "Entry", "EntryAllocation", "Event", "FreeLine", "Item", "ItemBarcode", "LineReduction",
     "LocalState", "Location", "Lot", "Member", "Package", "Payment", "PaymentMethod", "Purchase",
     "Receipt", "ReceiptLine", "Refund", "Resource", "Segment", "SegmentMember", "Setting", "Site",
-    "Staff", "Tier", "Trigger", "TriggerLine", "Vendor",
+    "Staff", "Station", "StationGroup", "PlaySession", "SessionEvent", "SessionMinute", "Tier",
+    "Trigger", "TriggerLine", "Vendor",
 ]

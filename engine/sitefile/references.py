@@ -20,6 +20,7 @@ from engine.models import (
     Member,
     Resource,
     Segment,
+    StationGroup,
     Vendor,
 )
 
@@ -30,11 +31,12 @@ TYPE_SECTION = {"location": "locations", "item": "items", "item_category": "cate
 SECTION_MODEL: dict[str, type[Model]] = {
     "locations": Location, "items": Item, "categories": Category, "vendors": Vendor,
     "resources": Resource, "debtors": Debtor, "members": Member, "segments": Segment,
-    "campaigns": Campaign,
+    "campaigns": Campaign, "station_groups": StationGroup,
 }
 SINGULAR = {"locations": "location", "items": "item", "categories": "category",
             "vendors": "vendor", "resources": "resource", "debtors": "debtor",
-            "members": "member", "segments": "segment", "campaigns": "campaign"}
+            "members": "member", "segments": "segment", "campaigns": "campaign",
+            "station_groups": "station group"}
 
 
 def _list(value: Any) -> list[Any]:
@@ -85,6 +87,10 @@ def check_references(v, document: dict[str, Any]) -> None:
         need(record["_path"] + ("vendor",), "vendors", record.get("vendor"))
     for record in document.get("members", []):
         need(record["_path"] + ("debtor",), "debtors", record.get("debtor"))
+    for record in document.get("station_groups", []):
+        need(record["_path"] + ("resource",), "resources", record.get("resource"))
+    for record in document.get("stations", []):
+        need(record["_path"] + ("group",), "station_groups", record.get("group"))
     for record in document.get("segments", []):
         for index, member in enumerate(_list(record.get("members"))):
             need(record["_path"] + ("members", index), "members", member)

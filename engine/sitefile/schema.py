@@ -74,8 +74,15 @@ SETTINGS_CHECKS = {
     "receipt_footer": f.text_lines,
     "receipt_logo": f.text,
     "printer": f.mapping,  # the printer profile, checked by hardware.printing
+    # sessions.md: the warning before a member's cover runs out, the station agent's heartbeat
+    # and how long the meter waits for one before it pauses the station's session
+    "session_warning_minutes": f.int_range(0, 1440),
+    "agent_heartbeat_seconds": f.int_range(5, 3600),
+    "agent_timeout_seconds": f.int_range(10, 86400),
 }
-SETTINGS_DEFAULTS = {"consumption_order": "expiry_first", "kiosk_idle_seconds": 60}
+SETTINGS_DEFAULTS = {"consumption_order": "expiry_first", "kiosk_idle_seconds": 60,
+                     "session_warning_minutes": 5, "agent_heartbeat_seconds": 30,
+                     "agent_timeout_seconds": 120}
 
 SITE = Record({
     "code": CODE, "name": NAME, "currency": opt(f.currency, "EUR"),
@@ -94,6 +101,17 @@ ITEM = Record({
 RESOURCE = Record({
     "code": CODE, "name": NAME, "price": req(f.amount), "device": opt(f.enum(*DEVICES), "any"),
     "deleted": DELETED,
+})
+STATION_DEVICES = ("pc", "console")
+STATION_GROUP = Record({
+    "code": CODE, "name": NAME, "device": req(f.enum(*STATION_DEVICES)),
+    "rate_per_hour": req(f.positive), "minimum_minutes": opt(f.int_range(0, 1440), 0),
+    "resource": opt(f.code), "deleted": DELETED,
+})
+HOOKS = Record({"start": opt(f.nonempty_text), "stop": opt(f.nonempty_text)})
+STATION = Record({
+    "code": CODE, "name": NAME, "group": req(f.code), "agent": opt(f.boolean, False),
+    "active": opt(f.boolean, True), "hooks": opt(HOOKS), "deleted": DELETED,
 })
 MEMBER = Record({
     "code": CODE, "name": NAME, "card": opt(f.nonempty_text), "debtor": opt(f.code),
@@ -221,6 +239,8 @@ SECTIONS = {
     "vendors": Section("vendors", NAMED),
     "items": Section("items", ITEM),
     "resources": Section("resources", RESOURCE),
+    "station_groups": Section("station_groups", STATION_GROUP),
+    "stations": Section("stations", STATION),
     "debtors": Section("debtors", NAMED),
     "members": Section("members", MEMBER),
     "segments": Section("segments", SEGMENT),
@@ -231,7 +251,7 @@ SECTIONS = {
 }
 # Every top-level key, in the order the file is applied and exported.
 TOP_LEVEL = ("site", "settings", "locations", "categories", "vendors", "items", "resources",
-             "debtors", "members", "segments", "staff", "payment_methods", "barcodes",
+             "station_groups", "stations", "debtors", "members", "segments", "staff", "payment_methods", "barcodes",
              "campaigns", "combinations", "coupons")
 
 

@@ -39,6 +39,8 @@ from engine.models import (
     Setting,
     Site,
     Staff,
+    Station,
+    StationGroup,
     Tier,
     Trigger,
     TriggerLine,
@@ -168,6 +170,34 @@ class DebtorStore(Store):
 
 class ResourceStore(Store):
     model, section = Resource, "resources"
+
+
+class StationGroupStore(Store):
+    model, section = StationGroup, "station_groups"
+    refs = {"resource": Resource}
+
+
+class StationStore(Store):
+    """A station's `hooks: {start, stop}` are two columns."""
+
+    model, section = Station, "stations"
+    refs = {"group": StationGroup}
+
+    def record_fields(self) -> Iterable[str]:
+        return [name for name in SECTIONS[self.section].record.fields if name != "hooks"]
+
+    def read(self) -> dict[str, dict[str, Any]]:
+        records = super().read()
+        for code, start, stop in Station.select(Station.code, Station.hook_start,
+                                                Station.hook_stop).tuples():
+            records[code]["hooks"] = {"start": start, "stop": stop}
+        return records
+
+    def row(self, record: dict[str, Any], ref_ids: dict[str, dict[str, int]]) -> dict[str, Any]:
+        values = super().row(record, ref_ids)
+        hooks = record.get("hooks") or {}
+        values["hook_start"], values["hook_stop"] = hooks.get("start"), hooks.get("stop")
+        return values
 
 
 class StaffStore(Store):
@@ -381,7 +411,8 @@ class CampaignStore(Store):
 
 
 STORES: dict[str, Store] = {store.section: store for store in (
-    LocationStore(), CategoryStore(), VendorStore(), ItemStore(), ResourceStore(), DebtorStore(),
+    LocationStore(), CategoryStore(), VendorStore(), ItemStore(), ResourceStore(),
+    StationGroupStore(), StationStore(), DebtorStore(),
     MemberStore(), SegmentStore(), StaffStore(), PaymentMethodStore(), CampaignStore())}
 
 

@@ -37,7 +37,7 @@ from engine.db import database, write
 from engine.derived import refunded_lines
 from engine.ids import device_id
 from engine.lots.draws import Usable, plan, usable_lots
-from engine.models import Consumption, Coupon, CouponRedemption, Refund
+from engine.models import Consumption, Coupon, CouponRedemption, PlaySession, Refund
 from engine.models.orders import OrderCompletion
 from engine.models.shifts import ReceiptRefund
 from engine.models.sync import StrictGrant
@@ -49,12 +49,13 @@ from engine.sync.devicelist import members
 from engine.sync.keys import key_path, load_or_create
 
 OPS = ("coupon.redeem", "balance.spend", "purchase.refund", "receipt.refund", "order.complete",
-       "hold.release")
+       "session.start", "hold.release")
 # Without the setting: selling and spending go on offline (conflicts reports overdraws), but
 # money paid out or a kiosk order handed over twice cannot be taken back: denied.
 OFFLINE_DEFAULTS = {"coupon.redeem": "allow", "balance.spend": "allow",
                     "purchase.refund": "deny", "receipt.refund": "deny",
-                    "order.complete": "deny", "hold.release": "allow"}
+                    "order.complete": "deny", "session.start": "deny",
+                    "hold.release": "allow"}
 TIMEOUT_SECONDS = 1.0
 ANSWER_KEYS = ("request_id", "requester", "op", "allowed", "reason", "authority", "draws")
 
@@ -73,8 +74,8 @@ def offline_policy(op: str) -> str:
     operation, or {op: word, default: word}; without it (or without the op and a default),
     the operation's own default (OFFLINE_DEFAULTS: deny for refunds and order completion)."""
     value: Any = setting("offline_policy", None)
-    if isinstance(value, dict):
-        value = value.get(op, value.get("default"))
+    if isinstance(value, dict):  # sessions.md names its operation `session_start`
+        value = value.get(op, value.get(op.replace(".", "_"), value.get("default")))
     if value not in ("allow", "deny"):
         value = OFFLINE_DEFAULTS.get(op, "deny")
     return value
@@ -91,6 +92,8 @@ def _subject(op: str, request: dict[str, Any]) -> str:
         return f"purchase/{request['purchase']}"
     if op == "receipt.refund":
         return f"receipt/{request['receipt']}"
+    if op == "session.start":
+        return f"session/{request['member']}"
     return f"order/{request['order']}"
 
 
@@ -105,6 +108,8 @@ def _settled(grant: StrictGrant) -> bool:
     if grant.op == "receipt.refund":
 
         return set(json.loads(grant.draws or "[]")) <= refunded_lines(grant.reference)
+    if grant.op == "session.start":
+        return PlaySession.select().where(PlaySession.hold == grant.id).exists()
     if grant.op == "order.complete":
 
         return OrderCompletion.select().where(OrderCompletion.order == grant.reference).exists()
@@ -159,6 +164,9 @@ def judge(request: dict[str, Any]) -> Decision:
         elif op == "purchase.refund":
             reference = str(request["purchase"])
             decision = _judge_refund(reference, grants)
+        elif op == "session.start":
+            reference = str(request["station"])
+            decision = _judge_session_start(str(request["member"]), reference, grants)
         elif op == "receipt.refund":
             reference = str(request["receipt"])
             lines = sorted({int(n) for n in request["lines"]})
@@ -268,6 +276,29 @@ def _judge_receipt(receipt: str, lines: list[int], known: Any,
     return Decision(True, False)
 
 
+# a session is open until its stop event (engine/sessions/facts.py)
+_OPEN_SESSION = ("SELECT id FROM play_session AS s WHERE {column} = ? AND NOT EXISTS (SELECT 1 "
+                 "FROM session_event AS e WHERE e.session = s.id AND e.kind = 'stop') LIMIT 1")
+
+
+def _judge_session_start(member: str, station: str, grants: list[StrictGrant]) -> Decision:
+    """One open session per member and per station (sessions.md), on the authority's view and
+    its open grants; the member's cover is judged by the spend of minute 1."""
+    if grants:
+        return Decision(False, False, f"{member} is starting a session on {grants[0].device}")
+    for column, what in (("member", f"{member} is playing"), ("station", f"{station} is in use")):
+        row = database.execute_sql(_OPEN_SESSION.format(column=column),
+                                   (member if column == "member" else station,)).fetchone()
+        if row is not None:
+            return Decision(False, False, f"{what} (session {row[0]})")
+    for grant in StrictGrant.select().where((StrictGrant.op == "session.start")
+                                            & (StrictGrant.reference == station)
+                                            & ~StrictGrant.settled):
+        if not _settled(grant):
+            return Decision(False, False, f"{station} is being started on {grant.device}")
+    return Decision(True, False)
+
+
 def _judge_order(order: str, grants: list[StrictGrant]) -> Decision:
     done = OrderCompletion.select().where(OrderCompletion.order == order).exists()
     return _judge_once(done, grants, "already paid", "being completed")
@@ -322,7 +353,7 @@ def decide(op: str, at: dt.datetime, timeout: float = TIMEOUT_SECONDS,
     `subject`: coupon.redeem → code, reference (the receipt); balance.spend → member, kind,
     amount, device, partial, reference; purchase.refund → purchase; receipt.refund → receipt,
     lines, known (the ids of the receipt's refunds the requester has); order.complete → order;
-    hold.release → hold. `request_id` is the grant's id (the hold the caller keeps). On the
+    session.start → member, station; hold.release → hold. `request_id` is the grant's id (the hold the caller keeps). On the
     authority device itself it judges here.
     """
     if op not in OPS:

@@ -1,0 +1,219 @@
+"""What a member's minute costs and charging one minute (sessions.md "What a minute costs").
+
+Minute n is drawn, in its own transaction, with `device` = the group's device: one minute from
+the member's usable minutes lots, else money from the usable money lots, where the session's
+k-th wallet minute costs round_half_up(rate × k / 60) − round_half_up(rate × (k − 1) / 60), so
+k wallet minutes cost exactly the rounding of their exact price. The draw is strict: the
+authority is asked before the transaction and names the lots (engine.sync.strict).
+
+Each charged minute is a `session_minute` row, UNIQUE (session, minute), and its consumption
+records carry the reference `<session>:<minute>`: a retry, a second meter or a restart finds the
+minute there and charges nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from fractions import Fraction
+
+from peewee import IntegrityError
+
+from engine import journal
+from engine.bulk import insert_instances
+from engine.db import database, write
+from engine.entitlements.consumption import draw_and_record
+from engine.errors import InsufficientBalance, PlaydeskError
+from engine.ids import device_id, next_id
+from engine.lots.draws import usable_lots
+from engine.models import SessionEvent, SessionMinute
+from engine.money import round_half_up
+from engine.sessions import facts
+from engine.sessions.facts import Session
+from engine.sessions.terms import warning_minutes
+from engine.sync.authority import Decision
+from engine.sync.strict import holding, spend
+
+log = logging.getLogger("playdesk.sessions")
+
+CHARGED, ALREADY, NO_CREDIT, DEFERRED = "charged", "already charged", "no credit", "deferred"
+
+
+def wallet_total(rate_per_hour: int, wallet_minutes: int) -> int:
+    """What the session's first `wallet_minutes` wallet minutes cost together."""
+    return round_half_up(Fraction(rate_per_hour * wallet_minutes, 60))
+
+
+def wallet_cost(rate_per_hour: int, wallet_minute: int) -> int:
+    """What the session's `wallet_minute`-th wallet minute draws (the total's difference)."""
+    return (wallet_total(rate_per_hour, wallet_minute)
+            - wallet_total(rate_per_hour, wallet_minute - 1))
+
+
+def wallet_minutes_covered(rate_per_hour: int, wallet_minutes: int, money: int) -> int:
+    """How many more wallet minutes `money` pays after the session's first `wallet_minutes`:
+    the largest j with wallet_total(k + j) − wallet_total(k) ≤ money. round_half_up(r·x/60) ≤ M
+    exactly when r·x < (2M + 1)·30, so x ≤ ((2M + 1)·30 − 1) // r."""
+    if money < 0:
+        return 0
+    limit = money + wallet_total(rate_per_hour, wallet_minutes)
+    return max(0, ((2 * limit + 1) * 30 - 1) // rate_per_hour - wallet_minutes)
+
+
+@dataclass(frozen=True)
+class Cover:
+    """A member's cover for a session at a moment: minutes lots, and wallet money at the rate."""
+
+    minutes: int  # usable minutes-lot minutes
+    money: int  # usable money (minor units)
+    wallet_minutes: int  # the minutes that money pays at the rate, after the session's own
+
+    @property
+    def total(self) -> int:
+        return self.minutes + self.wallet_minutes
+
+
+def _usable_total(member: str, kind: str, device: str, at: dt.datetime) -> int:
+    return sum(lot.remaining for lot in usable_lots(member, kind, device, at))
+
+
+def cover(member: str, device: str, rate_per_hour: int, wallet_minutes: int,
+          at: dt.datetime) -> Cover:
+    minutes = _usable_total(member, "minutes", device, at)
+    money = _usable_total(member, "money", device, at)
+    return Cover(minutes, money, wallet_minutes_covered(rate_per_hour, wallet_minutes, money))
+
+
+def session_cover(session: Session, at: dt.datetime) -> Cover | None:
+    """The cover left of a member's session (None for a guest)."""
+    if session.member is None:
+        return None
+    return cover(session.member, session.device, session.rate_per_hour, session.wallet_minutes,
+                 at)
+
+
+@dataclass(frozen=True)
+class Spend:
+    """How one minute is paid: `kind` minutes (amount 1) or money (the wallet minute's cost),
+    with the authority's decision (None: nothing to ask, a wallet minute that costs 0)."""
+
+    kind: str
+    amount: int
+    wallet_minute: int | None
+    decision: Decision | None
+
+
+def reference(session_id: str, minute: int) -> str:
+    return f"{session_id}:{minute}"
+
+
+def _asked(member: str, kind: str, amount: int, device: str, at: dt.datetime,
+           ref: str) -> Decision | None:
+    """The authority's yes, or None when it (or the offline policy) says the credit is not
+    there; other refusals raise PlaydeskError (the minute waits for the next try)."""
+    try:
+        return spend(member, kind, amount, at, ref, device=device)
+    except InsufficientBalance:
+        return None
+
+
+def obtain(member: str, device: str, rate_per_hour: int, wallet_minutes: int, session_id: str,
+           minute: int, at: dt.datetime) -> Spend | None:
+    """How minute `minute` is paid at `at`, asked of the authority (call before write()); None
+    when neither minutes nor money cover it (`no credit`)."""
+    ref = reference(session_id, minute)
+    if usable_lots(member, "minutes", device, at, needed=1):
+        decision = _asked(member, "minutes", 1, device, at, ref)
+        if decision is not None:
+            return Spend("minutes", 1, None, decision)
+    k = wallet_minutes + 1
+    cost = wallet_cost(rate_per_hour, k)
+    if cost == 0:
+        return Spend("money", 0, k, None)
+    if _usable_total(member, "money", device, at) < cost:
+        return None
+    decision = _asked(member, "money", cost, device, at, ref)
+    return None if decision is None else Spend("money", cost, k, decision)
+
+
+def record_minute(session_id: str, member: str, device: str, minute: int, at: dt.datetime,
+                  paid: Spend) -> list:
+    """Inside write(): the minute's row and its draws (raises IntegrityError when the minute is
+    charged already, InsufficientBalance when the lots changed since they were asked)."""
+    records = []
+    if paid.amount > 0:
+        _, records = draw_and_record(member, paid.kind, paid.amount, device, at,
+                                     reference(session_id, minute),
+                                     offline=bool(paid.decision and paid.decision.offline),
+                                     decision=paid.decision)
+    row = SessionMinute(id=next_id("SM"), session=session_id, minute=minute, source=paid.kind,
+                        amount=paid.amount, wallet_minute=paid.wallet_minute, at=at,
+                        device=device_id())
+    insert_instances(row)
+    return [row, *records]
+
+
+_WARNED = "SELECT 1 FROM session_event WHERE session = ? AND kind = 'warning' LIMIT 1"
+
+
+def warning_due(session_id: str, member: str, device: str, rate_per_hour: int,
+                wallet_minutes: int, at: dt.datetime) -> SessionEvent | None:
+    """Inside write(), after a charge: the session's one warning, when the cover left has
+    fallen to `session_warning_minutes` (sessions.md) and it was not warned yet."""
+    left = cover(member, device, rate_per_hour, wallet_minutes, at).total
+    if left > warning_minutes() or database.execute_sql(_WARNED, (session_id,)).fetchone():
+        return None
+    event = SessionEvent(id=next_id("SE"), session=session_id, kind="warning", at=at,
+                         actor="meter", reason=f"{left} minutes left", device=device_id())
+    insert_instances(event)
+    return event
+
+
+def charge_minute(session: Session, minute: int, at: dt.datetime) -> str:
+    """Charge minute `minute` of a member's session at its boundary `at`, in one transaction:
+    CHARGED, ALREADY (it was), NO_CREDIT (nothing covers it: the caller stops the session) or
+    DEFERRED (the authority refused for another reason, or the session changed meanwhile: the
+    next try decides)."""
+    member = session.member
+    if member is None:
+        raise PlaydeskError(f"session {session.id} is a guest's: it charges nothing while it runs")
+    if minute <= session.charged:
+        return ALREADY
+    try:
+        paid = obtain(member, session.device, session.rate_per_hour, session.wallet_minutes,
+                      session.id, minute, at)
+    except PlaydeskError as error:
+        log.warning("session %s minute %d not charged now: %s", session.id, minute, error)
+        return DEFERRED
+    if paid is None:
+        return NO_CREDIT
+    with holding(paid.decision, at=at):
+        try:
+            with write():
+                current = facts.session(session.id)
+                if minute <= current.charged:
+                    return ALREADY
+                if (current.charged != minute - 1 or current.timeline.boundary(minute) != at
+                        or current.wallet_minutes != session.wallet_minutes):
+                    return DEFERRED  # paused, stopped or charged elsewhere meanwhile
+                rows = record_minute(session.id, member, session.device, minute, at, paid)
+                wallet = session.wallet_minutes + (paid.kind == "money")
+                warning = warning_due(session.id, member, session.device,
+                                      session.rate_per_hour, wallet, at)
+                journal.append_rows("session.charge", *rows, *([warning] if warning else []))
+        except IntegrityError:
+            return ALREADY  # another process charged it between our read and our insert
+        except InsufficientBalance as error:
+            log.warning("session %s minute %d: %s; tried again next time", session.id, minute,
+                        error)
+            return DEFERRED
+    return CHARGED
+
+
+def guest_bill(session: Session, minutes: int) -> dict:
+    """The receipt line of a stopped guest session (sessions.md "Guest sessions")."""
+    billed = max(minutes, session.minimum_minutes)
+    return {"resource": session.resource, "quantity": 1,
+            "unit_price": round_half_up(Fraction(session.rate_per_hour * billed, 60)),
+            "minutes": minutes, "session": session.id}

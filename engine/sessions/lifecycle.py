@@ -1,0 +1,176 @@
+"""Starting, pausing, resuming and stopping a session (sessions.md "Session lifecycle").
+
+At most one session that is not ended per station and per member, checked inside the write
+transaction (BEGIN IMMEDIATE: no other process of the device between the check and the insert)
+and, for a member, by the authority first (a strict operation: `session.start`, deny offline by
+default). A member's start charges minute 1 at once, in the same transaction; a guest's start
+needs staff and charges nothing. Every change is a session event in the journal (a fact the
+other devices apply). Pause, resume and stop first charge what was due before them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from engine import journal
+from engine.bulk import insert_instances
+from engine.db import write
+from engine.errors import PlaydeskError
+from engine.ids import device_id, next_id
+from engine.models import PlaySession, SessionEvent
+from engine.people.members import existing_member
+from engine.people.staff import existing_staff
+from engine.sessions import facts
+from engine.sessions.charging import obtain, record_minute, warning_due
+from engine.sessions.facts import Session
+from engine.sessions.terms import startable_station, station_terms
+from engine.sessions.timeline import ENDED, PAUSED, RUNNING
+from engine.sync.strict import ask, holding, refuse, use
+
+ACTORS = ("staff", "agent", "meter")
+# the reason a stop gives when its caller gives none: staff stopped it, the member logged out at
+# the station, the meter (which says why: `no credit`, `station lost`)
+STOP_REASONS = {"staff": "staff", "agent": "logout", "meter": "meter"}
+
+
+def _check_actor(actor: str, staff: str | None) -> None:
+    if actor not in ACTORS:
+        raise PlaydeskError(f"actor must be one of {', '.join(ACTORS)}, not {actor!r}")
+    if staff is not None:
+        existing_staff(staff)
+
+
+def _busy(station: str, member: str | None) -> None:
+    held = facts.open_on_station(station)
+    if held is not None:
+        raise PlaydeskError(f"station {station} is in use (session {held.id}, {held.state})")
+    if member is not None:
+        playing = facts.open_for_member(member)
+        if playing is not None:
+            raise PlaydeskError(f"member {member} already plays on {playing.station} "
+                                f"(session {playing.id})")
+
+
+def start(station: str, at: dt.datetime, member: str | None = None, guest: bool = False,
+          staff: str | None = None, actor: str = "staff") -> Session:
+    """Start a session on `station` for `member` or a guest; returns it (minute 1 charged for a
+    member). PlaydeskError, nothing written, when the station is busy, inactive or unknown, the
+    member inactive, busy or without a minute of cover, or the authority says no."""
+    _check_actor(actor, staff)
+    if guest == (member is not None):
+        raise PlaydeskError("a session is for a member or for a guest (give one of them)")
+    if guest and staff is None:
+        raise PlaydeskError("a guest session is started by staff (give --staff)")
+    terms = startable_station(station)
+    if member is not None and not existing_member(member).active:
+        raise PlaydeskError(f"member {member} is inactive")
+    _busy(station, member)
+    started = paid = None
+    if member is not None:
+        started = ask("session.start", at, member=member, station=station)
+        refuse(started, f"starting a session for {member} on {station}")
+    with holding(started, at=at):
+        if member is not None:
+            paid = obtain(member, terms.device, terms.rate_per_hour, 0, "", 1, at)
+            if paid is None:
+                raise PlaydeskError(f"no credit: {member} has no minutes or wallet credit "
+                                    f"usable on {terms.device} for a minute on {station}")
+        with holding(paid.decision if paid else None, at=at), write():
+            _busy(station, member)
+            session_id = next_id("S")
+            row = PlaySession(
+                id=session_id, station=station, group=terms.group,
+                station_device=terms.device, rate_per_hour=terms.rate_per_hour,
+                minimum_minutes=terms.minimum_minutes, resource=terms.resource, member=member,
+                guest=guest, started_at=at, staff=staff, device=device_id(),
+                offline=bool(started and started.offline), hold=use(started))
+            event = SessionEvent(id=next_id("SE"), session=session_id, kind="start", at=at,
+                                 actor=actor, staff=staff, device=device_id())
+            insert_instances(row, event)
+            rows = [row, event]
+            if member is not None and paid is not None:
+                # the reference names the session, known only now: the authority was asked
+                # for minute 1 of "" (the grant is the hold, not the reference)
+                rows += record_minute(session_id, member, terms.device, 1, at, paid)
+                warning = warning_due(session_id, member, terms.device, terms.rate_per_hour,
+                                      int(paid.kind == "money"), at)
+                if warning is not None:
+                    rows.append(warning)
+            journal.append_rows("session.start", *rows)
+    return facts.session(session_id)
+
+
+def record_event(session: Session, kind: str, at: dt.datetime, actor: str, staff: str | None,
+           reason: str | None) -> None:
+    """Inside write(): one session event, journaled."""
+    event = SessionEvent(id=next_id("SE"), session=session.id, kind=kind, at=at, actor=actor,
+                         staff=staff, reason=reason, device=device_id())
+    insert_instances(event)
+    journal.append_rows(f"session.{kind}", event)
+
+
+def _not_before(session: Session, at: dt.datetime, what: str) -> None:
+    if at < session.timeline.last_at:
+        raise PlaydeskError(f"cannot {what} session {session.id} at {at:%Y-%m-%d %H:%M:%S}: "
+                            f"it changed later, at {session.timeline.last_at:%Y-%m-%d %H:%M:%S}")
+
+
+def _target(station: str | None, session_id: str | None) -> Session:
+    if (station is None) == (session_id is None):
+        raise PlaydeskError("name the station or the session")
+    if session_id is not None:
+        return facts.session(session_id)
+    startable = facts.open_on_station(station)
+    if startable is None:
+        station_terms(station)  # an unknown station says so
+        raise PlaydeskError(f"no session on station {station}")
+    return startable
+
+
+def _change(session: Session, kind: str, needs: str, at: dt.datetime, actor: str,
+            staff: str | None, reason: str | None) -> Session:
+    """Record `kind` on a session in state `needs`, after charging what was due before `at`."""
+    from engine.sessions.meter import charge_session
+
+    _check_actor(actor, staff)
+    _not_before(session, at, kind)
+    if session.state != needs:
+        raise PlaydeskError(f"session {session.id} is {session.state}, it cannot {kind}")
+    if session.member is not None:
+        session = charge_session(session, at, inclusive=False)
+        if session.state == ENDED:  # the meter stopped it first (no credit before `at`)
+            return session
+    with write():
+        current = facts.session(session.id)
+        if current.state != needs:
+            raise PlaydeskError(f"session {session.id} is {current.state}, it cannot {kind}")
+        _not_before(current, at, kind)
+        record_event(current, kind, at, actor, staff, reason)
+    session = facts.session(session.id)
+    if kind == "resume" and session.member is not None:
+        session = charge_session(session, at)  # a minute starting at the resume
+    return session
+
+
+def pause(at: dt.datetime, station: str | None = None, session_id: str | None = None,
+          actor: str = "staff", staff: str | None = None, reason: str | None = None) -> Session:
+    """Pause a running session (paused time is never charged)."""
+    return _change(_target(station, session_id), "pause", RUNNING, at, actor, staff, reason)
+
+
+def resume(at: dt.datetime, station: str | None = None, session_id: str | None = None,
+           actor: str = "staff", staff: str | None = None) -> Session:
+    return _change(_target(station, session_id), "resume", PAUSED, at, actor, staff, None)
+
+
+def stop(at: dt.datetime, station: str | None = None, session_id: str | None = None,
+         actor: str = "staff", staff: str | None = None, reason: str | None = None) -> Session:
+    """Charge what is due up to `at`, then stop (running or paused). A member's charges are
+    final; a guest's time becomes a receipt line (`charging.guest_bill`)."""
+    session = _target(station, session_id)
+    _check_actor(actor, staff)
+    reason = reason or STOP_REASONS[actor]
+    if session.state == ENDED:
+        raise PlaydeskError(f"session {session.id} has ended already")
+    needs = session.state
+    return _change(session, "stop", needs, at, actor, staff, reason)
