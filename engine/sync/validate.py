@@ -27,7 +27,12 @@ A fact event is refused (`Rejected`) when:
 - a `refund` lot is not the refund's own lot of that amount; a manual or correction lot (or a
   correction draw) comes from a kiosk;
 - a draw takes more than its lot holds in total, from another member's lot, or from a lot of the
-  origin that does not exist (its own earlier events are applied before, so it must be here).
+  origin that does not exist (its own earlier events are applied before, so it must be here);
+- a play session is neither a member's nor a guest's or comes without its start event, a session
+  event is of no known kind, a charged minute is a guest's, charged already (another row of the
+  same session and minute), not paid exactly by the rule (one minute from a minutes lot, or the
+  k-th wallet minute's cost) from the member's own lots of the session's device, or a session
+  event carries draws that pay none of its minutes; station rows come as rows at all.
 
 A fact naming another device's fact that is not here yet (a lot drawn, a purchase refunded, an
 order completed) raises `Waiting`: whether it is here depends on arrival order and the verdict
@@ -39,13 +44,14 @@ gap) and then judged. A refused event is stored, counted and kept as a conflict
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from types import SimpleNamespace
 from typing import Any
 
 from engine.campaigns.state import ACTIVE, campaign_state
 from engine.campaigns.types import WEEKDAYS
 from engine.db import database
-from engine.money import MAX_AMOUNT
+from engine.money import MAX_AMOUNT, round_half_up
 
 # A pending order is valid this long after it was created (engine/sales/orders.py sells by it;
 # here, below sales, an order is checked by it).
@@ -60,7 +66,8 @@ STAFF_ROLES = {"owner", "counter"}
 
 # The id of each row is "<origin>-<prefix><n>" (engine/ids.py).
 NAMESPACED_IDS = {"purchase", "lot", "consumption", "refund", "receipt", "receipt_line", "payment",
-                  "entry", "coupon_redemption", "shift", "receipt_void", "receipt_refund"}
+                  "entry", "coupon_redemption", "shift", "receipt_void", "receipt_refund",
+                  "play_session", "session_event", "session_minute"}
 # Child rows: their parent (named by this column) is one of the origin's own rows.
 NAMESPACED_PARENTS = {"receipt_line": "receipt_id", "line_reduction": "line_id",
                       "entry_allocation": "entry_id", "receipt_refund_line": "refund_id",
@@ -74,7 +81,14 @@ NON_NEGATIVE = {
     "receipt": ("subtotal", "discount", "total", "paid", "change"),
     "pending_order": ("price",), "receipt_refund": ("amount",),
     "receipt_refund_line": ("amount",), "receipt_refund_payment": ("amount",),
+    "play_session": ("rate_per_hour", "minimum_minutes"), "session_minute": ("minute", "amount"),
 }
+# Play sessions (spec/sessions.md): the tables their events carry, and what the events may be.
+SESSION_TABLES = {"play_session", "session_event", "session_minute", "consumption"}
+SESSION_EVENT_KINDS = {"start", "pause", "resume", "stop", "warning"}
+SESSION_ACTORS = {"staff", "agent", "meter"}
+# Stations are definitions: they travel in `definitions` documents, never as rows.
+DEFINITION_ROWS = {"station_group", "station"}
 LOT_TYPES = {"money": {"paid", "bonus", "manual", "correction", "migration", "reversed_refund",
                        "refund"}, "minutes": {"paid", "bonus", "manual"}}
 CONSUMPTION_KINDS = {"use", "refund", "correction"}
@@ -114,9 +128,14 @@ def check_event(event: dict[str, Any], payload: dict[str, Any], role: str | None
         refused = sorted(set(rows) - KIOSK_TABLES)
         if refused:
             raise Rejected("forbidden_rows", f"a kiosk may not send rows of {', '.join(refused)}")
+    definitions = sorted(set(rows) & DEFINITION_ROWS)
+    if definitions:
+        raise Rejected("forbidden_rows", f"rows of {', '.join(definitions)} (definitions "
+                                         "travel as definitions documents)")
     for table, table_rows in rows.items():
         for row in table_rows:
             _check_row(origin, table, row)
+    _check_sessions(origin, kind, rows)
     _check_lots(origin, role, rows)
     _check_refund_lines(rows)
     _check_orders(rows)
@@ -454,3 +473,132 @@ def _lot(name: Any, lots: dict[Any, dict[str, Any]]) -> tuple[str, int] | None:
         return lots[name].get("member"), lots[name].get("total")
     stored = _stored("lot", name, "member, total")
     return (stored[0], stored[1]) if stored else None
+
+
+# -- play sessions ------------------------------------------------------------------------------
+
+_SESSION = ("SELECT member, guest, rate_per_hour, station_device FROM play_session "
+            "WHERE id = ?")
+_MINUTE_TAKEN = "SELECT id FROM session_minute WHERE session = ? AND minute = ?"
+_WALLET_MINUTES = ("SELECT COUNT(*) FROM session_minute WHERE session = ? AND source = 'money' "
+                   "AND minute < ?")
+
+
+def _wallet_cost(rate: int, k: int) -> int:
+    """The k-th wallet minute's draw: round_half_up(rate × k / 60) minus the total before
+    (engine/sessions/charging.py, above this layer, says the same)."""
+    return (round_half_up(Fraction(rate * k, 60)) - round_half_up(Fraction(rate * (k - 1), 60)))
+
+
+def _session_of(origin: str, name: Any, sessions: dict[Any, dict[str, Any]],
+                what: str) -> tuple[Any, bool, int, str]:
+    """(member, guest, rate, device) of the session `name`, in the event or stored here."""
+    if name in sessions:
+        row = sessions[name]
+        return row.get("member"), bool(row.get("guest")), row.get("rate_per_hour"), \
+            row.get("station_device")
+    stored = database.execute_sql(_SESSION, (name,)).fetchone()
+    if stored is None:
+        if str(name).startswith(f"{origin}-"):
+            raise Rejected("unknown_reference", f"{what} of {origin}'s session {name!r}, which "
+                                                "it never started")
+        raise Waiting(f"{what} of session {name!r}, not here yet")
+    return stored[0], bool(stored[1]), stored[2], stored[3]
+
+
+def _check_sessions(origin: str, kind: str, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Session facts are what the engine writes (sessions.md): a session is a member's or a
+    guest's, starts with its start event, its events are of known kinds, and a charged minute
+    is a member session's minute not charged yet, paid exactly by the rule (a minutes lot: one
+    minute; the wallet: the k-th wallet minute's cost) from the member's own lots usable on the
+    session's device, its draws naming it. A session event carries no money: a forged one can
+    stop or pause a session, never create or move credit."""
+    session_event = kind.startswith("session.")
+    if session_event:
+        extra = sorted(set(rows) - SESSION_TABLES)
+        if extra:
+            raise Rejected("forbidden_rows", f"a {kind} event with rows of {', '.join(extra)}")
+    elif set(rows) & (SESSION_TABLES - {"consumption"}):
+        raise Rejected("forbidden_rows", f"session rows in a {kind} event")
+    sessions = _by_id(rows, "play_session")
+    starts = {row.get("session") for row in rows.get("session_event", [])
+              if row.get("kind") == "start"}
+    for name, row in sessions.items():
+        member, guest = row.get("member"), row.get("guest")
+        if not isinstance(guest, bool) or (member is None) != guest:
+            raise Rejected("bad_session", f"session {name!r}: a member's or a guest's")
+        if row.get("station_device") not in ("pc", "console") or not row.get("rate_per_hour"):
+            raise Rejected("bad_session", f"session {name!r}: device "
+                                          f"{row.get('station_device')!r}, rate "
+                                          f"{row.get('rate_per_hour')!r}")
+        if name not in starts:
+            raise Rejected("bad_session", f"session {name!r} without its start event")
+    for event in rows.get("session_event", []):
+        if event.get("kind") not in SESSION_EVENT_KINDS or \
+                event.get("actor") not in SESSION_ACTORS:
+            raise Rejected("bad_session", f"session event {event.get('id')!r} of kind "
+                                          f"{event.get('kind')!r} by {event.get('actor')!r}")
+        if event.get("kind") == "start" and event.get("session") not in sessions:
+            raise Rejected("bad_session", f"start event {event.get('id')!r} without its session")
+        _session_of(origin, event.get("session"), sessions, f"event {event.get('id')!r}")
+    _check_minutes(origin, rows, sessions)
+
+
+def _check_minutes(origin: str, rows: dict[str, list[dict[str, Any]]],
+                   sessions: dict[Any, dict[str, Any]]) -> None:
+    lots = _by_id(rows, "lot")
+    draws: dict[str, list[dict[str, Any]]] = {}
+    for record in rows.get("consumption", []):
+        draws.setdefault(str(record.get("reference")), []).append(record)
+    paid_refs = set()
+    wallet_in_event: dict[Any, int] = {}
+    for minute in sorted(rows.get("session_minute", []), key=lambda m: m.get("minute") or 0):
+        name, number, source = minute.get("session"), minute.get("minute"), minute.get("source")
+        what = f"minute {number!r} of session {name!r}"
+        member, guest, rate, device = _session_of(origin, name, sessions, what)
+        if guest:
+            raise Rejected("bad_session", f"{what}: a guest session charges nothing")
+        if not _whole(number) or number < 1:
+            raise Rejected("bad_session", f"{what}: not a minute")
+        taken = database.execute_sql(_MINUTE_TAKEN, (name, number)).fetchone()
+        if taken is not None and taken[0] != minute.get("id"):
+            raise Rejected("duplicate_minute", f"{what} is charged already ({taken[0]})")
+        reference = f"{name}:{number}"
+        paid = draws.get(reference, [])
+        if source == "minutes":
+            expected, kind = 1, "minutes"
+        elif source == "money":
+            before = database.execute_sql(_WALLET_MINUTES, (name, number)).fetchone()[0]
+            k = before + wallet_in_event.get(name, 0) + 1
+            wallet_in_event[name] = wallet_in_event.get(name, 0) + 1
+            if minute.get("wallet_minute") != k:
+                raise Rejected("wrong_price", f"{what}: wallet minute "
+                                              f"{minute.get('wallet_minute')!r}, not {k}")
+            expected, kind = _wallet_cost(rate, k), "money"
+        else:
+            raise Rejected("bad_session", f"{what} paid from {source!r}")
+        if minute.get("amount") != expected or sum(d.get("amount") or 0 for d in paid) != expected:
+            raise Rejected("wrong_price", f"{what} costs {expected} {kind}, charged "
+                                          f"{minute.get('amount')!r}")
+        for record in paid:
+            found = _lot_terms(record.get("lot"), lots)
+            if record.get("kind") != "use" or record.get("member") != member or \
+                    (found is not None and (found[0] != member or found[1] != kind
+                                            or found[2] not in ("any", device))):
+                raise Rejected("wrong_member", f"{what} drawn from lot {record.get('lot')!r} "
+                                               f"({found}) for {record.get('member')!r}")
+        paid_refs.add(reference)
+    if sessions or rows.get("session_minute") or rows.get("session_event"):
+        stray = sorted(ref for ref in draws if ref not in paid_refs)
+        if stray:
+            raise Rejected("bad_consumption", f"draws {stray} in a session event pay no minute "
+                                              "of it")
+
+
+def _lot_terms(name: Any, lots: dict[Any, dict[str, Any]]) -> tuple | None:
+    """(member, kind, device) of a lot in the event or here (None: not here yet; the draw's own
+    check makes it wait)."""
+    if name in lots:
+        return lots[name].get("member"), lots[name].get("kind"), lots[name].get("device")
+    stored = _stored("lot", name, "member, kind, device")
+    return tuple(stored) if stored else None
