@@ -5,9 +5,15 @@
 #        [--printer usb:VID:PID|serial:DEV|network:HOST[:PORT]|none] [--printer-profile NAME]
 #        [--scanner usb:VID:PID|camera]... [--camera /dev/videoN] [--authority DEVICE] [--broker-password-file FILE|-]
 #        [--root DIR] [--wheelhouse DIR]
+#   sudo ./systemd/install.sh --role station --site CODE --station CODE --broker HOST[:PORT]
+#        --authority-key HEX [--broker-password-file FILE|-] [--root DIR] [--wheelhouse DIR]
+#        (a Linux PC of the site with the station agent playdesk-station; its broker account
+#        STATION.station is made on the counter: playdesk-broker-user new-station CODE)
 #   sudo ./systemd/install.sh --upgrade  [--root DIR]   # new release, backup, migrate, switch
 #   sudo ./systemd/install.sh --rollback [--root DIR]   # previous release + pre-upgrade backup
 #
+# A counter that is the site's authority also runs the meter (playdesk-meter.service): it
+# charges play sessions and talks to the station agents, as the broker account DEVICE.meter.
 # Idempotent: every file is compared before it is written ("unchanged"), users, groups, packages
 # and unit states are checked before they are changed; a second run changes nothing.
 # --root DIR installs the files into DIR (every path prefixed, DESTDIR-style) and only records
@@ -35,6 +41,8 @@ ETC_DIR=/etc/playdesk
 CONF_FILE=$ETC_DIR/playdesk.conf
 PASSWORD_FILE=$ETC_DIR/mqtt.password
 SYNC_ENV_FILE=$ETC_DIR/sync.env
+STATION_CONF=$ETC_DIR/station.toml
+STATION_HOOKS=$ETC_DIR/station-hooks.toml
 STATE_DIR=/var/lib/playdesk
 DB_FILE=$STATE_DIR/playdesk.db
 BACKUP_DIR=$STATE_DIR/backups
@@ -61,6 +69,7 @@ WHEELHOUSE=""
 CAMERA=""
 ACTION=install
 ROLE="" SITE="" DEVICE="" BROKER="" PRINTER="" PRINTER_PROFILE="" PASSWORD_SOURCE="" AUTHORITY=""
+STATION="" AUTHORITY_KEY=""
 SCANNERS=()
 CHANGED=0          # files written by this run
 UDEV_CHANGED=0
@@ -69,7 +78,7 @@ MOSQUITTO_CHANGED=0
 PLAN_FILE=""
 
 usage() {
-    sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 die() {
@@ -99,6 +108,8 @@ parse_arguments() {
             --scanner) if [ "${2-}" = camera ]; then CAMERA=${CAMERA:-/dev/video0}; else SCANNERS+=("${2-}"); fi; shift 2 ;;
             --camera) CAMERA=${2-}; shift 2 ;;
             --authority) AUTHORITY=${2-}; shift 2 ;;
+            --station) STATION=${2-}; shift 2 ;;
+            --authority-key) AUTHORITY_KEY=${2-}; shift 2 ;;
             --broker-password-file) PASSWORD_SOURCE=${2-}; shift 2 ;;
             --root) ROOT=${2-}; shift 2 ;;
             --wheelhouse) WHEELHOUSE=${2-}; shift 2 ;;
@@ -136,6 +147,9 @@ load_installed_settings() {
     PRINTER_PROFILE=${PRINTER_PROFILE:-$(setting_of "$conf" PLAYDESK_PRINTER_PROFILE)}
     CAMERA=${CAMERA:-$(setting_of "$conf" PLAYDESK_CAMERA)}
     AUTHORITY=${AUTHORITY:-$(setting_of "$conf" PLAYDESK_AUTHORITY)}
+    AUTHORITY_KEY=${AUTHORITY_KEY:-$(setting_of "$conf" PLAYDESK_AUTHORITY_KEY)}
+    [ "$ROLE" = station ] && STATION=${STATION:-$DEVICE}
+    return 0
 }
 
 setting_of() {
@@ -145,8 +159,14 @@ setting_of() {
 validate_settings() {
     case $ROLE in
         kiosk|counter) ;;
-        "") die "--role kiosk|counter is required" ;;
-        *) die "--role must be kiosk or counter, not '$ROLE'" ;;
+        station)
+            # A station PC's device name is its station code (its broker account CODE.station).
+            is_code "$STATION" || die "--station must be a station code (A-Z a-z 0-9 _ - ., 1-40 characters), not '$STATION'"
+            DEVICE=$STATION
+            [[ $AUTHORITY_KEY =~ ^[0-9a-f]{64}$ ]] || die "--authority-key must be the authority's public key (64 hex digits: playdesk sync keys on the counter)"
+            ;;
+        "") die "--role kiosk|counter|station is required" ;;
+        *) die "--role must be kiosk or counter, not '$ROLE' (a PC with the station agent: station)" ;;
     esac
     is_code "$SITE" || die "--site must be a site code (A-Z a-z 0-9 _ - ., 1-40 characters), not '$SITE'"
     is_code "$DEVICE" || die "--device must be a device name (A-Z a-z 0-9 _ - ., 1-40 characters), not '$DEVICE'"
@@ -305,13 +325,14 @@ ensure_packages() {
 
 ensure_user() {
     local group missing_groups=() group_list
+    [ "$ROLE" = station ] && APP_GROUPS=()   # a station agent uses no device of the PC
     group_list=$(IFS=,; echo "${APP_GROUPS[*]}")
     if [ -n "$ROOT" ]; then
         for group in "${APP_GROUPS[@]}"; do
             run groupadd --system -f "$group"
         done
         run useradd --system --user-group --home-dir "$STATE_DIR" --no-create-home \
-            --shell /usr/sbin/nologin --groups "$group_list" "$APP_USER"
+            --shell /usr/sbin/nologin ${group_list:+--groups "$group_list"} "$APP_USER"
         return
     fi
     for group in "${APP_GROUPS[@]}"; do
@@ -319,7 +340,7 @@ ensure_user() {
     done
     if ! getent passwd "$APP_USER" > /dev/null; then
         useradd --system --user-group --home-dir "$STATE_DIR" --no-create-home \
-            --shell /usr/sbin/nologin --groups "$group_list" "$APP_USER"
+            --shell /usr/sbin/nologin ${group_list:+--groups "$group_list"} "$APP_USER"
         say "created   user $APP_USER"
         return
     fi
@@ -452,6 +473,45 @@ PLAYDESK_CAMERA=$CAMERA
 PLAYDESK_SCANNER=${CAMERA:+camera:$CAMERA}
 PLAYDESK_CLOCK_TOLERANCE=$CLOCK_TOLERANCE
 EOF
+    if [ "$ROLE" = station ]; then
+        echo "PLAYDESK_AUTHORITY_KEY=$AUTHORITY_KEY"
+    fi
+}
+
+# What playdesk-station.service reads (engine/stations/agentconfig.py).
+station_conf_content() {
+    cat <<EOF
+# playdesk station agent, written by systemd/install.sh --role station -- re-run it to change.
+# The hooks (what runs on start, stop, ...) are in $STATION_HOOKS, which is yours to edit.
+site = "$SITE"
+station = "$STATION"
+broker = "$BROKER_HOST:$BROKER_PORT"
+username = "$STATION.station"
+password_file = "$PASSWORD_FILE"
+authority_key = "$AUTHORITY_KEY"
+status_file = "/run/playdesk-station/status.json"
+control_socket = "/run/playdesk-station/control.sock"
+hooks_file = "$STATION_HOOKS"
+EOF
+}
+
+# The hooks a fresh station starts with: unlock the desktop for a session, lock it after.
+station_hooks_content() {
+    cat <<'EOF'
+# playdesk station hooks: argv lists (no shell), run as the playdesk user with PLAYDESK_STATION,
+# PLAYDESK_SESSION, PLAYDESK_MEMBER, PLAYDESK_REASON in the environment. Events: start, stop,
+# pause, resume, warning. install.sh wrote this file once and never rewrites it.
+[hooks]
+start = ["/usr/bin/loginctl", "unlock-sessions"]
+stop = ["/usr/bin/loginctl", "lock-sessions"]
+pause = ["/usr/bin/loginctl", "lock-sessions"]
+resume = ["/usr/bin/loginctl", "unlock-sessions"]
+EOF
+}
+
+# The meter runs where strict operations are decided: on the authority counter.
+runs_meter() {
+    [ "$ROLE" = counter ] && [ "$AUTHORITY" = "$DEVICE" ]
 }
 
 # What playdesk-sync.service (the sync engine's unit) reads: systemd/playdesk-sync.service.
@@ -501,12 +561,30 @@ EOF
 }
 
 install_units() {
-    local unit other
+    local unit other units=(playdesk-sync.service "playdesk-$ROLE.service" playdesk-backup.service playdesk-backup.timer)
+    local gone=(playdesk-station.service)
     other=counter
     [ "$ROLE" = counter ] && other=kiosk
-    for unit in playdesk-sync.service "playdesk-$ROLE.service" playdesk-backup.service playdesk-backup.timer; do
+    if [ "$ROLE" = station ]; then
+        units=(playdesk-station.service)
+        gone=(playdesk-kiosk.service playdesk-counter.service playdesk-sync.service playdesk-meter.service
+              playdesk-backup.timer playdesk-backup.service)
+    elif runs_meter; then
+        units+=(playdesk-meter.service)
+    else
+        gone+=(playdesk-meter.service)
+    fi
+    for unit in "${units[@]}"; do
         put_file "$UNIT_DIR/$unit" 0644 root:root < "$SYSTEMD_SOURCE/$unit"
     done
+    # A unit of another role (or the meter of a counter that is no longer the authority) goes.
+    for unit in "${gone[@]}"; do
+        if [ -f "$(target "$UNIT_DIR/$unit")" ]; then
+            run systemctl disable --now "$unit"
+            remove_file "$UNIT_DIR/$unit"
+        fi
+    done
+    [ "$ROLE" = station ] && return 0
     # Every unit runs the current release; older installs linked $OPT_DIR/.venv to it for the
     # sync unit. Only that link goes, never a real directory someone made there.
     if [ -L "$(target "$OPT_DIR/.venv")" ]; then
@@ -549,6 +627,9 @@ install_broker() {
     put_file "$MOSQUITTO_ACL_FILE" 0644 root:root < <(site_acl)
     MOSQUITTO_CHANGED=$((MOSQUITTO_CHANGED | FILE_WRITTEN))
     register_broker_user "$DEVICE" "$BROKER_PASSWORD"
+    if runs_meter; then
+        register_broker_user "$DEVICE" "$BROKER_PASSWORD" meter
+    fi
 }
 
 # The ACL for this site and authority, from the sync engine's generator in the source tree
@@ -556,34 +637,64 @@ install_broker() {
 # (DEVICE.ask) of this device and of every device registered on the broker already.
 site_acl() {
     local registered
+    local accounts=()
     registered=$(target "$MOSQUITTO_PASSWORDS")
-    # shellcheck disable=SC2046 # account names are words (playdesk-broker-user checks them)
+    [ -f "$registered" ] && mapfile -t accounts < <(cut -d: -f1 "$registered")
     python3 -c 'import sys
 sys.path.insert(0, sys.argv[1])
 from engine.sync.brokerconfig import acl_text
-sys.stdout.write(acl_text(sys.argv[2], sys.argv[3] or None, devices=tuple(sys.argv[4:])))' \
-        "$SOURCE" "$SITE" "$AUTHORITY" "$DEVICE" \
-        $( [ -f "$registered" ] && cut -d: -f1 "$registered" )
+devices = tuple(a for a in sys.argv[4:] if not a.endswith((".meter", ".station")))
+sys.stdout.write(acl_text(sys.argv[2], sys.argv[3] or None, devices=devices))' \
+        "$SOURCE" "$SITE" "$AUTHORITY" "$DEVICE" "${accounts[@]}"
+    # the station agents' and the meter's sections (engine.stations.brokeracl)
+    (cd "$SOURCE" && python3 -m engine.stations.brokeracl "$SITE" "$AUTHORITY" "$DEVICE" "${accounts[@]}")
 }
 
-# Add or update USER in the broker's password file (hashed by mosquitto_passwd).
+# Add or update USER in the broker's password file (hashed by mosquitto_passwd); with `meter`,
+# USER's meter account (USER.meter, its password derived from USER's).
 register_broker_user() {
-    local user=$1 password=$2
+    local user=$1 password=$2 add=add check=check name=$1
+    if [ "${3-}" = meter ]; then
+        add=meter check=check-meter name=$user.meter
+    fi
     if [ -n "$ROOT" ]; then
-        echo "$BROKER_USER_TOOL add $user < $PASSWORD_FILE" >> "$PLAN_FILE"
-        say "would run: $BROKER_USER_TOOL add $user < $PASSWORD_FILE"
+        echo "$BROKER_USER_TOOL $add $user < $PASSWORD_FILE" >> "$PLAN_FILE"
+        say "would run: $BROKER_USER_TOOL $add $user < $PASSWORD_FILE"
         return
     fi
-    if printf '%s\n' "$password" | "$SYSTEMD_SOURCE/broker-user.sh" check "$user"; then
-        say "unchanged broker account $user"
+    if printf '%s\n' "$password" | "$SYSTEMD_SOURCE/broker-user.sh" "$check" "$user"; then
+        say "unchanged broker account $name"
     else
-        printf '%s\n' "$password" | "$SYSTEMD_SOURCE/broker-user.sh" add "$user" > /dev/null
-        say "updated   broker account $user"
+        printf '%s\n' "$password" | "$SYSTEMD_SOURCE/broker-user.sh" "$add" "$user" > /dev/null
+        say "updated   broker account $name"
         MOSQUITTO_CHANGED=1
     fi
 }
 
+# A station PC: the agent's configuration, its hooks (created once, the site's to edit), its
+# unit; no database, no sync, no udev rules.
+install_station_files() {
+    put_directory "$ETC_DIR" 0750 "root:$APP_USER"
+    put_directory "$STATE_DIR" 0750 "$APP_USER:$APP_USER"
+    put_directory "$OPT_DIR" 0755 root:root
+    install_broker_password
+    put_file "$CONF_FILE" 0640 "root:$APP_USER" < <(config_content)
+    put_file "$STATION_CONF" 0640 "root:$APP_USER" < <(station_conf_content)
+    if [ ! -f "$(target "$STATION_HOOKS")" ]; then
+        put_file "$STATION_HOOKS" 0644 root:root < <(station_hooks_content)
+    else
+        say "unchanged $STATION_HOOKS (yours to edit)"
+    fi
+    install_units
+    put_file "$JOURNALD_DIR/playdesk.conf" 0644 root:root < "$SYSTEMD_SOURCE/journald/playdesk.conf"
+    JOURNALD_CHANGED=$FILE_WRITTEN
+}
+
 install_files() {
+    if [ "$ROLE" = station ]; then
+        install_station_files
+        return
+    fi
     install_directories
     install_broker_password
     put_file "$CONF_FILE" 0640 "root:$APP_USER" < <(config_content)
@@ -600,7 +711,13 @@ install_files() {
 # --- services ---------------------------------------------------------------------------------
 
 app_units() {
-    echo "playdesk-sync.service playdesk-$ROLE.service"
+    if [ "$ROLE" = station ]; then
+        echo "playdesk-station.service"
+    elif runs_meter; then
+        echo "playdesk-sync.service playdesk-$ROLE.service playdesk-meter.service"
+    else
+        echo "playdesk-sync.service playdesk-$ROLE.service"
+    fi
 }
 
 apply_changes() {
@@ -614,6 +731,12 @@ apply_changes() {
     [ "$JOURNALD_CHANGED" = 1 ] && run systemctl restart systemd-journald.service
     [ "$MOSQUITTO_CHANGED" = 1 ] && run systemctl restart mosquitto.service
     [ "$ROLE" = counter ] && ensure_enabled mosquitto.service
+    if [ "$ROLE" = station ]; then
+        # No database on a station PC: the agent keeps nothing but its status file.
+        ensure_enabled "${units[@]}"
+        if [ "$CHANGED" = 1 ]; then run systemctl restart "${units[@]}"; else run systemctl start "${units[@]}"; fi
+        return
+    fi
     ensure_enabled "${units[@]}" playdesk-backup.timer
     # The database: created and migrated by the release, with this device's id in it.
     run_as_app "$CURRENT_LINK/bin/playdesk" init --device "$DEVICE"
