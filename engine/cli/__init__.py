@@ -11,11 +11,23 @@ import argparse
 import os
 import sys
 
-from engine.cli import counter, coupons, devices, hardware, ops, orders, packages, sales, site
+from engine.cli import (
+    counter,
+    coupons,
+    devices,
+    hardware,
+    ops,
+    orders,
+    packages,
+    sales,
+    sessions,
+    site,
+)
 from engine.cli.common import database_problem
 from engine.errors import PlaydeskError
 
-COMMAND_GROUPS = [site, packages, orders, sales, counter, coupons, hardware, devices, ops]
+COMMAND_GROUPS = [site, packages, orders, sales, sessions, counter, coupons, hardware, devices,
+                  ops]
 
 
 class ArgumentParser(argparse.ArgumentParser):

@@ -4,6 +4,7 @@ purchases, lot add, report campaigns|liability (spec/cli.md)."""
 from __future__ import annotations
 
 from engine.cli.common import emit, now, open_db
+from engine.cli.sessions import add_range, run_report_stations
 
 
 def register(commands) -> None:
@@ -71,7 +72,8 @@ def register(commands) -> None:
     add.set_defaults(handler=run_lot_add)
 
     report = commands.add_parser("report", help="package campaign and liability reports")
-    report.add_argument("name", choices=("campaigns", "liability"))
+    report.add_argument("name", choices=("campaigns", "liability", "stations"))
+    add_range(report)  # report stations (engine/cli/sessions.py)
     report.set_defaults(handler=run_report)
 
 
@@ -143,6 +145,8 @@ def run_lot_add(args) -> None:
 
 
 def run_report(args) -> None:
+    if args.name == "stations":
+        return run_report_stations(args)
     from engine.entitlements import report_campaigns, report_liability
 
     open_db(args)

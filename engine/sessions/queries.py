@@ -1,0 +1,162 @@
+"""What the apps and the command line show of sessions (sessions.md "Command line"): one
+session, a list with totals, and the stations report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from fractions import Fraction
+from typing import Any
+
+from engine.db import database
+from engine.money import round_half_up
+from engine.sessions import facts
+from engine.sessions.charging import guest_bill, session_cover
+from engine.sessions.facts import Session
+from engine.sessions.terms import all_stations
+from engine.sessions.timeline import ENDED
+
+_DRAWS = """
+SELECT c.lot, l.kind, c.amount, c.reference FROM consumption AS c JOIN lot AS l ON l.id = c.lot
+WHERE c.member = ? AND c.kind = 'use' AND c.reference LIKE ? ESCAPE '\\'
+"""
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ":%"
+
+
+def draws(session: Session) -> list[dict[str, Any]]:
+    """The session's draws, minute by minute: {lot, kind, amount, minute}."""
+    if session.member is None:
+        return []
+    rows = []
+    for lot, kind, amount, reference in database.execute_sql(
+            _DRAWS, (session.member, _like_prefix(session.id))):
+        minute = reference.rsplit(":", 1)[1]
+        if minute.isdigit():
+            rows.append({"lot": lot, "kind": kind, "amount": amount, "minute": int(minute)})
+    return sorted(rows, key=lambda d: (d["minute"], d["lot"]))
+
+
+def started_minutes(session: Session, at: dt.datetime) -> int:
+    """A member session's charged minutes; a guest's started minutes (what its bill counts)."""
+    if session.member is not None:
+        return session.charged
+    end = session.timeline.ended_at or at
+    return session.timeline.due(end, inclusive=session.state != ENDED)
+
+
+def summary(session: Session, at: dt.datetime) -> dict[str, Any]:
+    """A session with its totals (the list's entries)."""
+    end = session.timeline.ended_at or at
+    result = {"session": session.id, "station": session.station, "group": session.group,
+              "device": session.device, "member": session.member, "guest": session.guest,
+              "state": session.state, "started_at": session.started_at,
+              "ended_at": session.timeline.ended_at, "stop_reason": session.timeline.stop_reason,
+              "running_seconds": int(session.timeline.running_time(end).total_seconds()),
+              "charged_minutes": started_minutes(session, at),
+              "minutes_used": session.minutes_used, "money_used": session.money_used,
+              "warning": session.timeline.warned, "staff": session.staff}
+    if session.guest and session.state == ENDED:
+        result["bill"] = guest_bill(session, started_minutes(session, at))
+    return result
+
+
+def show(session: Session, at: dt.datetime) -> dict[str, Any]:
+    """`session show`: the summary, the cover left and every draw."""
+    result = summary(session, at)
+    cover = session_cover(session, at)
+    result["left_minutes"] = None if cover is None else cover.total
+    result["draws"] = draws(session)
+    return result
+
+
+def list_sessions(start: dt.datetime | None, end: dt.datetime | None, at: dt.datetime,
+                  station: str | None = None, member: str | None = None) -> list[dict[str, Any]]:
+    return [summary(s, at) for s in facts.sessions_between(start, end, station, member)]
+
+
+def _overlap(a: tuple[dt.datetime, dt.datetime], b: tuple[dt.datetime, dt.datetime]
+             ) -> dt.timedelta:
+    return max(dt.timedelta(), min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _hours(start: dt.datetime, end: dt.datetime):
+    """Each clock hour [h, h + 1) that meets [start, end)."""
+    hour = start.replace(minute=0, second=0, microsecond=0)
+    while hour < end:
+        yield hour, hour + dt.timedelta(hours=1)
+        hour += dt.timedelta(hours=1)
+
+
+def _empty() -> dict[str, Any]:
+    return {"sessions": 0, "members": 0, "guests": 0,
+            "minutes": {"minutes_lots": 0, "wallet": 0, "guest": 0},
+            "money": {"wallet": 0, "guest": 0}, "running_seconds": 0,
+            "by_hour": defaultdict(dt.timedelta)}
+
+
+def _add(totals: dict[str, Any], session: Session, at: dt.datetime,
+         window: tuple[dt.datetime, dt.datetime]) -> None:
+    totals["sessions"] += 1
+    totals["members" if session.member else "guests"] += 1
+    if session.member is not None:
+        totals["minutes"]["minutes_lots"] += session.minutes_used
+        totals["minutes"]["wallet"] += session.wallet_minutes
+        totals["money"]["wallet"] += session.money_used
+    else:
+        minutes = started_minutes(session, at)
+        totals["minutes"]["guest"] += minutes
+        if session.state == ENDED:
+            totals["money"]["guest"] += guest_bill(session, minutes)["unit_price"]
+    for begin, finish in session.timeline.intervals:
+        clipped = (max(begin, window[0]), min(finish or at, window[1]))
+        if clipped[0] >= clipped[1]:
+            continue
+        totals["running_seconds"] += int((clipped[1] - clipped[0]).total_seconds())
+        for hour in _hours(*clipped):
+            totals["by_hour"][hour[0].hour] += _overlap(clipped, hour)
+
+
+_US = dt.timedelta(microseconds=1)
+
+
+def _occupancy(by_hour: dict[int, dt.timedelta], span: dict[int, dt.timedelta],
+               stations: int) -> list[dict[str, Any]]:
+    """Per hour of day: the running seconds, and their percent of that hour's time in the
+    range on this many stations (half-up)."""
+    return [{"hour": hour, "seconds": int(used.total_seconds()),
+             "percent": round_half_up(Fraction(used // _US * 100, span[hour] // _US * stations))}
+            for hour, used in sorted(by_hour.items()) if span.get(hour)]
+
+
+def report_stations(start: dt.datetime, end: dt.datetime, at: dt.datetime) -> dict[str, Any]:
+    """Per station and group over sessions started in [start, end): sessions, minutes by source
+    (minutes lots, wallet, guest), money (wallet drawn, guest time billed), and occupancy per
+    hour of day (running time in the range up to `at` over that hour's time in it)."""
+    stations = {s.code: s for s in all_stations(include_deleted=True)}
+    per_station: dict[str, dict[str, Any]] = defaultdict(_empty)
+    per_group: dict[str, dict[str, Any]] = defaultdict(_empty)
+    window = (start, min(end, at))
+    for session in facts.sessions_between(start, end):
+        _add(per_station[session.station], session, at, window)
+        _add(per_group[session.group], session, at, window)
+    span: dict[int, dt.timedelta] = defaultdict(dt.timedelta)
+    for hour in _hours(*window):
+        span[hour[0].hour] += _overlap(window, hour)
+    group_size = defaultdict(int)
+    for terms in stations.values():
+        if not terms.deleted:
+            group_size[terms.group] += 1
+
+    def done(totals: dict[str, Any], size: int) -> dict[str, Any]:
+        totals["occupancy"] = _occupancy(totals.pop("by_hour"), span, max(1, size))
+        return totals
+
+    return {"from": start, "to": end,
+            "stations": [{"station": code,
+                          "group": stations[code].group if code in stations else None,
+                          **done(totals, 1)} for code, totals in sorted(per_station.items())],
+            "groups": [{"group": group, **done(totals, group_size[group])}
+                       for group, totals in sorted(per_group.items())]}
