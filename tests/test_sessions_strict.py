@@ -1,0 +1,90 @@
+"""A member's session start is strict (sessions.md, sync.md): the authority judges one open
+session per member and per station on its view and its open grants; unreachable, the offline
+policy for `session_start` decides (deny by default) while guests still start; every minute's
+draw is the authority's grant, settled by its consumption."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from engine import localstate
+from engine.db import write
+from engine.entitlements import add_lot
+from engine.errors import PlaydeskError
+from engine.models import Consumption, PlaySession, Setting, Staff
+from engine.models.sync import StrictGrant
+from engine.sessions import lifecycle, meter
+from engine.sync.authority import judge, open_grants
+
+AT = dt.datetime(2026, 7, 3, 12, 0)
+
+
+@pytest.fixture
+def site(demo_site):
+    with write():
+        Staff.create(code="MGR", name="Mia", role="manager")
+    add_lot("M001", "money", "manual", 1000, "MGR", "x", AT)
+    add_lot("M002", "money", "manual", 1000, "MGR", "x", AT)
+    return demo_site
+
+
+def configure(authority: str) -> None:
+    from engine.ids import device_id
+
+    with write():
+        localstate.put_json(localstate.SYNC_CONFIG, {
+            "host": "127.0.0.1", "port": 1, "site": "DEMO",
+            "authority": device_id() if authority == "self" else authority})
+
+
+def request(request_id: str, member: str, station: str) -> dict:
+    return {"op": "session.start", "request_id": request_id, "requester": "C2",
+            "at": AT.isoformat(), "member": member, "station": station}
+
+
+def test_on_the_authority_every_start_and_minute_is_a_grant_settled_by_its_fact(site):
+    configure("self")
+    session = lifecycle.start("PC01", AT, member="M001")
+    meter.charge_due(AT + dt.timedelta(minutes=3))
+    grants = list(StrictGrant.select().order_by(StrictGrant.at))
+    assert sorted(g.op for g in grants) == ["balance.spend"] * 4 + ["session.start"]
+    start = StrictGrant.get(StrictGrant.op == "session.start")
+    assert (start.subject, start.reference) == ("session/M001", "PC01")
+    assert PlaySession.get_by_id(session.id).hold == start.id
+    assert {c.hold for c in Consumption.select()} == \
+        {g.id for g in grants if g.op == "balance.spend"}
+    assert open_grants("session/M001") == [] and open_grants("M001/money") == []
+
+
+def test_the_authority_refuses_a_second_session_of_a_member_or_a_station(site):
+    configure("self")
+    lifecycle.start("PC01", AT, member="M001")
+    assert judge(request("r1", "M001", "PC02")).reason.startswith("M001 is playing")
+    assert judge(request("r2", "M002", "PC01")).reason.startswith("PC01 is in use")
+    first = judge(request("r3", "M002", "PC02"))  # granted, its session not here yet
+    assert first.allowed
+    assert not judge(request("r4", "M002", "PC03")).allowed  # the member's start is held
+    held = judge(request("r5", "M003", "PC02"))
+    assert (held.allowed, held.reason) == (False, "PC02 is being started on C2")
+    assert judge(request("r6", "M003", "PC03")).allowed
+
+
+def test_unreachable_authority_denies_member_starts_but_guests_start(site):
+    configure("C9")  # nobody answers on port 1
+    with pytest.raises(PlaydeskError, match="refused by the offline policy"):
+        lifecycle.start("PC01", AT, member="M001")
+    assert PlaySession.select().count() == 0
+    guest = lifecycle.start("PS5-1", AT, guest=True, staff="MGR")
+    assert guest.state == "running"
+
+
+def test_the_offline_policy_may_allow_member_starts_marked_offline(site):
+    configure("C9")
+    with write():
+        Setting.create(key="offline_policy", value='{"session_start": "allow"}')
+    session = lifecycle.start("PC01", AT, member="M001")
+    row = PlaySession.get_by_id(session.id)
+    assert (row.offline, row.hold) == (True, None)
+    assert [c.offline for c in Consumption.select()] == [True]
