@@ -305,3 +305,20 @@ def test_cover_counts_minutes_and_wallet_at_the_rate(site):
     session = lifecycle.start("FAST1", T0, member="M001")
     cover = session_cover(session, T0)
     assert (cover.minutes, cover.money, cover.wallet_minutes, cover.total) == (9, 70, 7, 16)
+
+
+def test_station_states_and_play_minutes_for_the_apps(site):
+    from engine.sessions import queries
+
+    give("M001", "minutes", 10, device="pc")
+    give("M001", "money", 60)
+    assert [(g["group"], g["minutes"]) for g in queries.play_minutes("M001", T0)] == [
+        ("CONSOLE", 6), ("FAST", 16), ("ODD", 24), ("STANDARD", 22)]
+    lifecycle.start("PC01", T0, member="M001")
+    lifecycle.start("PS5-1", T0, guest=True, staff="CASH")
+    board = {s["station"]: s for s in queries.station_board(T0 + minutes(1.5))}
+    assert "OFF1" in board and board["OFF1"]["active"] is False
+    assert (board["PC01"]["state"], board["PC01"]["member"], board["PC01"]["left_minutes"]) == \
+        ("running", "M001", 21)
+    assert (board["PS5-1"]["guest"], board["PS5-1"]["charged_minutes"]) == (True, 2)
+    assert board["PC02"]["state"] == "free"

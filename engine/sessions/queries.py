@@ -11,7 +11,7 @@ from typing import Any
 from engine.db import database
 from engine.money import round_half_up
 from engine.sessions import facts
-from engine.sessions.charging import guest_bill, session_cover
+from engine.sessions.charging import cover, guest_bill, session_cover
 from engine.sessions.facts import Session
 from engine.sessions.terms import all_stations
 from engine.sessions.timeline import ENDED
@@ -160,3 +160,44 @@ def report_stations(start: dt.datetime, end: dt.datetime, at: dt.datetime) -> di
                           **done(totals, 1)} for code, totals in sorted(per_station.items())],
             "groups": [{"group": group, **done(totals, group_size[group])}
                        for group, totals in sorted(per_group.items())]}
+
+
+def station_state(station: str, at: dt.datetime) -> dict[str, Any]:
+    """What a station shows now (the agent's retained `state` topic, the counter's tile):
+    {station, session, member, guest, state (free | running | paused), started_at,
+    charged_minutes, left_minutes, warning}."""
+    session = facts.open_on_station(station)
+    if session is None:
+        return {"station": station, "session": None, "member": None, "guest": False,
+                "state": "free", "started_at": None, "charged_minutes": 0,
+                "left_minutes": None, "warning": False}
+    cover = session_cover(session, at)
+    return {"station": station, "session": session.id, "member": session.member,
+            "guest": session.guest, "state": session.state, "started_at": session.started_at,
+            "charged_minutes": started_minutes(session, at),
+            "left_minutes": None if cover is None else cover.total,
+            "warning": session.timeline.warned}
+
+
+def station_board(at: dt.datetime) -> list[dict[str, Any]]:
+    """Every station that is not deleted, with its group and what it shows now."""
+    board = []
+    for terms in all_stations():
+        board.append({**station_state(terms.code, at), "name": terms.name,
+                      "group": terms.group, "device": terms.device, "agent": terms.agent,
+                      "active": terms.active and not terms.group_deleted})
+    return board
+
+
+def play_minutes(member: str, at: dt.datetime) -> list[dict[str, Any]]:
+    """How many minutes of play `member` has on each station group now (minutes lots of the
+    group's device, plus wallet money at its rate): the kiosk's balance."""
+    groups = {}
+    for terms in all_stations():
+        if terms.group not in groups and not terms.group_deleted:
+            left = cover(member, terms.device, terms.rate_per_hour, 0, at)
+            groups[terms.group] = {"group": terms.group, "name": terms.group_name,
+                                   "device": terms.device,
+                                   "rate_per_hour": terms.rate_per_hour,
+                                   "minutes": left.total}
+    return [groups[code] for code in sorted(groups)]
