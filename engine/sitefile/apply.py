@@ -18,6 +18,7 @@ from engine.errors import PlaydeskError
 from engine.models import BarcodeRule, Combination, Coupon, Setting, Site
 from engine.sitefile import store
 from engine.sitefile.export import export_document
+from engine.sitefile.gcpause import collector_paused
 from engine.sitefile.schema import CAMPAIGNS, SECTIONS, TOP_LEVEL
 
 # What may change on an active discount campaign without deactivating it first.
@@ -224,7 +225,7 @@ def apply_document(document: dict[str, Any], at: dt.datetime, *, source: str = "
     and stamps the changed records with its `hlc/device`; `source="sync"` applies another
     device's event: no new event, records stamped with the given `version`.
     """
-    with db.write():
+    with db.write(), collector_paused():  # the stored state read whole: gcpause.py
         plan = make_plan(document)
         summary: dict[str, Any] = {"changed": plan.changed, "dry_run": dry_run,
                                    "sections": plan.summary(), "event": None}

@@ -14,6 +14,7 @@ from engine.campaigns.types import PERCENT_TYPES
 from engine.errors import PlaydeskError
 from engine.sitefile import fields as f
 from engine.sitefile.campaign_keys import check_campaign_keys
+from engine.sitefile.gcpause import collector_paused
 from engine.sitefile.references import check_references
 from engine.sitefile.schema import (
     BARCODE_RULE,
@@ -340,5 +341,6 @@ def strip_paths(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def validate_text(text: str, filename: str) -> dict[str, Any]:
-    return validate(parse_yaml(text, filename))
+    with collector_paused():  # a large file is ~10^6 live objects: gcpause.py
+        return validate(parse_yaml(text, filename))
 
