@@ -37,9 +37,14 @@ DEVICE_PASSWORD = "c1-device-secret-0123"
 STATION_PASSWORDS = {"PC01": "pc01-station-secret", "PC02": "pc02-station-secret"}
 
 
-def site_text(heartbeat: int = 30, timeout: int = 120, warning: int = 5) -> str:
-    """The demo site (tests/data/site.yaml), its settings replaced, plus staff."""
+def site_text(heartbeat: int = 30, timeout: int = 120, warning: int = 5,
+              members: int = 0) -> str:
+    """The demo site (tests/data/site.yaml), its settings replaced, plus staff and `members`
+    more members (M101, M102, ... with cards MEM0101, ...)."""
     text = (DATA / "site.yaml").read_text()
+    extra = "".join(f'  - {{code: M{100 + n}, name: Player {n}, card: "MEM0{100 + n}"}}\n'
+                    for n in range(1, members + 1))
+    text = text.replace("\nmembers:\n", "\nmembers:\n" + extra, 1)
     start = text.index("settings:")
     end = text.index("\n\n", start)
     settings = (f"settings: {{consumption_order: expiry_first, session_warning_minutes: "
@@ -79,13 +84,18 @@ def public_key(path: Path) -> str:
     return public_hex(load_or_create(key_path(path)))
 
 
+INTRUDER = ("INTRUDER", "intruder-secret-0123")  # may write PC01's commands (forgery tests)
+
+
 def station_broker(directory: Path, persistence: bool = False) -> Broker:
-    """Mosquitto with the site's ACL, the meter's account and the stations' sections."""
+    """Mosquitto with the site's ACL, the meter's account and the stations' sections; and an
+    intruder who got write access to PC01's commands (but not the authority's key)."""
     passwords = {DEVICE: DEVICE_PASSWORD, meter_username(DEVICE): meter_password(DEVICE_PASSWORD),
-                 "K1": "k1-device-secret-0123"}
+                 "K1": "k1-device-secret-0123", INTRUDER[0]: INTRUDER[1]}
     passwords.update({station_username(code): secret
                       for code, secret in STATION_PASSWORDS.items()})
     extra = station_acl_text(SITE, DEVICE, sorted(STATION_PASSWORDS), [DEVICE, "K1"])
+    extra += f"\nuser {INTRUDER[0]}\ntopic write playdesk/{SITE}/stations/PC01/command\n"
     return Broker(directory / "broker", persistence=persistence, passwords=passwords,
                   authority=DEVICE, extra_acl=extra).start()
 

@@ -69,6 +69,7 @@ class Agent:
         self.boundary_due: float | None = None
         self.pending: dict[str, float] = {}  # request id -> monotonic deadline
         self.dropped: dict[str, int] = {}
+        self.ready = False  # the meter's state has arrived: logins can be answered
 
     # -- output ---------------------------------------------------------------------------------
 
@@ -185,6 +186,10 @@ class Agent:
                            left_minutes=self.left_minutes)
         elif self.phase == "running":
             self.say(f"session {self.session} running, {self.left_minutes} minutes left")
+        if not self.ready:
+            self.ready = True
+            if self.phase == "free":
+                self.say("ready: log in with your card, or your member code and PIN")
         self.write_status()
 
     def on_command(self, data: dict[str, Any]) -> None:
