@@ -197,8 +197,10 @@ def database_busy(error: Exception) -> bool:
 
 class SyncService:
     def __init__(self, config: SyncConfig, key: Ed25519PrivateKey, authority=None,
-                 one_shot: bool = False) -> None:
+                 one_shot: bool = False, apply_size: int = APPLY_BATCH) -> None:
         self.config = config
+        # events applied in one transaction (1: each alone, the baseline bench_sync measures)
+        self.apply_size = max(1, apply_size)
         self.key = key
         self.device = device_id()
         self.prefix = config.prefix()
@@ -647,16 +649,31 @@ class SyncService:
     # -- applying -----------------------------------------------------------------------------------
 
     def _apply_ready(self) -> None:
+        """Apply the events next in their origins' order, `apply_size` in a transaction (each
+        event in its own savepoint: engine.sync.apply), up to APPLY_BATCH a turn."""
+        done = 0
+        while done < APPLY_BATCH:
+            batch = self._ready(min(self.apply_size, APPLY_BATCH - done))
+            if not batch:
+                return
+            done += len(batch)
+            if not self._apply(batch):
+                return  # nothing moved (all wait, or a failure): the next turn tries again
+
+    def _ready(self, limit: int) -> list[dict[str, Any]]:
+        """Up to `limit` buffered events, each origin's contiguous after its applied seq."""
         batch: list[dict[str, Any]] = []
         for origin, state in self.origins.items():
             if origin in self.waiting:
                 continue
             seq = self.applied.get(origin, 0) + 1
-            while seq in state.pending and len(batch) < APPLY_BATCH:
+            while seq in state.pending and len(batch) < limit:
                 batch.append(state.pending.pop(seq))
                 seq += 1
-        if not batch:
-            return
+        return batch
+
+    def _apply(self, batch: list[dict[str, Any]]) -> bool:
+        """One transaction; True when it applied (or refused) some of `batch`."""
         try:
             touched = apply_batch(batch, on_unknown=self._unknown_type)
         except Exception as error:  # noqa: BLE001 - a failed batch is retried event by event
@@ -665,9 +682,11 @@ class SyncService:
                 # write, a starved machine): nothing is wrong with the events, so they wait
                 # for the next turn instead of being dropped and asked for again.
                 log.warning("sync: applying %d events postponed: %s", len(batch), error)
-                return self._keep(batch)
+                self._keep(batch)
+                return False
             log.exception("sync: applying a batch of %d events failed", len(batch))
-            return self._apply_one_by_one(batch)
+            self._apply_one_by_one(batch)
+            return False
         self._applied(touched)
         for origin, seq, detail in touched.waiting:
             if self.waited.get(origin) != seq:  # logged and counted once per event
@@ -681,6 +700,7 @@ class SyncService:
         held = {origin for origin, _, _ in touched.waiting}
         self._keep([event for event in batch if event["device"] in held
                     and event["seq"] > self.applied.get(event["device"], 0)])
+        return bool(touched.applied)
 
     def _keep(self, events: list[dict[str, Any]]) -> None:
         """Events taken for applying go back to wait for their turn."""

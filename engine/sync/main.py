@@ -22,7 +22,7 @@ from engine.ids import device_id
 from engine.ops.synclock import hold_for_sync
 from engine.sync import reconciled
 from engine.sync.authority import AuthorityServer
-from engine.sync.client import SyncService
+from engine.sync.client import APPLY_BATCH, SyncService
 from engine.sync.config import resolve_config, store_config
 from engine.sync.dbwatch import DatabaseWatch
 from engine.sync.keys import key_path, load_or_create
@@ -35,6 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="playdesk-sync", description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="database file (default $PLAYDESK_DB)")
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--apply-batch", type=int, default=APPLY_BATCH, metavar="N",
+                        help=f"events applied in one transaction (default {APPLY_BATCH}; 1 "
+                             "applies each alone, the baseline bench/bench_sync.py measures)")
     add_connection_arguments(parser)
     return parser
 
@@ -96,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(1)
 
     authority = AuthorityServer() if config.authority == device_id() else None
-    service = SyncService(config, load_or_create(key_path(database.database)), authority)
+    service = SyncService(config, load_or_create(key_path(database.database)), authority,
+                          apply_size=args.apply_batch)
     supervision = Supervision(service, DatabaseWatch(path, device_id()))
 
     def request_stop(signum, frame) -> None:
