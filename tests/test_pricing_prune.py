@@ -19,6 +19,7 @@ from engine.pricing import (
     CampaignDef,
     Definitions,
     FilterDef,
+    ReceiptInput,
     TriggerDef,
     TriggerLineDef,
     price_receipt,
@@ -102,6 +103,11 @@ def test_indexed_pricing_equals_unindexed_with_unrestricted_coupons(case):
     assert_same(*case)
 
 
+def line_values(scanned: ReceiptInput, definitions: Definitions) -> set[tuple[str, str]]:
+    return {(kind, value) for found in _work_lines(scanned, definitions)
+            for kind, value in found.values.items()}
+
+
 def test_the_index_leaves_out_campaigns_no_value_of_the_receipt_reaches():
     definitions = site(
         campaign("BARS", "line_discount", 10, filters=(FilterDef("item", "BAR"),)),
@@ -111,15 +117,16 @@ def test_the_index_leaves_out_campaigns_no_value_of_the_receipt_reaches():
                  filters=(FilterDef("item", "BAR", excluded=True),)),
         campaign("ALL", "receipt_discount", 5))
     scanned = receipt(line("COLA"), line("PS5"), member="M1")
-    reached = [found.code for found, _, _ in _reachable(
-        definitions, _work_lines(scanned, definitions), _customer(scanned, definitions), True)]
+    reached = [run.campaign.code for run in _reachable(
+        definitions, line_values(scanned, definitions), _customer(scanned, definitions), True)]
     assert reached == ["NOT_BARS", "ALL"]
     assert len(_runnable(definitions)) == 5
-    assert _campaign_index(definitions).by_value[("item", "BAR")] == (0,)
+    (position,) = _campaign_index(definitions).by_value[("item", "BAR")]
+    assert _runnable(definitions)[position].campaign.code == "BARS"
     assert_same(definitions, scanned)
     # a BAR line reaches both of its campaigns again
     with_bar = receipt(line("COLA"), line("BAR"), member="M1")
-    assert [found.code for found, _, _ in _reachable(
-        definitions, _work_lines(with_bar, definitions), _customer(with_bar, definitions),
-        True)] == ["BARS", "SNACKS", "NOT_BARS", "ALL"]
+    assert [run.campaign.code for run in _reachable(
+        definitions, line_values(with_bar, definitions), _customer(with_bar, definitions),
+        True)] == ["BARS", "NOT_BARS", "SNACKS", "ALL"]  # in order of application
     assert_same(definitions, with_bar)

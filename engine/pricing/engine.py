@@ -15,7 +15,7 @@ front in the one order of engine/coupons/reasons.py; one that then grants nothin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from engine.coupons.dateformula import evaluate
@@ -87,6 +87,8 @@ class Run:
     coupon_value: bool = False  # the coupon carries the value (discount_type + value)
     written: str = ""  # the coupon as listed on the receipt
     listing: int = -1  # its position among the receipt's coupons
+    # validity, receipt-level filters or triggers to judge per receipt (automatic runs)
+    has_conditions: bool = True
 
     @property
     def unrestricted(self) -> bool:
@@ -101,8 +103,8 @@ def price_receipt(receipt: ReceiptInput, definitions: Definitions,
     (engine/pricing/prune.py): the same result, slower; the differential test compares both."""
     lines = _work_lines(receipt, definitions)
     customer = _customer(receipt, definitions)
-    runs, rejected = _plan(receipt, definitions, at, customer, lines, prune)
     pricing = _Pricing(definitions, lines, at)
+    runs, rejected = _plan(receipt, definitions, at, customer, pricing, prune)
     for run in sorted(runs, key=lambda r: r.sort_key):
         reason = pricing.run(run)
         if reason is not None and run.coupon is not None:
@@ -222,16 +224,26 @@ def _sort_key(campaign: CampaignDef, definitions: Definitions, order: int) -> tu
     return (*key, order)
 
 
-def _runnable(definitions: Definitions) -> list[tuple[CampaignDef, CompiledFilters, tuple]]:
-    """Automatic campaigns that may take part at all (rule 1), with their filters and order
-    (computed once per definitions snapshot)."""
+def _has_conditions(campaign: CampaignDef, filters: CompiledFilters) -> bool:
+    """Whether the campaign takes part only on some receipts (rules 2, 5, 6)."""
+    return bool(campaign.from_date or campaign.to_date or campaign.weekdays
+                or campaign.from_time or campaign.to_time or filters.receipt_groups
+                or campaign.triggers)
+
+
+def _runnable(definitions: Definitions) -> list[Run]:
+    """The runs of the automatic campaigns that may take part at all (rule 1), in order of
+    application. They are the same for every receipt: built once per definitions snapshot."""
     found = definitions.scratch.get("runnable")
     if found is None:
-        found = definitions.scratch["runnable"] = [
-            (campaign, _compiled(definitions, campaign), _sort_key(campaign, definitions, 0)[:-1])
-            for campaign in definitions.discount_campaigns
-            if campaign.automatic and campaign.type != "couponing"
-            and is_active(campaign, definitions)]
+        runs = []
+        for campaign in definitions.discount_campaigns:
+            if (campaign.automatic and campaign.type != "couponing"
+                    and is_active(campaign, definitions)):
+                filters = _compiled(definitions, campaign)
+                runs.append(Run(campaign, "automatic", _sort_key(campaign, definitions, -1),
+                                filters, has_conditions=_has_conditions(campaign, filters)))
+        found = definitions.scratch["runnable"] = sorted(runs, key=lambda run: run.sort_key)
     return found
 
 
@@ -240,7 +252,7 @@ def _campaign_index(definitions: Definitions) -> CampaignIndex:
     found = definitions.scratch.get("campaign_index")
     if found is None:
         found = definitions.scratch["campaign_index"] = build_index(
-            [filters for _, filters, _ in _runnable(definitions)])
+            [run.filters for run in _runnable(definitions)])
     return found
 
 
@@ -250,26 +262,26 @@ def prepare(definitions: Definitions) -> Definitions:
     return definitions
 
 
-def _reachable(definitions: Definitions, lines: list[WorkLine], customer: Customer, prune: bool
-               ) -> list[tuple[CampaignDef, CompiledFilters, tuple]]:
-    """The automatic campaigns worth judging: those the receipt's values reach (a campaign
-    whose filters no sellable line passes grants nothing: its run finds no eligible line)."""
+def _reachable(definitions: Definitions, line_values: Iterable[tuple[str, str]],
+               customer: Customer, prune: bool) -> list[Run]:
+    """The automatic runs worth judging: those the receipt's values (the sellable lines' and
+    the header's) reach; a campaign whose filters no sellable line passes grants nothing."""
     runnable = _runnable(definitions)
     if not prune:
         return runnable
-    values = {(kind, value) for line in lines if not line.is_package
-              for kind, value in line.values.items()}
-    values.update(customer.filter_values.items())
-    return [runnable[position] for position in _campaign_index(definitions).reached(values)]
+    index = _campaign_index(definitions)
+    positions = index.reached([*line_values, *customer.filter_values.items()])
+    return [runnable[position] for position in positions]
 
 
 def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, customer: Customer,
-          lines: list[WorkLine], prune: bool = True
+          pricing: _Pricing, prune: bool = True
           ) -> tuple[list[Run], list[tuple[int, Rejection]]]:
     """The runs (campaigns and coupons that take part) and the coupons refused up front."""
     location = definitions.locations.get(receipt.location)
     allowed = location is not None and location.campaigns_allowed
-    scanned = Scanned([(line.values, line.quantity) for line in lines if not line.is_package])
+    lines = pricing.sellable
+    scanned = Scanned([(line.values, line.quantity) for line in lines])
     receipt_values = customer.filter_values
 
     def conditions_hold(campaign: CampaignDef) -> bool:
@@ -282,23 +294,18 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
         campaign already taking part would find: decisions 6 and 7)."""
         filters = _compiled(definitions, campaign)
         return conditions_hold(campaign) and any(
-            filters.line_passes(line.values) for line in lines if not line.is_package)
+            filters.line_passes(line.values) for line in lines)
 
     runs: list[Run] = []
     running: set[str] = set()
     if allowed:
         registered = [definitions.campaigns[code] for code in dict.fromkeys(receipt.campaigns)
                       if code in definitions.campaigns]
-        for campaign, filters, key in _reachable(definitions, lines, customer, prune):
-            if (campaign.from_date or campaign.to_date or campaign.weekdays
-                    or campaign.from_time or campaign.to_time) and not valid_at(campaign, at):
+        for run in _reachable(definitions, pricing.by_value.keys(), customer, prune):
+            if run.has_conditions and not conditions_hold(run.campaign):
                 continue
-            if filters.receipt_groups and not filters.receipt_passes(receipt_values):
-                continue
-            if campaign.triggers and not triggers_hold(campaign.triggers, scanned):
-                continue
-            runs.append(Run(campaign, "automatic", (*key, -1), filters))
-            running.add(campaign.code)
+            runs.append(run)
+            running.add(run.campaign.code)
         for campaign in registered:
             if (campaign.code not in running and campaign.type != "couponing"
                     and is_active(campaign, definitions) and conditions_hold(campaign)):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from engine.campaigns.types import LINE_FILTER_TYPES, RECEIPT_FILTER_TYPES
 from engine.pricing.types import CampaignDef, FilterDef, TriggerDef, TriggerLineDef
@@ -82,14 +83,19 @@ def matches(rule: TriggerLineDef, values: dict[str, str]) -> bool:
 
 
 class Scanned:
-    """The receipt as scanned, for triggers: units per (filter type, value)."""
+    """The receipt as scanned, for triggers: units per (filter type, value), counted on the
+    first trigger judged (most receipts judge none)."""
 
     def __init__(self, lines: list[tuple[dict[str, str], int]]) -> None:
         self.lines = lines
-        self.units: Counter[tuple[str, str]] = Counter()
-        for values, quantity in lines:
+
+    @cached_property
+    def units(self) -> Counter[tuple[str, str]]:
+        units: Counter[tuple[str, str]] = Counter()
+        for values, quantity in self.lines:
             for kind, value in values.items():
-                self.units[(kind, value)] += quantity
+                units[(kind, value)] += quantity
+        return units
 
     def matching(self, rules: tuple[TriggerLineDef, ...]) -> int:
         """Units of lines matching any of `rules`."""
