@@ -192,6 +192,35 @@ def test_a_session_the_counter_starts_on_an_agent_station_reaches_the_agent(site
     assert hooks_seen(tmp_path) == ["start C1-S1 ", "stop C1-S1 staff"]
 
 
+def test_the_site_files_hooks_run_where_the_agent_names_none(tmp_path):
+    """PC02's hooks in the site file reach the agent in the signed state and run as argv (the
+    agent's own stop hook wins for stop)."""
+    import json
+    import shlex
+
+    recorder = shlex.join(hook_recorder(tmp_path, "start"))
+    line = "  - {code: PC02, name: PC 2, group: STANDARD, agent: true}"
+    db = make_counter(tmp_path, edit=lambda text: text.replace(
+        line, line[:-1] + f", hooks: {{start: {json.dumps(recorder)}, stop: 'false'}}}}"))
+    add_lot(db, "M001", "minutes", 60, "pc")
+    broker = station_broker(tmp_path)
+    meter = start_meter(db, broker, clock_argument(T0, SPEED), tmp_path / "meter.log")
+    pc = start_agent(tmp_path, "PC02", broker, public_key(db),
+                     hooks={"stop": hook_recorder(tmp_path, "stop")})
+    try:
+        pc.wait_for("ready")
+        pc.send("card MEM0001")
+        pc.wait_for("session C1-S1 started for M001")
+        pc.send("logout")
+        pc.wait_for("session C1-S1 stopped: logout")
+        wait_until(lambda: len(hooks_seen(tmp_path)) == 2, 10, "both hooks")
+    finally:
+        pc.kill()
+        meter.kill()
+        broker.kill()
+    assert hooks_seen(tmp_path) == ["start C1-S1 ", "stop C1-S1 logout"]
+
+
 def _meter_clock(meter) -> str:
     argv = meter.process.args
     return argv[argv.index("--clock") + 1]

@@ -53,8 +53,9 @@ def site_text(heartbeat: int = 30, timeout: int = 120, warning: int = 5,
     return text[:start] + settings + text[end:] + STAFF
 
 
-def make_counter(directory: Path, **settings: int) -> Path:
-    """The authority's database: device C1, the site loaded, its key created."""
+def make_counter(directory: Path, edit=None, **settings: int) -> Path:
+    """The authority's database: device C1, the site loaded (`edit` may change its text), its
+    key created."""
     from engine.ids import set_device_id
     from engine.sitefile import load_site_file
     from engine.sync.keys import key_path, load_or_create
@@ -62,7 +63,7 @@ def make_counter(directory: Path, **settings: int) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "c1.db"
     site = directory / "site.yaml"
-    site.write_text(site_text(**settings))
+    site.write_text(edit(site_text(**settings)) if edit else site_text(**settings))
     with using(path):
         set_device_id(DEVICE)
         load_site_file(site, at=T0 - dt.timedelta(hours=1))

@@ -50,7 +50,7 @@ BOUNDARY_RETRY_SECONDS = 1.0
 class Agent:
     def __init__(self, config: AgentConfig, hooks: Hooks | None = None) -> None:
         self.config = config
-        self.hooks = hooks or Hooks(config.hooks)
+        self.hooks = hooks or Hooks(config.hooks, config.site_hooks)
         own = [(topics.topic(config.site, config.station, kind), 1)
                for kind in (topics.STATE, topics.COMMAND)]
         client_id = config.broker.username or f"playdesk-station-{config.site}-{config.station}"
@@ -169,6 +169,7 @@ class Agent:
             self.on_command(data)
 
     def on_state(self, data: dict[str, Any]) -> None:
+        self.hooks.set_site(data.get("hooks"))
         if isinstance(data.get("heartbeat_every"), (int, float)) and data["heartbeat_every"] > 0:
             self.heartbeat_every = float(data["heartbeat_every"])
         phase = data.get("state") if data.get("session") else "free"

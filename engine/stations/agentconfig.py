@@ -11,6 +11,7 @@ systemd/install.sh --role station) and command-line options over it.
     control_socket = "/run/playdesk-station/control.sock"
     heartbeat_seconds = 30        # until the meter's state says the site's setting
     hooks_file = "/etc/playdesk/station-hooks.toml"   # optional: a [hooks] table kept apart
+    site_hooks = true             # the site file's station hooks where these name none
     [hooks]                       # argv lists, never a shell line
     start = ["/usr/bin/loginctl", "unlock-sessions"]
     stop = ["/usr/bin/loginctl", "lock-sessions"]
@@ -43,6 +44,7 @@ class AgentConfig:
     status_file: Path | None = None
     control_socket: Path | None = None
     heartbeat_seconds: float = 30.0
+    site_hooks: bool = True  # run the site file's hooks for events the config names none for
     answer_seconds: float = 10.0  # a login not answered by then is reported as unanswered
 
 
@@ -116,4 +118,5 @@ def resolve(args: argparse.Namespace) -> AgentConfig:
     optional = {name: Path(values[name]) for name in ("status_file", "control_socket")
                 if values.get(name)}
     return AgentConfig(values["site"], values["station"], broker, values["authority_key"], hooks,
-                       heartbeat_seconds=float(values.get("heartbeat_seconds", 30)), **optional)
+                       heartbeat_seconds=float(values.get("heartbeat_seconds", 30)),
+                       site_hooks=bool(values.get("site_hooks", True)), **optional)

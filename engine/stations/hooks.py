@@ -18,22 +18,42 @@ HOOK_TIMEOUT_SECONDS = 30
 
 
 class Hooks:
-    def __init__(self, commands: dict[str, list[str]]) -> None:
+    """`commands`: the agent's own (its configuration); `site`: the station's hooks from the
+    site file, as the meter's signed state brings them, used for an event the agent's own
+    configuration does not name (unless `use_site` is off)."""
+
+    def __init__(self, commands: dict[str, list[str]], use_site: bool = True) -> None:
         self.commands = commands
-        self.queue: queue.Queue[tuple[str, dict[str, str]] | None] = queue.Queue()
+        self.use_site = use_site
+        self.site: dict[str, list[str]] = {}
+        self.queue: queue.Queue[tuple[list[str], dict[str, str]] | None] = queue.Queue()
         self.thread = threading.Thread(target=self._work, name="hooks", daemon=True)
         self.thread.start()
 
-    def run(self, event: str, **details: str | int | None) -> None:
+    def argv(self, event: str) -> list[str] | None:
         if event in self.commands:
+            return self.commands[event]
+        return self.site.get(event) if self.use_site else None
+
+    def set_site(self, hooks) -> None:
+        """The site's hooks from a verified state: only lists of words are kept."""
+        if not isinstance(hooks, dict):
+            hooks = {}
+        self.site = {event: list(argv) for event, argv in hooks.items()
+                     if isinstance(argv, list) and argv
+                     and all(isinstance(word, str) and word for word in argv)}
+
+    def run(self, event: str, **details: str | int | None) -> None:
+        argv = self.argv(event)
+        if argv is not None:
             environment = {f"PLAYDESK_{key.upper()}": "" if value is None else str(value)
                            for key, value in details.items()}
-            self.queue.put((event, {**environment, "PLAYDESK_EVENT": event}))
+            self.queue.put((argv, {**environment, "PLAYDESK_EVENT": event}))
 
     def _work(self) -> None:
         while (item := self.queue.get()) is not None:
-            event, environment = item
-            argv = self.commands[event]
+            argv, environment = item
+            event = environment["PLAYDESK_EVENT"]
             try:
                 done = subprocess.run(argv, env={**os.environ, **environment},
                                       stdin=subprocess.DEVNULL, timeout=HOOK_TIMEOUT_SECONDS,

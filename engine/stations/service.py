@@ -13,8 +13,10 @@ back, the missed ones included.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import queue
+import shlex
 import time
 from typing import Any
 
@@ -58,16 +60,20 @@ class MeterService:
         self.read_settings()
         self.liveness = Liveness(self.timeout, self.grace, clock.now())
         self.shown: dict[str, View] = {}  # station -> the view its commands have told
-        self.published: dict[str, View] = {}  # station -> the state last published
+        self.published: dict[str, tuple[View, str]] = {}  # station -> state last published
         self.logins: dict[str, tuple[str, str]] = {}  # station -> (session, request id)
-        self.dirty = True
+        self.dirty = True  # a full turn is due
+        self.reported: set[str] = set()  # stations that reported: a turn of their own
         self.next_turn: dt.datetime | None = None
         self.last_turn = 0.0
         self.data_version = -1
         self.turns = 0
 
     def read_settings(self) -> None:
-        self.agents = {terms.code for terms in all_stations() if terms.agent}
+        stations = [terms for terms in all_stations() if terms.agent]
+        self.agents = {terms.code for terms in stations}
+        # the site file's hooks of each agent station, as argv lists (never a shell line)
+        self.hooks = {terms.code: json.dumps(_hooks(terms), sort_keys=True) for terms in stations}
         self.timeout = dt.timedelta(seconds=agent_timeout_seconds())
         self.heartbeat = dt.timedelta(seconds=agent_heartbeat_seconds())
         # after its own start the meter lets a live agent report before it judges silence
@@ -100,10 +106,12 @@ class MeterService:
         version = database.execute_sql("PRAGMA data_version").fetchone()[0]
         due = self.next_turn is not None and at >= self.next_turn
         idle = time.monotonic() - self.last_turn >= IDLE_TURN_SECONDS
-        if self.dirty or due or idle or version != self.data_version:
+        full = self.dirty or due or idle or version != self.data_version
+        if full or self.reported:
             self.data_version = version
+            only, self.reported = (None if full else self.reported), set()
             try:
-                self.turn(at)
+                self.turn(at, only)
             except (OperationalError, PlaydeskError) as error:  # busy, or a race: next turn
                 log.warning("meter: turn at %s not finished: %s", at, error)
                 self.dirty = True
@@ -137,7 +145,7 @@ class MeterService:
             if data is None:
                 return
             self.liveness.report(station, at)  # any message from the station: it is there
-            self.dirty = True
+            self.reported.add(station)
             if what == topics.REQUEST:
                 self.request(station, data, at)
 
@@ -156,15 +164,21 @@ class MeterService:
 
     # -- one turn: charge, pause, resume, tell ----------------------------------------------------
 
-    def turn(self, at: dt.datetime) -> None:
-        self.dirty = False
-        self.last_turn = time.monotonic()
+    def turn(self, at: dt.datetime, only: set[str] | None = None) -> None:
+        """Charge, pause and resume what is due at `at`, then tell the agents. `only`: just
+        these stations (those that reported), the rest as the last full turn left them."""
+        if only is None:
+            self.dirty = False
+            self.last_turn = time.monotonic()
+            self.read_settings()
+            self.liveness.timeout, self.liveness.grace = self.timeout, self.grace
+            open_sessions = facts.open_sessions()
+        else:
+            open_sessions = [s for s in map(facts.open_on_station, sorted(only)) if s]
         self.turns += 1
-        self.read_settings()
-        self.liveness.timeout, self.liveness.grace = self.timeout, self.grace
         sessions: dict[str, Session] = {}
         wake = at + dt.timedelta(minutes=1)
-        for session in facts.open_sessions():
+        for session in open_sessions:
             if session.station in self.agents:
                 session = self.meter_agent_station(session, at)
             elif session.member is not None and session.state == RUNNING:
@@ -173,8 +187,11 @@ class MeterService:
                 continue
             sessions[session.station] = session
             wake = min(wake, self.next_event(session, at))
-        self.next_turn = wake
-        self.tell(sessions, at)
+        if only is None or self.next_turn is None:
+            self.next_turn = wake
+        else:
+            self.next_turn = min(self.next_turn, wake)
+        self.tell(sessions, at, self.agents if only is None else self.agents & only)
 
     def floor(self, session: Session) -> dt.datetime:
         """What the facts prove of the agent's last report: the session's latest event, and
@@ -211,20 +228,20 @@ class MeterService:
         return False
 
     def next_event(self, session: Session, at: dt.datetime) -> dt.datetime:
-        """When this session needs the meter next: its next minute, or its agent's timeout."""
+        """When this session needs a full turn next: its next minute (a station without an
+        agent), or its agent's timeout (an agent's report brings a turn of its own)."""
         if session.state != RUNNING:
             return at + dt.timedelta(minutes=1)
-        boundary = session.timeline.boundary(session.charged + 1) or at
         if session.station in self.agents:
             last = self.liveness.last_report(session.station, self.floor(session))
-            deadline = max(last + self.timeout, self.liveness.started + self.grace) + SECOND
-            return min(max(boundary, at), deadline)
-        return boundary
+            return max(last + self.timeout, self.liveness.started + self.grace) + SECOND
+        boundary = session.timeline.boundary(session.charged + 1) or at
+        return max(boundary, at + SECOND) if boundary <= at else boundary
 
     # -- the agents' view -------------------------------------------------------------------------
 
-    def tell(self, sessions: dict[str, Session], at: dt.datetime) -> None:
-        for station in sorted(self.agents):
+    def tell(self, sessions: dict[str, Session], at: dt.datetime, stations: set[str]) -> None:
+        for station in sorted(stations):
             session = sessions.get(station)
             before = self.shown.get(station, View())
             left = before.left_minutes
@@ -246,9 +263,10 @@ class MeterService:
                         del self.logins[station]
                     self.command(station, body, at)
                 self.shown[station] = view
-            if self.published.get(station) != view and self.publish_state(station, view,
-                                                                           session, at):
-                self.published[station] = view
+            shown = (view, self.hooks.get(station, "{}"))
+            if self.published.get(station) != shown and self.publish_state(station, view,
+                                                                            session, at):
+                self.published[station] = shown
 
     def publish_state(self, station: str, view: View, session: Session | None,
                       at: dt.datetime) -> bool:
@@ -256,6 +274,7 @@ class MeterService:
         seconds = seconds_to_next_minute(session, at) if session is not None else None
         body["next_minute_in"] = None if seconds is None else round(seconds / self.speed, 3)
         body["heartbeat_every"] = round(self.heartbeat.total_seconds() / self.speed, 3)
+        body["hooks"] = json.loads(self.hooks.get(station, "{}"))
         payload = messages.signed(topics.STATE, self.site, station, body, self.key,
                                   at.isoformat("T", "seconds"))
         return self._publish(station, topics.STATE, payload, retain=True)
@@ -271,3 +290,18 @@ class MeterService:
             return False
         return self.connection.publish(topics.topic(self.site, station, kind), payload, qos=1,
                                        retain=retain)
+
+
+def _hooks(terms) -> dict[str, list[str]]:
+    """A station's site-file hooks (`hooks: {start: CMD, stop: CMD}`) split into argv lists."""
+    found = {}
+    for event, command in (("start", terms.hook_start), ("stop", terms.hook_stop)):
+        try:
+            argv = shlex.split(command or "")
+        except ValueError:
+            log.error("meter: station %s: its %s hook %r is not a command line", terms.code,
+                      event, command)
+            continue
+        if argv:
+            found[event] = argv
+    return found
