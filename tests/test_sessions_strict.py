@@ -49,13 +49,16 @@ def test_on_the_authority_every_start_and_minute_is_a_grant_settled_by_its_fact(
     session = lifecycle.start("PC01", AT, member="M001")
     meter.charge_due(AT + dt.timedelta(minutes=3))
     grants = list(StrictGrant.select().order_by(StrictGrant.at))
-    assert sorted(g.op for g in grants) == ["balance.spend"] * 4 + ["session.start"]
+    assert sorted(g.op for g in grants) == ["balance.spend", "session.start"]
     start = StrictGrant.get(StrictGrant.op == "session.start")
     assert (start.subject, start.reference) == ("session/M001", "PC01")
     assert PlaySession.get_by_id(session.id).hold == start.id
-    assert {c.hold for c in Consumption.select()} == \
-        {g.id for g in grants if g.op == "balance.spend"}
+    # minute 1 was asked before the start's transaction and names its grant; the meter's
+    # minutes are judged inside their own transaction, their grants settled with them
+    holds = [c.hold for c in Consumption.select().order_by(Consumption.at)]
+    assert holds == [StrictGrant.get(StrictGrant.op == "balance.spend").id, None, None, None]
     assert open_grants("session/M001") == [] and open_grants("M001/money") == []
+    assert all(g.settled for g in StrictGrant.select())
 
 
 def test_the_authority_refuses_a_second_session_of_a_member_or_a_station(site):
@@ -88,3 +91,24 @@ def test_the_offline_policy_may_allow_member_starts_marked_offline(site):
     row = PlaySession.get_by_id(session.id)
     assert (row.offline, row.hold) == (True, None)
     assert [c.offline for c in Consumption.select()] == [True]
+
+
+def test_the_meter_on_the_authority_leaves_other_devices_grants_reserved(site):
+    """C2 holds a grant for 990 of M001's 1,000: the meter, judging inside its transaction,
+    draws only the 10 left (two minutes at 300/h), then stops the session for no credit."""
+    from engine.models import Lot
+
+    configure("self")
+    wallet = Lot.get(Lot.member == "M001").id
+    with write():
+        StrictGrant.create(id="c2-grant", op="balance.spend", subject="M001/money",
+                           reference=None, amount=990, device="C2", at=AT,
+                           draws=f'[["{wallet}", 990]]')
+    session = lifecycle.start("PC01", AT, member="M001")
+    meter.charge_due(AT + dt.timedelta(minutes=5))
+    from engine.sessions import facts
+
+    session = facts.session(session.id)
+    assert (session.charged, session.money_used, session.timeline.stop_reason) == \
+        (2, 10, "no credit")
+    assert not StrictGrant.get_by_id("c2-grant").settled

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -29,11 +30,10 @@ from engine.ids import device_id, next_id
 from engine.lots.draws import usable_lots
 from engine.models import SessionEvent, SessionMinute
 from engine.money import round_half_up
-from engine.sessions import facts
 from engine.sessions.facts import Session
 from engine.sessions.terms import warning_minutes
 from engine.sync.authority import Decision
-from engine.sync.strict import holding, spend
+from engine.sync.strict import authority_here, holding, judged_here, spend
 
 log = logging.getLogger("playdesk.sessions")
 
@@ -74,8 +74,10 @@ class Cover:
         return self.minutes + self.wallet_minutes
 
 
-def _usable_total(member: str, kind: str, device: str, at: dt.datetime) -> int:
-    return sum(lot.remaining for lot in usable_lots(member, kind, device, at))
+def _usable_total(member: str, kind: str, device: str, at: dt.datetime,
+                  needed: int | None = None) -> int:
+    """What the usable lots hold (at least `needed` of it, when given: fewer lots read)."""
+    return sum(lot.remaining for lot in usable_lots(member, kind, device, at, needed=needed))
 
 
 def cover(member: str, device: str, rate_per_hour: int, wallet_minutes: int,
@@ -108,32 +110,50 @@ def reference(session_id: str, minute: int) -> str:
     return f"{session_id}:{minute}"
 
 
+Asker = Callable[[str, str, int, str, dt.datetime, str], "Decision | None"]
+
+
 def _asked(member: str, kind: str, amount: int, device: str, at: dt.datetime,
            ref: str) -> Decision | None:
-    """The authority's yes, or None when it (or the offline policy) says the credit is not
-    there; other refusals raise PlaydeskError (the minute waits for the next try)."""
+    """The authority's yes, asked before the transaction, or None when it (or the offline
+    policy) says the credit is not there; other refusals raise PlaydeskError (the minute waits
+    for the next try)."""
     try:
         return spend(member, kind, amount, at, ref, device=device)
     except InsufficientBalance:
         return None
 
 
+def _judged_here(member: str, kind: str, amount: int, device: str, at: dt.datetime,
+                 ref: str) -> Decision | None:
+    """On the authority, inside the charge's transaction: the same judgement, one commit."""
+    decision = judged_here("balance.spend", at, member=member, kind=kind, amount=amount,
+                           device=device, partial=False, reference=ref)
+    if decision.allowed:
+        return decision
+    if decision.reason == "insufficient balance":
+        return None
+    raise PlaydeskError(f"spending {amount} {kind} of {member} refused by the authority: "
+                        f"{decision.reason or 'denied'}")
+
+
 def obtain(member: str, device: str, rate_per_hour: int, wallet_minutes: int, session_id: str,
-           minute: int, at: dt.datetime) -> Spend | None:
-    """How minute `minute` is paid at `at`, asked of the authority (call before write()); None
-    when neither minutes nor money cover it (`no credit`)."""
+           minute: int, at: dt.datetime, asker: Asker = _asked) -> Spend | None:
+    """How minute `minute` is paid at `at`, as `asker` decides (the authority asked before
+    write(), or judged inside it on the authority); None when neither minutes nor money cover
+    it (`no credit`)."""
     ref = reference(session_id, minute)
     if usable_lots(member, "minutes", device, at, needed=1):
-        decision = _asked(member, "minutes", 1, device, at, ref)
+        decision = asker(member, "minutes", 1, device, at, ref)
         if decision is not None:
             return Spend("minutes", 1, None, decision)
     k = wallet_minutes + 1
     cost = wallet_cost(rate_per_hour, k)
     if cost == 0:
         return Spend("money", 0, k, None)
-    if _usable_total(member, "money", device, at) < cost:
+    if _usable_total(member, "money", device, at, needed=cost) < cost:
         return None
-    decision = _asked(member, "money", cost, device, at, ref)
+    decision = asker(member, "money", cost, device, at, ref)
     return None if decision is None else Spend("money", cost, k, decision)
 
 
@@ -161,8 +181,14 @@ def warning_due(session_id: str, member: str, device: str, rate_per_hour: int,
                 wallet_minutes: int, at: dt.datetime) -> SessionEvent | None:
     """Inside write(), after a charge: the session's one warning, when the cover left has
     fallen to `session_warning_minutes` (sessions.md) and it was not warned yet."""
-    left = cover(member, device, rate_per_hour, wallet_minutes, at).total
-    if left > warning_minutes() or database.execute_sql(_WARNED, (session_id,)).fetchone():
+    limit = warning_minutes()
+    # the cover is over the limit as soon as its first part is: most minutes read one lot
+    minutes = _usable_total(member, "minutes", device, at, needed=limit + 1)
+    if minutes > limit:
+        return None
+    money = _usable_total(member, "money", device, at)
+    left = minutes + wallet_minutes_covered(rate_per_hour, wallet_minutes, money)
+    if left > limit or database.execute_sql(_WARNED, (session_id,)).fetchone():
         return None
     event = SessionEvent(id=next_id("SE"), session=session_id, kind="warning", at=at,
                          actor="meter", reason=f"{left} minutes left", device=device_id())
@@ -170,16 +196,49 @@ def warning_due(session_id: str, member: str, device: str, rate_per_hour: int,
     return event
 
 
+# what a charge checks inside its transaction: the session did not change since it was read
+_SINCE = ("SELECT (SELECT COUNT(*) FROM session_event WHERE session = ?), "
+          "(SELECT COALESCE(MAX(minute), 0) FROM session_minute WHERE session = ?), "
+          "(SELECT COUNT(*) FROM session_minute WHERE session = ? AND source = 'money')")
+
+
+def _unchanged(session: Session, minute: int) -> str | None:
+    """Inside write(): None when `session` is still as read, else ALREADY or DEFERRED."""
+    events, charged, wallet = database.execute_sql(
+        _SINCE, (session.id, session.id, session.id)).fetchone()
+    if charged >= minute:
+        return ALREADY
+    if (events, charged, wallet) != (len(session.events), session.charged,
+                                     session.wallet_minutes) or charged != minute - 1:
+        return DEFERRED  # paused, stopped or charged elsewhere meanwhile: read it again
+    return None
+
+
+def _record(session: Session, minute: int, at: dt.datetime, paid: Spend) -> None:
+    """Inside write(): the minute, its draws, maybe the warning, in one journal event."""
+    member = str(session.member)
+    rows = record_minute(session.id, member, session.device, minute, at, paid)
+    warning = None
+    if not session.timeline.warned:
+        wallet = session.wallet_minutes + (paid.kind == "money")
+        warning = warning_due(session.id, member, session.device, session.rate_per_hour,
+                              wallet, at)
+    journal.append_rows("session.charge", *rows, *([warning] if warning else []))
+
+
 def charge_minute(session: Session, minute: int, at: dt.datetime) -> str:
     """Charge minute `minute` of a member's session at its boundary `at`, in one transaction:
     CHARGED, ALREADY (it was), NO_CREDIT (nothing covers it: the caller stops the session) or
     DEFERRED (the authority refused for another reason, or the session changed meanwhile: the
-    next try decides)."""
+    next try decides). On the authority device the spend is judged inside that transaction;
+    elsewhere the authority is asked before it."""
     member = session.member
     if member is None:
         raise PlaydeskError(f"session {session.id} is a guest's: it charges nothing while it runs")
     if minute <= session.charged:
         return ALREADY
+    if authority_here():
+        return _charge_here(session, minute, at)
     try:
         paid = obtain(member, session.device, session.rate_per_hour, session.wallet_minutes,
                       session.id, minute, at)
@@ -191,23 +250,36 @@ def charge_minute(session: Session, minute: int, at: dt.datetime) -> str:
     with holding(paid.decision, at=at):
         try:
             with write():
-                current = facts.session(session.id)
-                if minute <= current.charged:
-                    return ALREADY
-                if (current.charged != minute - 1 or current.timeline.boundary(minute) != at
-                        or current.wallet_minutes != session.wallet_minutes):
-                    return DEFERRED  # paused, stopped or charged elsewhere meanwhile
-                rows = record_minute(session.id, member, session.device, minute, at, paid)
-                wallet = session.wallet_minutes + (paid.kind == "money")
-                warning = warning_due(session.id, member, session.device,
-                                      session.rate_per_hour, wallet, at)
-                journal.append_rows("session.charge", *rows, *([warning] if warning else []))
+                changed = _unchanged(session, minute)
+                if changed is not None:
+                    return changed
+                _record(session, minute, at, paid)
         except IntegrityError:
             return ALREADY  # another process charged it between our read and our insert
         except InsufficientBalance as error:
             log.warning("session %s minute %d: %s; tried again next time", session.id, minute,
                         error)
             return DEFERRED
+    return CHARGED
+
+
+def _charge_here(session: Session, minute: int, at: dt.datetime) -> str:
+    """charge_minute on the authority: judge, grant and fact in one transaction."""
+    try:
+        with write():
+            changed = _unchanged(session, minute)
+            if changed is not None:
+                return changed
+            paid = obtain(str(session.member), session.device, session.rate_per_hour,
+                          session.wallet_minutes, session.id, minute, at, asker=_judged_here)
+            if paid is None:
+                return NO_CREDIT
+            _record(session, minute, at, paid)
+    except IntegrityError:
+        return ALREADY
+    except PlaydeskError as error:  # nothing was written (the transaction rolled back)
+        log.warning("session %s minute %d not charged now: %s", session.id, minute, error)
+        return DEFERRED
     return CHARGED
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from engine.db import write
 from engine.sessions import facts
-from engine.sessions.charging import ALREADY, CHARGED, DEFERRED, NO_CREDIT, charge_minute
+from engine.sessions.charging import CHARGED, DEFERRED, NO_CREDIT, charge_minute
 from engine.sessions.facts import Session
 from engine.sessions.timeline import ENDED
 
@@ -70,7 +70,7 @@ def charge_session(session: Session, at: dt.datetime, inclusive: bool = True,
             return facts.session(session.id)
         if result == CHARGED and run is not None:
             run.charged += 1
-        if result in (CHARGED, ALREADY):
+        if minute < due or result != CHARGED:  # read again for the next minute
             session = facts.session(session.id)
     return session
 

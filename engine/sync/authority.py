@@ -221,19 +221,44 @@ def _judge_balance(request: dict[str, Any], at: dt.datetime,
     """The draws, on the authority's lots less what open grants reserve on each of them."""
     member, kind, amount = str(request["member"]), str(request["kind"]), int(request["amount"])
     device = request.get("device", "any")
-    if amount <= 0:
-        raise ValueError("amount must be positive")
     reserved: dict[str, int] = {}
     for grant in grants:
         for lot, n in _draws(grant):
             reserved[lot] = reserved.get(lot, 0) + n
+    return _plan_spend(member, kind, amount, None if device is None else str(device), at,
+                       reserved, bool(request.get("partial")))
+
+
+def _plan_spend(member: str, kind: str, amount: int, device: str | None, at: dt.datetime,
+                reserved: dict[str, int], partial: bool) -> Decision:
+    if amount <= 0:
+        raise ValueError("amount must be positive")
     free = [Usable(lot.id, lot.remaining - reserved.get(lot.id, 0))
-            for lot in usable_lots(member, kind, None if device is None else str(device), at)]
+            for lot in usable_lots(member, kind, device, at)]
     draws = tuple(plan([lot for lot in free if lot.remaining > 0], amount))
     taken = sum(n for _, n in draws)
-    if taken == 0 or (taken < amount and not request.get("partial")):
+    if taken == 0 or (taken < amount and not partial):
         return Decision(False, False, "insufficient balance")
     return Decision(True, False, draws=draws)
+
+
+_OPEN_SPENDS = "SELECT id, draws FROM strict_grant WHERE subject = ? AND NOT settled"
+_SPEND_SETTLED = "SELECT 1 FROM consumption WHERE hold = ? LIMIT 1"
+
+
+def spend_here(member: str, kind: str, amount: int, device: str, at: dt.datetime) -> Decision:
+    """The authority's judgement of its own spend, inside the transaction that records it:
+    the draws on its lots less what other devices' open grants reserve, as `judge` plans them,
+    but without a grant of its own (its fact commits in the same transaction, so nothing is
+    left to reserve). Plain SQL: the meter spends every running session's minute this way."""
+    reserved: dict[str, int] = {}
+    for grant, draws in database.execute_sql(_OPEN_SPENDS, (f"{member}/{kind}",)).fetchall():
+        if database.execute_sql(_SPEND_SETTLED, (grant,)).fetchone():
+            database.execute_sql("UPDATE strict_grant SET settled = 1 WHERE id = ?", (grant,))
+            continue
+        for lot, n in json.loads(draws or "[]"):
+            reserved[str(lot)] = reserved.get(str(lot), 0) + int(n)
+    return _plan_spend(member, kind, amount, device, at, reserved, partial=False)
 
 
 def _judge_once(done: bool, grants: list[StrictGrant], done_reason: str,

@@ -34,8 +34,10 @@ from typing import TYPE_CHECKING
 
 from engine.db import database, write
 from engine.errors import InsufficientBalance, PlaydeskError
-from engine.sync.authority import Decision, decide
-from engine.sync.config import sync_configured
+from engine.ids import device_id
+from engine.models.sync import StrictGrant
+from engine.sync.authority import Decision, decide, judge, spend_here
+from engine.sync.config import stored_config, sync_configured
 
 if TYPE_CHECKING:
     from engine.sync.authority import Decision
@@ -120,6 +122,31 @@ def ask(op: str, at: dt.datetime, **subject) -> Decision:
             with write():
                 database.execute_sql("DELETE FROM strict_hold WHERE id = ?", (hold,))
     return decision
+
+
+def authority_here() -> bool:
+    """Whether this device is the site's authority (sync configured, naming this device)."""
+    config = stored_config()
+    return config is not None and config.get("authority") == device_id()
+
+
+def judged_here(op: str, at: dt.datetime, **subject) -> Decision:
+    """On the authority device, INSIDE the caller's write transaction: the authority's decision
+    with its grant recorded in that transaction and settled at once, because the caller writes
+    the fact in the same transaction (both commit, or neither). No hold, no round trip, no
+    extra commit: the meter charges every running session's minute this way, once a minute.
+    Only for `authority_here()`; elsewhere ask before the transaction."""
+    if not database.in_transaction() or not authority_here():
+        raise RuntimeError(f"{op} judged here: only inside a write transaction on the authority")
+    if op == "balance.spend" and not subject.get("partial"):
+        return spend_here(str(subject["member"]), str(subject["kind"]), int(subject["amount"]),
+                          str(subject.get("device", "any")), at)
+    request = {"op": op, "request_id": uuid.uuid4().hex, "requester": device_id(),
+               "at": at.isoformat(), **subject}
+    decision = judge(request)
+    if decision.hold is not None:
+        StrictGrant.update(settled=True).where(StrictGrant.id == decision.hold).execute()
+    return Decision(decision.allowed, False, decision.reason, hold=None, draws=decision.draws)
 
 
 def _give_up(hold: str) -> None:
