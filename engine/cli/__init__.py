@@ -1,7 +1,10 @@
 """`playdesk [--db PATH] [--at DATETIME] COMMAND ...` — the one entry point for owners and scripts.
 
-Each command group lives in its own module with a `register(subparsers)` function; handlers
-import what they need lazily so `playdesk campaigns` starts fast (no Kivy, cv2 or escpos).
+Each command group lives in its own module with a `register(subparsers)` function. A group
+module imports at its top only what registering needs (argparse, engine.cli.common,
+engine.errors); each handler imports what it runs, so a command loads only its own modules
+(`playdesk campaigns`: no site-file loader or YAML, no sync, pricing or device drivers;
+`playdesk --help`: not even the database). tests/test_cli_start.py checks those import sets.
 Bad input exits 2 with `playdesk: error: ...` and writes nothing; exit 1 is only for bugs.
 """
 

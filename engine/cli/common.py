@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from engine.clock import Clock, FixedClock, SystemClock, check_year
-from engine.db import open_database
 from engine.errors import PlaydeskError
 
 # SQLite's answers that are about the file and the machine, not about our code: a read-only or
@@ -52,7 +51,8 @@ def database_problem(error: BaseException, path: str | None = None) -> str | Non
 
 
 def open_db(args) -> None:
-    from engine.db import default_path
+    # Here, not at the top: registering the commands (and `playdesk --help`) loads no peewee.
+    from engine.db import default_path, open_database
 
     path = args.db if args.db else str(default_path())
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 from pathlib import Path
 
 from engine.cli.common import emit, now, open_db
@@ -120,6 +119,8 @@ def restore_time(args, *databases: Path) -> dt.datetime:
 
 
 def site_timezone(path: Path) -> str | None:
+    import sqlite3  # here: registering the commands (`playdesk --help`) loads no database
+
     # immutable: no locks and no -wal/-shm created, so a refused restore leaves no trace; the
     # site's time zone is old, checkpointed data.
     try:

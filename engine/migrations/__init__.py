@@ -13,7 +13,6 @@ import sqlite3
 from pathlib import Path
 
 from peewee import SqliteDatabase
-from playhouse.migrations import Runner
 
 DIRECTORY = Path(__file__).parent
 
@@ -53,6 +52,10 @@ def migrate_database(database: SqliteDatabase, path: Path) -> list[str]:
             f"database {path} has schema version {current}, newer than this playdesk ({latest})")
     if current > 0:
         backup_database(database, path, current)
+    # Here, not at the top: a current schema (every start but the first after an update)
+    # needs no runner, and every `playdesk` command would pay for its import.
+    from playhouse.migrations import Runner
+
     runner = Runner(database, directory=str(DIRECTORY), table_name="schema_migration")
     applied = runner.up()
     database.execute_sql(f"PRAGMA user_version = {latest}")

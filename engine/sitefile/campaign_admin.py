@@ -14,8 +14,6 @@ from engine.campaigns.state import campaign_state
 from engine.campaigns.types import ACTIONS
 from engine.errors import NotFound, PlaydeskError
 from engine.models import Campaign, Package
-from engine.sitefile.apply import apply_document
-from engine.sitefile.store import CampaignStore
 
 
 def list_campaigns(at: dt.datetime, include_deleted: bool = False) -> list[dict[str, Any]]:
@@ -46,6 +44,10 @@ def list_campaigns(at: dt.datetime, include_deleted: bool = False) -> list[dict[
 
 def change_campaign(code: str, action: str, at: dt.datetime) -> dict[str, Any]:
     """Activate, deactivate or (softly) delete a campaign; returns its listing entry."""
+    # Here, not at the top: `playdesk campaigns` lists without the loader, schema and YAML.
+    from engine.sitefile.apply import apply_document
+    from engine.sitefile.store import CampaignStore
+
     if action not in ACTIONS:
         raise PlaydeskError(f"unknown action {action!r} (expected one of {', '.join(ACTIONS)})")
     with db.write():
