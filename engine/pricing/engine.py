@@ -390,22 +390,20 @@ class _Pricing:
         for line in self.sellable:
             for kind, value in line.values.items():
                 self.by_value.setdefault((kind, value), []).append(line)
-        # shared by every receipt priced with this snapshot (bounded: cleared when large)
-        memo = definitions.scratch.setdefault("combine", {})
-        self.combine_memo: dict[tuple[str, frozenset[str]], bool] = memo
-        if len(self.combine_memo) > 100_000:
-            self.combine_memo.clear()
-        self.by_reducers: dict[frozenset[str], list[WorkLine]] | None = None
+        # whether a campaign combines with every campaign of a set (that reduced a line): per
+        # campaign code, shared by every receipt priced with this snapshot (bounded below)
+        self.combine_memo: dict[str, dict[frozenset[str], bool]] = (
+            definitions.scratch.setdefault("combine", {}))
+        # the sellable lines by the set of campaigns that reduced them, by line number (kept
+        # up to date as campaigns reduce lines), and those campaigns' combination names
+        self.by_reducers: dict[frozenset[str], dict[int, WorkLine]] = {}
+        for line in self.sellable:
+            self.by_reducers.setdefault(line.reducers, {})[line.no] = line
+        self.reducer_names: set[str] = set()
 
     def combinable(self, campaign: CampaignDef, reducers: frozenset[str]) -> bool:
         """Every campaign in `reducers` (that already reduced a line) may combine with it."""
-        key = (campaign.code, reducers)
-        found = self.combine_memo.get(key)
-        if found is None:
-            combines = self.definitions.combines
-            found = self.combine_memo[key] = all(combines(other, campaign.code)
-                                                 for other in reducers)
-        return found
+        return reducers in self.open_groups(campaign, (reducers,))
 
     def takes_line(self, campaign: CampaignDef, line: WorkLine) -> bool:
         """Eligible now, apart from the line-level filter groups."""
@@ -417,30 +415,61 @@ class _Pricing:
             return False
         return not line.reducers or self.combinable(campaign, line.reducers)
 
-    def combinable_lines(self, campaign: CampaignDef) -> list[WorkLine]:
-        """The sellable lines `campaign` may combine on, found per group of lines reduced by
-        the same campaigns (one combination check per group, not per line)."""
-        if self.by_reducers is None:
-            self.by_reducers = {}
-            for line in self.sellable:
-                self.by_reducers.setdefault(line.reducers, []).append(line)
-        found = [line for reducers, lines in self.by_reducers.items()
-                 if not reducers or self.combinable(campaign, reducers) for line in lines]
-        if len(found) != len(self.sellable):
-            found.sort(key=lambda line: line.no)
+    def reduce(self, campaign: CampaignDef, line_no: int, amount: int) -> None:
+        line = self.by_no[line_no]
+        before = line.reducers
+        line.apply(campaign.code, amount)
+        if line.reducers is not before and not line.is_package:
+            group = self.by_reducers[before]
+            del group[line_no]
+            if not group:
+                del self.by_reducers[before]
+            self.by_reducers.setdefault(line.reducers, {})[line_no] = line
+
+    def open_groups(self, campaign: CampaignDef, groups: Iterable[frozenset[str]] | None = None
+                    ) -> set[frozenset[str]]:
+        """Of `groups` (default: the receipt's groups of lines by reducers), those whose every
+        reducer combines with `campaign`: the lines it may still reduce are in them. One
+        combination check per group and campaign, remembered for the snapshot."""
+        if groups is None:
+            groups = self.by_reducers
+            if (campaign.code not in self.reducer_names
+                    and self.reducer_names.isdisjoint(self.definitions.partners(campaign.code))):
+                # no campaign that reduced a line combines with this one (the usual case once
+                # a few have run): only the lines nothing reduced are open to it
+                return {frozenset()} if frozenset() in groups else set()
+        verdicts = self.combine_memo.get(campaign.code)
+        if verdicts is None or len(verdicts) > 10_000:  # bounded: forgotten when large
+            verdicts = self.combine_memo[campaign.code] = {}
+        found = set()
+        for reducers in groups:
+            verdict = verdicts.get(reducers)
+            if verdict is None:
+                combines = self.definitions.combines
+                verdict = verdicts[reducers] = all(combines(other, campaign.code)
+                                                   for other in reducers)
+            if verdict:
+                found.add(reducers)
         return found
 
     def eligible(self, run: Run) -> list[WorkLine]:
         if run.unrestricted:
             return self.sellable
         campaign = run.campaign
+        # most campaigns that reach a receipt find its lines closed by the combinations of
+        # those that ran before them: that is judged first, per group of lines
+        open_groups = self.open_groups(campaign)
+        if not open_groups:
+            return []
         groups = run.filters
         if groups.narrowest is None:
-            candidates = self.combinable_lines(campaign)
+            candidates = sorted((line for reducers in open_groups
+                                 for line in self.by_reducers[reducers].values()),
+                                key=lambda line: line.no)
         else:
             kind, codes = groups.narrowest
             candidates = [line for code in codes for line in self.by_value.get((kind, code), ())
-                          if not line.reducers or self.combinable(campaign, line.reducers)]
+                          if line.reducers in open_groups]
             if len(codes) > 1:
                 candidates.sort(key=lambda line: line.no)
         validity = campaign.item_validity
@@ -494,8 +523,8 @@ class _Pricing:
             for line_no, amount in allocations:
                 # an unrestricted coupon's campaign restricts the line like any other: a later
                 # campaign must combine with it (decision 9)
-                self.by_no[line_no].apply(campaign.code, amount)
-            self.by_reducers = None  # regrouped on next use
+                self.reduce(campaign, line_no, amount)
+            self.reducer_names |= self.definitions.combination_names(campaign.code)
         if run.coupon is not None:
             self.redeemed.append(run.coupon.code)
         return None

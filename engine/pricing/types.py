@@ -222,21 +222,24 @@ class Definitions:
         """(A, B), (A's category, B), (A, B's category) or both categories, in either order."""
         if first == second:
             return True
-        return not self._names(second).isdisjoint(self._partners(first))
+        return not self.combination_names(second).isdisjoint(self.partners(first))
 
-    def _names(self, code: str) -> frozenset[str]:
+    def combination_names(self, code: str) -> frozenset[str]:
+        """The names a pair in `combinations` may join a campaign by: its code, its category."""
         campaign = self.campaigns.get(code)
         if campaign is None or not campaign.category:
             return frozenset((code,))
         return frozenset((code, campaign.category))
 
-    def _partners(self, code: str) -> frozenset[str]:
-        """Every campaign or category name that a pair in `combinations` joins to `code`."""
+    def partners(self, code: str) -> frozenset[str]:
+        """Every campaign or category name that a pair in `combinations` joins to `code`: a
+        campaign combines with `code` when one of its combination names is among them."""
         memo = self._partner_memo
         found = memo.get(code)
         if found is None:
             index = self._pair_index
-            found = frozenset().union(*(index.get(name, ()) for name in self._names(code)))
+            found = frozenset().union(*(index.get(name, ())
+                                        for name in self.combination_names(code)))
             memo[code] = found
         return found
 
