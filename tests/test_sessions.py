@@ -322,3 +322,20 @@ def test_station_states_and_play_minutes_for_the_apps(site):
         ("running", "M001", 21)
     assert (board["PS5-1"]["guest"], board["PS5-1"]["charged_minutes"]) == (True, 2)
     assert board["PC02"]["state"] == "free"
+
+
+def test_nothing_is_recorded_before_what_a_session_holds(site):
+    give("M001", "minutes", 100, device="pc")
+    session = lifecycle.start("PC01", T0, member="M001")
+    meter.charge_due(T0 + minutes(10))  # minute 11 charged at 12:10
+    with pytest.raises(PlaydeskError, match="changed later, at 2026-07-03 12:10:00"):
+        lifecycle.pause(T0 + minutes(9), station="PC01", staff="CASH")
+    lifecycle.pause(T0 + minutes(10.5), station="PC01", staff="CASH")
+    with pytest.raises(PlaydeskError, match="changed later"):
+        lifecycle.stop(T0 + minutes(10.2), session_id=session.id, staff="CASH")
+    with pytest.raises(PlaydeskError, match="is paused, it cannot pause"):
+        lifecycle.pause(T0 + minutes(11), station="PC01", staff="CASH")
+    done = lifecycle.stop(T0 + minutes(20), session_id=session.id, staff="CASH")
+    assert (done.state, done.charged) == ("ended", 11)
+    with pytest.raises(PlaydeskError, match="ended already"):
+        lifecycle.stop(T0 + minutes(21), session_id=session.id, staff="CASH")

@@ -100,8 +100,8 @@ def start(station: str, at: dt.datetime, member: str | None = None, guest: bool 
     return facts.session(session_id)
 
 
-def record_event(session: Session, kind: str, at: dt.datetime, actor: str, staff: str | None,
-           reason: str | None) -> None:
+def record_event(session: Session, kind: str, at: dt.datetime, actor: str,
+                 staff: str | None, reason: str | None) -> None:
     """Inside write(): one session event, journaled."""
     event = SessionEvent(id=next_id("SE"), session=session.id, kind=kind, at=at, actor=actor,
                          staff=staff, reason=reason, device=device_id())
@@ -110,9 +110,13 @@ def record_event(session: Session, kind: str, at: dt.datetime, actor: str, staff
 
 
 def _not_before(session: Session, at: dt.datetime, what: str) -> None:
-    if at < session.timeline.last_at:
+    """Nothing is recorded before what a session already holds: its last event, or its last
+    charged minute (a minute charged is final; a pause for a silent agent comes before the
+    meter charges past the agent's last heartbeat)."""
+    latest = max([session.timeline.last_at, *(m.at for m in session.minutes[-1:])])
+    if at < latest:
         raise PlaydeskError(f"cannot {what} session {session.id} at {at:%Y-%m-%d %H:%M:%S}: "
-                            f"it changed later, at {session.timeline.last_at:%Y-%m-%d %H:%M:%S}")
+                            f"it changed later, at {latest:%Y-%m-%d %H:%M:%S}")
 
 
 def _target(station: str | None, session_id: str | None) -> Session:
