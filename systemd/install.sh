@@ -770,6 +770,10 @@ upgrade() {
     local previous backup
     [ -L "$(target "$CURRENT_LINK")" ] || die "no installed release at $CURRENT_LINK: install first"
     previous=$(readlink -- "$(target "$CURRENT_LINK")")
+    if [ "$ROLE" = station ]; then
+        upgrade_station "$previous"
+        return
+    fi
     # 1. a backup with the running release, before anything changes
     if [ -n "$ROOT" ]; then
         run_as_app "$CURRENT_LINK/bin/playdesk" backup
@@ -798,6 +802,20 @@ upgrade() {
     say "upgraded to $NEW_RELEASE (roll back with: install.sh --rollback)"
 }
 
+# A station PC has no database: the new release, the switch, the agent restarted.
+upgrade_station() {
+    local previous=$1
+    build_release
+    install_files
+    stop_apps
+    put_file "$ROLLBACK_FILE" 0600 root:root < <(printf 'PREVIOUS_RELEASE=%s\nUPGRADED_RELEASE=%s\nPRE_UPGRADE_BACKUP=\n' \
+        "$previous" "$NEW_RELEASE")
+    put_link "$PREVIOUS_LINK" "$previous"
+    put_link "$CURRENT_LINK" "$NEW_RELEASE"
+    apply_changes
+    say "upgraded to $NEW_RELEASE (roll back with: install.sh --rollback)"
+}
+
 rollback() {
     local state previous upgraded backup
     state=$(target "$ROLLBACK_FILE")
@@ -808,8 +826,9 @@ rollback() {
     [ -d "$(target "$previous")" ] || die "the previous release $previous is gone: cannot roll back"
     stop_apps
     put_link "$CURRENT_LINK" "$previous"
-    # The database goes back to its pre-upgrade state (the old code cannot read a newer schema).
-    run_as_app "$CURRENT_LINK/bin/playdesk" restore "$backup"
+    # The database goes back to its pre-upgrade state (the old code cannot read a newer schema);
+    # a station PC has none.
+    [ -z "$backup" ] || run_as_app "$CURRENT_LINK/bin/playdesk" restore "$backup"
     remove_file "$PREVIOUS_LINK"
     rm -f -- "$state"
     say "removed   $ROLLBACK_FILE"

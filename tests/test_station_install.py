@@ -174,3 +174,30 @@ def test_the_broker_tool_makes_station_and_meter_accounts_with_their_acl(tmp_pat
 def test_the_installer_usage_names_the_station_role():
     result = subprocess.run([str(INSTALL), "--help"], capture_output=True, text=True)
     assert "--role station" in result.stdout and "playdesk-meter" in result.stdout
+
+
+def test_a_station_upgrades_and_rolls_back_without_a_database(root):
+    assert install(root, *STATION_ARGS).returncode == 0
+    links = root / "opt/playdesk"
+    first = os.readlink(links / "current")
+    # release names carry a timestamp to the second: make the next one differ
+    (root / first.lstrip("/")).rename(root / (first + "0").lstrip("/"))
+    first += "0"
+    (links / "current").unlink()
+    (links / "current").symlink_to(first)
+
+    upgraded = install(root, "--upgrade")
+
+    assert upgraded.returncode == 0, upgraded.stderr
+    second = os.readlink(links / "current")
+    assert second != first and os.readlink(links / "previous") == first
+    plan = (root / PLAN).read_text()
+    assert "systemctl stop playdesk-station.service" in plan
+    assert "playdesk backup" not in plan and "playdesk init" not in plan
+
+    rolled = install(root, "--rollback")
+
+    assert rolled.returncode == 0, rolled.stderr
+    assert os.readlink(links / "current") == first
+    plan = (root / PLAN).read_text()
+    assert "restore" not in plan and "systemctl start playdesk-station.service" in plan
