@@ -111,5 +111,10 @@ def test_the_agent_drops_replays_forgeries_and_other_stations(tmp_path):
                              "bad_signature": 2}
     agent.on_message(topic, stop)
     assert (agent.session, agent.phase) == (None, "free")
+    # a new connection starts over (the retained state first): a meter whose clock went back
+    # is heard again
+    agent.handle(("connected",))
+    agent.on_message(topic, start)
+    assert (agent.session, agent.phase) == ("C1-S1", "running")
     agent.hooks.close()
     assert time.time()

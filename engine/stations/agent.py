@@ -116,6 +116,9 @@ class Agent:
         if kind == "connected":
             self.say("connected")
             self.next_heartbeat = 0.0  # report at once: the meter may be waiting for us
+            # Replays are refused within a connection; a new one starts from the retained
+            # state, so a meter whose host clock went back is heard again after a reconnect.
+            self.last_seq = 0
         elif kind == "disconnected":
             self.say(f"disconnected ({item[1]}); reconnecting")
         elif kind == "refused":
