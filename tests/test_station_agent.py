@@ -10,7 +10,7 @@ import datetime as dt
 import time
 
 import pytest
-from sync_helpers import wait_until
+from sync_helpers import using, wait_until
 from test_station_harness import (
     INTRUDER,
     T0,
@@ -169,6 +169,40 @@ def test_the_agent_keeps_working_through_a_broker_restart(site, tmp_path):
     pc.wait_for("session C1-S1 stopped: logout")
     charged = minutes(db, "C1-S1")
     assert charged == list(range(1, len(charged) + 1))
+
+
+def test_cut_off_from_the_broker_the_pc_locks_and_the_time_is_not_charged(site, tmp_path):
+    """The broker down longer than agent_timeout_seconds (4 s here): the meter pauses the
+    session at the agent's last heartbeat, the agent locks by itself (pause hook); when the
+    broker is back, the heartbeats resume the session and the agent unlocks."""
+    db, broker, _meter, agent = site
+    add_lot(db, "M001", "minutes", 120, "pc")
+    pc = agent()
+    pc.send("card MEM0001")
+    pc.wait_for("session C1-S1 started for M001")
+    broker.stop()
+    mark = len(pc.output())
+    pc.wait_for("session C1-S1 paused: no connection to the counter", after=mark, timeout=15)
+    wait_until(lambda: ("pause", "meter", "station lost") in events(db, "C1-S1"), 15,
+               "the meter's pause")
+    time.sleep(2)
+    broker.start()
+    pc.wait_for("session C1-S1 resumed", after=mark, timeout=20)
+    wait_until(lambda: ("resume", "meter", None) in events(db, "C1-S1"), 10, "the resume")
+    pc.send("logout")
+    pc.wait_for("session C1-S1 stopped: logout")
+    wait_until(lambda: len(hooks_seen(tmp_path)) == 4, 10, "the hooks")
+    assert [line.split()[0] for line in hooks_seen(tmp_path)] == ["start", "pause", "resume",
+                                                                   "stop"]
+    with using(db):
+        from engine.sessions import facts
+
+        session = facts.session("C1-S1")
+        stopped = session.timeline.ended_at
+        assert session.charged == session.timeline.due(stopped, inclusive=False)
+        paused = [e.at for e in session.events if e.kind == "pause"][0]
+        resumed = [e.at for e in session.events if e.kind == "resume"][0]
+        assert resumed - paused > dt.timedelta(seconds=120)  # the outage: not counted
 
 
 def test_a_session_the_counter_starts_on_an_agent_station_reaches_the_agent(site, tmp_path):

@@ -70,6 +70,10 @@ class Agent:
         self.pending: dict[str, float] = {}  # request id -> monotonic deadline
         self.dropped: dict[str, int] = {}
         self.ready = False  # the meter's state has arrived: logins can be answered
+        # Cut off from the broker longer than the meter waits for a silent station, the PC
+        # locks (the meter has paused the session by then: that time is not paid).
+        self.silent_after: float | None = None
+        self.disconnected_at: float | None = None
 
     # -- output ---------------------------------------------------------------------------------
 
@@ -114,12 +118,15 @@ class Agent:
     def handle(self, item: tuple) -> None:
         kind = item[0]
         if kind == "connected":
+            self.disconnected_at = None
             self.say("connected")
             self.next_heartbeat = 0.0  # report at once: the meter may be waiting for us
             # Replays are refused within a connection; a new one starts from the retained
             # state, so a meter whose host clock went back is heard again after a reconnect.
             self.last_seq = 0
         elif kind == "disconnected":
+            if self.disconnected_at is None:
+                self.disconnected_at = time.monotonic()
             self.say(f"disconnected ({item[1]}); reconnecting")
         elif kind == "refused":
             self.say(f"the broker refused the connection: {item[1]}")
@@ -135,6 +142,10 @@ class Agent:
               and now >= self.boundary_due):
             self.heartbeat(now)
             self.boundary_due = now + BOUNDARY_RETRY_SECONDS
+        if (self.phase == "running" and self.disconnected_at is not None
+                and self.silent_after is not None
+                and now - self.disconnected_at > self.silent_after):
+            self.become(self.session, "paused", self.member, "no connection to the counter")
         for request, deadline in list(self.pending.items()):
             if now >= deadline:
                 del self.pending[request]
@@ -175,6 +186,8 @@ class Agent:
         self.hooks.set_site(data.get("hooks"))
         if isinstance(data.get("heartbeat_every"), (int, float)) and data["heartbeat_every"] > 0:
             self.heartbeat_every = float(data["heartbeat_every"])
+        if isinstance(data.get("silent_after"), (int, float)) and data["silent_after"] > 0:
+            self.silent_after = float(data["silent_after"])
         phase = data.get("state") if data.get("session") else "free"
         self.become(data.get("session"), phase if phase in ("running", "paused") else "free",
                     data.get("member"), data.get("reason"))

@@ -274,6 +274,7 @@ class MeterService:
         seconds = seconds_to_next_minute(session, at) if session is not None else None
         body["next_minute_in"] = None if seconds is None else round(seconds / self.speed, 3)
         body["heartbeat_every"] = round(self.heartbeat.total_seconds() / self.speed, 3)
+        body["silent_after"] = round(self.timeout.total_seconds() / self.speed, 3)
         body["hooks"] = json.loads(self.hooks.get(station, "{}"))
         payload = messages.signed(topics.STATE, self.site, station, body, self.key,
                                   at.isoformat("T", "seconds"))
