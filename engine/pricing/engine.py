@@ -44,7 +44,6 @@ from engine.pricing.result import (
     EntryResult,
     PricedLine,
     PricedReceipt,
-    Reduction,
     Rejection,
 )
 from engine.pricing.state import WorkLine
@@ -129,7 +128,7 @@ def _whole(value: object, low: int, high: int) -> bool:
 def check_line(no: int, line: LineInput) -> None:
     """A line the apps built by hand gets the receipt file's rules: one kind of thing, a whole
     quantity ≥ 1, whole amounts ≥ 0 — a negative or fractional one would create money."""
-    if sum(code is not None for code in (line.item, line.resource, line.package)) != 1:
+    if (line.item is not None) + (line.resource is not None) + (line.package is not None) != 1:
         raise PlaydeskError(f"line {no}: needs exactly one of item, resource, package")
     if not _whole(line.quantity, 1, MAX_QUANTITY):
         raise PlaydeskError(f"line {no}: quantity must be a whole number from 1 to "
@@ -141,29 +140,32 @@ def check_line(no: int, line: LineInput) -> None:
                                 f"(0 to {MAX_AMOUNT}), not {value!r}")
 
 
+BLANK_VALUES = {"item": "", "item_category": "", "vendor": "", "resource": ""}
+
+
 def _work_lines(receipt: ReceiptInput, definitions: Definitions) -> list[WorkLine]:
     lines = []
     for no, line in enumerate(receipt.lines, start=1):
         check_line(no, line)
-        values = {"item": "", "item_category": "", "vendor": "", "resource": ""}
         if line.item is not None:
             item = definitions.items.get(line.item)
             if item is None:
                 raise NotFound(f"line {no}: unknown item {line.item!r}")
             price = item.price
-            values.update(item=item.code, item_category=item.category or "",
-                          vendor=item.vendor or "")
+            values = {**BLANK_VALUES, "item": item.code, "item_category": item.category or "",
+                      "vendor": item.vendor or ""}
         elif line.resource is not None:
             resource = definitions.resources.get(line.resource)
             if resource is None:
                 raise NotFound(f"line {no}: unknown resource {line.resource!r}")
             price = resource.price
-            values["resource"] = resource.code
+            values = {**BLANK_VALUES, "resource": resource.code}
         else:
             package = definitions.packages.get(line.package or "")
             if package is None:
                 raise NotFound(f"line {no}: unknown package {line.package!r}")
             price = package.price
+            values = dict(BLANK_VALUES)
         unit_price = price if line.unit_price is None else line.unit_price
         gross = unit_price * line.quantity
         manual = min(line.manual_discount, gross)
@@ -181,11 +183,12 @@ def _customer(receipt: ReceiptInput, definitions: Definitions) -> Customer:
 
 
 def _priced_line(line: WorkLine, source) -> PricedLine:
+    gross = line.gross
     return PricedLine(
         no=line.no, item=source.item, resource=source.resource, package=source.package,
-        quantity=line.quantity, unit_price=line.unit_price, gross=line.gross,
-        manual_discount=line.manual_discount, discount=line.gross - line.net, net=line.net,
-        reductions=tuple(Reduction(code, amount) for code, amount in line.reductions))
+        quantity=line.quantity, unit_price=line.unit_price, gross=gross,
+        manual_discount=line.manual_discount, discount=gross - line.net, net=line.net,
+        reductions=tuple(line.reductions))
 
 
 # ---------------------------------------------------------------- which campaigns take part

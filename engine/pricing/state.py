@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from engine.pricing.result import Reduction
+
 
 @dataclass(eq=False)
 class WorkLine:
@@ -20,7 +22,7 @@ class WorkLine:
     is_package: bool
     # filter values: item, item_category, vendor, resource ("" when blank)
     values: dict[str, str]
-    reductions: list[tuple[str, int]] = field(default_factory=list)
+    reductions: list[Reduction] = field(default_factory=list)
     # campaigns that reduced the line: a later campaign must combine with each of them (an
     # unrestricted coupon's campaign too). A frozenset, replaced on change: it keys the memo.
     reducers: frozenset[str] = frozenset()
@@ -36,7 +38,7 @@ class WorkLine:
     def apply(self, campaign: str, amount: int) -> None:
         assert 0 < amount <= self.net, (campaign, amount, self.net)
         self.net -= amount
-        self.reductions.append((campaign, amount))
+        self.reductions.append(Reduction(campaign, amount))
         if campaign not in self.reducers:
             self.reducers = self.reducers | {campaign}
 

@@ -86,10 +86,17 @@ def _per_line(discount_type: str, value: Decimal | int | None,
 # ---------------------------------------------------------------- simple types
 
 
+def _percent_shares(lines: Sequence[WorkLine], percent: Decimal | int
+                    ) -> list[tuple[WorkLine, int]]:
+    """round(net × v / 100) of each line, as money.percent_of does, with v / 100 made an
+    exact fraction once instead of once per line."""
+    ratio = Fraction(percent) / 100
+    return [(line, round_half_up(line.net * ratio)) for line in lines]
+
+
 def line_discount(campaign: CampaignDef, context: Context) -> Grant:
     value = campaign.value or 0
-    return _per_line("discount", value, [(line, percent_of(line.net, value))
-                                         for line in context.eligible], False)
+    return _per_line("discount", value, _percent_shares(context.eligible, value), False)
 
 
 def line_reduce(campaign: CampaignDef, context: Context) -> Grant:
@@ -162,8 +169,12 @@ def tiered(campaign: CampaignDef, context: Context) -> Grant:
     if tier is None:
         return Grant({}, kind, None)
     if usage == "quantity_scale_total":
-        return _per_line(kind, tier.value, [(line, _tier_share(discount, tier, line))
-                                            for line in lines], campaign.overpayment_allowed)
+        if discount:
+            shares = _percent_shares(lines, tier.value)
+        else:
+            per_unit = reduce_amount(tier.value)
+            shares = [(line, per_unit * line.quantity) for line in lines]
+        return _per_line(kind, tier.value, shares, campaign.overpayment_allowed)
     if discount:
         amount = percent_of(net, tier.value)
     else:
