@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from pricing_helpers import (
@@ -21,8 +22,10 @@ from pricing_helpers import (
 )
 
 from engine.errors import NotFound
+from engine.money import round_half_up
 from engine.pricing import FilterDef, FreeLineDef, TierDef, TriggerDef, TriggerLineDef
 from engine.pricing.allocation import pro_rata
+from engine.pricing.strategies import half_up
 
 DRINKS = (FilterDef("item_category", "DRINKS"),)
 SNACKS = (FilterDef("item_category", "SNACKS"),)
@@ -435,3 +438,13 @@ def test_pricing_is_deterministic_and_reads_no_clock():
     first = price(definitions, line("COLA", 3), line("CHIPS"))
     assert first == price(definitions, line("COLA", 3), line("CHIPS"))
     assert first.at == AT
+
+
+def test_the_strategies_integer_rounding_is_money_round_half_up():
+    """half_up(n, d) rounds the loops' shares without a Fraction: exactly round_half_up(n / d),
+    halves up (2.5 -> 3), negatives as money rounds them (-2.5 -> -3)."""
+    for denominator in (1, 2, 3, 4, 7, 100, 300, 1000):
+        for numerator in range(-1050, 1051):
+            assert half_up(numerator, denominator) == round_half_up(
+                Fraction(numerator, denominator)), (numerator, denominator)
+    assert (half_up(5, 2), half_up(-5, 2), half_up(149, 100), half_up(150, 100)) == (3, -3, 1, 2)

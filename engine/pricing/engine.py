@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from engine.coupons.dateformula import evaluate
 from engine.coupons.reasons import (
@@ -58,6 +59,8 @@ from engine.pricing.types import (
 from engine.pricing.validity import valid_at
 
 MAX_QUANTITY = 1_000_000  # units on one line
+LINE_NO = attrgetter("no")  # lines in receipt order
+RUN_ORDER = attrgetter("sort_key")  # runs in order of application
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ def price_receipt(receipt: ReceiptInput, definitions: Definitions,
     customer = _customer(receipt, definitions)
     pricing = _Pricing(definitions, lines, at)
     runs, rejected = _plan(receipt, definitions, at, customer, pricing, prune)
-    for run in sorted(runs, key=lambda r: r.sort_key):
+    for run in sorted(runs, key=RUN_ORDER):
         reason = pricing.run(run)
         if reason is not None and run.coupon is not None:
             rejected.append((run.listing, Rejection(run.written, reason, run.coupon.code)))
@@ -246,7 +249,7 @@ def _runnable(definitions: Definitions) -> list[Run]:
                 filters = _compiled(definitions, campaign)
                 runs.append(Run(campaign, "automatic", _sort_key(campaign, definitions, -1),
                                 filters, has_conditions=_has_conditions(campaign, filters)))
-        found = definitions.scratch["runnable"] = sorted(runs, key=lambda run: run.sort_key)
+        found = definitions.scratch["runnable"] = sorted(runs, key=RUN_ORDER)
     return found
 
 
@@ -467,14 +470,13 @@ class _Pricing:
         groups = run.filters
         if groups.narrowest is None:
             candidates = sorted((line for reducers in open_groups
-                                 for line in self.by_reducers[reducers].values()),
-                                key=lambda line: line.no)
+                                 for line in self.by_reducers[reducers].values()), key=LINE_NO)
         else:
             kind, codes = groups.narrowest
             candidates = [line for code in codes for line in self.by_value.get((kind, code), ())
                           if line.reducers in open_groups]
             if len(codes) > 1:
-                candidates.sort(key=lambda line: line.no)
+                candidates.sort(key=LINE_NO)
         validity = campaign.item_validity
         if validity != "all":
             wanted = validity == "reduced"

@@ -46,6 +46,14 @@ def reduce_amount(value: Decimal | int | None) -> int:
     return round_half_up(Fraction(value or 0))
 
 
+def half_up(numerator: int, denominator: int) -> int:
+    """round_half_up(numerator / denominator) (denominator > 0) in integers, for the loops
+    over lines: money.round_half_up's rule, ⌊x + 1/2⌋ for x ≥ 0, without building a Fraction."""
+    if numerator < 0:
+        return round_half_up(Fraction(numerator, denominator))
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
 def totals(lines: Sequence[WorkLine]) -> tuple[int, int]:
     """(U, S): units and net of `lines`."""
     return sum(line.quantity for line in lines), sum(line.net for line in lines)
@@ -91,7 +99,8 @@ def _percent_shares(lines: Sequence[WorkLine], percent: Decimal | int
     """round(net × v / 100) of each line, as money.percent_of does, with v / 100 made an
     exact fraction once instead of once per line."""
     ratio = Fraction(percent) / 100
-    return [(line, round_half_up(line.net * ratio)) for line in lines]
+    numerator, denominator = ratio.numerator, ratio.denominator
+    return [(line, half_up(line.net * numerator, denominator)) for line in lines]
 
 
 def line_discount(campaign: CampaignDef, context: Context) -> Grant:
@@ -202,7 +211,7 @@ def _free_unit_shares(free: Counter, by_no: dict[int, WorkLine]) -> dict[int, in
     shares = {}
     for line_no, count in free.items():
         line = by_no[line_no]
-        share = round_half_up(Fraction(line.net * count, line.quantity))
+        share = half_up(line.net * count, line.quantity)
         if share > 0:
             shares[line_no] = share
     return shares
