@@ -118,6 +118,7 @@ def test_a_forged_command_is_ignored(site, tmp_path):
     finally:
         forger.close()
     assert not any("stopped" in line for line in pc.output())
+    wait_until(lambda: hooks_seen(tmp_path), 10, "the start hook")
     assert hooks_seen(tmp_path) == ["start C1-S1 "]
     assert status(tmp_path, "PC01")["state"] == "running"
     assert sql(db, "SELECT count(*) FROM session_event WHERE kind = 'stop'") == [(0,)]

@@ -58,6 +58,7 @@ class Agent:
         self.inbox = self.connection.inbox
         self.stopping = False
         self.last_seq = 0
+        self.last_state_seq = 0  # the state acted on: the broker gives it again on reconnect
         self.session: str | None = None
         self.member: str | None = None
         self.phase = "free"  # free | running | paused
@@ -169,6 +170,8 @@ class Agent:
         data = messages.parse(payload)
         reason = messages.verified(kind, self.config.site, self.config.station, data,
                                    self.config.authority_key)
+        if reason is None and kind == topics.STATE and data["seq"] == self.last_state_seq:
+            return  # the retained state again (a reconnect): nothing new, and not the news
         if reason is None and data["seq"] <= self.last_seq:
             reason = "replayed"
         if reason is not None:
@@ -178,6 +181,7 @@ class Agent:
             return
         self.last_seq = data["seq"]
         if kind == topics.STATE:
+            self.last_state_seq = data["seq"]
             self.on_state(data)
         else:
             self.on_command(data)
