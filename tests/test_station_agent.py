@@ -262,3 +262,24 @@ def _meter_clock(meter) -> str:
 
 
 assert dt and topics  # imported for the readers of the payloads above
+
+
+def test_a_station_that_is_not_an_agent_station_is_told_so(tmp_path):
+    line = "  - {code: PC02, name: PC 2, group: STANDARD, agent: true}"
+    db = make_counter(tmp_path, edit=lambda text: text.replace(line, line.replace("true",
+                                                                                  "false")))
+    broker = station_broker(tmp_path)
+    meter = start_meter(db, broker, clock_argument(T0, SPEED), tmp_path / "meter.log")
+    pc = start_agent(tmp_path, "PC02", broker, public_key(db))
+    try:
+        pc.wait_for("connected")
+        deadline = time.monotonic() + 20
+        while not any("not set up for the station agent" in x for x in pc.output()):
+            assert time.monotonic() < deadline, pc.output()
+            pc.send("card MEM0001")  # again until the meter listens
+            time.sleep(1)
+    finally:
+        pc.kill()
+        meter.kill()
+        broker.kill()
+    assert sql(db, "SELECT count(*) FROM play_session") == [(0,)]

@@ -138,11 +138,18 @@ class MeterService:
             log.error("meter: the broker refused the connection: %s", item[1])
         elif kind == "message":
             parsed = topics.parse(self.site, item[1])
-            if parsed is None or parsed[0] not in self.agents:
+            data = messages.parse(item[2])
+            if parsed is None or data is None:
                 return
             station, what = parsed
-            data = messages.parse(item[2])
-            if data is None:
+            if station not in self.agents:
+                if what == topics.REQUEST and isinstance(data.get("id"), str):
+                    self.command(station, {
+                        "action": "message", "request": data["id"][:64], "refused": True,
+                        "reason": "not_agent_station",
+                        "text": f"station {station} is not set up for the station agent "
+                                "(agent: true in the site file); please ask at the counter"},
+                        at)
                 return
             self.liveness.report(station, at)  # any message from the station: it is there
             self.reported.add(station)
