@@ -61,6 +61,7 @@ from engine.pricing.validity import valid_at
 MAX_QUANTITY = 1_000_000  # units on one line
 LINE_NO = attrgetter("no")  # lines in receipt order
 RUN_ORDER = attrgetter("sort_key")  # runs in order of application
+UNREDUCED: frozenset[str] = frozenset()  # the reducers of a line no campaign reduced
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,9 @@ class Run:
     listing: int = -1  # its position among the receipt's coupons
     # validity, receipt-level filters or triggers to judge per receipt (automatic runs)
     has_conditions: bool = True
+    # the combination names a campaign that reduced a line needs for this one to combine with
+    # it (_combines_with); a line reduced by campaigns without them is closed to this run
+    combines_with: frozenset[str] = frozenset()
 
     @property
     def unrestricted(self) -> bool:
@@ -230,6 +234,12 @@ def _sort_key(campaign: CampaignDef, definitions: Definitions, order: int) -> tu
     return (*key, order)
 
 
+def _combines_with(campaign: CampaignDef, definitions: Definitions) -> frozenset[str]:
+    """Its partners (Definitions.partners) and its own code (it combines with itself): a
+    campaign whose combination names miss them all does not combine with it."""
+    return definitions.partners(campaign.code) | {campaign.code}
+
+
 def _has_conditions(campaign: CampaignDef, filters: CompiledFilters) -> bool:
     """Whether the campaign takes part only on some receipts (rules 2, 5, 6)."""
     return bool(campaign.from_date or campaign.to_date or campaign.weekdays
@@ -248,7 +258,8 @@ def _runnable(definitions: Definitions) -> list[Run]:
                     and is_active(campaign, definitions)):
                 filters = _compiled(definitions, campaign)
                 runs.append(Run(campaign, "automatic", _sort_key(campaign, definitions, -1),
-                                filters, has_conditions=_has_conditions(campaign, filters)))
+                                filters, has_conditions=_has_conditions(campaign, filters),
+                                combines_with=_combines_with(campaign, definitions)))
         found = definitions.scratch["runnable"] = sorted(runs, key=RUN_ORDER)
     return found
 
@@ -316,7 +327,8 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
             if (campaign.code not in running and campaign.type != "couponing"
                     and is_active(campaign, definitions) and conditions_hold(campaign)):
                 runs.append(Run(campaign, "manual", _sort_key(campaign, definitions, -1),
-                                _compiled(definitions, campaign)))
+                                _compiled(definitions, campaign),
+                                combines_with=_combines_with(campaign, definitions)))
                 running.add(campaign.code)
 
     rejected: list[tuple[int, Rejection]] = []
@@ -340,7 +352,8 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
         campaign = definitions.campaigns[voucher.campaign]
         runs.append(Run(campaign, "coupon", _sort_key(campaign, definitions, order),
                         _compiled(definitions, campaign), coupon=voucher,
-                        coupon_value=carries_value, written=written, listing=order))
+                        coupon_value=carries_value, written=written, listing=order,
+                        combines_with=_combines_with(campaign, definitions)))
         if not carries_value:
             running.add(campaign.code)
     return runs, rejected
@@ -409,7 +422,7 @@ class _Pricing:
 
     def combinable(self, campaign: CampaignDef, reducers: frozenset[str]) -> bool:
         """Every campaign in `reducers` (that already reduced a line) may combine with it."""
-        return reducers in self.open_groups(campaign, (reducers,))
+        return reducers in self.combining(campaign, (reducers,))
 
     def takes_line(self, campaign: CampaignDef, line: WorkLine) -> bool:
         """Eligible now, apart from the line-level filter groups."""
@@ -432,18 +445,20 @@ class _Pricing:
                 del self.by_reducers[before]
             self.by_reducers.setdefault(line.reducers, {})[line_no] = line
 
-    def open_groups(self, campaign: CampaignDef, groups: Iterable[frozenset[str]] | None = None
-                    ) -> set[frozenset[str]]:
-        """Of `groups` (default: the receipt's groups of lines by reducers), those whose every
-        reducer combines with `campaign`: the lines it may still reduce are in them. One
-        combination check per group and campaign, remembered for the snapshot."""
-        if groups is None:
-            groups = self.by_reducers
-            if (campaign.code not in self.reducer_names
-                    and self.reducer_names.isdisjoint(self.definitions.partners(campaign.code))):
-                # no campaign that reduced a line combines with this one (the usual case once
-                # a few have run): only the lines nothing reduced are open to it
-                return {frozenset()} if frozenset() in groups else set()
+    def open_groups(self, run: Run) -> set[frozenset[str]]:
+        """The receipt's groups of lines by reducers whose every reducer combines with the
+        run's campaign: the lines it may still reduce are in them."""
+        if self.reducer_names.isdisjoint(run.combines_with):
+            # no campaign that reduced a line combines with this one (the usual case once a
+            # few have run): only the lines nothing reduced are open to it
+            return {UNREDUCED} if UNREDUCED in self.by_reducers else set()
+        return self.combining(run.campaign, self.by_reducers)
+
+    def combining(self, campaign: CampaignDef, groups: Iterable[frozenset[str]]
+                  ) -> set[frozenset[str]]:
+        """Of `groups` (sets of campaigns that reduced a line), those whose every campaign
+        combines with `campaign`: one check per group and campaign, remembered for the
+        snapshot."""
         verdicts = self.combine_memo.get(campaign.code)
         if verdicts is None or len(verdicts) > 10_000:  # bounded: forgotten when large
             verdicts = self.combine_memo[campaign.code] = {}
@@ -464,7 +479,7 @@ class _Pricing:
         campaign = run.campaign
         # most campaigns that reach a receipt find its lines closed by the combinations of
         # those that ran before them: that is judged first, per group of lines
-        open_groups = self.open_groups(campaign)
+        open_groups = self.open_groups(run)
         if not open_groups:
             return []
         groups = run.filters
