@@ -339,3 +339,25 @@ def test_nothing_is_recorded_before_what_a_session_holds(site):
     assert (done.state, done.charged) == ("ended", 11)
     with pytest.raises(PlaydeskError, match="ended already"):
         lifecycle.stop(T0 + minutes(21), session_id=session.id, staff="CASH")
+
+
+def test_a_silent_agent_s_session_pauses_at_its_last_heartbeat_and_resumes(site):
+    """PC01 runs the agent (timeout 120 s by default): beats until 12:03, silent until 12:20,
+    back at 12:20; the gap is never charged. PC02 has no agent: never paused."""
+    give("M001", "minutes", 100, device="pc")
+    give("M002", "minutes", 100, device="pc")
+    agent = lifecycle.start("PC01", T0, member="M001", actor="agent")
+    counter = lifecycle.start("PC02", T0, member="M002", staff="CASH")
+    beats = {"PC01": T0 + minutes(3)}
+    assert meter.watch_agents(T0 + minutes(4), beats) == {"paused": [], "resumed": []}
+    meter.charge_due(T0 + minutes(4))
+    assert meter.watch_agents(T0 + minutes(10), beats)["paused"] == [agent.id]
+    meter.charge_due(T0 + minutes(10))
+    paused = facts.session(agent.id)
+    assert (paused.state, paused.charged) == ("paused", 5)  # minute 5 began 12:04, charged
+    assert paused.timeline.running_time(T0 + minutes(10)) == minutes(4)  # paused at 12:04
+    beats["PC01"] = T0 + minutes(20)
+    assert meter.watch_agents(T0 + minutes(20.1), beats)["resumed"] == [agent.id]
+    meter.charge_due(T0 + minutes(30))
+    assert facts.session(agent.id).charged == 15  # 4 + 10 minutes running, minute 15 started
+    assert facts.session(counter.id).charged == 31

@@ -18,7 +18,7 @@ from engine.db import write
 from engine.sessions import facts
 from engine.sessions.charging import CHARGED, DEFERRED, NO_CREDIT, charge_minute
 from engine.sessions.facts import Session
-from engine.sessions.timeline import ENDED
+from engine.sessions.timeline import ENDED, PAUSED, RUNNING
 
 
 @dataclass
@@ -85,3 +85,41 @@ def charge_due(at: dt.datetime) -> MeterRun:
         run.sessions += 1
         charge_session(session, at, run=run)
     return run
+
+
+LOST = "station lost"
+
+
+def _last_pause(session: Session):
+    pauses = [e for e in session.events if e.kind == "pause"]
+    return max(pauses, key=lambda e: (e.at, e.id)) if pauses else None
+
+
+def watch_agents(at: dt.datetime, heartbeats: dict[str, dt.datetime]) -> dict[str, list[str]]:
+    """Before `charge_due(at)`, for the sessions on agent stations (sessions.md "The meter"):
+    one whose agent has been silent longer than `agent_timeout_seconds` is paused at its last
+    heartbeat (`heartbeats[station]`, else the session's start), so the silence is never
+    charged; one paused so (reason `station lost`) whose agent has beaten again since is
+    resumed at that heartbeat. Returns {"paused": [...], "resumed": [...]} (session ids)."""
+    from engine.sessions.lifecycle import pause, resume
+    from engine.sessions.terms import agent_timeout_seconds, station_terms
+
+    timeout = dt.timedelta(seconds=agent_timeout_seconds())
+    done: dict[str, list[str]] = {"paused": [], "resumed": []}
+    for session in facts.open_sessions():
+        if not station_terms(session.station).agent:
+            continue
+        heard = heartbeats.get(session.station)
+        if session.state == RUNNING:
+            last = max(heard or session.started_at, session.started_at)
+            if at - last > timeout:
+                held = max([session.timeline.last_at, *(m.at for m in session.minutes[-1:])])
+                pause(max(last, held), session_id=session.id, actor="meter", reason=LOST)
+                done["paused"].append(session.id)
+        elif session.state == PAUSED:
+            paused = _last_pause(session)
+            if paused is not None and paused.reason == LOST and heard is not None \
+                    and heard > paused.at and at - heard <= timeout:
+                resume(heard, session_id=session.id, actor="meter")
+                done["resumed"].append(session.id)
+    return done
