@@ -301,10 +301,12 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
     scanned = Scanned([(line.values, line.quantity) for line in lines])
     receipt_values = customer.filter_values
 
-    def conditions_hold(campaign: CampaignDef) -> bool:
+    def conditions_hold(campaign: CampaignDef, filters: CompiledFilters | None = None) -> bool:
+        if filters is None:
+            filters = _compiled(definitions, campaign)
         return (valid_at(campaign, at)
-                and _compiled(definitions, campaign).receipt_passes(receipt_values)
-                and triggers_hold(campaign.triggers, scanned))
+                and (not filters.receipt_groups or filters.receipt_passes(receipt_values))
+                and (not campaign.triggers or triggers_hold(campaign.triggers, scanned)))
 
     def applies_here(campaign: CampaignDef) -> bool:
         """Its conditions hold and some line is of its kind (what a value-less coupon of a
@@ -318,11 +320,9 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
     if allowed:
         registered = [definitions.campaigns[code] for code in dict.fromkeys(receipt.campaigns)
                       if code in definitions.campaigns]
-        for run in _reachable(definitions, pricing.by_value.keys(), customer, prune):
-            if run.has_conditions and not conditions_hold(run.campaign):
-                continue
-            runs.append(run)
-            running.add(run.campaign.code)
+        runs = [run for run in _reachable(definitions, pricing.by_value.keys(), customer, prune)
+                if not run.has_conditions or conditions_hold(run.campaign, run.filters)]
+        running = {run.campaign.code for run in runs}
         for campaign in registered:
             if (campaign.code not in running and campaign.type != "couponing"
                     and is_active(campaign, definitions) and conditions_hold(campaign)):

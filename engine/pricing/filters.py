@@ -99,10 +99,9 @@ class Scanned:
 
     def matching(self, rules: tuple[TriggerLineDef, ...]) -> int:
         """Units of lines matching any of `rules`."""
-        kinds = {rule.type for rule in rules}
-        if len(kinds) == 1 and all(rule.code is not None for rule in rules):
+        kind = rules[0].type if rules else ""
+        if rules and all(rule.type == kind and rule.code is not None for rule in rules):
             # one type: a line has one value of it, so per-code sums never count a line twice
-            (kind,) = kinds
             return sum(self.units[(kind, code)] for code in {rule.code for rule in rules})
         return sum(q for values, q in self.lines if any(matches(r, values) for r in rules))
 
