@@ -32,6 +32,14 @@ def register(commands) -> None:
         if name != "resume":
             action.add_argument("--reason")
         action.set_defaults(handler=run_change, action=name)
+    move = actions.add_parser("move", help="move a session to another free station of the "
+                                           "same terms")
+    target = move.add_mutually_exclusive_group(required=True)
+    target.add_argument("--station")
+    target.add_argument("--session", help="the session id")
+    move.add_argument("--to", required=True, metavar="STATION", help="the station it goes on on")
+    move.add_argument("--staff", help="who moves it (required for a guest)")
+    move.set_defaults(handler=run_move)
     show = actions.add_parser("show", help="a session with its charges and cover left")
     target = show.add_mutually_exclusive_group(required=True)
     target.add_argument("--station")
@@ -98,6 +106,16 @@ def run_change(args) -> None:
     if args.action != "resume":
         options["reason"] = args.reason
     emit(queries.show(change(at, **options), at))
+
+
+def run_move(args) -> None:
+    from engine.sessions import queries
+    from engine.sessions.move import move
+
+    open_db(args)
+    at = now(args)
+    emit(queries.show(move(at, args.to, station=args.station, session_id=args.session,
+                           staff=args.staff), at))
 
 
 def run_show(args) -> None:

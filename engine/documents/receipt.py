@@ -13,6 +13,7 @@ from engine.documents.dressing import balances, dressed, line_name, person
 from engine.documents.types import Line, PaymentLine, ReceiptDocument, Reduction
 from engine.errors import NotFound
 from engine.models import Campaign, Coupon, Entry, Member, Payment, Purchase, Receipt, Staff
+from engine.models.session_bills import SessionBill
 
 if TYPE_CHECKING:
     from engine.pricing import PricedReceipt
@@ -79,6 +80,21 @@ def receipt_lines(priced: PricedReceipt, names: Sequence[str] | None = None) -> 
                  for index, line in enumerate(priced.lines))
 
 
+def station_time_names(receipt_id: str) -> dict[int, str]:
+    """The names of a receipt's station-time lines (a guest's play): the resource, the minutes
+    billed and the session named on the line (engine/sales/station_time.py)."""
+    from engine.models import ReceiptLine
+
+    names = {}
+    for bill in SessionBill.select().where((SessionBill.receipt == receipt_id)
+                                           & (SessionBill.session == SessionBill.bill)):
+        line = ReceiptLine.get_or_none((ReceiptLine.receipt == receipt_id)
+                                       & (ReceiptLine.no == bill.line_no))
+        if line is not None:
+            names[bill.line_no] = f"{line_name(line)} {bill.minutes} min · {bill.session}"
+    return names
+
+
 def receipt_document(receipt_id: str) -> ReceiptDocument:
     receipt = Receipt.get_or_none(Receipt.id == receipt_id)
     if receipt is None:
@@ -90,7 +106,9 @@ def receipt_document(receipt_id: str) -> ReceiptDocument:
         {r.campaign for rows in reductions.values() for r in rows},
         {e.campaign: e.registration_code for e in Entry.select().where(
             (Entry.origin_code == receipt_id) & (Entry.registration == "coupon"))})
-    printed = [printed_line(line.no, line_name(line), line.quantity, line.unit_price, line.gross,
+    played = station_time_names(receipt_id)
+    printed = [printed_line(line.no, played.get(line.no) or line_name(line), line.quantity,
+                            line.unit_price, line.gross,
                             line.manual_discount,
                             ((row.campaign, row.amount) for row in reductions[line.id]), labels)
                for line in lines]

@@ -1,5 +1,5 @@
 """The shift report as printed: sales, payments, discounts per campaign, coupons, packages,
-refunds, voids and the cash count, from the shift's facts (`engine.sales.shifts.shift_report`)."""
+guests' station time, refunds, voids and the cash count, from the shift's facts (`engine.sales.shifts.shift_report`)."""
 
 from __future__ import annotations
 
@@ -41,4 +41,15 @@ def shift_report(facts: ShiftFacts, at: dt.datetime) -> ShiftReport:
         voids=CountLine("voids", facts.voids.count, facts.voids.amount),
         closed_by=(person(Staff, facts.closed_by)
                    if facts.closed_by not in (None, facts.staff) else None),
+        station_time=station_time(facts),
     )
+
+
+def station_time(facts: ShiftFacts) -> tuple[CountLine, ...]:
+    """Guests' station time: the minutes and money billed on the shift's receipts, then each
+    guest session not paid yet (it stays open on the report until a receipt pays it)."""
+    played = facts.station_time
+    rows = [CountLine(f"{played.minutes} min", played.lines, played.money)] if played.lines \
+        else []
+    rows += [CountLine(f"not paid {u['station']} {u['session']}", 1) for u in played.unpaid]
+    return tuple(rows)

@@ -187,6 +187,7 @@ class ShiftReport:
     coupons_redeemed: tuple[CountLine, ...] = ()  # per campaign: coupons
     coupons_issued: tuple[CountLine, ...] = ()  # per campaign: coupons, face value
     packages: tuple[CountLine, ...] = ()  # per package: sold, amount
+    station_time: tuple[CountLine, ...] = ()  # guests' minutes billed (lines, money); unpaid
     refunds: tuple[PaymentLine, ...] = ()  # money given back, per method
     refund_count: int = 0
     voids: CountLine | None = None  # receipts voided before payment (label "voids"), their cost

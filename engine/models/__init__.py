@@ -9,6 +9,7 @@ from engine.models import (
     logins,
     orders,
     sales,
+    session_bills,
     shifts,
     site,
     stations,
@@ -29,6 +30,7 @@ from engine.models.coupons import Coupon, CouponRedemption
 from engine.models.credits import Consumption, Lot, Purchase, Refund
 from engine.models.journal import Counter, Event, LocalState
 from engine.models.sales import Entry, EntryAllocation, LineReduction, Payment, Receipt, ReceiptLine
+from engine.models.session_bills import SessionBill
 from engine.models.site import (
     BarcodeRule,
     Category,
@@ -61,6 +63,7 @@ ALL_MODELS = [
     *shifts.MODELS,
     *conflicts.MODELS,
     *stations.MODELS,
+    *session_bills.MODELS,
 ]
 
 __all__ = [
@@ -69,6 +72,6 @@ __all__ = [
     "Entry", "EntryAllocation", "Event", "FreeLine", "Item", "ItemBarcode", "LineReduction",
     "LocalState", "Location", "Lot", "Member", "Package", "Payment", "PaymentMethod", "Purchase",
     "Receipt", "ReceiptLine", "Refund", "Resource", "Segment", "SegmentMember", "Setting", "Site",
-    "Staff", "Station", "StationGroup", "PlaySession", "SessionEvent", "SessionMinute", "Tier",
-    "Trigger", "TriggerLine", "Vendor",
+    "SessionBill", "Staff", "Station", "StationGroup", "PlaySession", "SessionEvent",
+    "SessionMinute", "Tier", "Trigger", "TriggerLine", "Vendor",
 ]

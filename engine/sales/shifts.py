@@ -44,6 +44,7 @@ from engine.models.shifts import (
     ShiftClose,
 )
 from engine.people.staff import require_role
+from engine.sales.station_time import StationTimeTotals, shift_station_time
 
 CASH = "cash"
 
@@ -238,6 +239,9 @@ class ShiftFacts:
     refunds: RefundTotals
     voids: VoidTotals
     cash: CashFacts
+    # guests' station time billed on the shift's receipts, and guest sessions of the device not
+    # paid yet (sessions.md: a guest session not paid within the shift stays open on it)
+    station_time: StationTimeTotals
 
     def as_dict(self) -> dict[str, Any]:
         return _plain(asdict(self))
@@ -294,7 +298,7 @@ def _packages(sold: Iterable[Purchase]) -> tuple[PackageSales, ...]:
 
 def shift_report(shift_id: str, at: dt.datetime) -> ShiftFacts:
     """What the shift did: sales, payment methods, discounts per campaign, coupons redeemed and
-    issued, package sales, refunds, and the cash count."""
+    issued, package sales, refunds, the cash count, and guests' station time."""
     shift = get_shift(shift_id)
     start, end = _window(shift, at)
     closing = ShiftClose.get_or_none(ShiftClose.shift == shift_id)
@@ -351,4 +355,5 @@ def shift_report(shift_id: str, at: dt.datetime) -> ShiftFacts:
                        closing.expected_cash if closing else expected_cash(shift, at),
                        closing.counted_cash if closing else None,
                        closing.difference if closing else None),
+        station_time=shift_station_time(ids, shift.device, end),
     )

@@ -290,6 +290,7 @@ def shift_report(b: Builder, doc: ShiftReport) -> None:
     section(b, t("shift_coupons_redeemed"), doc.coupons_redeemed, money)
     section(b, t("shift_coupons_issued"), doc.coupons_issued, money)
     section(b, t("shift_packages"), doc.packages, money)
+    section(b, t("shift_station_time"), doc.station_time, money)
     b.rule()
     given = sum(p.amount for p in doc.refunds)
     b.pair(t("shift_refunds"), f"{doc.refund_count}x {money.format(-given)}", bold=True)

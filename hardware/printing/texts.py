@@ -67,6 +67,7 @@ TEXTS: dict[str, str] = {
     "shift_coupons_redeemed": "Coupons redeemed",
     "shift_coupons_issued": "Coupons issued",
     "shift_packages": "Packages sold",
+    "shift_station_time": "Guests' station time",
     "shift_refunds": "Refunds",
     "shift_voids": "Voided receipts",
     "cash_title": "CASH DRAWER",

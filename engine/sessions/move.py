@@ -1,0 +1,111 @@
+"""Moving a running or paused session to another station (issue 17 item 4).
+
+A session's station is part of its fact (the row is insert-only, and "one open session per
+station" is read from it), so a move is the session stopped with the reason `moved to <T>` and
+a new session started on T at the same moment for the same member or guest — the play goes on
+there. Nothing else changes:
+
+- The target must be a station that is not the session's own, active, not deleted, free, and of
+  a group with the same terms as the session's: device, rate per hour, minimum minutes and
+  resource (what its minutes cost and how a guest is billed). Anything else is refused with a
+  clear error and nothing written.
+- A paused session stays paused: the new session is paused at the same moment.
+- A guest: the stop and the start are one transaction (a guest start asks no one). The play's
+  bill (engine/sales/station_time.py) follows the `moved to` stops back and bills the running
+  time of all its sessions together, with the minimum once: a move costs a guest nothing.
+- A member: the stop charges what was due before the move; the start is a member's start
+  (strict through the authority, minute 1 charged at once), so the member pays the started
+  minute on the old station and minute 1 on the new one (a member session's charges are final,
+  sessions.md): a move costs at most one started minute. The two are two transactions — the
+  authority is asked before the start's write, and allows one open session per member — so
+  when the start is refused (no credit, the authority unreachable) the old session stays
+  stopped and the error says so: start the member again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from engine.db import write
+from engine.errors import PlaydeskError
+from engine.sessions import facts, lifecycle
+from engine.sessions.facts import Session
+from engine.sessions.terms import startable_station
+from engine.sessions.timeline import PAUSED
+
+MOVED = "moved to "
+
+
+def _check_target(session: Session, to_station: str) -> None:
+    if to_station == session.station:
+        raise PlaydeskError(f"session {session.id} is on {to_station} already")
+    terms = startable_station(to_station)
+    held = facts.open_on_station(to_station)
+    if held is not None:
+        raise PlaydeskError(f"station {to_station} is in use (session {held.id}, {held.state})")
+    mine = (session.device, session.rate_per_hour, session.minimum_minutes, session.resource)
+    theirs = (terms.device, terms.rate_per_hour, terms.minimum_minutes, terms.resource)
+    if mine != theirs:
+        raise PlaydeskError(
+            f"station {to_station} ({terms.group}: {terms.device}, {terms.rate_per_hour}/h, "
+            f"minimum {terms.minimum_minutes}, resource {terms.resource}) does not play on the "
+            f"terms of session {session.id} ({session.group}: {session.device}, "
+            f"{session.rate_per_hour}/h, minimum {session.minimum_minutes}, resource "
+            f"{session.resource}): stop it and start a new one there")
+
+
+def _session(station: str | None, session_id: str | None) -> Session:
+    if (station is None) == (session_id is None):
+        raise PlaydeskError("name the station or the session to move")
+    if session_id is not None:
+        session = facts.session(session_id)
+    else:
+        found = facts.open_on_station(str(station))
+        if found is None:
+            from engine.sessions.terms import station_terms
+
+            station_terms(str(station))  # an unknown station says so
+            raise PlaydeskError(f"no session on station {station}")
+        session = found
+    if not session.open:
+        raise PlaydeskError(f"session {session.id} has ended: it cannot move")
+    return session
+
+
+def move(at: dt.datetime, to_station: str, station: str | None = None,
+         session_id: str | None = None, staff: str | None = None) -> Session:
+    """Move the open session of `station` (or `session_id`) to `to_station` at `at`; returns the
+    session that goes on there (see the module for the rules)."""
+    session = _session(station, session_id)
+    _check_target(session, to_station)
+    paused = session.state == PAUSED
+    if session.guest:
+        if staff is None:
+            raise PlaydeskError("a guest session is moved by staff (give --staff)")
+        with write():
+            return _move(session, to_station, at, staff, paused)
+    stopped = lifecycle.stop(at, session_id=session.id, staff=staff,
+                             reason=MOVED + to_station)
+    if stopped.timeline.stop_reason != MOVED + to_station:  # the meter found no credit first
+        raise PlaydeskError(f"session {session.id} stopped ({stopped.timeline.stop_reason}) "
+                            f"before the move to {to_station}")
+    try:
+        return _start(session, to_station, at, staff, paused)
+    except PlaydeskError as error:
+        raise PlaydeskError(f"session {session.id} stopped on {session.station}, but it could "
+                            f"not start on {to_station}: {error}") from error
+
+
+def _move(session: Session, to_station: str, at: dt.datetime, staff: str | None,
+          paused: bool) -> Session:
+    lifecycle.stop(at, session_id=session.id, staff=staff, reason=MOVED + to_station)
+    return _start(session, to_station, at, staff, paused)
+
+
+def _start(session: Session, to_station: str, at: dt.datetime, staff: str | None,
+           paused: bool) -> Session:
+    moved = lifecycle.start(to_station, at, member=session.member, guest=session.guest,
+                            staff=staff)
+    if paused:
+        moved = lifecycle.pause(at, session_id=moved.id, staff=staff, reason="moved paused")
+    return moved
