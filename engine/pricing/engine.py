@@ -445,15 +445,6 @@ class _Pricing:
                 del self.by_reducers[before]
             self.by_reducers.setdefault(line.reducers, {})[line_no] = line
 
-    def open_groups(self, run: Run) -> set[frozenset[str]]:
-        """The receipt's groups of lines by reducers whose every reducer combines with the
-        run's campaign: the lines it may still reduce are in them."""
-        if self.reducer_names.isdisjoint(run.combines_with):
-            # no campaign that reduced a line combines with this one (the usual case once a
-            # few have run): only the lines nothing reduced are open to it
-            return {UNREDUCED} if UNREDUCED in self.by_reducers else set()
-        return self.combining(run.campaign, self.by_reducers)
-
     def combining(self, campaign: CampaignDef, groups: Iterable[frozenset[str]]
                   ) -> set[frozenset[str]]:
         """Of `groups` (sets of campaigns that reduced a line), those whose every campaign
@@ -478,10 +469,17 @@ class _Pricing:
             return self.sellable
         campaign = run.campaign
         # most campaigns that reach a receipt find its lines closed by the combinations of
-        # those that ran before them: that is judged first, per group of lines
-        open_groups = self.open_groups(run)
-        if not open_groups:
-            return []
+        # those that ran before them: that is judged first, per group of lines (by reducers)
+        if self.reducer_names.isdisjoint(run.combines_with):
+            # no campaign that reduced a line combines with this one (the usual case once a
+            # few have run): only the lines nothing reduced are open to it
+            if UNREDUCED not in self.by_reducers:
+                return []
+            open_groups = {UNREDUCED}
+        else:
+            open_groups = self.combining(campaign, self.by_reducers)
+            if not open_groups:
+                return []
         groups = run.filters
         if groups.narrowest is None:
             candidates = sorted((line for reducers in open_groups

@@ -8,7 +8,6 @@ into sets so that checking a line is a few set lookups.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -90,11 +89,11 @@ class Scanned:
         self.lines = lines
 
     @cached_property
-    def units(self) -> Counter[tuple[str, str]]:
-        units: Counter[tuple[str, str]] = Counter()
+    def units(self) -> dict[tuple[str, str], int]:
+        units: dict[tuple[str, str], int] = {}
         for values, quantity in self.lines:
-            for kind, value in values.items():
-                units[(kind, value)] += quantity
+            for key in values.items():  # (filter type, value)
+                units[key] = units.get(key, 0) + quantity
         return units
 
     def matching(self, rules: tuple[TriggerLineDef, ...]) -> int:
@@ -102,7 +101,8 @@ class Scanned:
         kind = rules[0].type if rules else ""
         if rules and all(rule.type == kind and rule.code is not None for rule in rules):
             # one type: a line has one value of it, so per-code sums never count a line twice
-            return sum(self.units[(kind, code)] for code in {rule.code for rule in rules})
+            units = self.units
+            return sum(units.get((kind, code), 0) for code in {rule.code for rule in rules})
         return sum(q for values, q in self.lines if any(matches(r, values) for r in rules))
 
 
