@@ -406,18 +406,18 @@ class _Pricing:
         self.by_no = {line.no: line for line in lines}
         # lines by (filter type, value): a campaign including only some values looks them up
         self.by_value: dict[tuple[str, str], list[WorkLine]] = {}
+        by_value = self.by_value
         for line in self.sellable:
-            for kind, value in line.values.items():
-                self.by_value.setdefault((kind, value), []).append(line)
+            for key in line.values.items():  # (filter type, value)
+                by_value.setdefault(key, []).append(line)
         # whether a campaign combines with every campaign of a set (that reduced a line): per
         # campaign code, shared by every receipt priced with this snapshot (bounded below)
         self.combine_memo: dict[str, dict[frozenset[str], bool]] = (
             definitions.scratch.setdefault("combine", {}))
-        # the sellable lines by the set of campaigns that reduced them, by line number (kept
-        # up to date as campaigns reduce lines), and those campaigns' combination names
-        self.by_reducers: dict[frozenset[str], dict[int, WorkLine]] = {}
-        for line in self.sellable:
-            self.by_reducers.setdefault(line.reducers, {})[line.no] = line
+        # the sellable lines by the set of campaigns that reduced them (none yet; kept up to
+        # date as campaigns reduce lines), by line number, and those campaigns' combination names
+        self.by_reducers: dict[frozenset[str], dict[int, WorkLine]] = (
+            {UNREDUCED: {line.no: line for line in self.sellable}} if self.sellable else {})
         self.reducer_names: set[str] = set()
 
     def combinable(self, campaign: CampaignDef, reducers: frozenset[str]) -> bool:
