@@ -361,3 +361,25 @@ def test_a_silent_agent_s_session_pauses_at_its_last_heartbeat_and_resumes(site)
     meter.charge_due(T0 + minutes(30))
     assert facts.session(agent.id).charged == 15  # 4 + 10 minutes running, minute 15 started
     assert facts.session(counter.id).charged == 31
+
+
+def test_open_sessions_are_found_past_the_ended_ones_whatever_arrives_later(site):
+    """The meter reads only sessions newer than those it saw ended (facts' floor): a session
+    that arrives later, even one started earlier elsewhere, is still found."""
+    from engine.models import PlaySession
+
+    give("M001", "minutes", 100, device="pc")
+    first = lifecycle.start("PC01", T0, member="M001")
+    lifecycle.stop(T0 + minutes(5), session_id=first.id, staff="CASH")
+    second = lifecycle.start("PC02", T0 + minutes(6), guest=True, staff="CASH")
+    assert [s.id for s in facts.open_sessions()] == [second.id]
+    with write():  # another device's session, started before these, applied only now
+        PlaySession.create(id="C9-S1", station="PC03", group="STANDARD", station_device="pc",
+                           rate_per_hour=300, member=None, guest=True, started_at=T0 - minutes(60),
+                           device="C9")
+        SessionEvent.create(id="C9-SE1", session="C9-S1", kind="start", at=T0 - minutes(60),
+                            actor="staff", device="C9")
+    assert [s.id for s in facts.open_sessions()] == ["C9-S1", second.id]
+    assert facts.open_on_station("PC03").id == "C9-S1"
+    lifecycle.stop(T0 + minutes(7), session_id=second.id, staff="CASH")
+    assert [s.id for s in facts.open_sessions()] == ["C9-S1"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from engine.db import database
 from engine.errors import NotFound
@@ -70,9 +71,30 @@ _COLUMNS = ("id, station, \"group\", station_device, rate_per_hour, minimum_minu
 _EVENTS = "SELECT kind, at, id, actor, reason FROM session_event WHERE session = ?"
 _MINUTES = ("SELECT minute, source, amount, wallet_minute, at FROM session_minute "
             "WHERE session = ? ORDER BY minute")
-# open: no stop event (sessions.md: at most one session that is not ended per station and member)
-_OPEN = (f"SELECT {_COLUMNS} FROM play_session AS s WHERE NOT EXISTS "
+# open: no stop event (sessions.md: at most one session that is not ended per station and
+# member), among the sessions inserted after the floor (below)
+_OPEN = (f"SELECT {_COLUMNS}, s.rowid FROM play_session AS s WHERE s.rowid > ? AND NOT EXISTS "
          "(SELECT 1 FROM session_event AS e WHERE e.session = s.id AND e.kind = 'stop')")
+_LAST_ROWID = "SELECT COALESCE(MAX(rowid), 0) FROM play_session"
+
+# The floor: every session with a rowid up to it has ended here (a stop is final, and a session
+# arriving later, from any device, is inserted with a higher rowid), so the meter's
+# once-a-second search for open sessions reads only the newer ones, not a year of history.
+# Kept per connection (a restored or other database starts from 0 again), like ids' device name.
+_floor: tuple[Any, int] | None = None
+
+
+def _rowid_floor() -> int:
+    connection = database.connection()
+    return _floor[1] if _floor is not None and _floor[0] is connection else 0
+
+
+def _raise_floor(newest: int, open_rowids: list[int]) -> None:
+    """After a search of all open sessions: nothing at or below the floor is open."""
+    global _floor
+    floor = min([newest, *(rowid - 1 for rowid in open_rowids)])
+    if floor > _rowid_floor():
+        _floor = (database.connection(), floor)
 
 
 def _time(value) -> dt.datetime:
@@ -81,7 +103,7 @@ def _time(value) -> dt.datetime:
 
 def _session(row) -> Session:
     (sid, station, group, device, rate, minimum, resource, member, guest, started, staff,
-     origin) = row
+     origin) = row[:12]
     events = tuple(SessionEventFact(kind, _time(at), eid, actor, reason)
                    for kind, at, eid, actor, reason in database.execute_sql(_EVENTS, (sid,)))
     minutes = tuple(ChargedMinute(n, source, amount, k, _time(at))
@@ -100,18 +122,22 @@ def session(session_id: str) -> Session:
 
 
 def open_sessions() -> list[Session]:
-    return [_session(row) for row in database.execute_sql(_OPEN + " ORDER BY s.started_at, s.id")]
+    newest = database.execute_sql(_LAST_ROWID).fetchone()[0]  # before the search: see above
+    rows = database.execute_sql(_OPEN + " ORDER BY s.started_at, s.id",
+                                (_rowid_floor(),)).fetchall()
+    _raise_floor(newest, [row[-1] for row in rows])
+    return [_session(row) for row in rows]
 
 
 def open_on_station(station: str) -> Session | None:
     row = database.execute_sql(_OPEN + " AND s.station = ? ORDER BY s.started_at LIMIT 1",
-                               (station,)).fetchone()
+                               (_rowid_floor(), station)).fetchone()
     return None if row is None else _session(row)
 
 
 def open_for_member(member: str) -> Session | None:
     row = database.execute_sql(_OPEN + " AND s.member = ? ORDER BY s.started_at LIMIT 1",
-                               (member,)).fetchone()
+                               (_rowid_floor(), member)).fetchone()
     return None if row is None else _session(row)
 
 
