@@ -62,6 +62,9 @@ MAX_QUANTITY = 1_000_000  # units on one line
 LINE_NO = attrgetter("no")  # lines in receipt order
 RUN_ORDER = attrgetter("sort_key")  # runs in order of application
 UNREDUCED: frozenset[str] = frozenset()  # the reducers of a line no campaign reduced
+# combination verdicts remembered per campaign (then forgotten): a receipt shows a few sets of
+# reducers, so this bounds the snapshot's memory (x campaigns) and rarely costs a recheck
+VERDICTS_KEPT = 256
 
 
 @dataclass(frozen=True)
@@ -435,6 +438,8 @@ class _Pricing:
         return not line.reducers or self.combinable(campaign, line.reducers)
 
     def reduce(self, campaign: CampaignDef, line_no: int, amount: int) -> None:
+        """Take `amount` off a line for `campaign`; the line moves to the group its reducers
+        now make."""
         line = self.by_no[line_no]
         before = line.reducers
         line.apply(campaign.code, amount)
@@ -451,7 +456,7 @@ class _Pricing:
         combines with `campaign`: one check per group and campaign, remembered for the
         snapshot."""
         verdicts = self.combine_memo.get(campaign.code)
-        if verdicts is None or len(verdicts) > 10_000:  # bounded: forgotten when large
+        if verdicts is None or len(verdicts) > VERDICTS_KEPT:
             verdicts = self.combine_memo[campaign.code] = {}
         found = set()
         for reducers in groups:
