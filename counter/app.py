@@ -49,11 +49,15 @@ class CounterApp(DeviceApp):
         self.mode_button = BigButton(t("manager"), color_rgba=theme.ACCENT, height=48,
                                      font_size=18, size_hint_x=None, width=140)
         self.mode_button.bind(on_release=lambda _b: self.toggle_mode())
+        self.stations_button = BigButton(t("stations"), color_rgba=theme.GOOD, height=48,
+                                         font_size=18, size_hint_x=None, width=130)
+        self.stations_button.bind(on_release=lambda _b: self.go("stations"))
         self.logout_button = BigButton(t("log_out"), color_rgba=theme.BAD, height=48,
                                        font_size=18, size_hint_x=None, width=130)
         self.logout_button.bind(on_release=lambda _b: self.logout())
         return self.frame([self.header_title, self.header_staff, self.offline_mark,
-                           self.mode_button, self.logout_button], ALL_SCREENS)
+                           self.stations_button, self.mode_button, self.logout_button],
+                          ALL_SCREENS)
 
     def on_start(self) -> None:
         self.start_devices()
@@ -97,6 +101,9 @@ class CounterApp(DeviceApp):
         show_mode = self.is_manager() and name != "login"
         self.mode_button.opacity = 1 if show_mode else 0
         self.mode_button.disabled = not show_mode
+        show_stations = self.staff is not None and name != "stations"
+        self.stations_button.opacity = 1 if show_stations else 0
+        self.stations_button.disabled = not show_stations
         self.logout_button.opacity = 1 if self.staff else 0
         self.logout_button.disabled = self.staff is None
 

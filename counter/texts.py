@@ -20,6 +20,7 @@ TEXTS: dict[str, str] = {
     "no_shift": "No shift open",
     "manager": "Manager",
     "sale": "Sale",
+    "stations": "Stations",
     # login
     "login_title": "Log in",
     "login_hint": "Tap your name, then type your PIN (or just type your PIN) and press Enter.",
@@ -269,6 +270,48 @@ TEXTS.update({
                                         "qualifies for it (yet)",
     "coupon_reason_exceeds_open_amount": "exceeds open amount — it is worth more than what it "
                                          "may reduce here",
+})
+
+# the Stations screen (counter/screens/stations.py)
+TEXTS.update({
+    "stations_title": "Stations",
+    "tile_free": "free",
+    "tile_closed": "closed",
+    "tile_guest": "guest",
+    "tile_paused_guest": "guest, paused",
+    "tile_played": "{time} played",
+    "tile_left": "{minutes} min left",
+    "tile_warning": "{left}!",
+    "tile_paused": "paused · {name}",
+    "state_running": "running",
+    "state_paused": "paused",
+    "stations_pick": "Tap a station.",
+    "stations_free": "{name} is free: scan the member's card to start it, or start it for a "
+                     "guest.",
+    "stations_closed": "{name} is closed (inactive).",
+    "stations_busy": "{name}: {who}, {state}.",
+    "stations_start_guest": "Start for a guest",
+    "stations_pause": "Pause",
+    "stations_resume": "Resume",
+    "stations_stop": "Stop",
+    "stations_move": "Move to another station",
+    "stations_confirm_stop": "Stop {name}?",
+    "stations_yes_stop": "Yes, stop it",
+    "stations_move_pick": "Tap the free station {name} moves to.",
+    "stations_confirm_move": "Move {name} to {target}?",
+    "stations_yes_move": "Yes, move it",
+    "stations_started_guest": "{name} started for a guest",
+    "stations_started_member": "{name} started for {member}",
+    "stations_paused": "{name} paused",
+    "stations_resumed": "{name} resumed",
+    "stations_stopped": "{name} stopped",
+    "stations_moved": "{name} moved to {target}",
+    "stations_to_bill": "Guest time to put on the receipt",
+    "stations_bill": "{name}: {minutes} min, {amount} (stopped {ended})",
+    "stations_billed": "On the receipt: {text}",
+    "stations_scan_member": "Not a member card: scan a member card to start a station.",
+    "stations_pick_free": "{member}: tap a free station first, then scan the card.",
+    "station_time_one_line": "Station time is billed as one line: remove it instead.",
 })
 
 _catalogue = Texts(TEXTS)

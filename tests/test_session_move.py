@@ -113,6 +113,11 @@ def test_targets_that_cannot_take_the_session_are_refused_and_nothing_is_written
     with pytest.raises(PlaydeskError, match="moved by staff"):
         move(at, "PC03", station="PC02")
     assert counts() == before
+    from engine.sessions.move import refusal
+
+    guest = facts.open_on_station("PC02").id
+    assert "does not play on the terms" in refusal(guest, "PS5-1")
+    assert refusal(guest, "PC03") is None
     # another group of the same terms takes it
     assert move(at, "PC03", station="PC02", staff="MGR").station == "PC03"
 

@@ -149,3 +149,16 @@ def test_the_printed_receipt_and_shift_report_show_station_time(site, tmp_path):
         [("48 min", 1, 480), (f"not paid PS5-2 {waiting}", 1, None)]
     paper = render_document(report, PrinterProfile())
     assert b"Guests' station time" in paper and f"not paid PS5-2 {waiting}".encode() in paper
+
+
+def test_the_counter_is_offered_the_stopped_guest_plays_not_paid(site):
+    from engine.sales.station_time import billable_sessions
+
+    first, second = guest("PS5-1", 10), guest("PS5-2", 40)
+    lifecycle.start("PS5-1", T0 + minutes(20), guest=True, staff="S01")  # running: not yet
+    assert [(b.session, b.unit_price) for b in billable_sessions()] == [(first, 300),
+                                                                       (second, 400)]
+    cart = Cart("COUNTER1")
+    add_station_time(cart, first)
+    checkout_cart(cart, cash(300), T0 + minutes(45), staff="S01")
+    assert [b.session for b in billable_sessions()] == [second]

@@ -16,10 +16,11 @@ from counter.screens.refund import RefundScreen
 from counter.screens.reports import ReportsScreen
 from counter.screens.search import SearchScreen
 from counter.screens.shift import ShiftCloseScreen, ShiftOpenScreen, ShiftReportScreen
+from counter.screens.stations import StationsScreen
 from counter.screens.try_receipt import TryReceiptScreen
 
 ALL_SCREENS = [LoginScreen, ShiftOpenScreen, ReceiptScreen, PaymentScreen, SaleDoneScreen,
                SearchScreen, PackagesScreen, OrderScreen, HistoryScreen, RefundScreen,
                ShiftCloseScreen, ShiftReportScreen, ManagerScreen, CampaignFormScreen,
                CouponsScreen, EntriesScreen, PurchasesScreen, TryReceiptScreen, ReportsScreen,
-               PushScreen]
+               PushScreen, StationsScreen]

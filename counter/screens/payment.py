@@ -11,10 +11,10 @@ from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.documents import receipt_document
 from engine.errors import PlaydeskError
-from engine.sales.checkout import checkout
 from engine.sales.payments import CASH, WALLET
 from engine.sales.receiptfile import PaymentInput
 from engine.sales.sale import Sale
+from engine.sales.station_time import checkout_cart
 from uikit import theme
 from uikit.screen import load_kv
 
@@ -134,8 +134,9 @@ class PaymentScreen(CounterScreen):
             self.say(t("payment_due", amount=self.app.money(self.due)))
             return
         try:
-            result = checkout(self.sale.cart.receipt_input(), self.payments, self.app.now(),
-                              staff=self.app.staff.code, shift=self.app.shift)
+            # a guest's station time on the cart bills its session in the sale's transaction
+            result = checkout_cart(self.sale.cart, self.payments, self.app.now(),
+                                   staff=self.app.staff.code, shift=self.app.shift)
         except PlaydeskError as error:
             self.say(t("payment_refused", reason=error))
             return

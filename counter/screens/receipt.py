@@ -24,6 +24,7 @@ from engine.pricing import PricedReceipt
 from engine.sales.cart import Cart, Outcome, apply_scan, rejection_of
 from engine.sales.queries import CounterMember, campaign_names, counter_member
 from engine.sales.shifts import record_void
+from engine.sales.station_time import StationTimeLine
 from uikit import theme
 from uikit.screen import load_kv
 
@@ -260,6 +261,11 @@ class ReceiptScreen(CounterScreen):
         self.focus_scan()
 
     def change_quantity(self, delta: int) -> None:
+        index = self.cart.selected
+        if index is not None and index < len(self.cart.lines) and \
+                isinstance(self.cart.lines[index], StationTimeLine):
+            self.say(t("station_time_one_line"))  # a guest's play is one line of its bill
+            return
         try:
             self.cart.change_selected(delta)
         except PlaydeskError as error:

@@ -33,7 +33,7 @@ from engine.bulk import insert_instances
 from engine.db import database, write
 from engine.errors import PlaydeskError
 from engine.ids import device_id
-from engine.models import Resource
+from engine.models import Station
 from engine.models.session_bills import SessionBill
 from engine.sales.cart import Cart, CartLine
 from engine.sales.checkout import checkout
@@ -62,6 +62,7 @@ class StationBill:
     resource: str | None
     minutes: int  # started minutes of the play's running time
     unit_price: int
+    ended_at: dt.datetime | None = None
 
     def as_dict(self) -> dict:
         return {"session": self.session, "sessions": list(self.sessions),
@@ -128,7 +129,7 @@ def station_bill(session_id: str) -> StationBill:
     minutes = played_minutes(sessions)
     bill = guest_bill(session, minutes)
     return StationBill(session.id, tuple(s.id for s in sessions), session.station,
-                       bill["resource"], minutes, bill["unit_price"])
+                       bill["resource"], minutes, bill["unit_price"], session.timeline.ended_at)
 
 
 def add_station_time(cart: Cart, session_id: str) -> StationTimeLine:
@@ -140,8 +141,9 @@ def add_station_time(cart: Cart, session_id: str) -> StationTimeLine:
     if bill.resource is None:
         raise PlaydeskError(f"station {bill.station}'s group has no resource: its guest time "
                             "cannot be put on a receipt yet (give the group a resource)")
-    resource = Resource.get(Resource.code == bill.resource)
-    line = StationTimeLine("resource", bill.resource, f"{resource.name} · {bill.station}",
+    station = Station.get_or_none(Station.code == bill.station)
+    line = StationTimeLine("resource", bill.resource,
+                           f"{station.name if station else bill.station} · {bill.minutes} min",
                            1, bill.unit_price, session=bill.session, minutes=bill.minutes)
     cart.lines.append(line)
     cart.selected = len(cart.lines) - 1
@@ -218,3 +220,18 @@ def shift_station_time(receipt_ids: list[str], device: str, end: dt.datetime
                            "state": session.state, "started_at": session.started_at,
                            "ended_at": session.timeline.ended_at})
     return StationTimeTotals(lines, minutes, money, tuple(unpaid))
+
+
+def billable_sessions(device: str | None = None) -> list[StationBill]:
+    """The stopped guest plays of this device (or `device`) no receipt has paid yet, oldest
+    first: what the counter offers to put on a receipt."""
+    found = []
+    for (session_id,) in database.execute_sql(
+            "SELECT s.id FROM play_session AS s JOIN session_event AS e ON e.session = s.id "
+            "AND e.kind = 'stop' WHERE s.guest AND s.device = ? AND NOT EXISTS "
+            "(SELECT 1 FROM session_bill AS b WHERE b.session = s.id) "
+            "ORDER BY e.at, s.id", (device or device_id(),)):
+        session = facts.session(session_id)
+        if moved_to(session) is None:
+            found.append(station_bill(session_id))
+    return found

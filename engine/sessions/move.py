@@ -36,6 +36,16 @@ from engine.sessions.timeline import PAUSED
 MOVED = "moved to "
 
 
+def refusal(session_id: str, to_station: str) -> str | None:
+    """Why the session could not move to `to_station` now (None: it can), for an app to say
+    before it asks to confirm; `move` checks the same again."""
+    try:
+        _check_target(_session(None, session_id), to_station)
+    except PlaydeskError as error:
+        return str(error)
+    return None
+
+
 def _check_target(session: Session, to_station: str) -> None:
     if to_station == session.station:
         raise PlaydeskError(f"session {session.id} is on {to_station} already")
@@ -47,11 +57,11 @@ def _check_target(session: Session, to_station: str) -> None:
     theirs = (terms.device, terms.rate_per_hour, terms.minimum_minutes, terms.resource)
     if mine != theirs:
         raise PlaydeskError(
-            f"station {to_station} ({terms.group}: {terms.device}, {terms.rate_per_hour}/h, "
-            f"minimum {terms.minimum_minutes}, resource {terms.resource}) does not play on the "
-            f"terms of session {session.id} ({session.group}: {session.device}, "
-            f"{session.rate_per_hour}/h, minimum {session.minimum_minutes}, resource "
-            f"{session.resource}): stop it and start a new one there")
+            f"station {to_station} does not play on the terms of session {session.id} "
+            f"({terms.device}, {terms.rate_per_hour}/h, minimum {terms.minimum_minutes}, "
+            f"resource {terms.resource} there; {session.device}, {session.rate_per_hour}/h, "
+            f"minimum {session.minimum_minutes}, resource {session.resource} here): stop it "
+            "and start a new one there")
 
 
 def _session(station: str | None, session_id: str | None) -> Session:
