@@ -311,6 +311,10 @@ TEXTS.update({
     "stations_billed": "On the receipt: {text}",
     "stations_scan_member": "Not a member card: scan a member card to start a station.",
     "stations_pick_free": "{member}: tap a free station first, then scan the card.",
+    "report_station_time": "Guests' station time",
+    "report_station_billed": "{lines} billed, {minutes} min",
+    "report_station_unpaid": "Not paid: {station} ({session})",
+    "report_station_stopped": "stopped",
     "station_time_one_line": "Station time is billed as one line: remove it instead.",
 })
 

@@ -205,3 +205,17 @@ def test_a_session_moves_to_a_free_station(counter, request):
     assert ui.buttons("PS5 lounge 2: 35 min, 3.50 € (stopped 15:35)"), moved.id
     ui.shot("moved-play-to-bill")
     assert not ui.layout_problems()
+
+    # the shift report: the guest time billed, and the guest plays not paid stay open on it
+    ui.tap(ui.button("Back"))
+    ui.tap(ui.button("Close shift"))
+    for key in "10000":
+        ui.tap(ui.button(key))
+    ui.tap(ui.button("Close shift and print report"))
+    assert ui.app.screens.current == "shift_report"
+    texts = ui.texts()
+    assert "Guests' station time" in texts and "1 billed, 48 min" in texts
+    unpaid = [text for text in texts if text.startswith("Not paid: PS5-2")]
+    assert len(unpaid) == 2, texts  # the 3 minutes of the first test, the moved play
+    ui.shot("shift-report")
+    assert not ui.layout_problems()

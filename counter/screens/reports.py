@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from counter.screens.base import CounterScreen
+from counter.screens.shift import station_time_rows
 from counter.texts import text as t
 from engine.entitlements import report_campaigns, report_liability
 from engine.sales.shifts import shift_report
@@ -28,6 +29,9 @@ class ReportsScreen(CounterScreen):
                 f" · {t('cash_expected')} {money(report.cash.expected)}"))
             for row in report.discounts:
                 box.add_widget(self.label(f"    {row.name}: {money(row.amount)}", "small"))
+            box.add_widget(self.label(t("report_station_time"), bold=True))
+            for left, right in station_time_rows(report, money):
+                box.add_widget(self.label(f"    {left}: {right}", "small"))
         box.add_widget(self.label(t("report_packages"), "large", bold=True))
         for campaign in report_campaigns(now):
             box.add_widget(self.label(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from kivy.properties import StringProperty
-from kivy.uix.boxlayout import BoxLayout
 
 from counter.screens.amount import AmountEntry
 from counter.screens.base import CounterScreen
@@ -91,6 +90,18 @@ class ShiftCloseScreen(CashScreen):
         self.app.print_document(documents.shift_report(report, self.app.now()))
 
 
+def station_time_rows(report: ShiftFacts, money) -> list[tuple[str, str]]:
+    """Guests' station time of a shift: billed (minutes, money), then each guest session not
+    paid yet (it stays open on the report)."""
+    played = report.station_time
+    rows = [(t("report_station_billed", lines=played.lines, minutes=played.minutes),
+             money(played.money))]
+    rows += [(t("report_station_unpaid", station=u["station"], session=u["session"]),
+              t("state_" + u["state"]) if u["state"] != "ended" else t("report_station_stopped"))
+             for u in played.unpaid]
+    return rows
+
+
 class ShiftReportScreen(CounterScreen):
     """The report of a closed shift (also printed)."""
 
@@ -145,8 +156,10 @@ class ShiftReportScreen(CounterScreen):
                 right.add_widget(self.label(t("report_none"), color=theme.MUTED))
             for row in rows:
                 pair(right, *render(row))
-        for card in (left, right):
-            card.add_widget(BoxLayout())  # the facts at the top, the room below
+        right.add_widget(self.label(t("report_station_time"), bold=True))
+        for left_text, right_text in station_time_rows(report, money):
+            pair(right, left_text, right_text)
+        # (each card's facts sit at the top of its scroll view, the room below)
 
     def on_scan(self, scanned: str) -> None:
         """The shift is closed: log in again to sell."""
