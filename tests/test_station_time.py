@@ -162,3 +162,32 @@ def test_the_counter_is_offered_the_stopped_guest_plays_not_paid(site):
     add_station_time(cart, first)
     checkout_cart(cart, cash(300), T0 + minutes(45), staff="S01")
     assert [b.session for b in billable_sessions()] == [second]
+
+
+def test_the_bill_is_a_checked_fact_and_a_second_device_s_bill_of_it_loses(site):
+    import json
+
+    from engine.models import Event
+    from engine.models.conflicts import SyncConflict
+    from engine.sync.apply import Touched, apply_rows
+    from engine.sync.validate import check_event
+
+    session = guest("PS5-1", 40)
+    cart = Cart("COUNTER1")
+    add_station_time(cart, session)
+    sale = checkout_cart(cart, cash(400), T0 + minutes(41), staff="S01")
+    mine = Event.get(Event.type == "station_time.bill")
+    event = {"device": mine.device, "seq": mine.seq, "hlc": mine.hlc, "type": mine.type}
+    payload = json.loads(mine.payload)
+    check_event(event, payload, "counter")  # what the other devices' fact checks see
+    assert payload["rows"]["session_bill"][0]["receipt"] == sale.receipt
+
+    # another counter billed the same session later (offline): its bill stays out
+    row = dict(payload["rows"]["session_bill"][0], receipt="C2-R9", device="C2")
+    theirs = {"device": "C2", "seq": 5, "hlc": "999999999999999.00000",
+              "type": "station_time.bill",
+              "payload": json.dumps({"rows": {"session_bill": [row]}}, separators=(",", ":"))}
+    with write():
+        apply_rows({"session_bill": [row]}, Touched(), theirs)
+    assert [b.receipt for b in SessionBill.select()] == [sale.receipt]
+    assert SyncConflict.select().count() == 1
