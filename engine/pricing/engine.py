@@ -114,7 +114,7 @@ def price_receipt(receipt: ReceiptInput, definitions: Definitions,
     customer = _customer(receipt, definitions)
     pricing = _Pricing(definitions, lines, at)
     runs, rejected = _plan(receipt, definitions, at, customer, pricing, prune)
-    for run in sorted(runs, key=RUN_ORDER):
+    for run in runs:
         reason = pricing.run(run)
         if reason is not None and run.coupon is not None:
             rejected.append((run.listing, Rejection(run.written, reason, run.coupon.code)))
@@ -297,11 +297,12 @@ def _reachable(definitions: Definitions, line_values: Iterable[tuple[str, str]],
 def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, customer: Customer,
           pricing: _Pricing, prune: bool = True
           ) -> tuple[list[Run], list[tuple[int, Rejection]]]:
-    """The runs (campaigns and coupons that take part) and the coupons refused up front."""
+    """The runs (campaigns and coupons that take part), in order of application, and the
+    coupons refused up front."""
     location = definitions.locations.get(receipt.location)
     allowed = location is not None and location.campaigns_allowed
     lines = pricing.sellable
-    scanned = Scanned([(line.values, line.quantity) for line in lines])
+    scanned = Scanned(lines, pricing.by_value)
     receipt_values = customer.filter_values
 
     def conditions_hold(campaign: CampaignDef, filters: CompiledFilters | None = None) -> bool:
@@ -359,6 +360,8 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
                         combines_with=_combines_with(campaign, definitions)))
         if not carries_value:
             running.add(campaign.code)
+    if any(run.registration != "automatic" for run in runs):
+        runs.sort(key=RUN_ORDER)  # the automatic ones are in order already (_runnable)
     return runs, rejected
 
 

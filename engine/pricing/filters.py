@@ -8,11 +8,11 @@ into sets so that checking a line is a few set lookups.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 
 from engine.campaigns.types import LINE_FILTER_TYPES, RECEIPT_FILTER_TYPES
+from engine.pricing.state import WorkLine
 from engine.pricing.types import CampaignDef, FilterDef, TriggerDef, TriggerLineDef
 
 
@@ -82,28 +82,25 @@ def matches(rule: TriggerLineDef, values: dict[str, str]) -> bool:
 
 
 class Scanned:
-    """The receipt as scanned, for triggers: units per (filter type, value), counted on the
-    first trigger judged (most receipts judge none)."""
+    """The receipt as scanned, for triggers: its sellable lines, and those lines by (filter
+    type, value) as pricing files them."""
 
-    def __init__(self, lines: list[tuple[dict[str, str], int]]) -> None:
+    def __init__(self, lines: Sequence[WorkLine],
+                 by_value: Mapping[tuple[str, str], Sequence[WorkLine]]) -> None:
         self.lines = lines
+        self.by_value = by_value
 
-    @cached_property
-    def units(self) -> dict[tuple[str, str], int]:
-        units: dict[tuple[str, str], int] = {}
-        for values, quantity in self.lines:
-            for key in values.items():  # (filter type, value)
-                units[key] = units.get(key, 0) + quantity
-        return units
+    def units(self, kind: str, code: str) -> int:
+        return sum(line.quantity for line in self.by_value.get((kind, code), ()))
 
     def matching(self, rules: tuple[TriggerLineDef, ...]) -> int:
         """Units of lines matching any of `rules`."""
         kind = rules[0].type if rules else ""
         if rules and all(rule.type == kind and rule.code is not None for rule in rules):
             # one type: a line has one value of it, so per-code sums never count a line twice
-            units = self.units
-            return sum(units.get((kind, code), 0) for code in {rule.code for rule in rules})
-        return sum(q for values, q in self.lines if any(matches(r, values) for r in rules))
+            return sum(self.units(kind, code) for code in {rule.code for rule in rules})
+        return sum(line.quantity for line in self.lines
+                   if any(matches(rule, line.values) for rule in rules))
 
 
 def trigger_holds(trigger: TriggerDef, scanned: Scanned) -> bool:
