@@ -55,6 +55,7 @@ from engine.models import (
     site,
     sync,
 )
+from engine.models.stations import Station, StationGroup
 from engine.models.sync import SyncOrigin
 from engine.sitefile import apply_document
 from engine.sync import collisions
@@ -68,7 +69,7 @@ MODELS_BY_TABLE: dict[str, type[Model]] = {m._meta.table_name: m for m in ALL_MO
 # neither may be written by a rows event.
 NOT_FACT_TABLES = {m._meta.table_name for m in
                    (*site.MODELS, *campaigns.MODELS, *journal.MODELS, *sync.MODELS, *logins.MODELS,
-                    *conflicts.MODELS)}
+                    *conflicts.MODELS, StationGroup, Station)}  # stations are definitions
 # Rows without a natural unique key of their own: identified by their parent and position.
 POSITION_KEYS = {"line_reduction": ("line", "position"), "entry_allocation": ("entry", "line_no")}
 

@@ -34,11 +34,12 @@ from engine.models.sync import SyncDevice
 COLLISION_KEYS: dict[str, tuple[str, ...]] = {
     "purchase": ("key",), "refund": ("purchase",), "order_completion": ("order",),
     "coupon": ("code",), "pending_order": ("code",),
-    "receipt_refund_line": ("receipt", "line_no"), "session_bill": ("session",)}
+    "receipt_refund_line": ("receipt", "line_no"), "session_bill": ("session",),
+    "session_minute": ("session", "minute")}  # a minute is charged once per site
 # The column that names a row (what says two colliding rows are one and the same fact).
 IDENTITY = {"purchase": "id", "refund": "id", "order_completion": "purchase", "coupon": "device",
             "pending_order": "device", "receipt_refund_line": "refund_id",
-            "session_bill": "receipt"}
+            "session_bill": "receipt", "session_minute": "id"}
 # Rows without a device column of their own: their parent (table, linking column) names it.
 CARRIED_BY = {"receipt_refund_line": ("receipt_refund", "refund_id")}
 WHOLE_EVENT_TYPES = {"purchase", "refund", "order.complete", "sale.refund"}
