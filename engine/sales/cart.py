@@ -5,7 +5,9 @@ both call it, so both price the same receipt the same way. The cart keeps only w
 entered (lines, member, coupons, campaign registrations); prices always come from
 `price_receipt` over the cached definitions.
 
-What a code means is `engine.sales.scan.interpret` (the one place that knows the order).
+What a code means is `engine.sales.scan.interpret` (the one place that knows the order); a scan
+reads one snapshot of the site's codes (`engine.sales.scan_index`) for its meaning and the names
+on the lines, so only a coupon (its redemptions) and pricing's own check read the database.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ from dataclasses import dataclass, field
 
 from engine.entitlements.sellable import find_package
 from engine.errors import PlaydeskError
-from engine.models import Campaign, Item, Member, Resource
 from engine.people.members import existing_member
 from engine.pricing import LineInput, PricedReceipt, ReceiptInput, price_receipt
 from engine.pricing.definitions import cached_definitions
 from engine.pricing.result import Rejection
 from engine.sales.scan import UNKNOWN_CODE, interpret
+from engine.sales.scan_index import ScanIndex, current
 
 QUANTITY_PREFIX = re.compile(r"(\d{1,4})\s*[*xX]\s*(\S.*)")
 
@@ -183,29 +185,32 @@ def refused(kind: str, code: str | None, reason_code: str, refusal: str) -> Outc
     return Outcome(kind, code, accepted=False, reason_code=reason_code, refusal=refusal)
 
 
-def _item(cart: Cart, code: str, quantity: int, _at: dt.datetime) -> Outcome:
-    item = Item.get(Item.code == code)
+def _item(cart: Cart, code: str, quantity: int, _at: dt.datetime, index: ScanIndex) -> Outcome:
+    item = index.items[code]
     cart.add_line("item", code, item.name, quantity)
     return Outcome("item", code, item.name)
 
 
-def _resource(cart: Cart, code: str, quantity: int, _at: dt.datetime) -> Outcome:
-    resource = Resource.get(Resource.code == code)
+def _resource(cart: Cart, code: str, quantity: int, _at: dt.datetime,
+              index: ScanIndex) -> Outcome:
+    resource = index.resources[code]
     cart.add_line("resource", code, resource.name, quantity)
     return Outcome("resource", code, resource.name)
 
 
-def _member(cart: Cart, code: str, _quantity: int, _at: dt.datetime) -> Outcome:
-    member = Member.get(Member.code == code)
+def _member(cart: Cart, code: str, _quantity: int, _at: dt.datetime, index: ScanIndex) -> Outcome:
+    member = index.members[code]
     if not member.active:
         return refused("member", code, MEMBER_INACTIVE, f"member {code} is inactive")
-    cart.attach_member(code)
+    cart.member = code  # attach_member's check, made on the same snapshot
     return Outcome("member", code, member.name)
 
 
-def _coupon(cart: Cart, code: str, _quantity: int, at: dt.datetime) -> Outcome:
+def _coupon(cart: Cart, code: str, _quantity: int, at: dt.datetime, _index: ScanIndex) -> Outcome:
     """On the cart unless pricing refuses it for good (unknown, expired, used up...); a refusal
-    a later change can cure (conditions not met yet) keeps it there, refused."""
+    a later change can cure (conditions not met yet) keeps it there, refused. Pricing reads the
+    coupon from the database (engine.pricing.definitions.with_coupons): a redemption made
+    anywhere since the snapshot was built counts."""
     if code in cart.coupons:
         return refused("coupon", code, COUPON_TWICE, f"coupon {code} is already on this receipt")
     cart.add_coupon(code)
@@ -220,8 +225,9 @@ def _coupon(cart: Cart, code: str, _quantity: int, at: dt.datetime) -> Outcome:
                    refusal=rejection.reason, priced=priced)
 
 
-def _campaign(cart: Cart, code: str, _quantity: int, _at: dt.datetime) -> Outcome:
-    campaign = Campaign.get((Campaign.code == code) & ~Campaign.deleted)
+def _campaign(cart: Cart, code: str, _quantity: int, _at: dt.datetime,
+              index: ScanIndex) -> Outcome:
+    campaign = index.campaigns[code]
     if campaign.type == "packages":
         return Outcome("packages", code, campaign.name)
     if campaign.type == "category":
@@ -231,11 +237,11 @@ def _campaign(cart: Cart, code: str, _quantity: int, _at: dt.datetime) -> Outcom
     return Outcome("campaign", code, campaign.name)
 
 
-def _order(_cart: Cart, code: str, _quantity: int, _at: dt.datetime) -> Outcome:
+def _order(_cart: Cart, code: str, _quantity: int, _at: dt.datetime, _index: ScanIndex) -> Outcome:
     return Outcome("order", code, code)
 
 
-APPLY: dict[str, Callable[[Cart, str, int, dt.datetime], Outcome]] = {
+APPLY: dict[str, Callable[[Cart, str, int, dt.datetime, ScanIndex], Outcome]] = {
     "item": _item, "resource": _resource, "member": _member, "coupon": _coupon,
     "campaign": _campaign, "order": _order,
 }
@@ -247,15 +253,16 @@ def apply_scan(cart: Cart, text: str, at: dt.datetime) -> Outcome:
     The text as a whole is understood first: a coupon code such as `9XMC-Y4MS-TVDZ` is not
     9 × `MC-Y4MS-TVDZ` (one in every few dozen generated codes starts with a digit and an X)."""
     quantity, code = 1, text.strip()
-    meaning = interpret(code)
+    index = current()
+    meaning = interpret(code, index)
     if meaning.kind == "unknown":
         quantity, counted = split_quantity(text)
         if quantity > 1 or counted != code:
-            counted_meaning = interpret(counted)
+            counted_meaning = interpret(counted, index)
             if counted_meaning.kind != "unknown":
                 code, meaning = counted, counted_meaning
             else:
                 quantity = 1
     if meaning.kind == "unknown" or meaning.code is None:
         return refused("unknown", None, meaning.reason_code or UNKNOWN_CODE, meaning.message)
-    return APPLY[meaning.kind](cart, meaning.code, quantity, at)
+    return APPLY[meaning.kind](cart, meaning.code, quantity, at, index)

@@ -7,19 +7,21 @@ but has a wrong check digit is "invalid" (a misread), not "unknown".
 
 `interpret(text)` is what the till does with it: `resolve` first, then the code as typed — an
 item, resource or member code (as typed, then upper-cased), a campaign code, a coupon code.
-The barcode rules are read once per scan and handed to every lookup.
+Every lookup but a coupon's and a kiosk order's is in memory (`engine.sales.scan_index`, one
+snapshot per scan, rebuilt when the database changed): a scanned item costs one PRAGMA.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from engine.codes.rules import barcode_rules, gtin_check_digit_ok, looks_like_gtin, matching_rules
+from engine.codes.rules import gtin_check_digit_ok, looks_like_gtin, matching_rules
 from engine.coupons.lookup import find_coupon
-from engine.models import BarcodeRule, Campaign, Item, ItemBarcode, Resource
+from engine.models import Coupon
 from engine.models.orders import PendingOrder
-from engine.people.members import member_by_card, member_by_code, member_for_rule
 from engine.sales.orders import ORDER_PREFIX, order_code
+from engine.sales.scan_index import ScanIndex, current
 
 KINDS = ("item", "member", "coupon", "campaign", "order", "unknown", "invalid")
 
@@ -49,24 +51,33 @@ class Interpretation:
     message: str = ""
 
 
-def live_campaign(code: str) -> Campaign | None:
-    return Campaign.get_or_none((Campaign.code == code) & ~Campaign.deleted)
-
-
-def _by_rule(kind: str, inner: str, scanned: str, rules: list[BarcodeRule]) -> Resolved | None:
+def _by_rule(kind: str, inner: str, scanned: str, index: ScanIndex,
+             coupon: Callable[[], Coupon | None]) -> Resolved | None:
     if kind == "campaign":
-        campaign = live_campaign(inner)
+        campaign = index.campaigns.get(inner)
         return Resolved("campaign", campaign.code, scanned) if campaign else None
     if kind == "coupon":
-        coupon = find_coupon(scanned, rules)
-        return Resolved("coupon", coupon.code, scanned) if coupon else None
+        found = coupon()
+        return Resolved("coupon", found.code, scanned) if found else None
     if kind == "member":
-        member = member_for_rule(scanned, inner)
+        member = index.member_for_rule(scanned, inner)
         return Resolved("member", member.code, scanned) if member else None
     if kind == "item":
-        item = Item.get_or_none((Item.code == inner) & ~Item.deleted)
+        item = index.items.get(inner)
         return Resolved("item", item.code, scanned) if item else None
     return None
+
+
+def _coupon_lookup(code: str, index: ScanIndex) -> Callable[[], Coupon | None]:
+    """find_coupon(code) read once, when first asked: coupons are read from the database (they
+    are issued and redeemed all day), and every coupon rule asks the same question."""
+    found: list[Coupon | None] = []
+
+    def lookup() -> Coupon | None:
+        if not found:
+            found.append(find_coupon(code, index.rules))
+        return found[0]
+    return lookup
 
 
 def _pending_order(code: str) -> str | None:
@@ -77,24 +88,24 @@ def _pending_order(code: str) -> str | None:
     return order.code if order else None
 
 
-def resolve(scanned: str, rules: list[BarcodeRule] | None = None) -> Resolved:
-    """What `scanned` names through the barcode setup (see the module's order)."""
+def resolve(scanned: str, index: ScanIndex | None = None) -> Resolved:
+    """What `scanned` names through the barcode setup (see the module's order); `index` the
+    snapshot the caller holds (the current one when not given)."""
     code = scanned.strip()
-    barcode = (ItemBarcode.select(ItemBarcode, Item).join(Item)
-               .where((ItemBarcode.barcode == code) & ~Item.deleted).first())
-    if barcode is not None:
-        return Resolved("item", barcode.item.code, code)
-    member = member_by_card(code)
+    index = current() if index is None else index
+    item = index.barcodes.get(code)
+    if item is not None:
+        return Resolved("item", item.code, code)
+    member = index.cards.get(code)
     if member is not None:
         return Resolved("member", member.code, code)
-    rules = barcode_rules() if rules is None else rules
-    for rule, inner in matching_rules(code, rules=rules):
-        found = _by_rule(rule.type, inner, code, rules)
+    coupon = _coupon_lookup(code, index)
+    for rule, inner in matching_rules(code, rules=index.rules):
+        found = _by_rule(rule.type, inner, code, index, coupon)
         if found is not None:
             return found
-    coupon = find_coupon(code, rules)
-    if coupon is not None:
-        return Resolved("coupon", coupon.code, code)
+    if (row := coupon()) is not None:
+        return Resolved("coupon", row.code, code)
     order = _pending_order(code)
     if order is not None:
         return Resolved("order", order, code)
@@ -106,7 +117,7 @@ def resolve(scanned: str, rules: list[BarcodeRule] | None = None) -> Resolved:
 def strip_coupon_barcode(scanned: str) -> str:
     """A coupon code from a coupon barcode (prefix/suffix removed), or the text as typed."""
     code = scanned.strip()
-    rules = barcode_rules()
+    rules = current().rules
     coupon = find_coupon(code, rules)
     if coupon is not None:
         return coupon.code
@@ -115,38 +126,38 @@ def strip_coupon_barcode(scanned: str) -> str:
     return code
 
 
-def strip_campaign_barcode(scanned: str, rules: list[BarcodeRule] | None = None) -> str | None:
+def strip_campaign_barcode(scanned: str, index: ScanIndex | None = None) -> str | None:
     """The campaign code a registration names: a campaign code or a campaign barcode."""
     code = scanned.strip()
-    if live_campaign(code):
+    index = current() if index is None else index
+    if code in index.campaigns:
         return code
-    for _rule, inner in matching_rules(code, "campaign", rules):
-        if live_campaign(inner):
+    for _rule, inner in matching_rules(code, "campaign", index.rules):
+        if inner in index.campaigns:
             return inner
     return None
 
 
-def interpret(text: str) -> Interpretation:
-    """What a scanned or typed code means at the till (nothing is added)."""
+def interpret(text: str, index: ScanIndex | None = None) -> Interpretation:
+    """What a scanned or typed code means at the till (nothing is added); `index` as resolve's."""
     code = text.strip()
     if not code:
         return Interpretation("unknown", None, NOTHING_SCANNED, "nothing was scanned")
     if code.upper().startswith(ORDER_PREFIX):
         return Interpretation("order", code)
-    rules = barcode_rules()
-    found = resolve(code, rules)
+    index = current() if index is None else index
+    found = resolve(code, index)
     if found.kind in ("item", "member", "campaign", "coupon"):
         return Interpretation(found.kind, found.code)
     # typed codes: an item or resource code, a member code, a campaign code, a coupon code
-    for kind, model in (("item", Item), ("resource", Resource)):
-        row = model.get_or_none((model.code == code) & ~model.deleted) or \
-            model.get_or_none((model.code == code.upper()) & ~model.deleted)
+    for kind, table in (("item", index.items), ("resource", index.resources)):
+        row = table.get(code) or table.get(code.upper())
         if row is not None:
             return Interpretation(kind, row.code)
-    member = member_by_code(code)  # a card or member barcode: resolve tried those
+    member = index.member_by_code(code)  # a card or member barcode: resolve tried those
     if member is not None:
         return Interpretation("member", member.code)
-    campaign = strip_campaign_barcode(code, rules)
+    campaign = strip_campaign_barcode(code, index)
     if campaign is not None:
         return Interpretation("campaign", campaign)
     if found.kind == "invalid":
