@@ -116,6 +116,10 @@ def test_the_tiles_show_every_state_and_a_card_starts_a_member(counter, request)
             "PS5-2": "guest"}
     assert not ui.layout_problems()
     ui.resize(1024, 600)
+    # under Xvfb the first frame after a resize on this screen is black (no redraw until the
+    # next change); the appliance's screen never changes size: look at it entered anew
+    ui.tap(ui.button("Back"))
+    go_stations(ui)
     ui.shot("every-state-1024x600")
     assert not ui.layout_problems()
     ui.resize(1280, 800)
@@ -185,7 +189,7 @@ def test_a_session_moves_to_a_free_station(counter, request):
     later(ui, 10)
     ui.tap(ui.button("Move to another station"))
     ui.tap(tile(ui, "PC01"))  # a PC: other terms, refused (by the engine) before confirming
-    assert "does not play on the terms" in ui.app.screen.message.text
+    assert "plays on other terms" in ui.app.screen.message.text
     assert not ui.buttons("Yes, move it")
     assert facts.open_on_station("PS5-1").id == first
     ui.tap(tile(ui, "PS5-2"))

@@ -103,8 +103,8 @@ def test_targets_that_cannot_take_the_session_are_refused_and_nothing_is_written
     for target, message in (("PC02", "station PC02 is in use"),
                             ("PC01", "is on PC01 already"),
                             ("OFF1", "inactive"),
-                            ("FAST1", "does not play on the terms"),
-                            ("PS5-1", "does not play on the terms"),
+                            ("FAST1", "plays on other terms"),
+                            ("PS5-1", "plays on other terms"),
                             ("NOPE", "unknown station")):
         with pytest.raises(PlaydeskError, match=message):
             move(at, target, station="PC01", staff="MGR")
@@ -116,7 +116,7 @@ def test_targets_that_cannot_take_the_session_are_refused_and_nothing_is_written
     from engine.sessions.move import refusal
 
     guest = facts.open_on_station("PC02").id
-    assert "does not play on the terms" in refusal(guest, "PS5-1")
+    assert "plays on other terms" in refusal(guest, "PS5-1")
     assert refusal(guest, "PC03") is None
     # another group of the same terms takes it
     assert move(at, "PC03", station="PC02", staff="MGR").station == "PC03"
@@ -148,4 +148,4 @@ def test_session_move_on_the_command_line(site, tmp_path, capsys):
                          "--staff", "MGR")
     assert code == 0 and shown["station"] == "PS5-2" and shown["state"] == "running"
     code, _, err = run("session", "move", "--station", "PS5-2", "--to", "PC01", "--staff", "MGR")
-    assert code == 2 and "does not play on the terms" in err
+    assert code == 2 and "plays on other terms" in err

@@ -53,15 +53,18 @@ def _check_target(session: Session, to_station: str) -> None:
     held = facts.open_on_station(to_station)
     if held is not None:
         raise PlaydeskError(f"station {to_station} is in use (session {held.id}, {held.state})")
-    mine = (session.device, session.rate_per_hour, session.minimum_minutes, session.resource)
-    theirs = (terms.device, terms.rate_per_hour, terms.minimum_minutes, terms.resource)
-    if mine != theirs:
+    differences = [
+        f"{label}: {there} there, {here} here"
+        for label, there, here in (
+            ("device", terms.device, session.device),
+            ("rate per hour", terms.rate_per_hour, session.rate_per_hour),
+            ("minimum minutes", terms.minimum_minutes, session.minimum_minutes),
+            ("billed as", terms.resource or "station time", session.resource or "station time"))
+        if there != here]
+    if differences:
         raise PlaydeskError(
-            f"station {to_station} does not play on the terms of session {session.id} "
-            f"({terms.device}, {terms.rate_per_hour}/h, minimum {terms.minimum_minutes}, "
-            f"resource {terms.resource} there; {session.device}, {session.rate_per_hour}/h, "
-            f"minimum {session.minimum_minutes}, resource {session.resource} here): stop it "
-            "and start a new one there")
+            f"{terms.name} ({to_station}) plays on other terms than this session "
+            f"({'; '.join(differences)}): stop the session and start a new one there")
 
 
 def _session(station: str | None, session_id: str | None) -> Session:
