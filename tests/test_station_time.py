@@ -191,3 +191,25 @@ def test_the_bill_is_a_checked_fact_and_a_second_device_s_bill_of_it_loses(site)
         apply_rows({"session_bill": [row]}, Touched(), theirs)
     assert [b.receipt for b in SessionBill.select()] == [sale.receipt]
     assert SyncConflict.select().count() == 1
+
+
+def test_station_time_paid_from_the_wallet_on_the_authority_records_sale_and_bill(site):
+    """A wallet payment is a strict operation: it is asked before the sale's transaction. The
+    bill used to open its own transaction around checkout, so the ask ran inside it and the
+    counter got a RuntimeError instead of a sale (found by review)."""
+    from engine import localstate
+    from engine.entitlements import add_lot, balance
+    from engine.ids import device_id
+
+    with write():
+        localstate.put_json(localstate.SYNC_CONFIG, {"authority": device_id(), "site": "DEMO",
+                                                     "broker": "127.0.0.1:1"})
+        Staff.create(code="MGR", name="Mia", role="manager")
+    add_lot("M001", "money", "manual", 5000, "MGR", "x", T0)
+    session = guest("PS5-1", 40)
+    cart = Cart("COUNTER1")
+    cart.member = "M001"
+    add_station_time(cart, session)
+    sale = checkout_cart(cart, [PaymentInput("wallet", 400)], T0 + minutes(41), staff="S01")
+    assert receipt_sessions(sale.receipt)[1].session == session
+    assert balance("M001", T0 + minutes(41), lots=False).money.total == 4600

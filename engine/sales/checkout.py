@@ -16,6 +16,7 @@ exactly one: the second waits for the write lock, then sees the coupon used up.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from engine import journal
@@ -56,8 +57,11 @@ from engine.sales.strict import strict_checkout
 
 
 def checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...] | list,
-             at: dt.datetime, staff: str | None = None, shift: str | None = None) -> Sale:
-    """Price and record the sale; what was recorded."""
+             at: dt.datetime, staff: str | None = None, shift: str | None = None,
+             within: Callable[[str], None] | None = None) -> Sale:
+    """Price and record the sale; what was recorded. `within(receipt_id)` runs inside the
+    sale's transaction, after its rows: what must be recorded with the sale or not at all
+    (a guest session's bill); its PlaydeskError refuses the whole sale."""
     payments = tuple(payments)
     _check_receipt(receipt_input)
     # strict operations are asked of the authority before the write lock (sync.md)
@@ -83,6 +87,8 @@ def checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...] | l
         rows += grants.redeemed(_redemption_rows(priced, receipt_id, at), receipt_id)
         issued = _issued_coupons(priced, receipt_id, at, staff)
         journal.append_rows("sale", receipt, *rows, *issued)
+        if within is not None:
+            within(receipt_id)
     return Sale(
         receipt=receipt_id, priced=priced,
         payments=tuple(SalePayment(p.method, p.amount, p.tendered, p.commission)

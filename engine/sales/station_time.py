@@ -11,11 +11,9 @@ last one and bills the running time of all of them (started minutes of the sum, 
 minimum once), so a move never costs a guest a second minimum or an extra started minute.
 
 A guest session bills once: `checkout_cart` records a `session_bill` row per session of the
-play, keyed by the session, in the same transaction as the sale (nested: checkout's own
-transaction becomes a savepoint of this one), so a second receipt, a retry or a second tap is
-refused and nothing of it is written. (For a receipt with station time, checkout's strict asks
-to the authority, if any, run while this transaction holds the write lock: the price of one
-transaction.) A refund of the receipt gives money back; it does not make the session billable
+play, keyed by the session, inside the sale's own transaction (checkout's `within`, after the
+strict operations were asked of the authority), so a second receipt, a retry or a second tap is
+refused and nothing of it is written. A refund of the receipt gives money back; it does not make the session billable
 again.
 
 A group without a resource: the spec's "station-time line that no campaign filter can name"
@@ -30,7 +28,7 @@ from dataclasses import dataclass
 
 from engine import journal
 from engine.bulk import insert_instances
-from engine.db import database, write
+from engine.db import database
 from engine.errors import PlaydeskError
 from engine.ids import device_id
 from engine.models import Station
@@ -163,22 +161,26 @@ def checkout_cart(cart: Cart, payments, at: dt.datetime, staff: str | None = Non
     billed = station_lines(cart)
     if not billed:
         return checkout(cart.receipt_input(), payments, at, staff=staff, shift=shift)
-    with write():
-        bills = []
+
+    def record_bills(receipt: str) -> None:
+        # inside checkout's transaction: the sale and its sessions' bills commit together, and
+        # the strict operations were asked of the authority before it (sync.md)
+        rows = []
         for no, line in billed:
             bill = station_bill(line.session)
             if (line.code, line.quantity, line.unit_price, line.manual_discount) != \
                     (bill.resource, 1, bill.unit_price, 0):
                 raise PlaydeskError(f"line {no} is not the bill of session {line.session} "
                                     f"({bill.minutes} min at {bill.unit_price}): put it on again")
-            bills.append((no, bill))
-        sale = checkout(cart.receipt_input(), payments, at, staff=staff, shift=shift)
-        rows = [SessionBill(session=one, bill=bill.session, receipt=sale.receipt, line_no=no,
-                            minutes=bill.minutes, amount=bill.unit_price, at=at,
-                            device=device_id())
-                for no, bill in bills for one in bill.sessions]
+            rows += [SessionBill(session=one, bill=bill.session, receipt=receipt, line_no=no,
+                                 minutes=bill.minutes, amount=bill.unit_price, at=at,
+                                 device=device_id())
+                     for one in bill.sessions]
         insert_instances(*rows)
         journal.append_rows("station_time.bill", *rows)
+
+    sale = checkout(cart.receipt_input(), payments, at, staff=staff, shift=shift,
+                    within=record_bills)
     return sale
 
 
