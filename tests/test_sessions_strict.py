@@ -15,7 +15,7 @@ from engine.entitlements import add_lot
 from engine.errors import PlaydeskError
 from engine.models import Consumption, PlaySession, Setting, Staff
 from engine.models.sync import StrictGrant
-from engine.sessions import lifecycle, meter
+from engine.sessions import facts, lifecycle, meter
 from engine.sync.authority import judge, open_grants
 
 AT = dt.datetime(2026, 7, 3, 12, 0)
@@ -112,3 +112,27 @@ def test_the_meter_on_the_authority_leaves_other_devices_grants_reserved(site):
     assert (session.charged, session.money_used, session.timeline.stop_reason) == \
         (2, 10, "no credit")
     assert not StrictGrant.get_by_id("c2-grant").settled
+
+
+
+def test_a_stop_whose_due_minutes_cannot_be_charged_is_refused_and_the_session_runs_on(
+        site, monkeypatch):
+    """A member's charges are final at the stop and the meter charges open sessions only: a
+    stop recorded while the authority refused the minutes due before it (for a reason other
+    than credit) left them unpaid for good (found by review: 30.5 minutes played, 1 charged).
+    The refusal is injected where the authority's answer comes in."""
+    from engine.sessions import charging
+
+    session = lifecycle.start("PC02", AT, member="M001")
+    answer = charging.spend
+
+    def refused(*args, **kwargs):
+        raise PlaydeskError("the authority refused: busy")
+    monkeypatch.setattr(charging, "spend", refused)
+    with pytest.raises(PlaydeskError, match="30 minute.*cannot be charged now"):
+        lifecycle.stop(AT + dt.timedelta(minutes=30, seconds=30), station="PC02", staff="MGR")
+    assert facts.session(session.id).state == "running"
+    monkeypatch.setattr(charging, "spend", answer)
+    stopped = lifecycle.stop(AT + dt.timedelta(minutes=30, seconds=30), station="PC02",
+                             staff="MGR")
+    assert (stopped.state, stopped.charged) == ("ended", 31)

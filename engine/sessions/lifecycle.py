@@ -144,6 +144,14 @@ def _change(session: Session, kind: str, needs: str, at: dt.datetime, actor: str
         session = charge_session(session, at, inclusive=False)
         if session.state == ENDED:  # the meter stopped it first (no credit before `at`)
             return session
+        session = facts.session(session.id)  # as charged now
+        owed = session.timeline.due(at, inclusive=False) - session.charged
+        if kind == "stop" and owed > 0:
+            # a member's charges are final at the stop and the meter charges open sessions
+            # only: stopping now would leave these minutes unpaid for good
+            raise PlaydeskError(
+                f"session {session.id} has {owed} minute(s) due that cannot be charged now "
+                "(the authority did not grant them): it keeps running; try again")
     with write():
         current = facts.session(session.id)
         if current.state != needs:
