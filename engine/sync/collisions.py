@@ -42,7 +42,8 @@ IDENTITY = {"purchase": "id", "refund": "id", "order_completion": "purchase", "c
             "session_bill": "receipt", "session_minute": "id"}
 # Rows without a device column of their own: their parent (table, linking column) names it.
 CARRIED_BY = {"receipt_refund_line": ("receipt_refund", "refund_id")}
-WHOLE_EVENT_TYPES = {"purchase", "refund", "order.complete", "sale.refund"}
+# a charged minute loses with its draws (and its warning): the lots get the money back
+WHOLE_EVENT_TYPES = {"purchase", "refund", "order.complete", "sale.refund", "session.charge"}
 
 Rows = dict[str, list[dict[str, Any]]]
 
