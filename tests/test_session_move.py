@@ -25,10 +25,11 @@ SITE = """
 site: {code: TEST, name: Test, currency: EUR}
 resources:
   - {code: PS5-HOUR, name: PS5 hour, price: 600, device: console}
+  - {code: PC-HOUR, name: PC hour, price: 300, device: pc}
 station_groups:
-  - {code: STANDARD, name: PCs, device: pc, rate_per_hour: 300}
-  - {code: STANDARD2, name: More PCs, device: pc, rate_per_hour: 300}
-  - {code: FAST, name: Fast PCs, device: pc, rate_per_hour: 600}
+  - {code: STANDARD, name: PCs, device: pc, rate_per_hour: 300, resource: PC-HOUR}
+  - {code: STANDARD2, name: More PCs, device: pc, rate_per_hour: 300, resource: PC-HOUR}
+  - {code: FAST, name: Fast PCs, device: pc, rate_per_hour: 600, resource: PC-HOUR}
   - {code: CONSOLE, name: Consoles, device: console, rate_per_hour: 600, minimum_minutes: 30,
      resource: PS5-HOUR}
 stations:
@@ -149,3 +150,13 @@ def test_session_move_on_the_command_line(site, tmp_path, capsys):
     assert code == 0 and shown["station"] == "PS5-2" and shown["state"] == "running"
     code, _, err = run("session", "move", "--station", "PS5-2", "--to", "PC01", "--staff", "MGR")
     assert code == 2 and "plays on other terms" in err
+
+
+def test_the_move_reason_is_kept_for_moves(site):
+    """A stop with the reason a move gives would make the guest's play look moved on, and so
+    unbillable and gone from the shift report (found by review)."""
+    played = lifecycle.start("PS5-1", T0, guest=True, staff="MGR")
+    with pytest.raises(PlaydeskError, match="kept for moves"):
+        lifecycle.stop(T0 + dt.timedelta(minutes=10), station="PS5-1", staff="MGR",
+                       reason="Moved to PS5-2")
+    assert facts.session(played.id).state == "running"

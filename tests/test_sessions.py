@@ -24,10 +24,11 @@ SITE = """
 site: {code: TEST, name: Test, currency: EUR}
 resources:
   - {code: PS5-HOUR, name: PS5 hour, price: 600, device: console}
+  - {code: PC-HOUR, name: PC hour, price: 300, device: pc}
 station_groups:
-  - {code: STANDARD, name: PCs, device: pc, rate_per_hour: 300}
-  - {code: ODD, name: Odd PCs, device: pc, rate_per_hour: 250}
-  - {code: FAST, name: Fast PCs, device: pc, rate_per_hour: 600}
+  - {code: STANDARD, name: PCs, device: pc, rate_per_hour: 300, resource: PC-HOUR}
+  - {code: ODD, name: Odd PCs, device: pc, rate_per_hour: 250, resource: PC-HOUR}
+  - {code: FAST, name: Fast PCs, device: pc, rate_per_hour: 600, resource: PC-HOUR}
   - {code: CONSOLE, name: Consoles, device: console, rate_per_hour: 600, minimum_minutes: 30,
      resource: PS5-HOUR}
 stations:

@@ -105,6 +105,9 @@ def test_a_guest_session_stops_with_its_receipt_line(cli):
     (("session", "stop", "--station", "PC01"), "no session on station PC01"),
     (("session", "show", "--session", "X-S1"), "unknown session"),
     (("sessions", "--from", "yesterday"), "--from is not an ISO date"),
+    (("meter", "--every", "nan"), "--every must be"),
+    (("meter", "--every", "inf"), "--every must be"),
+    (("session", "stop", "--station", "PS5-1", "--reason", "moved to PS5-2"), "kept for moves"),
 ])
 def test_bad_input_exits_2_and_writes_nothing(cli, argv, message):
     before = rows(cli.database)

@@ -95,11 +95,22 @@ def test_what_bills_nothing_is_refused(site):
     running = lifecycle.start("PS5-1", T0, guest=True, staff="S01")
     with pytest.raises(PlaydeskError, match="running: stop it first"):
         add_station_time(Cart("COUNTER1"), running.id)
-    pc = guest("PC01", 10)
-    with pytest.raises(PlaydeskError, match="has no resource"):
-        add_station_time(Cart("COUNTER1"), pc)
+    pc = add_station_time(Cart("COUNTER1"), guest("PC01", 10))  # the PCs bill PC-HOUR
+    assert (pc.code, pc.quantity, pc.unit_price) == ("PC-HOUR", 1, 50)  # 10 min at 300/h
     with pytest.raises(PlaydeskError, match="unknown session"):
         add_station_time(Cart("COUNTER1"), "NOPE-S1")
+
+
+def test_a_guest_cannot_start_where_the_time_could_not_be_billed(site):
+    """A group without a resource: its guest time could never be put on a receipt, so the
+    guest does not start (found by review: the stop printed a bill no receipt took)."""
+    from engine.models import StationGroup
+
+    with write():
+        StationGroup.update(resource=None).where(StationGroup.code == "STANDARD").execute()
+    with pytest.raises(PlaydeskError, match="has no resource"):
+        lifecycle.start("PC02", T0, guest=True, staff="S01")
+    assert lifecycle.start("PS5-1", T0, guest=True, staff="S01").state == "running"
 
 
 def test_a_line_that_is_not_the_bill_is_refused(site):

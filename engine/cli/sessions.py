@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from engine.cli.common import emit, now, open_db
 from engine.errors import PlaydeskError
@@ -158,14 +159,14 @@ def run_meter(args) -> None:
 
     from engine.sessions import meter
 
+    if not math.isfinite(args.every) or args.every <= 0:
+        raise PlaydeskError("--every must be a number of seconds more than 0")
     open_db(args)
     if args.once:
         emit(meter.charge_due(now(args)).as_dict())
         return
     if args.at is not None:
         raise PlaydeskError("--at fixes now: give --once with it")
-    if args.every <= 0:
-        raise PlaydeskError("--every must be more than 0 seconds")
     while True:  # until interrupted: the service runs the same
         meter.charge_due(now(args))
         time.sleep(args.every)

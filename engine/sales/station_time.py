@@ -39,8 +39,8 @@ from engine.sales.sale import Sale
 from engine.sessions import facts
 from engine.sessions.charging import guest_bill
 from engine.sessions.facts import Session
+from engine.sessions.lifecycle import MOVED
 
-MOVED = "moved to "  # the stop reason of a session moved on (engine/sessions/move.py)
 MINUTE = dt.timedelta(minutes=1)
 
 

@@ -31,6 +31,9 @@ ACTORS = ("staff", "agent", "meter")
 # the reason a stop gives when its caller gives none: staff stopped it, the member logged out at
 # the station, the meter (which says why: `no credit`, `station lost`)
 STOP_REASONS = {"staff": "staff", "agent": "logout", "meter": "meter"}
+# the stop reason of a session moved on (engine/sessions/move.py); guest time is billed along
+# it (engine/sales/station_time.py), so no one else may give it
+MOVED = "moved to "
 
 
 def _check_actor(actor: str, staff: str | None) -> None:
@@ -62,6 +65,11 @@ def start(station: str, at: dt.datetime, member: str | None = None, guest: bool 
     if guest and staff is None:
         raise PlaydeskError("a guest session is started by staff (give --staff)")
     terms = startable_station(station)
+    if guest and terms.resource is None:
+        # a guest's time is billed as a line of the group's resource (engine/sales/
+        # station_time.py); a group without one could never be paid
+        raise PlaydeskError(f"station {station}'s group {terms.group} has no resource: guest "
+                            "time there could not be billed (give the group a resource)")
     if member is not None and not existing_member(member).active:
         raise PlaydeskError(f"member {member} is inactive")
     _busy(station, member)
@@ -179,7 +187,14 @@ def stop(at: dt.datetime, station: str | None = None, session_id: str | None = N
          actor: str = "staff", staff: str | None = None, reason: str | None = None) -> Session:
     """Charge what is due up to `at`, then stop (running or paused). A member's charges are
     final; a guest's time becomes a receipt line (`charging.guest_bill`)."""
-    session = _target(station, session_id)
+    if reason is not None and reason.strip().lower().startswith(MOVED.strip()):
+        raise PlaydeskError(f"the stop reason {reason!r} is kept for moves: use session move")
+    return stop_for(_target(station, session_id), at, actor, staff, reason)
+
+
+def stop_for(session: Session, at: dt.datetime, actor: str, staff: str | None,
+             reason: str | None) -> Session:
+    """`stop` of a session already found, with any reason (engine.sessions.move's own)."""
     _check_actor(actor, staff)
     reason = reason or STOP_REASONS[actor]
     if session.state == ENDED:

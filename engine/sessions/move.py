@@ -33,7 +33,7 @@ from engine.sessions.facts import Session
 from engine.sessions.terms import startable_station
 from engine.sessions.timeline import PAUSED
 
-MOVED = "moved to "
+MOVED = lifecycle.MOVED
 
 
 def refusal(session_id: str, to_station: str) -> str | None:
@@ -97,8 +97,7 @@ def move(at: dt.datetime, to_station: str, station: str | None = None,
             raise PlaydeskError("a guest session is moved by staff (give --staff)")
         with write():
             return _move(session, to_station, at, staff, paused)
-    stopped = lifecycle.stop(at, session_id=session.id, staff=staff,
-                             reason=MOVED + to_station)
+    stopped = lifecycle.stop_for(session, at, "staff", staff, MOVED + to_station)
     if stopped.timeline.stop_reason != MOVED + to_station:  # the meter found no credit first
         raise PlaydeskError(f"session {session.id} stopped ({stopped.timeline.stop_reason}) "
                             f"before the move to {to_station}")
@@ -111,7 +110,7 @@ def move(at: dt.datetime, to_station: str, station: str | None = None,
 
 def _move(session: Session, to_station: str, at: dt.datetime, staff: str | None,
           paused: bool) -> Session:
-    lifecycle.stop(at, session_id=session.id, staff=staff, reason=MOVED + to_station)
+    lifecycle.stop_for(session, at, "staff", staff, MOVED + to_station)
     return _start(session, to_station, at, staff, paused)
 
 
