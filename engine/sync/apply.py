@@ -60,7 +60,8 @@ from engine.models.sync import SyncOrigin
 from engine.sitefile import apply_document
 from engine.sync import collisions
 from engine.sync.definitions import deactivations_first, newer_only
-from engine.sync.validate import Rejected, Waiting, check_event
+from engine.sync.validate import check_event
+from engine.sync.verdict import Rejected, Waiting
 
 log = logging.getLogger("playdesk.sync")
 

@@ -28,7 +28,7 @@ A fact event is refused (`Rejected`) when:
   correction draw) comes from a kiosk;
 - a draw takes more than its lot holds in total, from another member's lot, or from a lot of the
   origin that does not exist (its own earlier events are applied before, so it must be here);
-- a play session is neither a member's nor a guest's or comes without its start event, a session
+- (play-session facts: engine/sync/validate_sessions.py) a play session is neither a member's nor a guest's or comes without its start event, a session
   event is of no known kind, a charged minute is a guest's, charged already (another row of the
   same session and minute), not paid exactly by the rule (one minute from a minutes lot, or the
   k-th wallet minute's cost) from the member's own lots of the session's device, or a session
@@ -44,14 +44,14 @@ gap) and then judged. A refused event is stored, counted and kept as a conflict
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
 from types import SimpleNamespace
 from typing import Any
 
 from engine.campaigns.state import ACTIVE, campaign_state
 from engine.campaigns.types import WEEKDAYS
 from engine.db import database
-from engine.money import MAX_AMOUNT, round_half_up
+from engine.sync.validate_sessions import check_sessions
+from engine.sync.verdict import Rejected, Waiting, by_id, stored_row, whole
 
 # A pending order is valid this long after it was created (engine/sales/orders.py sells by it;
 # here, below sales, an order is checked by it).
@@ -83,35 +83,11 @@ NON_NEGATIVE = {
     "receipt_refund_line": ("amount",), "receipt_refund_payment": ("amount",),
     "play_session": ("rate_per_hour", "minimum_minutes"), "session_minute": ("minute", "amount"),
 }
-# Play sessions (spec/sessions.md): the tables their events carry, and what the events may be.
-SESSION_TABLES = {"play_session", "session_event", "session_minute", "consumption"}
-SESSION_EVENT_KINDS = {"start", "pause", "resume", "stop", "warning"}
-SESSION_ACTORS = {"staff", "agent", "meter"}
 # Stations are definitions: they travel in `definitions` documents, never as rows.
 DEFINITION_ROWS = {"station_group", "station"}
 LOT_TYPES = {"money": {"paid", "bonus", "manual", "correction", "migration", "reversed_refund",
                        "refund"}, "minutes": {"paid", "bonus", "manual"}}
 CONSUMPTION_KINDS = {"use", "refund", "correction"}
-
-
-class Rejected(Exception):
-    """A fact false by the rules: `reason` is a short code, the message says what."""
-
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-
-
-class Waiting(Rejected):
-    """A fact names another device's fact that is not here yet: judged once it is (until then
-    the event and its origin's later events wait; a caller that cannot wait refuses it)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("missing_reference", message)
-
-
-def _whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_AMOUNT
 
 
 def check_event(event: dict[str, Any], payload: dict[str, Any], role: str | None) -> None:
@@ -135,7 +111,7 @@ def check_event(event: dict[str, Any], payload: dict[str, Any], role: str | None
     for table, table_rows in rows.items():
         for row in table_rows:
             _check_row(origin, table, row)
-    _check_sessions(origin, kind, rows)
+    check_sessions(origin, kind, rows)
     _check_lots(origin, role, rows)
     _check_refund_lines(rows)
     _check_orders(rows)
@@ -161,18 +137,9 @@ def _check_row(origin: str, table: str, row: dict[str, Any]) -> None:
         value = row.get(name)
         if value is None and name == "tendered":
             continue
-        if not _whole(value) or value < 0:
+        if not whole(value) or value < 0:
             raise Rejected("bad_amount", f"{table} {row.get('id')!r}: {name} {value!r} is not "
                                          "a whole amount of at least 0")
-
-
-def _by_id(rows: dict[str, list[dict[str, Any]]], table: str) -> dict[Any, dict[str, Any]]:
-    return {row.get("id"): row for row in rows.get(table, [])}
-
-
-def _stored(table: str, key: Any, columns: str) -> tuple | None:
-    return database.execute_sql(f'SELECT {columns} FROM "{table}" WHERE id = ?',
-                                (key,)).fetchone()
 
 
 def _check_refund_lines(rows: dict[str, list[dict[str, Any]]]) -> None:
@@ -183,20 +150,20 @@ def _check_refund_lines(rows: dict[str, list[dict[str, Any]]]) -> None:
         refund, receipt = line.get("refund_id"), line.get("receipt")
         if receipt is None:
             continue  # an older release's line: its refund names the receipt
-        stored = receipts.get(refund) or (_stored("receipt_refund", refund, "receipt") or [None])[0]
+        stored = receipts.get(refund) or (stored_row("receipt_refund", refund, "receipt") or [None])[0]
         if receipt != stored:
             raise Rejected("wrong_receipt", f"a line of refund {refund!r} names receipt "
                                             f"{receipt!r}, its refund {stored!r}")
 
 
 def _check_lots(origin: str, role: str, rows: dict[str, list[dict[str, Any]]]) -> None:
-    purchases = _by_id(rows, "purchase")
+    purchases = by_id(rows, "purchase")
     refund_lots = {r.get("lot"): r.get("amount") for r in rows.get("refund", []) if r.get("lot")}
     refund_lots.update({r.get("lot"): r.get("amount")
                         for r in rows.get("receipt_refund_payment", []) if r.get("lot")})
     for lot in rows.get("lot", []):
         name, lot_type, total = lot.get("id"), lot.get("type"), lot.get("total")
-        if not _whole(total) or total <= 0:
+        if not whole(total) or total <= 0:
             raise Rejected("bad_amount", f"lot {name!r}: total {total!r} is not positive")
         if lot_type not in LOT_TYPES.get(lot.get("kind"), ()):
             raise Rejected("bad_lot", f"lot {name!r}: no {lot.get('kind')!r} lot of type "
@@ -283,7 +250,7 @@ def _check_completions(origin: str, rows: dict[str, list[dict[str, Any]]]) -> No
     """An order is completed by the origin's own purchase with the order's key (complete_order
     journals that purchase first, so it is here): no completion blocks an order nobody paid."""
     for done in rows.get("order_completion", []):
-        bought = _stored("purchase", done.get("purchase"), "key, device")
+        bought = stored_row("purchase", done.get("purchase"), "key, device")
         if bought is None and database.execute_sql(_LOST_PURCHASE, (done.get("purchase"),
                                                                     origin)).fetchone():
             continue  # it lost a collision (its lots are here, void): so does the completion
@@ -296,7 +263,7 @@ def _check_completions(origin: str, rows: dict[str, list[dict[str, Any]]]) -> No
 def _check_payments(rows: dict[str, list[dict[str, Any]]]) -> None:
     """A payment pays a receipt or purchase of its own event: no device adds a payment to
     another's sale (a refund would pay it out)."""
-    receipts, purchases = _by_id(rows, "receipt"), _by_id(rows, "purchase")
+    receipts, purchases = by_id(rows, "receipt"), by_id(rows, "purchase")
     for payment in rows.get("payment", []):
         receipt, bought = payment.get("receipt"), payment.get("purchase")
         if not ((receipt is not None and receipt in receipts)
@@ -309,7 +276,7 @@ def _check_refunds(origin: str, rows: dict[str, list[dict[str, Any]]]) -> None:
     """A refund is of a purchase that exists and gives back at most its price."""
     for refund in rows.get("refund", []):
         name, bought = refund.get("id"), refund.get("purchase")
-        stored = _stored("purchase", bought, "price, payment, receipt")
+        stored = stored_row("purchase", bought, "price, payment, receipt")
         if stored is None:
             if str(bought).startswith(f"{origin}-"):
                 raise Rejected("unknown_reference", f"refund {name!r} of {origin}'s purchase "
@@ -328,7 +295,7 @@ def _check_refunds(origin: str, rows: dict[str, list[dict[str, Any]]]) -> None:
 
 
 def _check_purchases(origin: str, role: str, rows: dict[str, list[dict[str, Any]]]) -> None:
-    receipts = _by_id(rows, "receipt")
+    receipts = by_id(rows, "receipt")
     for purchase in rows.get("purchase", []):
         name = purchase.get("id")
         package = _package(purchase.get("campaign"), purchase.get("package"))
@@ -405,7 +372,7 @@ def _iso(value: Any) -> str | None:
 def _check_paid(purchase: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) -> None:
     name, price, method = purchase.get("id"), purchase.get("price"), purchase.get("payment")
     if method == "wallet":
-        lots = _by_id(rows, "lot")
+        lots = by_id(rows, "lot")
         paid = 0
         for draw in rows.get("consumption", []):
             if draw.get("reference") != name or draw.get("kind") != "use":
@@ -427,7 +394,7 @@ def _check_wallet_draw(purchase: dict[str, Any], draw: dict[str, Any],
     if name in lots:
         found = (lots[name].get("member"), lots[name].get("kind"), lots[name].get("device"))
     else:
-        found = _stored("lot", name, "member, kind, device")
+        found = stored_row("lot", name, "member, kind, device")
     if found is None:
         if str(name).startswith(f"{draw.get('device')}-"):  # the origin's: its earlier events
             raise Rejected("unknown_reference", f"purchase {purchase.get('id')!r} paid from "
@@ -442,7 +409,7 @@ def _check_wallet_draw(purchase: dict[str, Any], draw: dict[str, Any],
 
 def _check_consumption(origin: str, role: str, kind: str,
                        rows: dict[str, list[dict[str, Any]]]) -> None:
-    lots = _by_id(rows, "lot")
+    lots = by_id(rows, "lot")
     for record in rows.get("consumption", []):
         name, amount, draw = record.get("id"), record.get("amount"), record.get("kind")
         if draw not in CONSUMPTION_KINDS:
@@ -471,132 +438,5 @@ def _check_consumption(origin: str, role: str, kind: str,
 def _lot(name: Any, lots: dict[Any, dict[str, Any]]) -> tuple[str, int] | None:
     if name in lots:
         return lots[name].get("member"), lots[name].get("total")
-    stored = _stored("lot", name, "member, total")
+    stored = stored_row("lot", name, "member, total")
     return (stored[0], stored[1]) if stored else None
-
-
-# -- play sessions ------------------------------------------------------------------------------
-
-_SESSION = ("SELECT member, guest, rate_per_hour, station_device FROM play_session "
-            "WHERE id = ?")
-_WALLET_MINUTES = ("SELECT COUNT(*) FROM session_minute WHERE session = ? AND source = 'money' "
-                   "AND minute < ?")
-
-
-def _wallet_cost(rate: int, k: int) -> int:
-    """The k-th wallet minute's draw: round_half_up(rate × k / 60) minus the total before
-    (engine/sessions/charging.py, above this layer, says the same)."""
-    return (round_half_up(Fraction(rate * k, 60)) - round_half_up(Fraction(rate * (k - 1), 60)))
-
-
-def _session_of(origin: str, name: Any, sessions: dict[Any, dict[str, Any]],
-                what: str) -> tuple[Any, bool, int, str]:
-    """(member, guest, rate, device) of the session `name`, in the event or stored here."""
-    if name in sessions:
-        row = sessions[name]
-        return row.get("member"), bool(row.get("guest")), row.get("rate_per_hour"), \
-            row.get("station_device")
-    stored = database.execute_sql(_SESSION, (name,)).fetchone()
-    if stored is None:
-        if str(name).startswith(f"{origin}-"):
-            raise Rejected("unknown_reference", f"{what} of {origin}'s session {name!r}, which "
-                                                "it never started")
-        raise Waiting(f"{what} of session {name!r}, not here yet")
-    return stored[0], bool(stored[1]), stored[2], stored[3]
-
-
-def _check_sessions(origin: str, kind: str, rows: dict[str, list[dict[str, Any]]]) -> None:
-    """Session facts are what the engine writes (sessions.md): a session is a member's or a
-    guest's, starts with its start event, its events are of known kinds, and a charged minute
-    is a member session's minute not charged yet, paid exactly by the rule (a minutes lot: one
-    minute; the wallet: the k-th wallet minute's cost) from the member's own lots usable on the
-    session's device, its draws naming it. A session event carries no money: a forged one can
-    stop or pause a session, never create or move credit."""
-    session_event = kind.startswith("session.")
-    if session_event:
-        extra = sorted(set(rows) - SESSION_TABLES)
-        if extra:
-            raise Rejected("forbidden_rows", f"a {kind} event with rows of {', '.join(extra)}")
-    elif set(rows) & (SESSION_TABLES - {"consumption"}):
-        raise Rejected("forbidden_rows", f"session rows in a {kind} event")
-    sessions = _by_id(rows, "play_session")
-    starts = {row.get("session") for row in rows.get("session_event", [])
-              if row.get("kind") == "start"}
-    for name, row in sessions.items():
-        member, guest = row.get("member"), row.get("guest")
-        if not isinstance(guest, bool) or (member is None) != guest:
-            raise Rejected("bad_session", f"session {name!r}: a member's or a guest's")
-        if row.get("station_device") not in ("pc", "console") or not row.get("rate_per_hour"):
-            raise Rejected("bad_session", f"session {name!r}: device "
-                                          f"{row.get('station_device')!r}, rate "
-                                          f"{row.get('rate_per_hour')!r}")
-        if name not in starts:
-            raise Rejected("bad_session", f"session {name!r} without its start event")
-    for event in rows.get("session_event", []):
-        if event.get("kind") not in SESSION_EVENT_KINDS or \
-                event.get("actor") not in SESSION_ACTORS:
-            raise Rejected("bad_session", f"session event {event.get('id')!r} of kind "
-                                          f"{event.get('kind')!r} by {event.get('actor')!r}")
-        if event.get("kind") == "start" and event.get("session") not in sessions:
-            raise Rejected("bad_session", f"start event {event.get('id')!r} without its session")
-        _session_of(origin, event.get("session"), sessions, f"event {event.get('id')!r}")
-    _check_minutes(origin, rows, sessions)
-
-
-def _check_minutes(origin: str, rows: dict[str, list[dict[str, Any]]],
-                   sessions: dict[Any, dict[str, Any]]) -> None:
-    lots = _by_id(rows, "lot")
-    draws: dict[str, list[dict[str, Any]]] = {}
-    for record in rows.get("consumption", []):
-        draws.setdefault(str(record.get("reference")), []).append(record)
-    paid_refs = set()
-    wallet_in_event: dict[Any, int] = {}
-    for minute in sorted(rows.get("session_minute", []), key=lambda m: m.get("minute") or 0):
-        name, number, source = minute.get("session"), minute.get("minute"), minute.get("source")
-        what = f"minute {number!r} of session {name!r}"
-        member, guest, rate, device = _session_of(origin, name, sessions, what)
-        if guest:
-            raise Rejected("bad_session", f"{what}: a guest session charges nothing")
-        if not _whole(number) or number < 1:
-            raise Rejected("bad_session", f"{what}: not a minute")
-        # a minute charged here already by another device is a collision, not a forgery: sync
-        # settles it on every device alike (engine/sync/collisions.py, session_minute)
-        reference = f"{name}:{number}"
-        paid = draws.get(reference, [])
-        if source == "minutes":
-            expected, kind = 1, "minutes"
-        elif source == "money":
-            before = database.execute_sql(_WALLET_MINUTES, (name, number)).fetchone()[0]
-            k = before + wallet_in_event.get(name, 0) + 1
-            wallet_in_event[name] = wallet_in_event.get(name, 0) + 1
-            if minute.get("wallet_minute") != k:
-                raise Rejected("wrong_price", f"{what}: wallet minute "
-                                              f"{minute.get('wallet_minute')!r}, not {k}")
-            expected, kind = _wallet_cost(rate, k), "money"
-        else:
-            raise Rejected("bad_session", f"{what} paid from {source!r}")
-        if minute.get("amount") != expected or sum(d.get("amount") or 0 for d in paid) != expected:
-            raise Rejected("wrong_price", f"{what} costs {expected} {kind}, charged "
-                                          f"{minute.get('amount')!r}")
-        for record in paid:
-            found = _lot_terms(record.get("lot"), lots)
-            if record.get("kind") != "use" or record.get("member") != member or \
-                    (found is not None and (found[0] != member or found[1] != kind
-                                            or found[2] not in ("any", device))):
-                raise Rejected("wrong_member", f"{what} drawn from lot {record.get('lot')!r} "
-                                               f"({found}) for {record.get('member')!r}")
-        paid_refs.add(reference)
-    if sessions or rows.get("session_minute") or rows.get("session_event"):
-        stray = sorted(ref for ref in draws if ref not in paid_refs)
-        if stray:
-            raise Rejected("bad_consumption", f"draws {stray} in a session event pay no minute "
-                                              "of it")
-
-
-def _lot_terms(name: Any, lots: dict[Any, dict[str, Any]]) -> tuple | None:
-    """(member, kind, device) of a lot in the event or here (None: not here yet; the draw's own
-    check makes it wait)."""
-    if name in lots:
-        return lots[name].get("member"), lots[name].get("kind"), lots[name].get("device")
-    stored = _stored("lot", name, "member, kind, device")
-    return tuple(stored) if stored else None
