@@ -46,6 +46,7 @@ from engine.pricing.result import (
     PricedLine,
     PricedReceipt,
     Rejection,
+    priced_line,
 )
 from engine.pricing.state import WorkLine
 from engine.pricing.types import (
@@ -56,15 +57,12 @@ from engine.pricing.types import (
     LineInput,
     ReceiptInput,
 )
-from engine.pricing.validity import valid_at
+from engine.pricing.validity import valid_on
 
 MAX_QUANTITY = 1_000_000  # units on one line
 LINE_NO = attrgetter("no")  # lines in receipt order
 RUN_ORDER = attrgetter("sort_key")  # runs in order of application
 UNREDUCED: frozenset[str] = frozenset()  # the reducers of a line no campaign reduced
-# combination verdicts remembered per campaign (then forgotten): a receipt shows a few sets of
-# reducers, so this bounds the snapshot's memory (x campaigns) and rarely costs a recheck
-VERDICTS_KEPT = 256
 
 
 @dataclass(frozen=True)
@@ -95,9 +93,9 @@ class Run:
     listing: int = -1  # its position among the receipt's coupons
     # validity, receipt-level filters or triggers to judge per receipt (automatic runs)
     has_conditions: bool = True
-    # the combination names a campaign that reduced a line needs for this one to combine with
-    # it (_combines_with); a line reduced by campaigns without them is closed to this run
-    combines_with: frozenset[str] = frozenset()
+    # the codes of the campaigns this one combines with (_combinable): a line reduced by any
+    # other campaign is closed to this run
+    combinable: frozenset[str] = frozenset()
 
     @property
     def unrestricted(self) -> bool:
@@ -114,10 +112,9 @@ def price_receipt(receipt: ReceiptInput, definitions: Definitions,
     customer = _customer(receipt, definitions)
     pricing = _Pricing(definitions, lines, at)
     runs, rejected = _plan(receipt, definitions, at, customer, pricing, prune)
-    for run in runs:
-        reason = pricing.run(run)
-        if reason is not None and run.coupon is not None:
-            rejected.append((run.listing, Rejection(run.written, reason, run.coupon.code)))
+    for run, reason in pricing.run_all(runs):
+        assert run.coupon is not None
+        rejected.append((run.listing, Rejection(run.written, reason, run.coupon.code)))
     return PricedReceipt(
         at=at, location=receipt.location, member=receipt.member, debtor=customer.debtor,
         contact=customer.contact,
@@ -153,29 +150,57 @@ def check_line(no: int, line: LineInput) -> None:
 BLANK_VALUES = {"item": "", "item_category": "", "vendor": "", "resource": ""}
 
 
+def _plain(line: LineInput) -> bool:
+    """The everyday line, judged in one expression: exactly one kind of thing, a plain int
+    quantity and amounts in range. Anything else goes through `check_line`, which says what
+    is wrong (or passes an int subclass)."""
+    quantity, unit_price, manual = line.quantity, line.unit_price, line.manual_discount
+    return (type(quantity) is int and 1 <= quantity <= MAX_QUANTITY
+            and type(manual) is int and 0 <= manual <= MAX_AMOUNT
+            and (unit_price is None or (type(unit_price) is int
+                                        and 0 <= unit_price <= MAX_AMOUNT))
+            and (line.item is not None) + (line.resource is not None)
+            + (line.package is not None) == 1)
+
+
+def _line_facts(definitions: Definitions, no: int, line: LineInput
+                ) -> tuple[int, dict[str, str]]:
+    """The price and filter values of what a line sells: the same for every line of one
+    item (resource, package), so built once per snapshot and shared (read-only)."""
+    cache = definitions.scratch.setdefault("line_facts", {})
+    key = (line.item, line.resource, line.package)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    if line.item is not None:
+        item = definitions.items.get(line.item)
+        if item is None:
+            raise NotFound(f"line {no}: unknown item {line.item!r}")
+        found = (item.price, {**BLANK_VALUES, "item": item.code,
+                              "item_category": item.category or "",
+                              "vendor": item.vendor or ""})
+    elif line.resource is not None:
+        resource = definitions.resources.get(line.resource)
+        if resource is None:
+            raise NotFound(f"line {no}: unknown resource {line.resource!r}")
+        found = (resource.price, {**BLANK_VALUES, "resource": resource.code})
+    else:
+        package = definitions.packages.get(line.package or "")
+        if package is None:
+            raise NotFound(f"line {no}: unknown package {line.package!r}")
+        found = (package.price, dict(BLANK_VALUES))
+    cache[key] = found
+    return found
+
+
 def _work_lines(receipt: ReceiptInput, definitions: Definitions) -> list[WorkLine]:
     lines = []
+    cache = definitions.scratch.setdefault("line_facts", {})
     for no, line in enumerate(receipt.lines, start=1):
-        check_line(no, line)
-        if line.item is not None:
-            item = definitions.items.get(line.item)
-            if item is None:
-                raise NotFound(f"line {no}: unknown item {line.item!r}")
-            price = item.price
-            values = {**BLANK_VALUES, "item": item.code, "item_category": item.category or "",
-                      "vendor": item.vendor or ""}
-        elif line.resource is not None:
-            resource = definitions.resources.get(line.resource)
-            if resource is None:
-                raise NotFound(f"line {no}: unknown resource {line.resource!r}")
-            price = resource.price
-            values = {**BLANK_VALUES, "resource": resource.code}
-        else:
-            package = definitions.packages.get(line.package or "")
-            if package is None:
-                raise NotFound(f"line {no}: unknown package {line.package!r}")
-            price = package.price
-            values = dict(BLANK_VALUES)
+        if not _plain(line):
+            check_line(no, line)
+        found = cache.get((line.item, line.resource, line.package))
+        price, values = found if found is not None else _line_facts(definitions, no, line)
         unit_price = price if line.unit_price is None else line.unit_price
         gross = unit_price * line.quantity
         manual = min(line.manual_discount, gross)
@@ -192,13 +217,11 @@ def _customer(receipt: ReceiptInput, definitions: Definitions) -> Customer:
                     member.segments if member else frozenset())
 
 
-def _priced_line(line: WorkLine, source) -> PricedLine:
-    gross = line.gross
-    return PricedLine(
-        no=line.no, item=source.item, resource=source.resource, package=source.package,
-        quantity=line.quantity, unit_price=line.unit_price, gross=gross,
-        manual_discount=line.manual_discount, discount=gross - line.net, net=line.net,
-        reductions=tuple(line.reductions))
+def _priced_line(line: WorkLine, source: LineInput) -> PricedLine:
+    gross = line.unit_price * line.quantity
+    return priced_line(line.no, source.item, source.resource, source.package, line.quantity,
+                       line.unit_price, gross, line.manual_discount, gross - line.net,
+                       line.net, tuple(line.reductions))
 
 
 # ---------------------------------------------------------------- which campaigns take part
@@ -237,10 +260,23 @@ def _sort_key(campaign: CampaignDef, definitions: Definitions, order: int) -> tu
     return (*key, order)
 
 
-def _combines_with(campaign: CampaignDef, definitions: Definitions) -> frozenset[str]:
-    """Its partners (Definitions.partners) and its own code (it combines with itself): a
-    campaign whose combination names miss them all does not combine with it."""
-    return definitions.partners(campaign.code) | {campaign.code}
+def _combinable(campaign: CampaignDef, definitions: Definitions) -> frozenset[str]:
+    """The codes of the campaigns that combine with `campaign` (`Definitions.combines`), its
+    own among them: those whose code or category is one of its partners. A line is open to
+    the campaign when its reducers are a subset (one C-level check instead of a pair test per
+    reducer). Once per campaign and snapshot."""
+    cache = definitions.scratch.setdefault("combinable", {})
+    found = cache.get(campaign.code)
+    if found is None:
+        named = definitions.scratch.get("by_combination_name")
+        if named is None:
+            named = definitions.scratch["by_combination_name"] = {}
+            for other in definitions.campaigns.values():
+                for name in definitions.combination_names(other.code):
+                    named.setdefault(name, set()).add(other.code)
+        found = cache[campaign.code] = frozenset({campaign.code}.union(
+            *(named.get(name, ()) for name in definitions.partners(campaign.code))))
+    return found
 
 
 def _has_conditions(campaign: CampaignDef, filters: CompiledFilters) -> bool:
@@ -262,7 +298,7 @@ def _runnable(definitions: Definitions) -> list[Run]:
                 filters = _compiled(definitions, campaign)
                 runs.append(Run(campaign, "automatic", _sort_key(campaign, definitions, -1),
                                 filters, has_conditions=_has_conditions(campaign, filters),
-                                combines_with=_combines_with(campaign, definitions)))
+                                combinable=_combinable(campaign, definitions)))
         found = definitions.scratch["runnable"] = sorted(runs, key=RUN_ORDER)
     return found
 
@@ -305,10 +341,12 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
     scanned = Scanned(lines, pricing.by_value)
     receipt_values = customer.filter_values
 
+    day, moment = at.date(), at.time()
+
     def conditions_hold(campaign: CampaignDef, filters: CompiledFilters | None = None) -> bool:
         if filters is None:
             filters = _compiled(definitions, campaign)
-        return (valid_at(campaign, at)
+        return (valid_on(campaign, day, moment)
                 and (not filters.receipt_groups or filters.receipt_passes(receipt_values))
                 and (not campaign.triggers or triggers_hold(campaign.triggers, scanned)))
 
@@ -326,13 +364,14 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
                       if code in definitions.campaigns]
         runs = [run for run in _reachable(definitions, pricing.by_value.keys(), customer, prune)
                 if not run.has_conditions or conditions_hold(run.campaign, run.filters)]
-        running = {run.campaign.code for run in runs}
+        if registered or receipt.coupons:  # only they ask what takes part already
+            running = {run.campaign.code for run in runs}
         for campaign in registered:
             if (campaign.code not in running and campaign.type != "couponing"
                     and is_active(campaign, definitions) and conditions_hold(campaign)):
                 runs.append(Run(campaign, "manual", _sort_key(campaign, definitions, -1),
                                 _compiled(definitions, campaign),
-                                combines_with=_combines_with(campaign, definitions)))
+                                combinable=_combinable(campaign, definitions)))
                 running.add(campaign.code)
 
     rejected: list[tuple[int, Rejection]] = []
@@ -357,7 +396,7 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
         runs.append(Run(campaign, "coupon", _sort_key(campaign, definitions, order),
                         _compiled(definitions, campaign), coupon=voucher,
                         coupon_value=carries_value, written=written, listing=order,
-                        combines_with=_combines_with(campaign, definitions)))
+                        combinable=_combinable(campaign, definitions)))
         if not carries_value:
             running.add(campaign.code)
     if any(run.registration != "automatic" for run in runs):
@@ -416,61 +455,38 @@ class _Pricing:
         for line in self.sellable:
             for key in line.values.items():  # (filter type, value)
                 by_value.setdefault(key, []).append(line)
-        # whether a campaign combines with every campaign of a set (that reduced a line): per
-        # campaign code, shared by every receipt priced with this snapshot (bounded below)
-        self.combine_memo: dict[str, dict[frozenset[str], bool]] = (
-            definitions.scratch.setdefault("combine", {}))
         # the sellable lines by the set of campaigns that reduced them (none yet; kept up to
-        # date as campaigns reduce lines), by line number, and those campaigns' combination names
+        # date as campaigns reduce lines), by line number, and every campaign that reduced one
         self.by_reducers: dict[frozenset[str], dict[int, WorkLine]] = (
             {UNREDUCED: {line.no: line for line in self.sellable}} if self.sellable else {})
-        self.reducer_names: set[str] = set()
+        self.applied: set[str] = set()
 
-    def combinable(self, campaign: CampaignDef, reducers: frozenset[str]) -> bool:
-        """Every campaign in `reducers` (that already reduced a line) may combine with it."""
-        return reducers in self.combining(campaign, (reducers,))
-
-    def takes_line(self, campaign: CampaignDef, line: WorkLine) -> bool:
+    def takes_line(self, run: Run, line: WorkLine) -> bool:
         """Eligible now, apart from the line-level filter groups."""
         if line.is_package:
             return False
-        if campaign.item_validity == "reduced" and not line.reduced:
+        validity = run.campaign.item_validity
+        if validity == "reduced" and not line.reduced:
             return False
-        if campaign.item_validity == "not_reduced" and line.reduced:
+        if validity == "not_reduced" and line.reduced:
             return False
-        return not line.reducers or self.combinable(campaign, line.reducers)
+        return line.reducers <= run.combinable
 
-    def reduce(self, campaign: CampaignDef, line_no: int, amount: int) -> None:
-        """Take `amount` off a line for `campaign`; the line moves to the group its reducers
-        now make."""
-        line = self.by_no[line_no]
-        before = line.reducers
-        line.apply(campaign.code, amount)
-        if line.reducers is not before and not line.is_package:
-            group = self.by_reducers[before]
-            del group[line_no]
-            if not group:
-                del self.by_reducers[before]
-            self.by_reducers.setdefault(line.reducers, {})[line_no] = line
-
-    def combining(self, campaign: CampaignDef, groups: Iterable[frozenset[str]]
-                  ) -> set[frozenset[str]]:
-        """Of `groups` (sets of campaigns that reduced a line), those whose every campaign
-        combines with `campaign`: one check per group and campaign, remembered for the
-        snapshot."""
-        verdicts = self.combine_memo.get(campaign.code)
-        if verdicts is None or len(verdicts) > VERDICTS_KEPT:
-            verdicts = self.combine_memo[campaign.code] = {}
-        found = set()
-        for reducers in groups:
-            verdict = verdicts.get(reducers)
-            if verdict is None:
-                combines = self.definitions.combines
-                verdict = verdicts[reducers] = all(combines(other, campaign.code)
-                                                   for other in reducers)
-            if verdict:
-                found.add(reducers)
-        return found
+    def reduce(self, campaign: CampaignDef, allocations: Iterable[tuple[int, int]]) -> None:
+        """Take each (line no, amount) off its line for `campaign`; a line it reduces for the
+        first time moves to the group its reducers now make."""
+        code = campaign.code
+        by_no, by_reducers = self.by_no, self.by_reducers
+        for line_no, amount in allocations:
+            line = by_no[line_no]
+            before = line.reducers
+            line.apply(code, amount)
+            if line.reducers is not before and not line.is_package:
+                group = by_reducers[before]
+                del group[line_no]
+                if not group:
+                    del by_reducers[before]
+                by_reducers.setdefault(line.reducers, {})[line_no] = line
 
     def eligible(self, run: Run) -> list[WorkLine]:
         if run.unrestricted:
@@ -478,20 +494,25 @@ class _Pricing:
         campaign = run.campaign
         # most campaigns that reach a receipt find its lines closed by the combinations of
         # those that ran before them: that is judged first, per group of lines (by reducers)
-        if self.reducer_names.isdisjoint(run.combines_with):
+        combinable = run.combinable
+        if self.applied.isdisjoint(combinable):
             # no campaign that reduced a line combines with this one (the usual case once a
             # few have run): only the lines nothing reduced are open to it
             if UNREDUCED not in self.by_reducers:
                 return []
             open_groups = {UNREDUCED}
         else:
-            open_groups = self.combining(campaign, self.by_reducers)
+            open_groups = {reducers for reducers in self.by_reducers if reducers <= combinable}
             if not open_groups:
                 return []
         groups = run.filters
         if groups.narrowest is None:
-            candidates = sorted((line for reducers in open_groups
-                                 for line in self.by_reducers[reducers].values()), key=LINE_NO)
+            if open_groups == {UNREDUCED}:  # in line order: built so, lines only leave it
+                candidates = list(self.by_reducers[UNREDUCED].values())
+            else:
+                candidates = sorted((line for reducers in open_groups
+                                     for line in self.by_reducers[reducers].values()),
+                                    key=LINE_NO)
         else:
             kind, codes = groups.narrowest
             candidates = [line for code in codes for line in self.by_value.get((kind, code), ())
@@ -511,11 +532,33 @@ class _Pricing:
                 return []
         return found
 
-    def free_candidates(self, campaign: CampaignDef, rules: tuple[FreeLineDef, ...]
-                        ) -> list[WorkLine]:
-        return [line for line in self.sellable
-                if any(matches(rule, line.values) for rule in rules)
-                and self.takes_line(campaign, line)]
+    def free_candidates(self, run: Run, rules: tuple[FreeLineDef, ...]) -> list[WorkLine]:
+        """The sellable lines matching one of `rules` that `run` may take, in line order."""
+        if all(rule.code is not None and rule.type in BLANK_VALUES for rule in rules):
+            # a line matches a rule with a code exactly when it is filed under it
+            found = {line.no: line for rule in rules
+                     for line in self.by_value.get((rule.type, rule.code), ())}  # type: ignore
+            lines = sorted(found.values(), key=LINE_NO) if len(rules) > 1 else found.values()
+        else:
+            lines = [line for line in self.sellable
+                     if any(matches(rule, line.values) for rule in rules)]
+        return [line for line in lines if self.takes_line(run, line)]
+
+    def run_all(self, runs: Iterable[Run]) -> list[tuple[Run, str]]:
+        """Apply the runs in order; the coupons' runs that granted nothing, with the reason."""
+        refused = []
+        by_reducers = self.by_reducers
+        applied = self.applied
+        for run in runs:
+            if (run.coupon is None and UNREDUCED not in by_reducers
+                    and applied.isdisjoint(run.combinable)):
+                # every line is reduced by a campaign this one does not combine with (most
+                # runs on a long receipt, once a few campaigns ran): `eligible` finds nothing
+                continue
+            reason = self.run(run)
+            if reason is not None and run.coupon is not None:
+                refused.append((run, reason))
+        return refused
 
     def run(self, run: Run) -> str | None:
         """Apply (or issue) one run; the rejection reason of a coupon that granted nothing."""
@@ -524,7 +567,7 @@ class _Pricing:
         if not eligible:
             return CONDITIONS_NOT_MET
         context = strategies.Context(
-            eligible, lambda rules: self.free_candidates(campaign, tuple(rules)))
+            eligible, lambda rules: self.free_candidates(run, tuple(rules)))
         if run.coupon_value:
             grant = strategies.coupon(campaign, run.coupon, context)  # type: ignore[arg-type]
         else:
@@ -546,11 +589,10 @@ class _Pricing:
                 campaign.code, grant.amount, _expiry(campaign.coupon_issue_expiration, self.at),
                 campaign.coupon_issue_text, campaign.coupon_issue_image))
         else:
-            for line_no, amount in allocations:
-                # an unrestricted coupon's campaign restricts the line like any other: a later
-                # campaign must combine with it (decision 9)
-                self.reduce(campaign, line_no, amount)
-            self.reducer_names |= self.definitions.combination_names(campaign.code)
+            # an unrestricted coupon's campaign restricts the line like any other: a later
+            # campaign must combine with it (decision 9)
+            self.reduce(campaign, allocations)
+            self.applied.add(campaign.code)
         if run.coupon is not None:
             self.redeemed.append(run.coupon.code)
         return None

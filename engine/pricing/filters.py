@@ -89,9 +89,15 @@ class Scanned:
                  by_value: Mapping[tuple[str, str], Sequence[WorkLine]]) -> None:
         self.lines = lines
         self.by_value = by_value
+        # units by (filter type, value), summed once: many triggers ask for the same values
+        self.counted: dict[tuple[str, str], int] = {}
 
     def units(self, kind: str, code: str) -> int:
-        return sum(line.quantity for line in self.by_value.get((kind, code), ()))
+        key = (kind, code)
+        found = self.counted.get(key)
+        if found is None:
+            found = self.counted[key] = sum(line.quantity for line in self.by_value.get(key, ()))
+        return found
 
     def matching(self, rules: tuple[TriggerLineDef, ...]) -> int:
         """Units of lines matching any of `rules`."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from engine.pricing.result import Reduction
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class WorkLine:
     no: int
     quantity: int
@@ -43,15 +43,24 @@ class WorkLine:
             self.reducers = self.reducers | {campaign}
 
 
+def by_unit_net(lines: list[WorkLine], dearest_first: bool = False) -> list[WorkLine]:
+    """`lines` sorted by unit net (cheapest first, or dearest first), ties by lower line number.
+
+    Unit nets are compared exactly as integers over the common denominator lcm(quantities).
+    """
+    if not lines:
+        return []
+    common = math.lcm(*[line.quantity for line in lines])
+    sign = -1 if dearest_first else 1
+    # line numbers are unique, so the lines themselves are never compared
+    ordered = sorted([(sign * line.net * (common // line.quantity), line.no, line)
+                      for line in lines])
+    return [line for _, _, line in ordered]
+
+
 def units_of(lines: list[WorkLine], dearest_first: bool = False) -> list[tuple[int, int]]:
     """Every unit of `lines` as (line no, index within the line), sorted by unit net (cheapest
-    first, or dearest first), ties by lower line number then index.
-
-    Unit nets are compared exactly as integers over the common denominator lcm(quantities);
-    the units of one line share its unit net, so the lines are sorted and then expanded.
-    """
-    common = math.lcm(*(line.quantity for line in lines)) if lines else 1
-    sign = -1 if dearest_first else 1
-    ordered = sorted(lines, key=lambda line: (sign * line.net * (common // line.quantity),
-                                              line.no))
-    return [(line.no, index) for line in ordered for index in range(line.quantity)]
+    first, or dearest first), ties by lower line number then index: the units of one line
+    share its unit net, so the lines are sorted (`by_unit_net`) and then expanded."""
+    return [(line.no, index) for line in by_unit_net(lines, dearest_first)
+            for index in range(line.quantity)]

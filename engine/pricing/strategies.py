@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from engine.money import percent_of, round_half_up
 from engine.pricing.allocation import pro_rata
-from engine.pricing.state import WorkLine, units_of
+from engine.pricing.state import WorkLine, by_unit_net, units_of
 from engine.pricing.types import CampaignDef, CouponDef, FreeLineDef, TierDef
 
 
@@ -205,7 +205,7 @@ def _tier_times(tier: TierDef, units: int, net: int) -> int:
 # ---------------------------------------------------------------- M for N, M plus N
 
 
-def _free_unit_shares(free: Counter, by_no: dict[int, WorkLine]) -> dict[int, int]:
+def _free_unit_shares(free: dict[int, int], by_no: dict[int, WorkLine]) -> dict[int, int]:
     """What the free units of each line are worth: its net × free units / quantity, half-up
     (lines whose share rounds to nothing get no allocation)."""
     shares = {}
@@ -220,14 +220,22 @@ def _free_unit_shares(free: Counter, by_no: dict[int, WorkLine]) -> dict[int, in
 def m_for_n(campaign: CampaignDef, context: Context) -> Grant:
     buy, pay = campaign.buy or 0, campaign.pay or 0
     lines = context.eligible
-    units = units_of(lines)  # cheapest first; ties: lower line number
-    if buy <= pay or len(units) < buy:
+    units = sum(line.quantity for line in lines)
+    if buy <= pay or units < buy:
         return Grant({}, "reduce", None)
-    times = len(units) // buy if campaign.usage == "multiple" else 1
-    free = Counter(line_no for line_no, _ in units[:times * (buy - pay)])
+    times = units // buy if campaign.usage == "multiple" else 1
+    # the cheapest times × (buy − pay) units go free (ties: lower line number): the units of
+    # a line are next to each other in that order, so whole lines are taken, the last in part
+    left = times * (buy - pay)
+    free: dict[int, int] = {}
+    for line in by_unit_net(lines):
+        if left <= 0:
+            break
+        free[line.no] = taken = min(line.quantity, left)
+        left -= taken
     allocations = _free_unit_shares(free, {line.no: line for line in lines})
     amount = sum(allocations.values())
-    return Grant(allocations, "reduce", amount, free_units=dict(free))
+    return Grant(allocations, "reduce", amount, free_units=free)
 
 
 def m_plus_n(campaign: CampaignDef, context: Context) -> Grant:

@@ -21,12 +21,15 @@ def in_time_window(moment: dt.time, start: dt.time | None, end: dt.time | None) 
     return moment >= start or moment < end
 
 
-def valid_at(campaign: CampaignDef, at: dt.datetime) -> bool:
-    day = at.date()
+def valid_on(campaign: CampaignDef, day: dt.date, moment: dt.time) -> bool:
+    """Whether the campaign is valid at that date and time of day (taken apart from the
+    receipt's moment once per receipt)."""
     if campaign.from_date is not None and day < campaign.from_date:
         return False
     if campaign.to_date is not None and day > campaign.to_date:
         return False
     if campaign.weekdays is not None and WEEKDAYS[day.weekday()] not in campaign.weekdays:
         return False
-    return in_time_window(at.time(), campaign.from_time, campaign.to_time)
+    if campaign.from_time is None and campaign.to_time is None:
+        return True
+    return in_time_window(moment, campaign.from_time, campaign.to_time)
