@@ -2,12 +2,16 @@
 
 The random sites of test_pricing_properties, with header filters (location, debtor, contact),
 whole-group and excluded filters, triggers on other kinds, time windows, manual registrations,
-other members and locations mixed in; each receipt priced with `prune=True` and `prune=False`.
+other members and locations mixed in; each receipt priced with `prune=True` and `prune=False` (the plain path: every campaign judged in
+full, combinations pair by pair, every line tested). The strategies' and the result's fast
+paths are compared with the plain way of computing them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections import Counter
 from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
@@ -19,12 +23,17 @@ from engine.pricing import (
     CampaignDef,
     Definitions,
     FilterDef,
+    PricedLine,
     ReceiptInput,
+    Reduction,
     TriggerDef,
     TriggerLineDef,
     price_receipt,
+    strategies,
 )
 from engine.pricing.engine import _campaign_index, _customer, _reachable, _runnable, _work_lines
+from engine.pricing.result import priced_line
+from engine.pricing.state import WorkLine, units_of
 
 HEADER_VALUES = {"location": ["C1", "K1", ""], "debtor": ["D1", "D2", ""],
                  "contact": ["M1", "M2", ""]}
@@ -130,3 +139,45 @@ def test_the_index_leaves_out_campaigns_no_value_of_the_receipt_reaches():
         definitions, line_values(with_bar, definitions), _customer(with_bar, definitions),
         True)] == ["BARS", "NOT_BARS", "SNACKS", "ALL"]  # in order of application
     assert_same(definitions, with_bar)
+
+
+# ---------------------------------------------------------------- fast paths of the strategies
+
+
+def m_for_n_by_units(campaign: CampaignDef, lines: list[WorkLine]) -> dict[int, int]:
+    """m_for_n's free units as first written: every unit listed cheapest first, the first
+    times × (buy − pay) counted per line."""
+    buy, pay = campaign.buy or 0, campaign.pay or 0
+    units = units_of(lines)
+    if buy <= pay or len(units) < buy:
+        return {}
+    times = len(units) // buy if campaign.usage == "multiple" else 1
+    return dict(Counter(line_no for line_no, _ in units[:times * (buy - pay)]))
+
+
+work_lines = st.lists(st.tuples(st.integers(1, 6), st.integers(0, 3000)), min_size=0,
+                      max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(work_lines, st.integers(0, 5), st.integers(0, 5), st.sampled_from(["single", "multiple"]))
+def test_m_for_n_takes_the_free_units_an_expansion_of_every_unit_takes(shapes, buy, pay, usage):
+    lines = [WorkLine(no=no, quantity=quantity, unit_price=net // quantity + 1,
+                      manual_discount=0, net=net, is_package=False, values={})
+             for no, (quantity, net) in enumerate(shapes, start=1)]
+    deal = CampaignDef("MFN", "m_for_n", buy=buy, pay=pay, usage=usage)
+    grant = strategies.m_for_n(deal, strategies.Context(lines, lambda rules: []))
+    assert grant.free_units == m_for_n_by_units(deal, lines)
+    assert grant.allocations == strategies._free_unit_shares(
+        m_for_n_by_units(deal, lines), {line.no: line for line in lines})
+
+
+def test_priced_line_builds_the_same_line_as_the_dataclass():
+    fields = dict(no=3, item="COLA", resource=None, package=None, quantity=2, unit_price=250,
+                  gross=500, manual_discount=10, discount=60, net=440,
+                  reductions=(Reduction("ALL", 50),))
+    built, plain = priced_line(**fields), PricedLine(**fields)
+    assert type(built) is PricedLine
+    assert built == plain and hash(built) == hash(plain) and repr(built) == repr(plain)
+    # every field is set: one added to PricedLine must be added to priced_line too
+    assert set(vars(built)) == {field.name for field in dataclasses.fields(PricedLine)}

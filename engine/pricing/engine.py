@@ -106,11 +106,13 @@ def price_receipt(receipt: ReceiptInput, definitions: Definitions,
                   at: dt.datetime, *, prune: bool = True) -> PricedReceipt:
     """Price `receipt` at `at` with the campaigns of `definitions`. Pure and deterministic.
 
-    `prune=False` judges every automatic campaign instead of those the receipt's values reach
-    (engine/pricing/prune.py): the same result, slower; the differential test compares both."""
+    `prune=False` is the plain path the differential test compares with: every automatic
+    campaign judged (not only those the receipt's values reach, engine/pricing/prune.py), in
+    full (no run skipped as closed), combinations tested pair by pair, every open line tested
+    against the filters and the free lines. The same result, slower."""
     lines = _work_lines(receipt, definitions)
     customer = _customer(receipt, definitions)
-    pricing = _Pricing(definitions, lines, at)
+    pricing = _Pricing(definitions, lines, at, plain=not prune)
     runs, rejected = _plan(receipt, definitions, at, customer, pricing, prune)
     for run, reason in pricing.run_all(runs):
         assert run.coupon is not None
@@ -440,8 +442,10 @@ def _campaign_reason(voucher: CouponDef, carries_value: bool, definitions: Defin
 
 
 class _Pricing:
-    def __init__(self, definitions: Definitions, lines: list[WorkLine], at: dt.datetime) -> None:
+    def __init__(self, definitions: Definitions, lines: list[WorkLine], at: dt.datetime,
+                 plain: bool = False) -> None:
         self.definitions = definitions
+        self.plain = plain  # no shortcuts (price_receipt's prune=False)
         self.lines = lines
         self.at = at
         self.entries: list[EntryResult] = []
@@ -470,7 +474,14 @@ class _Pricing:
             return False
         if validity == "not_reduced" and line.reduced:
             return False
-        return line.reducers <= run.combinable
+        return self.open_to(run, line.reducers)
+
+    def open_to(self, run: Run, reducers: frozenset[str]) -> bool:
+        """Every campaign in `reducers` (that reduced a line) combines with the run's."""
+        if self.plain:
+            combines, code = self.definitions.combines, run.campaign.code
+            return all(combines(other, code) for other in reducers)
+        return reducers <= run.combinable
 
     def reduce(self, campaign: CampaignDef, allocations: Iterable[tuple[int, int]]) -> None:
         """Take each (line no, amount) off its line for `campaign`; a line it reduces for the
@@ -495,18 +506,20 @@ class _Pricing:
         # most campaigns that reach a receipt find its lines closed by the combinations of
         # those that ran before them: that is judged first, per group of lines (by reducers)
         combinable = run.combinable
-        if self.applied.isdisjoint(combinable):
+        if not self.plain and self.applied.isdisjoint(combinable):
             # no campaign that reduced a line combines with this one (the usual case once a
             # few have run): only the lines nothing reduced are open to it
             if UNREDUCED not in self.by_reducers:
                 return []
             open_groups = {UNREDUCED}
         else:
-            open_groups = {reducers for reducers in self.by_reducers if reducers <= combinable}
+            open_groups = ({reducers for reducers in self.by_reducers
+                            if self.open_to(run, reducers)} if self.plain else
+                           {reducers for reducers in self.by_reducers if reducers <= combinable})
             if not open_groups:
                 return []
         groups = run.filters
-        if groups.narrowest is None:
+        if groups.narrowest is None or self.plain:
             if open_groups == {UNREDUCED}:  # in line order: built so, lines only leave it
                 candidates = list(self.by_reducers[UNREDUCED].values())
             else:
@@ -534,7 +547,8 @@ class _Pricing:
 
     def free_candidates(self, run: Run, rules: tuple[FreeLineDef, ...]) -> list[WorkLine]:
         """The sellable lines matching one of `rules` that `run` may take, in line order."""
-        if all(rule.code is not None and rule.type in BLANK_VALUES for rule in rules):
+        if not self.plain and all(rule.code is not None and rule.type in BLANK_VALUES
+                                  for rule in rules):
             # a line matches a rule with a code exactly when it is filed under it
             found = {line.no: line for rule in rules
                      for line in self.by_value.get((rule.type, rule.code), ())}  # type: ignore
@@ -550,7 +564,7 @@ class _Pricing:
         by_reducers = self.by_reducers
         applied = self.applied
         for run in runs:
-            if (run.coupon is None and UNREDUCED not in by_reducers
+            if (run.coupon is None and UNREDUCED not in by_reducers and not self.plain
                     and applied.isdisjoint(run.combinable)):
                 # every line is reduced by a campaign this one does not combine with (most
                 # runs on a long receipt, once a few campaigns ran): `eligible` finds nothing
