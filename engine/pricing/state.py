@@ -1,7 +1,7 @@
 """The receipt while it is being priced: lines whose net shrinks as campaigns run.
 
 Internal to `engine.pricing`: `price_receipt` builds these from a `ReceiptInput`, the strategies
-read them, and only the engine changes them (through `apply`).
+read them, and only the engine changes them (`_Pricing.reduce`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ class WorkLine:
     values: dict[str, str]
     reductions: list[Reduction] = field(default_factory=list)
     # campaigns that reduced the line: a later campaign must combine with each of them (an
-    # unrestricted coupon's campaign too). A frozenset, replaced on change: it keys the memo.
+    # unrestricted coupon's campaign too). A frozenset, replaced on change: it keys the groups
+    # of lines by reducers (_Pricing.by_reducers).
     reducers: frozenset[str] = frozenset()
 
     @property
@@ -34,13 +35,6 @@ class WorkLine:
     @property
     def reduced(self) -> bool:
         return self.manual_discount > 0 or bool(self.reductions)
-
-    def apply(self, campaign: str, amount: int) -> None:
-        assert 0 < amount <= self.net, (campaign, amount, self.net)
-        self.net -= amount
-        self.reductions.append(Reduction(campaign, amount))
-        if campaign not in self.reducers:
-            self.reducers = self.reducers | {campaign}
 
 
 def by_unit_net(lines: list[WorkLine], dearest_first: bool = False) -> list[WorkLine]:
