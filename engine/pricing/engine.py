@@ -354,6 +354,7 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
     receipt_values = customer.filter_values
 
     day, moment = at.date(), at.time()
+    plain = not prune  # triggers judged from their definitions, not compiled
 
     def conditions_hold(campaign: CampaignDef, filters: CompiledFilters | None = None,
                         timed: bool = True) -> bool:
@@ -361,7 +362,9 @@ def _plan(receipt: ReceiptInput, definitions: Definitions, at: dt.datetime, cust
             filters = _compiled(definitions, campaign)
         return ((not timed or valid_on(campaign, day, moment))
                 and (not filters.receipt_groups or filters.receipt_passes(receipt_values))
-                and (not campaign.triggers or triggers_hold(campaign.triggers, scanned)))
+                and (filters.triggers is None or (
+                    triggers_hold(campaign.triggers, scanned) if plain
+                    else filters.triggers.hold(scanned))))
 
     def applies_here(campaign: CampaignDef) -> bool:
         """Its conditions hold and some line is of its kind (what a value-less coupon of a

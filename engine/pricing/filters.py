@@ -55,6 +55,7 @@ class CompiledFilters:
     # the line group with the fewest included codes, if any: only lines with one of these
     # values can pass, so pricing looks them up instead of testing every line
     narrowest: tuple[str, frozenset[str]] | None = None
+    triggers: CompiledTriggers | None = None  # None: the campaign has none
 
     def line_passes(self, values: dict[str, str]) -> bool:
         return all(group.passes(values[kind]) for kind, group in self.line_groups)
@@ -72,7 +73,8 @@ def compile_filters(campaign: CampaignDef) -> CompiledFilters:
     including = [(kind, group.included) for kind, group in line_groups
                  if group.included is not None]
     narrowest = min(including, key=lambda pair: len(pair[1])) if including else None
-    return CompiledFilters(line_groups, groups(RECEIPT_FILTER_TYPES), narrowest)
+    return CompiledFilters(line_groups, groups(RECEIPT_FILTER_TYPES), narrowest,
+                           compile_triggers(campaign.triggers) if campaign.triggers else None)
 
 
 def matches(rule: TriggerLineDef, values: dict[str, str]) -> bool:
@@ -125,3 +127,51 @@ def triggers_hold(triggers: Iterable[TriggerDef], scanned: Scanned) -> bool:
         else:
             sets.append(trigger)
     return not sets or any(trigger_holds(t, scanned) for t in sets)
+
+
+# ---------------------------------------------------------------- triggers, compiled
+
+# units of the lines matching `rules` must reach `need`; `keys`: the (type, code) values to sum
+# units of when the rules name codes of one type (a line has one value of it), else None
+Check = tuple[tuple[tuple[str, str], ...] | None, tuple[TriggerLineDef, ...], int]
+
+
+@dataclass(frozen=True)
+class CompiledTriggers:
+    """A campaign's triggers as `triggers_hold` judges them, their rules turned into the
+    values to look up once per snapshot: every pool check holds and, if set triggers exist,
+    every check of one of them."""
+
+    pools: tuple[Check, ...]
+    sets: tuple[tuple[Check, ...], ...]
+
+    def hold(self, scanned: Scanned) -> bool:
+        return (all(_reached(check, scanned) for check in self.pools)
+                and (not self.sets or any(all(_reached(check, scanned) for check in checks)
+                                          for checks in self.sets)))
+
+
+def _check(rules: tuple[TriggerLineDef, ...], need: int) -> Check:
+    kind = rules[0].type if rules else ""
+    if not rules or not all(rule.type == kind and rule.code is not None for rule in rules):
+        return None, rules, need
+    codes = dict.fromkeys(rule.code for rule in rules)  # each once (Scanned.matching)
+    return tuple((kind, code) for code in codes if code is not None), rules, need
+
+
+def _reached(check: Check, scanned: Scanned) -> bool:
+    keys, rules, need = check
+    if keys is None:
+        return scanned.matching(rules) >= need
+    units = scanned.units
+    return sum(units(kind, code) for kind, code in keys) >= need
+
+
+def compile_triggers(triggers: Iterable[TriggerDef]) -> CompiledTriggers:
+    pools, sets = [], []
+    for trigger in triggers:
+        if trigger.kind == "pool":
+            pools.append(_check(trigger.lines, trigger.min_quantity))
+        else:
+            sets.append(tuple(_check((rule,), rule.quantity) for rule in trigger.lines))
+    return CompiledTriggers(tuple(pools), tuple(sets))
