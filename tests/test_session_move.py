@@ -88,12 +88,54 @@ def test_a_paused_session_moves_paused(site):
     assert moved.timeline.running_time(T0 + minutes(30)) == dt.timedelta()
 
 
-def test_a_member_pays_at_most_one_more_started_minute(site):
+def lot_left() -> int:
+    from engine.models import Lot
+
+    return sum(lot.remaining for lot in Lot.select().where(Lot.member == "M001"))
+
+
+def test_a_member_moved_in_the_middle_of_a_minute_pays_each_started_minute_once(site):
+    """Moved at 10:30 into minute 11 and stopped at 20:36: 20:36 of play is 21 started minutes,
+    and 21 are drawn. The old station charged minute 11 (10:00 to 11:00); the new session's
+    minute 1 is that minute carried over (nothing drawn) and its minute 2 falls at 11:00, where
+    the old station's minute 12 would have. Before, the new station charged its own minute 1
+    at the move and every minute after it fell 30 s later: 22 drawn, the half minute twice."""
     first = lifecycle.start("PC01", T0, member="M001", staff="MGR")
     moved = move(T0 + minutes(10.5), "PC02", station="PC01", staff="MGR")
-    assert moved.member == "M001" and moved.station == "PC02" and moved.charged == 1
+    assert moved.member == "M001" and moved.station == "PC02"
     assert facts.session(first.id).charged == 11  # minutes 1..11 started before the move
     assert facts.open_for_member("M001").id == moved.id
+    assert [(m.minute, m.source, m.amount) for m in moved.minutes] == [(1, "carried", 0)]
+    assert moved.started_at == T0 + minutes(10)  # the part of minute 11 played on PC01
+    assert moved.timeline.boundary(2) == T0 + minutes(11)
+    lifecycle.stop(T0 + minutes(20.6), station="PC02", staff="MGR")
+    done = facts.session(moved.id)
+    assert done.charged == 11 and done.minutes_used == 10
+    assert 100 - lot_left() == 21
+
+
+def test_a_paused_member_moved_carries_the_part_of_the_minute_it_played(site):
+    """Paused at 2:15 (minute 3 charged, a quarter of it played), moved paused, resumed and
+    played 1:30 more: 3:45 of play, 4 started minutes (before: 5, the new station's minute 1
+    started afresh at the resume)."""
+    lifecycle.start("PC01", T0, member="M001", staff="MGR")
+    lifecycle.pause(T0 + minutes(2.25), station="PC01", staff="MGR")
+    moved = move(T0 + minutes(5), "PC02", station="PC01", staff="MGR")
+    assert moved.state == "paused" and moved.minutes[0].source == "carried"
+    lifecycle.resume(T0 + minutes(8), station="PC02", staff="MGR")
+    lifecycle.stop(T0 + minutes(9.5), station="PC02", staff="MGR")
+    assert 100 - lot_left() == 4
+
+
+def test_a_member_moved_on_a_minute_s_boundary_starts_afresh(site):
+    """Moved at exactly 10:00: minute 11 is the new station's minute 1, charged there at once
+    (nothing to carry, nothing charged twice)."""
+    first = lifecycle.start("PC01", T0, member="M001", staff="MGR")
+    moved = move(T0 + minutes(10), "PC02", station="PC01", staff="MGR")
+    assert facts.session(first.id).charged == 10
+    assert [(m.minute, m.source) for m in moved.minutes] == [(1, "minutes")]
+    assert moved.started_at == T0 + minutes(10)
+    assert 100 - lot_left() == 11
 
 
 def test_targets_that_cannot_take_the_session_are_refused_and_nothing_is_written(site):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from engine import journal
+from engine import journal, playtime
 from engine.bulk import insert_instances
 from engine.db import write
 from engine.errors import PlaydeskError
@@ -21,10 +21,10 @@ from engine.models import PlaySession, SessionEvent
 from engine.people.members import existing_member
 from engine.people.staff import existing_staff
 from engine.sessions import facts
-from engine.sessions.charging import obtain, record_minute, warning_due
+from engine.sessions.charging import Spend, obtain, record_minute, warning_due
 from engine.sessions.facts import Session
 from engine.sessions.terms import startable_station, station_terms
-from engine.sessions.timeline import ENDED, PAUSED, RUNNING
+from engine.sessions.timeline import ENDED, MINUTE, PAUSED, RUNNING
 from engine.sync.strict import ask, holding, refuse, use
 
 ACTORS = ("staff", "agent", "meter")
@@ -33,7 +33,18 @@ ACTORS = ("staff", "agent", "meter")
 STOP_REASONS = {"staff": "staff", "agent": "logout", "meter": "meter"}
 # the stop reason of a session moved on (engine/sessions/move.py); guest time is billed along
 # it (engine/sales/station_time.py), so no one else may give it
-MOVED = "moved to "
+# (engine/playtime.py defines both; a carried minute draws nothing)
+MOVED, CARRIED = playtime.MOVED, playtime.CARRIED
+
+
+def carried_part(moved: Session, at: dt.datetime) -> dt.timedelta:
+    """How much of its last charged minute `moved` (a member's session, charged up to `at`) had
+    played by `at`: the part the minute carried to the next station has played already (zero
+    when the minute was used up, or nothing was paid)."""
+    if moved.member is None or moved.charged == 0:
+        return dt.timedelta()
+    played = moved.timeline.running_time(at) - (moved.charged - 1) * MINUTE
+    return played if dt.timedelta() < played < MINUTE else dt.timedelta()
 
 
 def _check_actor(actor: str, staff: str | None) -> None:
@@ -55,10 +66,17 @@ def _busy(station: str, member: str | None) -> None:
 
 
 def start(station: str, at: dt.datetime, member: str | None = None, guest: bool = False,
-          staff: str | None = None, actor: str = "staff") -> Session:
+          staff: str | None = None, actor: str = "staff",
+          carried: dt.timedelta = dt.timedelta()) -> Session:
     """Start a session on `station` for `member` or a guest; returns it (minute 1 charged for a
     member). PlaydeskError, nothing written, when the station is busy, inactive or unknown, the
-    member inactive, busy or without a minute of cover, or the authority says no."""
+    member inactive, busy or without a minute of cover, or the authority says no.
+
+    `carried` (a member moved in the middle of a paid minute, engine/sessions/move.py): the
+    part of that minute played on the old station. The session then starts that much before
+    `at`, and its minute 1 is the old station's minute carried over (source `carried`, nothing
+    drawn): its minute 2 falls where the old station's next minute would have, so a move
+    charges no minute twice and loses none."""
     _check_actor(actor, staff)
     if guest == (member is not None):
         raise PlaydeskError("a session is for a member or for a guest (give one of them)")
@@ -73,12 +91,17 @@ def start(station: str, at: dt.datetime, member: str | None = None, guest: bool 
     if member is not None and not existing_member(member).active:
         raise PlaydeskError(f"member {member} is inactive")
     _busy(station, member)
+    if carried and (member is None or not dt.timedelta() < carried < MINUTE):
+        raise PlaydeskError("only a member's moved session carries part of a minute")
     started = paid = None
     if member is not None:
         started = ask("session.start", at, member=member, station=station)
         refuse(started, f"starting a session for {member} on {station}")
+    begin = at - carried
     with holding(started, at=at):
-        if member is not None:
+        if carried:
+            paid = Spend(CARRIED, 0, None, None)
+        elif member is not None:
             paid = obtain(member, terms.device, terms.rate_per_hour, 0, "", 1, at)
             if paid is None:
                 raise PlaydeskError(f"no credit: {member} has no minutes or wallet credit "
@@ -90,16 +113,16 @@ def start(station: str, at: dt.datetime, member: str | None = None, guest: bool 
                 id=session_id, station=station, group=terms.group,
                 station_device=terms.device, rate_per_hour=terms.rate_per_hour,
                 minimum_minutes=terms.minimum_minutes, resource=terms.resource, member=member,
-                guest=guest, started_at=at, staff=staff, device=device_id(),
+                guest=guest, started_at=begin, staff=staff, device=device_id(),
                 offline=bool(started and started.offline), hold=use(started))
-            event = SessionEvent(id=next_id("SE"), session=session_id, kind="start", at=at,
+            event = SessionEvent(id=next_id("SE"), session=session_id, kind="start", at=begin,
                                  actor=actor, staff=staff, device=device_id())
             insert_instances(row, event)
             rows = [row, event]
             if member is not None and paid is not None:
                 # the reference names the session, known only now: the authority was asked
                 # for minute 1 of "" (the grant is the hold, not the reference)
-                rows += record_minute(session_id, member, terms.device, 1, at, paid)
+                rows += record_minute(session_id, member, terms.device, 1, begin, paid)
                 warning = warning_due(session_id, member, terms.device, terms.rate_per_hour,
                                       int(paid.kind == "money"), at)
                 if warning is not None:

@@ -14,9 +14,15 @@ there. Nothing else changes:
   bill (engine/sales/station_time.py) follows the `moved to` stops back and bills the running
   time of all its sessions together, with the minimum once: a move costs a guest nothing.
 - A member: the stop charges what was due before the move; the start is a member's start
-  (strict through the authority, minute 1 charged at once), so the member pays the started
-  minute on the old station and minute 1 on the new one (a member session's charges are final,
-  sessions.md): a move costs at most one started minute. The two are two transactions — the
+  (strict through the authority). A move in the middle of a minute the old station charged
+  carries that minute over: the new session starts the part of it already played before the
+  move, and its minute 1 is that same minute (source `carried`, nothing drawn), so its minute
+  2 falls where the old station's next minute would have — no minute is charged twice, none is
+  lost, and the member pays exactly the started minutes of the whole play (issue 17 review).
+  The new session's running time so shows that part of a minute (under a minute) before the
+  move; a move on a minute's boundary carries nothing (minute 1 is charged at once, as at any
+  start). A paused session carries the part it played the same way, then pauses at the move.
+  The two are two transactions — the
   authority is asked before the start's write, and allows one open session per member — so
   when the start is refused (no credit, the authority unreachable) the old session stays
   stopped and the error says so: start the member again.
@@ -102,7 +108,8 @@ def move(at: dt.datetime, to_station: str, station: str | None = None,
         raise PlaydeskError(f"session {session.id} stopped ({stopped.timeline.stop_reason}) "
                             f"before the move to {to_station}")
     try:
-        return _start(session, to_station, at, staff, paused)
+        return _start(session, to_station, at, staff, paused,
+                      lifecycle.carried_part(stopped, at))
     except PlaydeskError as error:
         raise PlaydeskError(f"session {session.id} stopped on {session.station}, but it could "
                             f"not start on {to_station}: {error}") from error
@@ -115,9 +122,9 @@ def _move(session: Session, to_station: str, at: dt.datetime, staff: str | None,
 
 
 def _start(session: Session, to_station: str, at: dt.datetime, staff: str | None,
-           paused: bool) -> Session:
+           paused: bool, carried: dt.timedelta = dt.timedelta()) -> Session:
     moved = lifecycle.start(to_station, at, member=session.member, guest=session.guest,
-                            staff=staff)
+                            staff=staff, carried=carried)
     if paused:
         moved = lifecycle.pause(at, session_id=moved.id, staff=staff, reason="moved paused")
     return moved
