@@ -202,3 +202,33 @@ def test_the_move_reason_is_kept_for_moves(site):
         lifecycle.stop(T0 + dt.timedelta(minutes=10), station="PS5-1", staff="MGR",
                        reason="Moved to PS5-2")
     assert facts.session(played.id).state == "running"
+
+
+def test_a_moved_guest_play_is_priced_once_in_the_report_and_on_its_stop(site):
+    """10:30 on PS5-1, then 29:30 on PS5-2: one play of 40 minutes billed 400 (600/h, the
+    30-minute minimum once), as its receipt line. Before, the report priced each piece: 11 + 30
+    minutes and 300 + 300 (the minimum and the started minute twice), and the moved piece's
+    `session show` carried a bill of its own."""
+    from engine.sessions.queries import report_stations, summary
+
+    first = lifecycle.start("PS5-1", T0, guest=True, staff="MGR")
+    moved = move(T0 + minutes(10.5), "PS5-2", station="PS5-1", staff="MGR")
+    end = T0 + minutes(40)
+    stopped = lifecycle.stop(end, station="PS5-2", staff="MGR")
+    report = report_stations(T0, T0 + minutes(60), end)
+    (group,) = report["groups"]
+    assert (group["sessions"], group["guests"]) == (2, 2)
+    assert group["minutes"]["guest"] == 40 and group["money"]["guest"] == 400
+    by_station = {s["station"]: s for s in report["stations"]}
+    assert (by_station["PS5-1"]["minutes"]["guest"], by_station["PS5-1"]["money"]["guest"]) \
+        == (0, 0)
+    assert (by_station["PS5-2"]["minutes"]["guest"], by_station["PS5-2"]["money"]["guest"]) \
+        == (40, 400)
+    assert by_station["PS5-1"]["running_seconds"] == 630
+    assert by_station["PS5-2"]["running_seconds"] == 1770
+    shown = summary(stopped, end)
+    bill = station_bill(moved.id)
+    assert (shown["bill"]["minutes"], shown["bill"]["unit_price"]) == \
+        (bill.minutes, bill.unit_price) == (40, 400)
+    assert shown["charged_minutes"] == 40
+    assert summary(facts.session(first.id), end)["bill"] is None

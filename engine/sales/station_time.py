@@ -38,10 +38,7 @@ from engine.sales.checkout import checkout
 from engine.sales.sale import Sale
 from engine.sessions import facts
 from engine.sessions.charging import guest_bill
-from engine.sessions.facts import Session
-from engine.sessions.lifecycle import MOVED
-
-MINUTE = dt.timedelta(minutes=1)
+from engine.sessions.plays import moved_to, play, played_minutes  # one play, one price
 
 
 @dataclass
@@ -66,39 +63,6 @@ class StationBill:
         return {"session": self.session, "sessions": list(self.sessions),
                 "station": self.station, "resource": self.resource, "quantity": 1,
                 "unit_price": self.unit_price, "minutes": self.minutes}
-
-
-def moved_to(session: Session) -> str | None:
-    """The station a stopped session was moved on to, if it was."""
-    reason = session.timeline.stop_reason or ""
-    return reason[len(MOVED):] if reason.startswith(MOVED) else None
-
-
-def _before(session: Session) -> Session | None:
-    """The session this one continues (stopped, moved to this station, at this start)."""
-    rows = database.execute_sql(
-        "SELECT s.id FROM play_session AS s JOIN session_event AS e ON e.session = s.id "
-        "WHERE e.kind = 'stop' AND e.reason = ? AND e.at = ? AND s.id != ? "
-        "AND s.guest = ? AND s.member IS ?",
-        (MOVED + session.station, session.started_at, session.id, session.guest,
-         session.member)).fetchall()
-    return facts.session(rows[0][0]) if rows else None
-
-
-def play(session: Session) -> list[Session]:
-    """The sessions of one play that ends with `session`, first to last."""
-    chain = [session]
-    while (earlier := _before(chain[0])) is not None and earlier.id not in \
-            {s.id for s in chain}:
-        chain.insert(0, earlier)
-    return chain
-
-
-def played_minutes(sessions: list[Session]) -> int:
-    """Started minutes of the sessions' running time together (at least 1)."""
-    running = sum((s.timeline.running_time(s.timeline.ended_at) for s in sessions),
-                  dt.timedelta())
-    return max(1, -(-running // MINUTE))
 
 
 def billed_receipt(session_id: str) -> str | None:

@@ -13,6 +13,7 @@ from engine.money import round_half_up
 from engine.sessions import facts
 from engine.sessions.charging import cover, guest_bill, session_cover
 from engine.sessions.facts import Session
+from engine.sessions.plays import moved_to, play, played_minutes
 from engine.sessions.terms import all_stations
 from engine.sessions.timeline import ENDED
 
@@ -40,11 +41,20 @@ def draws(session: Session) -> list[dict[str, Any]]:
 
 
 def started_minutes(session: Session, at: dt.datetime) -> int:
-    """A member session's charged minutes; a guest's started minutes (what its bill counts)."""
+    """A member session's charged minutes; a guest's started minutes of the play up to this
+    session (what its bill counts: a moved guest's play is priced whole, engine/sessions/
+    plays.py)."""
     if session.member is not None:
         return session.charged
-    end = session.timeline.ended_at or at
-    return session.timeline.due(end, inclusive=session.state != ENDED)
+    return played_minutes(play(session), at)
+
+
+def bill(session: Session, at: dt.datetime) -> dict | None:
+    """The receipt line of a stopped guest play ending with `session` (None: a member's, still
+    open, or moved on: its play is billed by the session it went on to)."""
+    if not session.guest or session.open or moved_to(session) is not None:
+        return None
+    return guest_bill(session, started_minutes(session, at))
 
 
 def summary(session: Session, at: dt.datetime) -> dict[str, Any]:
@@ -59,7 +69,7 @@ def summary(session: Session, at: dt.datetime) -> dict[str, Any]:
               "minutes_used": session.minutes_used, "money_used": session.money_used,
               "warning": session.timeline.warned, "staff": session.staff}
     if session.guest and session.state == ENDED:
-        result["bill"] = guest_bill(session, started_minutes(session, at))
+        result["bill"] = bill(session, at)  # None for a piece moved on
     return result
 
 
@@ -105,7 +115,9 @@ def _add(totals: dict[str, Any], session: Session, at: dt.datetime,
         totals["minutes"]["minutes_lots"] += session.minutes_used
         totals["minutes"]["wallet"] += session.wallet_minutes
         totals["money"]["wallet"] += session.money_used
-    else:
+    elif moved_to(session) is None:
+        # a guest's play is priced whole, where it ends (as its receipt line): a piece moved on
+        # counts as a session and its running time, its minutes and money are the play's
         minutes = started_minutes(session, at)
         totals["minutes"]["guest"] += minutes
         if session.state == ENDED:
@@ -134,7 +146,12 @@ def _occupancy(by_hour: dict[int, dt.timedelta], span: dict[int, dt.timedelta],
 def report_stations(start: dt.datetime, end: dt.datetime, at: dt.datetime) -> dict[str, Any]:
     """Per station and group over sessions started in [start, end): sessions, minutes by source
     (minutes lots, wallet, guest), money (wallet drawn, guest time billed), and occupancy per
-    hour of day (running time in the range up to `at` over that hour's time in it)."""
+    hour of day (running time in the range up to `at` over that hour's time in it).
+
+    A guest's play moved between stations is priced once, whole (started minutes of all its
+    running time, the minimum once, engine/sessions/plays.py), on the station and group where
+    it ends — the session its receipt line names; each piece counts as a session and by its
+    running time where it ran."""
     stations = {s.code: s for s in all_stations(include_deleted=True)}
     per_station: dict[str, dict[str, Any]] = defaultdict(_empty)
     per_group: dict[str, dict[str, Any]] = defaultdict(_empty)
