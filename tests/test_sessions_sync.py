@@ -375,3 +375,87 @@ def test_a_carried_minute_without_a_move_is_refused(site):
     touched = apply_on(c1, [forged(1, "session.start", rows, origin="C2")])
     assert [(s, why) for _, s, why, _ in touched.rejected] == [(1, "bad_session")]
     assert c1.sql("SELECT COUNT(*) FROM play_session") == [(0,)]
+
+
+def at_250_per_hour(devices, tmp_path) -> None:
+    """The PC rate at 250/h on every device: wallet minutes cost 4, 4, 5, 4, 4, 4, ... (the total
+    after k is round_half_up(250 k / 60): 4, 8, 13, 17, 21, 25)."""
+    from conftest import DEMO_SITE
+
+    from engine.sitefile import load_site_file
+
+    path = tmp_path / "250.yaml"
+    path.write_text(DEMO_SITE.read_text().replace("rate_per_hour: 300", "rate_per_hour: 250"))
+    for device in devices:
+        with using(device.db):
+            load_site_file(path, at=AT)
+
+
+WALLET = "SELECT minute, wallet_minute, amount FROM session_minute ORDER BY minute"
+
+
+def test_after_a_lost_charge_the_next_wallet_minutes_keep_the_exact_rounding(site, tmp_path):
+    """C1's meter and C2 both charge minute 2 (C1's is earlier and wins); C2 has also charged
+    minute 3 before it hears of it. Journals swapped, then C1 charges minutes 4 and 5: on both,
+    minutes 1..5 are wallet minutes 1..5 at 4, 4, 5, 4, 4 (21 = round_half_up(250 x 5 / 60)),
+    C2's lost minute 2 drew nothing, and the lots agree."""
+    from engine.entitlements.adjust import add_lot
+    from engine.sessions import lifecycle, meter
+
+    c1, c2, _ = site
+    at_250_per_hour((c1, c2), tmp_path)
+    with using(c1.db):
+        add_lot("M001", "money", "manual", 500, "MGR", "x", AT)
+        lifecycle.start("PC01", AT, member="M001")
+    assert apply_on(c2, journal_of(c1)).rejected == []
+    seen = c1.sql("SELECT MAX(seq) FROM event WHERE device = 'C1'")[0][0]
+    with using(c1.db):
+        meter.charge_due(AT + minutes(1))
+    with using(c2.db):
+        meter.charge_due(AT + minutes(2))
+    assert c2.sql(WALLET) == [(1, 1, 4), (2, 2, 4), (3, 3, 5)]
+    from_c1, from_c2 = journal_of(c1, seen), journal_of(c2)
+    assert apply_on(c2, from_c1).rejected == []
+    assert apply_on(c1, from_c2).rejected == []
+    seen = c1.sql("SELECT MAX(seq) FROM event WHERE device = 'C1'")[0][0]
+    with using(c1.db):
+        meter.charge_due(AT + minutes(4))
+    assert apply_on(c2, journal_of(c1, seen)).rejected == []
+    for device in (c1, c2):
+        assert device.sql(WALLET) == [(1, 1, 4), (2, 2, 4), (3, 3, 5), (4, 4, 4), (5, 5, 4)]
+        assert device.sql("SELECT id, remaining FROM lot") == [("C1-L1", 479)], device.name
+        assert device.sql("SELECT COUNT(*) FROM consumption WHERE reference LIKE 'C1-S1:%'") \
+            == [(5,)]
+    assert c1.sql("SELECT session, minute, device FROM session_minute ORDER BY minute") == \
+        c2.sql("SELECT session, minute, device FROM session_minute ORDER BY minute")
+
+
+def test_a_loser_s_next_wallet_minute_numbered_after_its_lost_one_is_kept_everywhere(
+        site, tmp_path):
+    """C1 charged minute 2 from a minutes lot C2 had not heard of; C2 charged its minute 2 from
+    the wallet (wallet minute 2) and minute 3 as wallet minute 3, then lost minute 2. Its minute
+    3 is numbered after a wallet minute that is gone: every device must still keep it (C1
+    refused it as 'wallet minute 3, not 2' while C2 kept it, so the lots differed)."""
+    from engine.entitlements.adjust import add_lot
+    from engine.sessions import lifecycle, meter
+
+    c1, c2, _ = site
+    at_250_per_hour((c1, c2), tmp_path)
+    with using(c1.db):
+        add_lot("M001", "money", "manual", 500, "MGR", "x", AT)  # C1-L1
+        lifecycle.start("PC01", AT, member="M001")
+    assert apply_on(c2, journal_of(c1)).rejected == []
+    seen = c1.sql("SELECT MAX(seq) FROM event WHERE device = 'C1'")[0][0]
+    with using(c1.db):
+        add_lot("M001", "minutes", "manual", 1, "MGR", "x", AT, device="pc")  # C1-L2
+        meter.charge_due(AT + minutes(1))
+    with using(c2.db):
+        meter.charge_due(AT + minutes(2))
+    from_c1, from_c2 = journal_of(c1, seen), journal_of(c2)
+    assert apply_on(c2, from_c1).rejected == []
+    assert apply_on(c1, from_c2).rejected == []
+    query = "SELECT minute, source, wallet_minute, amount FROM session_minute ORDER BY minute"
+    assert c1.sql(query) == c2.sql(query) == [(1, "money", 1, 4), (2, "minutes", None, 1),
+                                              (3, "money", 3, 5)]
+    assert c1.sql("SELECT id, remaining FROM lot ORDER BY id") == \
+        c2.sql("SELECT id, remaining FROM lot ORDER BY id") == [("C1-L1", 491), ("C1-L2", 0)]

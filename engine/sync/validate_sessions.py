@@ -28,7 +28,10 @@ a race, not a forgery, and every device must judge it alike whatever arrived fir
 pauses and stops it had (its journal is applied in order), so a minute after its own stop, or
 charged before the running time reached it, is refused (`not_due`); a minute of a session paused
 by it that only another device's resume (maybe not here yet) could make due waits. Two devices
-charging the same minute is a collision, settled by engine/sync/collisions.py.
+charging the same minute is a collision, settled by engine/sync/collisions.py; a wallet minute
+is the session's k-th (k = its wallet minutes before it here, plus one), or up to as many more
+as its origin's own earlier minutes of the session that lost such a collision (it numbered
+after them; sessions' facts are final, so every device keeps it as numbered).
 """
 
 from __future__ import annotations
@@ -159,10 +162,14 @@ def _check_minutes(origin: str, rows: dict[str, list[dict[str, Any]]],
             before = database.execute_sql(_WALLET_MINUTES, (name, number)).fetchone()[0]
             k = before + wallet_in_event.get(name, 0) + 1
             wallet_in_event[name] = wallet_in_event.get(name, 0) + 1
-            if minute.get("wallet_minute") != k:
-                raise Rejected("wrong_price", f"{what}: wallet minute "
-                                              f"{minute.get('wallet_minute')!r}, not {k}")
-            expected, kind = _wallet_cost(rate, k), "money"
+            # the origin may have numbered it after minutes of its own that lost a collision
+            # since (a wallet minute where the winner drew a minutes lot): it is kept as
+            # numbered, on every device alike, whatever arrived first
+            given, late = minute.get("wallet_minute"), _lost_before(origin, name, number)
+            if not whole(given) or not k <= given <= k + late:
+                raise Rejected("wrong_price", f"{what}: wallet minute {given!r}, not {k}"
+                                              + (f" to {k + late}" if late else ""))
+            expected, kind = _wallet_cost(rate, given), "money"
         else:
             raise Rejected("bad_session", f"{what} paid from {source!r}")
         if minute.get("amount") != expected or sum(d.get("amount") or 0 for d in paid) != expected:
@@ -181,6 +188,24 @@ def _check_minutes(origin: str, rows: dict[str, list[dict[str, Any]]],
         if stray:
             raise Rejected("bad_consumption", f"draws {stray} in a session event pay no minute "
                                               "of it")
+
+
+_LOST = ("SELECT key FROM sync_conflict WHERE device = ? AND kind = 'collision' "
+         "AND reason = 'session_minute.session,minute' AND key LIKE ? ESCAPE '\\'")
+
+
+def _lost_before(origin: str, name: Any, number: int) -> int:
+    """How many minutes before `number` of session `name` the origin charged and lost to
+    another device's charge of the same minute (engine/sync/collisions.py keeps each as a
+    conflict, keyed `session_minute.session,minute=<session>,<minute>`)."""
+    prefix = f"session_minute.session,minute={name},"
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    found = set()
+    for (key,) in database.execute_sql(_LOST, (origin, pattern)):
+        tail = str(key)[len(prefix):]
+        if tail.isdigit() and int(tail) < number:
+            found.add(int(tail))
+    return len(found)
 
 
 def _lot_terms(name: Any, lots: dict[Any, dict[str, Any]]) -> tuple | None:
