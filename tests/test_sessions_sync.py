@@ -459,3 +459,49 @@ def test_a_loser_s_next_wallet_minute_numbered_after_its_lost_one_is_kept_everyw
                                               (3, "money", 3, 5)]
     assert c1.sql("SELECT id, remaining FROM lot ORDER BY id") == \
         c2.sql("SELECT id, remaining FROM lot ORDER BY id") == [("C1-L1", 491), ("C1-L2", 0)]
+
+
+def test_two_counters_offline_each_start_a_guest_on_one_station(site):
+    """C1 and C2, apart, each start a guest on PS5-1 (a guest start asks no one). Once synced,
+    both sessions stand on both devices: real play, each billed by its own counter. Each board
+    shows its own guest on the tile and the other under `others`; a third start is refused;
+    'stop PS5-1' at a counter stops its own guest (before: the oldest, C1's, also at C2, which
+    could not bill it), and the station is free only when both have ended."""
+    from engine.errors import PlaydeskError
+    from engine.sales.station_time import billable_sessions
+    from engine.sessions import facts, lifecycle
+    from engine.sessions.queries import station_board
+
+    c1, c2, _ = site
+    with using(c1.db):
+        lifecycle.start("PS5-1", AT, guest=True, staff="MGR")  # C1-S1
+    with using(c2.db):
+        lifecycle.start("PS5-1", AT + minutes(1), guest=True, staff="MGR")  # C2-S1
+    assert apply_on(c2, journal_of(c1)).rejected == []
+    assert apply_on(c1, journal_of(c2)).rejected == []
+
+    def tile(device) -> tuple:
+        with using(device.db):
+            (found,) = [t for t in station_board(AT + minutes(5)) if t["station"] == "PS5-1"]
+            return found["session"], [o["session"] for o in found["others"]], found["state"]
+
+    assert tile(c1) == ("C1-S1", ["C2-S1"], "running")
+    assert tile(c2) == ("C2-S1", ["C1-S1"], "running")
+    for device in (c1, c2):
+        with using(device.db):
+            assert [s.id for s in facts.all_open_on_station("PS5-1")] == \
+                [f"{device.name}-S1", *({"C1-S1", "C2-S1"} - {f"{device.name}-S1"})]
+            with pytest.raises(PlaydeskError, match="station PS5-1 is in use"):
+                lifecycle.start("PS5-1", AT + minutes(5), guest=True, staff="MGR")
+    with using(c2.db):
+        stopped = lifecycle.stop(AT + minutes(41), station="PS5-1", staff="MGR")
+        assert stopped.id == "C2-S1"
+        assert [b.session for b in billable_sessions()] == ["C2-S1"]
+        assert billable_sessions()[0].minutes == 40
+    assert apply_on(c1, journal_of(c2)).rejected == []
+    assert tile(c1) == ("C1-S1", [], "running")
+    with using(c1.db):
+        assert lifecycle.stop(AT + minutes(30), station="PS5-1", staff="MGR").id == "C1-S1"
+        assert [(b.session, b.minutes) for b in billable_sessions()] == [("C1-S1", 30)]
+        assert facts.open_on_station("PS5-1") is None
+    assert tile(c1) == (None, [], "free")

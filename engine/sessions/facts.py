@@ -10,6 +10,7 @@ from typing import Any
 
 from engine.db import database
 from engine.errors import NotFound
+from engine.ids import device_id
 from engine.sessions.timeline import ENDED, SessionEventFact, Timeline, build
 
 
@@ -129,10 +130,24 @@ def open_sessions() -> list[Session]:
     return [_session(row) for row in rows]
 
 
+# Two counters offline can each start a guest on one station (a guest start asks no one): once
+# synced, the station has two open sessions. Both are real play and stay as they are (each is
+# billed by the counter that started it); the station stays busy until both end. This device's
+# own session comes first — its tile, and what "stop/pause the station" acts on here, is the
+# guest its cashier started and can bill — then the others, oldest first.
+_ON_STATION = _OPEN + " AND s.station = ? ORDER BY s.device != ?, s.started_at, s.id"
+
+
 def open_on_station(station: str) -> Session | None:
-    row = database.execute_sql(_OPEN + " AND s.station = ? ORDER BY s.started_at LIMIT 1",
-                               (_rowid_floor(), station)).fetchone()
+    row = database.execute_sql(_ON_STATION + " LIMIT 1",
+                               (_rowid_floor(), station, device_id())).fetchone()
     return None if row is None else _session(row)
+
+
+def all_open_on_station(station: str) -> list[Session]:
+    """Every open session of the station (more than one only after offline starts, above)."""
+    return [_session(row) for row in database.execute_sql(
+        _ON_STATION, (_rowid_floor(), station, device_id()))]
 
 
 def open_for_member(member: str) -> Session | None:

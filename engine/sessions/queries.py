@@ -197,12 +197,19 @@ def station_state(station: str, at: dt.datetime) -> dict[str, Any]:
 
 
 def station_board(at: dt.datetime) -> list[dict[str, Any]]:
-    """Every station that is not deleted, with its group and what it shows now."""
+    """Every station that is not deleted, with its group and what it shows now; `others`: the
+    station's other open sessions (after two counters started one each offline, facts.py), each
+    as {session, member, guest, state, started_at, device}, so the tile can say so."""
     board = []
     for terms in all_stations():
-        board.append({**station_state(terms.code, at), "name": terms.name,
+        state = station_state(terms.code, at)
+        others = [] if state["session"] is None else [
+            {"session": s.id, "member": s.member, "guest": s.guest, "state": s.state,
+             "started_at": s.started_at, "device": s.origin}
+            for s in facts.all_open_on_station(terms.code) if s.id != state["session"]]
+        board.append({**state, "name": terms.name,
                       "group": terms.group, "device": terms.device, "agent": terms.agent,
-                      "active": terms.active and not terms.group_deleted})
+                      "active": terms.active and not terms.group_deleted, "others": others})
     return board
 
 
