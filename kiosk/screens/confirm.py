@@ -49,7 +49,7 @@ class ConfirmScreen(KioskScreen):
         self.gets = gets_text(package, app.money, app.minutes)
         self.terms = terms_text(package)
         self.price = app.money(package["price"])
-        self.wallet = app.money(balance(app.member, app.now()).money.total)
+        self.wallet = app.money(balance(app.member, app.now(), lots=False).money.total)
 
     @property
     def package_code(self) -> str:

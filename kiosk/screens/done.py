@@ -57,7 +57,7 @@ class KioskDoneScreen(KioskScreen):
     def fill_purchase(self, purchase_id: str) -> None:
         app = self.app
         bought = purchase_summary(purchase_id)
-        totals = balance(app.member, app.now())
+        totals = balance(app.member, app.now(), lots=False)  # the figures only: no lot list
         self.title, self.title_color = t("done_title"), theme.GOOD
         self.bought = t("done_bought", package=package_name(bought.package),
                         price=app.money(bought.price))
