@@ -13,12 +13,14 @@ import dataclasses
 import datetime as dt
 from collections import Counter
 from dataclasses import replace
+from fractions import Fraction
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pricing_helpers import AT, ITEMS, campaign, line, receipt, site
 from test_pricing_properties import receipts, sites, unrestricted_cases
 
+from engine.money import round_half_up
 from engine.pricing import (
     CampaignDef,
     Definitions,
@@ -31,6 +33,7 @@ from engine.pricing import (
     price_receipt,
     strategies,
 )
+from engine.pricing.allocation import pro_rata
 from engine.pricing.engine import _campaign_index, _customer, _reachable, _runnable, _work_lines
 from engine.pricing.result import priced_line
 from engine.pricing.state import WorkLine, units_of
@@ -170,6 +173,86 @@ def test_m_for_n_takes_the_free_units_an_expansion_of_every_unit_takes(shapes, b
     assert grant.free_units == m_for_n_by_units(deal, lines)
     assert grant.allocations == strategies._free_unit_shares(
         m_for_n_by_units(deal, lines), {line.no: line for line in lines})
+
+
+def m_plus_n_by_units(campaign: CampaignDef, lines: list[WorkLine],
+                      candidates: list[WorkLine]) -> strategies.Grant:
+    """m_plus_n as first written: every unit of the eligible lines listed dearest first and of
+    the free candidates cheapest first, a set of the units used."""
+    buy, get = campaign.buy or 0, campaign.get or 0
+    if buy <= 0 or get <= 0 or sum(line.net for line in lines) < campaign.gate_amount:
+        return strategies.Grant({}, "reduce", None)
+    buy_units, free_units = units_of(lines, dearest_first=True), units_of(candidates)
+    used: set[tuple[int, int]] = set()
+    buyers: set[int] = set()
+    free: Counter[int] = Counter()
+    next_buy = next_free = 0
+    while True:
+        taken: list[tuple[int, int]] = []
+        while len(taken) < buy and next_buy < len(buy_units):
+            unit = buy_units[next_buy]
+            next_buy += 1
+            if unit not in used:
+                taken.append(unit)
+        if len(taken) < buy:
+            break
+        used.update(taken)
+        given: list[tuple[int, int]] = []
+        while len(given) < get and next_free < len(free_units):
+            unit = free_units[next_free]
+            next_free += 1
+            if unit not in used:
+                given.append(unit)
+        if not given:
+            break
+        buyers.update(line_no for line_no, _ in taken)
+        for unit in given:
+            used.add(unit)
+            free[unit[0]] += 1
+        if campaign.usage != "multiple":
+            break
+    if not free:
+        return strategies.Grant({}, "reduce", None)
+    by_no = {line.no: line for line in [*lines, *candidates]}
+    if campaign.reduction_type == "receipt_reduce":
+        amount = round_half_up(sum((Fraction(by_no[no].net * count, by_no[no].quantity)
+                                    for no, count in free.items()), Fraction(0)))
+        touched = [(no, by_no[no].net) for no in sorted(buyers | set(free))]
+        grant = strategies.Grant(pro_rata(amount, touched), "reduce", None,
+                                 free_units=dict(free))
+    else:
+        grant = strategies.Grant(strategies._free_unit_shares(free, by_no), "reduce", None,
+                                 free_units=dict(free))
+    grant.discount_value = grant.amount
+    return grant
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 9), st.integers(0, 3000), st.booleans(),
+                          st.booleans()), max_size=8),
+       st.integers(0, 4), st.integers(0, 3), st.sampled_from(["single", "multiple"]),
+       st.sampled_from(["line_reduce", "receipt_reduce"]))
+def test_m_plus_n_counts_units_per_line_as_the_unit_by_unit_rounds(shapes, buy, get, usage,
+                                                                   reduction):
+    lines = [WorkLine(no=no, quantity=quantity, unit_price=net // quantity + 1,
+                      manual_discount=0, net=net, is_package=False, values={})
+             for no, (quantity, net, _, _) in enumerate(shapes, start=1)]
+    eligible = [line for line, shape in zip(lines, shapes, strict=True) if shape[2]]
+    candidates = [line for line, shape in zip(lines, shapes, strict=True) if shape[3]]
+    deal = CampaignDef("MPN", "m_plus_n", buy=buy, get=get, usage=usage,
+                       reduction_type=reduction)
+    grant = strategies.m_plus_n(deal, strategies.Context(eligible, lambda rules: candidates))
+    assert grant == m_plus_n_by_units(deal, eligible, candidates)
+
+
+def test_m_plus_n_on_a_million_units_takes_whole_rounds_at_once():
+    drinks = WorkLine(no=1, quantity=1_000_000, unit_price=100, manual_discount=0,
+                      net=100_000_000, is_package=False, values={})
+    deal = CampaignDef("MPN", "m_plus_n", buy=2, get=1, usage="multiple",
+                       reduction_type="line_reduce")
+    grant = strategies.m_plus_n(deal, strategies.Context([drinks], lambda rules: [drinks]))
+    assert grant.free_units == {1: 333_333}  # 333,333 rounds of 3 units, one unit left
+    assert grant.allocations == {1: 33_333_300}
 
 
 def test_priced_line_builds_the_same_line_as_the_dataclass():

@@ -475,7 +475,11 @@ class _Pricing:
         by_value = self.by_value
         for line in self.sellable:
             for key in line.values.items():  # (filter type, value)
-                by_value.setdefault(key, []).append(line)
+                found = by_value.get(key)
+                if found is None:
+                    by_value[key] = [line]  # (setdefault would build a list per call)
+                else:
+                    found.append(line)
         # the sellable lines by the set of campaigns that reduced them (none yet; kept up to
         # date as campaigns reduce lines), by line number, and every campaign that reduced one
         self.by_reducers: dict[frozenset[str], dict[int, WorkLine]] = (
@@ -590,10 +594,9 @@ class _Pricing:
     def run_all(self, runs: Iterable[Run]) -> list[tuple[Run, str]]:
         """Apply the runs in order; the coupons' runs that granted nothing, with the reason."""
         refused = []
-        by_reducers = self.by_reducers
-        applied = self.applied
+        by_reducers, applied, plain = self.by_reducers, self.applied, self.plain
         for run in runs:
-            if (run.coupon is None and UNREDUCED not in by_reducers and not self.plain
+            if (run.coupon is None and not plain and UNREDUCED not in by_reducers
                     and applied.isdisjoint(run.combinable)):
                 # every line is reduced by a campaign this one does not combine with (most
                 # runs on a long receipt, once a few campaigns ran): `eligible` finds nothing

@@ -6,7 +6,6 @@ A strategy reads the eligible lines E (and, for m_plus_n, the free candidates) a
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,7 +13,7 @@ from fractions import Fraction
 
 from engine.money import percent_of, round_half_up
 from engine.pricing.allocation import pro_rata
-from engine.pricing.state import WorkLine, by_unit_net, units_of
+from engine.pricing.state import WorkLine, by_unit_net
 from engine.pricing.types import CampaignDef, CouponDef, FreeLineDef, TierDef
 
 
@@ -84,8 +83,11 @@ def _per_line(discount_type: str, value: Decimal | int | None,
     allocations: dict[int, int] = {}
     exceeded = False
     for line, share in shares:
-        share, refused = capped(share, line.net, overpayment_allowed)
-        exceeded = exceeded or refused
+        if share > line.net:  # capped(share, line.net, overpayment_allowed), inline per line
+            if not overpayment_allowed:
+                exceeded = True
+                continue
+            share = line.net
         if share > 0:
             allocations[line.no] = share
     return Grant(allocations, discount_type, value, exceeded)
@@ -238,6 +240,70 @@ def m_for_n(campaign: CampaignDef, context: Context) -> Grant:
     return Grant(allocations, "reduce", amount, free_units=free)
 
 
+def _rounds(buyers_first: list[WorkLine], free_first: list[WorkLine], buy: int, get: int,
+            multiple: bool) -> tuple[dict[int, int], set[int]]:
+    """m_plus_n's rounds (buy ≥ 1, get ≥ 1): each takes the `buy` dearest units not used yet
+    (from `buyers_first`, the eligible lines dearest first), then gives up to `get` of the
+    cheapest unused units (`free_first`, the free candidates cheapest first); no unit serves
+    twice. Returns the free units per line (in the order given) and the buying lines.
+
+    Counted per line, not per unit: both sides take a line's units from its first one, so the
+    units a line has lost to either side are always its first `used[no]`. Rounds that stay on
+    one line each side are done at once (a 1,000,000-unit line is a few steps, not a million)."""
+    used: dict[int, int] = {}
+    free: dict[int, int] = {}
+    buyers: set[int] = set()
+    at_buy = at_free = 0  # each side's position in its lines: the lines before are used up
+
+    def left(line: WorkLine) -> int:
+        return line.quantity - used.get(line.no, 0)
+
+    while True:
+        while at_buy < len(buyers_first) and not left(buyers_first[at_buy]):
+            at_buy += 1
+        while at_free < len(free_first) and not left(free_first[at_free]):
+            at_free += 1
+        if multiple and at_buy < len(buyers_first) and at_free < len(free_first):
+            buyer, giver = buyers_first[at_buy], free_first[at_free]
+            times = (left(buyer) // (buy + get) if buyer.no == giver.no
+                     else min(left(buyer) // buy, left(giver) // get))
+            if times:  # whole rounds on these two lines
+                used[buyer.no] = used.get(buyer.no, 0) + times * buy
+                used[giver.no] = used.get(giver.no, 0) + times * get
+                free[giver.no] = free.get(giver.no, 0) + times * get
+                buyers.add(buyer.no)
+                continue
+        taken: list[int] = []
+        wanted, position = buy, at_buy
+        while wanted and position < len(buyers_first):
+            line = buyers_first[position]
+            count = min(left(line), wanted)
+            if count:
+                used[line.no] = used.get(line.no, 0) + count
+                wanted -= count
+                taken.append(line.no)
+            else:
+                position += 1
+        if wanted:
+            break  # fewer than `buy` units left
+        wanted, position = get, at_free
+        while wanted and position < len(free_first):
+            line = free_first[position]
+            count = min(left(line), wanted)
+            if count:
+                used[line.no] = used.get(line.no, 0) + count
+                free[line.no] = free.get(line.no, 0) + count
+                wanted -= count
+            else:
+                position += 1
+        if wanted == get:
+            break  # nothing left to give
+        buyers.update(taken)
+        if not multiple:
+            break
+    return free, buyers
+
+
 def m_plus_n(campaign: CampaignDef, context: Context) -> Grant:
     buy, get = campaign.buy or 0, campaign.get or 0
     lines = context.eligible
@@ -245,36 +311,8 @@ def m_plus_n(campaign: CampaignDef, context: Context) -> Grant:
     if buy <= 0 or get <= 0 or net < campaign.gate_amount:
         return Grant({}, "reduce", None)
     candidates = context.free_candidates(campaign.free)
-    buy_units = units_of(lines, dearest_first=True)
-    free_units = units_of(candidates)  # cheapest first
-    used: set[tuple[int, int]] = set()
-    buyers: set[int] = set()
-    free: Counter[int] = Counter()
-    next_buy = next_free = 0
-    while True:
-        taken: list[tuple[int, int]] = []
-        while len(taken) < buy and next_buy < len(buy_units):
-            unit = buy_units[next_buy]
-            next_buy += 1
-            if unit not in used:
-                taken.append(unit)
-        if len(taken) < buy:
-            break
-        used.update(taken)
-        given: list[tuple[int, int]] = []
-        while len(given) < get and next_free < len(free_units):
-            unit = free_units[next_free]
-            next_free += 1
-            if unit not in used:
-                given.append(unit)
-        if not given:
-            break
-        buyers.update(line_no for line_no, _ in taken)
-        for unit in given:
-            used.add(unit)
-            free[unit[0]] += 1
-        if campaign.usage != "multiple":
-            break
+    free, buyers = _rounds(by_unit_net(lines, dearest_first=True), by_unit_net(candidates),
+                           buy, get, campaign.usage == "multiple")
     if not free:
         return Grant({}, "reduce", None)
     by_no = {line.no: line for line in [*lines, *candidates]}
