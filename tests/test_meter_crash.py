@@ -67,7 +67,7 @@ def test_the_meter_killed_at_random_charges_each_started_minute_once(tmp_path):
             agent.wait_for("ready")
             agent.send(f"card {card}")
             agent.wait_for("started for")
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300  # a bound for a hung meter; a busy machine needs more rounds
         while (charged_total(db) < TARGET_MINUTES or kills < KILLS) \
                 and time.monotonic() < deadline:
             # inside the work: this run of the meter has charged minutes (its catch-up of the
