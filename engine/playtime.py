@@ -14,6 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
+
+from engine.money import round_half_up
 
 MINUTE = dt.timedelta(minutes=1)
 RUNNING, PAUSED, ENDED = "running", "paused", "ended"
@@ -106,3 +109,15 @@ def build(started_at: dt.datetime, events: Iterable[SessionEventFact]) -> Timeli
     if state == RUNNING:
         intervals.append((running_since, None))
     return Timeline(started_at, tuple(intervals), state, ended_at, reason, last_at, warned)
+
+
+def wallet_total(rate_per_hour: int, wallet_minutes: int) -> int:
+    """What a session's first `wallet_minutes` wallet minutes cost together: exact cumulative
+    rounding (sessions.md), so no minute's rounding error adds up over a session."""
+    return round_half_up(Fraction(rate_per_hour * wallet_minutes, 60))
+
+
+def wallet_cost(rate_per_hour: int, wallet_minute: int) -> int:
+    """What the session's `wallet_minute`-th wallet minute draws (the total's difference)."""
+    return (wallet_total(rate_per_hour, wallet_minute)
+            - wallet_total(rate_per_hour, wallet_minute - 1))

@@ -30,6 +30,7 @@ from engine.ids import device_id, next_id
 from engine.lots.draws import usable_lots
 from engine.models import SessionEvent, SessionMinute
 from engine.money import round_half_up
+from engine.playtime import wallet_cost, wallet_total  # noqa: F401 - part of this API
 from engine.sessions.facts import Session
 from engine.sessions.terms import warning_minutes
 from engine.sync.authority import Decision
@@ -38,17 +39,6 @@ from engine.sync.strict import authority_here, holding, judged_here, spend
 log = logging.getLogger("playdesk.sessions")
 
 CHARGED, ALREADY, NO_CREDIT, DEFERRED = "charged", "already charged", "no credit", "deferred"
-
-
-def wallet_total(rate_per_hour: int, wallet_minutes: int) -> int:
-    """What the session's first `wallet_minutes` wallet minutes cost together."""
-    return round_half_up(Fraction(rate_per_hour * wallet_minutes, 60))
-
-
-def wallet_cost(rate_per_hour: int, wallet_minute: int) -> int:
-    """What the session's `wallet_minute`-th wallet minute draws (the total's difference)."""
-    return (wallet_total(rate_per_hour, wallet_minute)
-            - wallet_total(rate_per_hour, wallet_minute - 1))
 
 
 def wallet_minutes_covered(rate_per_hour: int, wallet_minutes: int, money: int) -> int:

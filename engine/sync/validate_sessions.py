@@ -38,12 +38,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from fractions import Fraction
 from typing import Any
 
 from engine.db import database
-from engine.money import round_half_up
-from engine.playtime import CARRIED, ENDED, MINUTE, MOVED, SessionEventFact, Timeline, build
+from engine.playtime import (
+    CARRIED,
+    ENDED,
+    MINUTE,
+    MOVED,
+    SessionEventFact,
+    Timeline,
+    build,
+    wallet_cost,
+)
 from engine.sync.verdict import Rejected, Waiting, by_id, stored_row, whole
 
 # The tables session events carry, and what the events may be.
@@ -68,12 +75,6 @@ _DEFINITIONS = ("SELECT payload FROM event AS e WHERE e.type = 'definitions' "
                 "WHERE c.device = e.device AND c.seq = e.seq)")
 _WALLET_MINUTES = ("SELECT COUNT(*) FROM session_minute WHERE session = ? AND source = 'money' "
                    "AND minute < ?")
-
-
-def _wallet_cost(rate: int, k: int) -> int:
-    """The k-th wallet minute's draw: round_half_up(rate × k / 60) minus the total before
-    (engine/sessions/charging.py, above this layer, says the same)."""
-    return (round_half_up(Fraction(rate * k, 60)) - round_half_up(Fraction(rate * (k - 1), 60)))
 
 
 def _session_of(origin: str, name: Any, sessions: dict[Any, dict[str, Any]],
@@ -169,7 +170,7 @@ def _check_minutes(origin: str, rows: dict[str, list[dict[str, Any]]],
             if not whole(given) or not k <= given <= k + late:
                 raise Rejected("wrong_price", f"{what}: wallet minute {given!r}, not {k}"
                                               + (f" to {k + late}" if late else ""))
-            expected, kind = _wallet_cost(rate, given), "money"
+            expected, kind = wallet_cost(rate, given), "money"
         else:
             raise Rejected("bad_session", f"{what} paid from {source!r}")
         if minute.get("amount") != expected or sum(d.get("amount") or 0 for d in paid) != expected:
