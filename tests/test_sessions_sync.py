@@ -64,6 +64,18 @@ def view(device, session_id: str) -> tuple:
                 [x.station for x in facts.open_sessions()])
 
 
+
+def start_on_c1_known_to_c2(c1, c2) -> int:
+    """M001 (500 wallet money) starts on PC01 at C1 and C2 applies all of it: C1's last seq."""
+    from engine.entitlements.adjust import add_lot
+    from engine.sessions import lifecycle
+
+    with using(c1.db):
+        add_lot("M001", "money", "manual", 500, "MGR", "x", AT)  # C1-L1
+        lifecycle.start("PC01", AT, member="M001")
+    assert apply_on(c2, journal_of(c1)).rejected == []
+    return c1.sql("SELECT MAX(seq) FROM event WHERE device = 'C1'")[0][0]
+
 def test_a_session_s_facts_give_the_same_session_on_another_counter(site):
     c1, c2, _ = site
     session_id = play(c1)
@@ -157,15 +169,10 @@ def test_one_minute_charged_on_two_counters_settles_alike_on_both(site):
     every device, the other's minute and draws go, and the lots agree. Before, each device
     refused the other's minute as a duplicate and kept its own: C1 and C2 held different draws
     for the same minute (found by review)."""
-    from engine.entitlements.adjust import add_lot
-    from engine.sessions import lifecycle, meter
+    from engine.sessions import meter
 
     c1, c2, _ = site
-    with using(c1.db):
-        add_lot("M001", "money", "manual", 500, "MGR", "x", AT)
-        lifecycle.start("PC01", AT, member="M001")
-    assert apply_on(c2, journal_of(c1)).rejected == []
-    seen_on_c1 = c1.sql("SELECT COALESCE(MAX(seq), 0) FROM event WHERE device = 'C1'")[0][0]
+    seen_on_c1 = start_on_c1_known_to_c2(c1, c2)
     with using(c1.db):
         meter.charge_due(AT + dt.timedelta(minutes=1))
     with using(c2.db):
@@ -325,15 +332,10 @@ def test_a_meter_s_minute_after_another_counter_s_offline_stop_is_kept_everywher
     """C2 stopped C1's session at 0:30 while C1's meter, not knowing, charged minute 2 at 1:00: a
     race, not a forgery. C2 must keep C1's minute as C1 does (judging it against C2's stop would
     refuse it on C2 only, and the lots would differ between the two)."""
-    from engine.entitlements.adjust import add_lot
     from engine.sessions import lifecycle, meter
 
     c1, c2, _ = site
-    with using(c1.db):
-        add_lot("M001", "money", "manual", 500, "MGR", "x", AT)
-        lifecycle.start("PC01", AT, member="M001")
-    assert apply_on(c2, journal_of(c1)).rejected == []
-    seen = c1.sql("SELECT MAX(seq) FROM event WHERE device = 'C1'")[0][0]
+    seen = start_on_c1_known_to_c2(c1, c2)
     with using(c2.db):
         lifecycle.stop(AT + minutes(0.5), station="PC01", staff="MGR")
     with using(c1.db):
@@ -399,16 +401,11 @@ def test_after_a_lost_charge_the_next_wallet_minutes_keep_the_exact_rounding(sit
     minute 3 before it hears of it. Journals swapped, then C1 charges minutes 4 and 5: on both,
     minutes 1..5 are wallet minutes 1..5 at 4, 4, 5, 4, 4 (21 = round_half_up(250 x 5 / 60)),
     C2's lost minute 2 drew nothing, and the lots agree."""
-    from engine.entitlements.adjust import add_lot
-    from engine.sessions import lifecycle, meter
+    from engine.sessions import meter
 
     c1, c2, _ = site
     at_250_per_hour((c1, c2), tmp_path)
-    with using(c1.db):
-        add_lot("M001", "money", "manual", 500, "MGR", "x", AT)
-        lifecycle.start("PC01", AT, member="M001")
-    assert apply_on(c2, journal_of(c1)).rejected == []
-    seen = c1.sql("SELECT MAX(seq) FROM event WHERE device = 'C1'")[0][0]
+    seen = start_on_c1_known_to_c2(c1, c2)
     with using(c1.db):
         meter.charge_due(AT + minutes(1))
     with using(c2.db):
@@ -437,15 +434,11 @@ def test_a_loser_s_next_wallet_minute_numbered_after_its_lost_one_is_kept_everyw
     3 is numbered after a wallet minute that is gone: every device must still keep it (C1
     refused it as 'wallet minute 3, not 2' while C2 kept it, so the lots differed)."""
     from engine.entitlements.adjust import add_lot
-    from engine.sessions import lifecycle, meter
+    from engine.sessions import meter
 
     c1, c2, _ = site
     at_250_per_hour((c1, c2), tmp_path)
-    with using(c1.db):
-        add_lot("M001", "money", "manual", 500, "MGR", "x", AT)  # C1-L1
-        lifecycle.start("PC01", AT, member="M001")
-    assert apply_on(c2, journal_of(c1)).rejected == []
-    seen = c1.sql("SELECT MAX(seq) FROM event WHERE device = 'C1'")[0][0]
+    seen = start_on_c1_known_to_c2(c1, c2)
     with using(c1.db):
         add_lot("M001", "minutes", "manual", 1, "MGR", "x", AT, device="pc")  # C1-L2
         meter.charge_due(AT + minutes(1))
