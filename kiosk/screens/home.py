@@ -16,9 +16,9 @@ from kivy.utils import escape_markup
 
 from engine.entitlements import balance, expiring_lots
 from engine.entitlements.balances import Split
+from engine.sessions.member_session import MemberSession, member_session
 from engine.sessions.queries import play_minutes
 from kiosk.screens.base import KioskScreen
-from kiosk.session_banner import Banner, member_banner
 from kiosk.texts import text as t
 from uikit import theme
 from uikit.screen import load_kv
@@ -45,13 +45,13 @@ def play_lines(groups: list[dict], fmt) -> list[str]:
             for group in ordered]
 
 
-def banner_text(banner: Banner, fmt) -> str:
+def banner_text(banner: MemberSession, fmt) -> str:
     key = ("home_session_paused" if banner.paused
            else "home_session_warning" if banner.warning else "home_session_running")
     return t(key, station=escape_markup(banner.station_name), left=fmt(banner.left_minutes))
 
 
-def banner_colors(banner: Banner | None) -> tuple[tuple, tuple]:
+def banner_colors(banner: MemberSession | None) -> tuple[tuple, tuple]:
     """(background, text): green while it runs, orange with dark text (white on orange is hard
     to read) near the end, a plain panel while paused."""
     if banner is None or banner.paused:
@@ -95,7 +95,7 @@ class HomeScreen(KioskScreen):
     def fill_session(self, at) -> None:
         """The banner of the member's open session at `at` (none for nobody logged in)."""
         app = self.app
-        banner = member_banner(app.member, at) if app.member else None
+        banner = member_session(app.member, at) if app.member else None
         self.session = "" if banner is None else banner_text(banner, app.minutes)
         self.session_color, self.session_text_color = banner_colors(banner)
 

@@ -1,5 +1,6 @@
-"""What the kiosk's home screen says of a member's open session: the station, running or paused,
-the time left, and whether it is within `session_warning_minutes` of its end.
+"""A member's open session as the member is shown it (the kiosk's home banner): the station,
+running or paused, the time left, and whether it is within `session_warning_minutes` of its end.
+In the engine, not the kiosk: the time left and the warning are rules, the screen only shows them.
 
 The time left counts from the running time, not from the last minute the meter charged: the
 meter runs on another device and its charges arrive by sync, so between them the cover alone
@@ -20,7 +21,7 @@ from engine.sessions.timeline import PAUSED
 
 
 @dataclass(frozen=True)
-class Banner:
+class MemberSession:
     session: str
     station: str
     station_name: str
@@ -35,13 +36,13 @@ def time_left(charged: int, cover_minutes: int, running: dt.timedelta) -> int:
     return max(0, int(seconds // 60))
 
 
-def member_banner(member: str, at: dt.datetime) -> Banner | None:
-    """The member's open session as the banner shows it; None when there is none."""
+def member_session(member: str, at: dt.datetime) -> MemberSession | None:
+    """The member's open session as the member is shown it; None when there is none."""
     session = facts.open_for_member(member)
     if session is None:
         return None
     cover = session_cover(session, at)
     left = time_left(session.charged, cover.total if cover else 0,
                      session.timeline.running_time(at))
-    return Banner(session.id, session.station, station_terms(session.station).name,
+    return MemberSession(session.id, session.station, station_terms(session.station).name,
                   session.state == PAUSED, left, left <= warning_minutes())
