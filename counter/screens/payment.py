@@ -11,7 +11,7 @@ from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.documents import receipt_document
 from engine.errors import PlaydeskError
-from engine.sales.payments import CASH, WALLET
+from engine.sales.payments import CASH, WALLET, receipt_wallet
 from engine.sales.receiptfile import PaymentInput
 from engine.sales.sale import Sale
 from engine.sales.station_time import checkout_cart
@@ -51,6 +51,10 @@ class PaymentScreen(CounterScreen):
         self.payments: list[PaymentInput] = []
         self.entry.set(None)
         self.scan_field = self.entry.field
+        member, priced = self.sale.cart.member, self.sale.priced
+        # restricted (console-only) money pays only this receipt's lines of its device
+        self.wallet_available = receipt_wallet(member, priced, self.app.now()) \
+            if member and priced else 0
         methods = self.ids.methods
         if self.sale.cart.member and self.wallet_button.parent is None:
             methods.add_widget(self.wallet_button)  # a member's wallet pays too
@@ -105,9 +109,8 @@ class PaymentScreen(CounterScreen):
         amount = due if amount is None or amount == 0 else amount
         name = t(f"payment_{method}") if method in (CASH, "card", WALLET) else method
         if method == WALLET:
-            info = self.sale.member_info
-            available = info.money if info else 0
-            amount = min(amount, due, available)
+            wallet_used = sum(p.amount or 0 for p in self.payments if p.method == WALLET)
+            amount = min(amount, due, self.wallet_available - wallet_used)
             if amount <= 0:
                 self.say(t("payment_no_wallet"))
                 return

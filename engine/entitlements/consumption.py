@@ -9,6 +9,7 @@ consumption record; the lot's remaining/status are then recomputed from the reco
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from engine.db import database, write
 from engine.derived import refresh_lots
 from engine.errors import InsufficientBalance, PlaydeskError
 from engine.ids import device_id, next_ids
-from engine.lots.draws import plan, usable_lots
+from engine.lots.draws import plan, plan_capped, usable_lots
 from engine.lots.rules import check_device, check_kind
 from engine.models import Consumption
 from engine.people.members import existing_member
@@ -77,10 +78,12 @@ def draw_and_record(member: str, kind: str, amount: int, device: str | None, at:
                     reference: str | None = None, partial: bool = False,
                     consumption_kind: str = "use",
                     shortage_message: str = "insufficient balance", offline: bool = False,
-                    decision: Decision | None = None,
+                    decision: Decision | None = None, caps: Mapping[str, int] | None = None,
                     ) -> tuple[list[tuple[str, int]], list[Consumption]]:
     """Plan and record the draws (inside write()); raises before writing when short. With the
-    authority's `decision` its draws are recorded, not this device's plan, and its hold used."""
+    authority's `decision` its draws are recorded, not this device's plan, and its hold used.
+    `caps`: a receipt's wallet payment, which may use lots restricted to a device up to the
+    device's cap (`plan_capped`)."""
     if decision is not None and decision.draws is not None:
         draws = granted_draws(member, kind, decision)
         granted = sum(n for _, n in draws)
@@ -91,7 +94,10 @@ def draw_and_record(member: str, kind: str, amount: int, device: str | None, at:
         hold = use(decision)
         return draws, record(member, draws, at, reference, consumption_kind, offline, hold)
     hold = use(decision)
-    draws = plan(usable_lots(member, kind, device, at, needed=amount), amount)
+    if caps is None:
+        draws = plan(usable_lots(member, kind, device, at, needed=amount), amount)
+    else:
+        draws = plan_capped(usable_lots(member, kind, None, at), amount, caps)
     taken = sum(n for _, n in draws)
     if taken < amount and not partial:
         raise InsufficientBalance(f"{shortage_message}: {member} has {taken} usable {kind}, "
@@ -102,7 +108,8 @@ def draw_and_record(member: str, kind: str, amount: int, device: str | None, at:
 
 def consume(member: str, kind: str, amount: int, device: str, at: dt.datetime,
             reference: str | None = None, partial: bool = False,
-            decision: Decision | None = None) -> ConsumeResult:
+            decision: Decision | None = None, caps: Mapping[str, int] | None = None
+            ) -> ConsumeResult:
     """Draw `amount` of `kind` for a session or a wallet payment (one transaction).
 
     Without `partial`, a request the usable lots cannot cover fails with "insufficient balance"
@@ -111,6 +118,9 @@ def consume(member: str, kind: str, amount: int, device: str, at: dt.datetime,
     Spending is a strict operation (sync.md): standalone, the authority is asked before the
     transaction (a refusal raises); inside a caller's transaction the caller asked and passes
     `decision` (or holds it in `engine.sync.strict.granted`).
+
+    `caps` (a wallet payment on a receipt, device "any"): lots restricted to a device may pay
+    up to `caps[device]`, the net of the receipt's lines of that device (entitlements.md).
     """
 
     check_kind(kind)
@@ -118,16 +128,19 @@ def consume(member: str, kind: str, amount: int, device: str, at: dt.datetime,
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         raise PlaydeskError("amount must be a positive whole number")
     existing_member(member)
+    if caps is not None and (device != "any" or partial):
+        raise PlaydeskError("device caps are for a whole wallet payment of device any")
     if partial and decision is None:  # the authority gives what it can (its own view)
         decision = _partial_decision(member, kind, amount, device, at, reference)
         if decision is None:
             return ConsumeResult(consumed=0, shortfall=amount)
     else:
-        decision = spend_decision(member, kind, amount, at, reference, decision, device=device)
+        decision = spend_decision(member, kind, amount, at, reference, decision, device=device,
+                                  caps=caps)
     offline = bool(decision and decision.offline)
     with holding(decision, at=at), write():
         draws, records = draw_and_record(member, kind, amount, device, at, reference, partial,
-                                         offline=offline, decision=decision)
+                                         offline=offline, decision=decision, caps=caps)
         if records:
             journal.append_rows("consume", *records)
     consumed = sum(n for _, n in draws)

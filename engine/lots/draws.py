@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from engine.db import database
@@ -53,7 +53,7 @@ ORDER_BY = {
 # Plain SQL read straight from the cursor: a session must not wait for peewee building the
 # statement or model instances.
 _USABLE = """
-SELECT id, remaining FROM lot
+SELECT id, remaining, device FROM lot
 WHERE member = ? AND kind = ? AND status = 'active' AND remaining > 0
   AND (expires_at IS NULL OR expires_at > ?) {device}
 ORDER BY {order}
@@ -65,6 +65,7 @@ DEVICE_FILTER = {"any": "AND device = 'any'", "one": "AND device IN ('any', ?)",
 class Usable:
     id: str
     remaining: int
+    device: str = "any"
 
 
 def usable_lots(member: str, kind: str, device: str | None, at: dt.datetime,
@@ -84,8 +85,8 @@ def usable_lots(member: str, kind: str, device: str | None, at: dt.datetime,
         device_filter, params = DEVICE_FILTER["one"], [*params, device]
     sql = _USABLE.format(device=device_filter, order=ORDER_BY[order or consumption_order()])
     lots, covered = [], 0
-    for lot_id, remaining in database.execute_sql(sql, params):
-        lots.append(Usable(lot_id, remaining))
+    for lot_id, remaining, lot_device in database.execute_sql(sql, params):
+        lots.append(Usable(lot_id, remaining, lot_device))
         covered += remaining
         if needed is not None and covered >= needed:
             break
@@ -103,3 +104,60 @@ def plan(lots: Iterable[Usable], amount: int) -> list[tuple[str, int]]:
         draws.append((lot.id, take))
         left -= take
     return draws
+
+
+def plan_capped(lots: Iterable[Usable], amount: int, caps: Mapping[str, int]
+                ) -> list[tuple[str, int]]:
+    """A wallet payment on a receipt (entitlements.md): lots restricted to a device pay at most
+    `caps[device]` (the net of the receipt's lines of that device), unrestricted lots the rest.
+
+    The restricted lots are taken first, each device's in the consumption order: their money
+    can pay only those lines, so spending it there keeps the member's unrestricted money free
+    for everything else (and a payment the two together can cover is never refused because
+    unrestricted money was used up on lines the restricted money could have paid). Lots of a
+    device without a cap are not used at all."""
+    ordered = list(lots)
+    left = dict(caps)
+    draws: list[tuple[str, int]] = []
+    wanted = amount
+    for lot in ordered:
+        if wanted <= 0:
+            break
+        if lot.device == "any" or left.get(lot.device, 0) <= 0:
+            continue
+        take = min(lot.remaining, wanted, left[lot.device])
+        draws.append((lot.id, take))
+        left[lot.device] -= take
+        wanted -= take
+    if wanted > 0:
+        draws += plan((lot for lot in ordered if lot.device == "any"), wanted)
+    return draws
+
+
+def spendable_capped(lots: Iterable[Usable], caps: Mapping[str, int]) -> int:
+    """How much `plan_capped` can take from these lots at most."""
+    by_device: dict[str, int] = {}
+    for lot in lots:
+        by_device[lot.device] = by_device.get(lot.device, 0) + lot.remaining
+    return by_device.pop("any", 0) + sum(min(total, max(caps.get(device, 0), 0))
+                                         for device, total in by_device.items())
+
+
+_RESOURCE_DEVICES = "SELECT code, device FROM resource WHERE code IN ({marks})"
+
+
+def device_caps(lines: Iterable[tuple[str | None, int]]) -> dict[str, int]:
+    """What lots restricted to a device may pay on a receipt of `lines` = [(resource, net)]
+    (entitlements.md): per device, the net of the lines whose resource has that device."""
+    nets: dict[str, int] = {}
+    for resource, net in lines:
+        if resource is not None and net > 0:
+            nets[resource] = nets.get(resource, 0) + net
+    caps: dict[str, int] = {}
+    if not nets:
+        return caps
+    marks = ", ".join("?" * len(nets))
+    for code, device in database.execute_sql(_RESOURCE_DEVICES.format(marks=marks), list(nets)):
+        if device != "any":
+            caps[device] = caps.get(device, 0) + nets[code]
+    return caps

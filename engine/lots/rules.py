@@ -9,6 +9,7 @@ from engine.errors import PlaydeskError
 
 KINDS = ("money", "minutes")
 DEVICES = ("pc", "console", "any")
+STATION_DEVICES = ("pc", "console")  # what a lot can be restricted to
 # entitlements.md: a lot's type never changes, and each kind has its own types
 LOT_TYPES = {
     "money": ("paid", "bonus", "manual", "correction", "migration", "reversed_refund", "refund"),

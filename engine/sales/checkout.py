@@ -49,6 +49,8 @@ from engine.sales.payments import (
     check_wallet,
     commission_shares,
     plan_payments,
+    receipt_caps,
+    wallet_amount,
 )
 from engine.sales.receiptfile import PaymentInput
 from engine.sales.sale import IssuedCoupon, Sale, SalePayment
@@ -73,11 +75,12 @@ def checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...] | l
         definitions = grants.definitions(cached_definitions(receipt_input.coupons))
         priced = price_receipt(receipt_input, definitions, at)
         plan = plan_payments(priced.total, payments, receipt_input.member)
-        check_wallet(plan, receipt_input.member, at)
+        caps = receipt_caps(priced) if wallet_amount(plan) > 0 else {}
+        check_wallet(plan, receipt_input.member, at, caps)
         receipt_id = next_id("R")
         # the wallet is drawn BEFORE the package lines create their lots: a receipt never
         # pays with the credit it sells
-        payment_rows = _payment_rows(plan, receipt_id, receipt_input.member, at)
+        payment_rows = _payment_rows(plan, receipt_id, receipt_input.member, at, caps)
         shares = commission_shares(sum(p.commission for p in payment_rows),
                                    [(line.no, line.net) for line in priced.lines])
         purchases = _purchases(priced, plan, receipt_id, at, staff, shares)
@@ -136,15 +139,17 @@ def _receipt_rows(priced: PricedReceipt, plan: PaymentPlan, receipt_id: str, sta
 
 
 def _payment_rows(plan: PaymentPlan, receipt_id: str, member: str | None,
-                  at: dt.datetime) -> list[Payment]:
-
+                  at: dt.datetime, caps: dict[str, int]) -> list[Payment]:
+    """The payment rows; the wallet payments are drawn as one spend (the one the authority
+    granted), restricted money within the receipt's `caps`."""
+    wallet = wallet_amount(plan)
+    if wallet > 0:
+        consume(member, "money", wallet, "any", at,  # type: ignore[arg-type]
+                reference=receipt_id, caps=caps)
     rows = []
     for payment in plan.payments:
         if payment.amount == 0 and not payment.tendered:
             continue
-        if payment.method == WALLET:
-            consume(member, "money", payment.amount, "any", at,  # type: ignore[arg-type]
-                    reference=receipt_id)
         fee = 0 if payment.method == WALLET else method_commission(payment.method,
                                                                    payment.amount)
         rows.append(Payment.create(id=next_id("PAY"), receipt=receipt_id, method=payment.method,

@@ -4,20 +4,25 @@ Payments are taken in the order listed, each against what is still due: cash pay
 is due and the rest of what was tendered is change; a method without an amount (and wallet
 always, unless given less) pays what is still due; a card cannot pay more than is due. Payments
 that leave something due are refused (exit 2, nothing recorded), and so is a wallet payment the
-member's unrestricted money does not cover (`check_wallet`).
+member's money may not cover (`check_wallet`).
+
+Which money a wallet payment may use (entitlements.md): unrestricted (`device: any`) lots for
+anything, and lots restricted to a device (console-only bonus money) only for the net of the
+receipt's lines whose resource has that device — the receipt's `device_caps`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from engine.errors import InsufficientBalance, PlaydeskError
-from engine.lots.draws import usable_lots
+from engine.lots.draws import device_caps, spendable_capped, usable_lots
 from engine.models import PaymentMethod
 from engine.money import MAX_AMOUNT
 from engine.pricing.allocation import pro_rata
+from engine.pricing.result import PricedReceipt
 from engine.sales.receiptfile import PaymentInput, is_amount
 
 CASH = "cash"
@@ -87,18 +92,36 @@ def wallet_amount(plan: PaymentPlan) -> int:
     return sum(p.amount for p in plan.payments if p.method == WALLET)
 
 
-def check_wallet(plan: PaymentPlan, member: str | None, at: dt.datetime) -> None:
-    """Refuse a wallet payment the member's usable unrestricted (`device: any`) money lots do not
-    cover. Checkout calls it inside its transaction before writing anything, so the lots its own
-    package lines are about to create never pay for the receipt (sync or not)."""
+def receipt_caps(priced: PricedReceipt) -> dict[str, int]:
+    """The priced receipt's `device_caps`."""
+    return device_caps((line.resource, line.net) for line in priced.lines)
+
+
+def wallet_spendable(member: str, caps: Mapping[str, int], at: dt.datetime) -> int:
+    """How much of the member's money a wallet payment on a receipt with these caps can use."""
+    return spendable_capped(usable_lots(member, "money", None if caps else "any", at), caps)
+
+
+def receipt_wallet(member: str, priced: PricedReceipt, at: dt.datetime) -> int:
+    """What the member's wallet can pay on this priced receipt (the counter's wallet button)."""
+    return wallet_spendable(member, receipt_caps(priced), at)
+
+
+def check_wallet(plan: PaymentPlan, member: str | None, at: dt.datetime,
+                 caps: Mapping[str, int] | None = None) -> None:
+    """Refuse a wallet payment the member's usable money does not cover: unrestricted lots, and
+    restricted lots up to the receipt's `caps`. Checkout calls it inside its transaction before
+    writing anything, so the lots its own package lines are about to create never pay for the
+    receipt (sync or not)."""
     wanted = wallet_amount(plan)
     if wanted <= 0 or member is None:
         return
-    usable = sum(lot.remaining for lot in usable_lots(member, "money", "any", at, needed=wanted))
+    usable = wallet_spendable(member, caps or {}, at)
     if usable < wanted:
         raise InsufficientBalance(f"insufficient wallet balance: {member} has {usable} usable "
-                                  f"money, {wanted} needed; nothing was recorded", member=member,
-                                  kind="money", needed=wanted, available=usable)
+                                  f"money for this receipt, {wanted} needed; nothing was "
+                                  f"recorded", member=member, kind="money", needed=wanted,
+                                  available=usable)
 
 
 def commission_shares(commission: int, nets: Sequence[tuple[int, int]]) -> dict[int, int]:

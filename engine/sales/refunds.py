@@ -14,7 +14,8 @@ owner, with a reason) takes some or all of the lines not refunded yet, as ONE tr
   that view is complete because the authority refuses a refund while another of the receipt is
   under way or when this device has not got every refund of it yet (`known`,
   engine/sync/authority.py); refunds made offline are checked on merge (engine/sync/conflicts.py);
-  wallet money comes back as a new `refund` wallet lot;
+  wallet money comes back as new `refund` wallet lots, restricted to a device where the money
+  that paid was (engine/sales/wallet_refund.py);
 - when the last line is refunded, coupons the sale issued that are still unused are canceled
   (coupons the sale redeemed stay redeemed: a refund is money back, not the coupon back).
 
@@ -42,6 +43,7 @@ from engine.models import Coupon, Entry, EntryAllocation, Payment, Receipt, Rece
 from engine.models.shifts import ReceiptRefund, ReceiptRefundLine, ReceiptRefundPayment
 from engine.people.staff import require_role
 from engine.sales.shiftcheck import require_open_shift
+from engine.sales.wallet_refund import wallet_refund_parts
 from engine.sync.strict import ask, holding, refuse, use
 
 PAID = "paid"
@@ -155,15 +157,19 @@ def refund_receipt(receipt_id: str, staff: str | None, reason: str | None, at: d
                                               purchase_refunds=",".join(ids) or None)
                      for no, amount, ids in measured]
         payment_rows, lots = [], []
-        for position, (method, amount) in enumerate(_split_by_methods(receipt_id, total)):
-            lot = None
-            if method == "wallet":
-                lot = new_lot(receipt.member, "money", "refund", amount, at, staff=who.code,
-                              comment=f"refund of receipt {receipt_id}: {reason}")
+        for method, amount in _split_by_methods(receipt_id, total):
+            if method != "wallet":
+                payment_rows.append(ReceiptRefundPayment.create(
+                    refund=refund.id, position=len(payment_rows), method=method, amount=amount))
+                continue
+            for device, part in wallet_refund_parts(receipt_id, receipt.member, amount, stored,
+                                                    done, chosen):
+                lot = new_lot(receipt.member, "money", "refund", part, at, staff=who.code,
+                              device=device, comment=f"refund of receipt {receipt_id}: {reason}")
                 lots.append(lot)
-            payment_rows.append(ReceiptRefundPayment.create(
-                refund=refund.id, position=position, method=method, amount=amount,
-                lot=lot.id if lot else None))
+                payment_rows.append(ReceiptRefundPayment.create(
+                    refund=refund.id, position=len(payment_rows), method=method, amount=part,
+                    lot=lot.id))
 
         canceled = []
         if set(stored) <= done | set(chosen):

@@ -26,7 +26,7 @@ from engine.models import CouponRedemption
 from engine.pricing import ReceiptInput, price_receipt
 from engine.pricing.definitions import cached_definitions
 from engine.pricing.types import Definitions
-from engine.sales.payments import WALLET, plan_payments, wallet_amount
+from engine.sales.payments import WALLET, plan_payments, receipt_caps, wallet_amount
 from engine.sales.receiptfile import PaymentInput
 from engine.sync.config import sync_configured
 from engine.sync.strict import ask, granted, holding, release, spend, use
@@ -114,7 +114,8 @@ def _ask_all(grants: CheckoutGrants, receipt_input: ReceiptInput,
     wallet = wallet_amount(plan)
     if wallet > 0 and receipt_input.member:
         grants.spends[(receipt_input.member, "money")] = spend(
-            receipt_input.member, "money", wallet, at, shortage="insufficient wallet balance")
+            receipt_input.member, "money", wallet, at, shortage="insufficient wallet balance",
+            caps=receipt_caps(priced))
 
 
 @contextlib.contextmanager

@@ -36,11 +36,13 @@ from paho.mqtt.properties import Properties
 from engine.db import database, write
 from engine.derived import refunded_lines
 from engine.ids import device_id
-from engine.lots.draws import Usable, plan, usable_lots
+from engine.lots.draws import Usable, plan, plan_capped, usable_lots
+from engine.lots.rules import STATION_DEVICES
 from engine.models import Consumption, Coupon, CouponRedemption, PlaySession, Refund
 from engine.models.orders import OrderCompletion
 from engine.models.shifts import ReceiptRefund
 from engine.models.sync import StrictGrant
+from engine.money import MAX_AMOUNT
 from engine.settings import setting
 from engine.sync import signing
 from engine.sync.client import ASK_WAIT_SECONDS, exclusive, make_ask_client
@@ -225,17 +227,31 @@ def _judge_balance(request: dict[str, Any], at: dt.datetime,
     for grant in grants:
         for lot, n in _draws(grant):
             reserved[lot] = reserved.get(lot, 0) + n
+    caps = request.get("caps")
+    if caps is not None:
+        if not _valid_caps(caps) or device != "any" or request.get("partial"):
+            return Decision(False, False, "malformed device caps")
+        return _plan_spend(member, kind, amount, None, at, reserved, False, caps)
     return _plan_spend(member, kind, amount, None if device is None else str(device), at,
                        reserved, bool(request.get("partial")))
 
 
+def _valid_caps(caps: Any) -> bool:
+    """{device: cap}: a receipt's nets per station device, whole amounts of at least 0."""
+    return isinstance(caps, dict) and all(
+        device in STATION_DEVICES and isinstance(cap, int) and not isinstance(cap, bool)
+        and 0 <= cap <= MAX_AMOUNT for device, cap in caps.items())
+
+
 def _plan_spend(member: str, kind: str, amount: int, device: str | None, at: dt.datetime,
-                reserved: dict[str, int], partial: bool) -> Decision:
+                reserved: dict[str, int], partial: bool,
+                caps: dict[str, int] | None = None) -> Decision:
     if amount <= 0:
         raise ValueError("amount must be positive")
-    free = [Usable(lot.id, lot.remaining - reserved.get(lot.id, 0))
+    free = [Usable(lot.id, lot.remaining - reserved.get(lot.id, 0), lot.device)
             for lot in usable_lots(member, kind, device, at)]
-    draws = tuple(plan([lot for lot in free if lot.remaining > 0], amount))
+    usable = [lot for lot in free if lot.remaining > 0]
+    draws = tuple(plan(usable, amount) if caps is None else plan_capped(usable, amount, caps))
     taken = sum(n for _, n in draws)
     if taken == 0 or (taken < amount and not partial):
         return Decision(False, False, "insufficient balance")

@@ -29,7 +29,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from engine.db import database, write
@@ -210,12 +210,14 @@ def refuse(decision: Decision, what: str) -> None:
 
 def spend(member: str, kind: str, amount: int, at: dt.datetime, reference: str | None = None,
           shortage: str = "insufficient balance", device: str = "any",
-          partial: bool = False) -> Decision:
+          partial: bool = False, caps: Mapping[str, int] | None = None) -> Decision:
     """Ask to spend `amount` of `kind` from `member` (lots of `device`, as the consumption
-    rule); PlaydeskError when refused (a shortage the authority sees starts with `shortage`, as
-    the engines' own shortage messages do). The answer names the draws."""
+    rule; with `caps`, a receipt's wallet payment, restricted lots up to their device's cap);
+    PlaydeskError when refused (a shortage the authority sees starts with `shortage`, as the
+    engines' own shortage messages do). The answer names the draws."""
+    extra = {} if caps is None else {"caps": dict(caps)}
     decision = ask("balance.spend", at, member=member, kind=kind, amount=amount,
-                   device=device, partial=partial, reference=reference)
+                   device=device, partial=partial, reference=reference, **extra)
     if decision.allowed:
         return decision
     how = "offline policy" if decision.offline else "authority"
@@ -229,7 +231,8 @@ def spend(member: str, kind: str, amount: int, at: dt.datetime, reference: str |
 
 def spend_decision(member: str, kind: str, amount: int, at: dt.datetime,
                    reference: str | None, decision: Decision | None = None,
-                   shortage: str = "insufficient balance", device: str = "any") -> Decision:
+                   shortage: str = "insufficient balance", device: str = "any",
+                   caps: Mapping[str, int] | None = None) -> Decision:
     """The decision a spend goes by: the one passed down, the one the caller's `granted`
     scope holds for this member and kind, or (standalone) asked now. Inside a caller's
     transaction without either, the caller took responsibility (e.g. a lone device)."""
@@ -243,7 +246,7 @@ def spend_decision(member: str, kind: str, amount: int, at: dt.datetime,
             log.warning("strict: %s spends %d %s inside a caller's transaction that did not ask "
                         "the authority first", member, amount, kind)
         return _allowed_locally()
-    return spend(member, kind, amount, at, reference, shortage, device)
+    return spend(member, kind, amount, at, reference, shortage, device, caps=caps)
 
 
 def granted_decision(member: str, kind: str) -> Decision | None:

@@ -32,7 +32,9 @@ A fact event is refused (`Rejected`) when:
   event is of no known kind, a charged minute is a guest's, charged already (another row of the
   same session and minute), not paid exactly by the rule (one minute from a minutes lot, or the
   k-th wallet minute's cost) from the member's own lots of the session's device, or a session
-  event carries draws that pay none of its minutes; station rows come as rows at all.
+  event carries draws that pay none of its minutes; station rows come as rows at all;
+- (receipts paid by the wallet: engine/sync/validate_wallet.py) the wallet payments are not
+  what the receipt's draws took, or restricted money paid more than its device's lines.
 
 A fact naming another device's fact that is not here yet (a lot drawn, a purchase refunded, an
 order completed) raises `Waiting`: whether it is here depends on arrival order and the verdict
@@ -51,6 +53,7 @@ from engine.campaigns.state import ACTIVE, campaign_state
 from engine.campaigns.types import WEEKDAYS
 from engine.db import database
 from engine.sync.validate_sessions import check_sessions
+from engine.sync.validate_wallet import check_receipt_wallets
 from engine.sync.verdict import Rejected, Waiting, by_id, stored_row, whole
 
 # A pending order is valid this long after it was created (engine/sales/orders.py sells by it;
@@ -120,6 +123,7 @@ def check_event(event: dict[str, Any], payload: dict[str, Any], role: str | None
     _check_refunds(origin, rows)
     _check_purchases(origin, role, rows)
     _check_consumption(origin, role, kind, rows)
+    check_receipt_wallets(rows)
 
 
 def _check_row(origin: str, table: str, row: dict[str, Any]) -> None:
