@@ -283,6 +283,7 @@ TEXTS.update({
     "tile_left": "{minutes} min left",
     "tile_warning": "{left}!",
     "tile_paused": "paused · {name}",
+    "tile_others": "+{count} more from {devices}",
     "state_running": "running",
     "state_paused": "paused",
     "stations_pick": "Tap a station.",

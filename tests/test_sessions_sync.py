@@ -480,6 +480,12 @@ def test_two_counters_offline_each_start_a_guest_on_one_station(site):
 
     assert tile(c1) == ("C1-S1", ["C2-S1"], "running")
     assert tile(c2) == ("C2-S1", ["C1-S1"], "running")
+    with using(c1.db):  # the counter's tile says so
+        from counter.station_tiles import tile_look, tile_text
+
+        (row,) = [t for t in station_board(AT + minutes(5)) if t["station"] == "PS5-1"]
+        assert tile_text(row, tile_look(row), AT + minutes(5)).splitlines()[1:] == \
+            ["guest", "0:05 played", "+1 more from C2"]
     for device in (c1, c2):
         with using(device.db):
             assert [s.id for s in facts.all_open_on_station("PS5-1")] == \

@@ -17,11 +17,12 @@ from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
 
 from counter.screens.base import CounterScreen
+from counter.station_tiles import tile_look, tile_text
 from counter.texts import text as t
 from engine.errors import PlaydeskError
 from engine.people.members import find_member, member_name
 from engine.sales.station_time import StationBill, add_station_time, billable_sessions
-from engine.sessions import facts, lifecycle
+from engine.sessions import lifecycle
 from engine.sessions.move import move, refusal
 from engine.sessions.queries import station_board
 from uikit import theme
@@ -48,23 +49,6 @@ class StationTile(BigButton):
         super().__init__(**kwargs)
         self.code = code
         self.markup = True
-
-
-def tile_look(tile: dict[str, Any]) -> str:
-    if not tile["active"]:
-        return "closed"
-    if tile["state"] == "free":
-        return "free"
-    if tile["state"] == "paused":
-        return "paused"
-    if tile["guest"]:
-        return "guest"
-    return "warning" if tile["warning"] else "running"
-
-
-def played(seconds: float) -> str:
-    whole = int(seconds) // 60
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 class StationsScreen(CounterScreen):
@@ -115,7 +99,7 @@ class StationsScreen(CounterScreen):
             widget = self.tiles[tile["station"]]
             widget.look = tile_look(tile)
             widget.background_color = STATE_COLORS[widget.look]
-            widget.text = self._tile_text(tile, widget.look, now)
+            widget.text = tile_text(tile, widget.look, now)
             widget.selected = tile["station"] == self.selected
             widget.font_size = self.fs()  # (the window may have changed size)
             widget.height = max(theme.MIN_TARGET, round(self.fs() * 5))
@@ -134,23 +118,6 @@ class StationsScreen(CounterScreen):
             widget.bind(on_release=lambda w: self.pressed(lambda: self.tap(w.code)))
             self.tiles[tile["station"]] = widget
             grid.add_widget(widget)
-
-    def _tile_text(self, tile: dict[str, Any], look: str, now) -> str:
-        head = f"[b]{tile['name']}[/b]"
-        if look in ("free", "closed"):
-            return f"{head}\n{t('tile_' + look)}"
-        if tile["guest"]:
-            session = facts.session(tile["session"])
-            seconds = session.timeline.running_time(now).total_seconds()
-            state = t("tile_guest") if look == "guest" else t("tile_paused_guest")
-            return f"{head}\n{state}\n{t('tile_played', time=played(seconds))}"
-        who = member_name(tile["member"])
-        left = t("tile_left", minutes=tile["left_minutes"] or 0)
-        if look == "paused":
-            return f"{head}\n{t('tile_paused', name=who)}\n{left}"
-        if look == "warning":
-            left = t("tile_warning", left=left)
-        return f"{head}\n{who}\n{left}"
 
     def _show_panel(self) -> None:
         actions = self.ids.actions
