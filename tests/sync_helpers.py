@@ -3,13 +3,16 @@ and `playdesk-sync` processes run as subprocesses."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -130,12 +133,32 @@ def with_ask_accounts(passwords: dict[str, str]) -> dict[str, str]:
 
 @contextlib.contextmanager
 def using(path: Path) -> Iterator[None]:
-    """Bind the models to the database at `path` for a block (one database at a time)."""
+    """Bind the models to the database at `path` for a block (one database at a time); a new
+    one starts as a copy of a migrated empty database (what migrating writes, 1.5 ms instead
+    of 50)."""
+    if not Path(path).exists():
+        template = _empty_template()
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template, path)
     open_database(path)
     try:
         yield
     finally:
         close_database()
+
+
+_templates: list[Path] = []
+
+
+def _empty_template() -> Path:
+    """A migrated empty database, made once per process (removed at exit)."""
+    if not _templates:
+        folder = Path(tempfile.mkdtemp(prefix="playdesk-template-"))
+        atexit.register(shutil.rmtree, folder, True)
+        open_database(folder / "empty.db")
+        close_database()  # the WAL checkpointed into the file, which alone is copied
+        _templates.append(folder / "empty.db")
+    return _templates[0]
 
 
 @dataclass
