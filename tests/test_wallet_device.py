@@ -10,6 +10,7 @@ The demo site (tests/data/site.yaml) at AT, no campaign applies: PS5-HOUR 600 (c
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -294,3 +295,25 @@ def test_a_sale_whose_wallet_draws_break_the_rule_is_refused(tmp_path, edit, rea
     assert conflicts_of(c2)[0][3].startswith(reason)
     assert len(touched.rejected) == 1
     assert c2.sql("SELECT COUNT(*) FROM receipt") == [(0,)]
+
+
+def test_a_sale_stays_true_when_its_resource_changed_device_since(tmp_path):
+    """C2 got a site change (PS5-HOUR for any device now) before C1's sale of a console hour
+    paid with console money: the sale was true when made, and a version of the definitions
+    C2 holds says so, so C2 applies it (the verdict does not depend on arrival order)."""
+    from sync_helpers import using
+    from test_sync_fact_checks import apply_on, conflicts_of
+
+    from engine.sitefile import load_site_file
+
+    c2, events = _sold_on_c1(tmp_path, [PS5, COLA], [("wallet", None)])
+    changed = tmp_path / "site.yaml"
+    site_text = (Path(__file__).parent / "data" / "site.yaml").read_text()
+    old = "{code: PS5-HOUR, name: PS5 console hour, price: 600, device: console}"
+    assert old in site_text
+    changed.write_text(site_text.replace(old, old.replace("console}", "any}")))
+    with using(c2.db):
+        load_site_file(changed, at=AT)
+    assert c2.sql("SELECT device FROM resource WHERE code = 'PS5-HOUR'") == [("any",)]
+    assert apply_on(c2, events).rejected == []
+    assert conflicts_of(c2) == []

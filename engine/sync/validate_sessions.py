@@ -37,7 +37,6 @@ after them; sessions' facts are final, so every device keeps it as numbered).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from engine.db import database
@@ -51,7 +50,7 @@ from engine.playtime import (
     build,
     wallet_cost,
 )
-from engine.sync.verdict import Rejected, Waiting, by_id, stored_row, whole
+from engine.sync.verdict import Rejected, Waiting, applied_records, by_id, stored_row, whole
 
 # The tables session events carry, and what the events may be.
 SESSION_TABLES = {"play_session", "session_event", "session_minute", "consumption"}
@@ -68,11 +67,6 @@ _STATION_NOW = "SELECT g.code FROM station AS s JOIN station_group AS g ON g.id 
                "WHERE s.code = ?"
 _GROUP_NOW = ("SELECT g.device, g.rate_per_hour, g.minimum_minutes, r.code FROM station_group "
               "AS g LEFT JOIN resource AS r ON r.id = g.resource_id WHERE g.code = ?")
-# every version of the definitions this device applied (its own and others'), narrowed by the
-# code's text and then parsed: a refused event (a conflict) never defined anything
-_DEFINITIONS = ("SELECT payload FROM event AS e WHERE e.type = 'definitions' "
-                "AND instr(e.payload, ?) > 0 AND NOT EXISTS (SELECT 1 FROM sync_conflict AS c "
-                "WHERE c.device = e.device AND c.seq = e.seq)")
 _WALLET_MINUTES = ("SELECT COUNT(*) FROM session_minute WHERE session = ? AND source = 'money' "
                    "AND minute < ?")
 
@@ -250,25 +244,13 @@ def _check_carried(name: Any, number: Any, minute: dict[str, Any],
                                   f"to {station!r} in its first minute with that much played)")
 
 
-def _definitions(section: str, code: Any) -> list[dict[str, Any]]:
-    """Every record of `code` in `section` that a definitions event applied here carried."""
-    found = []
-    for (payload,) in database.execute_sql(_DEFINITIONS, (json.dumps(code),)):
-        try:
-            records = (json.loads(payload).get("document") or {}).get(section) or []
-        except (ValueError, AttributeError):
-            continue
-        found += [r for r in records if isinstance(r, dict) and r.get("code") == code]
-    return found
-
-
 def _check_terms(name: Any, row: dict[str, Any]) -> None:
     """The session's terms are its station's group's in some version held here (module doc)."""
     station = row.get("station")
     now = database.execute_sql(_STATION_NOW, (station,)).fetchone() if isinstance(station, str) \
         else None
     groups = {now[0]} if now else set()
-    groups |= {r.get("group") for r in _definitions("stations", station)}
+    groups |= {r.get("group") for r in applied_records("stations", station)}
     if row.get("group") not in groups:
         raise Waiting(f"session {name!r}: station {station!r} in group {row.get('group')!r}, "
                       f"which no version of the site's definitions here gives it "
@@ -278,7 +260,7 @@ def _check_terms(name: Any, row: dict[str, Any]) -> None:
     current = database.execute_sql(_GROUP_NOW, (group,)).fetchone()
     if current:
         versions.add(tuple(current))
-    for record in _definitions("station_groups", group):
+    for record in applied_records("station_groups", group):
         versions.add((record.get("device"), record.get("rate_per_hour"),
                       record.get("minimum_minutes") or 0, record.get("resource")))
     terms = (row.get("station_device"), row.get("rate_per_hour"), row.get("minimum_minutes") or 0,

@@ -8,7 +8,8 @@ judged its draws are here (its origin's earlier events apply first). A sale is r
   paid nothing, or a payment that took nothing);
 - a draw is not on the receipt member's own money lot;
 - lots restricted to a device paid more than the net of the receipt's lines whose resource has
-  that device (console-only bonus money pays console hours, never a drink).
+  that device (console-only bonus money pays console hours, never a drink) — now, or in some
+  version of the definitions held here (a resource's device may have changed since the sale).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from engine.db import database
 from engine.lots.draws import device_caps
-from engine.sync.verdict import Rejected
+from engine.sync.verdict import Rejected, applied_records
 
 _DRAWS = """
 SELECT c.amount, l.member, l.kind, l.device FROM consumption AS c JOIN lot AS l ON l.id = c.lot
@@ -44,11 +45,28 @@ def check_receipt_wallets(rows: dict[str, list[dict[str, Any]]]) -> None:
                                                f"from a {kind} lot of {lot_member}")
             if device != "any":
                 restricted[device] = restricted.get(device, 0) + amount
-        caps = device_caps((line.get("resource"), line.get("net") or 0)
-                           for line in rows.get("receipt_line", [])
-                           if line.get("receipt_id", line.get("receipt")) == name)
+        lines = [(line.get("resource"), line.get("net") or 0)
+                 for line in rows.get("receipt_line", [])
+                 if line.get("receipt_id", line.get("receipt")) == name]
+        caps = device_caps(lines)
+        if any(amount > caps.get(device, 0) for device, amount in restricted.items()):
+            caps = _caps_in_any_version(lines)  # a resource's device changed since the sale
         for device, amount in restricted.items():
             if amount > caps.get(device, 0):
                 raise Rejected("wrong_device", f"receipt {name!r} paid {amount} from {device}-"
                                                f"only money, its {device} lines come to "
                                                f"{caps.get(device, 0)}")
+
+
+def _caps_in_any_version(lines: list[tuple[Any, int]]) -> dict[str, int]:
+    """The caps when each line's resource may have any device some version of the definitions
+    held here gave it (the verdict must not depend on when a later change arrived)."""
+    caps: dict[str, int] = {}
+    for resource, net in lines:
+        if not isinstance(resource, str) or net <= 0:
+            continue
+        devices = set(device_caps([(resource, 1)]))
+        devices |= {str(r.get("device")) for r in applied_records("resources", resource)}
+        for device in devices - {"any", "None"}:
+            caps[device] = caps.get(device, 0) + net
+    return caps

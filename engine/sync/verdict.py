@@ -4,6 +4,7 @@ checkers share."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from engine.db import database
@@ -37,3 +38,22 @@ def by_id(rows: dict[str, list[dict[str, Any]]], table: str) -> dict[Any, dict[s
 def stored_row(table: str, key: Any, columns: str) -> tuple | None:
     return database.execute_sql(f'SELECT {columns} FROM "{table}" WHERE id = ?',
                                 (key,)).fetchone()
+
+
+# every version of the definitions this device applied (its own and others'), narrowed by the
+# code's text and then parsed: a refused event (a conflict) never defined anything
+_DEFINITIONS = ("SELECT payload FROM event AS e WHERE e.type = 'definitions' "
+                "AND instr(e.payload, ?) > 0 AND NOT EXISTS (SELECT 1 FROM sync_conflict AS c "
+                "WHERE c.device = e.device AND c.seq = e.seq)")
+
+
+def applied_records(section: str, code: Any) -> list[dict[str, Any]]:
+    """Every record of `code` in `section` that a definitions event applied here carried."""
+    found = []
+    for (payload,) in database.execute_sql(_DEFINITIONS, (json.dumps(code),)):
+        try:
+            records = (json.loads(payload).get("document") or {}).get(section) or []
+        except (ValueError, AttributeError):
+            continue
+        found += [r for r in records if isinstance(r, dict) and r.get("code") == code]
+    return found
