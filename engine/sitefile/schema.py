@@ -79,10 +79,18 @@ SETTINGS_CHECKS = {
     "session_warning_minutes": f.int_range(0, 1440),
     "agent_heartbeat_seconds": f.int_range(5, 3600),
     "agent_timeout_seconds": f.int_range(10, 86400),
+    # issue 18: a wallet purchase at the kiosk asks for the PIN again after a card login; the
+    # apps' short sound on every scan; the kiosk's visible countdown before its idle logout;
+    # the done screen's time before the kiosk logs the member out
+    "kiosk_wallet_pin": f.boolean,
+    "scan_sounds": f.boolean,
+    "kiosk_idle_warning_seconds": f.int_range(0, 600),
+    "kiosk_done_seconds": f.int_range(1, 600),
 }
 SETTINGS_DEFAULTS = {"consumption_order": "expiry_first", "kiosk_idle_seconds": 60,
                      "session_warning_minutes": 5, "agent_heartbeat_seconds": 30,
-                     "agent_timeout_seconds": 120}
+                     "agent_timeout_seconds": 120, "kiosk_wallet_pin": True, "scan_sounds": True,
+                     "kiosk_idle_warning_seconds": 10, "kiosk_done_seconds": 8}
 
 SITE = Record({
     "code": CODE, "name": NAME, "currency": opt(f.currency, "EUR"),
