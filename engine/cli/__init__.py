@@ -19,6 +19,7 @@ from engine.cli import (
     coupons,
     devices,
     hardware,
+    kiosk,
     ops,
     orders,
     packages,
@@ -30,7 +31,7 @@ from engine.cli.common import database_problem
 from engine.errors import PlaydeskError
 
 COMMAND_GROUPS = [site, packages, orders, sales, sessions, counter, coupons, hardware, devices,
-                  ops]
+                  ops, kiosk]
 
 
 class ArgumentParser(argparse.ArgumentParser):
