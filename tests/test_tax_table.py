@@ -109,3 +109,58 @@ def test_exclusive_mode_adds_exactly_the_per_rate_tax(lines):
         g = sum(net for code, net in lines if code == row.rate)
         percent = next(r.percent for r in rates if r.code == row.rate)
         assert row.tax == round_half_up(Fraction(g) * Fraction(percent) / 100)
+
+
+# ---------------------------------------------------------------- through price_receipt
+
+def _taxed_site(mode: str, *campaigns):
+    from dataclasses import replace
+
+    from pricing_helpers import ITEMS, PACKAGES, RESOURCES, site
+
+    items = {code: replace(item, tax="B" if item.category == "SNACKS" else "A")
+             for code, item in ITEMS.items()}
+    packages = {**PACKAGES, "SUMMER/MONEY": replace(PACKAGES["SUMMER/STD"],
+                                                    code="SUMMER/MONEY", tax=None),
+                "SUMMER/STD": replace(PACKAGES["SUMMER/STD"], tax="A")}
+    resources = {code: replace(r, tax="A") for code, r in RESOURCES.items()}
+    return replace(site(*campaigns), items=items, packages=packages, resources=resources,
+                   tax_rates=RATES, tax_mode=mode)
+
+
+def test_a_receipt_discount_is_spread_over_the_rates_before_the_tax():
+    from pricing_helpers import campaign, line, price
+
+    # COLA 250 (A, 19 %) and CHIPS 200 (B, 7 %), 100 off the receipt pro rata: 56 and 44
+    # (pricing.md), so A's gross is 194 and B's 156; inclusive tax 30.97 -> 31 and 10.21 -> 10
+    definitions = _taxed_site(INCLUSIVE, campaign("P", "receipt_reduce", 100))
+    priced = price(definitions, line("COLA"), line("CHIPS"))
+    assert [(line.tax, line.net) for line in priced.lines] == [("A", 194), ("B", 156)]
+    assert [(r.rate, r.net, r.tax, r.gross) for r in priced.tax.rows] == [
+        ("A", 163, 31, 194), ("B", 146, 10, 156)]
+    assert priced.total_due == priced.total == 350
+    document = priced.as_dict()
+    assert document["total_due"] == 350 and document["lines"][1]["tax"] == "B"
+    assert document["tax"][0] == {"rate": "A", "name": "VAT 19%", "percent": 19, "net": 163,
+                                  "tax": 31, "gross": 194}
+
+
+def test_exclusive_mode_raises_what_is_due_and_vouchers_stay_untaxed():
+    from pricing_helpers import line, price
+
+    from engine.pricing import LineInput
+
+    priced = price(_taxed_site(EXCLUSIVE), line("COLA", 2), LineInput(package="SUMMER/MONEY"),
+                   line("SUMMER/STD"), line("PS5"))
+    # A: 500 + 900 + 600 = 2000 -> 380; the money package (900) is a voucher
+    assert [line.tax for line in priced.lines] == ["A", None, "A", "A"]
+    assert [(r.rate, r.net, r.tax, r.gross) for r in priced.tax.rows] == [("A", 2000, 380, 2380)]
+    assert priced.total == 2900 and priced.total_due == 3280
+
+
+def test_a_site_without_rates_has_no_table_and_owes_its_total():
+    from pricing_helpers import line, price, site
+
+    priced = price(site(), line("COLA"))
+    assert priced.tax.rows == () and priced.total_due == priced.total == 250
+    assert priced.lines[0].tax is None

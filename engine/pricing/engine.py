@@ -41,6 +41,7 @@ from engine.pricing.filters import (
 )
 from engine.pricing.prune import CampaignIndex, build_index
 from engine.pricing.result import (
+    NO_TAX,
     CouponToIssue,
     EntryResult,
     PricedLine,
@@ -50,6 +51,7 @@ from engine.pricing.result import (
     priced_line,
 )
 from engine.pricing.state import WorkLine
+from engine.pricing.tax import tax_table
 from engine.pricing.types import (
     CampaignDef,
     CouponDef,
@@ -119,14 +121,17 @@ def price_receipt(receipt: ReceiptInput, definitions: Definitions,
     for run, reason in pricing.run_all(runs):
         assert run.coupon is not None
         rejected.append((run.listing, Rejection(run.written, reason, run.coupon.code)))
+    priced_lines = tuple(_priced_line(line, source, definitions)
+                         for line, source in zip(lines, receipt.lines, strict=True))
     return PricedReceipt(
         at=at, location=receipt.location, member=receipt.member, debtor=customer.debtor,
-        contact=customer.contact,
-        lines=tuple(_priced_line(line, source)
-                    for line, source in zip(lines, receipt.lines, strict=True)),
+        contact=customer.contact, lines=priced_lines,
         entries=tuple(pricing.entries), coupons_to_issue=tuple(pricing.to_issue),
         rejected=tuple(rejection for _, rejection in sorted(rejected, key=lambda r: r[0])),
-        redeemed_coupons=tuple(pricing.redeemed))
+        redeemed_coupons=tuple(pricing.redeemed),
+        # after every campaign: receipt-level reductions are on the lines already (tax.md)
+        tax=tax_table([(line.tax, line.net) for line in priced_lines], definitions.tax_rates,
+                      definitions.tax_mode) if definitions.tax_rates else NO_TAX)
 
 
 # ---------------------------------------------------------------- the receipt as scanned
@@ -221,11 +226,23 @@ def _customer(receipt: ReceiptInput, definitions: Definitions) -> Customer:
                     member.segments if member else frozenset())
 
 
-def _priced_line(line: WorkLine, source: LineInput) -> PricedLine:
+def _priced_line(line: WorkLine, source: LineInput, definitions: Definitions) -> PricedLine:
     gross = line.unit_price * line.quantity
     return priced_line(line.no, source.item, source.resource, source.package, line.quantity,
                        line.unit_price, gross, line.manual_discount, gross - line.net,
-                       line.net, tuple(line.reductions))
+                       line.net, tuple(line.reductions),
+                       _line_rate(source, definitions) if definitions.tax_rates else None)
+
+
+def _line_rate(source: LineInput, definitions: Definitions) -> str | None:
+    """The tax rate of what the line sells (a money package: none, it is a voucher)."""
+    if source.item is not None:
+        found = definitions.items.get(source.item)
+    elif source.resource is not None:
+        found = definitions.resources.get(source.resource)
+    else:
+        found = definitions.packages.get(source.package or "")
+    return found.tax if found is not None else None
 
 
 # ---------------------------------------------------------------- which campaigns take part

@@ -8,6 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from engine.coupons.reasons import PRECEDENCE
+from engine.pricing.tax import EXCLUSIVE, INCLUSIVE, TaxTable
+
+NO_TAX = TaxTable(INCLUSIVE, (), 0)
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class PricedLine:
     discount: int  # manual discount + every campaign reduction
     net: int
     reductions: tuple[Reduction, ...]
+    tax: str | None = None  # the line's tax rate code (tax.md); None: untaxed or no rates
 
     def as_dict(self) -> dict[str, Any]:
         return {"no": self.no, "item": self.item, "resource": self.resource,
@@ -37,7 +41,8 @@ class PricedLine:
                 "manual_discount": self.manual_discount, "discount": self.discount,
                 "net": self.net,
                 "reductions": [{"campaign": r.campaign, "amount": r.amount}
-                               for r in self.reductions]}
+                               for r in self.reductions],
+                "tax": self.tax}
 
 
 _new = object.__new__
@@ -45,7 +50,8 @@ _new = object.__new__
 
 def priced_line(no: int, item: str | None, resource: str | None, package: str | None,
                 quantity: int, unit_price: int, gross: int, manual_discount: int,
-                discount: int, net: int, reductions: tuple[Reduction, ...]) -> PricedLine:
+                discount: int, net: int, reductions: tuple[Reduction, ...],
+                tax: str | None = None) -> PricedLine:
     """`PricedLine(...)`, built for pricing's loop over lines: a frozen dataclass's __init__
     sets each of the eleven fields through object.__setattr__, three times the cost of filling
     the new instance's dict at once. The instance is the same (fields, ==, hash, repr)."""
@@ -53,7 +59,7 @@ def priced_line(no: int, item: str | None, resource: str | None, package: str | 
     line.__dict__.update(no=no, item=item, resource=resource, package=package,
                          quantity=quantity, unit_price=unit_price, gross=gross,
                          manual_discount=manual_discount, discount=discount, net=net,
-                         reductions=reductions)
+                         reductions=reductions, tax=tax)
     return line
 
 
@@ -132,6 +138,7 @@ class PricedReceipt:
     coupons_to_issue: tuple[CouponToIssue, ...]
     rejected: tuple[Rejection, ...]
     redeemed_coupons: tuple[str, ...]  # coupons that granted something (redeemed at checkout)
+    tax: TaxTable = NO_TAX  # per rate, once per receipt (tax.md); empty on a site without rates
 
     @property
     def subtotal(self) -> int:
@@ -145,12 +152,18 @@ class PricedReceipt:
     def total(self) -> int:
         return sum(line.net for line in self.lines)
 
+    @property
+    def total_due(self) -> int:
+        """What the payments must cover: `total`, plus the tax in exclusive mode."""
+        return self.total + (self.tax.tax if self.tax.mode == EXCLUSIVE else 0)
+
     def as_dict(self) -> dict[str, Any]:
         """The `playdesk price` document (cli.md)."""
         return {"at": self.at.isoformat(timespec="seconds"), "location": self.location,
                 "member": self.member, "debtor": self.debtor, "contact": self.contact,
                 "lines": [line.as_dict() for line in self.lines],
                 "subtotal": self.subtotal, "discount": self.discount, "total": self.total,
+                "tax": self.tax.as_list(), "total_due": self.total_due,
                 "entries": [entry.as_dict() for entry in self.entries],
                 "coupons_to_issue": [c.as_dict() for c in self.coupons_to_issue],
                 "rejected": [r.as_dict() for r in self.rejected]}

@@ -17,6 +17,7 @@ from engine.campaigns.types import (
     LINE_LEVEL_TYPES,
 )
 from engine.coupons.codes import normalize
+from engine.pricing.tax import INCLUSIVE, TaxRate
 
 # ---------------------------------------------------------------- the receipt
 
@@ -53,6 +54,7 @@ class ItemDef:
     price: int
     category: str | None = None
     vendor: str | None = None
+    tax: str | None = None  # the tax rate's code (tax.md), None on a site without rates
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class ResourceDef:
     code: str
     name: str
     price: int
+    tax: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class PackageDef:
     code: str  # "CAMPAIGN/PACKAGE"
     name: str
     price: int
+    tax: str | None = None  # a minutes package's rate; a money package has none (a voucher)
 
 
 @dataclass(frozen=True)
@@ -188,6 +192,8 @@ class Definitions:
     # a text as written or scanned → the stored code it names, where a lookup beyond case and
     # dashes found it (a coupon barcode's prefix: `load_definitions` resolves those)
     coupon_aliases: Mapping[str, str] = field(default_factory=dict)
+    tax_rates: tuple[TaxRate, ...] = ()  # in the site file's order; none: the site prints no tax
+    tax_mode: str = INCLUSIVE
 
     def coupon_for(self, written: str) -> CouponDef | None:
         """The coupon `written` names: matched ignoring case and dashes (decision 4). Two
