@@ -91,8 +91,13 @@ def test_expected_cash_and_the_report(site):
     assert report.cash == CashFacts(10000, expected, expected - 10, -10)
     assert report.receipts == 3
     assert report.total == 500 + 500 + big.total
+    # the receipts' payments add up to their total; the kiosk order paid here is its own line
     assert {p.method: p.amount for p in report.payments} == {
-        "cash": 500 + 300 + 900, "card": 200 + big.total}
+        "cash": 500 + 300, "card": 200 + big.total}
+    assert sum(p.amount for p in report.payments) == report.total
+    assert (report.orders.count, report.orders.amount) == (1, 900)
+    assert report.orders.methods == (MethodAmount("cash", 900),)
+    assert report.takings == report.total + 900
     discounts = {d.campaign: d.amount for d in report.discounts}
     assert discounts["HAPPY"] == 100 and discounts["WELCOME"] == 100
     assert report.coupons_redeemed == (CampaignCount("WELCOME", "Welcome voucher", 1),)

@@ -26,12 +26,13 @@ from engine.cli import (
     sales,
     sessions,
     site,
+    till,
 )
 from engine.cli.common import database_problem
 from engine.errors import PlaydeskError
 
-COMMAND_GROUPS = [site, packages, orders, sales, sessions, counter, coupons, hardware, devices,
-                  ops, kiosk]
+COMMAND_GROUPS = [site, packages, orders, sales, sessions, counter, till, coupons, hardware,
+                  devices, ops, kiosk]
 
 
 class ArgumentParser(argparse.ArgumentParser):

@@ -8,12 +8,14 @@ from engine.models import (
     journal,
     logins,
     orders,
+    quick_keys,
     sales,
     session_bills,
     shifts,
     site,
     stations,
     sync,
+    till,
 )
 from engine.models.base import BaseModel, Definition
 from engine.models.campaigns import (
@@ -64,6 +66,8 @@ ALL_MODELS = [
     *conflicts.MODELS,
     *stations.MODELS,
     *session_bills.MODELS,
+    *till.MODELS,
+    *quick_keys.MODELS,
 ]
 
 __all__ = [

@@ -4,7 +4,8 @@ One cash drawer per device, so at most one open shift per device. The cash the d
 hold is derived from facts: the opening count, plus cash payments of the shift's receipts (their
 `amount` is already net of change), plus cash package purchases made at this counter outside a
 receipt (kiosk pay-at-counter orders), minus cash paid back by receipt refunds of the shift and
-by purchase refunds at this device during the shift. Opening and closing append `shift.open` and
+by purchase refunds at this device during the shift, plus cash put in and minus cash taken out
+during the shift (`engine.sales.cash_moves`). Opening and closing append `shift.open` and
 `shift.close` journal events carrying their rows; a receipt voided before payment is noted as a
 `sale.void` row (nothing was sold, but a drawer's audit wants to see voids).
 """
@@ -43,7 +44,9 @@ from engine.models.shifts import (
     Shift,
     ShiftClose,
 )
+from engine.models.till import NoSale, PriceOverride
 from engine.people.staff import require_role
+from engine.sales.cash_moves import cash_moved, cash_moves_of
 from engine.sales.station_time import StationTimeTotals, shift_station_time
 
 CASH = "cash"
@@ -120,7 +123,7 @@ def expected_cash(shift: Shift, at: dt.datetime) -> int:
              .where((ReceiptRefund.shift == shift.id) & (ReceiptRefundPayment.method == CASH))
              .scalar())
     given += sum(r.amount for r in _purchase_refunds(shift, start, end) if r.method == CASH)
-    return shift.opening_cash + taken - given
+    return shift.opening_cash + taken - given + cash_moved(shift.id)
 
 
 def close_shift(shift_id: str, staff: str, counted_cash: int, at: dt.datetime) -> ShiftFacts:
@@ -207,6 +210,26 @@ class VoidTotals:
 
 
 @dataclass(frozen=True)
+class OrderTotals:
+    """Kiosk pay-at-counter orders paid at this counter in the shift: no receipt carries them,
+    so they are not in the receipts' total; the drawer (or card terminal) took them all the same."""
+
+    count: int
+    amount: int
+    methods: tuple[MethodAmount, ...]
+
+
+@dataclass(frozen=True)
+class CashMoveLine:
+    id: str
+    direction: str  # in | out
+    amount: int
+    reason: str
+    staff: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
 class CashFacts:
     opening: int
     expected: int
@@ -242,6 +265,13 @@ class ShiftFacts:
     # guests' station time billed on the shift's receipts, and guest sessions of the device not
     # paid yet (sessions.md: a guest session not paid within the shift stays open on it)
     station_time: StationTimeTotals
+    # issue 18: `payments` are the receipts' (they add up to `total`); kiosk orders paid here
+    # are `orders`, and `takings` = total + orders.amount is all the shift took in
+    orders: OrderTotals
+    takings: int
+    cash_moves: tuple[CashMoveLine, ...]
+    no_sales: int  # drawer openings without a sale
+    price_overrides: int  # line prices changed with a manager's approval
 
     def as_dict(self) -> dict[str, Any]:
         return _plain(asdict(self))
@@ -338,7 +368,7 @@ def shift_report(shift_id: str, at: dt.datetime) -> ShiftFacts:
         subtotal=sum(r.subtotal for r in receipts),
         discount=sum(r.discount for r in receipts),
         total=sum(r.total for r in receipts),
-        payments=_by_method(paid + [(bought.payment, bought.price) for bought in loose]),
+        payments=_by_method(paid),
         discounts=tuple(CampaignDiscount(code, campaign_names.get(code, code), amount, count)
                         for code, (amount, count) in sorted(discounts.items())),
         coupons_redeemed=tuple(
@@ -356,4 +386,11 @@ def shift_report(shift_id: str, at: dt.datetime) -> ShiftFacts:
                        closing.counted_cash if closing else None,
                        closing.difference if closing else None),
         station_time=shift_station_time(ids, shift.device, end),
+        orders=OrderTotals(len(loose), sum(b.price for b in loose),
+                           _by_method((b.payment, b.price) for b in loose)),
+        takings=sum(r.total for r in receipts) + sum(b.price for b in loose),
+        cash_moves=tuple(CashMoveLine(m.id, m.direction, m.amount, m.reason, m.staff, m.at)
+                         for m in cash_moves_of(shift_id)),
+        no_sales=NoSale.select().where(NoSale.shift == shift_id).count(),
+        price_overrides=PriceOverride.select().where(PriceOverride.shift == shift_id).count(),
     )

@@ -91,6 +91,11 @@ def check_references(v, document: dict[str, Any]) -> None:
         need(record["_path"] + ("resource",), "resources", record.get("resource"))
     for record in document.get("stations", []):
         need(record["_path"] + ("group",), "station_groups", record.get("group"))
+    for record in document.get("quick_keys", []):
+        for index, tile in enumerate(_list(record.get("tiles"))):
+            if isinstance(tile, dict):
+                for kind in ("item", "resource"):
+                    need(record["_path"] + ("tiles", index, kind), kind + "s", tile.get(kind))
     for record in document.get("segments", []):
         for index, member in enumerate(_list(record.get("members"))):
             need(record["_path"] + ("members", index), "members", member)

@@ -142,6 +142,14 @@ BARCODE_RULE = Record({
     "prefix": req(f.nonempty_text), "suffix": opt(f.text, ""),
     "type": req(f.enum("campaign", "coupon", "member", "item")), "deleted": DELETED,
 })
+# issue 18 item 5: the counter's quick keys, a tab (page) of tiles per category of things that
+# have no barcode; a tile names exactly one item or resource (validate.py), label optional
+QUICK_TILE = Record({"item": opt(f.code), "resource": opt(f.code), "label": opt(f.nonempty_text)})
+MAX_QUICK_TILES = 48
+QUICK_KEY_PAGE = Record({
+    "code": CODE, "name": NAME, "position": opt(f.int_range(0, 999), 0),
+    "tiles": opt(ListOf(QUICK_TILE), []), "deleted": DELETED,
+})
 COUPON = Record({
     "code": CODE, "campaign": req(f.code),
     "sales_type": opt(f.enum("all", "debtor", "contact", "segment"), "all"),
@@ -254,12 +262,14 @@ SECTIONS = {
     "segments": Section("segments", SEGMENT),
     "staff": Section("staff", STAFF),
     "payment_methods": Section("payment_methods", PAYMENT_METHOD),
+    "quick_keys": Section("quick_keys", QUICK_KEY_PAGE),
     "campaigns": Section("campaigns", CAMPAIGN_BASE),
     "coupons": Section("coupons", COUPON),
 }
 # Every top-level key, in the order the file is applied and exported.
 TOP_LEVEL = ("site", "settings", "locations", "categories", "vendors", "items", "resources",
-             "station_groups", "stations", "debtors", "members", "segments", "staff", "payment_methods", "barcodes",
+             "station_groups", "stations", "debtors", "members", "segments", "staff", "payment_methods",
+             "quick_keys", "barcodes",
              "campaigns", "combinations", "coupons")
 
 

@@ -46,6 +46,7 @@ from engine.models import (
     TriggerLine,
     Vendor,
 )
+from engine.models.quick_keys import QuickKeyPage
 from engine.sitefile.fields import decimal_text
 from engine.sitefile.schema import CAMPAIGNS, COUPON, SECTIONS, SITE
 
@@ -255,6 +256,20 @@ class SegmentStore(Store):
                                     for r in records for m in r["members"]])
 
 
+class QuickKeyStore(Store):
+    """A page's tiles are one JSON column (a short list, always read whole)."""
+
+    model, section = QuickKeyPage, "quick_keys"
+
+    def read_value(self, name: str, value: Any) -> Any:
+        return json.loads(value) if name == "tiles" else value
+
+    def row(self, record: dict[str, Any], ref_ids: dict[str, dict[str, int]]) -> dict[str, Any]:
+        values = super().row(record, ref_ids)
+        values["tiles"] = json.dumps(record["tiles"], sort_keys=True)
+        return values
+
+
 # -- campaigns --------------------------------------------------------------------------------
 
 _VALIDITY = ("from_date", "to_date", "from_time", "to_time", "weekdays", "from_quantity",
@@ -413,7 +428,8 @@ class CampaignStore(Store):
 STORES: dict[str, Store] = {store.section: store for store in (
     LocationStore(), CategoryStore(), VendorStore(), ItemStore(), ResourceStore(),
     StationGroupStore(), StationStore(), DebtorStore(),
-    MemberStore(), SegmentStore(), StaffStore(), PaymentMethodStore(), CampaignStore())}
+    MemberStore(), SegmentStore(), StaffStore(), PaymentMethodStore(), QuickKeyStore(),
+    CampaignStore())}
 
 
 # -- the site, settings, barcode rules, combinations, coupons ----------------------------------

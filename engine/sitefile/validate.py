@@ -19,6 +19,7 @@ from engine.sitefile.references import check_references
 from engine.sitefile.schema import (
     BARCODE_RULE,
     CAMPAIGNS,
+    MAX_QUICK_TILES,
     SECTIONS,
     SETTINGS_CHECKS,
     SITE,
@@ -284,6 +285,22 @@ def _coupon_rules(v: Validator, coupons: list[dict[str, Any]]) -> None:
             v.problem(path + ("sales_code",), f"is required for sales_type {coupon.get('sales_type')}")
 
 
+def _quick_key_rules(v: Validator, pages: list[dict[str, Any]]) -> None:
+    for page in pages:
+        tiles = _list(page.get("tiles"))
+        if len(tiles) > MAX_QUICK_TILES:
+            v.problem(page["_path"] + ("tiles",), f"at most {MAX_QUICK_TILES} tiles on a page "
+                                                 f"(found {len(tiles)}): make another page")
+        for index, tile in enumerate(tiles):
+            if not isinstance(tile, dict):
+                continue
+            named = [key for key in ("item", "resource") if tile.get(key) is not None]
+            if len(named) != 1:
+                v.problem(page["_path"] + ("tiles", index),
+                          "a tile names exactly one item or resource" + (
+                              f" (found {' and '.join(named)})" if named else ""))
+
+
 # -- the whole document -----------------------------------------------------------------------
 
 def validate(parsed: Parsed) -> dict[str, Any]:
@@ -319,6 +336,8 @@ def validate(parsed: Parsed) -> dict[str, Any]:
             document[key] = _section_records(v, key, value)
     if "coupons" in document:
         _coupon_rules(v, document["coupons"])
+    if "quick_keys" in document:
+        _quick_key_rules(v, document["quick_keys"])
     check_references(v, document)
     # Every _INVALID value came with a problem, so no problems means a clean document.
     if v.problems:

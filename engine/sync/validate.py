@@ -33,6 +33,8 @@ A fact event is refused (`Rejected`) when:
   same session and minute), not paid exactly by the rule (one minute from a minutes lot, or the
   k-th wallet minute's cost) from the member's own lots of the session's device, or a session
   event carries draws that pay none of its minutes; station rows come as rows at all;
+- (till facts: engine/sync/validate_till.py) a cash move, price override or parked receipt
+  that breaks the till's rules;
 - (receipts paid by the wallet: engine/sync/validate_wallet.py) the wallet payments are not
   what the receipt's draws took, or restricted money paid more than its device's lines.
 
@@ -53,6 +55,7 @@ from engine.campaigns.state import ACTIVE, campaign_state
 from engine.campaigns.types import WEEKDAYS
 from engine.db import database
 from engine.sync.validate_sessions import check_sessions
+from engine.sync.validate_till import check_till
 from engine.sync.validate_wallet import check_receipt_wallets
 from engine.sync.verdict import Rejected, Waiting, by_id, stored_row, whole
 
@@ -70,11 +73,13 @@ STAFF_ROLES = {"owner", "counter"}
 # The id of each row is "<origin>-<prefix><n>" (engine/ids.py).
 NAMESPACED_IDS = {"purchase", "lot", "consumption", "refund", "receipt", "receipt_line", "payment",
                   "entry", "coupon_redemption", "shift", "receipt_void", "receipt_refund",
-                  "play_session", "session_event", "session_minute"}
+                  "play_session", "session_event", "session_minute",
+                  "parked_receipt", "cash_move", "no_sale", "price_override"}
 # Child rows: their parent (named by this column) is one of the origin's own rows.
 NAMESPACED_PARENTS = {"receipt_line": "receipt_id", "line_reduction": "line_id",
                       "entry_allocation": "entry_id", "receipt_refund_line": "refund_id",
-                      "receipt_refund_payment": "refund_id", "shift_close": "shift"}
+                      "receipt_refund_payment": "refund_id", "shift_close": "shift",
+                      "parked_resume": "parked"}
 # The column naming the device that made the row.
 DEVICE_COLUMNS = {"lot": "origin"}
 # Money and minutes that can never be negative.
@@ -85,9 +90,11 @@ NON_NEGATIVE = {
     "pending_order": ("price",), "receipt_refund": ("amount",),
     "receipt_refund_line": ("amount",), "receipt_refund_payment": ("amount",),
     "play_session": ("rate_per_hour", "minimum_minutes"), "session_minute": ("minute", "amount"),
+    "cash_move": ("amount",), "price_override": ("old_price", "new_price"),
+    "parked_receipt": ("lines", "total"),
 }
 # Stations are definitions: they travel in `definitions` documents, never as rows.
-DEFINITION_ROWS = {"station_group", "station"}
+DEFINITION_ROWS = {"station_group", "station", "quick_key_page"}
 LOT_TYPES = {"money": {"paid", "bonus", "manual", "correction", "migration", "reversed_refund",
                        "refund"}, "minutes": {"paid", "bonus", "manual"}}
 CONSUMPTION_KINDS = {"use", "refund", "correction"}
@@ -115,6 +122,7 @@ def check_event(event: dict[str, Any], payload: dict[str, Any], role: str | None
         for row in table_rows:
             _check_row(origin, table, row)
     check_sessions(origin, kind, rows)
+    check_till(origin, rows)
     _check_lots(origin, role, rows)
     _check_refund_lines(rows)
     _check_orders(rows)

@@ -1,0 +1,77 @@
+"""A line's price changed at the till (issue 18 item 5), approved by a manager: the manager
+types their PIN on the cashier's keypad (`approver_by_pin`) or, at the CLI, is named.
+
+Each override is a `price_override` row (who asked, who approved, why, the old and the new unit
+price) journaled as `till.price_override`; the cart line then carries the new unit price, which
+pricing uses instead of the definition's (campaigns still apply to it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from engine import journal
+from engine.db import write
+from engine.errors import NotFound, PlaydeskError
+from engine.ids import device_id, next_id
+from engine.models import Item, Resource
+from engine.models.till import PriceOverride
+from engine.people.staff import StaffLogin, login, require_role
+from engine.sales.cart import Cart
+from engine.sales.till_checks import open_shift_or_none, price_amount, reason_text
+
+KINDS = {"item": Item, "resource": Resource}
+
+
+def listed_price(kind: str, code: str) -> int:
+    model = KINDS.get(kind)
+    if model is None:
+        raise PlaydeskError(f"only an item's or a resource's price can be changed, not a {kind}'s")
+    row = model.get_or_none((model.code == code) & ~model.deleted)
+    if row is None:
+        raise NotFound(f"unknown {kind} {code!r}")
+    return row.price
+
+
+def approver_by_pin(pin: str, at: dt.datetime, location: str | None = None) -> StaffLogin:
+    """The manager whose PIN this is (a staff login: wrong PINs count as at the login)."""
+    who = login(pin, at, location)
+    require_role(who.code, "manager", "changing a price")
+    return who
+
+
+def record_override(kind: str, code: str, new_price: int, reason: str, staff: str,
+                    approved_by: str, at: dt.datetime, shift: str | None = None,
+                    old_price: int | None = None) -> PriceOverride:
+    """Record a price override of `code`'s unit price (old: the listed price unless given)."""
+    price_amount(new_price, "the new price")
+    why = reason_text(reason, "a reason for the new price")
+    require_role(staff, "cashier", "changing a price")
+    require_role(approved_by, "manager", "approving a new price", nobody="a manager approves")
+    with write():
+        open_shift_or_none(shift)
+        before = listed_price(kind, code) if old_price is None else old_price
+        if before == new_price:
+            raise PlaydeskError(f"the price of {code} is {new_price} already")
+        row = PriceOverride.create(id=next_id("PO"), shift=shift, kind=kind, code=code,
+                                   old_price=before, new_price=new_price, reason=why,
+                                   staff=staff, approved_by=approved_by, at=at,
+                                   device=device_id())
+        journal.append_rows("till.price_override", row)
+    return row
+
+
+def override_line(cart: Cart, index: int, new_price: int, reason: str, staff: str,
+                  approved_by: str, at: dt.datetime, shift: str | None = None) -> PriceOverride:
+    """The cart's line `index` sells at `new_price` from now on (recorded first)."""
+    from engine.sales.station_time import StationTimeLine
+
+    if not 0 <= index < len(cart.lines):
+        raise PlaydeskError("pick the line whose price changes first")
+    line = cart.lines[index]
+    if isinstance(line, StationTimeLine):
+        raise PlaydeskError("a guest's station time is priced by its session: it cannot change")
+    old = line.unit_price if line.unit_price is not None else listed_price(line.kind, line.code)
+    row = record_override(line.kind, line.code, new_price, reason, staff, approved_by, at,
+                          shift, old_price=old)
+    line.unit_price = new_price
+    return row
