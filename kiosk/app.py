@@ -1,7 +1,9 @@
 """The kiosk app: a header (site, member, offline mark, log out) over one screen at a time.
 
-It holds the session (who is logged in), turns scans into logins, logs out after
-`kiosk_idle_seconds` without a touch, and redraws when the sync process commits.
+It holds the session (who is logged in, and how: a card login types the PIN again before a
+wallet purchase), turns scans into logins, logs out after `kiosk_idle_seconds` without a touch
+(the last `kiosk_idle_warning_seconds` counted down over the screen: a touch stays), logs out
+`kiosk_done_seconds` after a purchase's done screen, and redraws when the sync process commits.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from engine.clock import Clock as EngineClock
 from engine.people.logins import Login, LoginRefused, login_by_card, login_by_pin
 from engine.settings import setting
+from kiosk.refusals import refusal_text
 from kiosk.screens.attract import AttractScreen
 from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.done import KioskDoneScreen
@@ -21,6 +24,7 @@ from kiosk.screens.history import KioskHistoryScreen
 from kiosk.screens.home import HomeScreen
 from kiosk.screens.login import KioskLoginScreen
 from kiosk.screens.packages import KioskPackagesScreen
+from kiosk.screens.wallet_pin import WalletPinScreen
 from kiosk.texts import text as t
 from uikit import theme
 from uikit.app import DeviceApp
@@ -31,15 +35,10 @@ from uikit.widgets import BigButton, TextLabel
 log = logging.getLogger("kiosk")
 
 DEFAULT_IDLE_SECONDS = 60
-SCREENS = (AttractScreen, KioskLoginScreen, HomeScreen, KioskPackagesScreen, ConfirmScreen, KioskDoneScreen,
-           KioskHistoryScreen)
-
-
-def refusal_text(error: LoginRefused) -> str:
-    if error.reason == "wrong_pin" and error.tries_left == 1:
-        return t("refused_wrong_pin_last")
-    return t(f"refused_{error.reason}", tries_left=error.tries_left,
-             until=f"{error.until:%H:%M}" if error.until else "")
+DEFAULT_IDLE_WARNING_SECONDS = 10
+DEFAULT_DONE_SECONDS = 8
+SCREENS = (AttractScreen, KioskLoginScreen, HomeScreen, KioskPackagesScreen, ConfirmScreen,
+           WalletPinScreen, KioskDoneScreen, KioskHistoryScreen)
 
 
 class KioskApp(DeviceApp):
@@ -53,7 +52,8 @@ class KioskApp(DeviceApp):
         self.idle_now = idle_now
         self.member: str | None = None
         self.member_name = ""
-        self.printed: dict[str, bool] = {}
+        self.login_method = ""  # card | pin: how the member logged in
+        self.printed: dict[str, tuple[bool, str | None]] = {}  # key → (sent, spool job)
 
     # --- formatting -----------------------------------------------------------------------
 
@@ -75,9 +75,10 @@ class KioskApp(DeviceApp):
         return self.frame([self.header_title, self.offline_mark, self.logout_button], SCREENS)
 
     def on_start(self) -> None:
-        idle_seconds = setting("kiosk_idle_seconds", DEFAULT_IDLE_SECONDS)
-        self.idle = (IdleTimer(idle_seconds, self.idle_logout, now=self.idle_now)
-                     if self.idle_now else IdleTimer(idle_seconds, self.idle_logout))
+        timing = {"now": self.idle_now} if self.idle_now else {}
+        self.idle = IdleTimer(setting("kiosk_idle_seconds", DEFAULT_IDLE_SECONDS),
+                              self.idle_logout, on_countdown=self.show_countdown, **timing)
+        self.read_idle_settings()
         self.start_devices()
         self.go("attract")
 
@@ -112,13 +113,36 @@ class KioskApp(DeviceApp):
 
     def logged_in(self, login: Login) -> None:
         self.member, self.member_name = login.member, login.name
+        self.login_method = login.method
         self.idle.arm()
         self.go("home")
 
     def logout(self, message: str = "") -> None:
-        self.member, self.member_name = None, ""
+        self.member, self.member_name, self.login_method = None, "", ""
         self.idle.disarm()
         self.go("attract", message=message)
+
+    def read_idle_settings(self) -> None:
+        self.idle.seconds = setting("kiosk_idle_seconds", DEFAULT_IDLE_SECONDS)
+        self.idle.warning_seconds = setting("kiosk_idle_warning_seconds",
+                                            DEFAULT_IDLE_WARNING_SECONDS)
+        self.done_seconds = setting("kiosk_done_seconds", DEFAULT_DONE_SECONDS)
+
+    def purchase_done(self) -> None:
+        """A done screen is up: log out after `kiosk_done_seconds` unless touched."""
+        self.idle.hurry(self.done_seconds)
+
+    def stay(self) -> None:
+        """Buy more: the normal idle time again."""
+        self.idle.calm()
+
+    def show_countdown(self, left: int | None) -> None:
+        if left is None:
+            self.say_notice("")
+        elif self.idle.hurried is not None:
+            self.say_notice(t("done_logout_countdown", seconds=left))
+        else:
+            self.say_notice(t("idle_countdown", seconds=left))
 
     def idle_logout(self) -> None:
         log.info("idle for %s s: logging out", self.idle.seconds)
@@ -134,6 +158,8 @@ class KioskApp(DeviceApp):
             return
         if login.member != self.member:
             self.logged_in(login)
+        else:
+            self.login_method = "card"  # the card in hand now: no typed PIN vouches for it
 
     def login_with_pin(self, identifier: str, pin: str) -> None:
         try:
@@ -156,16 +182,20 @@ class KioskApp(DeviceApp):
 
     def external_change(self) -> None:
         """The sync process committed: new settings, balances or campaigns may show."""
-        self.idle.seconds = setting("kiosk_idle_seconds", DEFAULT_IDLE_SECONDS)
+        self.read_idle_settings()
         self.update_header()
         if self.screens.current in ("home", "attract"):
             self.screen.refresh()
 
     def print_once(self, key: str, make_document: Callable[[], Any]) -> bool:
-        """Print a document once per key (a redraw never prints twice); True when it went out."""
+        """Print a document once per key (a redraw never prints twice); True when it is coming
+        out, as far as the printer says: a printer offline, out of paper or missing keeps the
+        job in its spool (it prints when the printer is back, or the counter reprints it)."""
         if key not in self.printed:
             try:
-                self.printed[key] = self.printer.print(make_document()) is not None
+                went = self.printer.print(make_document()) is not None
+                self.printed[key] = (went, self.printer.last_job)
             except PrintFailed:
-                self.printed[key] = False
-        return self.printed[key]
+                self.printed[key] = (False, None)
+        went, job = self.printed[key]
+        return went and self.printer.coming_out(job)

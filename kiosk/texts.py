@@ -80,18 +80,29 @@ TEXTS: dict[str, str] = {
     "confirm_failed": "This did not work: {reason}",
     "confirm_insufficient": "Your wallet does not have enough for this. You can pay at the "
                             "counter instead.",
+    "confirm_wallet_short": "Your wallet has {wallet} — this costs {price}. You can pay at the "
+                            "counter.",
+    # the PIN again before a wallet purchase (after a card login)
+    "wallet_pin_title": "Type your PIN to pay {price} from your wallet",
+    "wallet_pin_pay": "Pay",
+    "wallet_pin_need": "Your PIN has 4 to 8 digits.",
     # done
     "done_title": "Thank you!",
     "done_bought": "You bought {package} for {price}.",
     "done_new_balance": "Now: wallet {money}, play time {minutes}",
     "done_slip_printed": "Your slip is printing.",
-    "done_slip_failed": "The printer is not working; your purchase is saved.",
+    "done_slip_failed": "Your slip could not be printed — ask at the counter. Your purchase is "
+                        "saved.",
     "done_ok": "OK",
+    "done_buy_more": "Buy more",
+    "done_finish": "Done",
+    "done_logout_countdown": "Logging out in {seconds} s",
+    "idle_countdown": "Logging out in {seconds} s — touch to stay",
     "ticket_title": "Pay at the counter",
     "ticket_show": "Show this code at the counter within 30 minutes.",
     "ticket_code": "Order {code}",
     "ticket_printed": "Your ticket is printing; take it with you.",
-    "ticket_print_failed": "The printer is not working; show this screen at the counter.",
+    "ticket_print_failed": "Your ticket could not be printed — show this screen at the counter.",
     "ticket_until": "Valid until {time}",
     # history
     "history_title": "Your history",

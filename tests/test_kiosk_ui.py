@@ -229,7 +229,8 @@ def test_packages_show_only_what_is_sellable_now(ui):
 
 
 def test_wallet_purchase_with_a_double_tap_buys_once(ui):
-    open_packages(ui)
+    pin_login(ui, "M001", PIN)  # by PIN: the PIN is not asked again before paying
+    ui.tap(ui.button("Buy packages"))
     choose(ui, "SUMMER/STD")
     assert "Price: 9.00 €" in ui.texts()
     assert "Your wallet: 50.00 €" in ui.texts()
@@ -254,17 +255,17 @@ def test_wallet_purchase_with_a_double_tap_buys_once(ui):
     slip = ui.prints / f"purchase-{bought.id}.png"
     assert slip.exists() and slip.stat().st_size > 0
     ui.shot("done")
-    ui.tap(ui.button("OK"))
-    assert ui.app.screens.current == "home"
+    ui.tap(ui.button("Buy more"))
+    assert ui.app.screens.current == "packages"
 
 
 def test_insufficient_wallet(ui):
     open_packages(ui, "MEM0002")
     choose(ui, "SUMMER/BASIC")
-    ui.tap(ui.button("Pay 5.00 € from my wallet"))
+    assert ui.buttons("Pay 5.00 € from my wallet") == []  # disabled: the wallet has 0.00
+    ui.tap(ui.app.screen.ids.wallet_button)
     assert ui.app.screens.current == "confirm"
-    assert ui.app.screen.message.text == ("Your wallet does not have enough for this. You can pay "
-                                          "at the counter instead.")
+    assert "Your wallet has 0.00 € — this costs 5.00 €. You can pay at the counter." in ui.texts()
     ui.shot("insufficient")
 
 
@@ -376,7 +377,8 @@ def test_layouts_fit_every_screen_size(ui, size):
     check("confirm")
     ui.tap(ui.button("Pay at the counter"))
     check("ticket")
-    ui.tap(ui.button("OK"))
+    ui.tap(ui.button("Buy more"))
+    ui.tap(ui.button("Back"))
     check("home")
     ui.tap(ui.button("History"))
     check("history")

@@ -1,6 +1,7 @@
 """The plumbing under both touch apps (kiosk and counter): the engine clock, the site's name and
 money, the scanner thread handed over to the UI thread, the printer, and the watch on commits of
-the sync process. Screens, session and header stay with each app.
+the sync process. Screens, session and header stay with each app; the frame gives both the same
+notice banner (the kiosk's logout countdown) and status bar (printer, scanner, sync).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import threading
 from collections.abc import Callable
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
@@ -22,8 +24,9 @@ from engine.settings import site_identity, sync_online
 from hardware.scanners.base import ScanStream
 from uikit import theme
 from uikit.amounts import minutes_text, money_text
-from uikit.devices import Printer, open_scanner
+from uikit.devices import Printer, open_scanner, scanner_state
 from uikit.scanbridge import ScanBridge
+from uikit.statusbar import StatusBar, printer_badge, scanner_badge, sync_badge
 from uikit.watcher import DataVersionWatcher
 from uikit.widgets import Panel, TextLabel
 
@@ -49,8 +52,12 @@ class DeviceApp(App):
         site = site_identity()
         self.site_name = site.name
         self.currency = (site.currency, site.minor_digits)
-        self.offline = sync_online() is False  # re-read only when another process commits
+        self.sync_state = sync_online()  # re-read only when another process commits
+        self.offline = self.sync_state is False
         self.clock_banner: TextLabel | None = None
+        self.notice_banner: TextLabel | None = None
+        self.status_bar: StatusBar | None = None
+        self.printer_seen = (self.printer.state, self.printer.waiting)
 
     def now(self) -> dt.datetime:
         return self.clock.now()
@@ -76,10 +83,20 @@ class DeviceApp(App):
                                       bold=True)
         root.add_widget(self.clock_banner)
         self.show_clock_warning()
+        # empty (no height) unless the app has something to say over every screen
+        self.notice_banner = TextLabel("", font_size=22, color=theme.BACKGROUND, halign="center",
+                                       bold=True)
+        notice = Panel(orientation="vertical", size_hint_y=None, background=list(theme.WARN))
+        notice.add_widget(self.notice_banner)
+        self.notice_banner.bind(height=notice.setter("height"))
+        root.add_widget(notice)
         self.screens = ScreenManager(transition=NoTransition())
         for screen_class in screen_classes:
             self.screens.add_widget(screen_class(self))
         root.add_widget(self.screens)
+        self.status_bar = StatusBar()
+        root.add_widget(self.status_bar)
+        self.show_device_status()
         return root
 
     def start_devices(self) -> None:
@@ -87,8 +104,42 @@ class DeviceApp(App):
         bridge = ScanBridge(self.handle_scan)
         self.scans.consume(lambda scan: bridge.push(scan.text), self.stop_scans)
         self.scanner = open_scanner(self.scanner_spec, self.scans)
+        # the printer's worker says what it sees on its own thread: handed to the UI thread
+        self.printer.on_change = lambda: Clock.schedule_once(lambda _dt: self.show_device_status())
+        self.printer.start()
+        self._status_event = Clock.schedule_interval(lambda _dt: self.show_device_status(), 1.0)
+        self.show_device_status()
+
+    def say_notice(self, text: str) -> None:
+        """A line over every screen (empty: none)."""
+        if self.notice_banner is not None and self.notice_banner.text != text:
+            self.notice_banner.text = text
+
+    def show_device_status(self) -> None:
+        """The status bar from the devices and the sync state; `printer_changed()` when the
+        printer's state or its waiting jobs changed since last time."""
+        if self.status_bar is None:
+            return
+        printer = self.printer
+        self.status_bar.show(printer_badge(printer.state, printer.waiting),
+                             scanner_badge(scanner_state(self.scanner_spec, self.scanner)),
+                             sync_badge(self.sync_state))
+        seen = (printer.state, printer.waiting)
+        if seen != self.printer_seen:
+            self.printer_seen = seen
+            self.printer_changed()
+
+    def printer_changed(self) -> None:
+        """The printer's state changed: the screen shown redraws what depends on it (the
+        kiosk's "your slip is printing", the counter's waiting slips)."""
+        changed = getattr(self.screens.current_screen, "printer_changed", None)
+        if changed is not None:
+            changed()
 
     def on_stop(self) -> None:
+        if getattr(self, "_status_event", None) is not None:
+            self._status_event.cancel()
+        self.printer.on_change = None
         self.stop_scans.set()
         if self.scanner is not None:
             self.scanner.stop()
@@ -103,7 +154,9 @@ class DeviceApp(App):
             self.clock_banner.text = self.text("clock_warning", warning=warning) if warning else ""
 
     def _committed_elsewhere(self) -> None:
-        self.offline = sync_online() is False
+        self.sync_state = sync_online()
+        self.offline = self.sync_state is False
+        self.show_device_status()
         self.show_clock_warning()  # the sync process noted other devices' clocks
         self.external_change()
 

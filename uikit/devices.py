@@ -8,7 +8,11 @@ Printer specs:
 - `none`;
 - a printer target (`usb:VID:PID`, `serial:DEV`, `network:HOST[:PORT]`, `file:PATH`): spooled on
   disk at once and sent by a worker thread, so a slow printer never freezes the touch screen.
+  The worker polls the printer's status (DLE EOT; a `file:` printer reads `PATH.status`, see
+  hardware.printing.status) and resends what waits when it can print again.
 Scanner specs: `stdin` (one code per line), `hid:PATH`, `camera:N`, `none`.
+
+`Printer.state` / `scanner_state(...)` are what the status bar shows: a key of `STATES`.
 """
 
 from __future__ import annotations
@@ -22,6 +26,11 @@ from typing import Any
 from hardware.scanners.base import ScanStream
 
 log = logging.getLogger("uikit.devices")
+
+
+# what a device is doing, as the status bar names it: ok, or a problem to say at once
+OK_STATES = ("ready", "unknown", "paper_low", "preview", "none")
+PROBLEM_STATES = ("offline", "out_of_paper", "cover_open", "jammed", "error", "missing")
 
 
 class PrintFailed(Exception):
@@ -38,12 +47,86 @@ class Printer:
     PrintFailed. `printed` keeps (name, ESC/POS bytes) of every document sent to `dummy`/`png:`."""
 
     def __init__(self, spec: str = "none", now: Callable[[], dt.datetime] | None = None,
-                 settings: dict[str, Any] | None = None) -> None:
+                 settings: dict[str, Any] | None = None, spool: str | Path | None = None,
+                 poll_seconds: float | None = None) -> None:
         self.spec = spec
         self.now = now or dt.datetime.now
         self.settings = settings
+        self.spool_root = Path(spool) if spool is not None else None  # default var/prints
+        self.poll_seconds = poll_seconds
         self.worker = None
         self.printed: list[tuple[str, bytes]] = []
+        self.last: tuple[Any, bool] | None = None  # the last document printed (and its drawer)
+        # "none" has no printer; png/dummy always take a job; a real one is asked (start())
+        self.state = {"none": "missing", "dummy": "preview"}.get(
+            spec, "preview" if spec.startswith("png:") else "unknown")
+        self.detail = ""  # the printer's own words for its state
+        self.waiting = 0  # jobs in the spool that did not print yet
+        self.on_change: Callable[[], None] | None = None  # called on the worker thread
+        self.last_job: str | None = None  # the spool job of the last print (real printers)
+        self.results: dict[str, bool] = {}  # job id → sent (True) or left queued (False)
+
+    @property
+    def real(self) -> bool:
+        """A printer target (spooled and polled), not a preview or nothing."""
+        return self.spec != "none" and self.spec != "dummy" and not self.spec.startswith("png:")
+
+    @property
+    def printable(self) -> bool:
+        """Whether a job printed now would come out (as far as the printer last said)."""
+        return self.state in OK_STATES and self.state != "none" and self.spec != "none"
+
+    def start(self) -> None:
+        """Start the worker of a real printer now (it polls the status, resends what waits);
+        a preview printer has nothing to start."""
+        if self.real and self.worker is None:
+            self._worker()
+
+    def _worker(self):
+        from hardware.printing.connections import parse_target
+        from hardware.printing.queue import DEFAULT_ROOT, Spool
+        from hardware.printing.worker import POLL_SECONDS, PrintWorker
+
+        parse_target(self.spec)  # a wrong spec fails here, before a spool or thread exists
+        self.worker = PrintWorker(Spool(self.spool_root or DEFAULT_ROOT), self.profile(),
+                                  self.now, watch=self.spec,
+                                  poll_seconds=self.poll_seconds or POLL_SECONDS,
+                                  on_status=self._seen, on_result=self._result).start()
+        self.worker.retry_queued()
+        self.worker.poll_now()
+        return self.worker
+
+    def _seen(self, status, waiting: int) -> None:
+        self.state, self.detail, self.waiting = status.state, status.detail, waiting
+        if self.on_change is not None:
+            self.on_change()
+
+    def _result(self, job) -> None:
+        self.results[job.id] = job.status == "sent"
+
+    def coming_out(self, job: str | None) -> bool:
+        """Whether the print that made `job` (None: a preview) is on paper or on its way: its
+        result once the worker tried, else what the printer last said about itself."""
+        if job is not None and job in self.results:
+            return self.results[job]
+        return self.printable
+
+    def retry(self) -> int:
+        """Send every job that waits again (the worker does it by itself when the printer comes
+        back); how many were waiting."""
+        if self.worker is None:
+            return 0
+        waiting = self.worker.queued()
+        self.worker.retry_queued()
+        self.worker.poll_now()
+        return waiting
+
+    def reprint_last(self, mark: Callable[[Any], Any]) -> str | None:
+        """Print the last document again, through `mark` (the engine's copy mark); None when
+        nothing was printed yet. A copy never opens the cash drawer."""
+        if self.last is None:
+            return None
+        return self.print(mark(self.last[0]))
 
     def profile(self):
         from hardware.printing.profile import profile_from
@@ -53,8 +136,11 @@ class Printer:
     def print(self, document: Any, drawer: bool = False) -> str | None:
         if self.spec == "none":
             return None
+        self.last_job = None
         try:
-            return self._print(document, drawer)
+            where = self._print(document, drawer)
+            self.last = (document, drawer)
+            return where
         except Exception:  # a printer problem must never take the app down
             log.exception("printing %s to %s failed", document_name(document), self.spec)
             raise PrintFailed(self.spec) from None
@@ -78,21 +164,28 @@ class Printer:
             folder.mkdir(parents=True, exist_ok=True)
             (folder / f"{name}.bin").write_bytes(self._bytes(document, drawer))
             return str(save_preview(document, self.profile(), folder / f"{name}.png"))
-        from hardware.printing.connections import parse_target
-
-        parse_target(self.spec)  # a wrong spec fails here, before a spool or thread exists
-        if self.worker is None:
-            from hardware.printing.queue import Spool
-            from hardware.printing.worker import PrintWorker
-
-            self.worker = PrintWorker(Spool(), self.profile(), self.now).start()
-            self.worker.retry_queued()
-        job = self.worker.submit(document, self.spec, drawer=drawer)
+        worker = self.worker or self._worker()
+        job = worker.submit(document, self.spec, drawer=drawer)
+        self.last_job = job.id
+        self.waiting += 1  # until the worker says how it went
         return f"{self.spec} (job {job.id})"
 
     def stop(self) -> None:
         if self.worker is not None:
             self.worker.stop()
+
+
+def scanner_state(spec: str, scanner: Any) -> str:
+    """"none" (no scanner set up), "missing" (set up but not there: failed to start, or a HID
+    scanner unplugged) or "ready"."""
+    if spec == "none":
+        return "none"
+    if scanner is None:
+        return "missing"
+    connected = getattr(scanner, "connected", None)  # a HID scanner knows when it is plugged
+    if connected is not None and not connected.is_set():
+        return "missing"
+    return "ready"
 
 
 def open_scanner(spec: str, stream: ScanStream) -> Any:

@@ -1,9 +1,12 @@
 """CLI commands: hardware — `scan --image`, `resolve`, `print` (receipt, coupon, purchase, shift,
-refund, jobs, retry, reprint).
+refund, jobs, queue, status, retry, reprint).
 
 Printing goes through the spool in `var/prints/` (`--spool`): a job is stored before it is sent,
 stays queued when the printer is offline, out of paper or jammed (exit 2, the JSON still says
-which job waits), and `print retry` sends what waits. `--to png:FILE` renders a preview instead.
+which job waits), `print queue` lists what waits and `print retry` sends it. `--reprint` prints a
+document again marked as a copy (engine/documents/copies.py); `print status --to TARGET` asks the
+printer how it is (DLE EOT; a file: printer answers from its status file).
+`--to png:FILE` renders a preview instead.
 The printer profile comes from the `printer` setting ({"paper": 58, "code_page": "CP1252", ...}),
 overridden by `--paper` and `--code-page`.
 """
@@ -44,6 +47,8 @@ def register(commands) -> None:
                             help="png:FILE | file:PATH | usb:VID:PID | serial:DEV | "
                                  "network:HOST[:PORT]")
         parser.add_argument("--drawer", action="store_true", help="kick the cash drawer open")
+        parser.add_argument("--reprint", action="store_true",
+                            help="a copy: marked COPY on paper, the drawer stays shut")
         _printer_options(parser)
         parser.set_defaults(handler=print_document_command)
 
@@ -51,6 +56,17 @@ def register(commands) -> None:
     jobs.add_argument("--status", choices=["queued", "sent"])
     jobs.add_argument("--spool", default="var/prints", help="spool folder (default var/prints)")
     jobs.set_defaults(handler=list_jobs)
+
+    waiting = documents.add_parser("queue", help="the jobs that wait for their printer")
+    waiting.add_argument("--spool", default="var/prints", help="spool folder (default var/prints)")
+    waiting.set_defaults(handler=list_queue)
+
+    asked = documents.add_parser("status", help="ask a printer how it is (paper, offline, ...)")
+    asked.add_argument("--to", required=True, metavar="TARGET",
+                       help="file:PATH | usb:VID:PID | serial:DEV | network:HOST[:PORT]")
+    asked.add_argument("--paper", type=int, choices=[58, 80], help="paper width in mm")
+    asked.add_argument("--code-page", help="e.g. CP858 (default) or CP1252")
+    asked.set_defaults(handler=printer_status_command)
 
     retry = documents.add_parser("retry", help="send every queued job, oldest first")
     _printer_options(retry)
@@ -168,6 +184,12 @@ def print_document_command(args) -> int:
     open_db(args)
     profile = _profile(args)
     document = _document(args.document, args.ref, args)
+    if args.reprint:
+        from engine.documents.copies import as_copy
+
+        if args.drawer:
+            raise PlaydeskError("a reprint does not open the cash drawer: leave out --drawer")
+        document = as_copy(document, now(args))
     if args.to.startswith("png:"):
         from hardware.printing.preview import save_preview
 
@@ -179,7 +201,7 @@ def print_document_command(args) -> int:
             raise PlaydeskError(f"cannot write the preview {args.to[4:]}: "
                                 f"{error.strerror or error}") from None
         emit({"document": document.kind, "ref": args.ref, "png": str(path),
-              "paper": profile.paper_mm}, args)
+              "paper": profile.paper_mm, **({"reprint": True} if args.reprint else {})}, args)
         return 0
     from hardware.printing.worker import print_document
 
@@ -196,6 +218,31 @@ def list_jobs(args) -> None:
     with spool_problems(args):
         jobs = _spool(args).jobs(args.status)
     emit([job.as_dict() for job in jobs], args)
+
+
+def list_queue(args) -> None:
+    with spool_problems(args):
+        jobs = _spool(args).jobs("queued")
+    emit([job.as_dict() for job in jobs], args)
+
+
+def printer_status_command(args) -> int:
+    """The printer's answer; exit 2 when it cannot print now (the JSON says why)."""
+    from hardware.printing.connections import TargetError, parse_target, status
+
+    if args.to.startswith("png:"):
+        raise PlaydeskError("a png: preview has no status; name a printer (file:, usb:, ...)")
+    try:
+        target = parse_target(args.to)
+    except TargetError as error:
+        raise PlaydeskError(str(error)) from None
+    open_db(args)
+    seen = status(target, _profile(args))
+    emit({"target": str(target), **seen.as_dict()}, args)
+    if seen.printable:
+        return 0
+    print(f"playdesk: error: {target}: {seen.message}", file=sys.stderr)
+    return 2
 
 
 def retry_jobs(args) -> int:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from hardware.printing.profile import PrinterProfile
-from hardware.printing.status import PrinterStatus, read_status
+from hardware.printing.status import PrinterStatus, read_status, simulated_status
 
 USB_TIMEOUT_MS = 5000
 SERIAL_TIMEOUT_S = 5
@@ -93,7 +94,7 @@ def _reason(error: BaseException) -> str:
 
 def _read_status(target: Target, device) -> PrinterStatus:
     if target.kind == "file":
-        return PrinterStatus("unknown")  # write-only: a query would land in the file
+        return simulated_status(target.address)  # write-only: a query would land in the file
     if target.kind == "network":
         device.device.settimeout(STATUS_TIMEOUT_S)
         try:
@@ -105,6 +106,11 @@ def _read_status(target: Target, device) -> PrinterStatus:
 
 def status(target: Target, profile: PrinterProfile) -> PrinterStatus:
     """Ask the printer how it is (offline when it cannot be opened)."""
+    if target.kind == "file":
+        # opening the device file to ask would truncate it: only see whether it could be
+        if not Path(target.address).parent.is_dir():
+            return PrinterStatus("offline", f"{target}: no folder {Path(target.address).parent}")
+        return simulated_status(target.address)
     try:
         device = open_printer(target, profile)
     except PrinterOffline as error:

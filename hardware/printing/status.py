@@ -2,13 +2,21 @@
 
 n=1 printer, n=2 offline cause, n=3 error cause, n=4 paper roll sensor. Bits 1 and 4 are always
 set (0x12) in every answer, which is how a real answer is told from line noise. Connections that
-cannot read (a file, most network printers on port 9100) report `unknown` and printing goes on:
-the write itself then tells whether the printer took the job.
+cannot read (most network printers on port 9100) report `unknown` and printing goes on: the write
+itself then tells whether the printer took the job.
+
+A `file:PATH` printer (the simulated one: a file standing for the device) answers from the status
+file `PATH.status` beside it when there is one: a state name (`out_of_paper`, `offline`, ...) or
+the four status bytes in hex (`12 12 12 72`), read through `interpret` like a real answer; no
+status file is `unknown`, as before. So a test or a demo sets a printer out of paper with
+`echo out_of_paper > PATH.status`, and every path above it (send, the spool, the apps' badge)
+runs as with a real printer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 DLE_EOT = b"\x10\x04"
 FIXED_BITS = 0x12
@@ -82,4 +90,28 @@ def read_status(device) -> PrinterStatus:
         if not reply and n == 1:
             return PrinterStatus("unknown")  # silent printer: do not wait four times
         answers.append(reply[0] if reply else None)
+    return interpret(*answers)
+
+
+def status_file(device: str | Path) -> Path:
+    """The simulated printer's status file for the device file `device`."""
+    return Path(f"{device}.status")
+
+
+def simulated_status(device: str | Path) -> PrinterStatus:
+    """What the simulated printer at `device` answers (see the module's docstring)."""
+    try:
+        text = status_file(device).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return PrinterStatus("unknown")
+    except (OSError, ValueError) as error:
+        return PrinterStatus("error", f"status file unreadable: {error}")
+    if text in MESSAGES:
+        return PrinterStatus(text)
+    try:
+        answers = bytes.fromhex(text)
+    except ValueError:
+        answers = b""
+    if len(answers) != 4:
+        return PrinterStatus("error", f"status file says {text[:40]!r}: not a state or 4 bytes")
     return interpret(*answers)

@@ -1,4 +1,10 @@
-"""Done: the purchase and the new balances (slip printed), or the pay-at-counter ticket (QR)."""
+"""Done: the purchase and the new balances (slip printed), or the pay-at-counter ticket (QR).
+
+Shown for `kiosk_done_seconds` (counted down over the screen), then the kiosk logs out: the next
+person at the kiosk must not find the last member logged in. "Done" logs out at once, "Buy
+more" stays. "Your slip is printing" follows the printer: offline, out of paper or missing (or
+the job failing on the way), it says to ask at the counter, where the slip can be reprinted.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +46,7 @@ class KioskDoneScreen(KioskScreen):
         self.ids.content.clear_widgets()
 
     def fill(self, purchase_id: str | None = None, order_code: str | None = None) -> None:
+        self.slip: tuple[str, str, str] | None = None  # (print key, printed text, failed text)
         if order_code is not None:
             self.fill_ticket(order_code)
             self.use("ticket")
@@ -63,8 +70,9 @@ class KioskDoneScreen(KioskScreen):
                         price=app.money(bought.price))
         self.balances = t("done_new_balance", money=app.money(totals.money.total),
                           minutes=app.minutes(totals.minutes.total))
-        printed = app.print_once(purchase_id, lambda: documents.purchase_slip(purchase_id))
-        self.show_printed(printed, "done_slip_printed", "done_slip_failed")
+        app.print_once(purchase_id, lambda: documents.purchase_slip(purchase_id))
+        self.slip = (purchase_id, "done_slip_printed", "done_slip_failed")
+        self.printer_changed()
 
     def fill_ticket(self, code: str) -> None:
         app = self.app
@@ -79,9 +87,27 @@ class KioskDoneScreen(KioskScreen):
         def ticket():
             return documents.counter_ticket(qr_text(order), [(name, order.price)], order.created_at,
                                             member=order.member, location=order.location)
-        printed = app.print_once(qr_text(order), ticket)
-        self.show_printed(printed, "ticket_printed", "ticket_print_failed")
+        app.print_once(qr_text(order), ticket)
+        self.slip = (qr_text(order), "ticket_printed", "ticket_print_failed")
+        self.printer_changed()
 
-    def show_printed(self, printed: bool, done: str, failed: str) -> None:
+    def printer_changed(self) -> None:
+        """Say whether the slip is coming out (again when the printer's state changed)."""
+        if self.slip is None:
+            return
+        key, done, failed = self.slip
+        printed = self.app.print_once(key, lambda: None)  # printed already: only its state
         self.printed = t(done) if printed else t(failed)
         self.printed_color = theme.MUTED if printed else theme.WARN
+
+    def on_enter(self, *_args) -> None:
+        self.app.purchase_done()
+
+    def on_leave(self, *_args) -> None:
+        self.app.stay()
+
+    def finish(self) -> None:
+        self.app.logout()
+
+    def buy_more(self) -> None:
+        self.app.go("packages")

@@ -1,0 +1,102 @@
+"""The status bar at the foot of both apps: the printer, the scanner and the sync state, each a
+small badge coloured by how it is (a printer out of paper is said here the moment the printer
+says it, not when a receipt goes missing).
+
+The bar only shows: the states come from `uikit.devices` (the printer driver's status, the
+scanner thread) and the engine (`sync_online`). Its texts are its own catalogue (both apps
+show the same words; `use()` translates them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kivy.uix.boxlayout import BoxLayout
+
+from uikit import theme
+from uikit.devices import PROBLEM_STATES
+from uikit.texts import Texts
+from uikit.widgets import Panel, TextLabel
+
+BAR_HEIGHT = 24
+
+TEXTS = {
+    "printer_ready": "Printer ready",
+    "printer_unknown": "Printer ready",  # a connection that cannot tell: printing goes on
+    "printer_paper_low": "Printer: paper low",
+    "printer_preview": "Printer: preview",
+    "printer_offline": "Printer offline",
+    "printer_out_of_paper": "Printer out of paper",
+    "printer_cover_open": "Printer cover open",
+    "printer_jammed": "Printer paper jam",
+    "printer_error": "Printer error",
+    "printer_missing": "No printer",
+    "printer_waiting": "{badge} · {count} waiting",
+    "scanner_ready": "Scanner ready",
+    "scanner_missing": "Scanner not found",
+    "scanner_none": "No scanner",
+    "sync_online": "Sync online",
+    "sync_offline": "Sync offline",
+    "sync_none": "Sync not set up",
+}
+_catalogue = Texts(TEXTS)
+use = _catalogue.use
+text = _catalogue.text
+
+
+@dataclass(frozen=True)
+class Badge:
+    text: str
+    colour: tuple
+
+
+def level_colour(state: str) -> tuple:
+    if state in PROBLEM_STATES:
+        return theme.BAD
+    if state in ("paper_low",):
+        return theme.WARN
+    return theme.PANEL
+
+
+def printer_badge(state: str, waiting: int) -> Badge:
+    words = text(f"printer_{state}")
+    if waiting:
+        words = text("printer_waiting", badge=words, count=waiting)
+    return Badge(words, level_colour(state) if state != "missing" else theme.WARN)
+
+
+def scanner_badge(state: str) -> Badge:
+    return Badge(text(f"scanner_{state}"), theme.BAD if state == "missing" else theme.PANEL)
+
+
+def sync_badge(online: bool | None) -> Badge:
+    if online is None:
+        return Badge(text("sync_none"), theme.PANEL)
+    return Badge(text("sync_online"), theme.PANEL) if online else Badge(text("sync_offline"),
+                                                                        theme.WARN)
+
+
+class StatusBar(BoxLayout):
+    """Three badges in a row; `show(printer, scanner, sync)` sets them (Badge each)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(orientation="horizontal", size_hint_y=None, height=BAR_HEIGHT,
+                         spacing=4, padding=(4, 1), **kwargs)
+        self.badges: dict[str, TextLabel] = {}
+        self.panels: dict[str, Panel] = {}
+        for name in ("printer", "scanner", "sync"):
+            panel = Panel(padding=(8, 0))
+            label = TextLabel("", font_size=14, halign="center", size_hint_y=1)
+            panel.add_widget(label)
+            self.add_widget(panel)
+            self.badges[name], self.panels[name] = label, panel
+
+    def show(self, printer: Badge, scanner: Badge, sync: Badge) -> None:
+        for name, badge in (("printer", printer), ("scanner", scanner), ("sync", sync)):
+            if self.badges[name].text != badge.text:
+                self.badges[name].text = badge.text
+            if tuple(self.panels[name].background) != tuple(badge.colour):
+                self.panels[name].background = list(badge.colour)
+
+    def text_of(self, name: str) -> str:
+        return self.badges[name].text
