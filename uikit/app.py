@@ -86,7 +86,8 @@ class DeviceApp(App):
         # empty (no height) unless the app has something to say over every screen
         self.notice_banner = TextLabel("", font_size=22, color=theme.BACKGROUND, halign="center",
                                        bold=True)
-        notice = Panel(orientation="vertical", size_hint_y=None, background=list(theme.WARN))
+        notice = Panel(orientation="vertical", size_hint_y=None, height=0,
+                       background=list(theme.WARN))
         notice.add_widget(self.notice_banner)
         self.notice_banner.bind(height=notice.setter("height"))
         root.add_widget(notice)
