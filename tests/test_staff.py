@@ -8,7 +8,7 @@ import pytest
 
 from engine.errors import PlaydeskError
 from engine.models import Staff
-from engine.models.logins import StaffLoginAttempt
+from engine.models.logins import StaffLockout, StaffLoginAttempt
 from engine.people.pins import hash_pin
 from engine.people.staff import MAX_WRONG_PINS, StaffLoginRefused, has_role, login, require_role
 
@@ -56,17 +56,32 @@ def test_malformed_pin_is_refused_without_counting(staff):
     assert StaffLoginAttempt.select().count() == 0
 
 
-def test_wrong_pins_lock_the_terminal_then_unlock(staff):
-    for attempt in range(MAX_WRONG_PINS - 1):
+def test_wrong_pins_alone_slow_anyone_down_and_lock_nobody(staff):
+    """Issue 18 item 4: three free, then 2 s, 4 s, 8 s... under "Anyone"; no lockout row."""
+    for attempt in range(3):
         with pytest.raises(StaffLoginRefused) as refused:
             login("9999", AT + dt.timedelta(seconds=attempt), location="COUNTER1")
-        assert refused.value.tries_left == MAX_WRONG_PINS - 1 - attempt
-    with pytest.raises(StaffLoginRefused, match="locked until 12:05"):
-        login("9999", AT + dt.timedelta(seconds=10), location="COUNTER1")
-    with pytest.raises(StaffLoginRefused, match="locked until 12:05"):
-        login("1111", AT + dt.timedelta(minutes=1), location="COUNTER1")  # even the right PIN
-    assert login("1111", AT, location="COUNTER2").code == "S01"  # another terminal is not locked
-    assert login("1111", AT + dt.timedelta(minutes=6), location="COUNTER1").code == "S01"
+    assert refused.value.until == AT + dt.timedelta(seconds=4)  # third at +2 s, waits 2 s
+    with pytest.raises(StaffLoginRefused, match="wait 1 s, or tap your name"):
+        login("1111", AT + dt.timedelta(seconds=3), location="COUNTER1")  # even the right PIN
+    assert login("1111", AT + dt.timedelta(seconds=3), location="COUNTER1", staff="S01").code == "S01"
+    assert login("1111", AT + dt.timedelta(seconds=3), location="COUNTER2").code == "S01"  # elsewhere
+    with pytest.raises(StaffLoginRefused):  # the named success ended the delay: free again
+        login("9999", AT + dt.timedelta(seconds=3), location="COUNTER1")
+    assert StaffLockout.select().count() == 0
+
+
+def test_the_anyone_delay_grows_and_caps(staff):
+    at = AT
+    waits = []
+    for _ in range(12):
+        with pytest.raises(StaffLoginRefused) as refused:
+            login("9999", at, location="COUNTER1")
+        if refused.value.until is not None:
+            waits.append((refused.value.until - at).total_seconds())
+            at = refused.value.until
+    assert waits[:6] == [2, 4, 8, 16, 32, 60] and set(waits[6:]) == {60}
+    assert login("2222", at, location="COUNTER1").code == "S02"  # waited: the right PIN works
 
 
 def test_a_personal_lockout_leaves_the_others_alone(staff):

@@ -20,6 +20,7 @@ from engine.cli import (
     devices,
     hardware,
     kiosk,
+    members,
     ops,
     orders,
     packages,
@@ -32,7 +33,7 @@ from engine.cli.common import database_problem
 from engine.errors import PlaydeskError
 
 COMMAND_GROUPS = [site, packages, orders, sales, sessions, counter, till, coupons, hardware,
-                  devices, ops, kiosk]
+                  devices, ops, kiosk, members]
 
 
 class ArgumentParser(argparse.ArgumentParser):

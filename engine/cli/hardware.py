@@ -40,7 +40,8 @@ def register(commands) -> None:
     documents = printing.add_subparsers(dest="document", required=True, metavar="DOCUMENT")
     for name, what in [("receipt", "a receipt id"), ("coupon", "a coupon code"),
                        ("purchase", "a purchase id"), ("shift", "a shift"),
-                       ("refund", "a receipt refund id (its refund slip)")]:
+                       ("refund", "a receipt refund id (its refund slip)"),
+                       ("member-card", "a member code (the member card slip)")]:
         parser = documents.add_parser(name, help=f"print {what}")
         parser.add_argument("ref", metavar=name.upper(), help=what)
         parser.add_argument("--to", required=True, metavar="TARGET",
@@ -164,6 +165,10 @@ def _document(kind: str, ref: str, args):
         return documents.purchase_slip(ref)
     if kind == "refund":
         return documents.refund_slip(ref)
+    if kind == "member-card":
+        from engine.documents.member_card import member_card_slip
+
+        return member_card_slip(ref, now(args))
     at = now(args)
     return documents.shift_report(shift_report(ref, at), at)
 

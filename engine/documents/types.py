@@ -237,8 +237,48 @@ class RefundSlip:
         return sum(p.amount for p in self.payments if p.method == "cash")
 
 
+@dataclass(frozen=True)
+class MemberCardSlip:
+    """A member's card slip (issue 18 item 3): the card number as a Code 128 barcode."""
+
+    header: Header
+    currency: Currency
+    member: str  # the member code
+    name: str
+    card: str  # what the barcode encodes: the card number as the scanner reads it
+    at: dt.datetime
+    kind: str = "member_card"
+
+    @property
+    def reference(self) -> str:
+        """What the document is about, naming it in the print spool and preview files."""
+        return self.member
+
+
+@dataclass(frozen=True)
+class GuestTicketSlip:
+    """A walk-in guest's ticket: its code (also a Code 128 barcode) and PIN, and its minutes."""
+
+    header: Header
+    currency: Currency
+    code: str
+    pin: str  # printed once: only its hash is stored
+    at: dt.datetime
+    minutes: int  # the minutes on it when printed
+    package_name: str | None = None
+    price: int | None = None
+    payment: PaymentLine | None = None
+    expires_at: dt.datetime | None = None
+    kind: str = "guest_ticket"
+
+    @property
+    def reference(self) -> str:
+        """What the document is about, naming it in the print spool and preview files."""
+        return self.code
+
+
 Document = (ReceiptDocument | CouponDocument | PurchaseDocument | CounterTicket | ShiftReport
-            | RefundSlip)
+            | RefundSlip | MemberCardSlip | GuestTicketSlip)
 
 
 def as_dict(document: Document) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from engine.models import (
     credits,
     journal,
     logins,
+    member_facts,
     orders,
     quick_keys,
     sales,
@@ -68,6 +69,7 @@ ALL_MODELS = [
     *session_bills.MODELS,
     *till.MODELS,
     *quick_keys.MODELS,
+    *member_facts.MODELS,
 ]
 
 __all__ = [

@@ -1,11 +1,20 @@
 """Member login on the kiosk: by card scan, or by member code (or card number) and PIN.
 
 A refused login raises `LoginRefused` with a `reason` code (the kiosk shows its own translated
-text for it) and a plain-words message. Five wrong PINs within ten minutes lock the member's PIN
-login on this kiosk for fifteen minutes (only the credential guessed: the card still works, or
-anyone could lock anyone out by typing their code); attempts and lockouts are rows (engine/models/logins.py), so the
-lockout survives a restart. Unlike other engine operations a refused PIN login does write: the
-failed attempt is the fact the lockout is computed from.
+text for it) and a plain-words message. Two limits (issue 18 item 8):
+
+- per member: five wrong PINs within ten minutes lock the member's PIN login on this kiosk for
+  fifteen minutes, each further lockout (no success between, within a day) twice as long, up to
+  four hours. Only the credential guessed is locked: the card still works, or anyone could lock
+  anyone out by typing their code. A manager's unlock or PIN reset at the counter (a journaled
+  `pin_unlock` row, engine/models/member_facts.py) ends it on every kiosk.
+- per kiosk: every failed PIN try here (a wrong PIN, or a code no member has: guessing codes)
+  counts; after eight within an hour each next try waits, 5 s doubled per further failure, up
+  to five minutes. Someone trying many codes is slowed down without locking any member out.
+
+Attempts and lockouts are rows (engine/models/logins.py), so they survive a restart. Unlike
+other engine operations a refused PIN login does write: the failed attempt is the fact the
+limits are computed from.
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ from dataclasses import dataclass
 from engine.db import write
 from engine.models import Member
 from engine.models.logins import LoginAttempt, LoginLockout
+from engine.models.member_facts import PinUnlock
 from engine.people import pinlock
 from engine.people.members import find_member, member_by_barcode
 from engine.people.pins import verify_pin
@@ -24,6 +34,11 @@ MAX_WRONG_PINS = 5
 WRONG_PIN_WINDOW = dt.timedelta(minutes=10)
 LOCKOUT = dt.timedelta(minutes=15)
 POLICY = pinlock.PinPolicy(MAX_WRONG_PINS, WRONG_PIN_WINDOW, LOCKOUT)
+LOCKOUT_MEMORY = dt.timedelta(days=1)  # earlier lockouts this recent make the next one longer
+# more free tries than a member's lockout takes: guessing one member's PIN meets that member's
+# lockout first (the card still works), guessing across codes meets the pad's delay
+KIOSK_DELAY = pinlock.PinDelay(free=8, first=dt.timedelta(seconds=5),
+                               longest=dt.timedelta(minutes=5), window=dt.timedelta(hours=1))
 
 UNKNOWN_CARD = "unknown_card"
 UNKNOWN_MEMBER = "unknown_member"
@@ -32,7 +47,8 @@ NO_PIN = "no_pin"
 INACTIVE = "inactive"
 NO_LOGIN = "no_login"
 LOCKED = "locked"
-REASONS = (UNKNOWN_CARD, UNKNOWN_MEMBER, WRONG_PIN, NO_PIN, INACTIVE, NO_LOGIN, LOCKED)
+WAIT = "wait"  # this kiosk's PIN pad waits after many failed tries
+REASONS = (UNKNOWN_CARD, UNKNOWN_MEMBER, WRONG_PIN, NO_PIN, INACTIVE, NO_LOGIN, LOCKED, WAIT)
 
 
 class LoginRefused(pinlock.PinRefused):
@@ -53,16 +69,52 @@ class Login:
     at: dt.datetime
 
 
+def last_unlock(member: str, at: dt.datetime) -> dt.datetime | None:
+    """When a manager last unlocked (or reset) the member's PIN, up to `at`."""
+    row = (PinUnlock.select(PinUnlock.at).where((PinUnlock.member == member) & (PinUnlock.at <= at))
+           .order_by(PinUnlock.at.desc()).first())
+    return row.at if row else None
+
+
 def lockout_until(member: str, at: dt.datetime) -> dt.datetime | None:
     """When the member's kiosk lockout ends, if one is running at `at`."""
-    return pinlock.lockout_until(LoginLockout, LoginLockout.member == member, at)
+    return pinlock.lockout_until(LoginLockout, LoginLockout.member == member, at,
+                                 since=last_unlock(member, at))
 
 
 def recent_wrong_pins(member: str, at: dt.datetime) -> int:
-    """Wrong PINs in the last ten minutes, not counting those before a success or a lockout."""
+    """Wrong PINs in the last ten minutes, not counting those before a success, a lockout or a
+    manager's unlock."""
     return pinlock.recent_wrong(LoginAttempt, LoginAttempt.member == member, LoginLockout,
                                 LoginLockout.member == member, POLICY, at,
-                                wrong=LoginAttempt.reason == WRONG_PIN)
+                                wrong=LoginAttempt.reason == WRONG_PIN,
+                                since=last_unlock(member, at))
+
+
+def _next_lockout(member: str, wrong: int, at: dt.datetime) -> dt.datetime | None:
+    earlier = pinlock.earlier_lockouts(LoginAttempt, LoginAttempt.member == member, LoginLockout,
+                                       LoginLockout.member == member, at, LOCKOUT_MEMORY,
+                                       since=last_unlock(member, at))
+    return POLICY.lock_after(wrong, at, earlier)
+
+
+def _pad_failures(location: str | None):
+    place = (LoginAttempt.location.is_null() if location is None
+             else LoginAttempt.location == location)
+    return place & (LoginAttempt.method == "pin")
+
+
+def pad_wait_until(location: str | None, at: dt.datetime) -> dt.datetime | None:
+    """When this kiosk's PIN pad takes the next try, if it must wait at `at` (failed tries of
+    any code here; a success does not reset it, or a guesser would log in to their own account
+    between guesses)."""
+    return pinlock.delay_until(LoginAttempt, _pad_failures(location), KIOSK_DELAY, at)
+
+
+def _waiting(until: dt.datetime, at: dt.datetime) -> LoginRefused:
+    seconds = max(int((until - at).total_seconds() + 0.999), 1)
+    return LoginRefused(WAIT, f"too many failed PIN tries at this kiosk; try again in {seconds} s "
+                              "(a card works at once)", until=until)
 
 
 def _check_member(member: Member) -> None:
@@ -99,9 +151,17 @@ def login_by_card(scanned: str, at: dt.datetime, location: str | None = None) ->
 
 def login_by_pin(identifier: str, pin: str, at: dt.datetime,
                  location: str | None = None) -> Login:
-    """Log in with a member code (or card number) and PIN; wrong PINs count towards a lockout."""
-    member = find_member(identifier)
-    if member is None:
+    """Log in with a member code (or card number) and PIN; a wrong PIN counts towards the
+    member's lockout, and any failed try towards this kiosk's delay."""
+    # The pad's delay first, before anything is looked up: a guesser learns nothing while it runs.
+    with write():
+        wait = pad_wait_until(location, at)
+        if wait is not None:
+            raise _waiting(wait, at)  # nothing to keep: a try that waits is not counted
+        member = find_member(identifier)
+        if member is None:
+            _record(identifier.strip()[:40], "pin", False, UNKNOWN_MEMBER, at, location)
+    if member is None:  # the failed try is kept (it counts towards the pad's delay)
         raise LoginRefused(UNKNOWN_MEMBER, "no member has this code; check it or ask at the counter")
     _check_member(member)
     if not member.pin_hash:
@@ -110,6 +170,9 @@ def login_by_pin(identifier: str, pin: str, at: dt.datetime,
     # Lockout check, PIN check, the attempt and the lockout it starts: one write transaction,
     # so parallel guesses queue on the write lock and each sees every attempt before it.
     with write():
+        wait = pad_wait_until(location, at)
+        if wait is not None:
+            raise _waiting(wait, at)
         until = lockout_until(member.code, at)
         if until is not None:
             raise _locked(member.code, until)  # nothing to keep: a locked try is not counted
@@ -117,7 +180,7 @@ def login_by_pin(identifier: str, pin: str, at: dt.datetime,
         _record(member.code, "pin", ok, None if ok else WRONG_PIN, at, location)
         if not ok:
             wrong = recent_wrong_pins(member.code, at)
-            until = POLICY.lock_after(wrong, at)
+            until = _next_lockout(member.code, wrong, at)
             if until is not None:
                 LoginLockout.create(member=member.code, at=at, until=until)
     if ok:

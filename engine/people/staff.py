@@ -1,12 +1,15 @@
 """Staff login at the counter by PIN, roles, and the lockout after repeated wrong PINs.
 
 A cashier taps their name and types the PIN, or types the PIN alone (it is then checked against
-every active staff member; a PIN two people share is refused as ambiguous). Five wrong PINs
-within ten minutes lock PIN login for five minutes — for that staff member when one was chosen;
-wrong PINs typed alone only throttle PIN-alone login at that terminal (a PIN alone names nobody,
-so it locks no account), and a PIN alone that matches a locked staff member is refused. Attempts and lockouts are local rows
-(engine/models/shifts.py), so a lockout survives a restart; like member logins, a refused PIN
-writes its attempt, because that attempt is the fact the lockout is computed from.
+every active staff member; a PIN two people share is refused as ambiguous). Lockout is per
+staff member (issue 18 item 4): five wrong PINs within ten minutes, typed after tapping a name,
+lock that staff member's PIN login at this terminal for five minutes. Wrong PINs typed under
+"Anyone" name nobody, so they lock nobody: they only slow down "Anyone" at this terminal, with a
+delay that grows (after three, 2 s doubled per further one, at most a minute; a success under
+"Anyone" ends it), while anyone who taps their name logs in at once; a PIN alone that matches
+a locked staff member is refused. Attempts and lockouts are local rows
+(engine/models/logins.py), so they survive a restart; like member logins, a refused PIN writes
+its attempt, because that attempt is the fact the lockout is computed from.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ MAX_WRONG_PINS = 5
 WRONG_PIN_WINDOW = dt.timedelta(minutes=10)
 LOCKOUT = dt.timedelta(minutes=5)
 POLICY = pinlock.PinPolicy(MAX_WRONG_PINS, WRONG_PIN_WINDOW, LOCKOUT)
+ANYONE_DELAY = pinlock.PinDelay(free=3, first=dt.timedelta(seconds=2),
+                                longest=dt.timedelta(minutes=1), window=WRONG_PIN_WINDOW)
 
 
 class StaffLoginRefused(pinlock.PinRefused):
@@ -85,13 +90,25 @@ def _scope(staff: str | None, location: str | None):
 
 
 def lockout_until(staff: str | None, location: str | None, at: dt.datetime) -> dt.datetime | None:
-    """When the lockout for this staff member (or the terminal's PIN-alone pad, staff None) ends.
+    """When the lockout for this staff member ends, or (staff None) when "Anyone" at this
+    terminal takes the next PIN.
 
-    The two are separate: wrong PINs typed alone throttle PIN-alone login at this terminal and
-    lock nobody's account (else five guesses lock out everyone, the owner included); a named
-    login is held back only by that person's own lockout.
+    The two are separate: wrong PINs typed alone slow "Anyone" down at this terminal and lock
+    nobody's account (else a few guesses lock out everyone, the owner included); a named login
+    is held back only by that person's own lockout.
     """
+    if staff is None:
+        return anyone_wait_until(location, at)
     return pinlock.lockout_until(StaffLockout, _scope(staff, location), at)
+
+
+def anyone_wait_until(location: str | None, at: dt.datetime) -> dt.datetime | None:
+    """When "Anyone" (a PIN alone) at this terminal takes the next PIN, if it must wait."""
+    place = (StaffLoginAttempt.location.is_null() if location is None
+             else StaffLoginAttempt.location == location)
+    # any success at this terminal ends it: someone who knows their PIN is at the till
+    return pinlock.delay_until(StaffLoginAttempt, StaffLoginAttempt.staff.is_null() & place,
+                               ANYONE_DELAY, at, reset_by=place)
 
 
 def _recent_wrong(staff: str | None, location: str | None, at: dt.datetime) -> int:
@@ -108,6 +125,17 @@ def _locked_message(until: dt.datetime) -> str:
     return f"too many wrong PINs; PIN login is locked until {until:%H:%M}"
 
 
+def _anyone_message(wait: dt.datetime | None, at: dt.datetime) -> str:
+    if wait is None:
+        return "wrong PIN (tap your name to be sure it is checked as yours)"
+    return (f"wrong PIN; the next PIN without a name in {_seconds(wait, at)} s "
+            "(tap your name to log in now)")
+
+
+def _seconds(until: dt.datetime, at: dt.datetime) -> int:
+    return max(int((until - at).total_seconds() + 0.999), 1)
+
+
 def login(pin: str, at: dt.datetime, location: str | None = None,
           staff: str | None = None) -> StaffLogin:
     """Log a staff member in by PIN (with their code when they chose their name)."""
@@ -117,6 +145,10 @@ def login(pin: str, at: dt.datetime, location: str | None = None,
     # so parallel guesses queue on the write lock and each counts every attempt before it.
     with write():
         until = lockout_until(staff, location, at)
+        if until is not None and staff is None:
+            raise StaffLoginRefused(f"too many wrong PINs without a name: wait "
+                                    f"{_seconds(until, at)} s, or tap your name to log in now",
+                                    until=until)
         if until is not None:
             raise StaffLoginRefused(_locked_message(until), until=until)
         candidates = login_candidates()
@@ -136,10 +168,15 @@ def login(pin: str, at: dt.datetime, location: str | None = None,
             StaffLoginAttempt.create(staff=row.code, location=location, ok=True, at=at)
             return StaffLogin(row.code, row.name, row.role, at)
         StaffLoginAttempt.create(staff=staff, location=location, ok=False, at=at)
-        wrong = _recent_wrong(staff, location, at)
-        locked = POLICY.lock_after(wrong, at)
-        if locked is not None:
-            StaffLockout.create(staff=staff, location=location, at=at, until=locked)
+        if staff is None:
+            wait = anyone_wait_until(location, at)
+        else:
+            wrong = _recent_wrong(staff, location, at)
+            locked = POLICY.lock_after(wrong, at)
+            if locked is not None:
+                StaffLockout.create(staff=staff, location=location, at=at, until=locked)
+    if staff is None:
+        raise StaffLoginRefused(_anyone_message(wait, at), until=wait)
     if locked is not None:
         raise StaffLoginRefused(_locked_message(locked), until=locked)
     left = POLICY.tries_left(wrong)

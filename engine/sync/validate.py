@@ -54,6 +54,7 @@ from typing import Any
 from engine.campaigns.state import ACTIVE, campaign_state
 from engine.campaigns.types import WEEKDAYS
 from engine.db import database
+from engine.sync.validate_people import check_people
 from engine.sync.validate_sessions import check_sessions
 from engine.sync.validate_till import check_till
 from engine.sync.validate_wallet import check_receipt_wallets
@@ -74,7 +75,8 @@ STAFF_ROLES = {"owner", "counter"}
 NAMESPACED_IDS = {"purchase", "lot", "consumption", "refund", "receipt", "receipt_line", "payment",
                   "entry", "coupon_redemption", "shift", "receipt_void", "receipt_refund",
                   "play_session", "session_event", "session_minute",
-                  "parked_receipt", "cash_move", "no_sale", "price_override"}
+                  "parked_receipt", "cash_move", "no_sale", "price_override",
+                  "pin_unlock", "guest_ticket"}
 # Child rows: their parent (named by this column) is one of the origin's own rows.
 NAMESPACED_PARENTS = {"receipt_line": "receipt_id", "line_reduction": "line_id",
                       "entry_allocation": "entry_id", "receipt_refund_line": "refund_id",
@@ -122,6 +124,7 @@ def check_event(event: dict[str, Any], payload: dict[str, Any], role: str | None
         for row in table_rows:
             _check_row(origin, table, row)
     check_sessions(origin, kind, rows)
+    check_people(rows)
     check_till(origin, rows)
     _check_lots(origin, role, rows)
     _check_refund_lines(rows)

@@ -20,7 +20,9 @@ from engine.documents.types import (
     CouponSlip,
     Currency,
     Document,
+    GuestTicketSlip,
     Header,
+    MemberCardSlip,
     PurchaseDocument,
     ReceiptDocument,
     RefundSlip,
@@ -329,6 +331,39 @@ def refund_slip(b: Builder, doc: RefundSlip) -> None:
     footer(b, doc.header)
 
 
+def member_card(b: Builder, doc: MemberCardSlip) -> None:
+    header(b, doc.header, b.profile.logo)
+    b.text(t("member_card_title"), align="center", bold=True, large=True)
+    b.text(doc.name, align="center", bold=True)
+    b.text(t("member_card_code", code=doc.member), align="center")
+    b.add(Feed(), Barcode("CODE128", doc.card))
+    b.text(doc.card, align="center", bold=True)
+    b.text(t("member_card_hint"), align="center")
+    b.text(when(doc.at), align="center")
+    b.add(Feed(), Cut())
+
+
+def guest_ticket(b: Builder, doc: GuestTicketSlip) -> None:
+    money = doc.currency
+    header(b, doc.header, b.profile.logo)
+    b.text(t("guest_ticket_title"), align="center", bold=True, large=True)
+    b.text(when(doc.at), align="center")
+    b.rule()
+    b.pair(t("guest_ticket_code"), doc.code, bold=True, large=True)
+    b.pair(t("guest_ticket_pin"), doc.pin, bold=True, large=True)
+    b.pair(t("guest_ticket_minutes"), t("minutes", minutes=doc.minutes), bold=True)
+    if doc.expires_at:
+        b.text(t("lot_valid_until", when=when(doc.expires_at)))
+    if doc.package_name is not None and doc.price is not None:
+        b.rule()
+        b.pair(doc.package_name, money.format(doc.price))
+        if doc.payment is not None:
+            b.pair(texts.payment(doc.payment.method), money.format(doc.payment.amount))
+    b.add(Feed(), Barcode("CODE128", doc.code))
+    b.text(t("guest_ticket_hint"), align="center")
+    footer(b, doc.header)
+
+
 def layout(document: Document, profile: PrinterProfile, drawer: bool = False) -> list[Block]:
     """The blocks of a document; `drawer` kicks the cash drawer open first."""
     b = Builder(profile)
@@ -346,6 +381,10 @@ def layout(document: Document, profile: PrinterProfile, drawer: bool = False) ->
         shift_report(b, document)
     elif isinstance(document, RefundSlip):
         refund_slip(b, document)
+    elif isinstance(document, MemberCardSlip):
+        member_card(b, document)
+    elif isinstance(document, GuestTicketSlip):
+        guest_ticket(b, document)
     else:
         raise TypeError(f"not a printable document: {type(document).__name__}")
     return b.blocks

@@ -85,6 +85,16 @@ TEXTS: dict[str, str] = {
     "refund_total": "REFUND {symbol}",
     "refund_paid_back": "Paid back",
     "refund_signature": "Signature: ____________________",
+    # member card slip and guest ticket (issue 18 item 3)
+    "member_card_title": "MEMBER CARD",
+    "member_card_code": "Member {code}",
+    "member_card_hint": "Scan this card at the kiosk or the counter.",
+    "guest_ticket_title": "GUEST TICKET",
+    "guest_ticket_code": "Code",
+    "guest_ticket_pin": "PIN",
+    "guest_ticket_minutes": "Minutes on it",
+    "guest_ticket_hint": "Log in at the kiosk or a station with the code and PIN, "
+                         "or scan the barcode. Keep the PIN secret.",
 }
 
 _active = dict(TEXTS)

@@ -1,0 +1,54 @@
+"""Fact checks for the member facts a counter makes (issue 18 item 3; engine/models/member_facts.py):
+
+- a `pin_unlock` (a manager's PIN unlock or reset) is of a known member, of kind unlock or reset,
+  by a staff member who is a manager or owner in the definitions here;
+- a `guest_ticket` is of a known member (its definitions event comes first, from the same
+  origin) that no other ticket names, by a known staff member.
+
+A kiosk sends neither (it may send only its own tables: engine/sync/validate.py), and both ids
+are in their origin's namespace (validate.NAMESPACED_IDS).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.db import database
+from engine.sync.verdict import Rejected
+
+UNLOCK_KINDS = ("unlock", "reset")
+MANAGER_ROLES = ("manager", "owner")
+_MEMBER = "SELECT 1 FROM member WHERE code = ? AND NOT deleted"
+_STAFF = "SELECT role FROM staff WHERE code = ? AND NOT deleted"
+_TICKET = "SELECT id FROM guest_ticket WHERE member = ?"
+
+
+def _member(code: Any, what: str) -> None:
+    if not isinstance(code, str) or database.execute_sql(_MEMBER, (code,)).fetchone() is None:
+        raise Rejected("unknown_member", f"{what} of member {code!r}, whom this device does not know")
+
+
+def _staff_role(code: Any) -> str | None:
+    row = database.execute_sql(_STAFF, (code,)).fetchone() if isinstance(code, str) else None
+    return row[0] if row else None
+
+
+def check_people(rows: dict[str, list[dict[str, Any]]]) -> None:
+    for row in rows.get("pin_unlock", []):
+        what = f"PIN {row.get('kind')} {row.get('id')!r}"
+        if row.get("kind") not in UNLOCK_KINDS:
+            raise Rejected("bad_kind", f"{what}: not one of {', '.join(UNLOCK_KINDS)}")
+        _member(row.get("member"), what)
+        if _staff_role(row.get("staff")) not in MANAGER_ROLES:
+            raise Rejected("not_a_manager", f"{what} by {row.get('staff')!r}, not a manager or "
+                                            "owner here")
+    for row in rows.get("guest_ticket", []):
+        what = f"guest ticket {row.get('id')!r}"
+        _member(row.get("member"), what)
+        other = database.execute_sql(_TICKET, (row.get("member"),)).fetchone()
+        if other is not None and other[0] != row.get("id"):
+            raise Rejected("ticket_taken", f"{what}: member {row.get('member')} is ticket "
+                                           f"{other[0]} already")
+        if _staff_role(row.get("staff")) is None:
+            raise Rejected("unknown_staff", f"{what} sold by {row.get('staff')!r}, whom this "
+                                            "device does not know")
