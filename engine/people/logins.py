@@ -4,7 +4,7 @@ A refused login raises `LoginRefused` with a `reason` code (the kiosk shows its 
 text for it) and a plain-words message. Two limits (issue 18 item 8):
 
 - per member: five wrong PINs within ten minutes lock the member's PIN login on this kiosk for
-  fifteen minutes, each further lockout (no success between, within a day) twice as long, up to
+  fifteen minutes, each further lockout (no right PIN between, within a day) twice as long, up to
   four hours. Only the credential guessed is locked: the card still works, or anyone could lock
   anyone out by typing their code. A manager's unlock or PIN reset at the counter (a journaled
   `pin_unlock` row, engine/models/member_facts.py) ends it on every kiosk.
@@ -82,17 +82,23 @@ def lockout_until(member: str, at: dt.datetime) -> dt.datetime | None:
                                  since=last_unlock(member, at))
 
 
+def _pin_tries(member: str):
+    """The member's PIN tries: only a right PIN (not a card login, which proves nothing about
+    the PIN) ends a run of wrong ones, so a guesser gains nothing when the member scans."""
+    return (LoginAttempt.member == member) & (LoginAttempt.method == "pin")
+
+
 def recent_wrong_pins(member: str, at: dt.datetime) -> int:
     """Wrong PINs in the last ten minutes, not counting those before a success, a lockout or a
     manager's unlock."""
-    return pinlock.recent_wrong(LoginAttempt, LoginAttempt.member == member, LoginLockout,
+    return pinlock.recent_wrong(LoginAttempt, _pin_tries(member), LoginLockout,
                                 LoginLockout.member == member, POLICY, at,
                                 wrong=LoginAttempt.reason == WRONG_PIN,
                                 since=last_unlock(member, at))
 
 
 def _next_lockout(member: str, wrong: int, at: dt.datetime) -> dt.datetime | None:
-    earlier = pinlock.earlier_lockouts(LoginAttempt, LoginAttempt.member == member, LoginLockout,
+    earlier = pinlock.earlier_lockouts(LoginAttempt, _pin_tries(member), LoginLockout,
                                        LoginLockout.member == member, at, LOCKOUT_MEMORY,
                                        since=last_unlock(member, at))
     return POLICY.lock_after(wrong, at, earlier)
