@@ -142,6 +142,12 @@ TEXTS: dict[str, str] = {
     # history, refunds
     "history_title": "Recent receipts",
     "history_row": "{receipt}  {at}  {total}  {status}",
+    "history_reprint_last": "Reprint last slip",
+    "history_send_waiting": "Print {count} waiting",
+    "history_reprinted": "A copy of {what} is printing (marked COPY).",
+    "history_reprint_waiting": "A copy of {what} waits for the printer (marked COPY).",
+    "history_nothing_printed": "Nothing was printed here since the counter started.",
+    "history_sending": "Sending {count} waiting slips to the printer.",
     "status_paid": "paid",
     "status_refunded": "refunded",
     "status_partly_refunded": "partly refunded",
