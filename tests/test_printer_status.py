@@ -152,3 +152,31 @@ def test_cli_reprint_queue_and_status(sale, capsys, tmp_path):
     code, answer, _ = run(capsys, sale, "print", "receipt", "COUNTER1-R1", "--to",
                           f"png:{tmp_path}/copy.png", "--reprint")
     assert code == 0 and answer["reprint"] is True
+
+
+def test_what_the_status_bar_says_about_each_device(tmp_path):
+    from uikit.devices import Printer, scanner_state
+    from uikit.statusbar import printer_badge, scanner_badge, sync_badge
+    from uikit.theme import BAD, PANEL, WARN
+
+    assert (Printer("none").state, Printer("none").printable) == ("missing", False)
+    assert Printer(f"png:{tmp_path}").printable and Printer("dummy").printable
+    assert Printer(f"file:{tmp_path}/lp0").state == "unknown"  # until the worker asked
+    assert printer_badge("missing", 0).text == "No printer"
+    assert printer_badge("out_of_paper", 2).text == "Printer out of paper · 2 waiting"
+    assert printer_badge("out_of_paper", 0).colour == BAD
+    assert printer_badge("paper_low", 0).colour == WARN
+    assert printer_badge("unknown", 0).text == "Printer ready"
+    assert printer_badge("ready", 0).colour == PANEL
+
+    class Unplugged:
+        connected = threading.Event()
+
+    assert scanner_state("none", None) == "none"
+    assert scanner_state("hid:/dev/input/x", None) == "missing"  # could not start
+    assert scanner_state("hid:/dev/input/x", Unplugged()) == "missing"
+    Unplugged.connected.set()
+    assert scanner_state("hid:/dev/input/x", Unplugged()) == "ready"
+    assert scanner_badge("missing").text == "Scanner not found"
+    assert [sync_badge(v).text for v in (True, False, None)] == ["Sync online", "Sync offline",
+                                                                  "Sync not set up"]
