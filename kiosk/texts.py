@@ -39,6 +39,8 @@ TEXTS: dict[str, str] = {
     "refused_inactive": "Your membership is not active. Please ask at the counter.",
     "refused_no_login": "Your membership cannot use the kiosk. Please ask at the counter.",
     "refused_locked": "Too many wrong PINs. Try again after {until}, or ask at the counter.",
+    "refused_wait": "Too many tries at this kiosk. Please wait a moment, or scan your card.",
+    "login_wait": "Too many tries at this kiosk: the next try in {seconds} s. Your card works at once.",
     "scan_not_a_card": "That was not a member card.",
     # home
     "home_wallet": "Wallet",

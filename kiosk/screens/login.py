@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from kivy.properties import StringProperty
+from kivy.clock import Clock
+from kivy.properties import NumericProperty, StringProperty
 
+from engine.people.logins import pad_wait_until
 from engine.people.pins import PIN_PATTERN
 from kiosk.screens.base import KioskScreen
 from kiosk.texts import text as t
@@ -21,6 +23,7 @@ class KioskLoginScreen(KioskScreen):
 
     screen_name = "login"
     step = StringProperty(CODE)
+    wait = NumericProperty(0)  # seconds before this kiosk takes the next PIN (0: none)
 
     def __init__(self, app, **kwargs) -> None:
         super().__init__(app, **kwargs)
@@ -34,6 +37,7 @@ class KioskLoginScreen(KioskScreen):
                   fs_large=lambda _s, size: self.pads[PIN].set_font_size(size))
         self.keypad = self.pads[CODE]
         self.ids.pad.add_widget(self.keypad)
+        self.ticker = None
 
     def fill(self, step: str = CODE, code: str = "", message: str = "") -> None:
         self.step, self.code = step, code
@@ -44,6 +48,7 @@ class KioskLoginScreen(KioskScreen):
         self.keypad.value = code if step == CODE else ""
         self._typed(self.keypad.value)
         self.say(message)
+        self.count_down()
 
     def go_back(self) -> None:
         if self.step == CODE:
@@ -59,7 +64,8 @@ class KioskLoginScreen(KioskScreen):
 
     def _typed(self, value: str) -> None:
         self.display.text = value if self.step == CODE else "●" * len(value)
-        self.say("")
+        if not self.wait:
+            self.say("")
 
     def next(self) -> None:
         code = self.keypad.value.strip()
@@ -72,6 +78,8 @@ class KioskLoginScreen(KioskScreen):
         self.show(step=CODE, code=self.code)
 
     def submit(self) -> None:
+        if self.wait:
+            return  # the button is disabled while the kiosk waits; a scan still logs in
         pin = self.keypad.value
         if not PIN_PATTERN.fullmatch(pin):
             self.say(t("login_need_pin"))
@@ -79,8 +87,29 @@ class KioskLoginScreen(KioskScreen):
         self.app.login_with_pin(self.code, pin)
 
     def refused(self, message: str) -> None:
-        """A refused PIN login: clear the PIN, keep the code, say why."""
+        """A refused PIN login: clear the PIN, keep the code, say why (and how long this kiosk
+        waits before the next PIN, counting down)."""
         if self.step == PIN:
             self.keypad.clear()
             self._typed("")
         self.say(message)
+        self.count_down()
+
+    def count_down(self, *_args) -> None:
+        """Show the kiosk's wait (engine.people.logins: it grows with failed tries) until over."""
+        until = pad_wait_until(self.app.location, self.app.now())
+        left = 0 if until is None else max(int((until - self.app.now()).total_seconds() + 0.999), 1)
+        self.wait = left
+        if left:
+            self.say(t("login_wait", seconds=left))
+            if self.ticker is None:
+                self.ticker = Clock.schedule_interval(self.count_down, 0.5)
+        elif self.ticker is not None:
+            self.ticker.cancel()
+            self.ticker = None
+            self.say("")
+
+    def on_leave(self, *_args) -> None:
+        if self.ticker is not None:
+            self.ticker.cancel()
+            self.ticker = None
