@@ -33,13 +33,18 @@ def choose_kmsdrm_card(sys_drm: Path = Path("/sys/class/drm")) -> None:
 
 
 def configure_kivy(size: str | None, show_cursor: bool = False) -> None:
-    """No argv parsing by Kivy, no exit on Escape, full screen unless a size `WxH` is given."""
+    """No argv parsing by Kivy, no exit on Escape, full screen unless a size `WxH` is given;
+    text is typed on our own keyboard (uikit.keyboard), never on Kivy's VKeyboard."""
     choose_kmsdrm_card()
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
     from kivy.config import Config
 
     Config.set("kivy", "exit_on_escape", "0")
+    # "system": key events from a keyboard if one is there, and no VKeyboard of Kivy's popping up
+    # over ours when a field takes the focus (the units' KCFG_KIVY_KEYBOARD_MODE=systemanddock
+    # would dock one); set after Kivy read the KCFG_ variables, so this wins
+    Config.set("kivy", "keyboard_mode", "system")
     Config.set("input", "mouse", "mouse,disable_multitouch")
     if size:
         width, _, height = size.lower().partition("x")

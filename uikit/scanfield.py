@@ -2,6 +2,8 @@
 
 It keeps the keyboard focus while its screen is shown, so a scan always lands here: after Enter
 it clears itself and takes the focus back (a tap on a button would otherwise leave it unfocused).
+It is a TextField: a finger on it opens the on-screen keyboard (the focus the app gives it for
+the scanner does not), and the keyboard's Done leaves it focused.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from collections.abc import Callable
 
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty
-from kivy.uix.textinput import TextInput
 
 from uikit import theme
+from uikit.textfield import TextField
 
 
-class ScanField(TextInput):
+class ScanField(TextField):
+    keeps_focus = True
     clear_on_submit = BooleanProperty(True)  # False: the owner reads and clears the value
 
     def __init__(self, on_submit: Callable[[str], None] | None = None, hint: str = "",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
 
 from counter.screens.base import CounterScreen
@@ -15,8 +14,10 @@ from engine.errors import PlaydeskError
 from engine.sitefile.campaign_form import FormField, form_fields, form_values, save_campaign
 from uikit import theme
 from uikit.screen import load_kv
+from uikit.textfield import TextField
 
 MULTILINE = ("lines", "triggers")
+NUMERIC = ("int", "number", "date", "time")  # typed on the number keys (a datetime has a T)
 
 load_kv(__file__)
 
@@ -77,7 +78,7 @@ class CampaignFormScreen(CounterScreen):
         box = self.new_listing(t("form_title_edit", code=code, type=campaign_type) if code
                                else t("form_title_new", type=campaign_type))
         self.view = self.ids.scroller
-        self.inputs: dict[str, TextInput | ChoiceRow] = {}
+        self.inputs: dict[str, TextField | ChoiceRow] = {}
         for spec in form_fields(campaign_type):
             field, height = self.field(spec, values.get(spec.path, ""))
             if spec.path == "code" and code is not None:
@@ -108,8 +109,9 @@ class CampaignFormScreen(CounterScreen):
             return (ChoiceRow(self, spec, value or spec.default, size_hint_x=0.62),
                     max(round(fs * 3), theme.BUTTON_HEIGHT))
         tall = spec.kind in MULTILINE
-        field = TextInput(text=value, multiline=tall, font_size=fs, write_tab=False,
-                          size_hint_x=0.62, hint_text=spec.hint)
+        field = TextField(text=value, multiline=tall, font_size=fs, size_hint_x=0.62,
+                          hint_text=spec.hint,
+                          keyboard_layout="numeric" if spec.kind in NUMERIC else "text")
         return field, round(fs * (5.5 if tall else 3))
 
     def choose(self, path: str, choice: str):

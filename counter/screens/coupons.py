@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kivy.properties import ListProperty, StringProperty
-from kivy.uix.textinput import TextInput
+from kivy.uix.widget import Widget
 
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
@@ -12,6 +12,7 @@ from engine.documents import coupon_document
 from engine.errors import PlaydeskError
 from uikit import theme
 from uikit.screen import load_kv
+from uikit.textfield import TextField
 
 # (argument, default, hint) of engine.coupons.wizard.generate
 FIELDS = (("quantity", "10", "how many (per customer for debtor/contact/segment)"),
@@ -23,6 +24,8 @@ FIELDS = (("quantity", "10", "how many (per customer for debtor/contact/segment)
           ("discount_type", "reduce", "discount (percent) | reduce (amount)"),
           ("value", "", "percent, or minor units"),
           ("text", "", "printed on the coupon"))
+
+NUMERIC = ("quantity", "max_redemptions", "value")  # typed on the number keys
 
 load_kv(__file__)
 
@@ -36,14 +39,16 @@ class CouponsScreen(CounterScreen):
 
     def __init__(self, app, **kwargs) -> None:
         super().__init__(app, **kwargs)
-        self.inputs: dict[str, TextInput] = {}
+        self.inputs: dict[str, TextField] = {}
         fs = self.fs("small")
         for name, _default, hint in FIELDS:  # the form is the same for every campaign: made once
-            field = TextInput(multiline=False, font_size=fs, hint_text=hint, write_tab=False)
+            field = TextField(font_size=fs, hint_text=hint,
+                              keyboard_layout="numeric" if name in NUMERIC else "text")
             self.inputs[name] = field
             self.ids.fields.add_widget(self.row(
                 self.label(name, "small", bold=True, size_hint_y=1, size_hint_x=0.4), field,
                 height=max(theme.MIN_TARGET, round(fs * 2.2))))
+        self.ids.fields.add_widget(Widget())  # what is left of a tall view goes under the rows
 
     def fill(self, code: str) -> None:
         self.code = code
