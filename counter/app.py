@@ -16,13 +16,14 @@ from engine.people.staff import StaffLogin
 from engine.sales.shifts import open_shift_of
 from uikit import theme
 from uikit.app import DeviceApp
+from uikit.confirm import ask
 from uikit.devices import Printer, PrintFailed
 from uikit.widgets import BigButton, TextLabel
 
 log = logging.getLogger("counter")
 
 SALE_SCREENS = ("receipt", "payment", "done", "search", "packages", "order", "history",
-                "shift_close")
+                "shift_close", "till", "price_override")
 
 
 class CounterApp(DeviceApp):
@@ -54,7 +55,7 @@ class CounterApp(DeviceApp):
         self.stations_button.bind(on_release=lambda _b: self.go("stations"))
         self.logout_button = BigButton(t("log_out"), color_rgba=theme.BAD, height=48,
                                        font_size=18, size_hint_x=None, width=130)
-        self.logout_button.bind(on_release=lambda _b: self.logout())
+        self.logout_button.bind(on_release=lambda _b: self.ask_logout())
         return self.frame([self.header_title, self.header_staff, self.offline_mark,
                            self.stations_button, self.mode_button, self.logout_button],
                           ALL_SCREENS)
@@ -126,9 +127,27 @@ class CounterApp(DeviceApp):
     def shift_closed(self) -> None:
         self.shift = None
 
-    def logout(self) -> None:
+    def ask_logout(self) -> None:
+        """The header's Log out: with a receipt open, park it or void it (asked first)."""
+        receipt = self.screens.get_screen("receipt")
+        if self.staff is None or receipt.cart.empty:
+            self.logout()
+            return
+        ask(self.screen, t("logout_open", lines=len(receipt.cart.lines), total=receipt.total),
+            [(t("logout_park"), lambda: self.logout("park"), theme.ACCENT),
+             (t("logout_void"), lambda: self.logout("void"), theme.BAD)],
+            t("confirm_keep"), font_size=self.screen.fs())
+
+    def logout(self, open_receipt: str = "park") -> None:
+        """Log out. A receipt still open is never dropped: it is parked for its cashier
+        (`open_receipt="park"`, also what an unasked logout does) or voided, the void noted;
+        a park that is refused (the shift closed meanwhile) voids it."""
+        receipt = self.screens.get_screen("receipt")
+        if self.staff is not None and not receipt.cart.empty and (
+                open_receipt != "park" or not receipt.park(reason="logout")):
+            receipt.void()
         self.staff = None
-        self.screens.get_screen("receipt").reset()
+        receipt.reset()
         self.go("login")
 
     def handle_scan(self, scanned: str) -> None:

@@ -216,6 +216,7 @@ def test_a_session_moves_to_a_free_station(counter, request):
     for key in "10000":
         ui.tap(ui.button(key))
     ui.tap(ui.button("Close shift and print report"))
+    ui.tap(ui.button("Yes, close the shift"))  # asked first (issue 18 item 4)
     assert ui.app.screens.current == "shift_report"
     texts = ui.texts()
     assert "Guests' station time" in texts and "1 billed, 48 min" in texts

@@ -112,6 +112,7 @@ def test_sale_by_scans_split_payment_and_shift_close(ui):
     assert ui.app.screens.current == "payment"
     ui.tap(ui.button("Card"))  # nothing typed: the card pays what is due
     ui.tap(ui.button("Remove"))
+    ui.tap(ui.button("Yes, remove it"))  # asked first (issue 18 item 4)
     type_pin(ui, "150")
     ui.tap(ui.button("Card"))
     ui.tap(ui.button("5.00 €"))  # a 5 € note for the 2.50 € still due
@@ -136,6 +137,7 @@ def test_sale_by_scans_split_payment_and_shift_close(ui):
     type_pin(ui, "10250")
     ui.shot("shift-close")
     ui.tap(ui.button("Close shift and print report"))
+    ui.tap(ui.button("Yes, close the shift"))  # asked first (issue 18 item 4)
     assert ui.app.screens.current == "shift_report"
     ui.shot("shift-report")
     closing = ShiftClose.get(ShiftClose.shift == receipt.shift)
@@ -181,10 +183,12 @@ def fill_form(ui, values: dict[str, str]) -> None:
 def test_manager_creates_a_campaign_of_each_kind_and_activates_it(ui):
     from test_campaign_form import FORMS
 
+    from counter.names import campaign_type_name
+
     manager_login(ui)
     ui.shot("campaigns")
     for kind, values in FORMS.items():
-        ui.tap(ui.button("+ " + kind.replace("_", " ")))
+        ui.tap(ui.button("+ " + campaign_type_name(kind)))  # human names (issue 18 item 6)
         assert ui.app.screens.current == "campaign_form"
         fill_form(ui, values)
         ui.shot(f"new-{kind}")
@@ -356,6 +360,7 @@ def test_keyboard_and_scanner_focus(ui):
         ui.shot(f"receipt-{size[0]}x{size[1]}")
         assert not ui.layout_problems(), size
     ui.tap(ui.button("Void receipt"))
+    ui.tap(ui.button("Yes, void it"))  # asked first (issue 18 item 4)
     assert ui.app.screen.cart.empty and "voided" in ui.app.screen.message.text
 
 
@@ -375,3 +380,4 @@ def test_the_members_redeemable_coupons_are_offered(ui):
     assert ui.app.screen.total_label.text == "1.00 €"
     assert ui.buttons("Use") == []  # offered no more: it is on the receipt
     ui.tap(ui.button("Void receipt"))
+    ui.tap(ui.button("Yes, void it"))  # asked first (issue 18 item 4)

@@ -9,6 +9,7 @@ from counter.screens.manager import ManagerScreen
 from counter.screens.order import OrderScreen
 from counter.screens.packages import PackagesScreen
 from counter.screens.payment import PaymentScreen, SaleDoneScreen
+from counter.screens.price_override import PriceOverrideScreen
 from counter.screens.purchases import PurchasesScreen
 from counter.screens.push import PushScreen
 from counter.screens.receipt import ReceiptScreen
@@ -17,10 +18,11 @@ from counter.screens.reports import ReportsScreen
 from counter.screens.search import SearchScreen
 from counter.screens.shift import ShiftCloseScreen, ShiftOpenScreen, ShiftReportScreen
 from counter.screens.stations import StationsScreen
+from counter.screens.till import TillScreen
 from counter.screens.try_receipt import TryReceiptScreen
 
 ALL_SCREENS = [LoginScreen, ShiftOpenScreen, ReceiptScreen, PaymentScreen, SaleDoneScreen,
                SearchScreen, PackagesScreen, OrderScreen, HistoryScreen, RefundScreen,
                ShiftCloseScreen, ShiftReportScreen, ManagerScreen, CampaignFormScreen,
                CouponsScreen, EntriesScreen, PurchasesScreen, TryReceiptScreen, ReportsScreen,
-               PushScreen, StationsScreen]
+               PushScreen, StationsScreen, TillScreen, PriceOverrideScreen]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 
+from counter.names import campaign_type_name
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.campaigns.types import CAMPAIGN_TYPES
@@ -13,6 +14,7 @@ from engine.sales.scan import strip_campaign_barcode
 from engine.sitefile.campaign_admin import list_campaigns
 from engine.sitefile.campaign_form import set_campaign_state
 from uikit import theme
+from uikit.confirm import ask
 from uikit.screen import load_kv
 
 STATE_COLORS = {"active": theme.GOOD, "inactive": theme.MUTED, "expired": theme.WARN,
@@ -28,7 +30,7 @@ class ManagerScreen(CounterScreen):
     def __init__(self, app, **kwargs) -> None:
         super().__init__(app, **kwargs)
         for kind in CAMPAIGN_TYPES:  # the types do not change while the app runs: buttons made once
-            button = self.button(t("new_campaign", type=kind.replace("_", " ")),
+            button = self.button(t("new_campaign", type=campaign_type_name(kind)),
                                  lambda k=kind: self.app.go("campaign_form", campaign_type=k),
                                  color=theme.ACCENT, height=theme.MIN_TARGET,
                                  font_size=self.fs("small"))
@@ -55,7 +57,7 @@ class ManagerScreen(CounterScreen):
 
     def campaign_row(self, campaign: dict) -> BoxLayout:
         code, state = campaign["code"], campaign["state"]
-        text = f"[b]{campaign['name']}[/b]\n{t('campaign_row', code=code, type=campaign['type'], state=state)}"
+        text = f"[b]{campaign['name']}[/b]\n{t('campaign_row', code=code, type=campaign_type_name(campaign['type']), state=state)}"
         label = self.label(text, size_hint_y=1)
         label.color = STATE_COLORS.get(state, theme.TEXT) if state != "active" else theme.TEXT
         widgets = [label]
@@ -78,11 +80,16 @@ class ManagerScreen(CounterScreen):
             extra.append(("entries", lambda: self.app.go("entries", code=code)))
         for key, action in extra:
             widgets.append(self.button(t(key), action, color=theme.PANEL, **small))
-        widgets.append(self.button(t("delete"), lambda: self.change(code, "delete"),
+        widgets.append(self.button(t("delete"), lambda: self.ask_delete(code),
                                    color=theme.BAD, **small))
         for widget in widgets[1:]:
             widget.campaign_code = code  # which row a button acts on (tests find it by this)
         return self.row(*widgets, height=max(theme.MIN_TARGET, self.fs() * 3))
+
+    def ask_delete(self, code: str) -> None:
+        ask(self, t("delete_confirm", code=code),
+            [(t("delete_yes"), lambda: self.change(code, "delete"), theme.BAD)],
+            t("confirm_keep"), font_size=self.fs())
 
     def change(self, code: str, action: str) -> None:
         try:

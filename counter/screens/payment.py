@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from kivy.properties import StringProperty
 
+from counter.names import method_name
 from counter.screens.amount import AmountEntry
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
@@ -16,6 +17,7 @@ from engine.sales.receiptfile import PaymentInput
 from engine.sales.sale import Sale
 from engine.sales.station_time import checkout_cart
 from uikit import theme
+from uikit.confirm import ask
 from uikit.screen import load_kv
 
 BANKNOTES = (5, 10, 20, 50)  # major units, for one-tap cash buttons
@@ -88,12 +90,11 @@ class PaymentScreen(CounterScreen):
             self.due_label.color = theme.TEXT if self.due else theme.GOOD
         self.payment_list.clear_widgets()
         for index, payment in enumerate(self.payments):
-            name = t(f"payment_{payment.method}") if payment.method in (CASH, "card", WALLET) \
-                else payment.method
+            name = method_name(payment.method)
             self.payment_list.add_widget(self.row(
                 self.label(t("payment_line", method=name, amount=money(payment.amount or 0)),
                            size_hint_y=1),
-                self.button(t("remove"), lambda i=index: self.remove(i), color=theme.BAD,
+                self.button(t("remove"), lambda i=index: self.ask_remove(i), color=theme.BAD,
                             size_hint_x=None, width=120, height=theme.MIN_TARGET),
                 height=theme.MIN_TARGET))
         self.complete_button.disabled = self.due > 0
@@ -107,7 +108,7 @@ class PaymentScreen(CounterScreen):
             self.say(t("payment_nothing_due"))
             return
         amount = due if amount is None or amount == 0 else amount
-        name = t(f"payment_{method}") if method in (CASH, "card", WALLET) else method
+        name = method_name(method)
         if method == WALLET:
             wallet_used = sum(p.amount or 0 for p in self.payments if p.method == WALLET)
             amount = min(amount, due, self.wallet_available - wallet_used)
@@ -124,6 +125,14 @@ class PaymentScreen(CounterScreen):
 
     def exact_cash(self) -> None:
         self.add(CASH, self.due)
+
+    def ask_remove(self, index: int) -> None:
+        """A payment taken is removed only when asked twice (the card may be charged)."""
+        payment = self.payments[index]
+        ask(self, t("payment_remove_confirm", method=method_name(payment.method),
+                    amount=self.app.money(payment.amount or 0)),
+            [(t("payment_remove_yes"), lambda: self.remove(index), theme.BAD)],
+            t("confirm_keep"), font_size=self.fs())
 
     def remove(self, index: int) -> None:
         del self.payments[index]

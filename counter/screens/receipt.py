@@ -18,14 +18,17 @@ from kivy.uix.recycleview import RecycleView
 from counter.screens.base import CounterScreen
 from counter.texts import coupon_reason
 from counter.texts import text as t
-from engine.documents import receipt_lines
+from engine.documents.shown import shown_receipt
 from engine.errors import PlaydeskError
 from engine.pricing import PricedReceipt
 from engine.sales.cart import Cart, Outcome, apply_scan, rejection_of
+from engine.sales.park import park_receipt
 from engine.sales.queries import CounterMember, campaign_names, counter_member
+from engine.sales.quick_keys import QuickPage, add_quick_key, quick_pages
 from engine.sales.shifts import record_void
 from engine.sales.station_time import StationTimeLine
 from uikit import theme
+from uikit.confirm import ask
 from uikit.screen import load_kv
 
 load_kv(__file__)  # the LineRow rule
@@ -74,6 +77,7 @@ class ReceiptScreen(CounterScreen):
     discount = StringProperty("")
     total = StringProperty("")
     key_height = NumericProperty(theme.MIN_TARGET)  # the till keys' (receipt.kv sets it)
+    tile_height = NumericProperty(theme.MIN_TARGET)  # the quick keys' (receipt.kv sets it)
 
     def __init__(self, app, **kwargs) -> None:
         super().__init__(app, **kwargs)
@@ -85,6 +89,8 @@ class ReceiptScreen(CounterScreen):
         self.total_label = self.ids.total_row.ids.amount
         self.pay_button = self.ids.pay_button
         self.ids.field.on_submit = self.on_scan
+        self.quick: list[QuickPage] = []
+        self.quick_page = 0
         # laid out later: only then is it known whether the lines fit the view
         self.lines_view.bind(height=lambda *_a: self._scroll_to_selected(self.lines_view.data))
 
@@ -96,6 +102,7 @@ class ReceiptScreen(CounterScreen):
     def fill(self, message: str = "", good: bool = False) -> None:
         """Layout in receipt.kv, made once: a show prices the cart and fills it in."""
         self.scan_field = self.ids.field
+        self._show_quick_keys()
         self.update(reprice=True)
         if message:
             self.say(message, theme.GOOD if good else theme.BAD)
@@ -119,17 +126,21 @@ class ReceiptScreen(CounterScreen):
         priced = self.priced
         rows: list[dict[str, Any]] = []
         fs = self.fs()
-        # the lines as the paper will print them; unpriced (a pricing refusal): names only
-        printed = receipt_lines(priced, [line.name for line in self.cart.lines]) if priced else ()
+        # the lines as the paper will print them, each receipt-wide reduction once under them;
+        # unpriced (a pricing refusal): names only
+        shown = shown_receipt(priced, [line.name for line in self.cart.lines]) if priced \
+            else None
+        printed = shown.lines if shown else ()
         for index, line in enumerate(self.cart.lines):
-            shown = printed[index] if index < len(printed) else None
-            unit = shown.unit_price if shown else (line.unit_price or 0)
+            one = printed[index] if index < len(printed) else None
+            unit = one.unit_price if one else (line.unit_price or 0)
             rows.append({"name": line.name, "detail": f"{line.quantity} × {money(unit)}",
-                         "amount": money(shown.amount if shown else 0), "index": index,
+                         "amount": money(one.amount if one else 0), "index": index,
                          "selected": index == self.cart.selected, "reduction": False,
                          "font_size": fs, "screen": self})
-            for reduction in shown.reductions if shown else ():
+            for reduction in one.reductions if one else ():
                 rows.append(self._reduction_row(reduction.label, reduction.amount, index, fs))
+        rows += self._receipt_wide_rows(shown.receipt_reductions if shown else (), fs)
         if not rows:
             rows.append({"name": t("receipt_empty"), "detail": "", "amount": "", "index": -1,
                          "selected": False, "reduction": True, "font_size": fs, "screen": self})
@@ -138,6 +149,66 @@ class ReceiptScreen(CounterScreen):
         self.subtotal = money(priced.subtotal if priced else 0)
         self.discount = money(-(priced.discount if priced else 0))
         self.total = money(priced.total if priced else 0)  # (the Pay button says it too)
+
+    def _receipt_wide_rows(self, reductions, fs: int) -> list[dict[str, Any]]:
+        """The receipt-wide reductions, each once, as rows after the lines (they scroll with
+        them: a crowded receipt takes no room from the totals or the keys)."""
+        if not reductions:
+            return []
+        rows = [{"name": t("receipt_reductions"), "detail": "", "amount": "", "index": -1,
+                 "selected": False, "reduction": False, "font_size": fs, "screen": self}]
+        return rows + [{"name": t("receipt_reduction", label=r.label), "detail": "",
+                        "amount": self.app.money(-r.amount), "index": -1, "selected": False,
+                        "reduction": True, "font_size": fs, "screen": self}
+                       for r in reductions]
+
+    # --- quick keys ----------------------------------------------------------------------------
+
+    def _show_quick_keys(self) -> None:
+        """The site's quick-key pages as tabs, the chosen page's tiles under them (made again
+        only when the pages changed)."""
+        pages = quick_pages()
+        if pages == self.quick and self.ids.quick_tiles.children:
+            return
+        self.quick = pages
+        self.quick_page = min(self.quick_page, max(len(pages) - 1, 0))
+        self._show_quick_page()
+
+    def _show_quick_page(self) -> None:
+        tabs, tiles = self.ids.quick_tabs, self.ids.quick_tiles
+        tabs.clear_widgets()
+        tiles.clear_widgets()
+        small = self.fs("small")
+        for number, page in enumerate(self.quick):
+            chosen = number == self.quick_page
+            tabs.add_widget(self.button(page.name, lambda n=number: self.pick_quick_page(n),
+                                        color=theme.ACCENT if chosen else theme.PANEL,
+                                        height=theme.MIN_TARGET, font_size=small))
+        if not self.quick:
+            return
+        for tile in self.quick[self.quick_page].tiles:
+            # the label and, smaller, the price on one line, cut rather than spilled
+            button = self.button(f"{tile.label} [size={round(small * 0.85)}]"
+                                 f"{self.app.money(tile.price)}[/size]",
+                                 lambda k=tile.kind, c=tile.code: self.tap_quick_key(k, c),
+                                 color=theme.PANEL, height=self.tile_height, font_size=small,
+                                 markup=True, shorten=True)
+            button.quick_key = tile.code  # which tile it is (tests find it by this)
+            tiles.add_widget(button)
+        self.ids.quick_scroll.scroll_y = 1
+
+    def pick_quick_page(self, number: int) -> None:
+        self.quick_page = number
+        self._show_quick_page()
+
+    def tap_quick_key(self, kind: str, code: str) -> None:
+        try:
+            line = add_quick_key(self.cart, kind, code)
+        except PlaydeskError as error:
+            self.say(str(error))
+            return
+        self.update()
+        self.good(t("added_item", name=line.name, code=code))
 
     def _reduction_row(self, label: str, amount: int, index: int, fs: int) -> dict[str, Any]:
         return {"name": t("line_reduction", label=label), "detail": "",
@@ -303,6 +374,41 @@ class ReceiptScreen(CounterScreen):
             return
         self.app.go("receipt")
 
+    def ask_void(self) -> None:
+        """Void asks first: the cashier sees what goes."""
+        if self.cart.empty:
+            self.say(t("receipt_empty"))
+            return
+        ask(self, t("void_confirm", lines=len(self.cart.lines), total=self.total),
+            [(t("void_yes"), self.void, theme.BAD)], t("confirm_keep"), font_size=self.fs())
+
+    def park(self, reason: str = "park") -> bool:
+        """Put the receipt aside (resumed from the Till screen); False when it could not be."""
+        try:
+            parked = park_receipt(self.cart, self.app.staff.code, self.app.now(),
+                                  shift=self.app.shift,
+                                  total=self.priced.total if self.priced else 0, reason=reason)
+        except PlaydeskError as error:
+            self.say(str(error))
+            return False
+        self.reset()
+        self.update()
+        self.good(t("parked_done", id=parked.id))
+        return True
+
+    def resume(self, cart: Cart) -> None:
+        """A parked receipt's cart is the receipt being built again."""
+        self.reset()
+        self.cart = cart
+        self.load_member()
+
+    def change_price(self) -> None:
+        index = self.cart.selected
+        if index is None or index >= len(self.cart.lines):
+            self.say(t("override_pick"))
+            return
+        self.app.go("price_override", index=index)
+
     def void(self) -> None:
         if self.cart.lines:
             record_void(self.app.staff.code, len(self.cart.lines),
@@ -321,6 +427,7 @@ class ReceiptScreen(CounterScreen):
     def refresh(self) -> None:
         if self.cart.member:
             self.load_member()
+        self._show_quick_keys()
         self.update()
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from kivy.properties import StringProperty
 
+from counter.names import method_name
 from counter.screens.amount import AmountEntry
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine import documents
 from engine.errors import PlaydeskError
-from engine.sales.shifts import ShiftFacts, close_shift, open_shift
+from engine.sales.shifts import ShiftFacts, close_shift, expected_cash, get_shift, open_shift
 from uikit import theme
+from uikit.confirm import ask
 from uikit.screen import load_kv
 
 load_kv(__file__)
@@ -76,9 +78,22 @@ class ShiftCloseScreen(CashScreen):
         super().fill()
 
     def submit(self) -> None:
+        """Closing asks first, with what the count says against what the drawer should hold."""
         amount = self.counted()
-        if amount is None:
+        if amount is None or not self.app.shift:
             return
+        try:
+            expected = expected_cash(get_shift(self.app.shift), self.app.now())
+        except PlaydeskError as error:
+            self.say(t("refused", reason=error))
+            return
+        money = self.app.money
+        ask(self, t("close_confirm", shift=self.app.shift, counted=money(amount),
+                    expected=money(expected), difference=money(amount - expected)),
+            [(t("close_yes"), lambda: self.close(amount), theme.WARN)], t("confirm_keep"),
+            font_size=self.fs())
+
+    def close(self, amount: int) -> None:
         shift = self.app.shift
         try:
             report = close_shift(shift, self.app.staff.code, amount, self.app.now())
@@ -130,10 +145,23 @@ class ShiftReportScreen(CounterScreen):
         pair(left, t("report_discount"), money(-report.discount))
         pair(left, t("report_total"), money(report.total), bold=True)
         left.add_widget(self.label(t("report_payments"), bold=True))
-        for payment in report.payments:
-            pair(left, payment.method, money(payment.amount))
+        for payment in report.payments:  # the receipts': they add up to the total
+            pair(left, method_name(payment.method), money(payment.amount))
+        if report.orders.count:  # kiosk orders paid here: no receipt, but taken all the same
+            pair(left, t("report_orders", count=report.orders.count),
+                 money(report.orders.amount))
+        pair(left, t("report_takings"), money(report.takings), bold=True)
         pair(left, t("report_refunds"), money(-report.refunds.amount))
         pair(left, t("report_voids"), f"{report.voids.count}× {money(report.voids.amount)}")
+        if report.no_sales:
+            pair(left, t("report_no_sales"), f"{report.no_sales}×")
+        if report.price_overrides:
+            pair(left, t("report_overrides"), f"{report.price_overrides}×")
+        if report.cash_moves:
+            left.add_widget(self.label(t("report_cash_moves"), bold=True))
+        for move in report.cash_moves:
+            pair(left, t(f"report_cash_{move.direction}", reason=move.reason),
+                 money(move.amount if move.direction == "in" else -move.amount))
         left.add_widget(self.label(t("cash_counted"), bold=True))
         pair(left, t("cash_opening"), money(cash.opening))
         pair(left, t("cash_expected"), money(cash.expected))
@@ -160,6 +188,8 @@ class ShiftReportScreen(CounterScreen):
         for left_text, right_text in station_time_rows(report, money):
             pair(right, left_text, right_text)
         # (each card's facts sit at the top of its scroll view, the room below)
+        # The day closing (tax.md, issue 19) will add its button here, under the report, once
+        # the engine has the operation; until then there is no button that does nothing.
 
     def on_scan(self, scanned: str) -> None:
         """The shift is closed: log in again to sell."""

@@ -1,5 +1,6 @@
 """The shift report as printed: sales, payments, discounts per campaign, coupons, packages,
-guests' station time, refunds, voids and the cash count, from the shift's facts (`engine.sales.shifts.shift_report`)."""
+guests' station time, refunds, voids, kiosk orders paid here, cash in/out, no-sales and the
+cash count, from the shift's facts (`engine.sales.shifts.shift_report`)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,14 @@ def shift_report(facts: ShiftFacts, at: dt.datetime) -> ShiftReport:
         closed_by=(person(Staff, facts.closed_by)
                    if facts.closed_by not in (None, facts.staff) else None),
         station_time=station_time(facts),
+        orders=CountLine(f"Kiosk orders ({facts.orders.count})", facts.orders.count,
+                         facts.orders.amount),
+        takings=facts.takings,
+        cash_moves=tuple(CountLine(f"{m.direction}: {m.reason}", 1,
+                                   m.amount if m.direction == "in" else -m.amount)
+                         for m in facts.cash_moves),
+        no_sales=facts.no_sales,
+        price_overrides=facts.price_overrides,
     )
 
 

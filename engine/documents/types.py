@@ -192,6 +192,13 @@ class ShiftReport:
     refund_count: int = 0
     voids: CountLine | None = None  # receipts voided before payment (label "voids"), their cost
     closed_by: str | None = None  # when someone else than the opener closed it
+    # issue 18: kiosk orders paid at this counter (not in the receipts' total), all the
+    # shift took in (total + orders), cash in/out (label "in: why"), drawer openings
+    orders: CountLine | None = None
+    takings: int | None = None
+    cash_moves: tuple[CountLine, ...] = ()
+    no_sales: int = 0
+    price_overrides: int = 0
     kind: str = "shift_report"
 
     @property
@@ -277,8 +284,29 @@ class GuestTicketSlip:
         return self.code
 
 
+@dataclass(frozen=True)
+class DrawerSlip:
+    """The cash drawer opened outside a sale (issue 18 item 5): "no sale", cash in or cash out;
+    printed with the drawer kick, so the drawer opens through the printer as for a sale."""
+
+    header: Header
+    currency: Currency
+    record: str  # the no_sale or cash_move id
+    what: str  # no_sale | cash_in | cash_out
+    at: dt.datetime
+    staff: str
+    amount: int | None = None
+    reason: str | None = None
+    kind: str = "drawer_slip"
+
+    @property
+    def reference(self) -> str:
+        """What the document is about, naming it in the print spool and preview files."""
+        return self.record
+
+
 Document = (ReceiptDocument | CouponDocument | PurchaseDocument | CounterTicket | ShiftReport
-            | RefundSlip | MemberCardSlip | GuestTicketSlip)
+            | RefundSlip | DrawerSlip | MemberCardSlip | GuestTicketSlip)
 
 
 def as_dict(document: Document) -> dict[str, Any]:

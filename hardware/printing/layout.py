@@ -20,6 +20,7 @@ from engine.documents.types import (
     CouponSlip,
     Currency,
     Document,
+    DrawerSlip,
     GuestTicketSlip,
     Header,
     MemberCardSlip,
@@ -287,6 +288,10 @@ def shift_report(b: Builder, doc: ShiftReport) -> None:
         b.pair(f"  {texts.payment(payment.method)}", money.format(payment.amount))
     if not doc.payments:
         b.text(f"  {t('none')}")
+    if doc.orders is not None and doc.orders.count:
+        b.pair(f"  {doc.orders.label}", money.format(doc.orders.amount or 0))
+    if doc.takings is not None:
+        b.pair(t("shift_takings"), money.format(doc.takings), bold=True)
     b.rule()
     section(b, t("shift_by_campaign"), doc.discounts, money, sign=-1)
     section(b, t("shift_coupons_redeemed"), doc.coupons_redeemed, money)
@@ -300,6 +305,14 @@ def shift_report(b: Builder, doc: ShiftReport) -> None:
         b.pair(f"  {texts.payment(payment.method)}", money.format(-payment.amount))
     if doc.voids is not None:
         b.pair(t("shift_voids"), f"{doc.voids.count}x {money.format(doc.voids.amount or 0)}")
+    if doc.cash_moves:
+        b.text(t("shift_cash_moves"), bold=True)
+        for move in doc.cash_moves:
+            b.pair(f"  {move.label}", money.format(move.amount or 0))
+    if doc.no_sales:
+        b.pair(t("shift_no_sales"), f"{doc.no_sales}x")
+    if doc.price_overrides:
+        b.pair(t("shift_price_overrides"), f"{doc.price_overrides}x")
     if doc.cash is not None:
         b.rule()
         cash_count(b, money, doc.cash)
@@ -364,6 +377,20 @@ def guest_ticket(b: Builder, doc: GuestTicketSlip) -> None:
     footer(b, doc.header)
 
 
+def drawer_slip(b: Builder, doc: DrawerSlip) -> None:
+    money = doc.currency
+    header(b, doc.header)
+    b.text(t(f"drawer_{doc.what}"), align="center", bold=True, large=True)
+    b.text(when(doc.at), align="center")
+    b.pair(t("shift_cashier"), doc.staff)
+    if doc.amount is not None:
+        b.pair(t("drawer_amount"), money.format(doc.amount), bold=True)
+    if doc.reason:
+        b.text(doc.reason)
+    b.text(doc.record, align="center")
+    b.add(Feed(), Cut())
+
+
 def layout(document: Document, profile: PrinterProfile, drawer: bool = False) -> list[Block]:
     """The blocks of a document; `drawer` kicks the cash drawer open first."""
     b = Builder(profile)
@@ -381,6 +408,8 @@ def layout(document: Document, profile: PrinterProfile, drawer: bool = False) ->
         shift_report(b, document)
     elif isinstance(document, RefundSlip):
         refund_slip(b, document)
+    elif isinstance(document, DrawerSlip):
+        drawer_slip(b, document)
     elif isinstance(document, MemberCardSlip):
         member_card(b, document)
     elif isinstance(document, GuestTicketSlip):
