@@ -6,6 +6,7 @@ from counter.screens.entries import EntriesScreen
 from counter.screens.history import HistoryScreen
 from counter.screens.login import LoginScreen
 from counter.screens.manager import ManagerScreen
+from counter.screens.members import MembersScreen
 from counter.screens.order import OrderScreen
 from counter.screens.packages import PackagesScreen
 from counter.screens.payment import PaymentScreen, SaleDoneScreen
@@ -25,4 +26,4 @@ ALL_SCREENS = [LoginScreen, ShiftOpenScreen, ReceiptScreen, PaymentScreen, SaleD
                SearchScreen, PackagesScreen, OrderScreen, HistoryScreen, RefundScreen,
                ShiftCloseScreen, ShiftReportScreen, ManagerScreen, CampaignFormScreen,
                CouponsScreen, EntriesScreen, PurchasesScreen, TryReceiptScreen, ReportsScreen,
-               PushScreen, StationsScreen, TillScreen, PriceOverrideScreen]
+               PushScreen, StationsScreen, TillScreen, PriceOverrideScreen, MembersScreen]

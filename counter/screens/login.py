@@ -63,7 +63,11 @@ class LoginScreen(CounterScreen):
         try:
             staff = login(pin, self.app.now(), location=self.app.location, staff=self.chosen)
         except StaffLoginRefused as error:
-            self.say(t("login_refused", reason=error))
+            if self.chosen is None and error.until is not None:  # "Anyone" waits, names do not
+                seconds = max(int((error.until - self.app.now()).total_seconds() + 0.999), 1)
+                self.say(t("login_anyone_wait", seconds=seconds))
+            else:
+                self.say(t("login_refused", reason=error))
             return
         self.app.logged_in(staff)
 

@@ -82,3 +82,10 @@ def sell_ticket(package: str, payment: str, at: dt.datetime, staff: str | None,
 
 def is_ticket(member: str) -> bool:
     return GuestTicket.get_or_none(GuestTicket.member == member) is not None
+
+
+def ticket_packages(at: dt.datetime) -> list[dict]:
+    """The packages a guest ticket may be sold with at `at`: minutes packages sellable now."""
+    from engine.entitlements.sellable import sellable_packages
+
+    return [p for p in sellable_packages(None, at) if p["package_type"] == "minutes"]
