@@ -29,6 +29,7 @@ from kiosk.texts import text as t
 from uikit import theme
 from uikit.app import DeviceApp
 from uikit.devices import Printer, PrintFailed
+from uikit.feedback import scan_feedback
 from uikit.idle import IdleTimer
 from uikit.widgets import BigButton, TextLabel
 
@@ -154,8 +155,10 @@ class KioskApp(DeviceApp):
         try:
             login = login_by_card(scanned, self.now(), location=self.location)
         except LoginRefused as error:
+            scan_feedback(False)
             self.refused(error)
             return
+        scan_feedback(True)
         if login.member != self.member:
             self.logged_in(login)
         else:

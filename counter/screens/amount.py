@@ -24,6 +24,7 @@ class AmountEntry(BoxLayout):
         self.field = ScanField(lambda _v: on_submit(), hint=hint, font_size=font_size,
                                clear_on_submit=False)
         self.field.input_filter = "int"
+        self.field.keyboard_layout = "numeric"  # (its keypad too: the keyboard types the same)
         self.field.bind(text=lambda *_a: self._show())
         self.shown = TextLabel("", font_size=round(font_size * 1.4), bold=True, halign="center")
         self.keypad = FieldKeypad(self.field, cols=3, max_length=9, font_size=font_size)

@@ -29,6 +29,7 @@ from engine.sales.shifts import record_void
 from engine.sales.station_time import StationTimeLine
 from uikit import theme
 from uikit.confirm import ask
+from uikit.feedback import scan_feedback
 from uikit.screen import load_kv
 
 load_kv(__file__)  # the LineRow rule
@@ -294,6 +295,7 @@ class ReceiptScreen(CounterScreen):
             return
         outcome = apply_scan(self.cart, scanned, self.app.now())
         GOES_ON.get(outcome.kind, ReceiptScreen.show_outcome)(self, outcome)
+        scan_feedback(outcome.accepted)  # a beep and a flash (uikit.feedback)
 
     def show_outcome(self, outcome: Outcome) -> None:
         if outcome.kind == "member" and outcome.accepted:
