@@ -17,10 +17,11 @@ keyboard closes.
 
 from __future__ import annotations
 
+from kivy.clock import Clock
 from kivy.properties import OptionProperty
 from kivy.uix.textinput import TextInput
 
-from uikit.keyboard import open_keyboard
+from uikit.keyboard import keyboard, open_keyboard
 
 
 def is_scroll(touch) -> bool:
@@ -35,6 +36,8 @@ class TextField(TextInput):
         kwargs.setdefault("multiline", False)
         kwargs.setdefault("write_tab", False)
         super().__init__(**kwargs)
+        # build the keyboard soon after the first field exists, not on the first tap (~180 ms)
+        Clock.schedule_once(lambda _dt: keyboard(), 0.5)
 
     def on_touch_down(self, touch) -> bool:
         handled = super().on_touch_down(touch)
