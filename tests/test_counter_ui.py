@@ -156,6 +156,7 @@ def test_sale_by_scans_split_payment_and_shift_close(ui):
 def row_button(ui, text: str, code: str):
     found = [b for b in ui.buttons(text) if getattr(b, "campaign_code", None) == code]
     assert len(found) == 1, f"{len(found)} {text!r} buttons for {code}"
+    ui.app.screen.ids.scroller.scroll_to(found[0], padding=10, animate=False)  # a finger scrolls
     return found[0]
 
 

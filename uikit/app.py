@@ -109,6 +109,10 @@ class DeviceApp(App):
         self.printer.on_change = lambda: Clock.schedule_once(lambda _dt: self.show_device_status())
         self.printer.start()
         self._status_event = Clock.schedule_interval(lambda _dt: self.show_device_status(), 1.0)
+        Window.bind(on_resize=self._resized)  # the bar's room depends on the window's height
+        self.show_device_status()
+
+    def _resized(self, *_args) -> None:
         self.show_device_status()
 
     def say_notice(self, text: str) -> None:
@@ -124,7 +128,7 @@ class DeviceApp(App):
         printer = self.printer
         self.status_bar.show(printer_badge(printer.state, printer.waiting),
                              scanner_badge(scanner_state(self.scanner_spec, self.scanner)),
-                             sync_badge(self.sync_state))
+                             sync_badge(self.sync_state), window_height=Window.height)
         seen = (printer.state, printer.waiting)
         if seen != self.printer_seen:
             self.printer_seen = seen
@@ -141,6 +145,7 @@ class DeviceApp(App):
         if getattr(self, "_status_event", None) is not None:
             self._status_event.cancel()
         self.printer.on_change = None
+        Window.unbind(on_resize=self._resized)
         self.stop_scans.set()
         if self.scanner is not None:
             self.scanner.stop()

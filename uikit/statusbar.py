@@ -19,6 +19,9 @@ from uikit.texts import Texts
 from uikit.widgets import Panel, TextLabel
 
 BAR_HEIGHT = 24
+# below this window height (the 800x480 kiosk) the bar takes room only when a device has a
+# problem to say: a screen that is full there keeps its buttons on screen
+SMALL_WINDOW = 600
 
 TEXTS = {
     "printer_ready": "Printer ready",
@@ -91,8 +94,15 @@ class StatusBar(BoxLayout):
             self.add_widget(panel)
             self.badges[name], self.panels[name] = label, panel
 
-    def show(self, printer: Badge, scanner: Badge, sync: Badge) -> None:
+    def show(self, printer: Badge, scanner: Badge, sync: Badge, window_height: int = 800) -> None:
+        problem = any(tuple(b.colour) != tuple(theme.PANEL) for b in (printer, scanner, sync))
+        shown = problem or window_height >= SMALL_WINDOW
+        height, opacity = (BAR_HEIGHT, 1) if shown else (0, 0)
+        if (self.height, self.opacity) != (height, opacity):
+            self.height, self.opacity = height, opacity
         for name, badge in (("printer", printer), ("scanner", scanner), ("sync", sync)):
+            if not shown:
+                badge = Badge("", theme.PANEL)  # no text, no height: nothing to lay out
             if self.badges[name].text != badge.text:
                 self.badges[name].text = badge.text
             if tuple(self.panels[name].background) != tuple(badge.colour):
