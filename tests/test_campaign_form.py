@@ -26,7 +26,7 @@ AT = dt.datetime(2026, 7, 3, 12, 0)
 # One valid form per campaign type: what a manager types.
 FORMS: dict[str, dict[str, str]] = {
     "packages": {"code": "AUTUMN", "name": "Autumn", "expires_at": "2026-12-01T00:00",
-                 "packages": 'code=H2 name="Two hours" package_type=minutes base=120 price=800\n'
+                 "packages": 'code=H2 name="Two hours" package_type=minutes base=120 price=800 tax=A\n'
                              "code=W10 name=Wallet10 package_type=money base=1000 "
                              "bonus_type=money bonus=100 price=1000 weekdays=sat,sun"},
     "category": {"code": "WEEKCAT", "name": "Weekday deals", "priority": "5"},

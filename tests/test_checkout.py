@@ -80,7 +80,7 @@ def test_a_cash_sale_with_change_records_everything_in_one_event(demo_site):
     assert [e.type for e in events] == ["sale"]
     rows = json.loads(events[0].payload)["rows"]
     assert {table: len(found) for table, found in rows.items()} == {
-        "receipt": 1, "receipt_line": 1, "line_reduction": 1, "payment": 1, "entry": 2,
+        "receipt": 1, "receipt_tax": 1, "receipt_line": 1, "line_reduction": 1, "payment": 1, "entry": 2,
         "entry_allocation": 2, "coupon": 1}
 
 

@@ -37,9 +37,11 @@ def test_price_prints_the_document_and_records_nothing(cli):
     assert document["lines"][0] == {
         "no": 1, "item": "HEADSET", "resource": None, "package": None, "quantity": 7,
         "unit_price": 500, "gross": 3500, "manual_discount": 0, "discount": 100, "net": 3400,
-        "reductions": [{"campaign": "BIGSPEND", "amount": 100}], "tax": None}
-    # a site without tax rates: no tax table, and the total is what is due (tax.md)
-    assert (document["tax"], document["total_due"]) == ([], document["total"])
+        "reductions": [{"campaign": "BIGSPEND", "amount": 100}], "tax": "A"}
+    # the demo site's prices contain German VAT: a table per rate, and the total is what is due
+    assert [row["rate"] for row in document["tax"]] == sorted({
+        line["tax"] for line in document["lines"]})
+    assert document["total_due"] == document["total"] == sum(r["gross"] for r in document["tax"])
     assert document["coupons_to_issue"] == [{"campaign": "BACKSOON", "value": 150,
                                              "expires_on": "2026-10-03"}]
     assert Receipt.select().count() == 0

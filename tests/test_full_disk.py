@@ -73,7 +73,7 @@ def test_a_full_disk_is_storage_full_and_writes_nothing(full_disk, tmp_path):
                        "payments: [{method: cash}]\n")
     site = tmp_path / "site.yaml"
     site.write_text("items: [" + ", ".join(f"{{code: X{i}, name: Item {i} {'x' * 200}, "
-                                            f"price: {i}}}" for i in range(2000)) + "]\n")
+                                            f"price: {i}, tax: A}}" for i in range(2000)) + "]\n")
     before = dump(full_disk)
     assert os.statvfs(full_disk.parent).f_bavail == 0
     for argv in (("checkout", str(receipt)),

@@ -287,7 +287,7 @@ def test_another_process_change_is_seen_by_the_next_scan(demo_site, db_path, tmp
     assert apply_scan(cart, "COLA", AT).accepted  # the snapshot is built here
     assert interpret("2000000000017").kind == "unknown"
     added = site_file(tmp_path, "add.yaml", "items:\n  - {code: LEMONADE, name: Lemonade, "
-                      "price: 300, category: DRINKS, barcodes: ['2000000000017']}\n")
+                      "price: 300, category: DRINKS, barcodes: ['2000000000017'], tax: A}\n")
     playdesk(db_path, "load", str(added))
     outcome = apply_scan(cart, "2000000000017", AT)
     assert (outcome.kind, outcome.code, outcome.name) == ("item", "LEMONADE", "Lemonade")
@@ -310,7 +310,7 @@ def test_this_process_change_is_seen_by_the_next_scan(demo_site, tmp_path, clock
     assert apply_scan(cart, "MEM0001", AT).accepted
     renamed = site_file(tmp_path, "rename.yaml", "members:\n  - {code: M001, name: Ada L., "
                         "card: NEWCARD1}\nitems:\n  - {code: TEA, name: Tea, price: 180, "
-                        "category: DRINKS, barcodes: ['2000000000024']}\n")
+                        "category: DRINKS, barcodes: ['2000000000024'], tax: A}\n")
     load_site_file(renamed, at=clock.now())
     assert interpret("MEM0001").kind == "unknown"
     outcome = apply_scan(Cart("COUNTER1"), "NEWCARD1", AT)

@@ -69,8 +69,8 @@ def test_a_file_with_one_bad_record_changes_nothing(demo_site, clock, tmp_path, 
     before = dump_tables(db_path)
     path = write(tmp_path, """\
         items:
-          - {code: COLA, name: Cola, price: 999}
-          - {code: NEW, name: New item, price: 100}
+          - {code: COLA, name: Cola, price: 999, tax: A}
+          - {code: NEW, name: New item, price: 100, tax: A}
           - {code: BAD, name: Bad, price: 100, category: NOWHERE}
         """)
     with pytest.raises(PlaydeskError, match="items\\[2\\].category: unknown category"):
@@ -87,7 +87,7 @@ def test_a_failing_write_rolls_everything_back(demo_site, clock, tmp_path, db_pa
     before = dump_tables(db_path)
     monkeypatch.setattr(store, "write_combinations", broken)
     path = write(tmp_path, """\
-        items: [{code: NEW, name: New, price: 1}]
+        items: [{code: NEW, name: New, price: 1, tax: A}]
         combinations: [[HAPPY, STAFF10]]
         """)
     with pytest.raises(RuntimeError):
@@ -97,7 +97,7 @@ def test_a_failing_write_rolls_everything_back(demo_site, clock, tmp_path, db_pa
 
 def test_dry_run_reports_and_writes_nothing(demo_site, clock, tmp_path, db_path):
     before = dump_tables(db_path)
-    summary = load_site_file(write(tmp_path, "items: [{code: COLA, name: Cola, price: 270}]"),
+    summary = load_site_file(write(tmp_path, "items: [{code: COLA, name: Cola, price: 270, tax: A}]"),
                              at=clock.now(), dry_run=True)
     assert summary["dry_run"] is True and summary["changed"] is True
     assert summary["sections"]["items"] == {"created": 0, "updated": 1, "deleted": 0, "unchanged": 0}
@@ -107,7 +107,7 @@ def test_dry_run_reports_and_writes_nothing(demo_site, clock, tmp_path, db_path)
 def test_partial_files_leave_other_records_alone(demo_site, clock, tmp_path):
     summary = load_site_file(write(tmp_path, """\
         items:
-          - {code: COLA, name: Cola 0.5 l, price: 270, category: DRINKS, vendor: COLACO}
+          - {code: COLA, name: Cola 0.5 l, price: 270, category: DRINKS, vendor: COLACO, tax: A}
         """), at=clock.now())
     assert summary["sections"] == {"items": {"created": 0, "updated": 1, "deleted": 0, "unchanged": 0}}
     cola = Item.get_or_none(Item.code == "COLA")
@@ -129,7 +129,7 @@ def test_child_lists_given_replace_the_old_ones(demo_site, clock, tmp_path):
             starts_at: 2026-06-01T00:00
             expires_at: 2026-09-01T00:00
             packages:
-              - {code: MEGA, name: Mega, package_type: minutes, base: 600, price: 3000}
+              - {code: MEGA, name: Mega, package_type: minutes, base: 600, price: 3000, tax: A}
         """), at=clock.now())
     vip = Segment.get_or_none(Segment.code == "VIP")
     assert sorted(m.member.code for m in vip.memberships) == ["M002", "M003"]
@@ -157,8 +157,8 @@ def test_soft_delete_keeps_the_row(demo_site, clock, tmp_path):
 
 def test_one_definitions_event_with_the_changed_records_and_versions(demo_site, clock, tmp_path):
     summary = load_site_file(write(tmp_path, """\
-        items: [{code: COLA, name: Cola, price: 260, category: DRINKS, vendor: COLACO},
-                {code: WATER, name: Water 0.5 l, price: 150, category: DRINKS}]
+        items: [{code: COLA, name: Cola, price: 260, category: DRINKS, vendor: COLACO, tax: A},
+                {code: WATER, name: Water 0.5 l, price: 150, category: DRINKS, tax: A}]
         """), at=clock.now())
     events = list(Event.select().order_by(Event.id))
     assert [e.type for e in events] == ["definitions", "definitions"]
@@ -166,7 +166,7 @@ def test_one_definitions_event_with_the_changed_records_and_versions(demo_site, 
     assert list(payload["document"]) == ["items"]
     assert payload["document"]["items"] == [
         {"code": "COLA", "name": "Cola", "price": 260, "category": "DRINKS", "vendor": "COLACO",
-         "barcodes": ["4006381333931"], "deleted": False}]
+         "barcodes": ["4006381333931"], "tax": "A", "deleted": False}]
     assert summary["event"]["seq"] == events[-1].seq
     stamp = f"{events[-1].hlc}/{events[-1].device}"
     assert Item.get_or_none(Item.code == "COLA").version == stamp
@@ -174,7 +174,7 @@ def test_one_definitions_event_with_the_changed_records_and_versions(demo_site, 
 
 
 def test_apply_document_replays_an_event_on_another_database(demo_site, clock, tmp_path):
-    load_site_file(write(tmp_path, "items: [{code: COLA, name: Cola, price: 260, category: DRINKS}]"),
+    load_site_file(write(tmp_path, "items: [{code: COLA, name: Cola, price: 260, category: DRINKS, tax: A}]"),
                    at=clock.now())
     first, last = (json.loads(e.payload)["document"] for e in Event.select().order_by(Event.id))
     close_database()
@@ -250,7 +250,7 @@ def test_package_campaigns_are_not_locked(demo_site, clock, tmp_path):
             name: Weekend Console Bundle
             active: true
             packages:
-              - {code: CONSOLE3H, name: 3 console hours, package_type: minutes, base: 180, price: 1400}
+              - {code: CONSOLE3H, name: 3 console hours, package_type: minutes, base: 180, price: 1400, tax: A}
         """), at=clock.now())
     assert campaign("WEEKEND").packages[0].price == 1400
 

@@ -103,8 +103,8 @@ def test_duplicate_codes_and_yaml_keys(db, tmp_path, clock):
 def test_references_to_the_file_and_the_database(demo_site, tmp_path, clock):
     found = problems(tmp_path, clock, """\
         items:
-          - {code: TEA, name: Tea, price: 200, category: HOTDRINKS}
-          - {code: NUTS, name: Nuts, price: 200, category: SNACKS, vendor: NOBODY}
+          - {code: TEA, name: Tea, price: 200, category: HOTDRINKS, tax: A}
+          - {code: NUTS, name: Nuts, price: 200, category: SNACKS, vendor: NOBODY, tax: B}
         members:
           - {code: M9, name: Nine, debtor: SCHOOL9}
         segments:
@@ -283,9 +283,9 @@ def test_pins_only_as_hashes_and_unique_cards(demo_site, tmp_path, clock):
 def test_item_barcodes_are_unique(demo_site, tmp_path, clock):
     found = problems(tmp_path, clock, """\
         items:
-          - {code: NEW, name: New, price: 1, barcodes: ["4006381333931", "123"]}
-          - {code: NEW2, name: New2, price: 1, barcodes: ["123"]}
-          - {code: NEW3, name: New3, price: 1, barcodes: [4006381333955]}
+          - {code: NEW, name: New, price: 1, barcodes: ["4006381333931", "123"], tax: A}
+          - {code: NEW2, name: New2, price: 1, barcodes: ["123"], tax: A}
+          - {code: NEW3, name: New3, price: 1, barcodes: [4006381333955], tax: A}
         """)
     assert found == [
         "2: items[0].barcodes[0]: barcode '4006381333931' belongs to item 'COLA'",

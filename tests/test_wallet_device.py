@@ -309,9 +309,9 @@ def test_a_sale_stays_true_when_its_resource_changed_device_since(tmp_path):
     c2, events = _sold_on_c1(tmp_path, [PS5, COLA], [("wallet", None)])
     changed = tmp_path / "site.yaml"
     site_text = (Path(__file__).parent / "data" / "site.yaml").read_text()
-    old = "{code: PS5-HOUR, name: PS5 console hour, price: 600, device: console}"
+    old = "{code: PS5-HOUR, name: PS5 console hour, price: 600, device: console, tax: A}"
     assert old in site_text
-    changed.write_text(site_text.replace(old, old.replace("console}", "any}")))
+    changed.write_text(site_text.replace(old, old.replace("console,", "any,")))
     with using(c2.db):
         load_site_file(changed, at=AT)
     assert c2.sql("SELECT device FROM resource WHERE code = 'PS5-HOUR'") == [("any",)]

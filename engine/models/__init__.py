@@ -16,6 +16,7 @@ from engine.models import (
     site,
     stations,
     sync,
+    tax,
     till,
 )
 from engine.models.base import BaseModel, Definition
@@ -52,6 +53,7 @@ from engine.models.site import (
     Vendor,
 )
 from engine.models.stations import PlaySession, SessionEvent, SessionMinute, Station, StationGroup
+from engine.models.tax import ReceiptTax, TaxRate
 
 ALL_MODELS = [
     *site.MODELS,
@@ -70,6 +72,7 @@ ALL_MODELS = [
     *till.MODELS,
     *quick_keys.MODELS,
     *member_facts.MODELS,
+    *tax.MODELS,
 ]
 
 __all__ = [
@@ -79,5 +82,5 @@ __all__ = [
     "LocalState", "Location", "Lot", "Member", "Package", "Payment", "PaymentMethod", "Purchase",
     "Receipt", "ReceiptLine", "Refund", "Resource", "Segment", "SegmentMember", "Setting", "Site",
     "SessionBill", "Staff", "Station", "StationGroup", "PlaySession", "SessionEvent",
-    "SessionMinute", "Tier", "Trigger", "TriggerLine", "Vendor",
+    "SessionMinute", "Tier", "Trigger", "TriggerLine", "Vendor", "ReceiptTax", "TaxRate",
 ]

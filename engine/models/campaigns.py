@@ -68,6 +68,7 @@ class Package(BaseModel):
     max_per_member = IntegerField(null=True)
     active = BooleanField(default=True)
     position = IntegerField(default=0)
+    tax = TextField(null=True)  # a minutes package's rate; a money package has none (a voucher)
 
     class Meta:
         indexes = ((("campaign", "code"), True),)

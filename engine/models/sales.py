@@ -23,6 +23,7 @@ class Receipt(BaseModel):
     paid = IntegerField(default=0)
     change = IntegerField(default=0)
     status = TextField(default="paid")  # paid | refunded
+    total_due = IntegerField(null=True)  # total + tax in exclusive mode; NULL: sold before tax
 
 
 class ReceiptLine(BaseModel):
@@ -40,6 +41,7 @@ class ReceiptLine(BaseModel):
     discount = IntegerField()
     net = IntegerField()
     purchase = TextField(null=True)
+    tax = TextField(null=True)  # the line's tax rate code (tax.md)
 
 
 class LineReduction(BaseModel):

@@ -16,6 +16,7 @@ class Site(BaseModel):
     minor_digits = IntegerField(default=2)
     timezone = TextField(default="UTC")
     version = TextField(null=True)
+    tax_mode = TextField(default="inclusive")  # inclusive | exclusive (spec/tax.md)
 
 
 class Location(Definition):
@@ -37,6 +38,7 @@ class Item(Definition):
     price = IntegerField()
     category = ForeignKeyField(Category, null=True, backref="items", on_delete="RESTRICT")
     vendor = ForeignKeyField(Vendor, null=True, backref="items", on_delete="RESTRICT")
+    tax = TextField(null=True)  # a tax_rate code (tax.md); NULL on a site without rates
 
 
 class ItemBarcode(BaseModel):
@@ -49,6 +51,7 @@ class Resource(Definition):
     name = TextField()
     price = IntegerField()
     device = TextField(default="any")  # pc | console | any
+    tax = TextField(null=True)
 
 
 class Debtor(Definition):

@@ -22,6 +22,7 @@ class StationGroup(Definition):
     minimum_minutes = IntegerField(default=0)  # the least a guest session is billed
     resource = ForeignKeyField(Resource, null=True, backref="station_groups",
                                on_delete="RESTRICT")
+    tax = TextField(null=True)  # the rate wallet money spent on its time is taxed at (tax.md)
 
 
 class Station(Definition):

@@ -31,12 +31,16 @@ from engine.models import (
     Resource,
     Segment,
     SegmentMember,
+    Site,
+    TaxRate,
     Tier,
     Trigger,
     TriggerLine,
     Vendor,
 )
 from engine.pricing.engine import prepare
+from engine.pricing.tax import INCLUSIVE
+from engine.pricing.tax import TaxRate as TaxRateDef
 from engine.pricing.types import (
     CampaignDef,
     CouponDef,
@@ -111,14 +115,17 @@ def _load_site() -> Definitions:
     categories = {row.id: row.code for row in Category.select(Category.id, Category.code)}
     vendors = {row.id: row.code for row in Vendor.select(Vendor.id, Vendor.code)}
     items = {row.code: ItemDef(row.code, row.name, row.price,
-                               categories.get(row.category_id), vendors.get(row.vendor_id))
+                               categories.get(row.category_id), vendors.get(row.vendor_id),
+                               row.tax)
              for row in Item.select().where(~Item.deleted)}
-    resources = {row.code: ResourceDef(row.code, row.name, row.price)
+    resources = {row.code: ResourceDef(row.code, row.name, row.price, row.tax)
                  for row in Resource.select().where(~Resource.deleted)}
     packages = {f"{row.campaign.code}/{row.code}": PackageDef(
-                    f"{row.campaign.code}/{row.code}", row.name, row.price)
+                    f"{row.campaign.code}/{row.code}", row.name, row.price,
+                    row.tax if row.package_type == "minutes" else None)
                 for row in Package.select(Package, Campaign).join(Campaign)
                 .where(~Campaign.deleted)}
+    site = Site.select(Site.tax_mode).first()
     locations = {row.code: LocationDef(row.code, bool(row.campaigns_allowed))
                  for row in Location.select().where(~Location.deleted)}
     # the campaign index is built here, once per snapshot, not on the first receipt priced
@@ -126,7 +133,10 @@ def _load_site() -> Definitions:
         items=items, resources=resources, packages=packages, locations=locations,
         members=_members(), campaigns=_campaigns(),
         combinations=frozenset(frozenset((row.first, row.second))
-                               for row in Combination.select())))
+                               for row in Combination.select()),
+        tax_rates=tuple(TaxRateDef(row.code, row.name, Decimal(row.percent))
+                        for row in TaxRate.select().where(~TaxRate.deleted).order_by(TaxRate.id)),
+        tax_mode=site.tax_mode if site is not None else INCLUSIVE))
 
 
 def _members() -> dict[str, MemberDef]:

@@ -39,6 +39,7 @@ from engine.models import (
     Payment,
     Receipt,
     ReceiptLine,
+    ReceiptTax,
 )
 from engine.people.staff import existing_staff
 from engine.pricing import PricedReceipt, ReceiptInput, price_receipt
@@ -74,7 +75,8 @@ def checkout(receipt_input: ReceiptInput, payments: tuple[PaymentInput, ...] | l
             existing_staff(staff)
         definitions = grants.definitions(cached_definitions(receipt_input.coupons))
         priced = price_receipt(receipt_input, definitions, at)
-        plan = plan_payments(priced.total, payments, receipt_input.member)
+        # exclusive tax is added on top: the payments cover what is due (tax.md)
+        plan = plan_payments(priced.total_due, payments, receipt_input.member)
         caps = receipt_caps(priced) if wallet_amount(plan) > 0 else {}
         check_wallet(plan, receipt_input.member, at, caps)
         receipt_id = next_id("R")
@@ -122,7 +124,8 @@ def _receipt_rows(priced: PricedReceipt, plan: PaymentPlan, receipt_id: str, sta
         id=receipt_id, device=device_id(), at=priced.at, location=priced.location,
         member=priced.member, debtor=priced.debtor, contact=priced.contact, staff=staff,
         shift=shift, subtotal=priced.subtotal, discount=priced.discount, total=priced.total,
-        paid=plan.paid, change=plan.change, status="paid")
+        paid=plan.paid, change=plan.change, status="paid",
+        total_due=priced.total_due if priced.tax.rows else None)
     rows: list = []
     for line in priced.lines:
         row = ReceiptLine.create(
@@ -130,11 +133,15 @@ def _receipt_rows(priced: PricedReceipt, plan: PaymentPlan, receipt_id: str, sta
             resource=line.resource, package=line.package, quantity=line.quantity,
             unit_price=line.unit_price, gross=line.gross, manual_discount=line.manual_discount,
             discount=line.discount, net=line.net,
-            purchase=",".join(purchases.get(line.no, [])) or None)
+            purchase=",".join(purchases.get(line.no, [])) or None, tax=line.tax)
         rows.append(row)
         rows += [LineReduction.create(line=row.id, position=position, campaign=r.campaign,
                                       amount=r.amount)
                  for position, r in enumerate(line.reductions)]
+    rows += [ReceiptTax.create(receipt=receipt_id, position=position, rate=tax.rate,
+                               name=tax.name, percent=str(tax.percent), net=tax.net, tax=tax.tax,
+                               gross=tax.gross)
+             for position, tax in enumerate(priced.tax.rows)]
     return receipt, rows
 
 

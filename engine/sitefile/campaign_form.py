@@ -75,7 +75,7 @@ TYPE_FIELDS: dict[str, tuple[FormField, ...]] = {
     "packages": (FormField("starts_at", "datetime", "YYYY-MM-DDTHH:MM"),
                  FormField("expires_at", "datetime", "YYYY-MM-DDTHH:MM"),
                  FormField("packages", "lines", "code=STD name=Standard package_type=minutes "
-                                                "base=120 price=900 [bonus_type=minutes bonus=30]")),
+                                                "base=120 price=900 tax=A [bonus_type=minutes bonus=30]")),
     "category": (FormField("priority", "int", "lower runs first (100)"),),
     "line_discount": (FormField("value", "number", "percent"),),
     "receipt_discount": (FormField("value", "number", "percent"),),

@@ -27,6 +27,8 @@ _Dumper.add_representer(Decimal, lambda dumper, value: dumper.represent_scalar(
 
 def _percents_as_numbers(section: str, record: dict[str, Any]) -> None:
     """Normalized documents keep percentages as exact text; a site file writes numbers."""
+    if section == "tax_rates":
+        record["percent"] = Decimal(record["percent"])
     if section == "payment_methods" and "commission_percent" in record:
         record["commission_percent"] = Decimal(record["commission_percent"])
     if section == "campaigns" and record["type"] in PERCENT_TYPES:

@@ -95,7 +95,11 @@ SETTINGS_DEFAULTS = {"consumption_order": "expiry_first", "kiosk_idle_seconds": 
 SITE = Record({
     "code": CODE, "name": NAME, "currency": opt(f.currency, "EUR"),
     "minor_digits": opt(f.int_range(0, 4), 2), "timezone": opt(f.timezone, "UTC"),
+    "tax_mode": opt(f.enum("inclusive", "exclusive"), "inclusive"),  # tax.md: prices contain tax?
 })
+# tax.md: a rate's percent never changes once stored (a new percent is a new rate)
+TAX_RATE = Record({"code": CODE, "name": NAME, "percent": req(f.percent), "deleted": DELETED})
+TAX = opt(f.code)  # the tax rate an item, resource, station group or minutes package names
 LOCATION = Record({
     "code": CODE, "kind": req(f.enum("counter", "kiosk")), "name": opt(f.text),
     "campaigns_allowed": opt(f.boolean, False), "deleted": DELETED,
@@ -104,17 +108,17 @@ NAMED = Record({"code": CODE, "name": NAME, "deleted": DELETED})
 ITEM = Record({
     "code": CODE, "name": NAME, "price": req(f.amount), "category": opt(f.code),
     "vendor": opt(f.code), "barcodes": Field(f.string_list, default=[], child=True),
-    "deleted": DELETED,
+    "tax": TAX, "deleted": DELETED,
 })
 RESOURCE = Record({
     "code": CODE, "name": NAME, "price": req(f.amount), "device": opt(f.enum(*DEVICES), "any"),
-    "deleted": DELETED,
+    "tax": TAX, "deleted": DELETED,
 })
 STATION_DEVICES = ("pc", "console")
 STATION_GROUP = Record({
     "code": CODE, "name": NAME, "device": req(f.enum(*STATION_DEVICES)),
     "rate_per_hour": req(f.positive), "minimum_minutes": opt(f.int_range(0, 1440), 0),
-    "resource": opt(f.code), "deleted": DELETED,
+    "resource": opt(f.code), "tax": TAX, "deleted": DELETED,
 })
 HOOKS = Record({"start": opt(f.nonempty_text), "stop": opt(f.nonempty_text)})
 STATION = Record({
@@ -165,7 +169,7 @@ PACKAGE = Record({
     "bonus": opt(f.positive), "price": req(f.amount), "device": opt(f.enum(*DEVICES), "any"),
     "validity_days": opt(f.int_range(1, f.MAX_VALIDITY_DAYS)), "weekdays": opt(f.weekdays),
     "max_per_member": opt(f.positive),
-    "active": opt(f.boolean, True),
+    "active": opt(f.boolean, True), "tax": TAX,
 })
 FILTER = Record({
     "type": req(f.enum(*FILTER_TYPES)), "code": opt(f.code_or_blank),
@@ -250,6 +254,7 @@ class Section:
 
 
 SECTIONS = {
+    "tax_rates": Section("tax_rates", TAX_RATE),
     "locations": Section("locations", LOCATION),
     "categories": Section("categories", NAMED),
     "vendors": Section("vendors", NAMED),
@@ -267,10 +272,9 @@ SECTIONS = {
     "coupons": Section("coupons", COUPON),
 }
 # Every top-level key, in the order the file is applied and exported.
-TOP_LEVEL = ("site", "settings", "locations", "categories", "vendors", "items", "resources",
-             "station_groups", "stations", "debtors", "members", "segments", "staff", "payment_methods",
-             "quick_keys", "barcodes",
-             "campaigns", "combinations", "coupons")
+TOP_LEVEL = ("site", "settings", "tax_rates", "locations", "categories", "vendors", "items",
+             "resources", "station_groups", "stations", "debtors", "members", "segments", "staff",
+             "payment_methods", "quick_keys", "barcodes", "campaigns", "combinations", "coupons")
 
 
 def campaign_record(campaign_type: str) -> Record:

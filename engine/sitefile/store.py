@@ -47,6 +47,7 @@ from engine.models import (
     Vendor,
 )
 from engine.models.quick_keys import QuickKeyPage
+from engine.models.tax import TaxRate
 from engine.sitefile.fields import decimal_text
 from engine.sitefile.schema import CAMPAIGNS, COUPON, SECTIONS, SITE
 
@@ -151,6 +152,10 @@ class Store:
                 self.model.select(self.model.code, self.model.id)
                 .where(self.model.code.in_([r["code"] for r in updated])).tuples())
             self.write_children(created + updated, ids)
+
+
+class TaxRateStore(Store):
+    model, section = TaxRate, "tax_rates"
 
 
 class LocationStore(Store):
@@ -307,7 +312,7 @@ class CampaignStore(Store):
                 "base": p["base"], "bonus_type": p["bonus_type"], "bonus": p["bonus"],
                 "price": p["price"], "device": p["device"], "validity_days": p["validity_days"],
                 "weekdays": p["weekdays"], "max_per_member": p["max_per_member"],
-                "active": p["active"]})
+                "active": p["active"], "tax": p["tax"]})
         for x in (CampaignFilter.select()
                   .order_by(CampaignFilter.campaign, CampaignFilter.position, CampaignFilter.id).dicts()):
             filters[x["campaign"]].append({"type": x["type"], "code": x["code"],
@@ -426,7 +431,7 @@ class CampaignStore(Store):
 
 
 STORES: dict[str, Store] = {store.section: store for store in (
-    LocationStore(), CategoryStore(), VendorStore(), ItemStore(), ResourceStore(),
+    TaxRateStore(), LocationStore(), CategoryStore(), VendorStore(), ItemStore(), ResourceStore(),
     StationGroupStore(), StationStore(), DebtorStore(),
     MemberStore(), SegmentStore(), StaffStore(), PaymentMethodStore(), QuickKeyStore(),
     CampaignStore())}

@@ -29,6 +29,7 @@ from engine.sitefile.schema import (
     Record,
     campaign_record,
 )
+from engine.sitefile.tax_rules import check_tax
 from engine.sitefile.yamlnodes import Parsed, Path, format_path, parse_yaml
 
 _INVALID = object()
@@ -339,6 +340,7 @@ def validate(parsed: Parsed) -> dict[str, Any]:
     if "quick_keys" in document:
         _quick_key_rules(v, document["quick_keys"])
     check_references(v, document)
+    check_tax(v, document)
     # Every _INVALID value came with a problem, so no problems means a clean document.
     if v.problems:
         raise PlaydeskError("\n".join(v.report()) or "invalid site file")

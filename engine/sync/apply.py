@@ -55,8 +55,10 @@ from engine.models import (
     site,
     sync,
 )
+from engine.models.quick_keys import QuickKeyPage
 from engine.models.stations import Station, StationGroup
 from engine.models.sync import SyncOrigin
+from engine.models.tax import TaxRate
 from engine.sitefile import apply_document
 from engine.sync import collisions
 from engine.sync.definitions import deactivations_first, newer_only
@@ -70,7 +72,7 @@ MODELS_BY_TABLE: dict[str, type[Model]] = {m._meta.table_name: m for m in ALL_MO
 # neither may be written by a rows event.
 NOT_FACT_TABLES = {m._meta.table_name for m in
                    (*site.MODELS, *campaigns.MODELS, *journal.MODELS, *sync.MODELS, *logins.MODELS,
-                    *conflicts.MODELS, StationGroup, Station)}  # stations are definitions
+                    *conflicts.MODELS, StationGroup, Station, QuickKeyPage, TaxRate)}
 # Rows without a natural unique key of their own: identified by their parent and position.
 POSITION_KEYS = {"line_reduction": ("line", "position"), "entry_allocation": ("entry", "line_no")}
 

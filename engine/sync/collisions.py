@@ -35,11 +35,12 @@ COLLISION_KEYS: dict[str, tuple[str, ...]] = {
     "purchase": ("key",), "refund": ("purchase",), "order_completion": ("order",),
     "coupon": ("code",), "pending_order": ("code",),
     "receipt_refund_line": ("receipt", "line_no"), "session_bill": ("session",),
-    "session_minute": ("session", "minute")}  # a minute is charged once per site
+    "session_minute": ("session", "minute"),  # a minute is charged once per site
+    "guest_ticket": ("member",)}  # two devices naming one ticket code: the earlier keeps it
 # The column that names a row (what says two colliding rows are one and the same fact).
 IDENTITY = {"purchase": "id", "refund": "id", "order_completion": "purchase", "coupon": "device",
             "pending_order": "device", "receipt_refund_line": "refund_id",
-            "session_bill": "receipt", "session_minute": "id"}
+            "session_bill": "receipt", "session_minute": "id", "guest_ticket": "id"}
 # Rows without a device column of their own: their parent (table, linking column) names it.
 CARRIED_BY = {"receipt_refund_line": ("receipt_refund", "refund_id")}
 # a charged minute loses with its draws (and its warning): the lots get the money back

@@ -56,6 +56,7 @@ from engine.campaigns.types import WEEKDAYS
 from engine.db import database
 from engine.sync.validate_people import check_people
 from engine.sync.validate_sessions import check_sessions
+from engine.sync.validate_tax import check_receipt_taxes
 from engine.sync.validate_till import check_till
 from engine.sync.validate_wallet import check_receipt_wallets
 from engine.sync.verdict import Rejected, Waiting, by_id, stored_row, whole
@@ -81,7 +82,7 @@ NAMESPACED_IDS = {"purchase", "lot", "consumption", "refund", "receipt", "receip
 NAMESPACED_PARENTS = {"receipt_line": "receipt_id", "line_reduction": "line_id",
                       "entry_allocation": "entry_id", "receipt_refund_line": "refund_id",
                       "receipt_refund_payment": "refund_id", "shift_close": "shift",
-                      "parked_resume": "parked"}
+                      "parked_resume": "parked", "receipt_tax": "receipt"}
 # The column naming the device that made the row.
 DEVICE_COLUMNS = {"lot": "origin"}
 # Money and minutes that can never be negative.
@@ -89,6 +90,7 @@ NON_NEGATIVE = {
     "purchase": ("price", "commission"), "consumption": ("amount",), "refund": ("amount",),
     "payment": ("amount", "commission", "tendered"),
     "receipt": ("subtotal", "discount", "total", "paid", "change"),
+    "receipt_tax": ("net", "tax", "gross"),
     "pending_order": ("price",), "receipt_refund": ("amount",),
     "receipt_refund_line": ("amount",), "receipt_refund_payment": ("amount",),
     "play_session": ("rate_per_hour", "minimum_minutes"), "session_minute": ("minute", "amount"),
@@ -96,7 +98,7 @@ NON_NEGATIVE = {
     "parked_receipt": ("lines", "total"),
 }
 # Stations are definitions: they travel in `definitions` documents, never as rows.
-DEFINITION_ROWS = {"station_group", "station", "quick_key_page"}
+DEFINITION_ROWS = {"station_group", "station", "quick_key_page", "tax_rate"}
 LOT_TYPES = {"money": {"paid", "bonus", "manual", "correction", "migration", "reversed_refund",
                        "refund"}, "minutes": {"paid", "bonus", "manual"}}
 CONSUMPTION_KINDS = {"use", "refund", "correction"}
@@ -135,6 +137,7 @@ def check_event(event: dict[str, Any], payload: dict[str, Any], role: str | None
     _check_purchases(origin, role, rows)
     _check_consumption(origin, role, kind, rows)
     check_receipt_wallets(rows)
+    check_receipt_taxes(rows)
 
 
 def _check_row(origin: str, table: str, row: dict[str, Any]) -> None:
