@@ -456,6 +456,18 @@ TEXTS.update({
     "campaign_type_category": "Category",
 })
 
+# issue 19 (tax.md): the day closing offered after a shift
+TEXTS.update({
+    "day_close": "Close the day {day} (Z report)",
+    "day_close_manager_only": "A manager closes the day",
+    "day_closed_already": "Day closed: Z {z}",
+    "day_close_confirm": "Close the day {day} for this till? {receipts} receipts. The Z report "
+                         "is stored for good and printed; the day cannot be closed again.",
+    "day_close_yes": "Yes, close the day",
+    "day_closed": "Day closed: Z {z}. The report is printing.",
+    "total_plus_tax": "Total + tax {tax}",
+})
+
 _catalogue = Texts(TEXTS)
 use = _catalogue.use
 text = _catalogue.text

@@ -49,7 +49,8 @@ class PaymentScreen(CounterScreen):
     def fill(self) -> None:
         """Layout in payment.kv, made once: a show starts the payments of the receipt anew."""
         self.sale = self.app.screens.get_screen("receipt")
-        self.total = self.sale.priced.total if self.sale.priced else 0
+        # what the payments must cover: the tax on top in exclusive mode (tax.md)
+        self.total = self.sale.priced.total_due if self.sale.priced else 0
         self.payments: list[PaymentInput] = []
         self.entry.set(None)
         self.scan_field = self.entry.field
@@ -176,7 +177,7 @@ class SaleDoneScreen(CounterScreen):
         self.result = result
         money = self.app.money
         self.receipt = result.receipt
-        self.total = money(result.total)
+        self.total = money(result.priced.total_due)  # what was paid for
         self.change = money(result.change) if result.change else ""
         self.coupons = ", ".join(c.code for c in result.issued_coupons)
 

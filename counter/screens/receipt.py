@@ -77,6 +77,7 @@ class ReceiptScreen(CounterScreen):
     subtotal = StringProperty("")
     discount = StringProperty("")
     total = StringProperty("")
+    total_word = StringProperty("")
     key_height = NumericProperty(theme.MIN_TARGET)  # the till keys' (receipt.kv sets it)
     tile_height = NumericProperty(theme.MIN_TARGET)  # the quick keys' (receipt.kv sets it)
 
@@ -149,7 +150,11 @@ class ReceiptScreen(CounterScreen):
         self._scroll_to_selected(rows)
         self.subtotal = money(priced.subtotal if priced else 0)
         self.discount = money(-(priced.discount if priced else 0))
-        self.total = money(priced.total if priced else 0)  # (the Pay button says it too)
+        # what the payments must cover (the Pay button says it too): in exclusive mode the
+        # tax comes on top of the lines (tax.md), and the total's word says how much
+        self.total = money(priced.total_due if priced else 0)
+        added = priced.total_due - priced.total if priced else 0
+        self.total_word = t("total_plus_tax", tax=money(added)) if added else t("total")
 
     def _receipt_wide_rows(self, reductions, fs: int) -> list[dict[str, Any]]:
         """The receipt-wide reductions, each once, as rows after the lines (they scroll with
