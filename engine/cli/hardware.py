@@ -41,7 +41,8 @@ def register(commands) -> None:
     for name, what in [("receipt", "a receipt id"), ("coupon", "a coupon code"),
                        ("purchase", "a purchase id"), ("shift", "a shift"),
                        ("refund", "a receipt refund id (its refund slip)"),
-                       ("member-card", "a member code (the member card slip)")]:
+                       ("member-card", "a member code (the member card slip)"),
+                       ("day", "a day closing id, e.g. COUNTER1-Z3 (its Z report)")]:
         parser = documents.add_parser(name, help=f"print {what}")
         parser.add_argument("ref", metavar=name.upper(), help=what)
         parser.add_argument("--to", required=True, metavar="TARGET",
@@ -50,6 +51,7 @@ def register(commands) -> None:
         parser.add_argument("--drawer", action="store_true", help="kick the cash drawer open")
         parser.add_argument("--reprint", action="store_true",
                             help="a copy: marked COPY on paper, the drawer stays shut")
+        parser.add_argument("--staff", help="who reprints (recorded with --reprint)")
         _printer_options(parser)
         parser.set_defaults(handler=print_document_command)
 
@@ -76,6 +78,7 @@ def register(commands) -> None:
     reprint = documents.add_parser("reprint", help="print a spooled job again, byte for byte")
     reprint.add_argument("job")
     reprint.add_argument("--to", metavar="TARGET", help="another printer (default: the job's)")
+    reprint.add_argument("--staff", help="who reprints (recorded)")
     _printer_options(reprint)
     reprint.set_defaults(handler=reprint_job)
 
@@ -165,6 +168,10 @@ def _document(kind: str, ref: str, args):
         return documents.purchase_slip(ref)
     if kind == "refund":
         return documents.refund_slip(ref)
+    if kind == "day":
+        from engine.documents.day import day_document
+
+        return day_document(ref)
     if kind == "member-card":
         from engine.documents.member_card import member_card_slip
 
@@ -194,6 +201,10 @@ def print_document_command(args) -> int:
 
         if args.drawer:
             raise PlaydeskError("a reprint does not open the cash drawer: leave out --drawer")
+        if args.staff is not None:
+            from engine.people.staff import require_role
+
+            require_role(args.staff, "cashier", "reprinting")  # before anything prints
         document = as_copy(document, now(args))
     if args.to.startswith("png:"):
         from hardware.printing.preview import save_preview
@@ -216,6 +227,10 @@ def print_document_command(args) -> int:
                                  drawer=args.drawer)
     except TargetError as error:
         raise PlaydeskError(str(error)) from None
+    if args.reprint:  # printed or queued: a copy exists, recorded as a Reprint fact
+        from engine.documents.copies import record_reprint
+
+        record_reprint(document.kind, document.reference, args.staff, now(args))
     return _job_answer(job, args)
 
 
@@ -265,11 +280,15 @@ def retry_jobs(args) -> int:
 
 
 def reprint_job(args) -> int:
+    from engine.documents.copies import record_reprint
+    from engine.people.staff import require_role
     from hardware.printing.connections import TargetError
     from hardware.printing.queue import JobNotFound
 
     open_db(args)
     profile, at = _profile(args), now(args)
+    if args.staff is not None:
+        require_role(args.staff, "cashier", "reprinting")  # before anything prints
     try:
         with spool_problems(args):
             job = _spool(args).reprint(args.job, at, profile, target=args.to)
@@ -277,4 +296,5 @@ def reprint_job(args) -> int:
         raise NotFound(f"no print job {args.job!r}") from None
     except TargetError as error:
         raise PlaydeskError(str(error)) from None
+    record_reprint(job.document, job.reference, args.staff, at)
     return _job_answer(job, args)

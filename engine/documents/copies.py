@@ -10,6 +10,13 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
+from engine import journal
+from engine.db import write
+from engine.errors import PlaydeskError
+from engine.ids import device_id, next_id
+from engine.models.reprints import Reprint
+from engine.people.staff import require_role
+
 COPY_MARK = "*** COPY ***"
 
 
@@ -24,3 +31,31 @@ def as_copy(document: Any, at: dt.datetime) -> Any:
 
 def is_copy(document: Any) -> bool:
     return COPY_MARK in document.header.lines
+
+
+def record_reprint(kind: str, document: str, staff: str | None, at: dt.datetime) -> Reprint:
+    """Record that the document `kind` `document` was printed again, by `staff` (a cashier or
+    above; None only from the CLI when no one is named): an insert-only `Reprint` fact, journaled
+    as `till.reprint` in the same transaction, so it syncs like the till's other facts."""
+    if not isinstance(kind, str) or not kind.strip():
+        raise PlaydeskError("a reprint names the kind of document")
+    if not isinstance(document, str) or not document.strip():
+        raise PlaydeskError("a reprint names the document")
+    if staff is not None:
+        require_role(staff, "cashier", "reprinting")
+    with write():
+        row = Reprint.create(id=next_id("RP"), kind=kind, document=document, staff=staff, at=at,
+                             device=device_id())
+        journal.append_rows("till.reprint", row)
+    return row
+
+
+def reprint_copy(document: Any, at: dt.datetime, staff: str | None) -> tuple[Any, Reprint]:
+    """The copy to print of `document` (marked COPY) and the `Reprint` recorded for it."""
+    return as_copy(document, at), record_reprint(document.kind, document.reference, staff, at)
+
+
+def reprints_of(document: str) -> list[Reprint]:
+    """The reprints recorded of one document (on any device), oldest first."""
+    return list(Reprint.select().where(Reprint.document == document)
+                .order_by(Reprint.at, Reprint.id))

@@ -10,6 +10,7 @@ from engine.models import (
     member_facts,
     orders,
     quick_keys,
+    reprints,
     sales,
     session_bills,
     shifts,
@@ -73,6 +74,7 @@ ALL_MODELS = [
     *quick_keys.MODELS,
     *member_facts.MODELS,
     *tax.MODELS,
+    *reprints.MODELS,
 ]
 
 __all__ = [

@@ -8,7 +8,9 @@ A till event is refused when:
 - a price override is of something else than an item or a resource, gives no reason, changes
   nothing, or its approver is not a manager or owner of the site (or is unknown);
 - a parked receipt's cart is not a cart (JSON with a list of lines), or a resume names a park
-  of another device (a park is resumed on the device that parked it).
+  of another device (a park is resumed on the device that parked it);
+- a reprint (engine/documents/copies.py) has an id outside the origin's namespace, names no
+  document or kind, or names a staff member the site does not know.
 """
 
 from __future__ import annotations
@@ -65,3 +67,12 @@ def check_till(origin: str, rows: dict[str, list[dict[str, Any]]]) -> None:
             cart = None
         if not isinstance(cart, dict) or not isinstance(cart.get("lines"), list):
             raise Rejected("bad_park", f"parked receipt {parked.get('id')!r} holds no cart")
+    for reprint in rows.get("reprint", []):
+        name = reprint.get("id")
+        if not str(name or "").startswith(f"{prefix}RP"):
+            raise Rejected("id_namespace", f"reprint {name!r} is not one of {origin}")
+        if not _said(reprint.get("kind")) or not _said(reprint.get("document")):
+            raise Rejected("bad_reprint", f"reprint {name!r} names no document")
+        staff = reprint.get("staff")
+        if staff is not None and _staff_role(staff) is None:
+            raise Rejected("bad_reprint", f"reprint {name!r} by unknown staff {staff!r}")
