@@ -111,5 +111,9 @@ def test_the_refund_is_one_journal_event_with_its_rows(site):
     refund_receipt(done.receipt, "S02", "flat", LATER)
     event = Event.get(Event.type == "sale.refund")
     rows = json.loads(event.payload)["rows"]
-    assert set(rows) == {"receipt_refund", "receipt_refund_line", "receipt_refund_payment"}
+    # a cola is taxed at A (19 %): the refund's own tax table travels with it
+    assert set(rows) == {"receipt_refund", "receipt_refund_line", "receipt_refund_payment",
+                         "refund_tax"}
     assert rows["receipt_refund"][0]["receipt"] == done.receipt
+    assert [(r["rate"], r["net"], r["tax"], r["gross"]) for r in rows["refund_tax"]] == [
+        ("A", 168, 32, 200)]

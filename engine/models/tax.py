@@ -1,4 +1,5 @@
-"""Tax (spec/tax.md): the site's rates (definitions) and the tax table stored with a sale."""
+"""Tax (spec/tax.md): the site's rates (definitions) and the tax tables stored with a sale and
+with each refund of its lines."""
 
 from __future__ import annotations
 
@@ -28,4 +29,21 @@ class ReceiptTax(BaseModel):
         indexes = ((("receipt", "rate"), True),)
 
 
-MODELS = [TaxRate, ReceiptTax]
+class RefundTax(BaseModel):
+    """One row of a receipt refund's own tax table (per rate, over the amounts it gives back),
+    computed as the sale's was, at the rates and percents stored with the receipt."""
+
+    refund = TextField(index=True)  # the receipt_refund id
+    position = IntegerField()  # the receipt table's rate order
+    rate = TextField()
+    name = TextField()
+    percent = TextField()
+    net = IntegerField()
+    tax = IntegerField()
+    gross = IntegerField()
+
+    class Meta:
+        indexes = ((("refund", "rate"), True),)
+
+
+MODELS = [TaxRate, ReceiptTax, RefundTax]

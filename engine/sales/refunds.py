@@ -19,6 +19,19 @@ owner, with a reason) takes some or all of the lines not refunded yet, as ONE tr
 - when the last line is refunded, coupons the sale issued that are still unused are canceled
   (coupons the sale redeemed stay redeemed: a refund is money back, not the coupon back).
 
+Tax (spec/tax.md "Per receipt"): a refund computes its own tax table, the way the sale did
+(`engine.pricing.tax.tax_table`: once per rate, half-up, exact), over what each refunded line gives
+back (an item or resource line its net, a package line its unused part; a minutes package
+carries its rate, a money package — a voucher — none), at the rates, names and percents stored
+with the receipt (its `receipt_tax` rows and the lines' `tax` codes, never today's definitions),
+in the receipt's mode (exclusive when its `total_due` is not its `total`). It is stored as
+`refund_tax` rows in the refund's transaction and event. Money: in inclusive mode the refund gives
+back the lines' amounts (the tax is in them); in exclusive mode it gives back the lines' amounts
+plus its table's tax, as the customer paid `total_due` — but never more than the receipt's
+payments have left to give back (a partial refund's rounding up may not take a cent the
+customer never paid: the tax part is cut to what is left; the lines' amounts themselves never
+are, a refund beyond them is refused as before).
+
 It appends one `sale.refund` journal event with the rows it created (purchase refunds and coupon
 cancellations append their own events in the same transaction).
 """
@@ -27,6 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from peewee import SQL
@@ -41,7 +55,9 @@ from engine.errors import NotFound, PlaydeskError
 from engine.ids import device_id, next_id
 from engine.models import Coupon, Entry, EntryAllocation, Payment, Receipt, ReceiptLine, Refund
 from engine.models.shifts import ReceiptRefund, ReceiptRefundLine, ReceiptRefundPayment
+from engine.models.tax import ReceiptTax, RefundTax
 from engine.people.staff import require_role
+from engine.pricing.tax import EXCLUSIVE, INCLUSIVE, TaxRate, TaxTable, tax_table
 from engine.sales.shiftcheck import require_open_shift
 from engine.sales.wallet_refund import wallet_refund_parts
 from engine.sync.strict import ask, holding, refuse, use
@@ -92,6 +108,34 @@ def _split_by_methods(receipt_id: str, amount: int) -> list[tuple[str, int]]:
                             f"{receipt_id} have left to give back ({amount - left}); nothing "
                             f"was refunded")
     return split
+
+
+def receipt_tax_mode(total: int, total_due: int | None) -> str:
+    """The mode a receipt was sold in, from what it stored: exclusive added tax to its total
+    (an exclusive receipt whose tax rounded to 0 everywhere refunds alike in either mode)."""
+    return EXCLUSIVE if total_due is not None and total_due != total else INCLUSIVE
+
+
+def receipt_rates(receipt_id: str) -> tuple[list[TaxRate], dict[str, str]]:
+    """The rates of a receipt's stored table, in its order, and each rate's percent as stored."""
+    rows = list(ReceiptTax.select().where(ReceiptTax.receipt == receipt_id)
+                .order_by(ReceiptTax.position))
+    return ([TaxRate(row.rate, row.name, Decimal(row.percent)) for row in rows],
+            {row.rate: row.percent for row in rows})
+
+
+def refund_tax_table(receipt: Receipt, lines: list[tuple[str | None, int]]) -> TaxTable | None:
+    """The refund's own table over (rate code, amount given back) of its lines; None: the receipt
+    carries no tax (a site without rates, a sale from before tax)."""
+    rates, _ = receipt_rates(receipt.id)
+    if not rates and all(code is None for code, _ in lines):
+        return None
+    return tax_table(lines, rates, receipt_tax_mode(receipt.total, receipt.total_due))
+
+
+def _left_to_give_back(receipt_id: str) -> int:
+    paid = sum(p.amount for p in Payment.select().where(Payment.receipt == receipt_id))
+    return paid - sum(_returned_by_method(receipt_id).values())
 
 
 def _discounts_reversed(receipt_id: str, lines: list[int]) -> list[dict[str, Any]]:
@@ -148,7 +192,11 @@ def refund_receipt(receipt_id: str, staff: str | None, reason: str | None, at: d
             else:
                 amount, ids = line.net, []
             measured.append((no, amount, ids))
-        total = sum(amount for _, amount, _ in measured)
+        lines_total = sum(amount for _, amount, _ in measured)
+        table = refund_tax_table(receipt, [(stored[no].tax, amount) for no, amount, _ in measured])
+        total = lines_total
+        if table is not None and table.mode == EXCLUSIVE:  # the tax on top goes back too
+            total = min(table.total_due, max(_left_to_give_back(receipt_id), lines_total))
         refund = ReceiptRefund.create(id=next_id("RR"), receipt=receipt_id, shift=shift,
                                       amount=total, reason=reason, staff=who.code, at=at,
                                       device=device_id())
@@ -156,6 +204,11 @@ def refund_receipt(receipt_id: str, staff: str | None, reason: str | None, at: d
                                               line_no=no, amount=amount,
                                               purchase_refunds=",".join(ids) or None)
                      for no, amount, ids in measured]
+        _, percents = receipt_rates(receipt_id)
+        tax_rows = [RefundTax.create(refund=refund.id, position=position, rate=row.rate,
+                                     name=row.name, percent=percents[row.rate], net=row.net,
+                                     tax=row.tax, gross=row.gross)
+                    for position, row in enumerate(table.rows if table else ())]
         payment_rows, lots = [], []
         for method, amount in _split_by_methods(receipt_id, total):
             if method != "wallet":
@@ -178,14 +231,15 @@ def refund_receipt(receipt_id: str, staff: str | None, reason: str | None, at: d
                                                 & (Coupon.redemptions == 0)):
                 cancel(coupon.code, at, who.code)
                 canceled.append(coupon.code)
-        journal.append_rows("sale.refund", refund, *line_rows, *payment_rows, *lots)
+        journal.append_rows("sale.refund", refund, *line_rows, *payment_rows, *lots, *tax_rows)
     return {"refund": refund.id, "receipt": receipt_id, "amount": total,
             "lines": [{"line": row.line_no, "amount": row.amount} for row in line_rows],
             "payments": [{"method": row.method, "amount": row.amount, "lot": row.lot}
                          for row in payment_rows],
             "purchase_refunds": purchase_refunds,
             "discounts_reversed": _discounts_reversed(receipt_id, chosen),
-            "canceled_coupons": canceled, "status": refund_status(receipt_id)}
+            "canceled_coupons": canceled, "status": refund_status(receipt_id),
+            "tax": table.as_list() if table else []}
 
 
 def _refundable(receipt_id: str, staff: str | None, shift: str | None,
@@ -223,5 +277,9 @@ def receipt_refunds(receipt_id: str) -> list[dict[str, Any]]:
             "lines": [{"line": row.line_no, "amount": row.amount}
                       for row in refund.lines.order_by(ReceiptRefundLine.line_no)],
             "payments": [{"method": row.method, "amount": row.amount, "lot": row.lot}
-                         for row in refund.payments.order_by(ReceiptRefundPayment.position)]})
+                         for row in refund.payments.order_by(ReceiptRefundPayment.position)],
+            "tax": [{"rate": row.rate, "name": row.name, "percent": row.percent,
+                     "net": row.net, "tax": row.tax, "gross": row.gross}
+                    for row in RefundTax.select().where(RefundTax.refund == refund.id)
+                    .order_by(RefundTax.position)]})
     return result

@@ -13,6 +13,12 @@ depend on when that change arrived): a cola sold at 7 % is refused. A sale price
 rate change this device has not received yet is refused too (as a restricted wallet draw is):
 definitions reach every device before it sells by them, by the push; a sale naming a rate code
 not here at all waits for it.
+
+A receipt refund carries its own table (`refund_tax`, engine/sales/refunds.py): recomputed here
+over what its lines give back, at the rates and percents stored with the receipt here (its
+`receipt_tax` rows and its lines' rates, never today's definitions), in the receipt's mode; a
+table that is not that one, or (exclusive mode) a refund giving back more than its lines and
+their tax, is refused. A refund of a receipt not here yet waits for it.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from typing import Any
 
 from engine.db import database
 from engine.pricing.tax import EXCLUSIVE, INCLUSIVE, TaxRate, tax_table
-from engine.sync.verdict import Rejected, Waiting, applied_records
+from engine.sync.verdict import Rejected, Waiting, applied_records, whole
 
 _STORED_RATE = {"item": "SELECT tax FROM item WHERE code = ?",
                 "resource": "SELECT tax FROM resource WHERE code = ?"}
@@ -78,6 +84,55 @@ def _rates(codes: set[str]) -> list[TaxRate]:
 
 
 def check_receipt_taxes(rows: dict[str, list[dict[str, Any]]]) -> None:
+    """The sales' tables and the receipt refunds' tables of an event's rows."""
+    _check_sale_taxes(rows)
+    check_refund_taxes(rows)
+
+
+def check_refund_taxes(rows: dict[str, list[dict[str, Any]]]) -> None:
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for row in rows.get("refund_tax", []):
+        tables.setdefault(row.get("refund"), []).append(row)
+    refunds = {r.get("id"): r for r in rows.get("receipt_refund", [])}
+    for name in set(tables) - set(refunds):
+        raise Rejected("foreign_tax", f"a tax table for refund {name!r}, no refund of its event")
+    for name, refund in refunds.items():
+        receipt = refund.get("receipt")
+        sold = database.execute_sql("SELECT total, total_due FROM receipt WHERE id = ?",
+                                    (receipt,)).fetchone()
+        if sold is None:
+            if not tables.get(name):
+                continue  # nothing to judge: a refund from before tax, or of an untaxed sale
+            raise Waiting(f"receipt {receipt}, refunded with tax, not here yet")
+        codes = dict(database.execute_sql("SELECT no, tax FROM receipt_line WHERE receipt_id = ?",
+                                          (receipt,)).fetchall())
+        found = database.execute_sql("SELECT rate, name, percent FROM receipt_tax WHERE receipt "
+                                     "= ? ORDER BY position", (receipt,)).fetchall()
+        rates = [TaxRate(code, title, Decimal(percent)) for code, title, percent in found]
+        lines = [(codes.get(line.get("line_no")), line.get("amount") or 0)
+                 for line in rows.get("receipt_refund_line", [])
+                 if line.get("refund_id", line.get("refund")) == name]
+        given = sorted(tables.get(name, []), key=lambda row: row.get("position") or 0)
+        if not rates and not given and all(code is None for code, _ in lines):
+            continue
+        try:
+            total, due = sold
+            mode = EXCLUSIVE if due is not None and due != total else INCLUSIVE
+            expected = tax_table(lines, rates, mode)
+        except ValueError as error:  # a line's rate not on its receipt's table
+            raise Rejected("wrong_tax", f"refund {name!r} of receipt {receipt!r}: {error}") \
+                from None
+        stated = [(r.get("rate"), r.get("net"), r.get("tax"), r.get("gross")) for r in given]
+        if stated != [(r.rate, r.net, r.tax, r.gross) for r in expected.rows]:
+            raise Rejected("wrong_tax", f"refund {name!r} states tax {stated}, its lines give "
+                                        f"{[(r.rate, r.net, r.tax, r.gross) for r in expected.rows]}")
+        amount = refund.get("amount")
+        if whole(amount) and amount > expected.total_due:
+            raise Rejected("wrong_tax", f"refund {name!r} gives back {amount}, its lines and "
+                                        f"their tax come to {expected.total_due}")
+
+
+def _check_sale_taxes(rows: dict[str, list[dict[str, Any]]]) -> None:
     tables: dict[str, list[dict[str, Any]]] = {}
     for row in rows.get("receipt_tax", []):
         tables.setdefault(row.get("receipt"), []).append(row)

@@ -1,0 +1,219 @@
+"""A refund's own tax table (issue 19 item 3, spec/tax.md "Per receipt"): computed as the sale's
+was (once per rate, half-up) over what the refund gives back, at the rates stored with the
+receipt; stored with the refund, journaled, checked by the other devices; in exclusive mode the
+tax goes back too, never more than was paid."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from engine.models import Event, Staff
+from engine.models.tax import RefundTax
+from engine.people.pins import hash_pin
+from engine.pricing import LineInput, ReceiptInput
+from engine.sales.checkout import checkout
+from engine.sales.receiptfile import PaymentInput
+from engine.sales.refunds import refund_receipt
+
+COLA2, CHIPS, WATER = LineInput(item="COLA", quantity=2), LineInput(item="CHIPS"), \
+    LineInput(item="WATER")
+
+
+@pytest.fixture
+def site(demo_site):
+    Staff.create(code="S02", name="Maria", role="manager", pin_hash=hash_pin("2222"))
+    return demo_site
+
+
+def sell(lines, clock, payments=(("cash", None),), member=None):
+    return checkout(ReceiptInput("COUNTER1", tuple(lines), member=member),
+                    tuple(PaymentInput(m, a) for m, a in payments), clock.now())
+
+
+def refund(receipt, clock, lines=None, minutes=60):
+    return refund_receipt(receipt, "S02", "returned", clock.now() + dt.timedelta(minutes=minutes),
+                          lines=lines)
+
+
+def stored(refund_id: str) -> list[tuple]:
+    return [(r.rate, r.percent, r.net, r.tax, r.gross) for r in
+            RefundTax.select().where(RefundTax.refund == refund_id).order_by(RefundTax.position)]
+
+
+def test_a_whole_refund_at_two_rates_has_the_receipts_table(site, clock):
+    sale = sell([COLA2, CHIPS], clock)
+    done = refund(sale.receipt, clock)
+    # COLA 500 at 19 %: 500 x 19 / 119 = 79.83 -> 80; CHIPS 200 at 7 %: 13.08 -> 13
+    assert stored(done["refund"]) == [("A", "19", 420, 80, 500), ("B", "7", 187, 13, 200)]
+    assert done["amount"] == 700  # inclusive: the tax is in the nets given back
+    assert [(r["rate"], r["net"], r["tax"], r["gross"]) for r in done["tax"]] == [
+        ("A", 420, 80, 500), ("B", 187, 13, 200)]
+    event = Event.get(Event.type == "sale.refund")
+    assert len(json.loads(event.payload)["rows"]["refund_tax"]) == 2
+
+
+def test_partial_refunds_each_compute_their_own_table_once_per_rate(site, clock):
+    sale = sell([COLA2, CHIPS, WATER], clock)
+    # the receipt: A 650 -> 650 x 19 / 119 = 103.78 -> 104; B 200 -> 13
+    first = refund(sale.receipt, clock, lines=[1, 2])
+    assert stored(first["refund"]) == [("A", "19", 420, 80, 500), ("B", "7", 187, 13, 200)]
+    rest = refund(sale.receipt, clock)
+    # WATER 150 at 19 %: 23.95 -> 24 (once for its rate, not per line)
+    assert stored(rest["refund"]) == [("A", "19", 126, 24, 150)]
+    assert (first["amount"], rest["amount"]) == (700, 150)
+
+
+def test_the_rates_are_the_receipts_not_todays(site, clock, tmp_path):
+    from engine.models import TaxRate
+
+    sale = sell([CHIPS], clock)
+    TaxRate.update(percent="10", name="changed").where(TaxRate.code == "B").execute()
+    done = refund(sale.receipt, clock)
+    assert stored(done["refund"]) == [("B", "7", 187, 13, 200)]
+    assert RefundTax.get().name == "VAT 7%"
+
+
+def test_money_packages_carry_no_tax_minutes_packages_their_rate(site, clock):
+    sale = sell([LineInput(package="SUMMER/PREMIUM"), CHIPS], clock, member="M001")
+    done = refund(sale.receipt, clock)
+    assert stored(done["refund"]) == [("B", "7", 187, 13, 200)]  # the voucher has none
+    assert done["amount"] == 4500 + 200
+
+
+def test_a_site_without_rates_refunds_without_a_table(site, clock):
+    from engine.models import Item, ReceiptLine, ReceiptTax
+
+    sale = sell([CHIPS], clock)
+    ReceiptTax.delete().execute()  # as sold before tax
+    ReceiptLine.update(tax=None).execute()
+    Item.update(tax=None).execute()
+    done = refund(sale.receipt, clock)
+    assert done["tax"] == [] and stored(done["refund"]) == []
+    rows = json.loads(Event.get(Event.type == "sale.refund").payload)["rows"]
+    assert "refund_tax" not in rows
+
+
+# -- exclusive mode -----------------------------------------------------------------------------
+
+
+def test_exclusive_refunds_give_back_the_tax_and_round_half_up(site, clock, tmp_path):
+    from test_sale_tax import exclusive
+
+    from engine.models import Receipt
+
+    exclusive(clock, tmp_path)
+    sale = sell([COLA2, WATER, CHIPS], clock)
+    # A 650 x 19 % = 123.5 -> 124; B 200 x 7 % = 14: due 650 + 124 + 200 + 14 = 988
+    assert Receipt.get_by_id(sale.receipt).total_due == 988
+    first = refund(sale.receipt, clock, lines=[2])
+    # WATER 150 x 19 % = 28.5 -> 29 (half-up; banker's rounding would give 28)
+    assert stored(first["refund"]) == [("A", "19", 150, 29, 179)]
+    assert first["amount"] == 179 and first["payments"][0]["amount"] == 179
+    rest = refund(sale.receipt, clock)
+    # COLA 500 x 19 % = 95, CHIPS 14: 500 + 95 + 200 + 14 = 809, and 179 + 809 = 988 paid
+    assert stored(rest["refund"]) == [("A", "19", 500, 95, 595), ("B", "7", 200, 14, 214)]
+    assert rest["amount"] == 809
+
+
+def test_exclusive_rounding_never_gives_back_more_than_was_paid(site, clock, tmp_path):
+    from test_sale_tax import exclusive
+
+    from engine.models import Receipt
+
+    exclusive(clock, tmp_path)
+    sale = sell([LineInput(item="COLA"), WATER], clock)
+    # together 400 x 19 % = 76 (due 476); alone 250 -> 47.5 -> 48 and 150 -> 28.5 -> 29
+    assert Receipt.get_by_id(sale.receipt).total_due == 476
+    first = refund(sale.receipt, clock, lines=[1])
+    assert (stored(first["refund"]), first["amount"]) == ([("A", "19", 250, 48, 298)], 298)
+    rest = refund(sale.receipt, clock)
+    # its own table says 29, but only 476 - 298 = 178 is left of what the customer paid
+    assert stored(rest["refund"]) == [("A", "19", 150, 29, 179)]
+    assert rest["amount"] == 178 and rest["payments"][0]["amount"] == 178
+
+
+# -- other devices check the table --------------------------------------------------------------
+
+
+def _refunded_on_c1(tmp_path, lines=None):
+    from sync_helpers import provision, using
+    from test_sync_fact_checks import with_site
+
+    c1, c2 = provision(tmp_path, {"C1": "counter", "C2": "counter"})
+    for device in (c1, c2):
+        with_site(device)
+    with using(c1.db):
+        from conftest import DEMO_AT
+
+        sold = checkout(ReceiptInput("COUNTER1", (COLA2, CHIPS, WATER)),
+                        (PaymentInput("cash", None),), DEMO_AT)
+        refund_receipt(sold.receipt, "MGR", "warm", DEMO_AT + dt.timedelta(minutes=5),
+                       lines=lines)
+        events = [{"device": e.device, "seq": e.seq, "hlc": e.hlc, "type": e.type,
+                   "payload": e.payload, "sig": e.sig}
+                  for e in Event.select().where((Event.device == "C1")
+                                                & (Event.type != "definitions"))
+                  .order_by(Event.seq)]
+    return c2, [dict(e, seq=n) for n, e in enumerate(events, 1)]
+
+
+def _edit_refund(events, edit):
+    from engine.journal import dumps
+
+    event = next(e for e in events if e["type"] == "sale.refund")
+    payload = json.loads(event["payload"])
+    edit(payload["rows"])
+    event["payload"] = dumps(payload)
+    return events
+
+
+def test_a_true_refund_table_is_applied_elsewhere(tmp_path):
+    from test_sync_fact_checks import apply_on, conflicts_of
+
+    c2, events = _refunded_on_c1(tmp_path, lines=[1, 2])
+    assert apply_on(c2, events).rejected == []
+    assert conflicts_of(c2) == []
+    assert c2.sql("SELECT rate, net, tax, gross FROM refund_tax ORDER BY position") == [
+        ("A", 420, 80, 500), ("B", 187, 13, 200)]
+
+
+def _understated(rows) -> None:
+    rows["refund_tax"][0].update(tax=70, net=430)
+
+
+def _dropped(rows) -> None:
+    rows["refund_tax"] = rows["refund_tax"][:1]
+
+
+def _foreign(rows) -> None:
+    rows["refund_tax"][0]["refund"] = "C1-RR99"
+
+
+def _more_money(rows) -> None:
+    rows["receipt_refund"][0]["amount"] += 50
+    rows["receipt_refund_payment"][0]["amount"] += 50
+
+
+@pytest.mark.parametrize(("edit", "reason"), [
+    (_understated, "wrong_tax"), (_dropped, "wrong_tax"), (_foreign, "foreign_tax"),
+    (_more_money, "wrong_tax")])
+def test_a_refund_whose_table_is_not_its_lines_is_refused(tmp_path, edit, reason):
+    from test_sync_fact_checks import apply_on, conflicts_of
+
+    c2, events = _refunded_on_c1(tmp_path, lines=[1, 2])
+    apply_on(c2, _edit_refund(events, edit))
+    assert [(kind, seq) for kind, _, seq, _ in conflicts_of(c2)] == [("rejected", len(events))]
+    assert conflicts_of(c2)[0][3].startswith(reason)
+    assert c2.sql("SELECT COUNT(*) FROM refund_tax") == [(0,)]
+
+
+def test_a_refund_of_a_receipt_not_here_yet_waits(tmp_path):
+    from test_sync_fact_checks import apply_on
+
+    c2, events = _refunded_on_c1(tmp_path)
+    refund_event = next(e for e in events if e["type"] == "sale.refund")
+    touched = apply_on(c2, [dict(refund_event, seq=1)])
+    assert touched.waiting and "not here yet" in touched.waiting[0][2]
