@@ -3,15 +3,20 @@
 A reprint is a copy marked on paper (engine/documents/copies.py: "*** COPY ***" and when), never
 a second original, and it never opens the drawer. Above the receipts: reprint the last slip
 printed here (whatever it was: a coupon, a refund slip, a shift report), and send the slips
-that wait in the spool (the worker also does by itself when the printer is back).
+that wait in the spool (the worker also does by itself when the printer is back). "Purchases"
+lists the site's recent package purchases, the kiosk's included, each with a Reprint button: a
+member whose kiosk slip did not print gets it here, as a copy. Every reprint is recorded
+(a `Reprint` fact: engine/documents/copies.py).
 """
 
 from __future__ import annotations
 
+from counter.names import method_name
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
-from engine.documents import receipt_document
-from engine.documents.copies import as_copy
+from engine.documents import purchase_slip, receipt_document
+from engine.documents.copies import as_copy, recent_purchases, record_reprint
+from engine.errors import PlaydeskError
 from engine.ids import device_id
 from engine.sales.queries import recent_receipts
 from uikit import theme
@@ -23,7 +28,16 @@ load_kv(__file__)
 class HistoryScreen(CounterScreen):
     screen_name = "history"
 
-    def fill(self, message: str = "") -> None:
+    def fill(self, message: str = "", view: str = "receipts") -> None:
+        self.view = view
+        if view == "purchases":
+            self.fill_purchases()
+        else:
+            self.fill_receipts()
+        if message:
+            self.good(message)
+
+    def fill_receipts(self) -> None:
         box = self.new_listing(t("history_title"))
         box.add_widget(self.printer_row())
         for receipt in recent_receipts(device_id()):
@@ -41,12 +55,37 @@ class HistoryScreen(CounterScreen):
             for widget in widgets[1:]:
                 widget.receipt_id = code  # which row a button acts on (tests find it)
             box.add_widget(self.row(*widgets, height=theme.MIN_TARGET))
-        if message:
-            self.good(message)
+
+    def fill_purchases(self) -> None:
+        box = self.new_listing(t("history_purchases_title"))
+        box.add_widget(self.printer_row())
+        purchases = recent_purchases()
+        if not purchases:
+            box.add_widget(self.label(t("history_no_purchases"), color=theme.MUTED,
+                                      size_hint_y=None, height=theme.MIN_TARGET))
+        for bought in purchases:
+            code = bought["purchase"]
+            text = t("history_purchase_row", purchase=code, at=f"{bought['at']:%d.%m. %H:%M}",
+                     member=bought["member_name"], package=bought["package_name"],
+                     price=self.app.money(bought["price"]), method=method_name(bought["payment"]),
+                     channel=t(f"channel_{bought['channel']}"))
+            button = self.button(t("reprint"), lambda p=code: self.reprint_purchase(p),
+                                 color=theme.PANEL, size_hint_x=None, width=140,
+                                 height=theme.MIN_TARGET)
+            button.purchase_id = code  # which row the button acts on (tests find it)
+            box.add_widget(self.row(self.label(text, "small", size_hint_y=1), button,
+                                    height=theme.MIN_TARGET))
+
+    def toggle_view(self) -> None:
+        self.show(view="receipts" if self.view == "purchases" else "purchases")
 
     def printer_row(self):
         printer = self.app.printer
-        widgets = [self.label("", size_hint_y=1),
+        other = "history_show_receipts" if getattr(self, "view", "") == "purchases" \
+            else "history_show_purchases"
+        widgets = [self.button(t(other), self.toggle_view, color=theme.PANEL, size_hint_x=None,
+                               width=200, height=theme.MIN_TARGET),
+                   self.label("", size_hint_y=1),
                    self.button(t("history_reprint_last"), self.reprint_last, color=theme.PANEL,
                                size_hint_x=None, width=240, height=theme.MIN_TARGET)]
         if printer.waiting:
@@ -58,6 +97,9 @@ class HistoryScreen(CounterScreen):
     def reprint(self, receipt: str) -> None:
         self.print_copy(receipt_document(receipt))
 
+    def reprint_purchase(self, purchase: str) -> None:
+        self.print_copy(purchase_slip(purchase))
+
     def reprint_last(self) -> None:
         last = self.app.printer.last
         if last is None:
@@ -66,8 +108,14 @@ class HistoryScreen(CounterScreen):
         self.print_copy(last[0])
 
     def print_copy(self, document) -> None:
-        if not self.app.print_document(as_copy(document, self.app.now())):
+        at = self.app.now()
+        if not self.app.print_document(as_copy(document, at)):
             return  # the app said why
+        try:  # printed or waiting in the spool: a copy exists, so it is recorded
+            record_reprint(document.kind, document.reference, self.app.staff.code, at)
+        except PlaydeskError as error:
+            self.say(t("refused", reason=error))
+            return
         if self.app.printer.printable:
             self.good(t("history_reprinted", what=document.reference))
         else:  # spooled: it prints when the printer is back (or with "Print N waiting")

@@ -14,6 +14,7 @@ from engine import journal
 from engine.db import write
 from engine.errors import PlaydeskError
 from engine.ids import device_id, next_id
+from engine.models import Campaign, Member, Package, Purchase
 from engine.models.reprints import Reprint
 from engine.people.staff import require_role
 
@@ -59,3 +60,30 @@ def reprints_of(document: str) -> list[Reprint]:
     """The reprints recorded of one document (on any device), oldest first."""
     return list(Reprint.select().where(Reprint.document == document)
                 .order_by(Reprint.at, Reprint.id))
+
+
+RECENT_PURCHASES = 30
+
+
+def recent_purchases(limit: int = RECENT_PURCHASES) -> list[dict[str, Any]]:
+    """The newest package purchases of the site, kiosk ones included (what a counter may reprint
+    the slip of, e.g. when the kiosk's printer was out of paper): newest first, with the member's
+    and the package's names."""
+    if limit < 1:
+        raise PlaydeskError("the limit is at least 1")
+    rows = list(Purchase.select().order_by(Purchase.at.desc(), Purchase.id.desc()).limit(limit))
+    members = {m.code: m.name for m in Member.select(Member.code, Member.name)
+               .where(Member.code.in_({r.member for r in rows}))} if rows else {}
+    packages = {f"{campaign}/{code}": name for campaign, code, name in
+                Package.select(Campaign.code, Package.code, Package.name).join(Campaign)
+                .where(Campaign.code.in_({r.campaign for r in rows})).tuples()} if rows else {}
+    copies: dict[str, int] = {}
+    for reprint in Reprint.select(Reprint.document).where(
+            (Reprint.kind == "purchase") & Reprint.document.in_([r.id for r in rows])):
+        copies[reprint.document] = copies.get(reprint.document, 0) + 1
+    return [{"purchase": r.id, "at": r.at, "member": r.member,
+             "member_name": members.get(r.member) or r.member,
+             "package": f"{r.campaign}/{r.package}",
+             "package_name": packages.get(f"{r.campaign}/{r.package}") or r.package,
+             "price": r.price, "payment": r.payment, "channel": r.channel, "device": r.device,
+             "reprints": copies.get(r.id, 0)} for r in rows]
