@@ -178,3 +178,49 @@ def test_voids_are_noted_and_counted(site):
     assert shift_report(shift, AT).voids == VoidTotals(1, 750)
     event = Event.get(Event.type == "sale.void")
     assert json.loads(event.payload)["rows"]["receipt_void"][0]["total"] == 750
+
+
+def test_the_payment_lines_add_up_to_what_the_shift_took_in(site):
+    """Issue 18 item 9: receipts (one with a package), a refund, cash in and out, and a kiosk
+    order paid in cash here: every line of money taken in is on the report, named in words, and
+    they add up to its total; the printed report says the same."""
+    from engine.sales.cash_moves import move_cash
+    from engine.sales.shifts import PaymentTotal
+    from hardware.printing.layout import Text, layout
+    from hardware.printing.profile import paper
+
+    shift = open_shift("S01", 10000, AT, "COUNTER1").id
+    first = sale(shift, [LineInput(item="COLA", quantity=2), LineInput(item="CHIPS")],
+                 [("cash", 1000)])
+    package = sale(shift, [LineInput(package="SUMMER/BASIC")], [("card", 200), ("cash", 300)],
+                   member="M001")
+    order = create_order("M002", "SUMMER/STD", "KIOSK1", AT)
+    complete_order(order.code, "cash", "S01", AT, location="COUNTER1")
+    refund_receipt(first.receipt, "S02", "customer changed their mind", AT, lines=[2],
+                   shift=shift)
+    move_cash("in", 2000, "change from the bank", "S01", AT, shift)
+    move_cash("out", 5000, "safe drop", "S01", AT, shift)
+
+    report = shift_report(shift, AT)
+    assert report.payment_lines == (
+        PaymentTotal("receipts", "card", "Card", 200),
+        PaymentTotal("receipts", "cash", "Cash", first.total + 300),
+        PaymentTotal("orders", "cash", "Kiosk orders · Cash", 900))
+    assert sum(line.amount for line in report.payment_lines) == report.takings
+    assert report.takings == report.total + 900 == first.total + package.total + 900
+    assert sum(p.amount for p in report.payments) == report.total
+    # refunds and cash moves are no takings: they are in the drawer's count
+    chips = first.priced.lines[1].net
+    assert report.refunds.amount == chips
+    assert report.cash.expected == 10000 + first.total + 300 + 900 - chips + 2000 - 5000
+    assert {p.package for p in report.packages} == {"SUMMER/BASIC", "SUMMER/STD"}
+    assert all(d.name and d.name != d.campaign for d in report.discounts)
+    assert report.as_dict()["payment_lines"][2] == {
+        "source": "orders", "method": "cash", "name": "Kiosk orders · Cash", "amount": 900}
+
+    document = documents.shift_report(report, AT)
+    assert sum(p.amount for p in document.payments) + document.orders.amount == \
+        document.takings == report.takings
+    printed = [b.text for b in layout(document, paper(80)) if isinstance(b, Text)]
+    assert any("Kiosk orders (1) · Cash" in line for line in printed), printed
+    assert not any(word in line for line in printed for word in (" cash ", " card "))

@@ -43,8 +43,7 @@ def shift_report(facts: ShiftFacts, at: dt.datetime) -> ShiftReport:
         closed_by=(person(Staff, facts.closed_by)
                    if facts.closed_by not in (None, facts.staff) else None),
         station_time=station_time(facts),
-        orders=CountLine(f"Kiosk orders ({facts.orders.count})", facts.orders.count,
-                         facts.orders.amount),
+        orders=CountLine(orders_label(facts), facts.orders.count, facts.orders.amount),
         takings=facts.takings,
         cash_moves=tuple(CountLine(f"{m.direction}: {m.reason}", 1,
                                    m.amount if m.direction == "in" else -m.amount)
@@ -62,3 +61,12 @@ def station_time(facts: ShiftFacts) -> tuple[CountLine, ...]:
         else []
     rows += [CountLine(f"not paid {u['station']} {u['session']}", 1) for u in played.unpaid]
     return tuple(rows)
+
+
+def orders_label(facts: ShiftFacts) -> str:
+    """The kiosk orders paid here as one line of the payments, with how they were paid in words:
+    "Kiosk orders (2) · Cash, Card"."""
+    from engine.sales.shifts import ORDERS_NAME, method_name
+
+    methods = ", ".join(method_name(m.method) for m in facts.orders.methods)
+    return f"{ORDERS_NAME} ({facts.orders.count})" + (f" · {methods}" if methods else "")

@@ -50,6 +50,15 @@ from engine.sales.cash_moves import cash_moved, cash_moves_of
 from engine.sales.station_time import StationTimeTotals, shift_station_time
 
 CASH = "cash"
+# Payment methods as people say them (issue 18 item 6: never `cash`), for the report's own lines
+# and the CLI's JSON; a site's own method is its code, capitalised. The apps and the printer
+# have the same words in their catalogues (counter/names.py, hardware/printing/texts.py).
+METHOD_NAMES = {"cash": "Cash", "card": "Card", "wallet": "Wallet"}
+ORDERS_NAME = "Kiosk orders"
+
+
+def method_name(method: str) -> str:
+    return METHOD_NAMES.get(method) or method.replace("_", " ").capitalize()
 
 
 def _amount(value: Any, what: str) -> int:
@@ -166,6 +175,17 @@ class MethodAmount:
 
 
 @dataclass(frozen=True)
+class PaymentTotal:
+    """One line of what the shift took in: the receipts' payments per method, then the kiosk
+    orders paid here per method (no receipt carries them). They add up to `takings`."""
+
+    source: str  # receipts | orders
+    method: str
+    name: str  # "Cash", "Kiosk orders · Cash"
+    amount: int
+
+
+@dataclass(frozen=True)
 class CampaignDiscount:
     campaign: str
     name: str
@@ -272,6 +292,9 @@ class ShiftFacts:
     cash_moves: tuple[CashMoveLine, ...]
     no_sales: int  # drawer openings without a sale
     price_overrides: int  # line prices changed with a manager's approval
+    # every line of money taken in, named (receipts' methods, then kiosk orders per method):
+    # Σ amount == takings
+    payment_lines: tuple[PaymentTotal, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return _plain(asdict(self))
@@ -291,6 +314,15 @@ def _by_method(amounts: Iterable[tuple[str, int]]) -> tuple[MethodAmount, ...]:
     for method, amount in amounts:
         methods[method] += amount
     return tuple(MethodAmount(m, a) for m, a in sorted(methods.items()))
+
+
+def payment_lines(payments: Iterable[MethodAmount],
+                  orders: Iterable[MethodAmount]) -> tuple[PaymentTotal, ...]:
+    """The report's lines of money taken in: the receipts' per method, then the kiosk orders'."""
+    return (*(PaymentTotal("receipts", p.method, method_name(p.method), p.amount)
+              for p in payments),
+            *(PaymentTotal("orders", o.method, f"{ORDERS_NAME} · {method_name(o.method)}",
+                           o.amount) for o in orders))
 
 
 def _discounts(ids: list[str]) -> dict[str, tuple[int, int]]:
@@ -355,7 +387,11 @@ def shift_report(shift_id: str, at: dt.datetime) -> ShiftFacts:
     voids = list(ReceiptVoid.select().where(ReceiptVoid.shift == shift_id))
     campaign_names = _names(Campaign, list(discounts) + [c.campaign for c in issued]
                             + list(redeemed_campaigns.values()))
+    campaign_names = {code: name or code for code, name in campaign_names.items()}
     staff_names = _names(Staff, [shift.staff, closing.staff if closing else None])
+    payments = _by_method(paid)
+    orders = OrderTotals(len(loose), sum(b.price for b in loose),
+                         _by_method((b.payment, b.price) for b in loose))
     issued_value: dict[str, int] = defaultdict(int)
     for coupon in issued:
         issued_value[coupon.campaign] += int(coupon.value or 0)
@@ -368,7 +404,7 @@ def shift_report(shift_id: str, at: dt.datetime) -> ShiftFacts:
         subtotal=sum(r.subtotal for r in receipts),
         discount=sum(r.discount for r in receipts),
         total=sum(r.total for r in receipts),
-        payments=_by_method(paid),
+        payments=payments,
         discounts=tuple(CampaignDiscount(code, campaign_names.get(code, code), amount, count)
                         for code, (amount, count) in sorted(discounts.items())),
         coupons_redeemed=tuple(
@@ -386,11 +422,11 @@ def shift_report(shift_id: str, at: dt.datetime) -> ShiftFacts:
                        closing.counted_cash if closing else None,
                        closing.difference if closing else None),
         station_time=shift_station_time(ids, shift.device, end),
-        orders=OrderTotals(len(loose), sum(b.price for b in loose),
-                           _by_method((b.payment, b.price) for b in loose)),
-        takings=sum(r.total for r in receipts) + sum(b.price for b in loose),
+        orders=orders,
+        takings=sum(p.amount for p in payments) + orders.amount,
         cash_moves=tuple(CashMoveLine(m.id, m.direction, m.amount, m.reason, m.staff, m.at)
                          for m in cash_moves_of(shift_id)),
         no_sales=NoSale.select().where(NoSale.shift == shift_id).count(),
         price_overrides=PriceOverride.select().where(PriceOverride.shift == shift_id).count(),
+        payment_lines=payment_lines(payments, orders.methods),
     )
