@@ -217,3 +217,67 @@ def test_a_refund_of_a_receipt_not_here_yet_waits(tmp_path):
     refund_event = next(e for e in events if e["type"] == "sale.refund")
     touched = apply_on(c2, [dict(refund_event, seq=1)])
     assert touched.waiting and "not here yet" in touched.waiting[0][2]
+
+
+# -- issue 19 item 7: a coupon earned by a threshold the refund takes the receipt below ---------
+
+HEADSETS = LineInput(item="HEADSET", quantity=6)
+ONE_COLA = LineInput(item="COLA")
+
+
+def _coupon_sale(clock, lines=(HEADSETS, ONE_COLA, WATER)):
+    """BACKSOON issues a 1.50 coupon from 30.00: HEADSET x 6 3000, COLA 250, WATER 150, less
+    BIGSPEND's 1.00 spread over them: nets 2912, 243, 145 (3300)."""
+    sale = sell(lines, clock)
+    (issued,) = sale.issued_coupons
+    assert issued.campaign == "BACKSOON"
+    return sale, issued.code
+
+
+def _redeem(code, clock):
+    """The coupon spent on a cola: 150 off."""
+    other = checkout(ReceiptInput("COUNTER1", (LineInput(item="COLA"),), coupons=(code,)),
+                     (PaymentInput("cash", None),), clock.now())
+    assert other.priced.total == 100
+
+
+def test_an_unredeemed_coupon_stays_while_the_threshold_is_kept_and_goes_below_it(site, clock):
+    from engine.models import Coupon
+    from engine.sales.refunds import refund_status
+
+    sale, code = _coupon_sale(clock)
+    water = refund(sale.receipt, clock, lines=[3])
+    # 2912 + 243 = 3155, still 30.00 or more: the coupon was earned
+    assert (water["amount"], water["canceled_coupons"]) == (145, [])
+    assert Coupon.get(Coupon.code == code).status == "issued"
+    cola = refund(sale.receipt, clock, lines=[2])
+    # 2912 left, under 30.00: the coupon is canceled with the refund
+    assert (cola["amount"], cola["canceled_coupons"], cola["deducted"]) == (243, [code], 0)
+    assert Coupon.get(Coupon.code == code).status == "canceled"
+    assert refund_status(sale.receipt) == "partly_refunded"
+    last = refund(sale.receipt, clock)
+    assert (last["amount"], last["canceled_coupons"]) == (2912, [])
+
+
+def test_a_redeemed_coupon_is_deducted_once_from_the_refund_going_below(site, clock):
+    sale, code = _coupon_sale(clock)
+    _redeem(code, clock)
+    water = refund(sale.receipt, clock, lines=[3])
+    assert (water["amount"], water["deducted"]) == (145, 0)
+    cola = refund(sale.receipt, clock, lines=[2])
+    assert (cola["amount"], cola["deducted"], cola["canceled_coupons"]) == (243 - 150, 150, [])
+    assert cola["deducted_coupons"] == [{"coupon": code, "amount": 150}]
+    assert cola["payments"] == [{"method": "cash", "amount": 93, "lot": None}]
+    # the table is over the line sold back: 243 x 19 / 119 = 38.8 -> 39
+    assert stored(cola["refund"]) == [("A", "19", 204, 39, 243)]
+    last = refund(sale.receipt, clock)
+    assert (last["amount"], last["deducted"]) == (2912, 0)
+
+
+def test_the_deduction_never_takes_a_refund_below_zero(site, clock):
+    # HEADSET x 6 and a chocolate bar: 3120 less BIGSPEND's 100 = 2904 + 116
+    sale, code = _coupon_sale(clock, (HEADSETS, LineInput(item="BAR")))
+    _redeem(code, clock)
+    bar = refund(sale.receipt, clock, lines=[2])
+    assert (bar["amount"], bar["deducted"], bar["payments"]) == (0, 116, [])
+    assert stored(bar["refund"]) == [("B", "7", 108, 8, 116)]  # 116 x 7 / 107 = 7.59 -> 8

@@ -17,7 +17,17 @@ owner, with a reason) takes some or all of the lines not refunded yet, as ONE tr
   wallet money comes back as new `refund` wallet lots, restricted to a device where the money
   that paid was (engine/sales/wallet_refund.py);
 - when the last line is refunded, coupons the sale issued that are still unused are canceled
-  (coupons the sale redeemed stay redeemed: a refund is money back, not the coupon back).
+  (coupons the sale redeemed stay redeemed: a refund is money back, not the coupon back);
+- a coupon issued by a `coupon_issue` campaign (the receipt's `issue` entry) was earned by a
+  threshold: when this refund takes the receipt below it — the campaign's stored
+  `from_quantity`/`from_amount` (and, with tiers, its lowest tier) re-evaluated over the stored
+  nets of the lines the entry was issued on that are kept after the refund, having been met
+  before it (always, for the first refund touching those lines) — the coupon is no longer
+  earned: still unredeemed, it is canceled in the same transaction; already redeemed, what it
+  discounted when redeemed (its `application` entries on the redeeming receipts, by
+  CouponRedemption) is deducted from the money this refund gives back, never below 0. That
+  happens once: a later refund finds the threshold already missed. The tax table stays the one
+  over the refunded lines (what was sold back); only the money is less.
 
 Tax (spec/tax.md "Per receipt"): a refund computes its own tax table, the way the sale did
 (`engine.pricing.tax.tax_table`: once per rate, half-up, exact), over what each refunded line gives
@@ -53,7 +63,18 @@ from engine.entitlements.lots import new_lot
 from engine.entitlements.refunds import refund_receipt_purchase
 from engine.errors import NotFound, PlaydeskError
 from engine.ids import device_id, next_id
-from engine.models import Coupon, Entry, EntryAllocation, Payment, Receipt, ReceiptLine, Refund
+from engine.models import (
+    Campaign,
+    Coupon,
+    CouponRedemption,
+    Entry,
+    EntryAllocation,
+    Payment,
+    Receipt,
+    ReceiptLine,
+    Refund,
+    Tier,
+)
 from engine.models.shifts import ReceiptRefund, ReceiptRefundLine, ReceiptRefundPayment
 from engine.models.tax import ReceiptTax, RefundTax
 from engine.people.staff import require_role
@@ -138,6 +159,56 @@ def _left_to_give_back(receipt_id: str) -> int:
     return paid - sum(_returned_by_method(receipt_id).values())
 
 
+def _threshold_met(campaign: Campaign | None, lines: list[ReceiptLine]) -> bool:
+    """Would `lines` (stored nets) still reach the campaign's threshold? Without lines, no."""
+    if not lines:
+        return False
+    if campaign is None:
+        return True  # a campaign no longer here: only a full refund takes its coupon back
+    units, net = sum(line.quantity for line in lines), sum(line.net for line in lines)
+    if units < (campaign.from_quantity or 0) or net < (campaign.from_amount or 0):
+        return False
+    tiers = list(Tier.select().where(Tier.campaign == campaign.id))
+    return not tiers or any(units >= (t.from_quantity or 0) and net >= (t.from_amount or 0)
+                            for t in tiers)
+
+
+def _coupons_no_longer_earned(receipt_id: str, stored: dict[int, ReceiptLine], done: set[int],
+                              chosen: list[int]) -> list[Coupon]:
+    """The coupons the receipt's coupon issues gave that this refund takes below their
+    campaign's threshold (see the module)."""
+    lost = []
+    for entry in Entry.select().where((Entry.origin_type == "receipt")
+                                      & (Entry.origin_code == receipt_id)
+                                      & (Entry.process == "issue")):
+        eligible = {row.line_no for row in entry.allocations} & set(stored)
+        if not eligible & set(chosen):
+            continue
+        campaign = Campaign.get_or_none(Campaign.code == entry.campaign)
+        before = [stored[no] for no in sorted(eligible - done)]
+        after = [stored[no] for no in sorted(eligible - done - set(chosen))]
+        if eligible & done and not _threshold_met(campaign, before):
+            continue  # an earlier refund took it below already
+        if _threshold_met(campaign, after):
+            continue
+        lost.extend(Coupon.select().where((Coupon.issued_receipt == receipt_id)
+                                          & (Coupon.campaign == entry.campaign)
+                                          & Coupon.canceled_at.is_null())
+                    .order_by(SQL("rowid")))
+    return lost
+
+
+def redeemed_value(code: str) -> int:
+    """What a coupon discounted where it was redeemed: its application entries' amounts."""
+    receipts = [row.receipt for row in CouponRedemption.select(CouponRedemption.receipt)
+                .where(CouponRedemption.coupon == code)]
+    if not receipts:
+        return 0
+    return sum(entry.reduce_amount for entry in Entry.select().where(
+        (Entry.origin_code.in_(receipts)) & (Entry.registration_code == code)
+        & (Entry.process == "application")))
+
+
 def _discounts_reversed(receipt_id: str, lines: list[int]) -> list[dict[str, Any]]:
     """The campaign discounts of the refunded lines, from the entries' stored allocations."""
     totals: dict[str, int] = defaultdict(int)
@@ -197,6 +268,10 @@ def refund_receipt(receipt_id: str, staff: str | None, reason: str | None, at: d
         total = lines_total
         if table is not None and table.mode == EXCLUSIVE:  # the tax on top goes back too
             total = min(table.total_due, max(_left_to_give_back(receipt_id), lines_total))
+        lost = _coupons_no_longer_earned(receipt_id, stored, done, chosen)
+        redeemed = [(c.code, redeemed_value(c.code)) for c in lost if c.redemptions > 0]
+        deducted = min(sum(value for _, value in redeemed), total)
+        total -= deducted
         refund = ReceiptRefund.create(id=next_id("RR"), receipt=receipt_id, shift=shift,
                                       amount=total, reason=reason, staff=who.code, at=at,
                                       device=device_id())
@@ -225,10 +300,17 @@ def refund_receipt(receipt_id: str, staff: str | None, reason: str | None, at: d
                     lot=lot.id))
 
         canceled = []
+        for coupon in lost:
+            if coupon.redemptions == 0:
+                cancel(coupon.code, at, who.code)
+                canceled.append(coupon.code)
         if set(stored) <= done | set(chosen):
             for coupon in Coupon.select().where((Coupon.issued_receipt == receipt_id)
                                                 & (Coupon.status == "issued")
-                                                & (Coupon.redemptions == 0)):
+                                                & (Coupon.redemptions == 0)
+                                                & Coupon.canceled_at.is_null()):
+                if coupon.code in canceled:
+                    continue
                 cancel(coupon.code, at, who.code)
                 canceled.append(coupon.code)
         journal.append_rows("sale.refund", refund, *line_rows, *payment_rows, *lots, *tax_rows)
@@ -239,7 +321,9 @@ def refund_receipt(receipt_id: str, staff: str | None, reason: str | None, at: d
             "purchase_refunds": purchase_refunds,
             "discounts_reversed": _discounts_reversed(receipt_id, chosen),
             "canceled_coupons": canceled, "status": refund_status(receipt_id),
-            "tax": table.as_list() if table else []}
+            "tax": table.as_list() if table else [],
+            "deducted_coupons": [{"coupon": code, "amount": value} for code, value in redeemed
+                                 if value], "deducted": deducted}
 
 
 def _refundable(receipt_id: str, staff: str | None, shift: str | None,
