@@ -20,6 +20,7 @@ from hardware.printing.status import status_file
 
 AT = dt.datetime(2026, 7, 3, 12, 0)
 CASHIER_PIN = "1111"
+MANAGER_PIN = "2222"
 
 pytestmark = pytest.mark.ui
 
@@ -32,6 +33,7 @@ def counter_db(tmp_path_factory):
     database = ui_harness.demo_database(tmp_path_factory, "counter_reprint", AT)
     path = next(database)
     Staff.create(code="S01", name="Sam", role="cashier", pin_hash=hash_pin(CASHIER_PIN))
+    Staff.create(code="S02", name="Maria", role="manager", pin_hash=hash_pin(MANAGER_PIN))
     counter = device_id()
     set_device_id("KIOSK1")  # the kiosk's purchase, as sync brings it
     bought = purchase("M001", "SUMMER/STD", "card", "kiosk", AT - dt.timedelta(minutes=5),
@@ -58,9 +60,9 @@ def counter(display, counter_db, tmp_path_factory):
     driver.stop()
 
 
-def log_in(ui) -> None:
-    ui.tap(ui.button("Sam"))
-    for key in CASHIER_PIN:
+def log_in(ui, name: str = "Sam", pin: str = CASHIER_PIN) -> None:
+    ui.tap(ui.button(name))
+    for key in pin:
         ui.tap(ui.button(key))
     ui.tap(ui.button("Log in"))
     if ui.app.screens.current == "shift_open":
@@ -100,3 +102,27 @@ def test_the_counter_reprints_a_kiosk_purchase_as_a_copy(counter, request, size)
 
     ui.tap(ui.button("Receipts"))  # back to the receipts list
     assert ui.app.screen.title == "Recent receipts"
+
+
+def test_the_reports_screen_counts_kiosk_orders_paid_here(counter, request):
+    """Issue 18 item 9: the open shift's payments on the manager's Reports screen, in words, with
+    a kiosk order paid in cash at this counter as its own line, adding up to the total taken."""
+    from engine.sales.orders import complete_order, create_order
+    from engine.sales.shifts import shift_report
+
+    ui = counter.begin(request.node.name, AT, size=(1024, 600))
+    log_in(ui, "Maria", MANAGER_PIN)
+    order = create_order("M002", "SUMMER/BASIC", "KIOSK1", AT)
+    complete_order(order.code, "cash", "S02", AT, location="COUNTER1")
+    ui.tap(ui.button("Manager"))
+    ui.tap(ui.button("Reports"))
+    assert ui.app.screens.current == "reports"
+    report = shift_report(ui.app.shift, AT)
+    assert report.orders.count == 1
+    texts = ui.texts()
+    assert "    Kiosk orders (1) · Cash: 5.00 €" in texts, texts
+    assert f"    [b]Total taken: {ui.app.money(report.takings)}[/b]" in texts
+    assert sum(line.amount for line in report.payment_lines) == report.takings
+    assert not any(" cash:" in text or " card:" in text for text in texts)
+    ui.shot("reports-kiosk-order")
+    assert ui.layout_problems() == []

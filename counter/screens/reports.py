@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from counter.names import method_name
 from counter.screens.base import CounterScreen
 from counter.screens.shift import station_time_rows
 from counter.texts import text as t
@@ -29,6 +30,13 @@ class ReportsScreen(CounterScreen):
                 f" · {t('cash_expected')} {money(report.cash.expected)}"))
             for row in report.discounts:
                 box.add_widget(self.label(f"    {row.name}: {money(row.amount)}", "small"))
+            box.add_widget(self.label(t("report_payments"), bold=True))
+            for line in report.payment_lines:  # the receipts', then kiosk orders paid here
+                name = method_name(line.method) if line.source == "receipts" else \
+                    f"{t('report_orders', count=report.orders.count)} · {method_name(line.method)}"
+                box.add_widget(self.label(f"    {name}: {money(line.amount)}", "small"))
+            box.add_widget(self.label(f"    [b]{t('report_takings')}: {money(report.takings)}[/b]",
+                                      "small"))
             box.add_widget(self.label(t("report_station_time"), bold=True))
             for left, right in station_time_rows(report, money):
                 box.add_widget(self.label(f"    {left}: {right}", "small"))
