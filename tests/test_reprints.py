@@ -149,3 +149,25 @@ def test_a_kiosk_sends_no_reprints(counters):
     _, c2, _ = counters
     touched = apply_on(c2, [forged(1, "till.reprint", reprint(id="K1-RP1", device="K1"))])
     assert [why for _, _, why, _ in touched.rejected] == ["forbidden_type"]
+
+
+def test_recent_purchases_include_the_kiosks_and_count_their_reprints(demo_site):
+    from engine.documents.copies import recent_purchases
+    from engine.entitlements.purchase import purchase
+    from engine.ids import device_id, set_device_id
+
+    Staff.create(code="S01", name="Sam", role="cashier")
+    counter = device_id()
+    set_device_id("KIOSK1")
+    kiosk = purchase("M001", "SUMMER/STD", "card", "kiosk", AT, location="KIOSK1")
+    set_device_id(counter)
+    here = purchase("M003", "SUMMER/BASIC", "cash", "counter", AT + dt.timedelta(minutes=1),
+                    location="COUNTER1")
+    copy, _ = reprint_copy(documents.purchase_slip(kiosk.id), AT, "S01")
+    assert COPY_MARK in copy.header.lines and copy.purchase == kiosk.id
+    shown = recent_purchases()
+    assert [(p["purchase"], p["channel"], p["reprints"]) for p in shown] == \
+        [(here.id, "counter", 0), (kiosk.id, "kiosk", 1)]
+    assert (shown[1]["member_name"], shown[1]["package_name"]) == ("Ada", "Standard")
+    with pytest.raises(PlaydeskError, match="at least 1"):
+        recent_purchases(0)
