@@ -281,3 +281,117 @@ def test_the_deduction_never_takes_a_refund_below_zero(site, clock):
     bar = refund(sale.receipt, clock, lines=[2])
     assert (bar["amount"], bar["deducted"], bar["payments"]) == (0, 116, [])
     assert stored(bar["refund"]) == [("B", "7", 108, 8, 116)]  # 116 x 7 / 107 = 7.59 -> 8
+
+
+# -- printed: the receipt and the refund slip (spec/tax.md "Printed receipt") -------------------
+
+
+def _texts(document, width=80) -> list[str]:
+    from hardware.printing.layout import Text, layout
+    from hardware.printing.profile import paper
+
+    return [block.text for block in layout(document, paper(width)) if isinstance(block, Text)]
+
+
+def _bytes(document) -> bytes:
+    from hardware.printing.profile import paper
+    from hardware.printing.render_escpos import render_document
+
+    return render_document(document, paper(80))
+
+
+def test_the_receipt_prints_each_lines_rate_and_the_table(site, clock):
+    from engine.documents.receipt import receipt_document
+
+    sale = sell([COLA2, CHIPS, LineInput(package="SUMMER/PREMIUM")], clock, member="M001")
+    document = receipt_document(sale.receipt)
+    assert [(line.tax, line.voucher) for line in document.lines] == [
+        ("A", False), ("B", False), (None, True)]
+    assert [(r.rate, r.percent, r.net, r.tax, r.gross) for r in document.tax] == [
+        ("A", "19", 420, 80, 500), ("B", "7", 187, 13, 200)]
+    assert document.total_due is None and document.tax_added == 0
+    printed = _texts(document)
+    assert printed[printed.index(next(p for p in printed if p.startswith("Cola")))].endswith(
+        "5.00 A")
+    assert any(p.startswith("Chips") and p.endswith("2.00 B") for p in printed)
+    assert any(p.endswith("45.00 voucher") for p in printed)
+    head = printed.index(next(p for p in printed if p.startswith("Rate")))
+    assert printed[head].split() == ["Rate", "Net", "Tax", "Gross"]
+    assert printed[head + 1].split() == ["A", "19%", "4.20", "0.80", "5.00"]
+    assert printed[head + 2].split() == ["B", "7%", "1.87", "0.13", "2.00"]
+    assert len(printed[head + 1]) <= 48
+    data = _bytes(document)
+    assert b"A 19%" in data and b"5.00 A\n" in data and b"45.00 voucher\n" in data
+    assert b"\x1bE\x01Rate" in data  # the table's head in bold
+    assert head > printed.index(next(p for p in printed if p.startswith("TOTAL")))
+
+
+def test_an_exclusive_receipt_shows_the_tax_added_and_the_total_due(site, clock, tmp_path):
+    from test_sale_tax import exclusive
+
+    from engine.documents.receipt import receipt_document
+
+    exclusive(clock, tmp_path)
+    sale = sell([COLA2, CHIPS], clock, payments=(("card", None),))
+    document = receipt_document(sale.receipt)
+    assert (document.total, document.tax_added, document.total_due) == (700, 109, 809)
+    printed = _texts(document)
+    assert any(p.startswith("Total net") and p.endswith("7.00") for p in printed)
+    assert any(p.startswith("Tax added") and p.endswith("1.09") for p in printed)
+    assert any(p.startswith("TOTAL") and p.endswith("8.09") for p in printed)
+    data = _bytes(document)
+    assert b"Tax added" in data and b"8.09" in data
+
+
+def test_a_receipt_without_rates_prints_no_tax(site, clock):
+    from engine.documents.receipt import receipt_document
+    from engine.models import Item, ReceiptLine, ReceiptTax
+
+    sale = sell([CHIPS], clock)
+    ReceiptTax.delete().execute()
+    ReceiptLine.update(tax=None).execute()
+    Item.update(tax=None).execute()
+    document = receipt_document(sale.receipt)
+    assert document.tax == () and document.lines[0].tax is None
+    data = _bytes(document)
+    assert b"Rate" not in data and b"voucher" not in data and b"2.00\n" in data
+
+
+def test_the_refund_slip_prints_its_rates_table_and_what_was_deducted(site, clock):
+    from engine.documents.refund import refund_slip
+
+    sale, code = _coupon_sale(clock)
+    _redeem(code, clock)
+    refund(sale.receipt, clock, lines=[3])
+    cola = refund(sale.receipt, clock, lines=[2])
+    slip = refund_slip(cola["refund"])
+    assert [(line.no, line.amount, line.tax) for line in slip.lines] == [(2, 243, "A")]
+    assert [(r.rate, r.net, r.tax, r.gross) for r in slip.tax] == [("A", 204, 39, 243)]
+    assert (slip.total, slip.deducted, slip.tax_added) == (93, 150, 0)
+    printed = _texts(slip)
+    assert any(p.startswith("2. Cola") and p.endswith("-2.43 A") for p in printed)
+    assert any(p.startswith("Deducted (coupon used)") and p.endswith("1.50") for p in printed)
+    assert any(p.startswith("REFUND") and p.endswith("-0.93") for p in printed)
+    head = printed.index(next(p for p in printed if p.startswith("Rate")))
+    assert printed[head + 1].split() == ["A", "19%", "2.04", "0.39", "2.43"]
+    data = _bytes(slip)
+    assert b"-2.43 A\n" in data and b"A 19%" in data
+
+
+def test_an_exclusive_refund_slip_shows_the_tax_given_back(site, clock, tmp_path):
+    from test_sale_tax import exclusive
+
+    from engine.documents.refund import refund_slip
+
+    exclusive(clock, tmp_path)
+    sale = sell([COLA2, WATER, CHIPS], clock)
+    done = refund(sale.receipt, clock, lines=[1, 3])
+    slip = refund_slip(done["refund"])
+    # COLA 500 x 19 % = 95, CHIPS 200 x 7 % = 14: 700 + 109
+    assert (slip.total, slip.tax_added, slip.deducted) == (809, 109, 0)
+    printed = _texts(slip)
+    assert any(p.startswith("Tax added") and p.endswith("-1.09") for p in printed)
+    assert any(p.startswith("REFUND") and p.endswith("-8.09") for p in printed)
+    head = printed.index(next(p for p in printed if p.startswith("Rate")))
+    assert [printed[head + 1].split(), printed[head + 2].split()] == [
+        ["A", "19%", "5.00", "0.95", "5.95"], ["B", "7%", "2.00", "0.14", "2.14"]]

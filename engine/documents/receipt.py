@@ -1,5 +1,7 @@
 """The receipt: its lines with the reductions printed per campaign print_type, totals, payments,
-the coupons it issued and the member's balances after a package purchase."""
+the coupons it issued and the member's balances after a package purchase; on a taxed receipt
+(spec/tax.md) each line's rate code ("voucher" for a money package), the tax table, and in
+exclusive mode the tax added and the total due."""
 
 from __future__ import annotations
 
@@ -10,10 +12,11 @@ from peewee import SQL
 
 from engine.documents.coupon import coupon_slip
 from engine.documents.dressing import balances, dressed, line_name, person
-from engine.documents.types import Line, PaymentLine, ReceiptDocument, Reduction
+from engine.documents.types import Line, PaymentLine, ReceiptDocument, Reduction, TaxLine
 from engine.errors import NotFound
 from engine.models import Campaign, Coupon, Entry, Member, Payment, Purchase, Receipt, Staff
 from engine.models.session_bills import SessionBill
+from engine.models.tax import ReceiptTax
 
 if TYPE_CHECKING:
     from engine.pricing import PricedReceipt
@@ -48,9 +51,11 @@ def campaign_labels(codes: Iterable[str], coupon_of: dict[str, str | None]
 
 def printed_line(no: int, name: str, quantity: int, unit_price: int, gross: int,
                  manual_discount: int, reductions: Iterable[tuple[str, int]],
-                 labels: dict[str, str | None]) -> Line:
+                 labels: dict[str, str | None], tax: str | None = None,
+                 voucher: bool = False) -> Line:
     """A line as the receipt shows it: a manual discount first, then each labelled reduction;
-    reductions of campaigns not printed are folded into the line's amount."""
+    reductions of campaigns not printed are folded into the line's amount; `tax` its rate code
+    (`voucher`: a money package on a taxed receipt)."""
     shown: list[Reduction] = [Reduction(MANUAL_DISCOUNT, manual_discount, manual=True)] if manual_discount \
         else []
     hidden = 0
@@ -60,7 +65,7 @@ def printed_line(no: int, name: str, quantity: int, unit_price: int, gross: int,
             hidden += amount
         else:
             shown.append(Reduction(label, amount))
-    return Line(no, name, quantity, unit_price, gross - hidden, tuple(shown))
+    return Line(no, name, quantity, unit_price, gross - hidden, tuple(shown), tax, voucher)
 
 
 def reduction_labels(priced: PricedReceipt) -> dict[str, str | None]:
@@ -107,11 +112,15 @@ def receipt_document(receipt_id: str) -> ReceiptDocument:
         {e.campaign: e.registration_code for e in Entry.select().where(
             (Entry.origin_code == receipt_id) & (Entry.registration == "coupon"))})
     played = station_time_names(receipt_id)
+    table = tax_lines(ReceiptTax.select().where(ReceiptTax.receipt == receipt_id)
+                      .order_by(ReceiptTax.position))
     printed = [printed_line(line.no, played.get(line.no) or line_name(line), line.quantity,
                             line.unit_price, line.gross,
                             line.manual_discount,
-                            ((row.campaign, row.amount) for row in reductions[line.id]), labels)
+                            ((row.campaign, row.amount) for row in reductions[line.id]), labels,
+                            line.tax, bool(table) and line.tax is None and bool(line.package))
                for line in lines]
+    due = receipt.total_due if table and receipt.total_due is not None else receipt.total
 
     subtotal = sum(line.amount for line in printed)
     discount = sum(r.amount for line in printed for r in line.reductions)
@@ -136,4 +145,13 @@ def receipt_document(receipt_id: str) -> ReceiptDocument:
         member=person(Member, receipt.member),
         coupons=issued,
         balances=balances(receipt.member, receipt.at) if bought and receipt.member else None,
+        tax=table,
+        tax_added=due - receipt.total,
+        total_due=due if due != receipt.total else None,
     )
+
+
+def tax_lines(rows: Iterable[object]) -> tuple[TaxLine, ...]:
+    """Stored tax table rows (receipt_tax, refund_tax) as the document's rows, in their order."""
+    return tuple(TaxLine(row.rate, row.name, row.percent, row.net, row.tax, row.gross)  # type: ignore[attr-defined]
+                 for row in rows)

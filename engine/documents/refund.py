@@ -1,12 +1,16 @@
-"""The refund slip of receipt lines: what was taken back and how the money went back."""
+"""The refund slip of receipt lines: what was taken back and how the money went back; on a taxed
+receipt (spec/tax.md) each line's rate code, the refund's own tax table, in exclusive mode the
+tax given back, and what was deducted (a coupon spent that the refund no longer earns)."""
 
 from __future__ import annotations
 
 from engine.documents.dressing import dressed, line_name, person
+from engine.documents.receipt import tax_lines
 from engine.documents.types import PaymentLine, RefundLine, RefundSlip
 from engine.errors import NotFound
 from engine.models import Member, Receipt, Staff
 from engine.models.shifts import ReceiptRefund, ReceiptRefundLine, ReceiptRefundPayment
+from engine.models.tax import RefundTax
 
 
 def refund_slip(refund_id: str) -> RefundSlip:
@@ -19,11 +23,20 @@ def refund_slip(refund_id: str) -> RefundSlip:
     refunded = list(ReceiptRefundLine.select().where(ReceiptRefundLine.refund == refund_id)
                     .order_by(ReceiptRefundLine.line_no))
     stored = {line.no: line for line in receipt.lines} if receipt else {}
+    table = tax_lines(RefundTax.select().where(RefundTax.refund == refund_id)
+                      .order_by(RefundTax.position))
     lines = []
     for row in refunded:
         line = stored.get(row.line_no)
         lines.append(RefundLine(row.line_no, line_name(line) if line else f"Line {row.line_no}",
-                                line.quantity if line else 1, row.amount))
+                                line.quantity if line else 1, row.amount,
+                                line.tax if line else None,
+                                bool(table) and line is not None and line.tax is None
+                                and bool(line.package)))
+    exclusive = (receipt is not None and receipt.total_due is not None
+                 and receipt.total_due != receipt.total)
+    added = sum(row.tax for row in table) if exclusive else 0
+    deducted = max(sum(row.amount for row in refunded) + added - refund.amount, 0)
     back: dict[str, int] = {}  # per method, in the order the money went back
     for row in (ReceiptRefundPayment.select().where(ReceiptRefundPayment.refund == refund_id)
                 .order_by(ReceiptRefundPayment.position)):
@@ -42,4 +55,7 @@ def refund_slip(refund_id: str) -> RefundSlip:
         staff=person(Staff, refund.staff),
         member=person(Member, receipt.member) if receipt else None,
         receipt_at=receipt.at if receipt else None,
+        tax=table,
+        tax_added=added,
+        deducted=deducted,
     )

@@ -38,6 +38,20 @@ class Line:
     unit_price: int
     amount: int  # gross less the reductions that are not printed
     reductions: tuple[Reduction, ...] = ()
+    tax: str | None = None  # the line's tax rate code (spec/tax.md); None: none printed
+    voucher: bool = False  # a money package on a taxed receipt: no rate, printed "voucher"
+
+
+@dataclass(frozen=True)
+class TaxLine:
+    """One rate's row of a receipt's or refund's tax table: net + tax = gross."""
+
+    rate: str
+    name: str
+    percent: str  # exact decimal text, as stored ("19", "5.5")
+    net: int
+    tax: int
+    gross: int
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,9 @@ class ReceiptDocument:
     coupons: tuple[CouponSlip, ...] = ()
     balances: Balances | None = None
     kind: str = "receipt"
+    tax: tuple[TaxLine, ...] = ()  # empty: a site without rates prints no tax
+    tax_added: int = 0  # exclusive mode: the tax on top of `total`
+    total_due: int | None = None  # exclusive mode: total + tax_added (what was paid)
 
     @property
     def reference(self) -> str:
@@ -213,6 +230,8 @@ class RefundLine:
     name: str
     quantity: int
     amount: int  # what the customer gets back for the line
+    tax: str | None = None  # the line's tax rate code, as on the receipt
+    voucher: bool = False  # a money package on a taxed receipt
 
 
 @dataclass(frozen=True)
@@ -232,6 +251,9 @@ class RefundSlip:
     member: str | None = None
     receipt_at: dt.datetime | None = None
     kind: str = "refund"
+    tax: tuple[TaxLine, ...] = ()  # the refund's own table; empty: no tax printed
+    tax_added: int = 0  # exclusive mode: the tax given back on top of the lines
+    deducted: int = 0  # less: a coupon no longer earned but spent, or tax not paid
 
     @property
     def reference(self) -> str:

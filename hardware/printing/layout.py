@@ -28,6 +28,7 @@ from engine.documents.types import (
     ReceiptDocument,
     RefundSlip,
     ShiftReport,
+    TaxLine,
 )
 from hardware.printing import texts
 from hardware.printing.profile import PrinterProfile
@@ -168,6 +169,32 @@ def coupon(b: Builder, money: Currency, head: Header, slip: CouponSlip) -> None:
     b.add(Feed(), Cut())
 
 
+def rated(amount: str, tax: str | None, voucher: bool) -> str:
+    """A line's amount ending with its rate code, or "voucher" (a money package)."""
+    if voucher:
+        return f"{amount} {t('tax_voucher')}"
+    return f"{amount} {tax}" if tax else amount
+
+
+def tax_table(b: Builder, money: Currency, rows: tuple[TaxLine, ...]) -> None:
+    """The tax table (spec/tax.md): per rate its net, tax and gross; nothing without rates."""
+    if not rows:
+        return
+    heads = (t("tax_net"), t("tax_tax"), t("tax_gross"))
+    cells = [(f"{row.rate} {row.percent}%", money.format(row.net), money.format(row.tax),
+              money.format(row.gross)) for row in rows]
+    column = max(len(text) for text in (*heads, *(c for cell in cells for c in cell[1:]))) + 1
+    label = max(b.width - 3 * column, 1)
+
+    def line(first: str, rest: tuple[str, ...]) -> str:
+        return first[:label].ljust(label) + "".join(text.rjust(column) for text in rest)
+
+    b.rule()
+    b.add(Text(line(t("tax_rate"), heads), bold=True))
+    for first, *rest in cells:
+        b.add(Text(line(first, tuple(rest))))
+
+
 def receipt(b: Builder, doc: ReceiptDocument) -> None:
     money = doc.currency
     header(b, doc.header, b.profile.logo)
@@ -178,7 +205,7 @@ def receipt(b: Builder, doc: ReceiptDocument) -> None:
         b.text(t("member", name=doc.member))
     b.rule()
     for line in doc.lines:
-        b.pair(line.name, money.format(line.amount))
+        b.pair(line.name, rated(money.format(line.amount), line.tax, line.voucher))
         if line.quantity != 1:
             b.text(f"  {line.quantity} x {money.format(line.unit_price)}")
         for reduction in line.reductions:
@@ -188,12 +215,19 @@ def receipt(b: Builder, doc: ReceiptDocument) -> None:
     if doc.discount:
         b.pair(t("receipt_subtotal"), money.format(doc.subtotal))
         b.pair(t("receipt_discount"), money.format(-doc.discount))
-    b.pair(t("total", symbol=money.symbol), money.format(doc.total), bold=True, large=True)
+    if doc.total_due is not None:  # exclusive mode: the tax comes on top of the total
+        b.pair(t("tax_net_total"), money.format(doc.total), bold=True)
+        b.pair(t("tax_added"), money.format(doc.tax_added))
+        b.pair(t("total", symbol=money.symbol), money.format(doc.total_due), bold=True,
+               large=True)
+    else:
+        b.pair(t("total", symbol=money.symbol), money.format(doc.total), bold=True, large=True)
     for payment in doc.payments:
         shown = payment.tendered if payment.tendered is not None else payment.amount
         b.pair(texts.payment(payment.method), money.format(shown))
     if doc.change:
         b.pair(t("receipt_change"), money.format(doc.change), bold=True)
+    tax_table(b, money, doc.tax)
     balances(b, money, doc.balances)
     if doc.coupons:
         count = len(doc.coupons)
@@ -333,9 +367,15 @@ def refund_slip(b: Builder, doc: RefundSlip) -> None:
     b.rule()
     for line in doc.lines:
         quantity = f" ({line.quantity}x)" if line.quantity != 1 else ""
-        b.pair(f"{line.no}. {line.name}{quantity}", money.format(-line.amount))
+        b.pair(f"{line.no}. {line.name}{quantity}",
+               rated(money.format(-line.amount), line.tax, line.voucher))
     b.rule()
+    if doc.tax_added:
+        b.pair(t("tax_added"), money.format(-doc.tax_added))
+    if doc.deducted:
+        b.pair(t("refund_deducted"), money.format(doc.deducted))
     b.pair(t("refund_total", symbol=money.symbol), money.format(-doc.total), bold=True, large=True)
+    tax_table(b, money, doc.tax)
     b.text(t("refund_paid_back"), bold=True)
     for payment in doc.payments:
         b.pair(f"  {texts.payment(payment.method)}", money.format(payment.amount))

@@ -15,6 +15,15 @@ TEXTS: dict[str, str] = {
     "minutes": "{minutes} min",
     "none": "none",
     "manual_discount": "Manual discount",
+    # tax (spec/tax.md): the table's head, a money package's mark, exclusive mode's lines
+    "tax_rate": "Rate",
+    "tax_net": "Net",
+    "tax_tax": "Tax",
+    "tax_gross": "Gross",
+    "tax_voucher": "voucher",
+    "tax_net_total": "Total net",
+    "tax_added": "Tax added",
+    "refund_deducted": "Deducted (coupon used)",
     # payment methods (payment_<method>; an unknown method prints as its code, titled)
     "payment_cash": "Cash",
     "payment_card": "Card",
