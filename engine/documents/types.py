@@ -253,7 +253,8 @@ class RefundSlip:
     kind: str = "refund"
     tax: tuple[TaxLine, ...] = ()  # the refund's own table; empty: no tax printed
     tax_added: int = 0  # exclusive mode: the tax given back on top of the lines
-    deducted: int = 0  # less: a coupon no longer earned but spent, or tax not paid
+    deducted: int = 0  # the lines (and tax added) less what went back: a coupon the refund no
+    # longer earns but already spent (engine/sales/refunds.py), or exclusive tax never paid
 
     @property
     def reference(self) -> str:

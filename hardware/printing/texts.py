@@ -23,7 +23,7 @@ TEXTS: dict[str, str] = {
     "tax_voucher": "voucher",
     "tax_net_total": "Total net",
     "tax_added": "Tax added",
-    "refund_deducted": "Deducted (coupon used)",
+    "refund_deducted": "Deducted",
     # payment methods (payment_<method>; an unknown method prints as its code, titled)
     "payment_cash": "Cash",
     "payment_card": "Card",
