@@ -142,15 +142,24 @@ def test_exclusive_rounding_never_gives_back_more_than_was_paid(site, clock, tmp
 # -- other devices check the table --------------------------------------------------------------
 
 
-def _refunded_on_c1(tmp_path, lines=None):
+def _refunded_on_c1(tmp_path, lines=None, mode_exclusive=False):
+    from conftest import DEMO_AT
     from sync_helpers import provision, using
+    from test_sale_tax import exclusive
     from test_sync_fact_checks import with_site
+
+    class Clock:
+        @staticmethod
+        def now():
+            return DEMO_AT
 
     c1, c2 = provision(tmp_path, {"C1": "counter", "C2": "counter"})
     for device in (c1, c2):
         with_site(device)
+        if mode_exclusive:
+            with using(device.db):
+                exclusive(Clock, tmp_path)
     with using(c1.db):
-        from conftest import DEMO_AT
 
         sold = checkout(ReceiptInput("COUNTER1", (COLA2, CHIPS, WATER)),
                         (PaymentInput("cash", None),), DEMO_AT)
@@ -182,6 +191,18 @@ def test_a_true_refund_table_is_applied_elsewhere(tmp_path):
     assert conflicts_of(c2) == []
     assert c2.sql("SELECT rate, net, tax, gross FROM refund_tax ORDER BY position") == [
         ("A", 420, 80, 500), ("B", 187, 13, 200)]
+
+
+def test_an_exclusive_refund_is_applied_elsewhere(tmp_path):
+    from test_sync_fact_checks import apply_on, conflicts_of
+
+    c2, events = _refunded_on_c1(tmp_path, lines=[1, 3], mode_exclusive=True)
+    assert apply_on(c2, events).rejected == []
+    assert conflicts_of(c2) == []
+    # COLA 500 + 95, WATER 150 + 28.5 -> 29: once for rate A, 650 x 19 % = 123.5 -> 124
+    assert c2.sql("SELECT rate, net, tax, gross FROM refund_tax ORDER BY position") == [
+        ("A", 650, 124, 774)]
+    assert c2.sql("SELECT amount FROM receipt_refund") == [(774,)]
 
 
 def _understated(rows) -> None:
