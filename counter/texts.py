@@ -473,6 +473,8 @@ TEXTS.update({
     "day_close_yes": "Yes, close the day",
     "day_closed": "Day closed: Z {z}. The report is printing.",
     "total_plus_tax": "Total + tax {tax}",
+    "override_station_time": "a guest's station time is priced by its session: it cannot "
+                             "change",
 })
 
 _catalogue = Texts(TEXTS)

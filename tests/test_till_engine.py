@@ -121,7 +121,7 @@ def test_a_price_override_needs_a_managers_approval(site):
     cart = a_cart()
     manager = approver_by_pin("2222", AT, "COUNTER1")
     assert manager.code == "S02"
-    with pytest.raises(PlaydeskError, match="needs a manager"):
+    with pytest.raises(PlaydeskError, match="not a manager's PIN"):
         approver_by_pin("3333", AT, "COUNTER1")  # a cashier's PIN approves nothing
     refused("needs a manager", override_line, cart, 0, 100, "dented", "S01", "S03", AT, shift)
     refused("reason", override_line, cart, 0, 100, "", "S01", "S02", AT, shift)

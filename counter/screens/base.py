@@ -43,6 +43,26 @@ class CounterScreen(DeviceScreen):
         self.app.go("receipt")
         self.app.screen.on_scan(scanned)
 
+    def print_copy(self, document) -> None:
+        """Print `document` again, marked COPY (never a second original, never the drawer), and
+        record the reprint (issue 18 item 7) once a copy exists: printed or in the spool."""
+        from counter.texts import text as t
+        from engine.documents.copies import as_copy, record_reprint
+        from engine.errors import PlaydeskError
+
+        at = self.app.now()
+        if not self.app.print_document(as_copy(document, at)):
+            return  # the app said why
+        try:
+            record_reprint(document.kind, document.reference, self.app.staff.code, at)
+        except PlaydeskError as error:
+            self.say(t("refused", reason=error))
+            return
+        if self.app.printer.printable:
+            self.good(t("history_reprinted", what=document.reference))
+        else:  # spooled: it prints when the printer is back (or with "Print N waiting")
+            self.say(t("history_reprint_waiting", what=document.reference), theme.WARN)
+
     # --- widget helpers ------------------------------------------------------------------------
 
     def button(self, text: str, on_release, color=theme.ACCENT, height: int = theme.BUTTON_HEIGHT,

@@ -15,8 +15,7 @@ from counter.names import method_name
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.documents import purchase_slip, receipt_document
-from engine.documents.copies import as_copy, recent_purchases, record_reprint
-from engine.errors import PlaydeskError
+from engine.documents.copies import recent_purchases
 from engine.ids import device_id
 from engine.sales.queries import recent_receipts
 from uikit import theme
@@ -106,20 +105,6 @@ class HistoryScreen(CounterScreen):
             self.say(t("history_nothing_printed"))
             return
         self.print_copy(last[0])
-
-    def print_copy(self, document) -> None:
-        at = self.app.now()
-        if not self.app.print_document(as_copy(document, at)):
-            return  # the app said why
-        try:  # printed or waiting in the spool: a copy exists, so it is recorded
-            record_reprint(document.kind, document.reference, self.app.staff.code, at)
-        except PlaydeskError as error:
-            self.say(t("refused", reason=error))
-            return
-        if self.app.printer.printable:
-            self.good(t("history_reprinted", what=document.reference))
-        else:  # spooled: it prints when the printer is back (or with "Print N waiting")
-            self.say(t("history_reprint_waiting", what=document.reference), theme.WARN)
 
     def send_waiting(self) -> None:
         count = self.app.printer.retry()

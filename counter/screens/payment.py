@@ -182,4 +182,5 @@ class SaleDoneScreen(CounterScreen):
         self.coupons = ", ".join(c.code for c in result.issued_coupons)
 
     def reprint(self) -> None:
-        self.app.print_document(receipt_document(self.result.receipt))
+        """Another slip of this sale: a copy, recorded (issue 18 item 7)."""
+        self.print_copy(receipt_document(self.result.receipt))

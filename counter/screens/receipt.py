@@ -22,6 +22,7 @@ from engine.documents.shown import shown_receipt
 from engine.errors import PlaydeskError
 from engine.pricing import PricedReceipt
 from engine.sales.cart import Cart, Outcome, apply_scan, rejection_of
+from engine.sales.overrides import listed_price
 from engine.sales.park import park_receipt
 from engine.sales.queries import CounterMember, campaign_names, counter_member
 from engine.sales.quick_keys import QuickPage, add_quick_key, quick_pages
@@ -413,6 +414,14 @@ class ReceiptScreen(CounterScreen):
         index = self.cart.selected
         if index is None or index >= len(self.cart.lines):
             self.say(t("override_pick"))
+            return
+        line = self.cart.lines[index]
+        try:  # only an item's or a resource's price changes: refused before a PIN is asked
+            if isinstance(line, StationTimeLine):
+                raise PlaydeskError(t("override_station_time"))
+            listed_price(line.kind, line.code)
+        except PlaydeskError as error:
+            self.say(t("refused", reason=error))
             return
         self.app.go("price_override", index=index)
 

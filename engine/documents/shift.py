@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from engine.documents.dressing import dressed, person
 from engine.documents.types import CashCount, CountLine, PaymentLine, ShiftReport
 from engine.models import Staff
+from engine.sales.methods import ORDERS_NAME, method_name
 
 if TYPE_CHECKING:  # the facts are handed in: documents build on shifts, never call them
     from engine.sales.shifts import ShiftFacts
@@ -66,7 +67,5 @@ def station_time(facts: ShiftFacts) -> tuple[CountLine, ...]:
 def orders_label(facts: ShiftFacts) -> str:
     """The kiosk orders paid here as one line of the payments, with how they were paid in words:
     "Kiosk orders (2) · Cash, Card"."""
-    from engine.sales.shifts import ORDERS_NAME, method_name
-
     methods = ", ".join(method_name(m.method) for m in facts.orders.methods)
     return f"{ORDERS_NAME} ({facts.orders.count})" + (f" · {methods}" if methods else "")

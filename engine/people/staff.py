@@ -137,8 +137,10 @@ def _seconds(until: dt.datetime, at: dt.datetime) -> int:
 
 
 def login(pin: str, at: dt.datetime, location: str | None = None,
-          staff: str | None = None) -> StaffLogin:
-    """Log a staff member in by PIN (with their code when they chose their name)."""
+          staff: str | None = None, role: str | None = None) -> StaffLogin:
+    """Log a staff member in by PIN (with their code when they chose their name). With `role`,
+    only staff of that role or above can match: anyone else's PIN is a wrong PIN there (an
+    approval keypad, where a cashier's own PIN must not count as a success)."""
     if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
         raise StaffLoginRefused("a PIN is 4 to 8 digits")
     # Lockout check, PIN check, the attempt and any lockout: one BEGIN IMMEDIATE transaction,
@@ -152,6 +154,8 @@ def login(pin: str, at: dt.datetime, location: str | None = None,
         if until is not None:
             raise StaffLoginRefused(_locked_message(until), until=until)
         candidates = login_candidates()
+        if role is not None:
+            candidates = [row for row in candidates if has_role(row.role, role)]
         if staff is not None:
             candidates = [row for row in candidates if row.code == staff]
             if not candidates:

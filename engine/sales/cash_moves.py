@@ -17,6 +17,7 @@ from engine.sales.shiftcheck import require_open_shift
 from engine.sales.till_checks import positive_amount, reason_text
 
 DIRECTIONS = ("in", "out")
+ALL_OF_IT = dt.datetime(9999, 1, 1)  # "now" for the drawer guard: every fact of the shift
 
 
 def move_cash(direction: str, amount: int, reason: str, staff: str, at: dt.datetime,
@@ -33,8 +34,14 @@ def move_cash(direction: str, amount: int, reason: str, staff: str, at: dt.datet
 
     with write():
         drawer = require_open_shift(shift)
+        if at < drawer.opened_at:  # a clock set back (no RTC after a power cut), or --at
+            raise PlaydeskError(f"cash {direction} at {at:%Y-%m-%d %H:%M} is before shift "
+                                f"{shift} opened ({drawer.opened_at:%Y-%m-%d %H:%M}); "
+                                "check the clock")
         if direction == "out":
-            holds = expected_cash(drawer, at)
+            # every fact of the shift counts, whatever time they say: a clock that went back
+            # must not hide a refund already paid out of this drawer
+            holds = expected_cash(drawer, ALL_OF_IT)
             if amount > holds:
                 raise PlaydeskError(f"cash out of {amount} is more than the {holds} the drawer "
                                     "should hold; nothing was recorded")

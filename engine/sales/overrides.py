@@ -15,7 +15,13 @@ from engine.errors import NotFound, PlaydeskError
 from engine.ids import device_id, next_id
 from engine.models import Item, Resource
 from engine.models.till import PriceOverride
-from engine.people.staff import StaffLogin, login, require_role
+from engine.people.staff import (
+    StaffLogin,
+    StaffLoginRefused,
+    lockout_until,
+    login,
+    require_role,
+)
 from engine.sales.cart import Cart
 from engine.sales.till_checks import open_shift_or_none, price_amount, reason_text
 
@@ -32,9 +38,30 @@ def listed_price(kind: str, code: str) -> int:
     return row.price
 
 
+APPROVAL = "approval"  # the approval keypad's own place for counting wrong PINs
+
+
+def approval_place(location: str | None) -> str:
+    return f"{location}/{APPROVAL}" if location else APPROVAL
+
+
 def approver_by_pin(pin: str, at: dt.datetime, location: str | None = None) -> StaffLogin:
-    """The manager whose PIN this is (a staff login: wrong PINs count as at the login)."""
-    who = login(pin, at, location)
+    """The manager whose PIN this is. The approval keypad counts its wrong PINs apart from the
+    login's, and only a manager's PIN can match there: a cashier typing their own PIN (or
+    guessing) makes the keypad wait longer each time, and only a manager's approval resets it;
+    a manager locked out at the login cannot approve either."""
+    try:
+        who = login(pin, at, approval_place(location), role="manager")
+    except StaffLoginRefused as refusal:
+        if refusal.until is not None and refusal.until > at:
+            seconds = max(int((refusal.until - at).total_seconds() + 0.999), 1)
+            raise StaffLoginRefused(f"too many wrong PINs for an approval: the next in "
+                                    f"{seconds} s", until=refusal.until) from None
+        raise StaffLoginRefused("not a manager's PIN: an approval needs a manager's own PIN",
+                                until=refusal.until) from None
+    locked = lockout_until(who.code, location, at)
+    if locked is not None:
+        raise PlaydeskError(f"{who.name} is locked out after wrong PINs until {locked:%H:%M}")
     require_role(who.code, "manager", "changing a price")
     return who
 
@@ -49,7 +76,8 @@ def record_override(kind: str, code: str, new_price: int, reason: str, staff: st
     require_role(approved_by, "manager", "approving a new price", nobody="a manager approves")
     with write():
         open_shift_or_none(shift)
-        before = listed_price(kind, code) if old_price is None else old_price
+        listed = listed_price(kind, code)  # an item or resource the site has, always
+        before = listed if old_price is None else price_amount(old_price, "the old price")
         if before == new_price:
             raise PlaydeskError(f"the price of {code} is {new_price} already")
         row = PriceOverride.create(id=next_id("PO"), shift=shift, kind=kind, code=code,

@@ -24,7 +24,7 @@ from engine.people.staff import has_role, require_role
 from engine.pricing import ReceiptInput
 from engine.sales.cart import Cart, CartLine
 from engine.sales.station_time import StationTimeLine
-from engine.sales.till_checks import open_shift_or_none
+from engine.sales.till_checks import open_shift_or_none, price_amount
 
 REASONS = ("park", "logout")
 
@@ -37,13 +37,23 @@ def cart_json(cart: Cart) -> str:
 
 
 def cart_from_json(text: str, location: str) -> Cart:
-    data = json.loads(text)
-    cart = Cart(location, member=data.get("member"), campaigns=list(data.get("campaigns", [])),
-                coupons=list(data.get("coupons", [])))
-    for entry in data.get("lines", []):
-        fields = {k: v for k, v in entry.items() if k != "station_time"}
-        cart.lines.append(StationTimeLine(**fields) if entry.get("station_time")
-                          else CartLine(**{k: fields[k] for k in CartLine.__dataclass_fields__}))
+    """The parked cart; a cart this build cannot read (made by another version, or damaged) is
+    a clear refusal, never a crash that loses the receipt."""
+    try:
+        data = json.loads(text)
+        cart = Cart(location, member=data.get("member"),
+                    campaigns=list(data.get("campaigns", [])),
+                    coupons=list(data.get("coupons", [])))
+        for entry in data.get("lines", []):
+            fields = {k: v for k, v in entry.items() if k != "station_time"}
+            if entry.get("station_time"):
+                cart.lines.append(StationTimeLine(**fields))
+            else:
+                cart.lines.append(CartLine(**{k: fields[k] for k in CartLine.__dataclass_fields__
+                                              if k in fields}))
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise PlaydeskError(f"the parked receipt cannot be read ({error}); it stays parked") \
+            from None
     cart.selected = len(cart.lines) - 1 if cart.lines else None
     return cart
 
@@ -76,7 +86,8 @@ def park_receipt(cart: Cart, staff: str, at: dt.datetime, shift: str | None = No
         open_shift_or_none(shift)
         row = ParkedReceipt.create(id=next_id("PK"), shift=shift, staff=staff,
                                    location=cart.location, cart=cart_json(cart),
-                                   lines=len(cart.lines), total=max(int(total), 0),
+                                   lines=len(cart.lines),
+                                   total=price_amount(total, "the parked total"),
                                    reason=reason, at=at, device=device_id())
         journal.append_rows("till.park", row)
     return row
@@ -110,9 +121,11 @@ def resume_receipt(parked: str, staff: str, at: dt.datetime) -> Cart:
         if row.staff != staff and not has_role(who.role, "manager"):
             raise PlaydeskError(f"{parked} was parked by {row.staff}: only they or a manager "
                                 "may resume it")
+        # read before the resume is written: a cart that cannot be read stays parked
+        cart = cart_from_json(row.cart, row.location or "")
         resume = ParkedResume.create(parked=parked, staff=staff, at=at, device=device_id())
         journal.append_rows("till.resume", resume)
-    return cart_from_json(row.cart, row.location or "")
+    return cart
 
 
 def parked_dict(row: ParkedReceipt) -> dict[str, Any]:

@@ -47,20 +47,10 @@ from engine.models.shifts import (
 from engine.models.till import NoSale, PriceOverride
 from engine.people.staff import require_role
 from engine.sales.cash_moves import cash_moved, cash_moves_of
+from engine.sales.methods import ORDERS_NAME, method_name
 from engine.sales.station_time import StationTimeTotals, shift_station_time
 
 CASH = "cash"
-# Payment methods as people say them (issue 18 item 6: never `cash`), for the report's own lines
-# and the CLI's JSON; a site's own method is its code, capitalised. The apps and the printer
-# have the same words in their catalogues (counter/names.py, hardware/printing/texts.py).
-METHOD_NAMES = {"cash": "Cash", "card": "Card", "wallet": "Wallet"}
-ORDERS_NAME = "Kiosk orders"
-
-
-def method_name(method: str) -> str:
-    return METHOD_NAMES.get(method) or method.replace("_", " ").capitalize()
-
-
 def _amount(value: Any, what: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise PlaydeskError(f"{what} must be a whole amount in minor units (0 or more)")

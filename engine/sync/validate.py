@@ -77,7 +77,7 @@ NAMESPACED_IDS = {"purchase", "lot", "consumption", "refund", "receipt", "receip
                   "entry", "coupon_redemption", "shift", "receipt_void", "receipt_refund",
                   "play_session", "session_event", "session_minute",
                   "parked_receipt", "cash_move", "no_sale", "price_override",
-                  "pin_unlock", "guest_ticket"}
+                  "pin_unlock", "guest_ticket", "day_closing", "reprint"}
 # Child rows: their parent (named by this column) is one of the origin's own rows.
 NAMESPACED_PARENTS = {"receipt_line": "receipt_id", "line_reduction": "line_id",
                       "entry_allocation": "entry_id", "receipt_refund_line": "refund_id",
