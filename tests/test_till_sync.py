@@ -94,6 +94,21 @@ FALSE = {
         "id": "C1-PK1", "shift": None, "staff": "S01", "location": None, "cart": "[]",
         "lines": 1, "total": 0, "reason": "park", "at": AT.isoformat(), "device": "C1"}]},
         "bad_park"),
+    # the hostile review of issue 18: facts true in form but false in what they name
+    "cash into a shift C1 never opened": (cash_move(), "wrong_shift"),
+    "a no sale on C2's shift": ({"no_sale": [{"id": "C1-NS1", "shift": "C2-SH1", "staff": "S01",
+                                              "reason": None, "at": AT.isoformat(),
+                                              "device": "C1"}]}, "wrong_shift"),
+    "a no sale by staff the site never had": ({"no_sale": [{
+        "id": "C1-NS1", "shift": None, "staff": "NOBODY", "reason": None, "at": AT.isoformat(),
+        "device": "C1"}]}, "unknown_staff"),
+    "a resume of a park never made": ({"parked_resume": [{"parked": "C1-PK42", "staff": "S01",
+                                                          "at": AT.isoformat(),
+                                                          "device": "C1"}]}, "bad_resume"),
+    "a park with a made-up reason": ({"parked_receipt": [{
+        "id": "C1-PK1", "shift": None, "staff": "S01", "location": None,
+        "cart": '{"lines": []}', "lines": 1, "total": 0, "reason": "gift",
+        "at": AT.isoformat(), "device": "C1"}]}, "bad_park"),
     "quick keys as rows": ({"quick_key_page": [{"id": 1, "code": "X", "name": "X",
                                                 "position": 0, "tiles": "[]",
                                                 "deleted": False, "version": None}]},

@@ -82,7 +82,8 @@ NAMESPACED_IDS = {"purchase", "lot", "consumption", "refund", "receipt", "receip
 NAMESPACED_PARENTS = {"receipt_line": "receipt_id", "line_reduction": "line_id",
                       "entry_allocation": "entry_id", "receipt_refund_line": "refund_id",
                       "receipt_refund_payment": "refund_id", "shift_close": "shift",
-                      "parked_resume": "parked", "receipt_tax": "receipt"}
+                      "parked_resume": "parked", "receipt_tax": "receipt",
+                      "refund_tax": "refund"}
 # The column naming the device that made the row.
 DEVICE_COLUMNS = {"lot": "origin"}
 # Money and minutes that can never be negative.
