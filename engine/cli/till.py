@@ -5,7 +5,7 @@ overrides. Each is the engine operation the counter's screens call.
     playdesk till parked [--staff S01]
     playdesk till resume PARKED --staff S01
     playdesk till cash-in|cash-out --staff S01 --shift SHIFT --amount 2000 --reason TEXT
-    playdesk till no-sale --staff S01 [--shift SHIFT] [--reason TEXT]
+    playdesk till no-sale --staff S01 --shift SHIFT [--reason TEXT]
     playdesk till override --staff S01 --approved-by S02 (--item CODE | --resource CODE)
                            --price 150 --reason TEXT [--shift SHIFT]
 """
