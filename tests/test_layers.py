@@ -39,6 +39,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("engine.sessions",),  # play sessions spend credit (entitlements) through the authority
     ("engine.stations",),  # the station agent and the meter's service drive sessions
     ("engine.sales",),
+    ("engine.closing",),  # the day closing reports on the sales
     ("engine.authority",),  # judges strict operations with the domain's rules
     ("engine.documents",),
     ("hardware",),  # the printers and scanners (it imports only the document types)

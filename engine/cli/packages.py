@@ -4,6 +4,7 @@ purchases, lot add, report campaigns|liability (spec/cli.md)."""
 from __future__ import annotations
 
 from engine.cli.common import emit, now, open_db
+from engine.cli.reports import add_day_options, run_day
 from engine.cli.sessions import add_range, run_report_stations
 
 
@@ -72,8 +73,9 @@ def register(commands) -> None:
     add.set_defaults(handler=run_lot_add)
 
     report = commands.add_parser("report", help="package campaign and liability reports")
-    report.add_argument("name", choices=("campaigns", "liability", "stations"))
+    report.add_argument("name", choices=("campaigns", "liability", "stations", "day"))
     add_range(report)  # report stations (engine/cli/sessions.py)
+    add_day_options(report)  # report day (engine/cli/reports.py)
     report.set_defaults(handler=run_report)
 
 
@@ -147,6 +149,8 @@ def run_lot_add(args) -> None:
 def run_report(args) -> None:
     if args.name == "stations":
         return run_report_stations(args)
+    if args.name == "day":
+        return run_day(args)
     from engine.entitlements import report_campaigns, report_liability
 
     open_db(args)

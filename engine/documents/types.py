@@ -225,6 +225,34 @@ class ShiftReport:
 
 
 @dataclass(frozen=True)
+class DayTaxLine:
+    """One rate's row of a day closing: net + tax = gross."""
+
+    rate: str
+    name: str
+    percent: str
+    net: int
+    tax: int
+    gross: int
+
+
+@dataclass(frozen=True)
+class DayReportDocument(ShiftReport):
+    """A day closing (Z, spec/tax.md "Day closing"): the shift report's blocks for the device's
+    day (`shift` is the closing id), plus its tax per rate, refunds' tax and wallet money spent.
+    A layout that knows only ShiftReport prints it as one."""
+
+    day: dt.date | None = None
+    z: int = 0
+    taxes: tuple[DayTaxLine, ...] = ()
+    refund_taxes: tuple[DayTaxLine, ...] = ()
+    wallet: tuple[DayTaxLine, ...] = ()  # wallet money spent per rate (receipts, time, packages)
+    first_receipt: str | None = None
+    last_receipt: str | None = None
+    kind: str = "day_report"
+
+
+@dataclass(frozen=True)
 class RefundLine:
     no: int
     name: str
@@ -329,6 +357,7 @@ class DrawerSlip:
 
 
 Document = (ReceiptDocument | CouponDocument | PurchaseDocument | CounterTicket | ShiftReport
+            | DayReportDocument
             | RefundSlip | DrawerSlip | MemberCardSlip | GuestTicketSlip)
 
 

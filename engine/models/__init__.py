@@ -5,6 +5,7 @@ from engine.models import (
     conflicts,
     coupons,
     credits,
+    days,
     journal,
     logins,
     member_facts,
@@ -33,6 +34,7 @@ from engine.models.campaigns import (
 )
 from engine.models.coupons import Coupon, CouponRedemption
 from engine.models.credits import Consumption, Lot, Purchase, Refund
+from engine.models.days import DayClosing
 from engine.models.journal import Counter, Event, LocalState
 from engine.models.sales import Entry, EntryAllocation, LineReduction, Payment, Receipt, ReceiptLine
 from engine.models.session_bills import SessionBill
@@ -74,6 +76,7 @@ ALL_MODELS = [
     *quick_keys.MODELS,
     *member_facts.MODELS,
     *tax.MODELS,
+    *days.MODELS,
     *reprints.MODELS,
 ]
 
@@ -85,4 +88,5 @@ __all__ = [
     "Receipt", "ReceiptLine", "Refund", "Resource", "Segment", "SegmentMember", "Setting", "Site",
     "SessionBill", "Staff", "Station", "StationGroup", "PlaySession", "SessionEvent",
     "SessionMinute", "Tier", "Trigger", "TriggerLine", "Vendor", "ReceiptTax", "TaxRate",
+    "DayClosing",
 ]
