@@ -150,3 +150,43 @@ def test_the_cli_closes_once_and_a_second_close_exits_2(site, db_path, capsys):
     assert "closed as" in capsys.readouterr().out
     assert main([*at, "report", "day", "--date", "3.7.2026"]) == 2
     assert DayClosing.select().count() == 1
+
+
+def test_after_a_restore_from_backup_a_z_number_is_never_reused(site, db_path, tmp_path):
+    """The backup predates Z1: restored, the device refuses to close until sync has given its
+    journal back (RESTORE_PENDING), and then the next closing is Z2, not a second Z1."""
+    from engine import localstate
+    from engine.db import close_database, open_database, write
+    from engine.errors import RestorePending
+    from engine.migrations import latest_version
+    from engine.models.sync import SyncDevice
+    from engine.ops.backup import backup_database
+    from engine.ops.restore import restore_database
+    from engine.sync.reconciled import counters_past_own_ids
+    from engine.sync.restore import reconcile
+
+    device = device_id()
+    SyncDevice.create(device="C2", role="counter")  # a site: a restore has someone to ask
+    sell([COLA], [("cash", None)])
+    floor = Event.select().where(Event.device == device).count()
+    backup = backup_database(db_path, tmp_path / "backups", AT).path
+    z1 = close_day(device, DAY, "S02", AT.replace(hour=23))
+    originals = [{"device": e.device, "seq": e.seq, "hlc": e.hlc, "type": e.type,
+                  "payload": e.payload, "sig": e.sig} for e in Event.select().where((Event.device == device) & (Event.seq > floor))]
+    close_database()
+    restore_database(backup, db_path, tmp_path / "kept", AT + dt.timedelta(days=1),
+                     latest_version())
+    open_database(db_path)
+    later = AT + dt.timedelta(days=1)
+    assert DayClosing.select().count() == 0
+    with pytest.raises(RestorePending):
+        close_day(device, later.date(), "S02", later)
+    assert DayClosing.select().count() == 0
+    reconcile(device, floor, originals)  # what sync learns from the site: Z1 comes back
+    with write():
+        counters_past_own_ids(device)
+        localstate.delete(localstate.RESTORE_PENDING)
+    assert DayClosing.get_by_id(z1.id).z == 1
+    with pytest.raises(PlaydeskError, match="already closed: Z 1"):
+        close_day(device, DAY, "S02", later)
+    assert close_day(device, later.date(), "S02", later).id == f"{device}-Z2"
