@@ -190,3 +190,52 @@ def test_after_a_restore_from_backup_a_z_number_is_never_reused(site, db_path, t
     with pytest.raises(PlaydeskError, match="already closed: Z 1"):
         close_day(device, DAY, "S02", later)
     assert close_day(device, later.date(), "S02", later).id == f"{device}-Z2"
+
+
+def test_wallet_paid_station_time_is_taxed_at_its_groups_rate(site):
+    """Wallet minutes charged on the day, as the meter records them (one row per minute), at
+    STANDARD's rate A: 7 minutes of 5 = 35 (tax 35 x 19 / 119 = 5.59 -> 6); the next day's
+    minute and a minutes-lot minute do not count."""
+    from engine.models import PlaySession, SessionMinute
+
+    device = device_id()
+    PlaySession.create(id=f"{device}-S1", station="PC01", group="STANDARD", station_device="pc",
+                       rate_per_hour=300, member="M001", started_at=AT, device=device)
+    for minute in range(1, 8):
+        SessionMinute.create(id=f"{device}-SM{minute}", session=f"{device}-S1", minute=minute,
+                             source="money", amount=5, wallet_minute=minute,
+                             at=AT + dt.timedelta(minutes=minute), device=device)
+    SessionMinute.create(id=f"{device}-SM8", session=f"{device}-S1", minute=8, source="minutes",
+                         amount=1, at=AT + dt.timedelta(minutes=8), device=device)
+    SessionMinute.create(id=f"{device}-SM9", session=f"{device}-S1", minute=9, source="money",
+                         amount=5, wallet_minute=8, at=AT + dt.timedelta(days=1), device=device)
+    wallet = day_report(device, DAY).as_dict()["wallet"]
+    assert wallet["station_time"] == [rate("A", 29, 6, 35)]
+    assert (wallet["receipts"], wallet["total"]) == ([], 35)
+
+
+def test_coupons_redeemed_and_issued_are_counted_per_campaign(site):
+    from engine.models import Coupon, CouponRedemption
+
+    receipt = sell([COLA], [("cash", None)]).receipt
+    device = device_id()
+    Coupon.create(code="GIFT-1", campaign="SUMMER", value=150, discount_type="reduce",
+                  issued_receipt=receipt, origin="issued")
+    Coupon.create(code="OLD-1", campaign="SUMMER")
+    CouponRedemption.create(id=f"{device}-CR1", coupon="OLD-1", receipt=receipt, at=AT,
+                            device=device)
+    report = day_report(device, DAY).as_dict()
+    assert report["coupons_redeemed"] == [
+        {"campaign": "SUMMER", "name": "Summer Special", "count": 1, "value": 0}]
+    assert report["coupons_issued"] == [
+        {"campaign": "SUMMER", "name": "Summer Special", "count": 1, "value": 150}]
+
+
+def test_print_day_previews_the_stored_closing(site, db_path, tmp_path, capsys):
+    a_day()
+    row = close_day(device_id(), DAY, "S02", AT.replace(hour=23))
+    png = tmp_path / "z1.png"
+    assert main(["--db", str(db_path), "print", "day", row.id, "--to", f"png:{png}"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["document"], shown["ref"]) == ("day_report", row.id) and png.is_file()
+    assert main(["--db", str(db_path), "print", "day", "DEV1-Z9", "--to", f"png:{png}"]) == 2
