@@ -129,6 +129,7 @@ def test_the_printed_closing_is_the_stored_report(site):
         "day_report", row.id, 1, 3, 1850)
     assert [(t.rate, t.tax) for t in doc.taxes] == [("A", 200), ("B", 39)]
     assert doc.voids.count == 1 and doc.refund_count == 1
+    assert day_document("1").reference == row.id  # a bare Z number: this device's
     with pytest.raises(PlaydeskError, match="unknown day closing"):
         day_document("DEV1-Z99")
 

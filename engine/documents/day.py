@@ -9,6 +9,7 @@ from typing import Any
 from engine.closing.day import get_closing, stored_report
 from engine.documents.dressing import dressed, person
 from engine.documents.types import CountLine, DayReportDocument, DayTaxLine, PaymentLine
+from engine.ids import device_id
 from engine.models import Staff
 
 
@@ -31,7 +32,10 @@ def _wallet(wallet: dict[str, Any]) -> tuple[DayTaxLine, ...]:
 
 
 def day_document(closing_id: str) -> DayReportDocument:
-    """The printable Z of a stored closing ("COUNTER1-Z3")."""
+    """The printable Z of a stored closing ("COUNTER1-Z3"; a bare number, "3", is this
+    device's)."""
+    if closing_id.strip().isdigit():
+        closing_id = f"{device_id()}-Z{int(closing_id)}"
     closing = get_closing(closing_id)
     report = stored_report(closing)
     day = dt.date.fromisoformat(closing.day)
