@@ -468,11 +468,13 @@ TEXTS.update({
     "day_close": "Close the day {day} (Z report)",
     "day_close_manager_only": "A manager closes the day",
     "day_closed_already": "Day closed: Z {z}",
-    "day_close_confirm": "Close the day {day} for this till? {receipts} receipts. The Z report "
-                         "is stored for good and printed; the day cannot be closed again.",
+    "day_close_confirm": "Close the day {day} for this till? {receipts} receipts, {total}. The "
+                         "Z report is stored for good and printed; the day cannot be closed "
+                         "again.",
     "day_close_yes": "Yes, close the day",
     "day_closed": "Day closed: Z {z}. The report is printing.",
     "total_plus_tax": "Total + tax {tax}",
+    "report_tax_added": "Tax added",
     "override_station_time": "a guest's station time is priced by its session: it cannot "
                              "change",
 })

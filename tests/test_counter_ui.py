@@ -140,6 +140,8 @@ def test_sale_by_scans_split_payment_and_shift_close(ui):
     ui.tap(ui.button("Yes, close the shift"))  # asked first (issue 18 item 4)
     assert ui.app.screens.current == "shift_report"
     ui.shot("shift-report")
+    day_close = ui.app.screen.ids.day_close  # a cashier is told who closes the day
+    assert (day_close.text, day_close.disabled) == ("A manager closes the day", True)
     closing = ShiftClose.get(ShiftClose.shift == receipt.shift)
     assert (closing.expected_cash, closing.counted_cash, closing.difference) == (10250, 10250, 0)
     report = ui.prints / f"shift_report-{receipt.shift}.png"
@@ -382,3 +384,57 @@ def test_the_members_redeemable_coupons_are_offered(ui):
     assert ui.buttons("Use") == []  # offered no more: it is on the receipt
     ui.tap(ui.button("Void receipt"))
     ui.tap(ui.button("Yes, void it"))  # asked first (issue 18 item 4)
+
+
+def test_exclusive_mode_adds_the_tax_to_what_is_due(ui):
+    """tax.md: in exclusive mode the tax comes on top; screens and payments use total_due."""
+    from engine.models import Site
+
+    Site.update(tax_mode="exclusive").execute()
+    try:
+        ui.app.handle_scan(CASHIER_PIN)
+        ui.pump(3)
+        if ui.app.screens.current == "shift_open":
+            ui.app.handle_scan("0")
+            ui.pump(3)
+        scan(ui, "CHIPS")  # 2.00 € at B, 7 %: 0.14 € on top
+        assert ui.app.screen.total_label.text == "2.14 €"
+        assert "Total + tax 0.14 €" in ui.texts()
+        ui.shot("exclusive-receipt")
+        ui.tap(ui.button("Pay 2.14 €"))
+        assert ui.app.screens.current == "payment"
+        assert "Total 2.14 €" in ui.texts()
+        ui.tap(ui.button("Card"))
+        ui.tap(ui.button("Complete sale"))
+        assert ui.app.screens.current == "done"
+        receipt = Receipt.select().order_by(Receipt.at.desc(), Receipt.id.desc()).first()
+        assert (receipt.total, receipt.total_due, receipt.paid) == (200, 214, 214)
+        ui.tap(ui.button("Next customer"))
+    finally:
+        Site.update(tax_mode="inclusive").execute()
+
+
+def test_a_manager_closes_the_day_after_the_shift(ui):
+    """Issue 18 item 9 / tax.md: the shift close offers the day closing to a manager, once."""
+    from engine.models.days import DayClosing
+
+    manager_login(ui)
+    ui.tap(ui.button("Sale"))
+    ui.pump(2)
+    ui.tap(ui.button("Close shift"))
+    type_pin(ui, "0")
+    ui.tap(ui.button("Close shift and print report"))
+    ui.tap(ui.button("Yes, close the shift"))
+    assert ui.app.screens.current == "shift_report"
+    day_close = ui.app.screen.ids.day_close
+    assert (day_close.text, day_close.disabled) == ("Close the day 2026-07-03 (Z report)", False)
+    ui.tap(day_close)
+    ui.shot("day-close-confirm")
+    ui.tap(ui.button("Yes, close the day"))
+    closing = DayClosing.get(DayClosing.day == "2026-07-03")
+    assert (closing.z, closing.staff) == (1, "S02")
+    assert ui.app.screen.message.text == "Day closed: Z 1. The report is printing."
+    assert (day_close.text, day_close.disabled) == ("Day closed: Z 1", True)
+    assert list(ui.prints.glob("day*.bin")), "the Z report is printed"
+    ui.shot("day-closed")
+    assert not ui.layout_problems()

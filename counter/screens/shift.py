@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from kivy.properties import StringProperty
 
-from counter.names import method_name
 from counter.screens.amount import AmountEntry
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine import documents
+from engine.closing.day import close_day, day_report
+from engine.closing.queries import day_closed
+from engine.documents.day import day_document
 from engine.errors import PlaydeskError
+from engine.ids import device_id
 from engine.sales.shifts import ShiftFacts, close_shift, expected_cash, get_shift, open_shift
 from uikit import theme
 from uikit.confirm import ask
@@ -144,12 +147,13 @@ class ShiftReportScreen(CounterScreen):
         pair(left, t("report_subtotal"), money(report.subtotal))
         pair(left, t("report_discount"), money(-report.discount))
         pair(left, t("report_total"), money(report.total), bold=True)
+        if report.tax_added:  # exclusive mode: the payments below covered the tax on top
+            pair(left, t("report_tax_added"), money(report.tax_added))
         left.add_widget(self.label(t("report_payments"), bold=True))
-        for payment in report.payments:  # the receipts': they add up to the total
-            pair(left, method_name(payment.method), money(payment.amount))
-        if report.orders.count:  # kiosk orders paid here: no receipt, but taken all the same
-            pair(left, t("report_orders", count=report.orders.count),
-                 money(report.orders.amount))
+        # every line of money taken in, named: the receipts' methods, then the kiosk orders
+        # paid here per method; they add up to the takings under them
+        for line in report.payment_lines:
+            pair(left, line.name, money(line.amount))
         pair(left, t("report_takings"), money(report.takings), bold=True)
         pair(left, t("report_refunds"), money(-report.refunds.amount))
         pair(left, t("report_voids"), f"{report.voids.count}× {money(report.voids.amount)}")
@@ -188,8 +192,45 @@ class ShiftReportScreen(CounterScreen):
         for left_text, right_text in station_time_rows(report, money):
             pair(right, left_text, right_text)
         # (each card's facts sit at the top of its scroll view, the room below)
-        # The day closing (tax.md, issue 19) will add its button here, under the report, once
-        # the engine has the operation; until then there is no button that does nothing.
+        self.offer_day_close()
+
+    def offer_day_close(self) -> None:
+        """After the shift, a manager may close the device's day (tax.md: the Z report); a
+        cashier is told who can. A day closed already is said so, not offered again."""
+        button = self.ids.day_close
+        day = self.app.now().date()
+        closed = day_closed(device_id(), day)
+        if closed is not None:
+            button.disabled = True
+            button.text = t("day_closed_already", z=closed)
+        elif not self.app.is_manager():
+            button.disabled = True
+            button.text = t("day_close_manager_only")
+        else:
+            button.disabled = False
+            button.text = t("day_close", day=day.isoformat())
+
+    def ask_day_close(self) -> None:
+        day = self.app.now().date()
+        try:
+            report = day_report(device_id(), day)
+        except PlaydeskError as error:
+            self.say(t("refused", reason=error))
+            return
+        ask(self, t("day_close_confirm", day=day.isoformat(), receipts=report.receipts,
+                    total=self.app.money(report.total_due)),
+            [(t("day_close_yes"), lambda: self.close_day(day), theme.WARN)], t("confirm_keep"),
+            font_size=self.fs())
+
+    def close_day(self, day) -> None:
+        try:
+            closing = close_day(device_id(), day, self.app.staff.code, self.app.now())
+        except PlaydeskError as error:
+            self.say(t("refused", reason=error))
+            return
+        self.say(t("day_closed", z=closing.z), theme.GOOD)
+        self.offer_day_close()
+        self.app.print_document(day_document(closing.id))
 
     def on_scan(self, scanned: str) -> None:
         """The shift is closed: log in again to sell."""

@@ -16,11 +16,6 @@ from engine.cli.common import emit, now, open_db
 from engine.errors import PlaydeskError
 
 
-def register(commands) -> None:
-    """Nothing of its own: `playdesk report` is packages.py's parser (its NAME choices), which
-    takes `add_day_options` and dispatches `report day` to `run_day`."""
-
-
 def add_day_options(report) -> None:
     """`report day`'s options, on packages.py's `playdesk report NAME` parser."""
     report.add_argument("--date", help="report day: the day, YYYY-MM-DD (default: today)")

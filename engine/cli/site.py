@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from engine.cli import exports
 from engine.cli.common import emit, now, open_db
 
 
@@ -19,6 +20,7 @@ def register(commands) -> None:
 
     export = commands.add_parser("export", help="print the site definitions as a site file")
     export.set_defaults(handler=run_export)
+    exports.register_actions(export)  # export sales|days: the accountant's (tax.md)
 
     hash_pin = commands.add_parser("hash-pin", help="read a PIN on stdin, print its pin_hash")
     hash_pin.set_defaults(handler=run_hash_pin)

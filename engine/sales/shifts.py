@@ -285,6 +285,8 @@ class ShiftFacts:
     # every line of money taken in, named (receipts' methods, then kiosk orders per method):
     # Σ amount == takings
     payment_lines: tuple[PaymentTotal, ...] = ()
+    # exclusive mode (tax.md): the tax the receipts' payments covered on top of `total`
+    tax_added: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return _plain(asdict(self))
@@ -394,6 +396,8 @@ def shift_report(shift_id: str, at: dt.datetime) -> ShiftFacts:
         subtotal=sum(r.subtotal for r in receipts),
         discount=sum(r.discount for r in receipts),
         total=sum(r.total for r in receipts),
+        tax_added=sum((r.total_due if r.total_due is not None else r.total) - r.total
+                      for r in receipts),
         payments=payments,
         discounts=tuple(CampaignDiscount(code, campaign_names.get(code, code), amount, count)
                         for code, (amount, count) in sorted(discounts.items())),
