@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
@@ -130,6 +131,21 @@ def test_the_printed_closing_is_the_stored_report(site):
     assert [(t.rate, t.tax) for t in doc.taxes] == [("A", 200), ("B", 39)]
     assert doc.voids.count == 1 and doc.refund_count == 1
     assert day_document("1").reference == row.id  # a bare Z number: this device's
+    # on paper: the Z, the receipts' range and the tax table per rate, in the ESC/POS bytes
+    from hardware.printing.layout import Text, layout
+    from hardware.printing.profile import paper
+    from hardware.printing.render_escpos import render_document
+
+    printed = [b.text for b in layout(doc, paper(80)) if isinstance(b, Text)]
+    assert printed[printed.index("DAY CLOSING Z 1") + 1].startswith("Day")
+    assert "Tax per rate" in printed and any(line.startswith("A 19%") for line in printed)
+    escpos = render_document(doc, paper(80))
+    assert b"DAY CLOSING Z 1" in escpos and b"SHIFT REPORT" not in escpos
+    from hardware.printing.preview import render_png
+
+    artifacts = Path(__file__).resolve().parent / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    render_png(layout(doc, paper(80)), paper(80)).save(artifacts / "day-closing-z1.png")
     with pytest.raises(PlaydeskError, match="unknown day closing"):
         day_document("DEV1-Z99")
 

@@ -44,12 +44,18 @@ def day_document(closing_id: str) -> DayReportDocument:
                      for part in ("packages_taxed", "packages_vouchers")
                      for p in report[part]["packages"])
     refunds = report["refunds"]
+    payments = tuple(PaymentLine(p["method"], p["amount"]) for p in report["payments"])
+    # the day's payments also paid packages bought without a receipt (the kiosk's): their own
+    # line, so that the payments add up to what was taken
+    taken = sum(p.amount for p in payments)
+    loose = taken - report["total_due"]
     return DayReportDocument(
         header=head, currency=money, shift=closing.id, at=closing.at,
         receipts=report["receipts"], subtotal=report["subtotal"], discount=report["discount"],
         total=report["total_due"],
-        payments=tuple(PaymentLine(p["method"], p["amount"]) for p in report["payments"]),
-        staff=person(Staff, closing.staff),
+        payments=payments, takings=taken,
+        loose_purchases=loose,
+        closed_by=person(Staff, closing.staff),
         first_at=dt.datetime.combine(day, dt.time()),
         last_at=dt.datetime.combine(day, dt.time(23, 59)),
         coupons_redeemed=tuple(CountLine(c["name"], c["count"])

@@ -249,6 +249,8 @@ class DayReportDocument(ShiftReport):
     wallet: tuple[DayTaxLine, ...] = ()  # wallet money spent per rate (receipts, time, packages)
     first_receipt: str | None = None
     last_receipt: str | None = None
+    # packages bought without a receipt (the kiosk's): the payments paid them too
+    loose_purchases: int = 0
     kind: str = "day_report"
 
 

@@ -19,6 +19,8 @@ from engine.documents.types import (
     CouponDocument,
     CouponSlip,
     Currency,
+    DayReportDocument,
+    DayTaxLine,
     Document,
     DrawerSlip,
     GuestTicketSlip,
@@ -176,7 +178,7 @@ def rated(amount: str, tax: str | None, voucher: bool) -> str:
     return f"{amount} {tax}" if tax else amount
 
 
-def tax_table(b: Builder, money: Currency, rows: tuple[TaxLine, ...]) -> None:
+def tax_table(b: Builder, money: Currency, rows: tuple[TaxLine | DayTaxLine, ...]) -> None:
     """The tax table (spec/tax.md): per rate its net, tax and gross; nothing without rates."""
     if not rows:
         return
@@ -299,11 +301,37 @@ def cash_count(b: Builder, money: Currency, cash: CashCount) -> None:
     b.pair(f"  {t('cash_difference')}", money.format(cash.difference or 0), bold=True)
 
 
-def shift_report(b: Builder, doc: ShiftReport) -> None:
+def day_report(b: Builder, doc: DayReportDocument) -> None:
+    """A day closing (Z): its number and day, the receipts' id range, the shift report's
+    figures for the day, then the tax per rate, the refunds' tax and the wallet money spent."""
     money = doc.currency
+    header(b, doc.header)
+    b.text(t("day_title", z=doc.z), align="center", bold=True, large=True)
+    b.pair(t("day_day"), doc.day.isoformat() if doc.day else "")
+    b.pair(t("day_closing"), doc.shift)
+    if doc.first_receipt:
+        b.pair(t("day_receipts_range"), f"{doc.first_receipt} - {doc.last_receipt}")
+    shift_figures(b, doc)
+    for title, rows in ((t("day_tax"), doc.taxes), (t("day_refund_tax"), doc.refund_taxes),
+                        (t("day_wallet"), doc.wallet)):
+        if rows:
+            b.rule()
+            b.text(title, bold=True)
+            tax_table(b, money, rows)
+    b.add(Feed(), Cut())
+
+
+def shift_report(b: Builder, doc: ShiftReport) -> None:
     header(b, doc.header)
     b.text(t("shift_title"), align="center", bold=True, large=True)
     b.pair(t("shift_shift"), doc.shift)
+    shift_figures(b, doc)
+    b.add(Feed(), Cut())
+
+
+def shift_figures(b: Builder, doc: ShiftReport) -> None:
+    """The shift report's figures (a day closing prints them for its day too)."""
+    money = doc.currency
     if doc.staff:
         b.pair(t("shift_cashier"), doc.staff)
     if doc.closed_by:
@@ -316,6 +344,8 @@ def shift_report(b: Builder, doc: ShiftReport) -> None:
     b.pair(t("shift_gross"), money.format(doc.subtotal))
     b.pair(t("shift_discounts"), money.format(-doc.discount))
     b.pair(t("total", symbol=money.symbol), money.format(doc.total), bold=True)
+    if isinstance(doc, DayReportDocument) and doc.loose_purchases:
+        b.pair(t("day_loose"), money.format(doc.loose_purchases))  # the payments paid them too
     b.rule()
     b.text(t("shift_payments"), bold=True)
     for payment in doc.payments:
@@ -350,7 +380,6 @@ def shift_report(b: Builder, doc: ShiftReport) -> None:
     if doc.cash is not None:
         b.rule()
         cash_count(b, money, doc.cash)
-    b.add(Feed(), Cut())
 
 
 def refund_slip(b: Builder, doc: RefundSlip) -> None:
@@ -444,6 +473,8 @@ def layout(document: Document, profile: PrinterProfile, drawer: bool = False) ->
         purchase(b, document)
     elif isinstance(document, CounterTicket):
         counter_ticket(b, document)
+    elif isinstance(document, DayReportDocument):  # (a ShiftReport too: asked first)
+        day_report(b, document)
     elif isinstance(document, ShiftReport):
         shift_report(b, document)
     elif isinstance(document, RefundSlip):
