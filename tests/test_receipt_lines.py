@@ -50,5 +50,5 @@ def test_campaigns_not_printed_fold_into_the_line(demo_site):
     Campaign.update(print_type="none").where(Campaign.code == "HAPPY").execute()
     receipt = ReceiptInput(location="COUNTER1", lines=(LineInput(item="COLA", quantity=2),))
     priced = price_receipt(receipt, load_definitions(), AT)
-    assert receipt_lines(priced, ["Cola"]) == (Line(1, "Cola", 2, 250, 400, ()),)
+    assert receipt_lines(priced, ["Cola"]) == (Line(1, "Cola", 2, 250, 400, (), "A"),)
     assert reduction_labels(priced) == {"HAPPY": None}

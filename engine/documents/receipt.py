@@ -79,10 +79,17 @@ def receipt_lines(priced: PricedReceipt, names: Sequence[str] | None = None) -> 
     """A priced receipt's lines exactly as its paper will print them (the counter's screen);
     `names` are the lines' names when the caller knows them, else they are looked up."""
     labels = reduction_labels(priced)
+    taxed = bool(priced.tax.rows)
     return tuple(printed_line(line.no, names[index] if names else line_name(line), line.quantity,
                               line.unit_price, line.gross, line.manual_discount,
-                              ((r.campaign, r.amount) for r in line.reductions), labels)
+                              ((r.campaign, r.amount) for r in line.reductions), labels,
+                              line.tax, is_voucher(taxed, line.tax, line.package))
                  for index, line in enumerate(priced.lines))
+
+
+def is_voucher(taxed: bool, rate: str | None, package: str | None) -> bool:
+    """A money package on a taxed receipt: no rate, printed as "voucher" (tax.md)."""
+    return taxed and rate is None and bool(package)
 
 
 def station_time_names(receipt_id: str) -> dict[int, str]:
@@ -118,7 +125,7 @@ def receipt_document(receipt_id: str) -> ReceiptDocument:
                             line.unit_price, line.gross,
                             line.manual_discount,
                             ((row.campaign, row.amount) for row in reductions[line.id]), labels,
-                            line.tax, bool(table) and line.tax is None and bool(line.package))
+                            line.tax, is_voucher(bool(table), line.tax, line.package))
                for line in lines]
     due = receipt.total_due if table and receipt.total_due is not None else receipt.total
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.campaigns.types import DISCOUNT_TYPES, LINE_LEVEL_TYPES
-from engine.documents.receipt import line_name, printed_line, reduction_labels
+from engine.documents.receipt import is_voucher, line_name, printed_line, reduction_labels
 from engine.documents.types import Line, Reduction
 from engine.models import Campaign
 from engine.pricing import PricedReceipt
@@ -39,6 +39,7 @@ def shown_receipt(priced: PricedReceipt, names: Sequence[str] | None = None) -> 
     labels = reduction_labels(priced)
     wide = {code for code in receipt_wide(set(labels)) if labels.get(code) is not None}
     totals: dict[str, int] = {}
+    taxed = bool(priced.tax.rows)
     lines = []
     for index, line in enumerate(priced.lines):
         own = []
@@ -49,6 +50,7 @@ def shown_receipt(priced: PricedReceipt, names: Sequence[str] | None = None) -> 
                 own.append((reduction.campaign, reduction.amount))
         lines.append(printed_line(line.no, names[index] if names else line_name(line),
                                   line.quantity, line.unit_price, line.gross,
-                                  line.manual_discount, own, labels))
+                                  line.manual_discount, own, labels, line.tax,
+                                  is_voucher(taxed, line.tax, line.package)))
     return ShownReceipt(tuple(lines), tuple(Reduction(labels[code] or code, amount)
                                             for code, amount in totals.items()))
