@@ -256,3 +256,21 @@ def test_print_day_previews_the_stored_closing(site, db_path, tmp_path, capsys):
     shown = json.loads(capsys.readouterr().out)
     assert (shown["document"], shown["ref"]) == ("day_report", row.id) and png.is_file()
     assert main(["--db", str(db_path), "print", "day", "DEV1-Z9", "--to", f"png:{png}"]) == 2
+
+
+def test_minutes_packages_sold_without_a_receipt_are_taxed_at_their_sale(site):
+    # the kiosk sells STD (900, rate A) twice and a voucher: each purchase its own table,
+    # 900 x 19 / 119 = 143.69 -> 144 each; the voucher carries no tax
+    purchase("M001", "SUMMER/STD", "card", "kiosk", AT)
+    purchase("M002", "SUMMER/STD", "cash", "kiosk", AT)
+    purchase("M001", "SUMMER/PREMIUM", "card", "kiosk", AT)
+    report = day_report(device_id(), DAY).as_dict()
+    assert report["package_taxes"] == [rate("A", 1800 - 288, 288, 1800)]
+    assert report["taxes"] == []  # no receipt: the receipts' table stays theirs
+    from engine.documents.day import day_document
+    from hardware.printing.layout import Text, layout
+    from hardware.printing.profile import paper
+
+    doc = day_document(close_day(device_id(), DAY, "S02", AT.replace(hour=23)).id)
+    printed = [b.text for b in layout(doc, paper(80)) if isinstance(b, Text)]
+    assert "Packages without a receipt: tax per rate" in printed

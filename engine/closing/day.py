@@ -148,6 +148,9 @@ class DayReport:
     wallet: WalletSpent
     coupons_redeemed: tuple[CouponCount, ...]
     coupons_issued: tuple[CouponCount, ...]
+    # minutes packages sold without a receipt (the kiosk's): taxed at their sale, each purchase
+    # its own table (once per rate, the price containing the tax), summed per rate
+    package_taxes: tuple[RateAmount, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return _plain(asdict(self))
@@ -291,7 +294,27 @@ def day_report(device: str, day: dt.date) -> DayReport:
         taxes=taxes, untaxed=untaxed,
         voids=Counted(len(voids), sum(v.total for v in voids)),
         payments=payments, refunds=refunds, packages_taxed=taxed, packages_vouchers=vouchers,
-        wallet=wallet, coupons_redeemed=redeemed, coupons_issued=issued)
+        wallet=wallet, coupons_redeemed=redeemed, coupons_issued=issued,
+        package_taxes=_loose_package_taxes(loose, package_info, rates))
+
+
+def _loose_package_taxes(loose: list[Purchase], info: dict[str, Any],
+                         rates: _Rates) -> tuple[RateAmount, ...]:
+    """The tax of minutes packages bought without a receipt: per purchase at its package's rate
+    (tax.md: the price contains it; a money package is a voucher, untaxed), summed per rate."""
+    totals: dict[str, list[int]] = {}
+    for bought in loose:
+        _, kind, rate = info.get(f"{bought.campaign}/{bought.package}", (None, "money", None))
+        if kind != "minutes" or rate is None or rate not in rates.rows:
+            continue
+        tax = tax_of(bought.price, rates.percent(rate), INCLUSIVE)
+        entry = totals.setdefault(rate, [0, 0])
+        entry[0] += tax
+        entry[1] += bought.price
+    return tuple(RateAmount(code, rates.name(code), rates.rows[code].percent, gross - tax, tax,
+                            gross)
+                 for code in sorted(totals, key=lambda c: rates.order.get(c, len(rates.order)))
+                 for tax, gross in [totals[code]])
 
 
 def _refunds(device: str, day: dt.date, rates: _Rates) -> RefundTotals:

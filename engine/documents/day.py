@@ -54,7 +54,7 @@ def day_document(closing_id: str) -> DayReportDocument:
         receipts=report["receipts"], subtotal=report["subtotal"], discount=report["discount"],
         total=report["total_due"],
         payments=payments, takings=taken,
-        loose_purchases=loose,
+        loose_purchases=loose, package_taxes=_taxes(report.get("package_taxes", [])),
         closed_by=person(Staff, closing.staff),
         first_at=dt.datetime.combine(day, dt.time()),
         last_at=dt.datetime.combine(day, dt.time(23, 59)),

@@ -251,6 +251,7 @@ class DayReportDocument(ShiftReport):
     last_receipt: str | None = None
     # packages bought without a receipt (the kiosk's): the payments paid them too
     loose_purchases: int = 0
+    package_taxes: tuple[DayTaxLine, ...] = ()  # their tax per rate (minutes packages)
     kind: str = "day_report"
 
 

@@ -312,8 +312,8 @@ def day_report(b: Builder, doc: DayReportDocument) -> None:
     if doc.first_receipt:
         b.pair(t("day_receipts_range"), f"{doc.first_receipt} - {doc.last_receipt}")
     shift_figures(b, doc)
-    for title, rows in ((t("day_tax"), doc.taxes), (t("day_refund_tax"), doc.refund_taxes),
-                        (t("day_wallet"), doc.wallet)):
+    for title, rows in ((t("day_tax"), doc.taxes), (t("day_package_tax"), doc.package_taxes),
+                        (t("day_refund_tax"), doc.refund_taxes), (t("day_wallet"), doc.wallet)):
         if rows:
             b.rule()
             b.text(title, bold=True)

@@ -70,6 +70,7 @@ TEXTS: dict[str, str] = {
     "day_refund_tax": "Refunds: tax per rate",
     "day_wallet": "Wallet money spent",
     "day_loose": "Packages without a receipt",
+    "day_package_tax": "Packages without a receipt: tax per rate",
     "shift_shift": "Shift",
     "shift_cashier": "Cashier",
     "shift_closed_by": "Closed by",
