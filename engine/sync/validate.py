@@ -54,6 +54,7 @@ from typing import Any
 from engine.campaigns.state import ACTIVE, campaign_state
 from engine.campaigns.types import WEEKDAYS
 from engine.db import database
+from engine.sync.validate_days import check_day_closings
 from engine.sync.validate_people import check_people
 from engine.sync.validate_sessions import check_sessions
 from engine.sync.validate_tax import check_receipt_taxes
@@ -129,6 +130,7 @@ def check_event(event: dict[str, Any], payload: dict[str, Any], role: str | None
     check_sessions(origin, kind, rows)
     check_people(rows)
     check_till(origin, rows)
+    check_day_closings(origin, rows)
     _check_lots(origin, role, rows)
     _check_refund_lines(rows)
     _check_orders(rows)
