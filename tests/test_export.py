@@ -152,3 +152,11 @@ def test_days_export_gives_each_closing_and_sums_to_it(site):
     for rate in report.taxes:
         assert total([r for r in sales if r["tax_rate"] == rate.rate], "due") == \
             Decimal(rate.gross) / 100
+
+
+def test_the_readme_lists_the_columns_in_their_order():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for columns in (export.SALES_COLUMNS, export.DAYS_COLUMNS):
+        assert ", ".join(f"`{c}`" for c in columns) in " ".join(readme.split()), columns
