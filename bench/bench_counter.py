@@ -84,7 +84,8 @@ def bench_site() -> str:
     rng = random.Random(7)
     document = {
         "items": [{"code": f"BI{n:02d}", "name": f"Bench item {n}", "price": 100 + 10 * n,
-                   "category": "DRINKS" if n % 2 else "SNACKS", "barcodes": [gtin(n)]}
+                   "category": "DRINKS" if n % 2 else "SNACKS", "barcodes": [gtin(n)],
+                   "tax": "A" if n % 2 else "B"}
                   for n in range(60)],
         "staff": [{"code": "S01", "name": "Sam", "role": "manager",
                    "pin_hash": hash_pin(PIN)}],
