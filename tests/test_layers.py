@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # the kernel: what every part imports (it stays flat at engine/'s top)
     ("engine", "engine.clock", "engine.db", "engine.derived", "engine.errors", "engine.hlc",
      "engine.ids", "engine.journal", "engine.money", "engine.settings", "engine.localstate",
-     "engine.bulk", "engine.models", "engine.migrations", "engine.playtime"),
+     "engine.bulk", "engine.plaindata", "engine.models", "engine.migrations", "engine.playtime"),
     ("engine.campaigns", "engine.codes"),  # vocabulary without a database
     ("engine.ops",),  # the appliance: backup, restore, the clock check
     ("engine.lots",),  # what a lot is and the order a spend draws on lots

@@ -48,10 +48,11 @@ from engine.models import (
     StationGroup,
     TaxRate,
 )
-from engine.models import tax as tax_models
 from engine.models.days import DayClosing
 from engine.models.shifts import ReceiptRefund, ReceiptRefundPayment, ReceiptVoid
+from engine.models.tax import RefundTax
 from engine.people.staff import require_role
+from engine.plaindata import plain_data
 from engine.pricing.tax import INCLUSIVE, tax_of
 
 WALLET = "wallet"
@@ -153,17 +154,7 @@ class DayReport:
     package_taxes: tuple[RateAmount, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return _plain(asdict(self))
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+        return plain_data(asdict(self))
 
 
 def _window(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -326,9 +317,8 @@ def _refunds(device: str, day: dt.date, rates: _Rates) -> RefundTotals:
     # a receipt's package lines go back through the receipt refund (method "receipt")
     standalone = list(Refund.select().where((Refund.device == device) & _within(Refund.at, day)
                                             & (Refund.method != "receipt")))
-    refund_tax = getattr(tax_models, "RefundTax", None)
-    tax_rows = (list(refund_tax.select().where(refund_tax.refund.in_(refund_ids)))
-                if refund_tax is not None and refund_ids else [])
+    tax_rows = (list(RefundTax.select().where(RefundTax.refund.in_(refund_ids)))
+                if refund_ids else [])
     return RefundTotals(
         count=len(receipt_refunds) + len(standalone),
         amount=sum(r.amount for r in receipt_refunds) + sum(r.amount for r in standalone),

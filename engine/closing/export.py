@@ -24,6 +24,7 @@ from engine.errors import PlaydeskError
 from engine.models import Payment, Receipt, ReceiptLine, ReceiptTax
 from engine.models.days import DayClosing
 from engine.models.shifts import ReceiptRefund, ReceiptRefundLine, ReceiptRefundPayment
+from engine.models.tax import RefundTax
 from engine.settings import site_identity
 
 SALES_COLUMNS = ("kind", "receipt", "refund", "device", "time", "staff", "member", "line",
@@ -128,10 +129,7 @@ def sales_rows(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
 
 def _refund_rows(since: dt.datetime, until: dt.datetime) -> list[dict[str, Any]]:
     """A row per refunded line: what went back, negative, with its share of the refund's own
-    tax table (stored by engine/sales/refunds.py) when it has one."""
-    from engine.models import tax as tax_models
-
-    refund_tax = getattr(tax_models, "RefundTax", None)
+    tax table (stored by engine/sales/refunds.py)."""
     refunds = list(ReceiptRefund.select().where((ReceiptRefund.at >= since)
                                                 & (ReceiptRefund.at < until))
                    .order_by(ReceiptRefund.at, ReceiptRefund.id))
@@ -141,8 +139,7 @@ def _refund_rows(since: dt.datetime, until: dt.datetime) -> list[dict[str, Any]]
         stored = {li.no: li for li in receipt.lines} if receipt else {}
         given = list(ReceiptRefundLine.select().where(ReceiptRefundLine.refund == refund.id)
                      .order_by(ReceiptRefundLine.line_no))
-        table = list(refund_tax.select().where(refund_tax.refund == refund.id)) \
-            if refund_tax is not None else []
+        table = list(RefundTax.select().where(RefundTax.refund == refund.id))
         # the refund's tax table is over what it gave back (inclusive: inside the amounts;
         # exclusive: the amounts are net + tax); spread it over the lines by what each gave
         taxes = _line_taxes([(g.line_no, stored[g.line_no].tax if g.line_no in stored else None,

@@ -46,6 +46,7 @@ from engine.models.shifts import (
 )
 from engine.models.till import NoSale, PriceOverride
 from engine.people.staff import require_role
+from engine.plaindata import plain_data
 from engine.sales.cash_moves import cash_moved, cash_moves_of
 from engine.sales.methods import ORDERS_NAME, method_name
 from engine.sales.station_time import StationTimeTotals, shift_station_time
@@ -289,16 +290,7 @@ class ShiftFacts:
     tax_added: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return _plain(asdict(self))
-
-
-def _plain(value: Any) -> Any:
-    """asdict keeps tuples; the JSON document has lists."""
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    return value
+        return plain_data(asdict(self))
 
 
 def _by_method(amounts: Iterable[tuple[str, int]]) -> tuple[MethodAmount, ...]:
