@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from engine.entitlements.sellable import find_package
-from engine.errors import PlaydeskError
+from engine.errors import N_, PlaydeskError
 from engine.people.members import existing_member
 from engine.pricing import LineInput, PricedReceipt, ReceiptInput, price_receipt
 from engine.pricing.definitions import cached_definitions
@@ -103,7 +103,8 @@ class Cart:
     def add_line(self, kind: str, code: str, name: str, quantity: int = 1) -> CartLine:
         """A line of `code`; scanning the same thing again adds to the last line of it."""
         if kind == "package":
-            raise PlaydeskError("a package is added with add_package (one at a time, to a member)")
+            raise PlaydeskError(N_("a package is added with add_package (one at a time, to a "
+                                   "member)"))
         last = self.lines[-1] if self.lines else None
         if last is not None and (last.kind, last.code) == (kind, code) \
                 and last.unit_price is None and not last.manual_discount:
@@ -115,10 +116,10 @@ class Cart:
 
     def set_quantity(self, index: int, quantity: int) -> None:
         if quantity < 1:
-            raise PlaydeskError("a quantity is at least 1 (remove the line instead)")
+            raise PlaydeskError(N_("a quantity is at least 1 (remove the line instead)"))
         line = self.lines[index]
         if line.kind == "package" and quantity != 1:
-            raise PlaydeskError("a package is sold one at a time")
+            raise PlaydeskError(N_("a package is sold one at a time"))
         line.quantity = quantity
         self.selected = index
 
@@ -141,7 +142,7 @@ class Cart:
     def add_package(self, package: str) -> CartLine:
         """A package line ("CAMPAIGN/PACKAGE"), sold to the cart's member, one at a time."""
         if self.member is None:
-            raise PlaydeskError("scan the member's card first: a package is sold to a member")
+            raise PlaydeskError(N_("scan the member's card first: a package is sold to a member"))
         row = find_package(package)
         self.lines.append(CartLine("package", package, row.name))
         self.selected = len(self.lines) - 1
@@ -153,9 +154,9 @@ class Cart:
         """The receipt's member (None removes it, unless package lines are sold to them)."""
         if member is None:
             if any(line.kind == "package" for line in self.lines):
-                raise PlaydeskError("remove the package lines before removing the member")
+                raise PlaydeskError(N_("remove the package lines before removing the member"))
         elif not existing_member(member).active:
-            raise PlaydeskError(f"member {member} is inactive")
+            raise PlaydeskError(N_("member {member} is inactive"), member=member)
         self.member = member
 
     def register_campaign(self, code: str) -> None:
@@ -167,7 +168,7 @@ class Cart:
 
     def add_coupon(self, code: str) -> None:
         if code in self.coupons:
-            raise PlaydeskError(f"coupon {code} is already on this receipt")
+            raise PlaydeskError(N_("coupon {code} is already on this receipt"), code=code)
         self.coupons.append(code)
 
     def remove_coupon(self, code: str) -> None:

@@ -9,7 +9,7 @@ import datetime as dt
 
 from engine import journal
 from engine.db import write
-from engine.errors import PlaydeskError
+from engine.errors import N_, PlaydeskError
 from engine.ids import device_id, next_id
 from engine.models.till import CashMove
 from engine.people.staff import require_role
@@ -24,27 +24,31 @@ def move_cash(direction: str, amount: int, reason: str, staff: str, at: dt.datet
               shift: str | None) -> CashMove:
     """Put cash into (`in`) or take it out of (`out`) the open shift's drawer."""
     if direction not in DIRECTIONS:
-        raise PlaydeskError(f"a cash move is 'in' or 'out', not {direction!r}")
+        raise PlaydeskError(N_("a cash move is 'in' or 'out', not {direction!r}"),
+                            direction=direction)
     positive_amount(amount, f"the cash {direction} amount")
     why = reason_text(reason, f"a reason for the cash {direction}")
     require_role(staff, "cashier", f"cash {direction}")
     if shift is None:
-        raise PlaydeskError(f"cash {direction} needs an open shift (its drawer moves the cash)")
+        raise PlaydeskError(N_("cash {direction} needs an open shift (its drawer moves the cash)"),
+                            direction=direction)
     from engine.sales.shifts import expected_cash  # shifts reads cash moves: imported late
 
     with write():
         drawer = require_open_shift(shift)
         if at < drawer.opened_at:  # a clock set back (no RTC after a power cut), or --at
-            raise PlaydeskError(f"cash {direction} at {at:%Y-%m-%d %H:%M} is before shift "
-                                f"{shift} opened ({drawer.opened_at:%Y-%m-%d %H:%M}); "
-                                "check the clock")
+            raise PlaydeskError(N_("cash {direction} at {at:%Y-%m-%d %H:%M} is before shift "
+                                   "{shift} opened ({opened_at:%Y-%m-%d %H:%M}); "
+                                   "check the clock"),
+                                direction=direction, at=at, shift=shift, opened_at=drawer.opened_at)
         if direction == "out":
             # every fact of the shift counts, whatever time they say: a clock that went back
             # must not hide a refund already paid out of this drawer
             holds = expected_cash(drawer, ALL_OF_IT)
             if amount > holds:
-                raise PlaydeskError(f"cash out of {amount} is more than the {holds} the drawer "
-                                    "should hold; nothing was recorded")
+                raise PlaydeskError(N_("cash out of {amount} is more than the {holds} the drawer "
+                                       "should hold; nothing was recorded"),
+                                    amount=amount, holds=holds)
         row = CashMove.create(id=next_id("CM"), shift=shift, direction=direction, amount=amount,
                               reason=why, staff=staff, at=at, device=device_id())
         journal.append_rows("till.cash_move", row)

@@ -25,7 +25,7 @@ from engine.db import write
 from engine.derived import refresh_coupons
 from engine.entitlements import consume, purchase
 from engine.entitlements.purchase import PAYMENTS, method_commission
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.ids import device_id, next_id, next_number
 from engine.models import (
     Coupon,
@@ -108,13 +108,13 @@ def _check_receipt(receipt: ReceiptInput) -> None:
     """What the receipt file reader checks, for receipts the apps build by hand: a sale has
     lines, and happens at a location of the site, for a member and debtor that exist."""
     if not receipt.lines:
-        raise PlaydeskError("a receipt without lines cannot be sold")
+        raise PlaydeskError(N_("a receipt without lines cannot be sold"))
     for model, code, what in ((Location, receipt.location, "location"),
                               (Member, receipt.member, "member"),
                               (Debtor, receipt.debtor, "debtor")):
         if code is not None and not model.select().where(
                 (model.code == code) & ~model.deleted).exists():
-            raise NotFound(f"unknown {what} {code!r}")
+            raise NotFound(N_("unknown {what} {code!r}"), what=what, code=code)
 
 
 def _receipt_rows(priced: PricedReceipt, plan: PaymentPlan, receipt_id: str, staff: str | None,

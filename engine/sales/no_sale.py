@@ -9,7 +9,7 @@ import datetime as dt
 
 from engine import journal
 from engine.db import write
-from engine.errors import PlaydeskError
+from engine.errors import N_, PlaydeskError
 from engine.ids import device_id, next_id
 from engine.models.till import NoSale
 from engine.people.staff import require_role
@@ -21,7 +21,7 @@ def record_no_sale(staff: str, at: dt.datetime, shift: str | None = None,
     why = reason_text(reason, "the reason", required=False)
     require_role(staff, "cashier", "opening the drawer")
     if shift is None:  # else the opening would be on no shift's report: unseen
-        raise PlaydeskError("a no sale needs an open shift (its drawer is the one opened)")
+        raise PlaydeskError(N_("a no sale needs an open shift (its drawer is the one opened)"))
     with write():
         open_shift_or_none(shift)
         row = NoSale.create(id=next_id("NS"), shift=shift, staff=staff, reason=why, at=at,

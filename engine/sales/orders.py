@@ -16,7 +16,7 @@ from engine import journal
 from engine.db import write
 from engine.entitlements.purchase import purchase
 from engine.entitlements.sellable import find_package, package_reason
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.ids import device_id
 from engine.models import Location, Purchase
 from engine.models.orders import OrderCompletion, PendingOrder
@@ -52,7 +52,8 @@ def create_order(member: str, package: str, location: str | None,
     item = find_package(package)
     reason = package_reason(item, member, at)
     if reason:
-        raise PlaydeskError(f"package {package} is not sellable: {reason}")
+        raise PlaydeskError(N_("package {package} is not sellable: {reason}"),
+                            package=package, reason=reason)
     with write():
         code = new_code()
         while PendingOrder.get_or_none(PendingOrder.code == code) is not None:
@@ -70,7 +71,7 @@ def _check_location(code: str | None) -> None:
     the ticket and kept with the order)."""
     if code is not None and not Location.select().where(
             (Location.code == code) & ~Location.deleted).exists():
-        raise NotFound(f"unknown location {code!r}")
+        raise NotFound(N_("unknown location {code!r}"), code=code)
 
 
 def completion(code: str) -> OrderCompletion | None:
@@ -80,8 +81,8 @@ def completion(code: str) -> OrderCompletion | None:
 def find_order(code: str) -> PendingOrder:
     order = PendingOrder.get_or_none(PendingOrder.code == order_code(code))
     if order is None:
-        raise NotFound(f"no order {order_code(code)!r}; check the ticket or order again at the "
-                       f"kiosk")
+        raise NotFound(N_("no order {order!r}; check the ticket or order again at the "
+                          "kiosk"), order=order_code(code))
     return order
 
 
@@ -90,11 +91,13 @@ def pending_order(code: str, at: dt.datetime) -> PendingOrder:
     order = find_order(code)
     done = completion(order.code)
     if done is not None:
-        raise PlaydeskError(f"order {order.code} was already paid at {done.at:%H:%M} "
-                            f"(purchase {done.purchase})")
+        raise PlaydeskError(N_("order {order_code} was already paid at {paid_at:%H:%M} "
+                               "(purchase {purchase})"),
+                            order_code=order.code, paid_at=done.at, purchase=done.purchase)
     if at >= order.expires_at:
-        raise PlaydeskError(f"order {order.code} expired at {order.expires_at:%H:%M}; please "
-                            f"order again at the kiosk")
+        raise PlaydeskError(N_("order {order_code} expired at {expires_at:%H:%M}; please "
+                               "order again at the kiosk"),
+                            order_code=order.code, expires_at=order.expires_at)
     return order
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 from engine import journal
 from engine.db import write
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.ids import device_id, next_id
 from engine.models import Item, Resource
 from engine.models.till import PriceOverride
@@ -31,10 +31,11 @@ KINDS = {"item": Item, "resource": Resource}
 def listed_price(kind: str, code: str) -> int:
     model = KINDS.get(kind)
     if model is None:
-        raise PlaydeskError(f"only an item's or a resource's price can be changed, not a {kind}'s")
+        raise PlaydeskError(N_("only an item's or a resource's price can be changed, not a "
+                               "{kind}'s"), kind=kind)
     row = model.get_or_none((model.code == code) & ~model.deleted)
     if row is None:
-        raise NotFound(f"unknown {kind} {code!r}")
+        raise NotFound(N_("unknown {kind} {code!r}"), kind=kind, code=code)
     return row.price
 
 
@@ -61,7 +62,8 @@ def approver_by_pin(pin: str, at: dt.datetime, location: str | None = None) -> S
                                 until=refusal.until) from None
     locked = lockout_until(who.code, location, at)
     if locked is not None:
-        raise PlaydeskError(f"{who.name} is locked out after wrong PINs until {locked:%H:%M}")
+        raise PlaydeskError(N_("{manager} is locked out after wrong PINs until {locked:%H:%M}"),
+                            manager=who.name, locked=locked)
     require_role(who.code, "manager", "changing a price")
     return who
 
@@ -79,7 +81,8 @@ def record_override(kind: str, code: str, new_price: int, reason: str, staff: st
         listed = listed_price(kind, code)  # an item or resource the site has, always
         before = listed if old_price is None else price_amount(old_price, "the old price")
         if before == new_price:
-            raise PlaydeskError(f"the price of {code} is {new_price} already")
+            raise PlaydeskError(N_("the price of {code} is {new_price} already"),
+                                code=code, new_price=new_price)
         row = PriceOverride.create(id=next_id("PO"), shift=shift, kind=kind, code=code,
                                    old_price=before, new_price=new_price, reason=why,
                                    staff=staff, approved_by=approved_by, at=at,
@@ -94,10 +97,10 @@ def override_line(cart: Cart, index: int, new_price: int, reason: str, staff: st
     from engine.sales.station_time import StationTimeLine
 
     if not 0 <= index < len(cart.lines):
-        raise PlaydeskError("pick the line whose price changes first")
+        raise PlaydeskError(N_("pick the line whose price changes first"))
     line = cart.lines[index]
     if isinstance(line, StationTimeLine):
-        raise PlaydeskError("a guest's station time is priced by its session: it cannot change")
+        raise PlaydeskError(N_("a guest's station time is priced by its session: it cannot change"))
     old = line.unit_price if line.unit_price is not None else listed_price(line.kind, line.code)
     row = record_override(line.kind, line.code, new_price, reason, staff, approved_by, at,
                           shift, old_price=old)

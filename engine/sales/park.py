@@ -16,7 +16,7 @@ from typing import Any
 
 from engine import journal
 from engine.db import write
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.ids import device_id, next_id
 from engine.models import Item, Resource
 from engine.models.till import ParkedReceipt, ParkedResume
@@ -52,8 +52,8 @@ def cart_from_json(text: str, location: str) -> Cart:
                 cart.lines.append(CartLine(**{k: fields[k] for k in CartLine.__dataclass_fields__
                                               if k in fields}))
     except (ValueError, TypeError, KeyError, AttributeError) as error:
-        raise PlaydeskError(f"the parked receipt cannot be read ({error}); it stays parked") \
-            from None
+        raise PlaydeskError(N_("the parked receipt cannot be read ({error}); it stays parked"),
+                            error=error) from None
     cart.selected = len(cart.lines) - 1 if cart.lines else None
     return cart
 
@@ -68,7 +68,7 @@ def cart_of_receipt(receipt: ReceiptInput) -> Cart:
         model = {"item": Item, "resource": Resource}.get(kind)
         row = model.get_or_none(model.code == code) if model else None
         if model is not None and row is None:
-            raise NotFound(f"unknown {kind} {code!r}")
+            raise NotFound(N_("unknown {kind} {code!r}"), kind=kind, code=code)
         cart.lines.append(CartLine(kind, code, row.name if row else code, line.quantity,
                                    line.unit_price, line.manual_discount))
     return cart
@@ -78,9 +78,10 @@ def park_receipt(cart: Cart, staff: str, at: dt.datetime, shift: str | None = No
                  total: int = 0, reason: str = "park") -> ParkedReceipt:
     """Park the cart (refused when it is empty); the caller then starts a new one."""
     if reason not in REASONS:
-        raise PlaydeskError(f"a park's reason is one of {', '.join(REASONS)}, not {reason!r}")
+        raise PlaydeskError(N_("a park's reason is one of {reasons}, not {reason!r}"),
+                            reasons=", ".join(REASONS), reason=reason)
     if cart.empty:
-        raise PlaydeskError("the receipt is empty: there is nothing to park")
+        raise PlaydeskError(N_("the receipt is empty: there is nothing to park"))
     require_role(staff, "cashier", "parking a receipt")
     with write():
         open_shift_or_none(shift)
@@ -112,15 +113,17 @@ def resume_receipt(parked: str, staff: str, at: dt.datetime) -> Cart:
     with write():
         row = ParkedReceipt.get_or_none(ParkedReceipt.id == parked)
         if row is None:
-            raise NotFound(f"unknown parked receipt {parked!r}")
+            raise NotFound(N_("unknown parked receipt {parked!r}"), parked=parked)
         if row.device != device_id():
-            raise PlaydeskError(f"{parked} was parked on {row.device}: resume it there")
+            raise PlaydeskError(N_("{parked} was parked on {device}: resume it there"),
+                                parked=parked, device=row.device)
         done = ParkedResume.get_or_none(ParkedResume.parked == parked)
         if done is not None:
-            raise PlaydeskError(f"{parked} was resumed already at {done.at:%H:%M} by {done.staff}")
+            raise PlaydeskError(N_("{parked} was resumed already at {resumed_at:%H:%M} by {staff}"),
+                                parked=parked, resumed_at=done.at, staff=done.staff)
         if row.staff != staff and not has_role(who.role, "manager"):
-            raise PlaydeskError(f"{parked} was parked by {row.staff}: only they or a manager "
-                                "may resume it")
+            raise PlaydeskError(N_("{parked} was parked by {staff}: only they or a manager "
+                                   "may resume it"), parked=parked, staff=row.staff)
         # read before the resume is written: a cart that cannot be read stays parked
         cart = cart_from_json(row.cart, row.location or "")
         resume = ParkedResume.create(parked=parked, staff=staff, at=at, device=device_id())

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from engine.errors import InsufficientBalance, PlaydeskError
+from engine.errors import N_, InsufficientBalance, PlaydeskError
 from engine.lots.draws import device_caps, spendable_capped, usable_lots
 from engine.models import PaymentMethod
 from engine.money import MAX_AMOUNT
@@ -59,13 +59,15 @@ def plan_payments(total: int, payments: tuple[PaymentInput, ...], member: str | 
     change = 0
     for payment in payments:
         if payment.method not in methods:
-            raise PlaydeskError(f"unknown payment method {payment.method!r} "
-                                f"(known: {', '.join(sorted(methods))})")
+            raise PlaydeskError(N_("unknown payment method {method!r} "
+                                   "(known: {methods})"),
+                                method=payment.method, methods=", ".join(sorted(methods)))
         if payment.amount is not None and not is_amount(payment.amount):
-            raise PlaydeskError(f"a {payment.method} payment must be a whole amount in minor "
-                                f"units (0 to {MAX_AMOUNT}), not {payment.amount!r}")
+            raise PlaydeskError(N_("a {method} payment must be a whole amount in minor "
+                                   "units (0 to {max_amount}), not {amount!r}"),
+                                method=payment.method, max_amount=MAX_AMOUNT, amount=payment.amount)
         if payment.method == WALLET and member is None:
-            raise PlaydeskError("a wallet payment needs a member on the receipt")
+            raise PlaydeskError(N_("a wallet payment needs a member on the receipt"))
         offered = due if payment.amount is None else payment.amount
         if payment.method == CASH:
             pays = min(offered, due)
@@ -76,15 +78,17 @@ def plan_payments(total: int, payments: tuple[PaymentInput, ...], member: str | 
             planned.append(PlannedPayment(WALLET, pays, None))
         else:
             if offered > due:
-                raise PlaydeskError(f"{payment.method} payment of {offered} is more than the "
-                                    f"{due} still due")
+                raise PlaydeskError(N_("{method} payment of {offered} is more than the "
+                                       "{due} still due"),
+                                    method=payment.method, offered=offered, due=due)
             pays = offered
             planned.append(PlannedPayment(payment.method, pays, None))
         due -= pays
     if due > 0:
         paid = total - due
-        raise PlaydeskError(f"payments of {paid} do not cover the total of {total} "
-                            f"({due} still due); nothing was recorded")
+        raise PlaydeskError(N_("payments of {paid} do not cover the total of {total} "
+                               "({due} still due); nothing was recorded"),
+                            paid=paid, total=total, due=due)
     return PaymentPlan(tuple(planned), change)
 
 

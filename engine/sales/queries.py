@@ -10,7 +10,7 @@ from typing import Any
 
 from engine.coupons.notification import redeemable
 from engine.entitlements.balances import balance
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.models import (
     Campaign,
     Coupon,
@@ -57,7 +57,7 @@ def receipt_dict(receipt_id: str) -> dict[str, Any]:
     """The recorded receipt: lines with reductions, payments, entries, coupons."""
     receipt = Receipt.get_or_none(Receipt.id == receipt_id)
     if receipt is None:
-        raise NotFound(f"unknown receipt {receipt_id!r}")
+        raise NotFound(N_("unknown receipt {receipt_id!r}"), receipt_id=receipt_id)
     lines = list(ReceiptLine.select().where(ReceiptLine.receipt == receipt_id)
                  .order_by(ReceiptLine.no))
     reductions: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -97,7 +97,7 @@ def recent_receipts(device: str, limit: int = RECENT_LIMIT) -> list[dict[str, An
     """The receipts `device` recorded, newest first, with their refund status (paid,
     partly_refunded, refunded): a counter's history is its own sales, not every synced one."""
     if limit < 1:
-        raise PlaydeskError("the limit is at least 1")
+        raise PlaydeskError(N_("the limit is at least 1"))
     rows = (Receipt.select(Receipt.id, Receipt.at, Receipt.total, Receipt.member)
             .where(Receipt.device == device)
             .order_by(Receipt.at.desc(), Receipt.id.desc()).limit(limit))

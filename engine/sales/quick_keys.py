@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from engine.errors import PlaydeskError
+from engine.errors import N_, PlaydeskError
 from engine.models import Item, Resource
 from engine.models.quick_keys import QuickKeyPage
 from engine.sales.cart import Cart, CartLine
@@ -60,5 +60,6 @@ def add_quick_key(cart: Cart, kind: str, code: str) -> CartLine:
     index = current()
     things = index.items if kind == "item" else index.resources if kind == "resource" else None
     if things is None or code not in things:
-        raise PlaydeskError(f"unknown {kind} {code!r} (the quick keys changed: try again)")
+        raise PlaydeskError(N_("unknown {kind} {code!r} (the quick keys changed: try again)"),
+                            kind=kind, code=code)
     return cart.add_line(kind, code, things[code].name)

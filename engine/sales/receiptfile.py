@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.clock import check_year, parse_datetime
-from engine.errors import PlaydeskError
+from engine.errors import N_, PlaydeskError
 from engine.models import Campaign, Debtor, Item, Location, Member, Package, Resource
 from engine.money import MAX_AMOUNT
 from engine.pricing.engine import MAX_QUANTITY
@@ -47,7 +47,8 @@ def read_receipt_file(path: str | os.PathLike[str]) -> ReceiptFile:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise PlaydeskError(f"cannot read receipt file {os.fspath(path)}: {error}") from None
+        raise PlaydeskError(N_("cannot read receipt file {path}: {error}"),
+                            path=os.fspath(path), error=error) from None
     return parse_receipt_text(text, os.fspath(path))
 
 
@@ -87,11 +88,12 @@ class _Reader:
     def read(self) -> ReceiptFile:
         document = self.parsed.value
         if document is None:
-            raise PlaydeskError(f"{self.parsed.filename}: the file is empty (a receipt file is "
-                                "a mapping with location and lines)")
+            raise PlaydeskError(N_("{filename}: the file is empty (a receipt file is "
+                                   "a mapping with location and lines)"),
+                                filename=self.parsed.filename)
         if not isinstance(document, dict):
-            raise PlaydeskError(f"{self.parsed.filename}: a receipt file is a mapping "
-                                "with location and lines")
+            raise PlaydeskError(N_("{filename}: a receipt file is a mapping "
+                                   "with location and lines"), filename=self.parsed.filename)
         self._unknown_keys(document, TOP_KEYS, ())
         at = self._at(document.get("at"))
         location = self._location(document.get("location"))
@@ -105,7 +107,8 @@ class _Reader:
             self.problem(("lines",), f"the receipt's gross {self.gross} is more than one receipt "
                                      f"may hold (at most {MAX_AMOUNT})")
         if self.problems:
-            raise PlaydeskError("bad receipt:\n  " + "\n  ".join(self.problems))
+            raise PlaydeskError(N_("bad receipt:\n  {problems}"),
+                                problems="\n  ".join(self.problems))
         receipt = ReceiptInput(location=location or "", lines=tuple(lines), member=member,
                                debtor=debtor, campaigns=tuple(campaigns), coupons=tuple(coupons))
         return ReceiptFile(receipt, at, tuple(payments))

@@ -61,7 +61,7 @@ from engine.db import write
 from engine.derived import refunded_lines
 from engine.entitlements.lots import new_lot
 from engine.entitlements.refunds import refund_receipt_purchase
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.ids import device_id, next_id
 from engine.models import (
     Campaign,
@@ -125,9 +125,10 @@ def _split_by_methods(receipt_id: str, amount: int) -> list[tuple[str, int]]:
             split.append((method, take))
             left -= take
     if left > 0:  # cannot happen while refunds stay within the lines' nets: refuse, not guess
-        raise PlaydeskError(f"a refund of {amount} is more than the payments of receipt "
-                            f"{receipt_id} have left to give back ({amount - left}); nothing "
-                            f"was refunded")
+        raise PlaydeskError(N_("a refund of {amount} is more than the payments of receipt "
+                               "{receipt_id} have left to give back ({refundable}); nothing "
+                               "was refunded"),
+                            amount=amount, receipt_id=receipt_id, refundable=amount - left)
     return split
 
 
@@ -239,7 +240,7 @@ def refund_receipt(receipt_id: str, staff: str | None, reason: str | None, at: d
     """Refund `lines` (line numbers; default every line not refunded yet) of a recorded receipt."""
 
     if not reason or not reason.strip():
-        raise PlaydeskError("a refund needs a reason")
+        raise PlaydeskError(N_("a refund needs a reason"))
     reason = reason.strip()
     chosen = _refundable(receipt_id, staff, shift, lines)[3]  # the clear errors first
     # a strict operation (sync.md): two counters never both pay these lines out, and the
@@ -332,7 +333,7 @@ def _refundable(receipt_id: str, staff: str | None, shift: str | None,
     written) when they cannot be refunded here."""
     receipt = Receipt.get_or_none(Receipt.id == receipt_id)
     if receipt is None:
-        raise NotFound(f"unknown receipt {receipt_id!r}")
+        raise NotFound(N_("unknown receipt {receipt_id!r}"), receipt_id=receipt_id)
     who = require_role(staff, "manager", "a refund")
     if shift is not None:  # its drawer pays the cash out: this device's, and open
         require_open_shift(shift)
@@ -342,11 +343,14 @@ def _refundable(receipt_id: str, staff: str | None, shift: str | None,
     chosen = sorted(set(lines)) if lines is not None else sorted(set(stored) - done)
     for no in chosen:
         if no not in stored:
-            raise PlaydeskError(f"receipt {receipt_id} has no line {no}")
+            raise PlaydeskError(N_("receipt {receipt_id} has no line {no}"),
+                                receipt_id=receipt_id, no=no)
         if no in done:
-            raise PlaydeskError(f"line {no} of receipt {receipt_id} was already refunded")
+            raise PlaydeskError(N_("line {no} of receipt {receipt_id} was already refunded"),
+                                no=no, receipt_id=receipt_id)
     if not chosen:
-        raise PlaydeskError(f"receipt {receipt_id} is already refunded in full")
+        raise PlaydeskError(N_("receipt {receipt_id} is already refunded in full"),
+                            receipt_id=receipt_id)
     return receipt, who, stored, chosen
 
 

@@ -4,7 +4,7 @@ caller's write transaction, so a shift closed at the same moment is seen."""
 
 from __future__ import annotations
 
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.ids import device_id
 from engine.models.shifts import Shift, ShiftClose
 
@@ -13,13 +13,15 @@ def require_open_shift(shift_id: str) -> Shift:
     """This device's open shift `shift_id`; else NotFound / PlaydeskError saying why."""
     shift = Shift.get_or_none(Shift.id == shift_id)
     if shift is None:
-        raise NotFound(f"unknown shift {shift_id!r}")
+        raise NotFound(N_("unknown shift {shift_id!r}"), shift_id=shift_id)
     here = device_id()
     if shift.device != here:
-        raise PlaydeskError(f"shift {shift_id} is device {shift.device}'s drawer, not this "
-                            f"device's ({here}); use this device's open shift")
+        raise PlaydeskError(N_("shift {shift_id} is device {device}'s drawer, not this "
+                               "device's ({here}); use this device's open shift"),
+                            shift_id=shift_id, device=shift.device, here=here)
     closing = ShiftClose.get_or_none(ShiftClose.shift == shift_id)
     if closing is not None:
-        raise PlaydeskError(f"shift {shift_id} was closed at {closing.closed_at:%Y-%m-%d %H:%M}; "
-                            f"open a new shift first")
+        raise PlaydeskError(N_("shift {shift_id} was closed at {closed_at:%Y-%m-%d %H:%M}; "
+                               "open a new shift first"),
+                            shift_id=shift_id, closed_at=closing.closed_at)
     return shift

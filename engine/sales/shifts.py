@@ -22,7 +22,7 @@ from peewee import fn
 
 from engine import journal
 from engine.db import write
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.ids import device_id, next_id
 from engine.models import (
     Campaign,
@@ -54,7 +54,8 @@ from engine.sales.station_time import StationTimeTotals, shift_station_time
 CASH = "cash"
 def _amount(value: Any, what: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise PlaydeskError(f"{what} must be a whole amount in minor units (0 or more)")
+        raise PlaydeskError(N_("{what} must be a whole amount in minor units (0 or more)"),
+                            what=what)
     return value
 
 
@@ -69,7 +70,7 @@ def open_shift_of(device: str | None = None) -> Shift | None:
 def get_shift(shift_id: str) -> Shift:
     shift = Shift.get_or_none(Shift.id == shift_id)
     if shift is None:
-        raise NotFound(f"unknown shift {shift_id!r}")
+        raise NotFound(N_("unknown shift {shift_id!r}"), shift_id=shift_id)
     return shift
 
 
@@ -81,8 +82,9 @@ def open_shift(staff: str, opening_cash: int, at: dt.datetime,
     with write():
         current = open_shift_of()
         if current is not None:
-            raise PlaydeskError(f"shift {current.id} (opened by {current.staff} at "
-                                f"{current.opened_at:%H:%M}) is still open; close it first")
+            raise PlaydeskError(N_("shift {shift} (opened by {staff} at "
+                                   "{opened_at:%H:%M}) is still open; close it first"),
+                                shift=current.id, staff=current.staff, opened_at=current.opened_at)
         shift = Shift.create(id=next_id("SH"), device=device_id(), location=location,
                              staff=staff, opened_at=at, opening_cash=opening_cash)
         journal.append_rows("shift.open", shift)
@@ -134,7 +136,8 @@ def close_shift(shift_id: str, staff: str, counted_cash: int, at: dt.datetime) -
         shift = get_shift(shift_id)
         done = ShiftClose.get_or_none(ShiftClose.shift == shift_id)
         if done is not None:
-            raise PlaydeskError(f"shift {shift_id} was already closed at {done.closed_at:%H:%M}")
+            raise PlaydeskError(N_("shift {shift_id} was already closed at {closed_at:%H:%M}"),
+                                shift_id=shift_id, closed_at=done.closed_at)
         expected = expected_cash(shift, at)
         row = ShiftClose.create(shift=shift_id, staff=staff, closed_at=at,
                                 counted_cash=counted_cash, expected_cash=expected,

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from engine import journal
 from engine.bulk import insert_instances
 from engine.db import database
-from engine.errors import PlaydeskError
+from engine.errors import N_, PlaydeskError
 from engine.ids import device_id
 from engine.models import Station
 from engine.models.session_bills import SessionBill
@@ -75,19 +75,21 @@ def station_bill(session_id: str) -> StationBill:
     open, moved on to another station, billed already)."""
     session = facts.session(session_id)
     if not session.guest:
-        raise PlaydeskError(f"session {session.id} is a member's: its minutes were charged "
-                            "as they were played")
+        raise PlaydeskError(N_("session {session_id} is a member's: its minutes were charged "
+                               "as they were played"), session_id=session.id)
     if session.open:
-        raise PlaydeskError(f"session {session.id} is {session.state}: stop it first")
+        raise PlaydeskError(N_("session {session_id} is {state}: stop it first"),
+                            session_id=session.id, state=session.state)
     onward = moved_to(session)
     if onward is not None:
-        raise PlaydeskError(f"session {session.id} was moved to {onward}: bill the session "
-                            "there")
+        raise PlaydeskError(N_("session {session_id} was moved to {onward}: bill the session "
+                               "there"), session_id=session.id, onward=onward)
     sessions = play(session)
     for one in sessions:
         receipt = billed_receipt(one.id)
         if receipt is not None:
-            raise PlaydeskError(f"session {one.id} is billed already (receipt {receipt})")
+            raise PlaydeskError(N_("session {session} is billed already (receipt {receipt})"),
+                                session=one.id, receipt=receipt)
     minutes = played_minutes(sessions)
     bill = guest_bill(session, minutes)
     return StationBill(session.id, tuple(s.id for s in sessions), session.station,
@@ -98,11 +100,13 @@ def add_station_time(cart: Cart, session_id: str) -> StationTimeLine:
     """The guest session's line on `cart` (refused when it is there already or bills nothing)."""
     if any(isinstance(line, StationTimeLine) and line.session == session_id
            for line in cart.lines):
-        raise PlaydeskError(f"session {session_id} is on this receipt already")
+        raise PlaydeskError(N_("session {session_id} is on this receipt already"),
+                            session_id=session_id)
     bill = station_bill(session_id)
     if bill.resource is None:
-        raise PlaydeskError(f"station {bill.station}'s group has no resource: its guest time "
-                            "cannot be put on a receipt yet (give the group a resource)")
+        raise PlaydeskError(N_("station {station}'s group has no resource: its guest time "
+                               "cannot be put on a receipt yet (give the group a resource)"),
+                            station=bill.station)
     station = Station.get_or_none(Station.code == bill.station)
     line = StationTimeLine("resource", bill.resource,
                            f"{station.name if station else bill.station} · {bill.minutes} min",
@@ -134,8 +138,10 @@ def checkout_cart(cart: Cart, payments, at: dt.datetime, staff: str | None = Non
             bill = station_bill(line.session)
             if (line.code, line.quantity, line.unit_price, line.manual_discount) != \
                     (bill.resource, 1, bill.unit_price, 0):
-                raise PlaydeskError(f"line {no} is not the bill of session {line.session} "
-                                    f"({bill.minutes} min at {bill.unit_price}): put it on again")
+                raise PlaydeskError(N_("line {no} is not the bill of session {session} "
+                                       "({minutes} min at {unit_price}): put it on again"),
+                                    no=no, session=line.session, minutes=bill.minutes,
+                                    unit_price=bill.unit_price)
             rows += [SessionBill(session=one, bill=bill.session, receipt=receipt, line_no=no,
                                  minutes=bill.minutes, amount=bill.unit_price, at=at,
                                  device=device_id())

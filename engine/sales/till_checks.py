@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.errors import PlaydeskError
+from engine.errors import N_, PlaydeskError
 from engine.models.shifts import Shift
 from engine.money import MAX_AMOUNT
 from engine.sales.shiftcheck import require_open_shift
@@ -15,15 +15,15 @@ MAX_REASON = 200
 
 def positive_amount(value: Any, what: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_AMOUNT:
-        raise PlaydeskError(f"{what} must be a whole amount in minor units (1 to {MAX_AMOUNT}), "
-                            f"not {value!r}")
+        raise PlaydeskError(N_("{what} must be a whole amount in minor units (1 to {max_amount}), "
+                               "not {value!r}"), what=what, max_amount=MAX_AMOUNT, value=value)
     return value
 
 
 def price_amount(value: Any, what: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_AMOUNT:
-        raise PlaydeskError(f"{what} must be a whole amount in minor units (0 to {MAX_AMOUNT}), "
-                            f"not {value!r}")
+        raise PlaydeskError(N_("{what} must be a whole amount in minor units (0 to {max_amount}), "
+                               "not {value!r}"), what=what, max_amount=MAX_AMOUNT, value=value)
     return value
 
 
@@ -31,10 +31,11 @@ def reason_text(value: Any, what: str = "a reason", required: bool = True) -> st
     text = value.strip() if isinstance(value, str) else ""
     if not text:
         if required:
-            raise PlaydeskError(f"{what} is needed (say why, in a few words)")
+            raise PlaydeskError(N_("{what} is needed (say why, in a few words)"), what=what)
         return None
     if len(text) > MAX_REASON:
-        raise PlaydeskError(f"{what} is at most {MAX_REASON} characters")
+        raise PlaydeskError(N_("{what} is at most {max_reason} characters"),
+                            what=what, max_reason=MAX_REASON)
     return text
 
 
