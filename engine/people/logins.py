@@ -23,6 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from engine.db import write
+from engine.errors import N_
 from engine.models import Member
 from engine.models.logins import LoginAttempt, LoginLockout
 from engine.models.member_facts import PinUnlock
@@ -55,8 +56,9 @@ class LoginRefused(pinlock.PinRefused):
     """A login the kiosk must refuse; `reason` is one of REASONS."""
 
     def __init__(self, reason: str, message: str, *, member: str | None = None,
-                 tries_left: int | None = None, until: dt.datetime | None = None) -> None:
-        super().__init__(message, tries_left, until)
+                 tries_left: int | None = None, until: dt.datetime | None = None,
+                 **values: object) -> None:
+        super().__init__(message, tries_left, until, **values)
         self.reason = reason
         self.member = member
 
@@ -119,23 +121,26 @@ def pad_wait_until(location: str | None, at: dt.datetime) -> dt.datetime | None:
 
 def _waiting(until: dt.datetime, at: dt.datetime) -> LoginRefused:
     seconds = max(int((until - at).total_seconds() + 0.999), 1)
-    return LoginRefused(WAIT, f"too many failed PIN tries at this kiosk; try again in {seconds} s "
-                              "(a card works at once)", until=until)
+    return LoginRefused(WAIT, N_("too many failed PIN tries at this kiosk; try again in "
+                                 "{seconds} s (a card works at once)"), until=until,
+                        seconds=seconds)
 
 
 def _check_member(member: Member) -> None:
     if not member.active:
-        raise LoginRefused(INACTIVE, "this membership is not active; please ask at the counter",
+        raise LoginRefused(INACTIVE, N_("this membership is not active; please ask at the counter"),
                            member=member.code)
     if not member.can_login:
-        raise LoginRefused(NO_LOGIN, "this member may not use the kiosk; please ask at the counter",
+        raise LoginRefused(NO_LOGIN, N_("this member may not use the kiosk; please ask at the "
+                                        "counter"),
                            member=member.code)
 
 
 def _locked(member: str, until: dt.datetime) -> LoginRefused:
-    return LoginRefused(LOCKED, f"too many wrong PINs; PIN login at the kiosk is locked for this "
-                                f"member until {until:%H:%M} (the card still works)",
-                        member=member, until=until)
+    return LoginRefused(LOCKED, N_("too many wrong PINs; PIN login at the kiosk is locked for "
+                                   "this member until {locked_until:%H:%M} (the card still "
+                                   "works)"),
+                        member=member, until=until, locked_until=until)
 
 
 def _record(member: str, method: str, ok: bool, reason: str | None, at: dt.datetime,
@@ -148,7 +153,8 @@ def login_by_card(scanned: str, at: dt.datetime, location: str | None = None) ->
     """Log in with a scanned member card (the card number or a member barcode)."""
     member = member_by_barcode(scanned)
     if member is None:
-        raise LoginRefused(UNKNOWN_CARD, "this card is not known here; please ask at the counter")
+        raise LoginRefused(UNKNOWN_CARD, N_("this card is not known here; please ask at the "
+                                            "counter"))
     _check_member(member)  # a PIN lockout is about guessed PINs: the card itself still works
     with write():
         _record(member.code, "card", True, None, at, location)
@@ -168,11 +174,12 @@ def login_by_pin(identifier: str, pin: str, at: dt.datetime,
         if member is None:
             _record(identifier.strip()[:40], "pin", False, UNKNOWN_MEMBER, at, location)
     if member is None:  # the failed try is kept (it counts towards the pad's delay)
-        raise LoginRefused(UNKNOWN_MEMBER, "no member has this code; check it or ask at the counter")
+        raise LoginRefused(UNKNOWN_MEMBER, N_("no member has this code; check it or ask at the "
+                                              "counter"))
     _check_member(member)
     if not member.pin_hash:
-        raise LoginRefused(NO_PIN, "this member has no PIN yet; scan your card or ask at the "
-                                   "counter", member=member.code)
+        raise LoginRefused(NO_PIN, N_("this member has no PIN yet; scan your card or ask at the "
+                                      "counter"), member=member.code)
     # Lockout check, PIN check, the attempt and the lockout it starts: one write transaction,
     # so parallel guesses queue on the write lock and each sees every attempt before it.
     with write():
@@ -194,6 +201,9 @@ def login_by_pin(identifier: str, pin: str, at: dt.datetime,
     if until is not None:
         raise _locked(member.code, until)
     tries_left = POLICY.tries_left(wrong)
-    tries = "try" if tries_left == 1 else "tries"
-    raise LoginRefused(WRONG_PIN, f"wrong PIN; {tries_left} {tries} left", member=member.code,
-                       tries_left=tries_left)
+    if tries_left == 1:
+        message = N_("wrong PIN; {left} try left")
+    else:
+        message = N_("wrong PIN; {left} tries left")
+    raise LoginRefused(WRONG_PIN, message, member=member.code, tries_left=tries_left,
+                       left=tries_left)

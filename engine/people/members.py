@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from engine.codes.rules import matching_rules
 from engine.db import database
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.models import BarcodeRule, Member
 
 # every balance, session and purchase checks its member first: plain SQL (peewee would spend
@@ -25,7 +25,7 @@ def existing_member(code: str) -> MemberFlags:
     """The member `code` and what it may do (deleted members are unknown to every operation)."""
     row = database.execute_sql(_MEMBER, (code,)).fetchone()
     if row is None:
-        raise NotFound(f"unknown member {code!r}")
+        raise NotFound(N_("unknown member {code!r}"), code=code)
     return MemberFlags(row[0], bool(row[1]), bool(row[2]))
 
 
@@ -33,9 +33,9 @@ def buying_member(code: str, channel: str) -> MemberFlags:
     """A member who may buy: active, and allowed to log in when buying on the kiosk."""
     member = existing_member(code)
     if not member.active:
-        raise PlaydeskError(f"member {code} is inactive")
+        raise PlaydeskError(N_("member {code} is inactive"), code=code)
     if channel == "kiosk" and not member.can_login:
-        raise PlaydeskError(f"member {code} may not log in on the kiosk")
+        raise PlaydeskError(N_("member {code} may not log in on the kiosk"), code=code)
     return member
 
 
@@ -83,5 +83,5 @@ def member_name(code: str) -> str:
     """The name of the member `code` (for the screens; NotFound when there is no such member)."""
     member = Member.get_or_none(Member.code == code)
     if member is None:
-        raise NotFound(f"unknown member {code!r}")
+        raise NotFound(N_("unknown member {code!r}"), code=code)
     return member.name

@@ -23,8 +23,8 @@ class PinRefused(PlaydeskError):
     lockout's end (`until`)."""
 
     def __init__(self, message: str, tries_left: int | None = None,
-                 until: dt.datetime | None = None) -> None:
-        super().__init__(message)
+                 until: dt.datetime | None = None, **values: object) -> None:
+        super().__init__(message, **values)
         self.tries_left = tries_left
         self.until = until
 

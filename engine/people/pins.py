@@ -12,7 +12,7 @@ import hmac
 import re
 import secrets
 
-from engine.errors import PlaydeskError
+from engine.errors import N_, PlaydeskError
 
 SCRYPT_N = 2**14
 SCRYPT_R = 8
@@ -26,7 +26,7 @@ HASH_PATTERN = re.compile(r"scrypt\$(\d+)\$(\d+)\$(\d+)\$([0-9a-f]{2,})\$([0-9a-
 def check_pin(pin: str) -> str:
     """The PIN if it is 4–8 digits, else PlaydeskError."""
     if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
-        raise PlaydeskError("a PIN is 4 to 8 digits")
+        raise PlaydeskError(N_("a PIN is 4 to 8 digits"))
     return pin
 
 

@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from engine.db import write
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.models import Staff
 from engine.models.logins import StaffLockout, StaffLoginAttempt
 from engine.people import pinlock
@@ -65,14 +65,16 @@ def require_role(staff: StaffLogin | str | None, role: str, action: str = "this"
     for an unknown code). `nobody` says how to name someone when no one is given."""
     code = staff.code if isinstance(staff, StaffLogin) else staff
     if not code:
-        raise PlaydeskError(f"{action} needs a {role}: {nobody}")
+        raise PlaydeskError(N_("{action} needs a {role}: {nobody}"),
+                            action=action, role=role, nobody=nobody)
     row = Staff.get_or_none((Staff.code == code) & ~Staff.deleted)
     if row is None:
-        raise NotFound(f"unknown staff member {code!r}")
+        raise NotFound(N_("unknown staff member {code!r}"), code=code)
     if not row.active:
-        raise PlaydeskError(f"staff member {code} is inactive")
+        raise PlaydeskError(N_("staff member {code} is inactive"), code=code)
     if not has_role(row.role, role):
-        raise PlaydeskError(f"{action} needs a {who_may(role)}; {row.name} is a {row.role}")
+        raise PlaydeskError(N_("{action} needs a {allowed}; {name} is a {role}"),
+                            action=action, allowed=who_may(role), name=row.name, role=row.role)
     return row
 
 
@@ -121,15 +123,18 @@ def _recent_wrong(staff: str | None, location: str | None, at: dt.datetime) -> i
                                 _scope(staff, location), POLICY, at)
 
 
-def _locked_message(until: dt.datetime) -> str:
-    return f"too many wrong PINs; PIN login is locked until {until:%H:%M}"
+def _locked(until: dt.datetime) -> StaffLoginRefused:
+    return StaffLoginRefused(N_("too many wrong PINs; PIN login is locked until "
+                                "{locked_until:%H:%M}"), until=until, locked_until=until)
 
 
-def _anyone_message(wait: dt.datetime | None, at: dt.datetime) -> str:
+def _anyone_refused(wait: dt.datetime | None, at: dt.datetime) -> StaffLoginRefused:
     if wait is None:
-        return "wrong PIN (tap your name to be sure it is checked as yours)"
-    return (f"wrong PIN; the next PIN without a name in {_seconds(wait, at)} s "
-            "(tap your name to log in now)")
+        return StaffLoginRefused(N_("wrong PIN (tap your name to be sure it is checked as "
+                                    "yours)"), until=wait)
+    return StaffLoginRefused(N_("wrong PIN; the next PIN without a name in {seconds} s "
+                                "(tap your name to log in now)"), until=wait,
+                             seconds=_seconds(wait, at))
 
 
 def _seconds(until: dt.datetime, at: dt.datetime) -> int:
@@ -142,33 +147,33 @@ def login(pin: str, at: dt.datetime, location: str | None = None,
     only staff of that role or above can match: anyone else's PIN is a wrong PIN there (an
     approval keypad, where a cashier's own PIN must not count as a success)."""
     if not isinstance(pin, str) or not PIN_PATTERN.fullmatch(pin):
-        raise StaffLoginRefused("a PIN is 4 to 8 digits")
+        raise StaffLoginRefused(N_("a PIN is 4 to 8 digits"))
     # Lockout check, PIN check, the attempt and any lockout: one BEGIN IMMEDIATE transaction,
     # so parallel guesses queue on the write lock and each counts every attempt before it.
     with write():
         until = lockout_until(staff, location, at)
         if until is not None and staff is None:
-            raise StaffLoginRefused(f"too many wrong PINs without a name: wait "
-                                    f"{_seconds(until, at)} s, or tap your name to log in now",
-                                    until=until)
+            raise StaffLoginRefused(N_("too many wrong PINs without a name: wait {seconds} s, or "
+                                       "tap your name to log in now"),
+                                    until=until, seconds=_seconds(until, at))
         if until is not None:
-            raise StaffLoginRefused(_locked_message(until), until=until)
+            raise _locked(until)
         candidates = login_candidates()
         if role is not None:
             candidates = [row for row in candidates if has_role(row.role, role)]
         if staff is not None:
             candidates = [row for row in candidates if row.code == staff]
             if not candidates:
-                raise StaffLoginRefused(f"staff member {staff!r} cannot log in (unknown, "
-                                        "inactive or without a PIN)")
+                raise StaffLoginRefused(N_("staff member {staff!r} cannot log in (unknown, "
+                                           "inactive or without a PIN)"), staff=staff)
         matches = [row for row in candidates if verify_pin(pin, row.pin_hash)]
         if len(matches) > 1:
-            raise StaffLoginRefused("this PIN is not unique here: tap your name first")
+            raise StaffLoginRefused(N_("this PIN is not unique here: tap your name first"))
         if matches:
             row = matches[0]
             personal = lockout_until(row.code, location, at) if staff is None else None
             if personal is not None:  # a PIN alone must not get round a personal lockout
-                raise StaffLoginRefused(_locked_message(personal), until=personal)
+                raise _locked(personal)
             StaffLoginAttempt.create(staff=row.code, location=location, ok=True, at=at)
             return StaffLogin(row.code, row.name, row.role, at)
         StaffLoginAttempt.create(staff=staff, location=location, ok=False, at=at)
@@ -180,20 +185,20 @@ def login(pin: str, at: dt.datetime, location: str | None = None,
             if locked is not None:
                 StaffLockout.create(staff=staff, location=location, at=at, until=locked)
     if staff is None:
-        raise StaffLoginRefused(_anyone_message(wait, at), until=wait)
+        raise _anyone_refused(wait, at)
     if locked is not None:
-        raise StaffLoginRefused(_locked_message(locked), until=locked)
+        raise _locked(locked)
     left = POLICY.tries_left(wrong)
-    raise StaffLoginRefused(f"wrong PIN; {left} {'try' if left == 1 else 'tries'} left",
-                            tries_left=left)
+    message = N_("wrong PIN; {left} try left") if left == 1 else N_("wrong PIN; {left} tries left")
+    raise StaffLoginRefused(message, tries_left=left, left=left)
 
 
 def existing_staff(code: str) -> Staff:
     staff = Staff.get_or_none(Staff.code == code)
     if staff is None or staff.deleted:
-        raise NotFound(f"unknown staff member {code!r}")
+        raise NotFound(N_("unknown staff member {code!r}"), code=code)
     if not staff.active:
-        raise PlaydeskError(f"staff member {code} is inactive")
+        raise PlaydeskError(N_("staff member {code} is inactive"), code=code)
     return staff
 
 
