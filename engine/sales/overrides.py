@@ -56,9 +56,10 @@ def approver_by_pin(pin: str, at: dt.datetime, location: str | None = None) -> S
     except StaffLoginRefused as refusal:
         if refusal.until is not None and refusal.until > at:
             seconds = max(int((refusal.until - at).total_seconds() + 0.999), 1)
-            raise StaffLoginRefused(f"too many wrong PINs for an approval: the next in "
-                                    f"{seconds} s", until=refusal.until) from None
-        raise StaffLoginRefused("not a manager's PIN: an approval needs a manager's own PIN",
+            raise StaffLoginRefused(N_("too many wrong PINs for an approval: the next in "
+                                       "{seconds} s"), until=refusal.until,
+                                    seconds=seconds) from None
+        raise StaffLoginRefused(N_("not a manager's PIN: an approval needs a manager's own PIN"),
                                 until=refusal.until) from None
     locked = lockout_until(who.code, location, at)
     if locked is not None:
