@@ -12,7 +12,7 @@ from engine import journal
 from engine.coupons.queries import get_coupon
 from engine.db import write
 from engine.derived import refresh_coupons
-from engine.errors import PlaydeskError
+from engine.errors import N_, PlaydeskError
 from engine.models import Coupon
 
 
@@ -21,8 +21,10 @@ def cancel(code: str, at: dt.datetime, staff: str | None = None) -> Coupon:
     with write():
         coupon = get_coupon(code)
         if coupon.canceled_at is not None:
-            raise PlaydeskError(f"coupon {coupon.code} was already canceled on "
-                                f"{coupon.canceled_at.isoformat(sep=' ', timespec='minutes')}")
+            raise PlaydeskError(N_("coupon {code} was already canceled on {canceled_at}"),
+                                code=coupon.code,
+                                canceled_at=coupon.canceled_at.isoformat(sep=" ",
+                                                                         timespec="minutes"))
         Coupon.update(canceled_at=at, canceled_by=staff).where(Coupon.code == coupon.code).execute()
         journal.append("coupon.cancel", {"code": coupon.code, "at": at, "staff": staff})
         refresh_coupons([coupon.code])

@@ -24,7 +24,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from engine.errors import PlaydeskError
+from engine.errors import N_, PlaydeskError
 
 MAX_TERMS = 3
 UNITS = ("WD", "D", "W", "M", "Q", "Y")  # WD before D and W: the tokenizer tries them in order
@@ -52,7 +52,7 @@ def evaluate(formula: str, today: dt.date) -> dt.date:
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise PlaydeskError(f"not a valid date: {formula!r}") from None
+            raise PlaydeskError(N_("not a valid date: {formula!r}"), formula=formula) from None
     result = today
     for term in parse(formula):
         result = apply(term, result)
@@ -63,19 +63,21 @@ def parse(formula: str) -> list[Term]:
     """The terms of `formula`; raises PlaydeskError when it is not a date formula."""
     text = _clean(formula)
     if not text:
-        raise PlaydeskError("empty date formula")
+        raise PlaydeskError(N_("empty date formula"))
     terms: list[Term] = []
     position = 0
     while position < len(text):
         match = _TERM.match(text, position)
         if match is None:
             raise PlaydeskError(
-                f"bad date formula {formula!r} at {text[position:]!r}: expected a term such as "
-                "+3M, CM, -CW, D15 or WD2 (units D, WD, W, M, Q, Y)")
+                N_("bad date formula {formula!r} at {rest!r}: expected a term such as "
+                   "+3M, CM, -CW, D15 or WD2 (units D, WD, W, M, Q, Y)"),
+                formula=formula, rest=text[position:])
         terms.append(_term(match, formula))
         position = match.end()
     if len(terms) > MAX_TERMS:
-        raise PlaydeskError(f"bad date formula {formula!r}: at most {MAX_TERMS} terms")
+        raise PlaydeskError(N_("bad date formula {formula!r}: at most {max_terms} terms"),
+                            formula=formula, max_terms=MAX_TERMS)
     return terms
 
 
@@ -97,7 +99,7 @@ def apply(term: Term, day: dt.date) -> dt.date:
             return start if term.sign < 0 else end
         return _position(day, term.unit, term.number, term.sign)
     except OverflowError:
-        raise PlaydeskError("date formula goes beyond the calendar") from None
+        raise PlaydeskError(N_("date formula goes beyond the calendar")) from None
 
 
 def _clean(formula: str) -> str:
@@ -112,16 +114,20 @@ def _term(match: re.Match[str], formula: str) -> Term:
     if match["count_unit"]:
         number = int(match["count"])
         if number == 0:
-            raise PlaydeskError(f"bad date formula {formula!r}: a count must be at least 1")
+            raise PlaydeskError(N_("bad date formula {formula!r}: a count must be at least 1"),
+                                formula=formula)
         return Term(sign, "count", match["count_unit"], number)
     if match["current_unit"]:
         if match["current_unit"] == "WD":
-            raise PlaydeskError(f"bad date formula {formula!r}: CWD is not a period (use CW or CD)")
+            raise PlaydeskError(N_("bad date formula {formula!r}: CWD is not a period (use CW or "
+                                   "CD)"), formula=formula)
         return Term(sign, "current", match["current_unit"], 0)
     unit, number = match["position_unit"], int(match["position"])
     low, high = POSITION_RANGES[unit]
     if not low <= number <= high:
-        raise PlaydeskError(f"bad date formula {formula!r}: {unit}{number} must be {unit}{low}..{unit}{high}")
+        raise PlaydeskError(N_("bad date formula {formula!r}: {unit}{number} must be "
+                               "{unit}{low}..{unit}{high}"),
+                            formula=formula, unit=unit, number=number, low=low, high=high)
     return Term(sign, "position", unit, number)
 
 
@@ -175,8 +181,9 @@ def _position(day: dt.date, unit: str, number: int, sign: int) -> dt.date:
     if unit == "Y":
         target = dt.date(number, 1, 1)
         if (sign > 0 and target <= day) or (sign < 0 and target >= day):
-            raise PlaydeskError(f"date formula Y{number}: 1 Jan {number} is not "
-                                f"{'after' if sign > 0 else 'before'} {day.isoformat()}")
+            message = (N_("date formula Y{year}: 1 Jan {year} is not after {day}") if sign > 0
+                       else N_("date formula Y{year}: 1 Jan {year} is not before {day}"))
+            raise PlaydeskError(message, year=number, day=day.isoformat())
         return target
     if unit == "WD":
         if sign > 0:

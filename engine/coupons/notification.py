@@ -14,14 +14,14 @@ from typing import Any
 from engine.campaigns.state import ACTIVE, campaign_state
 from engine.coupons.queries import segments_of
 from engine.coupons.validity import as_date, coupon_rejection
-from engine.errors import NotFound
+from engine.errors import N_, NotFound
 from engine.models import Campaign, Coupon, Member
 
 
 def redeemable(member: str, at: dt.datetime) -> list[dict[str, Any]]:
     person = Member.select().where((Member.code == member) & ~Member.deleted).first()
     if person is None:
-        raise NotFound(f"unknown member {member!r}")
+        raise NotFound(N_("unknown member {member!r}"), member=member)
     debtor = person.debtor.code if person.debtor_id is not None else None
     segments = segments_of(member)
     campaigns = {c.code: c for c in Campaign.select().where(

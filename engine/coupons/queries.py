@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.coupons.lookup import find_coupon
 from engine.coupons.validity import as_date
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.models import Coupon, CouponRedemption, Member, Segment, SegmentMember
 
 STATUSES = ("issued", "redeemed", "canceled")
@@ -34,7 +34,8 @@ def coupon_view(coupon: Coupon, at: dt.datetime | None = None) -> dict[str, Any]
 def list_coupons(campaign: str | None = None, status: str | None = None) -> list[Coupon]:
     """Coupons, optionally of one campaign and/or one status, oldest first."""
     if status is not None and status not in STATUSES:
-        raise PlaydeskError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        raise PlaydeskError(N_("status must be one of {statuses}, not {status!r}"),
+                            statuses=", ".join(STATUSES), status=status)
     query = Coupon.select()
     if campaign is not None:
         query = query.where(Coupon.campaign == campaign)
@@ -47,7 +48,7 @@ def get_coupon(scanned: str) -> Coupon:
     """The coupon a code or coupon barcode names; NotFound otherwise."""
     coupon = find_coupon(scanned)
     if coupon is None:
-        raise NotFound(f"unknown coupon {scanned!r}")
+        raise NotFound(N_("unknown coupon {scanned!r}"), scanned=scanned)
     return coupon
 
 

@@ -31,7 +31,7 @@ from engine.coupons.codes import new_code, normalize
 from engine.coupons.dateformula import evaluate
 from engine.coupons.validity import SALES_TYPES
 from engine.db import database, write
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.ids import device_id
 from engine.models import Campaign, Coupon, Debtor, Member, Segment
 from engine.money import MAX_AMOUNT
@@ -102,36 +102,42 @@ def _campaign(code: str) -> Campaign:
     # a query, not Campaign.get_or_none: the m_plus_n column `get` shadows Model.get
     found = Campaign.select().where((Campaign.code == code) & ~Campaign.deleted).first()
     if found is None:
-        raise NotFound(f"unknown campaign {code!r}")
+        raise NotFound(N_("unknown campaign {code!r}"), code=code)
     if found.type in NO_COUPONS_FOR:
-        raise PlaydeskError(f"campaign {code} is of type {found.type}: it cannot have coupons")
+        raise PlaydeskError(N_("campaign {code} is of type {type}: it cannot have coupons"),
+                            code=code, type=found.type)
     return found
 
 
 def _quantity(quantity: Any) -> int:
     if isinstance(quantity, bool) or not isinstance(quantity, int):
-        raise PlaydeskError(f"quantity must be a whole number, not {quantity!r}")
+        raise PlaydeskError(N_("quantity must be a whole number, not {quantity!r}"),
+                            quantity=quantity)
     if not 1 <= quantity <= MAX_QUANTITY:
-        raise PlaydeskError(f"quantity must be 1..{MAX_QUANTITY}, not {quantity}")
+        raise PlaydeskError(N_("quantity must be 1..{max_quantity}, not {quantity}"),
+                            max_quantity=MAX_QUANTITY, quantity=quantity)
     return quantity
 
 
 def _max_redemptions(validity: str, max_redemptions: int | None) -> int:
     if validity not in VALIDITIES:
-        raise PlaydeskError(f"validity must be one of {', '.join(VALIDITIES)}, not {validity!r}")
+        raise PlaydeskError(N_("validity must be one of {validities}, not {validity!r}"),
+                            validities=", ".join(VALIDITIES), validity=validity)
     if validity == "one_time":
         if max_redemptions not in (None, 1):
-            raise PlaydeskError("one_time validity means max 1 redemption; "
-                                "use validity multiple for another maximum")
+            raise PlaydeskError(N_("one_time validity means max 1 redemption; "
+                                   "use validity multiple for another maximum"))
         return 1
     if max_redemptions is None:
-        raise PlaydeskError("multiple validity needs max redemptions (0 = unlimited)")
+        raise PlaydeskError(N_("multiple validity needs max redemptions (0 = unlimited)"))
     if isinstance(max_redemptions, bool) or not isinstance(max_redemptions, int) \
             or max_redemptions < 0:
-        raise PlaydeskError(f"max redemptions must be a whole number ≥ 0, not {max_redemptions!r}")
+        raise PlaydeskError(N_("max redemptions must be a whole number ≥ 0, not "
+                               "{max_redemptions!r}"), max_redemptions=max_redemptions)
     if max_redemptions > MAX_AMOUNT:
-        raise PlaydeskError(f"max redemptions must be at most {MAX_AMOUNT} (0 = unlimited), "
-                            f"not {max_redemptions}")
+        raise PlaydeskError(N_("max redemptions must be at most {max_amount} (0 = unlimited), "
+                               "not {max_redemptions}"),
+                            max_amount=MAX_AMOUNT, max_redemptions=max_redemptions)
     return max_redemptions
 
 
@@ -139,17 +145,19 @@ def _customer(sales_type: str, sales_filter: str | None) -> str | None:
     """The sales code the coupons carry; the customer must exist."""
     if sales_type not in SALES_TYPES:
         raise PlaydeskError(
-            f"sales type must be one of {', '.join(SALES_TYPES)}, not {sales_type!r}")
+            N_("sales type must be one of {sales_types}, not {sales_type!r}"),
+            sales_types=", ".join(SALES_TYPES), sales_type=sales_type)
     if sales_type == "all":
         if sales_filter:
-            raise PlaydeskError("sales type all takes no sales filter")
+            raise PlaydeskError(N_("sales type all takes no sales filter"))
         return None
     if not sales_filter:
-        raise PlaydeskError(f"sales type {sales_type} needs a sales filter (the {sales_type} code)")
+        raise PlaydeskError(N_("sales type {sales_type} needs a sales filter (the {sales_type} "
+                               "code)"), sales_type=sales_type)
     model = {"debtor": Debtor, "contact": Member, "segment": Segment}[sales_type]
     if not model.select().where((model.code == sales_filter) & ~model.deleted).exists():
         what = "member (contact)" if sales_type == "contact" else sales_type
-        raise NotFound(f"unknown {what} {sales_filter!r}")
+        raise NotFound(N_("unknown {what} {sales_filter!r}"), what=what, sales_filter=sales_filter)
     return sales_filter
 
 
@@ -160,8 +168,8 @@ def _expiry(expires: str | dt.date | None, at: dt.datetime) -> dt.date | None:
     if isinstance(day, dt.datetime):
         day = day.date()
     if day < at.date():
-        raise PlaydeskError(f"coupons would expire on {day.isoformat()}, before today "
-                            f"({at.date().isoformat()})")
+        raise PlaydeskError(N_("coupons would expire on {day}, before today ({today})"),
+                            day=day.isoformat(), today=at.date().isoformat())
     return day
 
 
@@ -169,24 +177,28 @@ def _discount(campaign: Campaign, discount_type: str | None,
               value: Decimal | int | str | None) -> tuple[str | None, Decimal | None]:
     if campaign.type != "couponing":
         if discount_type is not None or value is not None:
-            raise PlaydeskError(f"campaign {campaign.code} is {campaign.type}: only couponing "
-                                "campaigns' coupons carry a discount type and value")
+            raise PlaydeskError(N_("campaign {campaign} is {type}: only couponing "
+                                   "campaigns' coupons carry a discount type and value"),
+                                campaign=campaign.code, type=campaign.type)
         return None, None
     if discount_type not in COUPON_VALUE_TYPES or value is None:
-        raise PlaydeskError(f"couponing campaign {campaign.code} needs a discount type "
-                            f"({' or '.join(COUPON_VALUE_TYPES)}) and a value")
+        raise PlaydeskError(N_("couponing campaign {campaign} needs a discount type "
+                               "({types}) and a value"),
+                            campaign=campaign.code, types=" or ".join(COUPON_VALUE_TYPES))
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        raise PlaydeskError(f"value must be a number, not {value!r}") from None
+        raise PlaydeskError(N_("value must be a number, not {value!r}"), value=value) from None
     if not amount.is_finite() or amount <= 0:
-        raise PlaydeskError(f"value must be greater than 0, not {value}")
+        raise PlaydeskError(N_("value must be greater than 0, not {value}"), value=value)
     if discount_type == "discount" and amount > 100:
-        raise PlaydeskError(f"a discount is a percentage: at most 100, not {value}")
+        raise PlaydeskError(N_("a discount is a percentage: at most 100, not {value}"), value=value)
     if discount_type == "reduce" and amount != amount.to_integral_value():
-        raise PlaydeskError(f"a reduce value is an amount in minor units (whole), not {value}")
+        raise PlaydeskError(N_("a reduce value is an amount in minor units (whole), not {value}"),
+                            value=value)
     if discount_type == "reduce" and amount > MAX_AMOUNT:
-        raise PlaydeskError(f"a reduce value must be at most {MAX_AMOUNT}, not {value}")
+        raise PlaydeskError(N_("a reduce value must be at most {max_amount}, not {value}"),
+                            max_amount=MAX_AMOUNT, value=value)
     return discount_type, amount
 
 
