@@ -29,7 +29,7 @@ from hardware.printing.render_escpos import code128_width, render, render_docume
 AT = dt.datetime(2026, 7, 3, 17, 30)
 HEADER = Header("Pixel Arena", "Front counter", "COUNTER1", ("Main Street 1",), ("Thank you!",))
 COUPON = CouponSlip(code="K7Q2M9XD4PA", barcode="CPNK7Q2M9XD4PA", campaign="BACKSOON",
-                    campaign_name="Come back soon", value_text="1.50 €",
+                    campaign_name="Come back soon", value_text="€1.50",
                     expires_on=dt.date(2026, 10, 3), text="Merci, à bientôt!", image="coupon.png")
 
 
@@ -72,10 +72,11 @@ def test_code_page_cp1252_bytes():
     assert b"TOTAL \x80" in data  # € = 0x80 in CP1252
 
 
-def test_code_page_without_euro_prints_eur():
+def test_code_page_without_euro_switches_for_it():
     data = render_document(sample_receipt(coupons=()), paper(80, code_page="CP437"))
     assert data.startswith(b"\x1b@\x1bt\x00")
-    assert b"TOTAL EUR" in data and b"Caf\x82" in data
+    # € is not in CP437: ESC t 19 (CP858) for it; é stays 0x82, the same byte in both
+    assert b"TOTAL \x1bt\x13\xd5" in data and b"Caf\x82" in data and b"EUR" not in data
 
 
 def test_unknown_code_page_is_refused():

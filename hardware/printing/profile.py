@@ -1,8 +1,10 @@
 """A printer profile: paper width in dots and characters, code page, cutter, cash drawer.
 
 58 mm paper prints 384 dots (32 characters of font A, 12 dots each); 80 mm prints 576 dots (48
-characters). The code page is what € and accented letters are encoded in: CP858 (CP850 with €)
-suits most Epson-compatible printers, CP1252 the others.
+characters). The code page is the one text is printed in first: CP858 (CP850 with €) suits most
+Epson-compatible printers, CP1252 the others. A character it lacks is printed in another code
+page of the printer's capability profile (CP857 for Turkish ğ ş ı İ), or as an image of the line
+when none has it (hardware/printing/encoding.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ DEFAULT_ASSETS = Path("var/assets")
 
 class ProfileError(ValueError):
     pass
+
+
+def codec_name(page: str) -> str:
+    """The Python codec of an escpos code page name: CP858 → cp858, ISO_8859-15 → iso-8859-15."""
+    return page.lower().replace("_", "-")
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,7 @@ class PrinterProfile:
 
     @property
     def python_codec(self) -> str:
-        return self.code_page.lower().replace("_", "-")
+        return codec_name(self.code_page)
 
     def image_path(self, name: str | None) -> Path | None:
         if not name:
@@ -78,5 +85,7 @@ def profile_from(settings: dict[str, Any] | None) -> PrinterProfile:
     except LookupError as error:
         raise ProfileError(f"code page {profile.code_page} has no Python codec") from error
     except UnicodeEncodeError:
-        pass  # a code page without € is allowed; € then prints as "EUR"
+        # allowed: € (and any letter the page lacks) is printed in another code page of the
+        # printer's profile that has it, else the line is printed as an image
+        pass
     return profile

@@ -1,18 +1,24 @@
 """Layout blocks → ESC/POS bytes, built into python-escpos's `Dummy` (nothing touches a device).
 
-The stream starts with `ESC @` (reset) and the code page selection (`ESC t n`, sent by escpos's
-encoder before the first text), so every job prints the same whatever the previous one left set.
-Barcodes and QR codes are printer-native (`GS k`, `GS ( k`): sharp at any size, tiny to send.
+The stream starts with `ESC @` (reset) and the configured code page (`ESC t n`), so every job
+prints the same whatever the previous one left set. Text is encoded by `encoding.Encoder`: a run
+of characters the current page lacks is sent in another page of the printer's capability profile
+(`ESC t n` only on a change); a line with a character no page has (₺, for one) is printed as an
+image of the line, never as '?'. Barcodes and QR codes are printer-native (`GS k`, `GS ( k`):
+sharp at any size, tiny to send.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
+from escpos.capabilities import Profile
 from escpos.printer import Dummy
 
 from engine.documents.types import Document
 from hardware.printing import images
+from hardware.printing.encoding import Encoder, code_pages
 from hardware.printing.layout import (
     QR,
     Barcode,
@@ -26,6 +32,9 @@ from hardware.printing.layout import (
     layout,
 )
 from hardware.printing.profile import PrinterProfile
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
 
 ESC, GS = b"\x1b", b"\x1d"
 INIT = ESC + b"@"
@@ -52,41 +61,66 @@ class Style:
         self.state["align"] = align  # escpos's barcode() sets alignment itself
 
 
-def printable(text: str, profile: PrinterProfile) -> str:
-    """Text the code page can print: a missing € becomes EUR, anything else missing '?'."""
-    try:
-        text.encode(profile.python_codec)
-        return text
-    except UnicodeEncodeError:
-        text = text.replace("€", "EUR")
-        return text.encode(profile.python_codec, errors="replace").decode(profile.python_codec)
-
-
 def code128_width(data: str, dots: int) -> int:
     """The widest module (2–3 dots) at which a Code 128 B symbol fits on the paper."""
     modules = 11 * (len(data) + 3) + 2 + 20  # start, check, stop and quiet zones
     return max(2, min(3, dots // modules))
 
 
+@lru_cache(maxsize=4)
+def _paper_profile(width: int) -> Profile:
+    """escpos's default profile knowing the paper's width in dots: without one, `image()` prints
+    a warning to stdout on every image."""
+    profile = Profile()
+    profile.profile_data = {**profile.profile_data,
+                            "media": {"dpi": "Unknown", "width": {"mm": "Unknown", "pixels": width}}}
+    return profile
+
+
+def _raster(image: PILImage, width: int) -> bytes:
+    """`GS v 0` raster bytes of a 1-bit image as wide as the paper."""
+    printer = Dummy(profile=_paper_profile(width))
+    printer.image(image, impl="bitImageRaster")
+    return printer.output
+
+
 @lru_cache(maxsize=32)
 def _image_raster(path: str, mtime_ns: int, width: int) -> bytes:
-    printer = Dummy()
-    printer.image(images._prepared(path, mtime_ns, width), impl="bitImageRaster")
-    return printer.output
+    return _raster(images._prepared(path, mtime_ns, width), width)
+
+
+@lru_cache(maxsize=256)
+def _text_raster(block: Text, dots: int, chars: int) -> bytes:
+    """A text line as an image: for a character in none of the printer's code pages."""
+    image = images.text_line(block.text, dots, chars, block.align, block.bold, block.large)
+    return _raster(image, dots)
+
+
+def encoder_for(profile: PrinterProfile) -> Encoder:
+    """A job's encoder; a code page the printer cannot use raises ProfileError (CodePageError)."""
+    return Encoder(code_pages(profile.escpos_profile, profile.code_page))
 
 
 def render(blocks: list[Block], profile: PrinterProfile) -> bytes:
     printer = Dummy(profile=profile.escpos_profile)
-    printer._raw(INIT)
-    printer.charcode(profile.code_page)
+    encoder = encoder_for(profile)
+    printer._raw(INIT + encoder.start())
     style = Style(printer)
+
+    def line(block: Text) -> None:
+        encoded = encoder.encode(block.text)
+        if encoded is not None:
+            style.set(block.align, block.bold, block.large)
+            printer._raw(encoded + b"\n")
+        else:
+            style.set()  # the image carries its own alignment, weight and size
+            printer._raw(_text_raster(block, profile.dots, profile.chars))
+
     for block in blocks:
         if isinstance(block, Text):
-            style.set(block.align, block.bold, block.large)
-            printer.text(printable(block.text, profile) + "\n")
+            line(block)
         elif isinstance(block, Rule):
-            style.set()
-            printer.text(block.char * profile.chars + "\n")
+            line(Text(block.char * profile.chars))
         elif isinstance(block, Feed):
             printer._raw(b"\n" * block.lines)
         elif isinstance(block, Barcode):
