@@ -10,7 +10,7 @@ from engine import journal
 from engine.db import write
 from engine.entitlements.consumption import draw_and_record
 from engine.entitlements.lots import lot_dict, new_lot
-from engine.errors import PlaydeskError
+from engine.errors import N_, PlaydeskError
 from engine.lots.rules import STAFF_LOT_TYPES, check_device, check_kind
 from engine.money import MAX_AMOUNT
 from engine.people.members import existing_member
@@ -31,15 +31,17 @@ def add_lot(member: str, kind: str, type: str, amount: int, staff: str | None,
     check_kind(kind)
     check_device(device)
     if type not in STAFF_LOT_TYPES:
-        raise PlaydeskError(f"type must be one of {', '.join(STAFF_LOT_TYPES)}, not {type!r}")
+        raise PlaydeskError(N_("type must be one of {types}, not {type!r}"),
+                            types=", ".join(STAFF_LOT_TYPES), type=type)
     if not isinstance(amount, int) or isinstance(amount, bool) or amount == 0:
-        raise PlaydeskError("amount must be a non-zero whole number of minor units or minutes")
+        raise PlaydeskError(N_("amount must be a non-zero whole number of minor units or minutes"))
     if abs(amount) > MAX_AMOUNT:
-        raise PlaydeskError(f"amount must be at most {MAX_AMOUNT} minor units or minutes")
+        raise PlaydeskError(N_("amount must be at most {max_amount} minor units or minutes"),
+                            max_amount=MAX_AMOUNT)
     if amount < 0 and type != "correction":
-        raise PlaydeskError("only a correction may be negative")
+        raise PlaydeskError(N_("only a correction may be negative"))
     if not comment or not comment.strip():
-        raise PlaydeskError(f"a {type} lot needs a comment")
+        raise PlaydeskError(N_("a {type} lot needs a comment"), type=type)
     existing_member(member)
     who = manager(staff, f"a {type} lot")
     with write():

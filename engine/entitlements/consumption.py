@@ -17,7 +17,7 @@ from engine import journal
 from engine.bulk import insert_instances
 from engine.db import database, write
 from engine.derived import refresh_lots
-from engine.errors import InsufficientBalance, PlaydeskError
+from engine.errors import N_, InsufficientBalance, PlaydeskError
 from engine.ids import device_id, next_ids
 from engine.lots.draws import plan, plan_capped, usable_lots
 from engine.lots.rules import check_device, check_kind
@@ -69,8 +69,9 @@ def granted_draws(member: str, kind: str, decision: Decision) -> list[tuple[str,
         _KNOWN_LOTS.format(marks=", ".join("?" * len(lots))), [member, kind, *lots])}
     missing = [lot for lot in lots if lot not in known]
     if missing:
-        raise PlaydeskError(f"the authority drew on {kind} credit of {member} this device has "
-                            f"not received yet ({', '.join(missing)}); try again in a moment")
+        raise PlaydeskError(N_("the authority drew on {kind} credit of {member} this device has "
+                               "not received yet ({missing}); try again in a moment"),
+                            kind=kind, member=member, missing=", ".join(missing))
     return draws
 
 
@@ -88,9 +89,10 @@ def draw_and_record(member: str, kind: str, amount: int, device: str | None, at:
         draws = granted_draws(member, kind, decision)
         granted = sum(n for _, n in draws)
         if granted > amount or (granted < amount and not partial):
-            raise PlaydeskError(f"the authority granted {granted} {kind}, this spend needs "
-                                f"{amount} (it changed since it was asked); nothing was "
-                                f"recorded, try again")
+            raise PlaydeskError(N_("the authority granted {granted} {kind}, this spend needs "
+                                   "{amount} (it changed since it was asked); nothing was "
+                                   "recorded, try again"),
+                                granted=granted, kind=kind, amount=amount)
         hold = use(decision)
         return draws, record(member, draws, at, reference, consumption_kind, offline, hold)
     hold = use(decision)
@@ -126,10 +128,10 @@ def consume(member: str, kind: str, amount: int, device: str, at: dt.datetime,
     check_kind(kind)
     check_device(device)
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        raise PlaydeskError("amount must be a positive whole number")
+        raise PlaydeskError(N_("amount must be a positive whole number"))
     existing_member(member)
     if caps is not None and (device != "any" or partial):
-        raise PlaydeskError("device caps are for a whole wallet payment of device any")
+        raise PlaydeskError(N_("device caps are for a whole wallet payment of device any"))
     if partial and decision is None:  # the authority gives what it can (its own view)
         decision = _partial_decision(member, kind, amount, device, at, reference)
         if decision is None:

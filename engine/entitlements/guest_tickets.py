@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from engine import db, journal
 from engine.entitlements.purchase import purchase
 from engine.entitlements.sellable import find_package
-from engine.errors import PlaydeskError
+from engine.errors import N_, PlaydeskError
 from engine.ids import device_id, next_id
 from engine.models import Purchase
 from engine.models.member_facts import GuestTicket
@@ -68,12 +68,13 @@ def sell_ticket(package: str, payment: str, at: dt.datetime, staff: str | None,
                 location: str | None = None, pin: str | None = None) -> Ticket:
     """Issue a ticket and sell it a minutes package paid by cash or card: one transaction."""
     if payment not in PAYMENTS:
-        raise PlaydeskError(f"a guest ticket is paid by {' or '.join(PAYMENTS)}, not {payment!r}")
+        raise PlaydeskError(N_("a guest ticket is paid by {payments}, not {payment!r}"),
+                            payments=" or ".join(PAYMENTS), payment=payment)
     with db.write():
         item = find_package(package)
         if item.package_type != "minutes":
-            raise PlaydeskError(f"package {package} is not of minutes: a guest ticket holds "
-                                "minutes")
+            raise PlaydeskError(N_("package {package} is not of minutes: a guest ticket holds "
+                                   "minutes"), package=package)
         ticket = issue_ticket(at, staff, pin)
         sale = purchase(ticket.code, package, payment, "counter", at, location=location,
                         staff=ticket.staff)

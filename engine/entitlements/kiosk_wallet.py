@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from engine.entitlements.sellable import find_package
-from engine.errors import PlaydeskError
+from engine.errors import N_, PlaydeskError
 from engine.lots.draws import usable_lots
 from engine.people.logins import Login, login_by_pin
 from engine.people.members import existing_member
@@ -60,7 +60,8 @@ def wallet_pin_needed(login_method: str) -> bool:
     """A wallet purchase asks for the PIN again when the member logged in by card and the site
     wants it (`kiosk_wallet_pin`, default on); a PIN login has just typed it."""
     if login_method not in LOGIN_METHODS:
-        raise PlaydeskError(f"login method {login_method!r}: use card or pin")
+        raise PlaydeskError(N_("login method {login_method!r}: use card or pin"),
+                            login_method=login_method)
     return login_method == "card" and bool(setting(WALLET_PIN_SETTING, True))
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from engine.bulk import insert_instances
-from engine.errors import PlaydeskError
+from engine.errors import N_, PlaydeskError
 from engine.ids import device_id, next_id
 from engine.lots.rules import LOT_TYPES, effective_status
 from engine.models import Lot
@@ -32,8 +32,9 @@ def make_lot(lot_id: str, member: str, kind: str, lot_type: str, amount: int,
              staff: str | None = None, comment: str | None = None) -> Lot:
     """A fresh lot (remaining = total), not yet inserted."""
     if lot_type not in LOT_TYPES[kind]:
-        raise PlaydeskError(f"a {kind} lot cannot be of type {lot_type!r} "
-                            f"(one of {', '.join(LOT_TYPES[kind])})")
+        raise PlaydeskError(N_("a {kind} lot cannot be of type {lot_type!r} "
+                               "(one of {types})"),
+                            kind=kind, lot_type=lot_type, types=", ".join(LOT_TYPES[kind]))
     return Lot(id=lot_id, member=member, kind=kind, type=lot_type, total=amount,
                remaining=amount, device=device, status="active", expires_at=expires_at,
                purchase=purchase, created_at=at, comment=comment, staff=staff, origin=origin)

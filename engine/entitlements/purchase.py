@@ -12,7 +12,7 @@ from engine.db import database, write
 from engine.entitlements.consumption import draw_and_record
 from engine.entitlements.lots import make_lot
 from engine.entitlements.sellable import find_package, package_reason
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.ids import device_id, next_id, next_ids
 from engine.lots.draws import id_key
 from engine.models import Consumption, Location, Lot, Package, Payment, Purchase
@@ -46,9 +46,11 @@ def method_commission(method: str, amount: int) -> int:
 
 def _check_choices(payment: str, channel: str) -> None:
     if payment not in PAYMENTS:
-        raise PlaydeskError(f"payment must be one of {', '.join(PAYMENTS)}, not {payment!r}")
+        raise PlaydeskError(N_("payment must be one of {payments}, not {payment!r}"),
+                            payments=", ".join(PAYMENTS), payment=payment)
     if channel not in CHANNELS:
-        raise PlaydeskError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
+        raise PlaydeskError(N_("channel must be one of {channels}, not {channel!r}"),
+                            channels=", ".join(CHANNELS), channel=channel)
 
 
 def _check_location(code: str | None) -> None:
@@ -56,7 +58,7 @@ def _check_location(code: str | None) -> None:
         return
     row = Location.get_or_none(Location.code == code)
     if row is None or row.deleted:
-        raise NotFound(f"unknown location {code!r}")
+        raise NotFound(N_("unknown location {code!r}"), code=code)
 
 
 def _repeat(key: str, member: str, package: str) -> Purchase | None:
@@ -66,8 +68,10 @@ def _repeat(key: str, member: str, package: str) -> Purchase | None:
     first = Purchase.get(Purchase.key == key)
     if first is not None and (first.member, f"{first.campaign}/{first.package}") != (member,
                                                                                       package):
-        raise PlaydeskError(f"idempotency key {key!r} was used for {first.member} buying "
-                            f"{first.campaign}/{first.package} ({first.id})")
+        raise PlaydeskError(N_("idempotency key {key!r} was used for {member} buying "
+                               "{campaign}/{package} ({purchase})"),
+                            key=key, member=first.member, campaign=first.campaign,
+                            package=first.package, purchase=first.id)
     return first
 
 
@@ -115,11 +119,11 @@ def purchase(member: str, package: str, payment: str, channel: str, at: dt.datet
     """
     _check_choices(payment, channel)
     if price is not None and (not isinstance(price, int) or price < 0):
-        raise PlaydeskError("price must be a whole number of minor units, at least 0")
+        raise PlaydeskError(N_("price must be a whole number of minor units, at least 0"))
     if (not isinstance(commission_share, int) or isinstance(commission_share, bool)
             or commission_share < 0 or (commission_share and receipt is None)):
-        raise PlaydeskError("a commission share is given only for a receipt's package line, "
-                            "as a whole number of minor units, at least 0")
+        raise PlaydeskError(N_("a commission share is given only for a receipt's package line, "
+                               "as a whole number of minor units, at least 0"))
 
     if receipt is None and payment == "wallet":
         decision = _wallet_decision(member, package, price, at, key, decision)
@@ -131,7 +135,8 @@ def purchase(member: str, package: str, payment: str, channel: str, at: dt.datet
         item = find_package(package)
         reason = package_reason(item, member, at)
         if reason:
-            raise PlaydeskError(f"package {package} is not sellable: {reason}")
+            raise PlaydeskError(N_("package {package} is not sellable: {reason}"),
+                                package=package, reason=reason)
         if staff is not None:
             existing_staff(staff)
         _check_location(location)
@@ -191,5 +196,5 @@ def purchase_summary(purchase_id: str) -> PurchaseSummary:
     """What a purchase bought and for how much (the kiosk's done screen)."""
     bought = Purchase.get_or_none(Purchase.id == purchase_id)
     if bought is None:
-        raise NotFound(f"unknown purchase {purchase_id!r}")
+        raise NotFound(N_("unknown purchase {purchase_id!r}"), purchase_id=purchase_id)
     return PurchaseSummary(f"{bought.campaign}/{bought.package}", bought.price)

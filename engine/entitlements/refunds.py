@@ -10,7 +10,7 @@ from engine import journal
 from engine.db import write
 from engine.entitlements.consumption import record
 from engine.entitlements.lots import new_lot
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.ids import device_id, next_id
 from engine.lots.rules import is_expired
 from engine.models import Lot, Purchase, ReceiptLine, Refund
@@ -64,13 +64,14 @@ def _close(original: Purchase, staff: str, reason: str, at: dt.datetime, method:
 def _existing(purchase_id: str) -> Purchase:
     original = Purchase.get_or_none(Purchase.id == purchase_id)
     if original is None:
-        raise NotFound(f"unknown purchase {purchase_id!r}")
+        raise NotFound(N_("unknown purchase {purchase_id!r}"), purchase_id=purchase_id)
     return original
 
 
 def _not_refunded(purchase_id: str) -> None:
     if Refund.get_or_none(Refund.purchase == purchase_id) is not None:
-        raise PlaydeskError(f"purchase {purchase_id} is already refunded")
+        raise PlaydeskError(N_("purchase {purchase_id} is already refunded"),
+                            purchase_id=purchase_id)
 
 
 def refund(purchase_id: str, staff: str | None, reason: str | None,
@@ -87,7 +88,7 @@ def refund(purchase_id: str, staff: str | None, reason: str | None,
     the methods that paid.
     """
     if not reason or not reason.strip():
-        raise PlaydeskError("a refund needs a reason")
+        raise PlaydeskError(N_("a refund needs a reason"))
     _refundable(purchase_id, staff)  # the clear errors first, before asking anybody
     # a strict operation (sync.md): two counters never both pay one purchase out
     decision = ask("purchase.refund", at, purchase=purchase_id)
@@ -108,9 +109,11 @@ def _refundable(purchase_id: str, staff: str | None):
     if original.receipt is not None:
         line = _receipt_line(original)
         raise PlaydeskError(
-            f"purchase {purchase_id} was sold on receipt {original.receipt}, whose payments "
-            f"paid for it: refund it with `playdesk refund-receipt {original.receipt}"
-            f"{f' --line {line}' if line is not None else ''}`")
+            N_("purchase {purchase_id} was sold on receipt {receipt}, whose payments "
+               "paid for it: refund it with `playdesk refund-receipt {receipt}"
+               "{line_option}`"),
+            purchase_id=purchase_id, receipt=original.receipt,
+            line_option=f" --line {line}" if line is not None else "")
     return original, who
 
 
@@ -122,5 +125,6 @@ def refund_receipt_purchase(purchase_id: str, staff: str, reason: str,
     original = _existing(purchase_id)
     _not_refunded(purchase_id)
     if original.receipt is None:
-        raise PlaydeskError(f"purchase {purchase_id} was not sold on a receipt")
+        raise PlaydeskError(N_("purchase {purchase_id} was not sold on a receipt"),
+                            purchase_id=purchase_id)
     return _close(original, staff, reason, at, RECEIPT_METHOD)

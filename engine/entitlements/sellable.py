@@ -11,7 +11,7 @@ from peewee import Model
 from engine.campaigns.state import ACTIVE, DELETED, EXPIRED, INACTIVE, SCHEDULED, campaign_state
 from engine.campaigns.types import WEEKDAYS
 from engine.db import database
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.models import Campaign, Package, Purchase, Refund
 from engine.people.members import existing_member
 
@@ -19,7 +19,7 @@ from engine.people.members import existing_member
 def split_package_code(code: str) -> tuple[str, str]:
     campaign, slash, package = (code or "").partition("/")
     if not slash or not campaign or not package:
-        raise PlaydeskError(f"a package is named CAMPAIGN/PACKAGE, not {code!r}")
+        raise PlaydeskError(N_("a package is named CAMPAIGN/PACKAGE, not {code!r}"), code=code)
     return campaign, package
 
 
@@ -45,7 +45,7 @@ def find_package(code: str) -> Package:
     campaign_code, package_code = split_package_code(code)
     row = database.execute_sql(_FIND_PACKAGE, (campaign_code, package_code)).fetchone()
     if row is None:
-        raise NotFound(f"unknown package {code!r}")
+        raise NotFound(N_("unknown package {code!r}"), code=code)
     width = len(Package._meta.sorted_fields)
     package = _instance(Package, row[:width])
     package.campaign = _instance(Campaign, row[width:])
