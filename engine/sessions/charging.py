@@ -25,7 +25,7 @@ from engine import journal
 from engine.bulk import insert_instances
 from engine.db import database, write
 from engine.entitlements.consumption import draw_and_record
-from engine.errors import InsufficientBalance, PlaydeskError
+from engine.errors import N_, InsufficientBalance, PlaydeskError
 from engine.ids import device_id, next_id
 from engine.lots.draws import usable_lots
 from engine.models import SessionEvent, SessionMinute
@@ -123,8 +123,9 @@ def _judged_here(member: str, kind: str, amount: int, device: str, at: dt.dateti
         return decision
     if decision.reason == "insufficient balance":
         return None
-    raise PlaydeskError(f"spending {amount} {kind} of {member} refused by the authority: "
-                        f"{decision.reason or 'denied'}")
+    raise PlaydeskError(N_("spending {amount} {kind} of {member} refused by the authority: "
+                           "{reason}"),
+                        amount=amount, kind=kind, member=member, reason=decision.reason or "denied")
 
 
 def obtain(member: str, device: str, rate_per_hour: int, wallet_minutes: int, session_id: str,
@@ -224,7 +225,8 @@ def charge_minute(session: Session, minute: int, at: dt.datetime) -> str:
     elsewhere the authority is asked before it."""
     member = session.member
     if member is None:
-        raise PlaydeskError(f"session {session.id} is a guest's: it charges nothing while it runs")
+        raise PlaydeskError(N_("session {session_id} is a guest's: it charges nothing while it "
+                               "runs"), session_id=session.id)
     if minute <= session.charged:
         return ALREADY
     if authority_here():

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.db import database
-from engine.errors import NotFound
+from engine.errors import N_, NotFound
 from engine.ids import device_id
 from engine.sessions.timeline import ENDED, SessionEventFact, Timeline, build
 
@@ -118,7 +118,7 @@ def session(session_id: str) -> Session:
     row = database.execute_sql(f"SELECT {_COLUMNS} FROM play_session WHERE id = ?",
                                (session_id,)).fetchone()
     if row is None:
-        raise NotFound(f"unknown session {session_id!r}")
+        raise NotFound(N_("unknown session {session_id!r}"), session_id=session_id)
     return _session(row)
 
 

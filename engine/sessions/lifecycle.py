@@ -15,7 +15,7 @@ import datetime as dt
 from engine import journal, playtime
 from engine.bulk import insert_instances
 from engine.db import write
-from engine.errors import PlaydeskError
+from engine.errors import N_, PlaydeskError
 from engine.ids import device_id, next_id
 from engine.models import PlaySession, SessionEvent
 from engine.people.members import existing_member
@@ -49,7 +49,8 @@ def carried_part(moved: Session, at: dt.datetime) -> dt.timedelta:
 
 def _check_actor(actor: str, staff: str | None) -> None:
     if actor not in ACTORS:
-        raise PlaydeskError(f"actor must be one of {', '.join(ACTORS)}, not {actor!r}")
+        raise PlaydeskError(N_("actor must be one of {actors}, not {actor!r}"),
+                            actors=", ".join(ACTORS), actor=actor)
     if staff is not None:
         existing_staff(staff)
 
@@ -57,12 +58,14 @@ def _check_actor(actor: str, staff: str | None) -> None:
 def _busy(station: str, member: str | None) -> None:
     held = facts.open_on_station(station)
     if held is not None:
-        raise PlaydeskError(f"station {station} is in use (session {held.id}, {held.state})")
+        raise PlaydeskError(N_("station {station} is in use (session {session}, {state})"),
+                            station=station, session=held.id, state=held.state)
     if member is not None:
         playing = facts.open_for_member(member)
         if playing is not None:
-            raise PlaydeskError(f"member {member} already plays on {playing.station} "
-                                f"(session {playing.id})")
+            raise PlaydeskError(N_("member {member} already plays on {station} "
+                                   "(session {session})"),
+                                member=member, station=playing.station, session=playing.id)
 
 
 def start(station: str, at: dt.datetime, member: str | None = None, guest: bool = False,
@@ -79,20 +82,21 @@ def start(station: str, at: dt.datetime, member: str | None = None, guest: bool 
     charges no minute twice and loses none."""
     _check_actor(actor, staff)
     if guest == (member is not None):
-        raise PlaydeskError("a session is for a member or for a guest (give one of them)")
+        raise PlaydeskError(N_("a session is for a member or for a guest (give one of them)"))
     if guest and staff is None:
-        raise PlaydeskError("a guest session is started by staff (give --staff)")
+        raise PlaydeskError(N_("a guest session is started by staff (give --staff)"))
     terms = startable_station(station)
     if guest and terms.resource is None:
         # a guest's time is billed as a line of the group's resource (engine/sales/
         # station_time.py); a group without one could never be paid
-        raise PlaydeskError(f"station {station}'s group {terms.group} has no resource: guest "
-                            "time there could not be billed (give the group a resource)")
+        raise PlaydeskError(N_("station {station}'s group {group} has no resource: guest "
+                               "time there could not be billed (give the group a resource)"),
+                            station=station, group=terms.group)
     if member is not None and not existing_member(member).active:
-        raise PlaydeskError(f"member {member} is inactive")
+        raise PlaydeskError(N_("member {member} is inactive"), member=member)
     _busy(station, member)
     if carried and (member is None or not dt.timedelta() < carried < MINUTE):
-        raise PlaydeskError("only a member's moved session carries part of a minute")
+        raise PlaydeskError(N_("only a member's moved session carries part of a minute"))
     started = paid = None
     if member is not None:
         started = ask("session.start", at, member=member, station=station)
@@ -104,8 +108,9 @@ def start(station: str, at: dt.datetime, member: str | None = None, guest: bool 
         elif member is not None:
             paid = obtain(member, terms.device, terms.rate_per_hour, 0, "", 1, at)
             if paid is None:
-                raise PlaydeskError(f"no credit: {member} has no minutes or wallet credit "
-                                    f"usable on {terms.device} for a minute on {station}")
+                raise PlaydeskError(N_("no credit: {member} has no minutes or wallet credit "
+                                       "usable on {device} for a minute on {station}"),
+                                    member=member, device=terms.device, station=station)
         with holding(paid.decision if paid else None, at=at), write():
             _busy(station, member)
             session_id = next_id("S")
@@ -146,19 +151,20 @@ def _not_before(session: Session, at: dt.datetime, what: str) -> None:
     meter charges past the agent's last heartbeat)."""
     latest = max([session.timeline.last_at, *(m.at for m in session.minutes[-1:])])
     if at < latest:
-        raise PlaydeskError(f"cannot {what} session {session.id} at {at:%Y-%m-%d %H:%M:%S}: "
-                            f"it changed later, at {latest:%Y-%m-%d %H:%M:%S}")
+        raise PlaydeskError(N_("cannot {what} session {session_id} at {at:%Y-%m-%d %H:%M:%S}: "
+                               "it changed later, at {latest:%Y-%m-%d %H:%M:%S}"),
+                            what=what, session_id=session.id, at=at, latest=latest)
 
 
 def _target(station: str | None, session_id: str | None) -> Session:
     if (station is None) == (session_id is None):
-        raise PlaydeskError("name the station or the session")
+        raise PlaydeskError(N_("name the station or the session"))
     if session_id is not None:
         return facts.session(session_id)
     startable = facts.open_on_station(station)
     if startable is None:
         station_terms(station)  # an unknown station says so
-        raise PlaydeskError(f"no session on station {station}")
+        raise PlaydeskError(N_("no session on station {station}"), station=station)
     return startable
 
 
@@ -170,7 +176,8 @@ def _change(session: Session, kind: str, needs: str, at: dt.datetime, actor: str
     _check_actor(actor, staff)
     _not_before(session, at, kind)
     if session.state != needs:
-        raise PlaydeskError(f"session {session.id} is {session.state}, it cannot {kind}")
+        raise PlaydeskError(N_("session {session_id} is {state}, it cannot {kind}"),
+                            session_id=session.id, state=session.state, kind=kind)
     if session.member is not None:
         session = charge_session(session, at, inclusive=False)
         if session.state == ENDED:  # the meter stopped it first (no credit before `at`)
@@ -181,12 +188,14 @@ def _change(session: Session, kind: str, needs: str, at: dt.datetime, actor: str
             # a member's charges are final at the stop and the meter charges open sessions
             # only: stopping now would leave these minutes unpaid for good
             raise PlaydeskError(
-                f"session {session.id} has {owed} minute(s) due that cannot be charged now "
-                "(the authority did not grant them): it keeps running; try again")
+                N_("session {session_id} has {owed} minute(s) due that cannot be charged now "
+                   "(the authority did not grant them): it keeps running; try again"),
+                session_id=session.id, owed=owed)
     with write():
         current = facts.session(session.id)
         if current.state != needs:
-            raise PlaydeskError(f"session {session.id} is {current.state}, it cannot {kind}")
+            raise PlaydeskError(N_("session {session_id} is {state}, it cannot {kind}"),
+                                session_id=session.id, state=current.state, kind=kind)
         _not_before(current, at, kind)
         record_event(current, kind, at, actor, staff, reason)
     session = facts.session(session.id)
@@ -211,7 +220,8 @@ def stop(at: dt.datetime, station: str | None = None, session_id: str | None = N
     """Charge what is due up to `at`, then stop (running or paused). A member's charges are
     final; a guest's time becomes a receipt line (`charging.guest_bill`)."""
     if reason is not None and reason.strip().lower().startswith(MOVED.strip()):
-        raise PlaydeskError(f"the stop reason {reason!r} is kept for moves: use session move")
+        raise PlaydeskError(N_("the stop reason {reason!r} is kept for moves: use session move"),
+                            reason=reason)
     return stop_for(_target(station, session_id), at, actor, staff, reason)
 
 
@@ -221,6 +231,6 @@ def stop_for(session: Session, at: dt.datetime, actor: str, staff: str | None,
     _check_actor(actor, staff)
     reason = reason or STOP_REASONS[actor]
     if session.state == ENDED:
-        raise PlaydeskError(f"session {session.id} has ended already")
+        raise PlaydeskError(N_("session {session_id} has ended already"), session_id=session.id)
     needs = session.state
     return _change(session, "stop", needs, at, actor, staff, reason)

@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 
 from engine.db import write
-from engine.errors import PlaydeskError
+from engine.errors import N_, PlaydeskError
 from engine.sessions import facts, lifecycle
 from engine.sessions.facts import Session
 from engine.sessions.terms import startable_station
@@ -54,11 +54,13 @@ def refusal(session_id: str, to_station: str) -> str | None:
 
 def _check_target(session: Session, to_station: str) -> None:
     if to_station == session.station:
-        raise PlaydeskError(f"session {session.id} is on {to_station} already")
+        raise PlaydeskError(N_("session {session_id} is on {to_station} already"),
+                            session_id=session.id, to_station=to_station)
     terms = startable_station(to_station)
     held = facts.open_on_station(to_station)
     if held is not None:
-        raise PlaydeskError(f"station {to_station} is in use (session {held.id}, {held.state})")
+        raise PlaydeskError(N_("station {station} is in use (session {session}, {state})"),
+                            station=to_station, session=held.id, state=held.state)
     differences = [
         f"{label}: {there} there, {here} here"
         for label, there, here in (
@@ -69,13 +71,14 @@ def _check_target(session: Session, to_station: str) -> None:
         if there != here]
     if differences:
         raise PlaydeskError(
-            f"{terms.name} ({to_station}) plays on other terms than this session "
-            f"({'; '.join(differences)}): stop the session and start a new one there")
+            N_("{name} ({to_station}) plays on other terms than this session "
+               "({differences}): stop the session and start a new one there"),
+            name=terms.name, to_station=to_station, differences="; ".join(differences))
 
 
 def _session(station: str | None, session_id: str | None) -> Session:
     if (station is None) == (session_id is None):
-        raise PlaydeskError("name the station or the session to move")
+        raise PlaydeskError(N_("name the station or the session to move"))
     if session_id is not None:
         session = facts.session(session_id)
     else:
@@ -84,10 +87,11 @@ def _session(station: str | None, session_id: str | None) -> Session:
             from engine.sessions.terms import station_terms
 
             station_terms(str(station))  # an unknown station says so
-            raise PlaydeskError(f"no session on station {station}")
+            raise PlaydeskError(N_("no session on station {station}"), station=station)
         session = found
     if not session.open:
-        raise PlaydeskError(f"session {session.id} has ended: it cannot move")
+        raise PlaydeskError(N_("session {session_id} has ended: it cannot move"),
+                            session_id=session.id)
     return session
 
 
@@ -100,19 +104,23 @@ def move(at: dt.datetime, to_station: str, station: str | None = None,
     paused = session.state == PAUSED
     if session.guest:
         if staff is None:
-            raise PlaydeskError("a guest session is moved by staff (give --staff)")
+            raise PlaydeskError(N_("a guest session is moved by staff (give --staff)"))
         with write():
             return _move(session, to_station, at, staff, paused)
     stopped = lifecycle.stop_for(session, at, "staff", staff, MOVED + to_station)
     if stopped.timeline.stop_reason != MOVED + to_station:  # the meter found no credit first
-        raise PlaydeskError(f"session {session.id} stopped ({stopped.timeline.stop_reason}) "
-                            f"before the move to {to_station}")
+        raise PlaydeskError(N_("session {session_id} stopped ({stop_reason}) "
+                               "before the move to {to_station}"),
+                            session_id=session.id, stop_reason=stopped.timeline.stop_reason,
+                            to_station=to_station)
     try:
         return _start(session, to_station, at, staff, paused,
                       lifecycle.carried_part(stopped, at))
     except PlaydeskError as error:
-        raise PlaydeskError(f"session {session.id} stopped on {session.station}, but it could "
-                            f"not start on {to_station}: {error}") from error
+        raise PlaydeskError(N_("session {session_id} stopped on {station}, but it could "
+                               "not start on {to_station}: {error}"),
+                            session_id=session.id, station=session.station, to_station=to_station,
+                            error=error) from error
 
 
 def _move(session: Session, to_station: str, at: dt.datetime, staff: str | None,

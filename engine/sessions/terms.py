@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from engine.db import database
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.sitefile.schema import SETTINGS_DEFAULTS
 
 _STATION = """
@@ -50,7 +50,7 @@ def station_terms(code: str) -> StationTerms:
     """The station `code` (deleted ones too: their sessions are still shown)."""
     row = database.execute_sql(_STATION + " WHERE s.code = ?", (code,)).fetchone()
     if row is None:
-        raise NotFound(f"unknown station {code!r}")
+        raise NotFound(N_("unknown station {code!r}"), code=code)
     return _terms(row)
 
 
@@ -58,9 +58,9 @@ def startable_station(code: str) -> StationTerms:
     """A station a session may start on: it exists, is active and not deleted."""
     terms = station_terms(code)
     if terms.deleted or terms.group_deleted:
-        raise PlaydeskError(f"station {code} is deleted")
+        raise PlaydeskError(N_("station {code} is deleted"), code=code)
     if not terms.active:
-        raise PlaydeskError(f"station {code} is inactive")
+        raise PlaydeskError(N_("station {code} is inactive"), code=code)
     return terms
 
 
