@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from engine.db import database
-from engine.errors import PlaydeskError
+from engine.errors import N_, PlaydeskError
 
 ORDERS = ("expiry_first", "bonus_first", "paid_first")
 DEFAULT_ORDER = "expiry_first"
@@ -29,8 +29,8 @@ def consumption_order() -> str:
     except ValueError:
         value = row[0]
     if value not in ORDERS:
-        raise PlaydeskError(f"setting consumption_order must be one of {', '.join(ORDERS)}, "
-                            f"not {value!r}")
+        raise PlaydeskError(N_("setting consumption_order must be one of {orders}, "
+                               "not {value!r}"), orders=", ".join(ORDERS), value=value)
     return value
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from engine.errors import PlaydeskError
+from engine.errors import N_, PlaydeskError
 
 KINDS = ("money", "minutes")
 DEVICES = ("pc", "console", "any")
@@ -20,13 +20,15 @@ STAFF_LOT_TYPES = ("manual", "correction")
 
 def check_kind(kind: str) -> str:
     if kind not in KINDS:
-        raise PlaydeskError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        raise PlaydeskError(N_("kind must be one of {kinds}, not {kind!r}"),
+                            kinds=", ".join(KINDS), kind=kind)
     return kind
 
 
 def check_device(device: str) -> str:
     if device not in DEVICES:
-        raise PlaydeskError(f"device must be one of {', '.join(DEVICES)}, not {device!r}")
+        raise PlaydeskError(N_("device must be one of {devices}, not {device!r}"),
+                            devices=", ".join(DEVICES), device=device)
     return device
 
 
