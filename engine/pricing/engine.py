@@ -29,7 +29,7 @@ from engine.coupons.reasons import (
     first_reason,
 )
 from engine.coupons.validity import coupon_rejection
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.money import MAX_AMOUNT
 from engine.pricing import strategies
 from engine.pricing.filters import (
@@ -145,15 +145,17 @@ def check_line(no: int, line: LineInput) -> None:
     """A line the apps built by hand gets the receipt file's rules: one kind of thing, a whole
     quantity ≥ 1, whole amounts ≥ 0 — a negative or fractional one would create money."""
     if (line.item is not None) + (line.resource is not None) + (line.package is not None) != 1:
-        raise PlaydeskError(f"line {no}: needs exactly one of item, resource, package")
+        raise PlaydeskError(N_("line {no}: needs exactly one of item, resource, package"), no=no)
     if not _whole(line.quantity, 1, MAX_QUANTITY):
-        raise PlaydeskError(f"line {no}: quantity must be a whole number from 1 to "
-                            f"{MAX_QUANTITY}, not {line.quantity!r}")
+        raise PlaydeskError(N_("line {no}: quantity must be a whole number from 1 to "
+                               "{max_quantity}, not {quantity!r}"),
+                            no=no, max_quantity=MAX_QUANTITY, quantity=line.quantity)
     for name in ("unit_price", "manual_discount"):
         value = getattr(line, name)
         if value is not None and not _whole(value, 0, MAX_AMOUNT):
-            raise PlaydeskError(f"line {no}: {name} must be a whole amount in minor units "
-                                f"(0 to {MAX_AMOUNT}), not {value!r}")
+            raise PlaydeskError(N_("line {no}: {name} must be a whole amount in minor units "
+                                   "(0 to {max_amount}), not {value!r}"),
+                                no=no, name=name, max_amount=MAX_AMOUNT, value=value)
 
 
 BLANK_VALUES = {"item": "", "item_category": "", "vendor": "", "resource": ""}
@@ -184,19 +186,21 @@ def _line_facts(definitions: Definitions, no: int, line: LineInput
     if line.item is not None:
         item = definitions.items.get(line.item)
         if item is None:
-            raise NotFound(f"line {no}: unknown item {line.item!r}")
+            raise NotFound(N_("line {no}: unknown item {item!r}"), no=no, item=line.item)
         found = (item.price, {**BLANK_VALUES, "item": item.code,
                               "item_category": item.category or "",
                               "vendor": item.vendor or ""})
     elif line.resource is not None:
         resource = definitions.resources.get(line.resource)
         if resource is None:
-            raise NotFound(f"line {no}: unknown resource {line.resource!r}")
+            raise NotFound(N_("line {no}: unknown resource {resource!r}"),
+                           no=no, resource=line.resource)
         found = (resource.price, {**BLANK_VALUES, "resource": resource.code})
     else:
         package = definitions.packages.get(line.package or "")
         if package is None:
-            raise NotFound(f"line {no}: unknown package {line.package!r}")
+            raise NotFound(N_("line {no}: unknown package {package!r}"),
+                           no=no, package=line.package)
         found = (package.price, dict(BLANK_VALUES))
     cache[key] = found
     return found
