@@ -29,7 +29,7 @@ from typing import Any
 
 from engine import journal
 from engine.db import write
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.ids import device_id, next_id
 from engine.lots.draws import id_key
 from engine.models import (
@@ -407,19 +407,20 @@ def close_day(device: str, day: dt.date, staff: str, at: dt.datetime) -> DayClos
     (nothing written), for another device's day and for a day that has not begun."""
     require_role(staff, "manager", "closing the day")
     if day > at.date():
-        raise PlaydeskError(f"day {day.isoformat()} has not begun yet (it is "
-                            f"{at.isoformat(timespec='minutes')}): nothing to close")
+        raise PlaydeskError(N_("day {day} has not begun yet (it is {now}): nothing to close"),
+                            day=day.isoformat(), now=at.isoformat(timespec="minutes"))
     with write():
         here = device_id()
         if device != here:
-            raise PlaydeskError(f"a device closes its own day: close {device}'s day on {device} "
-                                f"(this is {here})")
+            raise PlaydeskError(N_("a device closes its own day: close {device}'s day on {device} "
+                                   "(this is {here})"), device=device, here=here)
         done = DayClosing.get_or_none((DayClosing.device == device)
                                       & (DayClosing.day == day.isoformat()))
         if done is not None:
-            raise PlaydeskError(f"day {day.isoformat()} of {device} is already closed: Z {done.z} "
-                                f"({done.id}) by {done.staff} at "
-                                f"{done.at.isoformat(timespec='minutes')}; a day closes once")
+            raise PlaydeskError(N_("day {day} of {device} is already closed: Z {z} ({closing}) by "
+                                   "{staff} at {closed_at}; a day closes once"),
+                                day=day.isoformat(), device=device, z=done.z, closing=done.id,
+                                staff=done.staff, closed_at=done.at.isoformat(timespec="minutes"))
         report = day_report(device, day)
         closing_id = next_id("Z")
         row = DayClosing.create(id=closing_id, device=device, day=day.isoformat(),
@@ -434,7 +435,7 @@ def get_closing(closing_id: str) -> DayClosing:
     """A closing by its id ("COUNTER1-Z3"); NotFound otherwise."""
     row = DayClosing.get_or_none(DayClosing.id == closing_id)
     if row is None:
-        raise NotFound(f"unknown day closing {closing_id!r}")
+        raise NotFound(N_("unknown day closing {closing_id!r}"), closing_id=closing_id)
     return row
 
 

@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from engine.errors import PlaydeskError
+from engine.errors import N_, PlaydeskError
 from engine.models import Payment, Receipt, ReceiptLine, ReceiptTax
 from engine.models.days import DayClosing
 from engine.models.shifts import ReceiptRefund, ReceiptRefundLine, ReceiptRefundPayment
@@ -44,7 +44,8 @@ FORMATS = ("csv", "json")
 def period(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start 00:00, the day after end 00:00): both days belong to the period (site time)."""
     if end < start:
-        raise PlaydeskError(f"the period ends ({end}) before it starts ({start})")
+        raise PlaydeskError(N_("the period ends ({end}) before it starts ({start})"),
+                            end=end, start=start)
     return (dt.datetime.combine(start, dt.time()),
             dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
 
@@ -247,7 +248,8 @@ def render(rows: list[dict[str, Any]], columns: Sequence[str], amounts: Sequence
                            "columns": list(columns), "rows": rows}, indent=2,
                           ensure_ascii=False) + "\n"
     if fmt != "csv":
-        raise PlaydeskError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
+        raise PlaydeskError(N_("unknown format {fmt!r}: one of {formats}"),
+                            fmt=fmt, formats=", ".join(FORMATS))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
