@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from engine.campaigns.types import CAMPAIGN_TYPES
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.models import Campaign
 from engine.people.staff import require_role
 from engine.sitefile import apply_document, validate_text
@@ -102,8 +102,9 @@ def form_fields(campaign_type: str) -> tuple[FormField, ...]:
     """The form's fields for a campaign type, each with its choices and default from the site
     schema (so the counter's buttons offer exactly what a site file accepts)."""
     if campaign_type not in TYPE_FIELDS:
-        raise PlaydeskError(f"unknown campaign type {campaign_type!r} "
-                            f"(one of {', '.join(CAMPAIGN_TYPES)})")
+        raise PlaydeskError(N_("unknown campaign type {campaign_type!r} "
+                               "(one of {types})"),
+                            campaign_type=campaign_type, types=", ".join(CAMPAIGN_TYPES))
     extra = TYPE_FIELDS[campaign_type]
     fields = COMMON + extra if campaign_type in ("packages", "category") else (
         COMMON + extra + DISCOUNT)
@@ -163,12 +164,12 @@ def _pairs(line: str, where: str) -> dict[str, Any]:
     try:
         words = shlex.split(line)
     except ValueError as error:
-        raise PlaydeskError(f"{where}: {error}") from None
+        raise PlaydeskError(N_("{where}: {error}"), where=where, error=error) from None
     record: dict[str, Any] = {}
     for word in words:
         key, equals, value = word.partition("=")
         if not equals or not key:
-            raise PlaydeskError(f"{where}: {word!r} is not key=value")
+            raise PlaydeskError(N_("{where}: {word!r} is not key=value"), where=where, word=word)
         record[key] = value.split(",") if key == "weekdays" else _scalar(value)
         if key == "code":
             record[key] = value  # a code stays text even when it is all digits
@@ -180,7 +181,8 @@ def _trigger_lines(text: str, where: str) -> list[dict[str, Any]]:
     for part in filter(None, (p.strip() for p in text.split(","))):
         kind, colon, code = part.partition(":")
         if not colon:
-            raise PlaydeskError(f"{where}: trigger line {part!r} is not type:code[*quantity]")
+            raise PlaydeskError(N_("{where}: trigger line {part!r} is not type:code[*quantity]"),
+                                where=where, part=part)
         code, star, quantity = code.partition("*")
         line: dict[str, Any] = {"type": kind, "code": code}
         if star:
@@ -197,7 +199,8 @@ def _triggers(text: str, where: str) -> dict[str, list]:
         record = _pairs(line, f"{where} line {number}")
         kind = record.pop("kind", None)
         if kind not in ("pool", "set"):
-            raise PlaydeskError(f"{where} line {number}: kind must be pool or set")
+            raise PlaydeskError(N_("{where} line {number}: kind must be pool or set"),
+                                where=where, number=number)
         record["lines"] = _trigger_lines(str(record.get("lines", "")), f"{where} line {number}")
         triggers[kind].append(record)
     return triggers
@@ -213,23 +216,27 @@ def _value(spec: FormField, text: str) -> Any:
     text = text.strip()
     if spec.kind == "int":
         if not re.fullmatch(r"-?\d+", text):
-            raise PlaydeskError(f"{where}: {text!r} is not a whole number")
+            raise PlaydeskError(N_("{where}: {text!r} is not a whole number"),
+                                where=where, text=text)
         return int(text)
     if spec.kind == "number":
         try:
             number = Decimal(text.replace(",", "."))
         except InvalidOperation:
-            raise PlaydeskError(f"{where}: {text!r} is not a number") from None
+            raise PlaydeskError(N_("{where}: {text!r} is not a number"),
+                                where=where, text=text) from None
         return int(number) if number == number.to_integral_value() else number
     if spec.kind == "bool":
         if text.lower() not in TRUE + FALSE:
-            raise PlaydeskError(f"{where}: answer yes or no, not {text!r}")
+            raise PlaydeskError(N_("{where}: answer yes or no, not {text!r}"),
+                                where=where, text=text)
         return text.lower() in TRUE
     if spec.kind == "date":
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise PlaydeskError(f"{where}: {text!r} is not a date YYYY-MM-DD") from None
+            raise PlaydeskError(N_("{where}: {text!r} is not a date YYYY-MM-DD"),
+                                where=where, text=text) from None
     if spec.kind == "list":
         return [part.strip() for part in text.split(",") if part.strip()]
     return text  # text, time, datetime: the site validator checks their form
@@ -298,7 +305,7 @@ def stored_record(code: str) -> dict[str, Any]:
     document = export_document({"campaigns": {code}}, include_site=False, settings=set())
     records = document.get("campaigns", [])
     if not records:
-        raise NotFound(f"unknown campaign {code!r}")
+        raise NotFound(N_("unknown campaign {code!r}"), code=code)
     return records[0]
 
 
@@ -369,15 +376,17 @@ def save_campaign(campaign_type: str, values: dict[str, str], at: dt.datetime,
     existing = Campaign.select().where(Campaign.code == (code or record.get("code"))).first()
     if code is None:
         if existing is not None:
-            raise PlaydeskError(f"campaign {existing.code} exists already: edit it instead")
+            raise PlaydeskError(N_("campaign {code} exists already: edit it instead"),
+                                code=existing.code)
         record["active"] = False  # a new campaign starts inactive: activate it when it is right
     else:
         if existing is None:
-            raise NotFound(f"unknown campaign {code!r}")
+            raise NotFound(N_("unknown campaign {code!r}"), code=code)
         if record.get("code") != code:
-            raise PlaydeskError(f"a campaign's code cannot change ({code})")
+            raise PlaydeskError(N_("a campaign's code cannot change ({code})"), code=code)
         if existing.type != campaign_type:
-            raise PlaydeskError(f"campaign {code} is a {existing.type} campaign")
+            raise PlaydeskError(N_("campaign {code} is a {type} campaign"),
+                                code=code, type=existing.type)
         record["active"] = existing.active
         record["deleted"] = existing.deleted
     summary = apply_document(campaign_document(record), at, source="counter")

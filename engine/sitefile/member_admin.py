@@ -17,7 +17,7 @@ import secrets
 from typing import Any
 
 from engine import db, journal
-from engine.errors import NotFound, PlaydeskError
+from engine.errors import N_, NotFound, PlaydeskError
 from engine.ids import device_id, next_id
 from engine.models import Debtor, Member, Segment, SegmentMember
 from engine.models.member_facts import GuestTicket, PinUnlock
@@ -49,42 +49,46 @@ def member_record(code: str) -> dict[str, Any]:
     """The member's normalized record as stored (NotFound for an unknown or deleted member)."""
     record = _store("members").read().get(code)
     if record is None or record["deleted"]:
-        raise NotFound(f"unknown member {code!r}")
+        raise NotFound(N_("unknown member {code!r}"), code=code)
     return record
 
 
 def _name(name: object) -> str:
     text = name.strip() if isinstance(name, str) else ""
     if not text:
-        raise PlaydeskError("a member needs a name")
+        raise PlaydeskError(N_("a member needs a name"))
     if len(text) > NAME_LENGTH:
-        raise PlaydeskError(f"a member's name has at most {NAME_LENGTH} characters")
+        raise PlaydeskError(N_("a member's name has at most {name_length} characters"),
+                            name_length=NAME_LENGTH)
     return text
 
 
 def _card(card: object) -> str:
     text = card.strip() if isinstance(card, str) else ""
     if not text:
-        raise PlaydeskError("scan the member's card first")
+        raise PlaydeskError(N_("scan the member's card first"))
     if len(text) > CARD_LENGTH or not text.isprintable():
-        raise PlaydeskError(f"{text[:CARD_LENGTH]!r} is not a card number (at most "
-                            f"{CARD_LENGTH} printable characters)")
+        raise PlaydeskError(N_("{card!r} is not a card number (at most "
+                               "{card_length} printable characters)"),
+                            card=text[:CARD_LENGTH], card_length=CARD_LENGTH)
     used = Member.get_or_none(Member.card == text)  # deleted members keep their card: unique
     if used is not None:
-        raise PlaydeskError(f"card {text} is already the card of member {used.code} ({used.name})")
+        raise PlaydeskError(N_("card {card} is already the card of member {member} ({name})"),
+                            card=text, member=used.code, name=used.name)
     other = member_by_barcode(text) or Member.get_or_none(Member.code == text)
     if other is not None:
-        raise PlaydeskError(f"card {text} already names member {other.code} ({other.name})")
+        raise PlaydeskError(N_("card {card} already names member {member} ({name})"),
+                            card=text, member=other.code, name=other.name)
     return text
 
 
 def _new_code(code: str | None) -> str:
     if code is not None:
         if not CODE_PATTERN.fullmatch(code):
-            raise PlaydeskError(f"{code!r} is not a valid member code (1-40 characters of "
-                                "A-Z a-z 0-9 _ - .)")
+            raise PlaydeskError(N_("{code!r} is not a valid member code (1-40 characters of "
+                                   "A-Z a-z 0-9 _ - .)"), code=code)
         if Member.get_or_none(Member.code == code) is not None:
-            raise PlaydeskError(f"member code {code} is already used")
+            raise PlaydeskError(N_("member code {code} is already used"), code=code)
         return code
     return unused_code("M", GENERATED_DIGITS)
 
@@ -95,7 +99,7 @@ def unused_code(prefix: str, digits: int) -> str:
         code = prefix + "".join(secrets.choice("0123456789") for _ in range(digits))
         if Member.get_or_none(Member.code == code) is None:
             return code
-    raise PlaydeskError("no free member code found; give one with --code")
+    raise PlaydeskError(N_("no free member code found; give one with --code"))
 
 
 def _known(model, code: str | None, what: str) -> str | None:
@@ -103,7 +107,7 @@ def _known(model, code: str | None, what: str) -> str | None:
         return None
     row = model.get_or_none(model.code == code)
     if row is None or row.deleted:
-        raise NotFound(f"unknown {what} {code!r}")
+        raise NotFound(N_("unknown {what} {code!r}"), what=what, code=code)
     return code
 
 
@@ -111,7 +115,7 @@ def member_summary(code: str, at: dt.datetime) -> dict[str, Any]:
     """What the counter shows about a member: flags, PIN set, a ticket, a lockout held here."""
     member = Member.get_or_none((Member.code == code) & ~Member.deleted)
     if member is None:
-        raise NotFound(f"unknown member {code!r}")
+        raise NotFound(N_("unknown member {code!r}"), code=code)
     segments = [s.code for s in Segment.select().join(SegmentMember)
                 .where((SegmentMember.member == member.id) & ~Segment.deleted)]
     locked = logins.lockout_until(code, at)
@@ -149,7 +153,8 @@ def register_member(name: str, card: str, at: dt.datetime, staff: str | None,
 def _active(code: str) -> dict[str, Any]:
     record = member_record(code)
     if not record["active"]:
-        raise PlaydeskError(f"member {code} is inactive; a manager reactivates it first")
+        raise PlaydeskError(N_("member {code} is inactive; a manager reactivates it first"),
+                            code=code)
     return record
 
 
@@ -162,10 +167,10 @@ def set_member_pin(code: str, pin: str, repeat: str, at: dt.datetime, staff: str
         record = dict(_active(code))
         check_pin(pin)
         if pin != repeat:
-            raise PlaydeskError("the two PINs differ; type the new PIN twice")
+            raise PlaydeskError(N_("the two PINs differ; type the new PIN twice"))
         if record["pin_hash"] and not verify_pin(current or "", record["pin_hash"]):
-            raise PlaydeskError(f"member {code} has a PIN: type the current PIN first, or a "
-                                "manager resets it")
+            raise PlaydeskError(N_("member {code} has a PIN: type the current PIN first, or a "
+                                   "manager resets it"), code=code)
         record["pin_hash"] = hash_pin(pin)
         return _changed(code, _apply({"members": [record]}, at, "member.pin"), at)
 
@@ -209,7 +214,9 @@ def set_member_active(code: str, active: bool, at: dt.datetime,
         require_role(staff, "manager", f"{action} a member")
         record = dict(member_record(code))
         if record["active"] == active:
-            raise PlaydeskError(f"member {code} is already {'active' if active else 'inactive'}")
+            message = (N_("member {code} is already active") if active
+                       else N_("member {code} is already inactive"))
+            raise PlaydeskError(message, code=code)
         record["active"] = active
         source = "member.activate" if active else "member.deactivate"
         return _changed(code, _apply({"members": [record]}, at, source), at)
