@@ -21,7 +21,7 @@ from engine.models import Campaign, Coupon, Member
 def redeemable(member: str, at: dt.datetime) -> list[dict[str, Any]]:
     person = Member.select().where((Member.code == member) & ~Member.deleted).first()
     if person is None:
-        raise NotFound(N_("unknown member {member!r}"), member=member)
+        raise NotFound(N_("unknown member {code!r}"), code=member)
     debtor = person.debtor.code if person.debtor_id is not None else None
     segments = segments_of(member)
     campaigns = {c.code: c for c in Campaign.select().where(

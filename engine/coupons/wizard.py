@@ -157,7 +157,7 @@ def _customer(sales_type: str, sales_filter: str | None) -> str | None:
     model = {"debtor": Debtor, "contact": Member, "segment": Segment}[sales_type]
     if not model.select().where((model.code == sales_filter) & ~model.deleted).exists():
         what = "member (contact)" if sales_type == "contact" else sales_type
-        raise NotFound(N_("unknown {what} {sales_filter!r}"), what=what, sales_filter=sales_filter)
+        raise NotFound(N_("unknown {kind} {code!r}"), kind=what, code=sales_filter)
     return sales_filter
 
 

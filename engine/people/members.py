@@ -33,7 +33,7 @@ def buying_member(code: str, channel: str) -> MemberFlags:
     """A member who may buy: active, and allowed to log in when buying on the kiosk."""
     member = existing_member(code)
     if not member.active:
-        raise PlaydeskError(N_("member {code} is inactive"), code=code)
+        raise PlaydeskError(N_("member {member} is inactive"), member=code)
     if channel == "kiosk" and not member.can_login:
         raise PlaydeskError(N_("member {code} may not log in on the kiosk"), code=code)
     return member

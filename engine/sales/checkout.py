@@ -114,7 +114,7 @@ def _check_receipt(receipt: ReceiptInput) -> None:
                               (Debtor, receipt.debtor, "debtor")):
         if code is not None and not model.select().where(
                 (model.code == code) & ~model.deleted).exists():
-            raise NotFound(N_("unknown {what} {code!r}"), what=what, code=code)
+            raise NotFound(N_("unknown {kind} {code!r}"), kind=what, code=code)
 
 
 def _receipt_rows(priced: PricedReceipt, plan: PaymentPlan, receipt_id: str, staff: str | None,

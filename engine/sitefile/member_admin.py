@@ -107,7 +107,7 @@ def _known(model, code: str | None, what: str) -> str | None:
         return None
     row = model.get_or_none(model.code == code)
     if row is None or row.deleted:
-        raise NotFound(N_("unknown {what} {code!r}"), what=what, code=code)
+        raise NotFound(N_("unknown {kind} {code!r}"), kind=what, code=code)
     return code
 
 
