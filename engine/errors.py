@@ -1,8 +1,38 @@
 """The one exception type for bad input: the CLI turns it into exit 2, the apps into a message."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "translate later", as Babel finds it
+    """Marks an English template for the catalogues (Babel extracts it); returns it unchanged."""
+    return message
+
 
 class PlaydeskError(Exception):
-    """Bad input or a rule that forbids the action. Nothing was written."""
+    """Bad input or a rule that forbids the action. Nothing was written.
+
+    Raised as `PlaydeskError(N_("no item {code}"), code=code)`: the message is an English
+    template and its values, so an app can show it in the reader's language (`translated`);
+    `str()` is always the English text, for logs, the CLI and other devices. A plain message
+    without values is its own template."""
+
+    def __init__(self, message: str = "", /, **values: object) -> None:
+        self.template = message
+        self.values = values
+        super().__init__(message.format(**values) if values else message)
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        """The message in another language: `gettext` maps the English template to its
+        translation (a template it does not know comes back unchanged, so English shows)."""
+        if not self.template or self.template != str(self) and not self.values:
+            return str(self)  # a subclass that built its own text
+        translated = gettext(self.template)
+        try:
+            return translated.format(**self.values) if self.values else translated
+        except (KeyError, IndexError, ValueError):
+            return str(self)  # a broken translation must not hide the refusal
 
 
 class NotFound(PlaydeskError):
