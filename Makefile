@@ -10,7 +10,7 @@ APT_PACKAGES := mosquitto mosquitto-clients xvfb xauth libzbar0 libgl1 libegl1 l
                 shellcheck systemd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint bench apt venv clean install lock wheelhouse
+.PHONY: demo test lint bench apt venv clean install lock wheelhouse catalogs mo
 
 demo: apt venv
 	$(PY) -m demo.run
@@ -47,7 +47,27 @@ $(VENV)/.installed: uv.lock pyproject.toml systemd/locked_requirements.py
 	$(PY) -m pip install -q --require-hashes --no-deps --no-build-isolation -r $(VENV)/dev.txt
 	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	$(PY) -m pip check
+	$(MAKE) --no-print-directory mo
 	touch $@
+
+# The translations (engine/i18n/locales): `make catalogs` extracts every text the apps show or
+# print (Babel, engine/i18n/babel.cfg) into playdesk.pot and merges it into each language's .po;
+# `make mo` compiles the .po files to the .mo files the apps read (done by `make venv`).
+LOCALES := engine/i18n/locales
+catalogs: venv
+	$(VENV)/bin/pybabel -q extract -F engine/i18n/babel.cfg --no-location --sort-output \
+	    --project playdesk --copyright-holder playdesk -o $(LOCALES)/playdesk.pot \
+	    engine hardware uikit kiosk counter
+	for lang in de tr; do \
+	    if [ -f $(LOCALES)/$$lang/LC_MESSAGES/playdesk.po ]; then \
+	        $(VENV)/bin/pybabel -q update --no-fuzzy-matching --ignore-obsolete -D playdesk \
+	            -i $(LOCALES)/playdesk.pot -d $(LOCALES) -l $$lang; \
+	    else $(VENV)/bin/pybabel -q init -D playdesk -i $(LOCALES)/playdesk.pot -d $(LOCALES) -l $$lang; fi; \
+	done
+	$(MAKE) --no-print-directory mo
+
+mo:
+	$(PY) -m engine.i18n.compile
 
 # Update the lock (newest versions within pyproject's ranges); `make test` is the gate.
 UV_VERSION := 0.13.9

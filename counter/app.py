@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from counter.texts import catalogue as texts_catalogue
 from counter.texts import text as t
 from engine.clock import Clock as EngineClock
+from engine.people.languages import staff_language
 from engine.people.staff import StaffLogin
 from engine.sales.shifts import open_shift_of
 from uikit import theme
@@ -29,6 +31,7 @@ SALE_SCREENS = ("receipt", "payment", "done", "search", "packages", "order", "hi
 class CounterApp(DeviceApp):
     title = "playdesk counter"
     text = staticmethod(t)
+    catalogue = texts_catalogue
 
     def __init__(self, clock: EngineClock, location: str = "COUNTER1",
                  printer: Printer | None = None, scanner: str = "none", **kwargs) -> None:
@@ -94,7 +97,7 @@ class CounterApp(DeviceApp):
             self.header_staff.text = ""
         else:
             shift = t("shift_badge", shift=self.shift) if self.shift else t("no_shift")
-            self.header_staff.text = (t("staff_badge", name=self.staff.name, role=self.staff.role)
+            self.header_staff.text = (t("staff_badge", name=self.staff.name, role=t(f"role_{self.staff.role}"))
                                       + "  ·  " + shift)
         self.offline_mark.text = t("offline") if self.offline else ""
         manager_side = getattr(self.screen, "manager_screen", False)
@@ -116,6 +119,7 @@ class CounterApp(DeviceApp):
 
     def logged_in(self, staff: StaffLogin) -> None:
         self.staff = staff
+        self.use_language(staff_language(staff.code))  # their own, else the site's
         current = open_shift_of()
         self.shift = current.id if current else None
         self.go("receipt")
@@ -148,6 +152,7 @@ class CounterApp(DeviceApp):
             receipt.void()
         self.staff = None
         receipt.reset()
+        self.use_language(None)  # the login screen speaks the site's language
         self.go("login")
 
     def handle_scan(self, scanned: str) -> None:

@@ -13,6 +13,12 @@ def method_name(method: str) -> str:
     return text(key) if has(key) else method.replace("_", " ").capitalize()
 
 
+def campaign_state_name(state: str) -> str:
+    """active · inactive · expired ... in the language in use (an unknown state as it is)."""
+    key = f"campaign_state_{state}"
+    return text(key) if has(key) else state
+
+
 def campaign_type_name(campaign_type: str) -> str:
     key = f"campaign_type_{campaign_type}"
     return text(key) if has(key) else campaign_type.replace("_", " ").capitalize()

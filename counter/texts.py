@@ -1,8 +1,9 @@
 """Every text the counter shows, in one place, ready for translation.
 
-Keys are stable names; values are English. `text(key, **values)` formats one; a translation is a
-dict with the same keys (`use(translations)`). Engine refusals (PlaydeskError messages) are shown
-as the engine words them, after a short lead-in from here.
+Keys are stable names; values are English (the gettext source: engine/i18n/locales holds the
+German and Turkish). `text(key, **values)` formats one in the language in use; `use(language)`
+switches it. Engine refusals (PlaydeskError templates) are shown in the same language after a
+short lead-in from here (`app.refusal(error)`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ TEXTS: dict[str, str] = {
     "clock_warning": "Clock problem: {warning}",
     "log_out": "Log out",
     "staff_badge": "{name} ({role})",
+    "role_cashier": "cashier",
+    "role_manager": "manager",
+    "role_owner": "owner",
     "shift_badge": "Shift {shift}",
     "no_shift": "No shift open",
     "manager": "Manager",
@@ -222,6 +226,11 @@ TEXTS: dict[str, str] = {
     "manager_title": "Campaigns",
     "manager_show_deleted": "Show deleted",
     "campaign_row": "{code} · {type} · {state}",
+    "campaign_state_active": "active",
+    "campaign_state_inactive": "inactive",
+    "campaign_state_expired": "expired",
+    "campaign_state_scheduled": "scheduled",
+    "campaign_state_deleted": "deleted",
     "new_campaign": "+ {type}",
     "edit": "Edit",
     "activate": "Activate",
@@ -479,7 +488,7 @@ TEXTS.update({
                              "change",
 })
 
-_catalogue = Texts(TEXTS)
+catalogue = _catalogue = Texts(TEXTS)
 use = _catalogue.use
 text = _catalogue.text
 
@@ -492,4 +501,4 @@ def coupon_reason(reason_code: str | None, reason: str) -> str:
 
 
 def has(key: str) -> bool:
-    return key in _catalogue.active
+    return _catalogue.has(key)

@@ -44,8 +44,9 @@ class InsufficientBalance(PlaydeskError):
     the offline policy sees it). Apps catch this type; the message stays the engine's words."""
 
     def __init__(self, message: str, *, member: str | None = None, kind: str | None = None,
-                 needed: int | None = None, available: int | None = None) -> None:
-        super().__init__(message)
+                 needed: int | None = None, available: int | None = None,
+                 **values: object) -> None:
+        super().__init__(message, **values)
         self.member = member
         self.kind = kind
         self.needed = needed

@@ -44,11 +44,13 @@ class SiteIdentity(NamedTuple):
     currency: str
     minor_digits: int
     timezone: str
+    locale: str = "en_US"
 
 
 def site_identity() -> SiteIdentity:
-    """The site's name, money and time zone (a database without a site: playdesk, EUR, UTC)."""
+    """The site's name, money, time zone and locale (a database without a site: playdesk, EUR,
+    UTC, en_US)."""
     site = Site.select().first()
     if site is None:
         return SiteIdentity("playdesk", "EUR", 2, "UTC")
-    return SiteIdentity(site.name, site.currency, site.minor_digits, site.timezone)
+    return SiteIdentity(site.name, site.currency, site.minor_digits, site.timezone, site.locale)

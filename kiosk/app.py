@@ -8,12 +8,14 @@ wallet purchase), turns scans into logins, logs out after `kiosk_idle_seconds` w
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any
 
 from engine.clock import Clock as EngineClock
+from engine.errors import PlaydeskError
+from engine.i18n.catalogs import LANGUAGE_NAMES, LANGUAGES
+from engine.people.languages import member_language, remember_member_language
 from engine.people.logins import Login, LoginRefused, login_by_card, login_by_pin
 from engine.settings import setting
 from kiosk.refusals import refusal_text
@@ -25,9 +27,11 @@ from kiosk.screens.home import HomeScreen
 from kiosk.screens.login import KioskLoginScreen
 from kiosk.screens.packages import KioskPackagesScreen
 from kiosk.screens.wallet_pin import WalletPinScreen
+from kiosk.texts import catalogue as texts_catalogue
 from kiosk.texts import text as t
 from uikit import theme
 from uikit.app import DeviceApp
+from uikit.confirm import ask
 from uikit.devices import Printer, PrintFailed
 from uikit.feedback import scan_feedback
 from uikit.idle import IdleTimer
@@ -38,6 +42,8 @@ log = logging.getLogger("kiosk")
 DEFAULT_IDLE_SECONDS = 60
 DEFAULT_IDLE_WARNING_SECONDS = 10
 DEFAULT_DONE_SECONDS = 8
+# screens shown again as they were after a language change (the others hold a purchase)
+REBUILT_SCREENS = ("attract", "login", "home", "packages", "history")
 SCREENS = (AttractScreen, KioskLoginScreen, HomeScreen, KioskPackagesScreen, ConfirmScreen,
            WalletPinScreen, KioskDoneScreen, KioskHistoryScreen)
 
@@ -45,6 +51,7 @@ SCREENS = (AttractScreen, KioskLoginScreen, HomeScreen, KioskPackagesScreen, Con
 class KioskApp(DeviceApp):
     title = "playdesk kiosk"
     text = staticmethod(t)
+    catalogue = texts_catalogue
 
     def __init__(self, clock: EngineClock, location: str | None = None,
                  printer: Printer | None = None, scanner: str = "none",
@@ -56,14 +63,6 @@ class KioskApp(DeviceApp):
         self.login_method = ""  # card | pin: how the member logged in
         self.printed: dict[str, tuple[bool, str | None]] = {}  # key → (sent, spool job)
 
-    # --- formatting -----------------------------------------------------------------------
-
-    def date(self, value: dt.datetime) -> str:
-        return f"{value:%d.%m.%Y}"
-
-    def datetime_text(self, value: dt.datetime) -> str:
-        return f"{value:%d.%m. %H:%M}"
-
     # --- building ---------------------------------------------------------------------------
 
     def build(self):
@@ -73,7 +72,13 @@ class KioskApp(DeviceApp):
         self.logout_button = BigButton(t("log_out"), color_rgba=theme.BAD, height=48,
                                        font_size=20, size_hint_x=None, width=150)
         self.logout_button.bind(on_release=lambda _b: self.logout())
-        return self.frame([self.header_title, self.offline_mark, self.logout_button], SCREENS)
+        # the language button names the language in use in its own words (a visitor who does
+        # not read the site's language still finds theirs)
+        self.language_button = BigButton(LANGUAGE_NAMES[self.language], color_rgba=theme.ACCENT,
+                                         height=48, font_size=20, size_hint_x=None, width=150)
+        self.language_button.bind(on_release=lambda _b: self.ask_language())
+        return self.frame([self.header_title, self.offline_mark, self.language_button,
+                           self.logout_button], SCREENS)
 
     def on_start(self) -> None:
         timing = {"now": self.idle_now} if self.idle_now else {}
@@ -116,12 +121,44 @@ class KioskApp(DeviceApp):
         self.member, self.member_name = login.member, login.name
         self.login_method = login.method
         self.idle.arm()
+        remembered = member_language(login.member)
+        if remembered is None and self.language != self.site_language:
+            self.remember_language(self.language)  # chosen before logging in: theirs now
+        self.use_language(remembered or self.language)
         self.go("home")
 
     def logout(self, message: str = "") -> None:
         self.member, self.member_name, self.login_method = None, "", ""
         self.idle.disarm()
+        self.use_language(None)  # the next visitor is greeted in the site's language
         self.go("attract", message=message)
+
+    # --- language ----------------------------------------------------------------------------
+
+    def ask_language(self) -> None:
+        """The language button: the languages, each in its own words."""
+        self.idle.poke()
+        choices = [(LANGUAGE_NAMES[code], lambda code=code: self.choose_language(code),
+                    theme.ACCENT if code == self.language else theme.PANEL)
+                   for code in LANGUAGES]
+        ask(self.screen, t("language_question"), choices, t("back"),
+            font_size=self.screen.fs_large)
+
+    def choose_language(self, language: str) -> None:
+        """Speak `language` from now on; a logged-in member's choice is remembered for their
+        next visit, on every kiosk."""
+        if self.member is not None:
+            self.remember_language(language)
+        current = self.screens.current
+        if self.use_language(language):
+            # a screen in the middle of a purchase starts again from home, in the new words
+            self.go(current if current in REBUILT_SCREENS else "home")
+
+    def remember_language(self, language: str) -> None:
+        try:
+            remember_member_language(self.member, language, self.now())
+        except PlaydeskError as error:  # the choice still applies to this visit
+            log.warning("language choice not remembered: %s", error)
 
     def read_idle_settings(self) -> None:
         self.idle.seconds = setting("kiosk_idle_seconds", DEFAULT_IDLE_SECONDS)
@@ -173,7 +210,7 @@ class KioskApp(DeviceApp):
         self.logged_in(login)
 
     def refused(self, error: LoginRefused) -> None:
-        message = refusal_text(error)
+        message = refusal_text(error, self.formats)
         if self.screens.current == "login":
             self.screen.refused(message)
         elif self.member is None:

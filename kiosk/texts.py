@@ -1,7 +1,8 @@
 """Every text the kiosk shows, in one place, ready for translation.
 
-Keys are stable names; values are English. `text(key, **values)` formats one; a translation is a
-dict with the same keys (`use(translations)`).
+Keys are stable names; values are English (the gettext source: engine/i18n/locales holds the
+German and Turkish). `text(key, **values)` formats one in the language in use; `use(language)`
+switches it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ TEXTS: dict[str, str] = {
     "clock_warning": "Clock problem: {warning}",
     "log_out": "Log out",
     "hello": "Hello, {name}",
+    # the language button (issue 20): each language is named in its own words
+    "language_question": "Choose your language",
     # attract
     "attract_title": "Welcome to {site}",
     "attract_scan": "Scan your card to start",
@@ -120,6 +123,6 @@ TEXTS: dict[str, str] = {
     "weekday_fri": "Fri", "weekday_sat": "Sat", "weekday_sun": "Sun",
 }
 
-_catalogue = Texts(TEXTS)
+catalogue = _catalogue = Texts(TEXTS)
 use = _catalogue.use
 text = _catalogue.text

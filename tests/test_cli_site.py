@@ -57,7 +57,7 @@ def test_a_bad_file_exits_2_listing_every_problem(db_path, capsys, tmp_path):
     assert err.splitlines() == [
         f"playdesk: error: {bad}:2: items[0].name: is required",
         f"{bad}:2: items[0].price: must be an integer",
-        f"{bad}:3: items[1].colour: unknown key (expected one of code, name, price, category, "
+        f"{bad}:3: items[1].colour: unknown key (expected one of code, name, names, price, category, "
         "vendor, barcodes, tax, deleted)",
     ]
 

@@ -10,6 +10,7 @@ from counter import texts
 from counter.texts import coupon_reason
 from engine.coupons.reasons import PRECEDENCE
 from engine.db import write
+from engine.i18n import catalogs
 from engine.models import Coupon
 from engine.pricing.result import REASON_CODES
 from engine.sales.cart import Cart, apply_scan
@@ -35,12 +36,14 @@ def test_a_reason_without_a_text_keeps_the_engine_words():
 
 
 def test_a_translation_replaces_the_words():
+    german = catalogs.translate("de", "coupon_reason_already_applied",
+                                texts.TEXTS["coupon_reason_already_applied"])
+    assert german != texts.TEXTS["coupon_reason_already_applied"]
     try:
-        texts.use({"coupon_reason_already_applied": "bereits angewendet — Gutschein behalten"})
-        assert coupon_reason("already_applied", "already applied") == (
-            "bereits angewendet — Gutschein behalten")
+        texts.use("de")
+        assert coupon_reason("already_applied", "already applied") == german
     finally:
-        texts.use({})
+        texts.use(None)
 
 
 def test_scanning_a_value_less_coupon_of_an_applying_campaign_at_the_counter(demo_site):

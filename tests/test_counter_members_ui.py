@@ -170,7 +170,7 @@ def test_a_guest_ticket_is_sold_and_printed(counter, request):
     ui.tap(ui.button("Guest ticket"))
     check_layout(ui, "ticket")
     ui.tap(ui.button("Card"))
-    ui.tap(ui.button("Basic: 60 min  5.00 €"))
+    ui.tap(ui.button("Basic: 60 min  €5.00"))
     screen = ui.app.screen
     ticket = GuestTicket.select().order_by(GuestTicket.at.desc()).first()
     assert screen.step == "sold" and ticket.staff == "S02"

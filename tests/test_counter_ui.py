@@ -97,7 +97,7 @@ def test_sale_by_scans_split_payment_and_shift_close(ui):
     lines = ui.app.screen.lines_view.data
     assert [row["name"] for row in lines] == ["Cola 0.5 l", "  − Happy hour 20% on drinks",
                                                "Chips"]
-    assert ui.app.screen.total_label.text == "6.00 €"
+    assert ui.app.screen.total_label.text == "€6.00"
 
     scan(ui, CODES["canceled"])
     assert "refused: canceled" in ui.app.screen.message.text
@@ -105,18 +105,18 @@ def test_sale_by_scans_split_payment_and_shift_close(ui):
     ui.shot("coupon-refused")
     scan(ui, CODES["good"])
     assert ui.app.screen.message.text == f"Coupon {CODES['good']} added"
-    assert ui.app.screen.total_label.text == "4.00 €"
+    assert ui.app.screen.total_label.text == "€4.00"
     ui.shot("coupon-accepted")
 
-    ui.tap(ui.button("Pay 4.00 €"))
+    ui.tap(ui.button("Pay €4.00"))
     assert ui.app.screens.current == "payment"
     ui.tap(ui.button("Card"))  # nothing typed: the card pays what is due
     ui.tap(ui.button("Remove"))
     ui.tap(ui.button("Yes, remove it"))  # asked first (issue 18 item 4)
     type_pin(ui, "150")
     ui.tap(ui.button("Card"))
-    ui.tap(ui.button("5.00 €"))  # a 5 € note for the 2.50 € still due
-    assert "Change 2.50 €" in ui.texts()
+    ui.tap(ui.button("€5.00"))  # a 5 € note for the €2.50 still due
+    assert "Change €2.50" in ui.texts()
     ui.shot("payment-split")
     ui.tap(ui.button("Complete sale"))
     assert ui.app.screens.current == "done"
@@ -285,11 +285,11 @@ def test_packages_kiosk_orders_and_refunds(ui):
     scan(ui, "MEM0002")
     ui.tap(ui.button("Packages"))
     ui.shot("packages")
-    ui.tap(ui.button("Basic (SUMMER/BASIC) — 5.00 €"))
+    ui.tap(ui.button("Basic (SUMMER/BASIC) — €5.00"))
     scan(ui, "PC-HOUR")
     ui.shot("receipt-with-package")
     assert [line.kind for line in ui.app.screen.cart.lines] == ["package", "resource"]
-    ui.tap(ui.button("Pay 9.00 €"))
+    ui.tap(ui.button("Pay €9.00"))
     ui.tap(ui.button("Exact"))
     ui.tap(ui.button("Complete sale"))
     sold = Receipt.select().order_by(Receipt.at.desc(), Receipt.id.desc()).first()
@@ -314,7 +314,7 @@ def test_packages_kiosk_orders_and_refunds(ui):
     ui.tap(ui.button("Refund"))
     assert ui.app.screens.current == "history"
     # the package line's money goes back by the receipt's own payment, like the resource's
-    assert ui.app.screen.message.text == "Refunded 9.00 € (cash 9.00 €)."
+    assert ui.app.screen.message.text == "Refunded €9.00 (cash €9.00)."
     assert not [b for b in ui.buttons("Refund") if b.receipt_id == sold.id]
     ui.shot("refunded")
     refund = ReceiptRefund.get(ReceiptRefund.receipt == sold.id)
@@ -351,7 +351,7 @@ def test_keyboard_and_scanner_focus(ui):
     ui.app.screen.scan_field.text = "cola"
     ui.pump(2)
     ui.shot("search")
-    ui.tap(ui.button("Cola 0.5 l (COLA) — 2.50 €"))
+    ui.tap(ui.button("Cola 0.5 l (COLA) — €2.50"))
     ui.pump(2)
     assert [line.code for line in ui.app.screen.cart.lines] == ["CHIPS", "COLA"]
     type_and_enter(ui, "NOSUCHCODE")
@@ -380,7 +380,7 @@ def test_the_members_redeemable_coupons_are_offered(ui):
     ui.shot("member-coupons")
     ui.tap(ui.button("Use"))
     assert ui.app.screen.cart.coupons == [CODES["loyal"]]
-    assert ui.app.screen.total_label.text == "1.00 €"
+    assert ui.app.screen.total_label.text == "€1.00"
     assert ui.buttons("Use") == []  # offered no more: it is on the receipt
     ui.tap(ui.button("Void receipt"))
     ui.tap(ui.button("Yes, void it"))  # asked first (issue 18 item 4)
@@ -397,13 +397,13 @@ def test_exclusive_mode_adds_the_tax_to_what_is_due(ui):
         if ui.app.screens.current == "shift_open":
             ui.app.handle_scan("0")
             ui.pump(3)
-        scan(ui, "CHIPS")  # 2.00 € at B, 7 %: 0.14 € on top
-        assert ui.app.screen.total_label.text == "2.14 €"
-        assert "Total + tax 0.14 €" in ui.texts()
+        scan(ui, "CHIPS")  # €2.00 at B, 7 %: €0.14 on top
+        assert ui.app.screen.total_label.text == "€2.14"
+        assert "Total + tax €0.14" in ui.texts()
         ui.shot("exclusive-receipt")
-        ui.tap(ui.button("Pay 2.14 €"))
+        ui.tap(ui.button("Pay €2.14"))
         assert ui.app.screens.current == "payment"
-        assert "Total 2.14 €" in ui.texts()
+        assert "Total €2.14" in ui.texts()
         ui.tap(ui.button("Card"))
         ui.tap(ui.button("Complete sale"))
         assert ui.app.screens.current == "done"

@@ -59,7 +59,7 @@ def record_site() -> None:
     Campaign.create(code="SECRET", type="line_reduce", name="Hidden", print_type="none")
     Campaign.create(code="WELCOME", type="couponing", name="Welcome voucher", print_type="coupon")
     Campaign.create(code="BACKSOON", type="receipt_reduce", name="Come back soon",
-                    coupon_issue_text="Thanks! 1.50 € off your next visit.",
+                    coupon_issue_text="Thanks! €1.50 off your next visit.",
                     coupon_issue_image="coupon.png")
     summer = Campaign.create(code="SUMMER", type="packages", name="Summer Special")
     Package.create(campaign=summer, code="STD", name="Standard", package_type="minutes", base=120,
@@ -146,8 +146,8 @@ def test_receipt_document_lists_issued_coupons_and_new_balances(sale):
     (coupon,) = doc.coupons
     assert coupon.code == "K7Q2M9XD4PA"
     assert coupon.barcode == "CPNK7Q2M9XD4PA"  # the coupon barcode rule wraps the code
-    assert coupon.value_text == "1.50 €"
-    assert coupon.text == "Thanks! 1.50 € off your next visit." and coupon.image == "coupon.png"
+    assert coupon.value_text == "€1.50"
+    assert coupon.text == "Thanks! €1.50 off your next visit." and coupon.image == "coupon.png"
     assert coupon.expires_on == dt.date(2026, 10, 3)
     # expired lot L4 is not counted; L3 counts what remains
     assert doc.balances == documents.Balances(money=200, minutes=150)
@@ -270,19 +270,21 @@ def test_unknown_ids_raise_not_found(db):
 
 def test_currency_format():
     euro = documents.Currency("EUR", 2)
-    assert euro.format(1250) == "12.50" and euro.format(-5, symbol=True) == "-0.05 €"
-    assert documents.Currency("JPY", 0).format(300, symbol=True) == "300 JPY"
+    assert euro.format(1250) == "12.50" and euro.format(-5, symbol=True) == "-€0.05"
+    assert documents.Currency("EUR", 2, "de_DE").format(123450) == "1.234,50"
+    assert documents.Currency("JPY", 0).format(300, symbol=True) == "¥300"
 
 
-@pytest.mark.parametrize(("code", "digits", "amount", "text"), [
-    ("EUR", 2, 1250, "12.50 €"), ("USD", 2, 1250, "$12.50"), ("GBP", 2, -1250, "-£12.50"),
-    ("CHF", 2, 5, "0.05 CHF"), ("JPY", 0, -300, "-300 JPY")])
-def test_screen_and_paper_write_money_alike(code, digits, amount, text):
+@pytest.mark.parametrize(("code", "digits", "locale", "amount", "text"), [
+    ("EUR", 2, "de_DE", 1250, "12,50\xa0€"), ("USD", 2, "en_US", 1250, "$12.50"),
+    ("GBP", 2, "en_US", -1250, "-£12.50"), ("TRY", 2, "tr_TR", 1250, "₺12,50"),
+    ("EUR", 2, "de_DE", 123450, "1.234,50\xa0€"), ("JPY", 0, "en_US", -300, "-¥300")])
+def test_screen_and_paper_write_money_alike(code, digits, locale, amount, text):
     """One formatter: the apps' money_text is the slip's Currency.format with the symbol."""
     from uikit.amounts import money_text
 
-    assert documents.Currency(code, digits).format(amount, symbol=True) == text
-    assert money_text(amount, code, digits) == text
+    assert documents.Currency(code, digits, locale).format(amount, symbol=True) == text
+    assert money_text(amount, code, locale) == text
 
 
 def _imports(tree, type_checking: bool = True) -> set[str]:
@@ -318,8 +320,9 @@ def test_the_document_types_and_the_printer_load_no_database():
     subprocess.run([sys.executable, "-c", probe], cwd=root, check=True)
     hardware = set().union(*(_imports(ast.parse(path.read_text()))
                              for path in (root / "hardware").rglob("*.py")))
-    assert {name for name in hardware if name.split(".")[0] == "engine"} == {
-        "engine.documents.types"}
+    # and the formats and catalogues (engine.i18n: CLDR data and gettext, no database)
+    assert {name for name in hardware if name.split(".")[0] == "engine"} <= {
+        "engine.documents.types", "engine.i18n", "engine.i18n.formats", "engine.i18n.catalogs"}
     # documents build on the shift's facts but never call the shifts module
     documents_use = set().union(*(_imports(ast.parse(path.read_text()), type_checking=False)
                                   for path in (root / "engine" / "documents").glob("*.py")))

@@ -175,7 +175,7 @@ def test_typing_by_taps_reaches_the_engine(ui):
     assert field.text == "cola"
     tap_key(ui, "Done")
     assert not board().is_open
-    ui.tap(ui.button("Cola 0.5 l (COLA) — 2.50 €"))
+    ui.tap(ui.button("Cola 0.5 l (COLA) — €2.50"))
     assert [line.code for line in ui.app.screen.cart.lines] == ["COLA"]
     void(ui)
 

@@ -37,8 +37,8 @@ def kiosk_db(tmp_path_factory):
     database = ui_harness.demo_database(tmp_path_factory, "kiosk_sessions", AT)
     path = next(database)
     Staff.create(code="S02", name="Maria", role="manager")
-    # Ada: 60 minutes for any device and 10.00 € (200 PC minutes at 3.00 €/h, 100 console
-    # minutes at 6.00 €/h); Linus: 8 PC minutes, three lots expiring this week (the tallest home)
+    # Ada: 60 minutes for any device and €10.00 (200 PC minutes at €3.00/h, 100 console
+    # minutes at €6.00/h); Linus: 8 PC minutes, three lots expiring this week (the tallest home)
     add_lot("M001", "minutes", "manual", 60, "S02", "test", BEFORE)
     add_lot("M001", "money", "manual", 1000, "S02", "test", BEFORE)
     add_lot("M002", "minutes", "manual", 8, "S02", "test", BEFORE, device="pc")
@@ -163,14 +163,14 @@ def test_play_minutes_and_banner_fit(kiosk, request, size):
     offset = {(1024, 600): 0, (1280, 800): 10, (800, 480): 20}[size]  # one session each
     ui = kiosk.begin(request.node.name, AT + minutes(120 + offset), size=size)
     at = ui.app.clock.at
-    lifecycle.start("PS5-1", at, member="M002")  # console: the wallet at 6.00 €/h
+    lifecycle.start("PS5-1", at, member="M002")  # console: the wallet at €6.00/h
     try:
         ui.app.go("attract")  # home entered anew at this size (a resize's first frame is black)
         scan(ui, "MEM0002")
         groups = {g["name"]: g["minutes"] for g in play_minutes("M002", at)}
         assert play_shown(ui) == [f"Standard PCs: {ui.app.minutes(groups['Standard PCs'])}",
                          f"Consoles: {ui.app.minutes(groups['Consoles'])}"]
-        assert groups["Consoles"] == 89 - offset // 10  # 8.90 € at 6.00 €/h, then minute by minute
+        assert groups["Consoles"] == 89 - offset // 10  # €8.90 at €6.00/h, then minute by minute
         assert banner(ui).startswith("You are playing on PS5 lounge 1 · ")
         ui.pump(3)
         assert ui.layout_problems() == []

@@ -6,6 +6,7 @@ import string
 
 import pytest
 
+from engine.i18n import catalogs
 from engine.people import logins
 from kiosk import texts
 from uikit.amounts import minutes_text, money_text
@@ -22,14 +23,26 @@ def test_every_text_formats_with_its_own_fields():
         assert texts.text(key, **{name: "X" for name in fields}), key
 
 
-def test_a_translation_falls_back_to_english():
+def test_a_language_is_used_and_left(tmp_path):
+    german = catalogs.translate("de", "log_out", "Log out")
+    assert german != "Log out"
     try:
-        texts.use({"log_out": "Abmelden"})
-        assert texts.text("log_out") == "Abmelden"
-        assert texts.text("back") == "Back"
+        texts.use("de")
+        assert texts.text("log_out") == german
+        texts.use("xx")  # a language without a catalogue shows English
+        assert texts.text("log_out") == "Log out"
     finally:
-        texts.use({})
+        texts.use(None)
     assert texts.text("log_out") == "Log out"
+
+
+def test_a_broken_translation_shows_english_not_a_crash(monkeypatch):
+    class Broken:
+        def pgettext(self, context, message):
+            return "Hallo {nom}"  # a placeholder the English does not have
+
+    monkeypatch.setattr(texts.catalogue, "_translations", Broken())
+    assert texts.text("hello", name="Ada") == "Hello, Ada"
 
 
 @pytest.mark.parametrize(("minutes", "shown"), [(0, "0 min"), (45, "45 min"), (60, "1 h"),
@@ -39,6 +52,7 @@ def test_minutes_text(minutes, shown):
 
 
 def test_money_text_in_the_site_currency():
-    assert money_text(4500) == "45.00 €"
+    assert money_text(4500) == "€45.00"
     assert money_text(4500, "USD") == "$45.00"
-    assert money_text(1234, "JPY", 0) == "1234 JPY"
+    assert money_text(1234, "JPY") == "¥1,234"
+    assert money_text(123450, "EUR", "de_DE") == "1.234,50\u00a0€"

@@ -109,8 +109,8 @@ def test_card_scan_logs_in_to_home(ui):
     assert (ui.app.screens.current, ui.app.member) == ("home", "M001")
     texts = ui.texts()
     assert "Hello, Ada" in texts
-    assert "50.00 €" in texts  # wallet total
-    assert "Paid 50.00 €   Bonus 0.00 €" in texts
+    assert "€50.00" in texts  # wallet total
+    assert "Paid €50.00   Bonus €0.00" in texts
     assert "1 h" in texts  # the bonus minutes
     ui.shot("home")
 
@@ -189,7 +189,7 @@ def test_wrong_pins_lock_the_member_out(ui):
         messages.append(ui.app.screen.message.text)
     assert messages == ["Wrong PIN. 3 tries left.", "Wrong PIN. 2 tries left.",
                         "Wrong PIN. 1 try left before the kiosk locks.",
-                        "Too many wrong PINs. Try again after 14:15, or ask at the counter."]
+                        "Too many wrong PINs. Try again after 2:15\u00a0PM, or ask at the counter."]
     ui.shot("locked")
     type_keys(ui, PIN)
     ui.tap(ui.button("Log in"))
@@ -224,7 +224,7 @@ def test_packages_show_only_what_is_sellable_now(ui):
     assert not any("3 console hours" in text for text in texts)
     assert "2 h play time + 30 min bonus" in texts
     assert "PC and console · Valid 90 days" in texts
-    assert "9.00 €" in texts
+    assert "€9.00" in texts
     ui.shot("packages")
 
 
@@ -232,12 +232,12 @@ def test_wallet_purchase_with_a_double_tap_buys_once(ui):
     pin_login(ui, "M001", PIN)  # by PIN: the PIN is not asked again before paying
     ui.tap(ui.button("Buy packages"))
     choose(ui, "SUMMER/STD")
-    assert "Price: 9.00 €" in ui.texts()
-    assert "Your wallet: 50.00 €" in ui.texts()
+    assert "Price: €9.00" in ui.texts()
+    assert "Your wallet: €50.00" in ui.texts()
     ui.shot("confirm")
     before = wallet_total("M001")
     kiosk_purchases = Purchase.select().where(Purchase.channel == "kiosk").count()
-    pay = ui.button("Pay 9.00 € from my wallet")
+    pay = ui.button("Pay €9.00 from my wallet")
     pay.dispatch("on_release")  # two taps in one frame: the second reuses the key
     pay.dispatch("on_release")
     ui.pump()
@@ -249,7 +249,7 @@ def test_wallet_purchase_with_a_double_tap_buys_once(ui):
     assert (bought.payment, bought.location, bought.package) == ("wallet", "KIOSK1", "STD")
     assert bought.key.startswith("kiosk-KIOSK1-")
     texts = ui.texts()
-    assert "You bought Standard for 9.00 €." in texts
+    assert "You bought Standard for €9.00." in texts
     assert f"Now: wallet {ui.app.money(before - 900)}, play time 3 h 30 min" in texts
     assert "Your slip is printing." in texts
     slip = ui.prints / f"purchase-{bought.id}.png"
@@ -262,10 +262,10 @@ def test_wallet_purchase_with_a_double_tap_buys_once(ui):
 def test_insufficient_wallet(ui):
     open_packages(ui, "MEM0002")
     choose(ui, "SUMMER/BASIC")
-    assert ui.buttons("Pay 5.00 € from my wallet") == []  # disabled: the wallet has 0.00
+    assert ui.buttons("Pay €5.00 from my wallet") == []  # disabled: the wallet has 0.00
     ui.tap(ui.app.screen.ids.wallet_button)
     assert ui.app.screens.current == "confirm"
-    assert "Your wallet has 0.00 € — this costs 5.00 €. You can pay at the counter." in ui.texts()
+    assert "Your wallet has €0.00 — this costs €5.00. You can pay at the counter." in ui.texts()
     ui.shot("insufficient")
 
 
@@ -283,7 +283,7 @@ def test_pay_at_counter_ticket(ui):
                                                                              "PREMIUM", "KIOSK1")
     texts = ui.texts()
     assert f"Order {order.code}" in texts
-    assert "Valid until 12:30" in texts
+    assert "Valid until 12:30\u00a0PM" in texts  # en_US, the demo site's locale
     assert "Your ticket is printing; take it with you." in texts
     assert (ui.prints / f"counter_ticket-ORD{order.code}.png").exists()
     ui.shot("ticket")
@@ -296,11 +296,14 @@ def test_history_newest_first(ui):
     ui.tap(ui.button("History"))
     assert ui.app.screens.current == "history"
     lines = [text for text in ui.texts() if "Bought" in text or "Used" in text]
-    stamps = [dt.datetime.strptime(f"{AT.year} {line[:12]}", "%Y %d.%m. %H:%M") for line in lines]
+    # en_US: "Jul 2, 2026, 11:00 PM"
+    stamps = [dt.datetime.strptime(line.split("  ")[0].replace("\u00a0", " "),
+                                   "%b %d, %Y, %I:%M %p") for line in lines]
     assert stamps == sorted(stamps, reverse=True) and len(lines) >= 2
     bought = AT - dt.timedelta(days=1)
-    assert lines[-2:] == [f"{played:%d.%m. %H:%M}  Used 15 min",
-                          f"{bought:%d.%m. %H:%M}  Bought Premium  45.00 €"]
+    assert lines[-2:] == ["Jul 3, 2026, 12:00\u00a0AM  Used 15 min",
+                          "Jul 2, 2026, 12:00\u00a0PM  Bought Premium  €45.00"]
+    assert (played, bought) == (dt.datetime(2026, 7, 3, 0, 0), dt.datetime(2026, 7, 2, 12, 0))
     ui.shot("history")
 
 

@@ -88,8 +88,8 @@ def test_the_wallet_button_is_disabled_with_the_reason(kiosk, request, size):
     ui = kiosk.begin(request.node.name, AT, size=size)
     confirm(ui, "MEM0002", "SUMMER/BASIC")
     wallet = ui.app.screen.ids.wallet_button
-    assert wallet.disabled and ui.buttons("Pay 5.00 € from my wallet") == []
-    assert "Your wallet has 0.00 € — this costs 5.00 €. You can pay at the counter." in ui.texts()
+    assert wallet.disabled and ui.buttons("Pay €5.00 from my wallet") == []
+    assert "Your wallet has €0.00 — this costs €5.00. You can pay at the counter." in ui.texts()
     purchases = Purchase.select().count()
     ui.tap(wallet)  # a finger on a disabled button buys nothing
     assert ui.app.screens.current == "confirm" and Purchase.select().count() == purchases
@@ -103,9 +103,9 @@ def test_a_card_login_types_the_pin_before_the_wallet_pays(kiosk, request, size)
     ui.app.clock.at = AT + dt.timedelta(hours=SIZES.index(size) + 1)  # apart from other attempts
     confirm(ui, "MEM0001", "SUMMER/BASIC")
     before = balance("M001", AT).money.total
-    ui.tap(ui.button("Pay 5.00 € from my wallet"))
+    ui.tap(ui.button("Pay €5.00 from my wallet"))
     assert ui.app.screens.current == "wallet_pin"
-    assert "Type your PIN to pay 5.00 € from your wallet" in ui.texts()
+    assert "Type your PIN to pay €5.00 from your wallet" in ui.texts()
     assert balance("M001", AT).money.total == before  # nothing paid yet
     ui.shot("wallet-pin")
     assert ui.layout_problems() == []
@@ -123,7 +123,7 @@ def test_a_card_login_types_the_pin_before_the_wallet_pays(kiosk, request, size)
 
     ui.tap(ui.button("Back"))  # back to the same confirm (its purchase key kept)
     assert ui.app.screens.current == "confirm"
-    ui.tap(ui.button("Pay 5.00 € from my wallet"))
+    ui.tap(ui.button("Pay €5.00 from my wallet"))
     tap_keys(ui, PIN)
     ui.tap(ui.button("Pay"))
     assert ui.app.screens.current == "done"
@@ -135,7 +135,7 @@ def test_no_pin_again_when_the_site_says_so(kiosk, request):
     Setting.create(key="kiosk_wallet_pin", value="false")
     try:
         confirm(ui, "MEM0001", "SUMMER/BASIC")
-        ui.tap(ui.button("Pay 5.00 € from my wallet"))
+        ui.tap(ui.button("Pay €5.00 from my wallet"))
         assert ui.app.screens.current == "done"
     finally:
         Setting.delete().where(Setting.key == "kiosk_wallet_pin").execute()

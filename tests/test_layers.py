@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("engine", "engine.clock", "engine.db", "engine.derived", "engine.errors", "engine.hlc",
      "engine.ids", "engine.journal", "engine.money", "engine.settings", "engine.localstate",
      "engine.bulk", "engine.plaindata", "engine.models", "engine.migrations", "engine.playtime"),
+    ("engine.i18n",),  # languages and formats: CLDR (Babel) and the gettext catalogues
     ("engine.campaigns", "engine.codes"),  # vocabulary without a database
     ("engine.ops",),  # the appliance: backup, restore, the clock check
     ("engine.lots",),  # what a lot is and the order a spend draws on lots
@@ -50,7 +51,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 LAYER_OF = {name: index for index, names in enumerate(LAYERS) for name in names}
 PROJECT = ("engine", "hardware", "uikit", "kiosk", "counter")
 # hardware prints documents and knows nothing else of the engine
-HARDWARE_MAY_IMPORT = ("engine.documents.types", "engine.errors")
+HARDWARE_MAY_IMPORT = ("engine.documents.types", "engine.errors", "engine.i18n")
 
 
 def module_name(path: Path) -> str:

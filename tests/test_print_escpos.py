@@ -93,7 +93,7 @@ def test_coupon_code128_is_printer_native():
     assert b"\x1dH\x00\x1dkI" + bytes([len(payload)]) + payload in data
     assert b"\x1dw\x02" in data  # 209 modules with quiet zones: 3 dots each would not fit 576
     assert code128_width("K7Q2M9XD4P", 576) == 3 and code128_width("K7Q2M9XD4P", 384) == 2
-    assert b"Valid until 03.10.2026" in data and b"\x1bE\x01K7Q2M9XD4PA\n" in data
+    assert b"Valid until Oct 3, 2026" in data and b"\x1bE\x01K7Q2M9XD4PA\n" in data
 
 
 def test_ean13_barcode_block():

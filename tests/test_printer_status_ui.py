@@ -67,7 +67,7 @@ def buy_basic_from_the_wallet(ui) -> None:
     button = ui.app.screen.choose_buttons["SUMMER/BASIC"]
     ui.app.screen.scroller.scroll_to(button, padding=10, animate=False)
     ui.tap(button)
-    ui.tap(ui.button("Pay 5.00 € from my wallet"))
+    ui.tap(ui.button("Pay €5.00 from my wallet"))
     for key in PIN:  # a card login: the PIN again before the wallet pays
         ui.tap(ui.button(key))
     ui.tap(ui.button("Pay"))

@@ -36,7 +36,7 @@ def test_priced_lines_are_the_printed_lines(demo_site):
     assert shown == documents.receipt_document(recorded.receipt).lines
     assert receipt_lines(priced) == shown  # names looked up when the caller has none
     labels = [[r.label for r in line.reductions] for line in shown]
-    # the coupon's 1.00 € spreads over the lines; printed under its code (print_type coupon)
+    # the coupon's €1.00 spreads over the lines; printed under its code (print_type coupon)
     assert labels == [["Happy hour 20% on drinks", coupon], ["3 snacks for the price of 2", coupon],
                       [documents.MANUAL_DISCOUNT, coupon]]
     assert sum(r.amount for line in shown for r in line.reductions if r.label == coupon) == 100

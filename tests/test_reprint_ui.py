@@ -120,7 +120,7 @@ def test_the_reports_screen_counts_kiosk_orders_paid_here(counter, request):
     report = shift_report(ui.app.shift, AT)
     assert report.orders.count == 1
     texts = ui.texts()
-    assert "    Kiosk orders (1) · Cash: 5.00 €" in texts, texts
+    assert "    Kiosk orders (1) · Cash: €5.00" in texts, texts
     assert f"    [b]Total taken: {ui.app.money(report.takings)}[/b]" in texts
     assert sum(line.amount for line in report.payment_lines) == report.takings
     assert not any(" cash:" in text or " card:" in text for text in texts)

@@ -165,7 +165,7 @@ def test_one_definitions_event_with_the_changed_records_and_versions(demo_site, 
     payload = json.loads(events[-1].payload)
     assert list(payload["document"]) == ["items"]
     assert payload["document"]["items"] == [
-        {"code": "COLA", "name": "Cola", "price": 260, "category": "DRINKS", "vendor": "COLACO",
+        {"code": "COLA", "name": "Cola", "names": None, "price": 260, "category": "DRINKS", "vendor": "COLACO",
          "barcodes": ["4006381333931"], "tax": "A", "deleted": False}]
     assert summary["event"]["seq"] == events[-1].seq
     stamp = f"{events[-1].hlc}/{events[-1].device}"

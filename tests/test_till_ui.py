@@ -80,7 +80,7 @@ def test_quick_keys_park_resume_and_logout(counter, request, size):
     ui.tap(ui.button("Play time"))
     ui.tap(tile(ui, "PS5-HOUR"))
     assert lines(ui) == [("WATER", 2), ("PS5-HOUR", 1)]
-    assert ui.app.screen.total == "9.00 €"  # repriced: 2 x 1.50 + 6.00
+    assert ui.app.screen.total == "€9.00"  # repriced: 2 x 1.50 + 6.00
     fits(ui, "quick-keys", size)
 
     parks = ParkedReceipt.select().count()
@@ -141,7 +141,7 @@ def test_cash_in_out_and_no_sale_open_the_drawer(counter, request, size):
     ui.tap(ui.button("Cash in"))
     move = CashMove.select().order_by(CashMove.id.desc()).first()
     assert (move.direction, move.amount, move.reason) == ("in", 2000, "Change")
-    assert "In 20.00 € · Change" in ui.texts()
+    assert "In €20.00 · Change" in ui.texts()
     printed = ui.prints / f"drawer_slip-{move.id}.bin"
     assert b"\x1bp" in printed.read_bytes()  # the drawer kick
     for key in "99999":
@@ -186,7 +186,7 @@ def test_a_new_price_needs_a_managers_pin(counter, request, size):
     row = PriceOverride.select().order_by(PriceOverride.id.desc()).first()
     assert (row.code, row.old_price, row.new_price, row.approved_by, row.reason) == \
         ("COLA", 250, 199, "S02", "Damaged")
-    assert ui.app.screen.total == "1.99 €"
+    assert ui.app.screen.total == "€1.99"
     fits(ui, "overridden", size)
     ui.tap(ui.button("Void receipt"))
     ui.tap(ui.button("Yes, void it"))

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from engine.documents.currency import Currency
+from engine.i18n.formats import DEFAULT_LOCALE, formats
 
 
-def money_text(amount: int, currency: str = "EUR", minor_digits: int = 2) -> str:
-    """The same text as on paper: `Currency.format` is the one money formatter."""
-    return Currency(currency, minor_digits).format(amount, symbol=True)
+def money_text(amount: int, currency: str = "EUR", locale: str = DEFAULT_LOCALE) -> str:
+    """The same text as on paper: engine.i18n.formats is the one money formatter."""
+    return formats(locale, currency).money(amount)
 
 
-def minutes_text(minutes: int, hours_word: str = "h", minutes_word: str = "min") -> str:
+def minutes_text(minutes: int, hours_word: str = "h", minutes_word: str = "min",
+                 locale: str = DEFAULT_LOCALE) -> str:
     """150 → "2 h 30 min", 120 → "2 h", 45 → "45 min"."""
-    sign = "-" if minutes < 0 else ""
-    hours, rest = divmod(abs(minutes), 60)
-    if hours and rest:
-        return f"{sign}{hours} {hours_word} {rest} {minutes_word}"
-    if hours:
-        return f"{sign}{hours} {hours_word}"
-    return f"{sign}{rest} {minutes_word}"
+    return formats(locale, "EUR").minutes(minutes, hours_word, minutes_word)

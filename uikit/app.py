@@ -19,14 +19,15 @@ from kivy.uix.widget import Widget
 
 from engine.clock import Clock as EngineClock
 from engine.db import database
+from engine.i18n.formats import Formats, display_locale, formats, language_of
 from engine.ops.clockcheck import device_clock_warning
 from engine.settings import site_identity, sync_online
 from hardware.scanners.base import ScanStream
-from uikit import theme
-from uikit.amounts import minutes_text, money_text
+from uikit import theme, words
 from uikit.devices import Printer, open_scanner, scanner_state
 from uikit.scanbridge import ScanBridge
 from uikit.statusbar import StatusBar, printer_badge, scanner_badge, sync_badge
+from uikit.texts import Texts
 from uikit.watcher import DataVersionWatcher
 from uikit.widgets import Panel, TextLabel
 
@@ -37,6 +38,7 @@ class DeviceApp(App):
     committed); they call `start_devices()` when their first screen is up."""
 
     text: Callable[..., str]
+    catalogue: Texts  # the app's own texts; the status bar's follow the same language
 
     def __init__(self, clock: EngineClock, location: str | None, printer: Printer | None,
                  scanner: str, **kwargs) -> None:
@@ -51,7 +53,11 @@ class DeviceApp(App):
         self.stop_scans = threading.Event()
         site = site_identity()
         self.site_name = site.name
-        self.currency = (site.currency, site.minor_digits)
+        self.site_locale, self.site_currency = site.locale, site.currency
+        self.site_language = language_of(site.locale)
+        self.language = ""
+        self.formats: Formats = formats(site.locale, site.currency)
+        self.use_language(None)
         self.sync_state = sync_online()  # re-read only when another process commits
         self.offline = self.sync_state is False
         self.clock_banner: TextLabel | None = None
@@ -63,10 +69,52 @@ class DeviceApp(App):
         return self.clock.now()
 
     def money(self, amount: int) -> str:
-        return money_text(amount, *self.currency)
+        return self.formats.money(amount)
 
     def minutes(self, amount: int) -> str:
-        return minutes_text(amount, self.text("hours"), self.text("minutes"))
+        return self.formats.minutes(amount, self.text("hours"), self.text("minutes"))
+
+    def date(self, value: dt.date) -> str:
+        return self.formats.date(value)
+
+    def time_text(self, value: dt.datetime | dt.time) -> str:
+        return self.formats.time(value)
+
+    def datetime_text(self, value: dt.datetime) -> str:
+        return self.formats.datetime(value)
+
+    def refusal(self, error: BaseException) -> str:
+        """An engine refusal in the language shown."""
+        return self.catalogue.refusal(error)
+
+    # --- language ------------------------------------------------------------------------
+
+    @property
+    def display_locale(self) -> str:
+        """The locale money and dates are written in: the site's, or the language in use in
+        the site's country (a Turkish member at a Berlin kiosk reads 12,50 € in Turkish)."""
+        return display_locale(self.site_locale, self.language)
+
+    def use_language(self, language: str | None) -> bool:
+        """Speak `language` from now on (None: the site's): every text, money and date. The
+        screens are built again so that no word stays in the old language; the caller shows
+        the screen it wants next. False when it is the language already."""
+        language = (language or self.site_language).split("_")[0]
+        if language == self.language:
+            return False
+        self.language = language
+        self.catalogue.use(language)
+        words.use(language)
+        self.formats = formats(self.display_locale, self.site_currency)
+        if self.root is not None:
+            self._rebuild()
+        return True
+
+    def _rebuild(self) -> None:
+        old = self.root
+        Window.remove_widget(old)
+        self.root = self.build()
+        Window.add_widget(self.root)
 
     def frame(self, header: list[Widget], screen_classes: list[type]) -> BoxLayout:
         """The window: a header bar of `header` widgets over one screen at a time (a screen per

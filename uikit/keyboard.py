@@ -26,6 +26,7 @@ from kivy.uix.widget import Widget
 
 from uikit import theme
 from uikit.widgets import Panel
+from uikit.words import text
 
 BACKSPACE = "⌫"
 SHIFT = "⇧"
@@ -36,6 +37,7 @@ LETTERS = "ABC"
 SPACE = "space"
 ACTIONS = (BACKSPACE, SHIFT, ENTER, DONE, SYMBOLS, LETTERS, SPACE)
 ACTION_LABELS = {SPACE: ""}
+ACTION_WORDS = {ENTER: "key_enter", DONE: "key_done"}  # labels in the language in use
 
 # a page is rows of (key, width in units); every row of a text page is 12 units wide
 Row = tuple[tuple[str, float], ...]
@@ -55,7 +57,7 @@ TEXT_PAGE: tuple[Row, ...] = (
 SYMBOL_PAGE: tuple[Row, ...] = (
     _keys("1234567890") + ((BACKSPACE, 2),),
     _keys("€$%&*()_+=#/"),
-    _keys("äöüßéèñç\"") + ((ENTER, 3),),
+    _keys("äöüßçğşıé") + ((ENTER, 3),),  # German and Turkish names are typed too
     ((SHIFT, 2),) + _keys(":;<>[]|\\~^"),
     ((LETTERS, 2), ("@", 1), (SPACE, 5), ("!", 1), (DONE, 3)),
 )
@@ -83,7 +85,8 @@ class Key(Button):
 
     def __init__(self, key: str, units: float, press: Callable[[str], None]) -> None:
         action = key in ACTIONS
-        super().__init__(text=ACTION_LABELS.get(key, key), size_hint_x=units,
+        label = text(ACTION_WORDS[key]) if key in ACTION_WORDS else ACTION_LABELS.get(key, key)
+        super().__init__(text=label, size_hint_x=units,
                          background_normal="", halign="center", valign="middle",
                          background_color=ACTION_COLOR if action else KEY_COLOR,
                          font_name="DejaVuSans" if key in (BACKSPACE, SHIFT) else "Roboto")

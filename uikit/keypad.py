@@ -9,6 +9,7 @@ from kivy.uix.gridlayout import GridLayout
 
 from uikit import theme
 from uikit.widgets import BigButton
+from uikit.words import text
 
 BACKSPACE = "⌫"
 CLEAR = "Clear"  # not "C": the code keypad has a letter C
@@ -33,8 +34,9 @@ class Keypad(GridLayout):
         self.on_change = on_change
         self.buttons: dict[str, BigButton] = {}
         for key in keys:
-            color = theme.PANEL if key in (CLEAR, BACKSPACE) else (0.25, 0.28, 0.36, 1)
-            button = BigButton(text=key, color_rgba=color, font_size=font_size,
+            color = theme.PANEL if key in (CLEAR, BACKSPACE) else theme.KEY
+            label = text("key_clear") if key == CLEAR else key
+            button = BigButton(text=label, color_rgba=color, font_size=font_size,
                                size_hint_y=1, height=theme.MIN_TARGET,
                                font_name="DejaVuSans" if key == BACKSPACE else "Roboto")
             button.bind(on_release=lambda _b, k=key: self.press(k))

@@ -3,8 +3,8 @@ small badge coloured by how it is (a printer out of paper is said here the momen
 says it, not when a receipt goes missing).
 
 The bar only shows: the states come from `uikit.devices` (the printer driver's status, the
-scanner thread) and the engine (`sync_online`). Its texts are its own catalogue (both apps
-show the same words; `use()` translates them).
+scanner thread) and the engine (`sync_online`). Its words are uikit's own (uikit/words.py:
+both apps show the same ones, in the language in use).
 """
 
 from __future__ import annotations
@@ -15,36 +15,14 @@ from kivy.uix.boxlayout import BoxLayout
 
 from uikit import theme
 from uikit.devices import PROBLEM_STATES
-from uikit.texts import Texts
 from uikit.widgets import Panel, TextLabel
+from uikit.words import text
 
 BAR_HEIGHT = 24
 # below this window height (the 800x480 kiosk) the bar takes room only when a device has a
 # problem to say: a screen that is full there keeps its buttons on screen
 SMALL_WINDOW = 600
 
-TEXTS = {
-    "printer_ready": "Printer ready",
-    "printer_unknown": "Printer ready",  # a connection that cannot tell: printing goes on
-    "printer_paper_low": "Printer: paper low",
-    "printer_preview": "Printer: preview",
-    "printer_offline": "Printer offline",
-    "printer_out_of_paper": "Printer out of paper",
-    "printer_cover_open": "Printer cover open",
-    "printer_jammed": "Printer paper jam",
-    "printer_error": "Printer error",
-    "printer_missing": "No printer",
-    "printer_waiting": "{badge} · {count} waiting",
-    "scanner_ready": "Scanner ready",
-    "scanner_missing": "Scanner not found",
-    "scanner_none": "No scanner",
-    "sync_online": "Sync online",
-    "sync_offline": "Sync offline",
-    "sync_none": "Sync not set up",
-}
-_catalogue = Texts(TEXTS)
-use = _catalogue.use
-text = _catalogue.text
 
 
 @dataclass(frozen=True)

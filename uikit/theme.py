@@ -16,6 +16,7 @@ def font_size(window_height: int, step: str = "body") -> int:
 
 BACKGROUND = (0.08, 0.09, 0.12, 1)
 PANEL = (0.15, 0.17, 0.22, 1)
+KEY = (0.25, 0.28, 0.36, 1)  # a key on a panel (keypads, the payment's banknotes)
 TEXT = (1, 1, 1, 1)
 MUTED = (0.72, 0.75, 0.8, 1)
 ACCENT = (0.13, 0.55, 0.93, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kivy.core.text import Label as CoreLabel
 from kivy.graphics import Color, Rectangle
 from kivy.properties import ColorProperty, ListProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
@@ -12,18 +13,49 @@ from uikit import theme
 
 
 class BigButton(Button):
-    """A touch button: never lower than MIN_TARGET, text shrunk to fit, wrapped if long."""
+    """A touch button: never lower than MIN_TARGET, wrapped if long, and its font made smaller
+    (to 60 % at least) when its longest word would not fit the width or its lines the height: a
+    German or Turkish word is never broken in the middle ("Eingab|e") nor cut off."""
 
     def __init__(self, text: str = "", color_rgba=theme.ACCENT, height: int = theme.BUTTON_HEIGHT,
                  font_size: int | float = 24, **kwargs) -> None:
         kwargs.setdefault("size_hint_y", None)
+        self._fitting = False
+        self._wanted = font_size
         super().__init__(text=text, height=max(height, theme.MIN_TARGET), font_size=font_size,
                          background_normal="", background_color=color_rgba, halign="center",
                          valign="middle", **kwargs)
-        self.bind(size=self._wrap)
+        self._wanted = self.font_size
+        self.bind(size=self._wrap, text=self._wrap, font_size=self._font_set)
+
+    def _font_set(self, *_args) -> None:
+        if not self._fitting:  # set by the screen: the size wanted from now on
+            self._wanted = self.font_size
+            self._wrap()
 
     def _wrap(self, *_args) -> None:
-        self.text_size = (max(self.width - 16, 1), None)
+        width = max(self.width - 16, 1)
+        self.text_size = (width, None)
+        size = self._wanted
+        # words as Kivy wraps them: at spaces and line ends, never at a no-break space
+        longest = max(self.text.replace("\n", " ").split(" "), key=len, default="")
+        if longest and not self.markup:
+            measured = CoreLabel(font_size=size, font_name=self.font_name,
+                                 bold=self.bold).get_extents(longest)[0]
+            if measured > width:
+                size = max(size * width / measured * 0.9, size * 0.6)
+            while size > self._wanted * 0.6 and self._lines_height(size, width) > self.height - 4:
+                size = max(size * 0.9, self._wanted * 0.6)
+        if size != self.font_size:
+            self._fitting = True
+            self.font_size = size
+            self._fitting = False
+
+    def _lines_height(self, size: float, width: float) -> float:
+        label = CoreLabel(text=self.text, font_size=size, font_name=self.font_name,
+                          bold=self.bold, text_size=(width, None), halign="center")
+        label.refresh()
+        return label.texture.size[1] if label.texture else 0
 
 
 class TextLabel(Label):

@@ -18,7 +18,7 @@ class AmountEntry(BoxLayout):
     def __init__(self, money: Callable[[int], str], on_submit: Callable[[], None],
                  font_size: int, hint: str = "", **kwargs) -> None:
         kwargs.setdefault("orientation", "vertical")
-        kwargs.setdefault("spacing", 6)
+        kwargs.setdefault("spacing", 4)
         super().__init__(**kwargs)
         self.money = money
         self.field = ScanField(lambda _v: on_submit(), hint=hint, font_size=font_size,

@@ -56,7 +56,7 @@ class CounterScreen(DeviceScreen):
         try:
             record_reprint(document.kind, document.reference, self.app.staff.code, at)
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         if self.app.printer.printable:
             self.good(t("history_reprinted", what=document.reference))

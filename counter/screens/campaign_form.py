@@ -129,7 +129,7 @@ class CampaignFormScreen(CounterScreen):
             result = save_campaign(self.campaign_type, values, self.app.now(),
                                    self.app.staff.code, code=self.code)
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         self.app.go("manager", message=t("saved", code=result["code"]), code=result["code"])
 

@@ -73,7 +73,7 @@ class CouponsScreen(CounterScreen):
             self.say(t("refused", reason="quantity and max_redemptions are whole numbers"))
             return
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         self.generated = [coupon.code for coupon in coupons]
         self.shown_codes = [f"{coupon.code}  · {coupon.expires_on or ''}" for coupon in coupons[:200]]

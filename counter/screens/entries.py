@@ -26,7 +26,7 @@ class EntriesScreen(CounterScreen):
             lines = ", ".join(f"{a['line']}: {self.app.money(a['amount'])}"
                               for a in entry["allocations"])
             box.add_widget(self.label(
-                f"#{entry['entry_no']} {entry['device']}  {entry['timestamp']:%d.%m. %H:%M}  "
+                f"#{entry['entry_no']} {entry['device']}  {self.app.datetime_text(entry['timestamp'])}  "
                 f"{entry['origin_code']}  {entry['registration']}"
                 f"{' ' + entry['registration_code'] if entry['registration_code'] else ''}  "
                 f"{entry['process']}  {self.app.money(entry['reduce_amount'])}  [{lines}]",

@@ -41,7 +41,7 @@ class HistoryScreen(CounterScreen):
         box.add_widget(self.printer_row())
         for receipt in recent_receipts(device_id()):
             code = receipt["receipt"]
-            text = t("history_row", receipt=code, at=f"{receipt['at']:%d.%m. %H:%M}",
+            text = t("history_row", receipt=code, at=self.app.datetime_text(receipt['at']),
                      total=self.app.money(receipt["total"]), status=t(f"status_{receipt['status']}"))
             widgets = [self.label(text, size_hint_y=1),
                        self.button(t("reprint"), lambda r=code: self.reprint(r),
@@ -64,7 +64,7 @@ class HistoryScreen(CounterScreen):
                                       size_hint_y=None, height=theme.MIN_TARGET))
         for bought in purchases:
             code = bought["purchase"]
-            text = t("history_purchase_row", purchase=code, at=f"{bought['at']:%d.%m. %H:%M}",
+            text = t("history_purchase_row", purchase=code, at=self.app.datetime_text(bought['at']),
                      member=bought["member_name"], package=bought["package_name"],
                      price=self.app.money(bought["price"]), method=method_name(bought["payment"]),
                      channel=t(f"channel_{bought['channel']}"))

@@ -67,7 +67,7 @@ class LoginScreen(CounterScreen):
                 seconds = max(int((error.until - self.app.now()).total_seconds() + 0.999), 1)
                 self.say(t("login_anyone_wait", seconds=seconds))
             else:
-                self.say(t("login_refused", reason=error))
+                self.say(t("login_refused", reason=self.app.refusal(error)))
             return
         self.app.logged_in(staff)
 

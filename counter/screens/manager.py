@@ -5,7 +5,7 @@ from __future__ import annotations
 from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
 
-from counter.names import campaign_type_name
+from counter.names import campaign_state_name, campaign_type_name
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.campaigns.types import CAMPAIGN_TYPES
@@ -57,7 +57,7 @@ class ManagerScreen(CounterScreen):
 
     def campaign_row(self, campaign: dict) -> BoxLayout:
         code, state = campaign["code"], campaign["state"]
-        text = f"[b]{campaign['name']}[/b]\n{t('campaign_row', code=code, type=campaign_type_name(campaign['type']), state=state)}"
+        text = f"[b]{campaign['name']}[/b]\n{t('campaign_row', code=code, type=campaign_type_name(campaign['type']), state=campaign_state_name(state))}"
         label = self.label(text, size_hint_y=1)
         label.color = STATE_COLORS.get(state, theme.TEXT) if state != "active" else theme.TEXT
         widgets = [label]
@@ -95,9 +95,10 @@ class ManagerScreen(CounterScreen):
         try:
             result = set_campaign_state(code, action, self.app.now(), self.app.staff.code)
         except PlaydeskError as error:
-            self.show(message=t("refused", reason=error), good=False, code=code)
+            self.show(message=t("refused", reason=self.app.refusal(error)), good=False, code=code)
             return
-        self.show(message=t("state_changed", code=code, state=result["state"]), code=code)
+        self.show(message=t("state_changed", code=code, state=campaign_state_name(result["state"])),
+                  code=code)
 
     def on_scan(self, scanned: str) -> None:
         """A campaign's code or barcode brings its row into sight; anything else is a sale."""

@@ -80,7 +80,7 @@ class MembersScreen(CounterScreen):
         try:
             info = member_admin.member_summary(self.member or "", self.app.now())
         except PlaydeskError as error:
-            self.show(step=FIND, message=t("refused", reason=error), good=False)
+            self.show(step=FIND, message=t("refused", reason=self.app.refusal(error)), good=False)
             return
         card = Card(size_hint_y=None)
         card.bind(minimum_height=card.setter("height"))
@@ -181,7 +181,7 @@ class MembersScreen(CounterScreen):
         try:
             result = action()
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return None
         self.show(step=MEMBER, member=self.member, message=t(done, **values))
         return result
@@ -192,7 +192,7 @@ class MembersScreen(CounterScreen):
             answer = member_admin.register_member(name, self.card or "", self.app.now(),
                                                   self.app.staff.code)
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         self.member = answer["code"]
         self.show(step=MEMBER, message=t("members_registered", name=answer["name"],
@@ -225,7 +225,7 @@ class MembersScreen(CounterScreen):
                                         self.app.staff.code, current=current)
         except PlaydeskError as error:
             self.pin_label.text = t(self.pin_steps[0])
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         self.show(step=MEMBER, message=t("members_pin_saved"))
 
@@ -248,7 +248,7 @@ class MembersScreen(CounterScreen):
         try:
             slip = member_card_slip(self.member or "", self.app.now(), self.app.location)
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         if self.app.print_document(slip) is not None:
             self.good(t("members_card_printed"))
@@ -262,7 +262,7 @@ class MembersScreen(CounterScreen):
             self.ticket = sell_ticket(package, self.payment, self.app.now(), self.app.staff.code,
                                       location=self.app.location)
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         self.member = self.ticket.code
         self.show(step=SOLD, message=t("members_ticket_sold", code=self.ticket.code))

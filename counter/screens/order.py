@@ -27,7 +27,7 @@ class OrderScreen(CounterScreen):
         try:
             self.order = pending_order(code, self.app.now())
         except PlaydeskError as error:
-            self.app.go("receipt", message=t("order_refused", reason=error))
+            self.app.go("receipt", message=t("order_refused", reason=self.app.refusal(error)))
             return
         package = find_package(f"{self.order.campaign}/{self.order.package}")
         member = self.order.member
@@ -40,7 +40,7 @@ class OrderScreen(CounterScreen):
             bought = complete_order(self.code, method, self.app.staff.code, self.app.now(),
                                     location=self.app.location)
         except PlaydeskError as error:
-            self.say(t("order_refused", reason=error))
+            self.say(t("order_refused", reason=self.app.refusal(error)))
             return
         self.app.go("receipt", message=t("order_done", code=self.order.code,
                                          purchase=bought.id), good=True)

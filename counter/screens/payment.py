@@ -39,12 +39,13 @@ class PaymentScreen(CounterScreen):
         ids.right.add_widget(self.entry, index=len(ids.right.children))  # on top
         self.wallet_button = self.button(t("payment_wallet"), lambda: self.add(WALLET),
                                          color=theme.WARN)
-        unit = 10 ** self.app.currency[1]  # the site's money does not change while it runs
-        ids.notes.add_widget(self.button(t("payment_exact"), self.exact_cash, color=theme.PANEL))
+        unit = 10 ** self.app.formats.minor_digits  # the site's money does not change while it runs
+        # on the payments' card: keys, not panels
+        ids.notes.add_widget(self.button(t("payment_exact"), self.exact_cash, color=theme.KEY))
         for note in BANKNOTES:
             ids.notes.add_widget(self.button(self.app.money(note * unit),
                                              lambda n=note: self.add(CASH, n * unit),
-                                             color=theme.PANEL))
+                                             color=theme.KEY))
 
     def fill(self) -> None:
         """Layout in payment.kv, made once: a show starts the payments of the receipt anew."""
@@ -151,7 +152,7 @@ class PaymentScreen(CounterScreen):
             result = checkout_cart(self.sale.cart, self.payments, self.app.now(),
                                    staff=self.app.staff.code, shift=self.app.shift)
         except PlaydeskError as error:
-            self.say(t("payment_refused", reason=error))
+            self.say(t("payment_refused", reason=self.app.refusal(error)))
             return
         self.sale.reset()
         self.app.go("done", result=result)

@@ -90,7 +90,7 @@ class PriceOverrideScreen(CounterScreen):
             override_line(self.receipt.cart, self.index, self.new_price, t(self.reason),
                           self.app.staff.code, manager.code, self.app.now(), self.app.shift)
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         self.app.go("receipt", message=t("override_done", name=line.name,
                                          price=self.app.money(self.new_price),

@@ -48,7 +48,7 @@ class PurchasesScreen(CounterScreen):
                     if record["refund"] else "")
         return (f"[b]{record['purchase']}[/b] {record['member']} {record['package']} "
                 f"{self.app.money(record['price'])} {record['payment']} "
-                f"{record['at']:%d.%m. %H:%M}{refunded}\n" + "; ".join(parts))
+                f"{self.app.datetime_text(record['at'])}{refunded}\n" + "; ".join(parts))
 
     def refund_button(self, record: dict) -> list:
         if record["refund"] is not None:
@@ -69,7 +69,7 @@ class PurchasesScreen(CounterScreen):
         try:
             done = refund(purchase, self.app.staff.code, reason, self.app.now())
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         self.show(code=self.code, message=t("refund_done", amount=self.app.money(
             done["refund_amount"]), methods=done["method"]))

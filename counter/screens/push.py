@@ -36,5 +36,5 @@ class PushScreen(CounterScreen):
         try:
             text = t("push_none") if publish_now(timeout=5) else t("push_not_acked")
         except Exception as error:  # a broker problem is shown, never a crash
-            text = t("push_failed", reason=error)
+            text = t("push_failed", reason=self.app.refusal(error))
         Clock.schedule_once(lambda _dt: self.show(message=text), 0)

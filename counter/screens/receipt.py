@@ -119,7 +119,7 @@ class ReceiptScreen(CounterScreen):
                 self.priced = self.cart.price(self.app.now()) if self.cart.has_codes else None
             except PlaydeskError as error:
                 self.priced = None
-                self.say(str(error))
+                self.say(self.app.refusal(error))
         self._show_lines()
         self._show_member()
         self._show_codes()
@@ -212,7 +212,7 @@ class ReceiptScreen(CounterScreen):
         try:
             line = add_quick_key(self.cart, kind, code)
         except PlaydeskError as error:
-            self.say(str(error))
+            self.say(self.app.refusal(error))
             return
         self.update()
         self.good(t("added_item", name=line.name, code=code))
@@ -348,7 +348,7 @@ class ReceiptScreen(CounterScreen):
         try:
             self.cart.change_selected(delta)
         except PlaydeskError as error:
-            self.say(str(error))
+            self.say(self.app.refusal(error))
             return
         self.update()
 
@@ -361,7 +361,7 @@ class ReceiptScreen(CounterScreen):
         try:
             self.cart.attach_member(None)
         except PlaydeskError as error:
-            self.say(str(error))
+            self.say(self.app.refusal(error))
             return
         self.member_info = None
         self.update()
@@ -378,7 +378,7 @@ class ReceiptScreen(CounterScreen):
         try:
             self.cart.add_package(package)
         except PlaydeskError as error:
-            self.app.go("receipt", message=str(error))
+            self.app.go("receipt", message=self.app.refusal(error))
             return
         self.app.go("receipt")
 
@@ -397,7 +397,7 @@ class ReceiptScreen(CounterScreen):
                                   shift=self.app.shift,
                                   total=self.priced.total if self.priced else 0, reason=reason)
         except PlaydeskError as error:
-            self.say(str(error))
+            self.say(self.app.refusal(error))
             return False
         self.reset()
         self.update()
@@ -421,7 +421,7 @@ class ReceiptScreen(CounterScreen):
                 raise PlaydeskError(t("override_station_time"))
             listed_price(line.kind, line.code)
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         self.app.go("price_override", index=index)
 

@@ -62,7 +62,7 @@ class RefundScreen(CounterScreen):
             result = refund_receipt(self.receipt, self.app.staff.code, reason, self.app.now(),
                                     lines=sorted(self.chosen), shift=self.app.shift)
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         parts = [t("refund_packages", amount=self.app.money(part["amount"]))
                  if part["method"] == "packages"

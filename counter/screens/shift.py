@@ -65,7 +65,7 @@ class ShiftOpenScreen(CashScreen):
         try:
             shift = open_shift(self.app.staff.code, amount, self.app.now(), self.app.location)
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         self.app.shift_opened(shift.id)
 
@@ -88,7 +88,7 @@ class ShiftCloseScreen(CashScreen):
         try:
             expected = expected_cash(get_shift(self.app.shift), self.app.now())
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         money = self.app.money
         ask(self, t("close_confirm", shift=self.app.shift, counted=money(amount),
@@ -101,7 +101,7 @@ class ShiftCloseScreen(CashScreen):
         try:
             report = close_shift(shift, self.app.staff.code, amount, self.app.now())
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         self.app.shift_closed()
         self.app.go("shift_report", report=report)
@@ -215,7 +215,7 @@ class ShiftReportScreen(CounterScreen):
         try:
             report = day_report(device_id(), day)
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         ask(self, t("day_close_confirm", day=day.isoformat(), receipts=report.receipts,
                     total=self.app.money(report.total_due)),
@@ -226,7 +226,7 @@ class ShiftReportScreen(CounterScreen):
         try:
             closing = close_day(device_id(), day, self.app.staff.code, self.app.now())
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         self.say(t("day_closed", z=closing.z), theme.GOOD)
         self.offer_day_close()

@@ -173,7 +173,7 @@ class StationsScreen(CounterScreen):
 
     def _bill_text(self, bill: StationBill) -> str:
         name = self.board.get(bill.station, {}).get("name", bill.station)
-        ended = f"{bill.ended_at:%H:%M}" if bill.ended_at else ""
+        ended = self.app.time_text(bill.ended_at) if bill.ended_at else ""
         return t("stations_bill", name=name, minutes=bill.minutes,
                  amount=self.app.money(bill.unit_price), ended=ended)
 
@@ -202,7 +202,7 @@ class StationsScreen(CounterScreen):
         except PlaydeskError as error:
             self.mode, self.move_to = "pick", None
             self.update()
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return False
         self.mode, self.move_to = "pick", None
         self.update()
@@ -260,7 +260,7 @@ class StationsScreen(CounterScreen):
         try:
             add_station_time(receipt.cart, bill.session)
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         self.app.go("receipt", message=t("stations_billed", text=self._bill_text(bill)),
                     good=True)

@@ -48,7 +48,7 @@ class TillScreen(CounterScreen):
             listing.add_widget(self.label(t("till_parked_none"), color=theme.MUTED))
         for row in parked:
             shown = parked_dict(row)
-            text = t("till_parked_row", time=f"{row.at:%H:%M}", staff=row.staff, lines=row.lines,
+            text = t("till_parked_row", time=self.app.time_text(row.at), staff=row.staff, lines=row.lines,
                      total=money(row.total), names=", ".join(shown["names"]))
             button = self.button(t("resume"), lambda p=row.id: self.resume(p), color=theme.GOOD,
                                  size_hint_x=None, width=130, height=theme.MIN_TARGET)
@@ -80,7 +80,7 @@ class TillScreen(CounterScreen):
         try:
             cart = resume_receipt(parked, self.app.staff.code, self.app.now())
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         receipt.resume(cart)
         self.app.go("receipt", message=t("resumed", id=parked), good=True)
@@ -97,7 +97,7 @@ class TillScreen(CounterScreen):
             row = move_cash(direction, amount, t(self.reason), self.app.staff.code,
                             self.app.now(), self.app.shift)
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         self.show(message=t(f"cash_moved_{direction}", amount=self.app.money(amount),
                             reason=row.reason))
@@ -108,7 +108,7 @@ class TillScreen(CounterScreen):
             row = record_no_sale(self.app.staff.code, self.app.now(), self.app.shift,
                                  t(self.reason) if self.reason else None)
         except PlaydeskError as error:
-            self.say(t("refused", reason=error))
+            self.say(t("refused", reason=self.app.refusal(error)))
             return
         self.show(message=t("no_sale_done"))
         self.app.print_document(drawer_slip(row, self.app.now()), drawer=True)

@@ -58,7 +58,7 @@ class TryReceiptScreen(CounterScreen):
         try:
             priced = self.cart.price(self.app.now())
         except PlaydeskError as error:
-            self.say(str(error))
+            self.say(self.app.refusal(error))
             return
         labels = reduction_labels(priced)
         for line, entered in zip(priced.lines, self.cart.lines, strict=True):

@@ -29,7 +29,7 @@ def _text_lines(value: Any) -> tuple[str, ...]:
 
 
 def _currency_of(site: Site | None) -> Currency:
-    return Currency(site.currency, site.minor_digits) if site else Currency()
+    return Currency(site.currency, site.minor_digits, site.locale) if site else Currency()
 
 
 def site_currency() -> Currency:

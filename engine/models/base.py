@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from peewee import BooleanField, Model, TextField
@@ -32,6 +33,17 @@ class PercentField(TextField):
 
     def python_value(self, value):
         return None if value is None else Decimal(value)
+
+
+class NamesField(TextField):
+    """A record's names in other languages, {"de": "Wasser", "tr": "Su"}, stored as sorted JSON;
+    None when the owner gave none."""
+
+    def db_value(self, value):
+        return json.dumps(dict(sorted(value.items())), ensure_ascii=False) if value else None
+
+    def python_value(self, value):
+        return json.loads(value) if value else None
 
 
 class WeekdaysField(TextField):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from peewee import BooleanField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from engine.models.base import BaseModel, Definition, PercentField, WeekdaysField
+from engine.models.base import BaseModel, Definition, NamesField, PercentField, WeekdaysField
 
 
 class Campaign(Definition):
@@ -51,6 +51,7 @@ class Campaign(Definition):
     coupon_issue_text = TextField(null=True)
     coupon_issue_image = TextField(null=True)
     coupon_issue_expiration = TextField(null=True)
+    names = NamesField(null=True)  # the name in other languages (issue 20)
 
 
 class Package(BaseModel):
@@ -69,6 +70,7 @@ class Package(BaseModel):
     active = BooleanField(default=True)
     position = IntegerField(default=0)
     tax = TextField(null=True)  # a minutes package's rate; a money package has none (a voucher)
+    names = NamesField(null=True)
 
     class Meta:
         indexes = ((("campaign", "code"), True),)

@@ -36,4 +36,17 @@ class GuestTicket(BaseModel):
     device = TextField()
 
 
-MODELS = [PinUnlock, GuestTicket]
+class MemberLanguage(BaseModel):
+    """The member chose `language` on a kiosk's language button (issue 20): the kiosk speaks it
+    at their next login, on every kiosk. The latest choice (by `at`, then id) is theirs. A fact,
+    not a change of the member's definition, so it never overwrites a PIN reset made meanwhile
+    on another device."""
+
+    id = TextField(primary_key=True)  # "<device>-ML<n>"
+    member = TextField(index=True)
+    language = TextField()
+    at = DateTimeField()
+    device = TextField()
+
+
+MODELS = [PinUnlock, GuestTicket, MemberLanguage]

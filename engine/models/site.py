@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from peewee import BooleanField, ForeignKeyField, IntegerField, TextField
 
-from engine.models.base import BaseModel, Definition, PercentField
+from engine.models.base import BaseModel, Definition, NamesField, PercentField
 
 
 class Site(BaseModel):
@@ -17,6 +17,7 @@ class Site(BaseModel):
     timezone = TextField(default="UTC")
     version = TextField(null=True)
     tax_mode = TextField(default="inclusive")  # inclusive | exclusive (spec/tax.md)
+    locale = TextField(default="en_US")  # language and formats of screens and paper (issue 20)
 
 
 class Location(Definition):
@@ -27,6 +28,7 @@ class Location(Definition):
 
 class Category(Definition):
     name = TextField()
+    names = NamesField(null=True)
 
 
 class Vendor(Definition):
@@ -39,6 +41,7 @@ class Item(Definition):
     category = ForeignKeyField(Category, null=True, backref="items", on_delete="RESTRICT")
     vendor = ForeignKeyField(Vendor, null=True, backref="items", on_delete="RESTRICT")
     tax = TextField(null=True)  # a tax_rate code (tax.md); NULL on a site without rates
+    names = NamesField(null=True)  # the name in other languages (issue 20)
 
 
 class ItemBarcode(BaseModel):
@@ -52,6 +55,7 @@ class Resource(Definition):
     price = IntegerField()
     device = TextField(default="any")  # pc | console | any
     tax = TextField(null=True)
+    names = NamesField(null=True)
 
 
 class Debtor(Definition):
@@ -84,6 +88,7 @@ class Staff(Definition):
     role = TextField()  # cashier | manager | owner
     pin_hash = TextField(null=True)
     active = BooleanField(default=True)
+    language = TextField(null=True)  # the counter's language after this login (None: the site's)
 
 
 class PaymentMethod(Definition):

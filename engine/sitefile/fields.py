@@ -15,6 +15,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.campaigns.types import WEEKDAYS
+from engine.i18n.catalogs import LANGUAGES
+from engine.i18n.formats import LocaleError, known_currency, parse_locale
 from engine.money import MAX_AMOUNT
 from engine.people.pins import is_pin_hash
 
@@ -169,7 +171,43 @@ def pin_hash(value: Any) -> str:
 def currency(value: Any) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
         raise Invalid("must be a 3-letter ISO currency code")
+    if not known_currency(value):
+        raise Invalid(f"{value} is not an ISO 4217 currency CLDR knows (e.g. EUR, USD, TRY, JPY)")
     return value
+
+
+def locale(value: Any) -> str:
+    """A CLDR locale such as en_US, de_DE, tr_TR (language and formats), written as given."""
+    text(value)
+    try:
+        parse_locale(value)
+    except LocaleError:
+        raise Invalid(f"{value!r} is not a known locale (use e.g. en_US, de_DE, tr_TR)") from None
+    if "-" in value:
+        raise Invalid(f"write the locale with an underscore: {value.replace('-', '_')}")
+    return value
+
+
+def language(value: Any) -> str:
+    """A language the apps have words for: en, de, tr."""
+    if value not in LANGUAGES:
+        raise Invalid(f"must be one of {', '.join(LANGUAGES)}")
+    return value
+
+
+def names(value: Any) -> dict[str, str]:
+    """A record's name in other languages, `{de: Wasser, tr: Su}`, shown where the language
+    matches (the record's `name` stays as the owner wrote it, for every other language)."""
+    if not isinstance(value, dict):
+        raise Invalid("must be a mapping of language to name, e.g. {de: Wasser, tr: Su}")
+    result = {}
+    for key, name in value.items():
+        if key not in LANGUAGES:
+            raise Invalid(f"{key!r} is not a language the apps speak ({', '.join(LANGUAGES)})")
+        if not isinstance(name, str) or not name.strip():
+            raise Invalid(f"the {key} name must be a text, not empty")
+        result[key] = name
+    return dict(sorted(result.items()))
 
 
 def timezone(value: Any) -> str:

@@ -94,7 +94,9 @@ SETTINGS_DEFAULTS = {"consumption_order": "expiry_first", "kiosk_idle_seconds": 
 
 SITE = Record({
     "code": CODE, "name": NAME, "currency": opt(f.currency, "EUR"),
-    "minor_digits": opt(f.int_range(0, 4), 2), "timezone": opt(f.timezone, "UTC"),
+    # the currency's own digits (CLDR: EUR 2, JPY 0) when omitted; another number is refused
+    "minor_digits": opt(f.int_range(0, 4)), "timezone": opt(f.timezone, "UTC"),
+    "locale": opt(f.locale, "en_US"),  # language and formats of the site's screens and paper
     "tax_mode": opt(f.enum("inclusive", "exclusive"), "inclusive"),  # tax.md: prices contain tax?
 })
 # tax.md: a rate's percent never changes once stored (a new percent is a new rate)
@@ -104,14 +106,16 @@ LOCATION = Record({
     "code": CODE, "kind": req(f.enum("counter", "kiosk")), "name": opt(f.text),
     "campaigns_allowed": opt(f.boolean, False), "deleted": DELETED,
 })
+NAMES = opt(f.names)  # the name in other languages: {de: ..., tr: ...} (issue 20)
 NAMED = Record({"code": CODE, "name": NAME, "deleted": DELETED})
+CATEGORY = Record({"code": CODE, "name": NAME, "names": NAMES, "deleted": DELETED})
 ITEM = Record({
-    "code": CODE, "name": NAME, "price": req(f.amount), "category": opt(f.code),
+    "code": CODE, "name": NAME, "names": NAMES, "price": req(f.amount), "category": opt(f.code),
     "vendor": opt(f.code), "barcodes": Field(f.string_list, default=[], child=True),
     "tax": TAX, "deleted": DELETED,
 })
 RESOURCE = Record({
-    "code": CODE, "name": NAME, "price": req(f.amount), "device": opt(f.enum(*DEVICES), "any"),
+    "code": CODE, "name": NAME, "names": NAMES, "price": req(f.amount), "device": opt(f.enum(*DEVICES), "any"),
     "tax": TAX, "deleted": DELETED,
 })
 STATION_DEVICES = ("pc", "console")
@@ -137,6 +141,7 @@ SEGMENT = Record({
 STAFF = Record({
     "code": CODE, "name": NAME, "role": req(f.enum("cashier", "manager", "owner")),
     "pin_hash": opt(f.pin_hash), "active": opt(f.boolean, True), "deleted": DELETED,
+    "language": opt(f.language),  # the counter speaks it after this person logs in
 })
 PAYMENT_METHOD = Record({
     "code": CODE, "commission_percent": opt(f.percent, "0"), "fixed_fee": opt(f.amount, 0),
@@ -164,7 +169,7 @@ COUPON = Record({
 })
 
 PACKAGE = Record({
-    "code": CODE, "name": NAME, "package_type": req(f.enum("minutes", "money")),
+    "code": CODE, "name": NAME, "names": NAMES, "package_type": req(f.enum("minutes", "money")),
     "base": req(f.positive), "bonus_type": opt(f.enum("none", "minutes", "money"), "none"),
     "bonus": opt(f.positive), "price": req(f.amount), "device": opt(f.enum(*DEVICES), "any"),
     "validity_days": opt(f.int_range(1, f.MAX_VALIDITY_DAYS)), "weekdays": opt(f.weekdays),
@@ -199,7 +204,7 @@ TIER = Record({
 FREE_LINE = Record({"type": req(f.enum(*FREE_LINE_TYPES)), "code": req(f.code)})
 
 _COMMON = {
-    "code": CODE, "type": req(f.enum(*CAMPAIGN_TYPES)), "name": NAME,
+    "code": CODE, "type": req(f.enum(*CAMPAIGN_TYPES)), "name": NAME, "names": NAMES,
     "description": opt(f.text, ""), "active": opt(f.boolean, False), "deleted": DELETED,
 }
 _DISCOUNT = {
@@ -256,7 +261,7 @@ class Section:
 SECTIONS = {
     "tax_rates": Section("tax_rates", TAX_RATE),
     "locations": Section("locations", LOCATION),
-    "categories": Section("categories", NAMED),
+    "categories": Section("categories", CATEGORY),
     "vendors": Section("vendors", NAMED),
     "items": Section("items", ITEM),
     "resources": Section("resources", RESOURCE),

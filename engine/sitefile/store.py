@@ -308,7 +308,8 @@ class CampaignStore(Store):
         packages, filters, tiers, free = (defaultdict(list) for _ in range(4))
         for p in Package.select().order_by(Package.campaign, Package.position, Package.id).dicts():
             packages[p["campaign"]].append({
-                "code": p["code"], "name": p["name"], "package_type": p["package_type"],
+                "code": p["code"], "name": p["name"], "names": p["names"],
+                "package_type": p["package_type"],
                 "base": p["base"], "bonus_type": p["bonus_type"], "bonus": p["bonus"],
                 "price": p["price"], "device": p["device"], "validity_days": p["validity_days"],
                 "weekdays": p["weekdays"], "max_per_member": p["max_per_member"],
@@ -379,7 +380,8 @@ class CampaignStore(Store):
     def row(self, record: dict[str, Any], ref_ids: dict[str, dict[str, int]]) -> dict[str, Any]:
         kind = record["type"]
         values = {**_CAMPAIGN_DEFAULTS}
-        for name in ("code", "type", "name", "description", "active", "deleted", *_PLAIN):
+        for name in ("code", "type", "name", "names", "description", "active", "deleted",
+                     *_PLAIN):
             if name in record:
                 values[name] = record[name]
         values["starts_at"] = _to_datetime(record.get("starts_at"))

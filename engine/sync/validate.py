@@ -69,8 +69,10 @@ ORDER_PREFIX = "ORD"
 
 # A kiosk sells packages, spends credit and takes pay-at-counter orders; it also releases an
 # authority grant it will not use.
-KIOSK_TYPES = {"purchase", "consume", "order.create", "strict.release"}
-KIOSK_TABLES = {"purchase", "lot", "payment", "consumption", "pending_order", "strict_release"}
+# A member's language choice on its language button is a kiosk's fact too (issue 20).
+KIOSK_TYPES = {"purchase", "consume", "order.create", "strict.release", "member.language"}
+KIOSK_TABLES = {"purchase", "lot", "payment", "consumption", "pending_order", "strict_release",
+                "member_language"}
 STAFF_ROLES = {"owner", "counter"}
 
 # The id of each row is "<origin>-<prefix><n>" (engine/ids.py).
@@ -78,7 +80,7 @@ NAMESPACED_IDS = {"purchase", "lot", "consumption", "refund", "receipt", "receip
                   "entry", "coupon_redemption", "shift", "receipt_void", "receipt_refund",
                   "play_session", "session_event", "session_minute",
                   "parked_receipt", "cash_move", "no_sale", "price_override",
-                  "pin_unlock", "guest_ticket", "day_closing", "reprint"}
+                  "pin_unlock", "guest_ticket", "day_closing", "reprint", "member_language"}
 # Child rows: their parent (named by this column) is one of the origin's own rows.
 NAMESPACED_PARENTS = {"receipt_line": "receipt_id", "line_reduction": "line_id",
                       "entry_allocation": "entry_id", "receipt_refund_line": "refund_id",

@@ -2,11 +2,14 @@
 
 - a `pin_unlock` (a manager's PIN unlock or reset) is of a known member, of kind unlock or reset,
   by a staff member who is a manager or owner in the definitions here;
+- a `member_language` (a member's choice on a kiosk) is of a known member and names a language
+  the apps speak;
 - a `guest_ticket` is of a known member (its definitions event comes first, from the same
   origin) that no other ticket names, by a known staff member.
 
-A kiosk sends neither (it may send only its own tables: engine/sync/validate.py), and both ids
-are in their origin's namespace (validate.NAMESPACED_IDS).
+A kiosk sends neither of the counter's two (it may send only its own tables and the language
+choice: engine/sync/validate.py), and every id is in its origin's namespace
+(validate.NAMESPACED_IDS).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.db import database
+from engine.i18n.catalogs import LANGUAGES
 from engine.sync.verdict import Rejected
 
 UNLOCK_KINDS = ("unlock", "reset")
@@ -34,6 +38,12 @@ def _staff_role(code: Any) -> str | None:
 
 
 def check_people(rows: dict[str, list[dict[str, Any]]]) -> None:
+    for row in rows.get("member_language", []):
+        what = f"language choice {row.get('id')!r}"
+        if row.get("language") not in LANGUAGES:
+            raise Rejected("bad_language", f"{what}: {row.get('language')!r} is not one of "
+                                           f"{', '.join(LANGUAGES)}")
+        _member(row.get("member"), what)
     for row in rows.get("pin_unlock", []):
         what = f"PIN {row.get('kind')} {row.get('id')!r}"
         if row.get("kind") not in UNLOCK_KINDS:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from contextvars import ContextVar
 from dataclasses import dataclass
+from decimal import Decimal
 
 from engine.documents.types import (
     Balances,
@@ -32,6 +34,7 @@ from engine.documents.types import (
     ShiftReport,
     TaxLine,
 )
+from engine.i18n.formats import DEFAULT_LOCALE, Formats, formats
 from hardware.printing import texts
 from hardware.printing.profile import PrinterProfile
 from hardware.printing.texts import text as t
@@ -84,8 +87,20 @@ class Drawer:
 Block = Text | Rule | Barcode | QR | Image | Feed | Cut | Drawer
 
 
+# The formats (dates, times) of the document being laid out; amounts go through its Currency
+_FORMATS: ContextVar[Formats | None] = ContextVar("print_formats", default=None)
+
+
+def _formats() -> Formats:
+    return _FORMATS.get() or formats(DEFAULT_LOCALE, "EUR")
+
+
 def when(at: dt.datetime | None) -> str:
-    return at.strftime("%d.%m.%Y %H:%M") if at else ""
+    return _formats().datetime(at) if at else ""
+
+
+def day(value: dt.date) -> str:
+    return _formats().date(value)
 
 
 def pair(left: str, right: str, width: int) -> list[str]:
@@ -167,7 +182,7 @@ def coupon(b: Builder, money: Currency, head: Header, slip: CouponSlip) -> None:
     b.add(Feed(), Barcode("CODE128", slip.barcode))
     b.text(slip.code, align="center", bold=True)
     if slip.expires_on:
-        b.text(t("coupon_valid_until", date=f"{slip.expires_on:%d.%m.%Y}"), align="center")
+        b.text(t("coupon_valid_until", date=day(slip.expires_on)), align="center")
     b.add(Feed(), Cut())
 
 
@@ -183,7 +198,7 @@ def tax_table(b: Builder, money: Currency, rows: tuple[TaxLine | DayTaxLine, ...
     if not rows:
         return
     heads = (t("tax_net"), t("tax_tax"), t("tax_gross"))
-    cells = [(f"{row.rate} {row.percent}%", money.format(row.net), money.format(row.tax),
+    cells = [(f"{row.rate} {money.formats.percent(Decimal(str(row.percent)))}", money.format(row.net), money.format(row.tax),
               money.format(row.gross)) for row in rows]
     column = max(len(text) for text in (*heads, *(c for cell in cells for c in cell[1:]))) + 1
     label = max(b.width - 3 * column, 1)
@@ -461,7 +476,16 @@ def drawer_slip(b: Builder, doc: DrawerSlip) -> None:
 
 
 def layout(document: Document, profile: PrinterProfile, drawer: bool = False) -> list[Block]:
-    """The blocks of a document; `drawer` kicks the cash drawer open first."""
+    """The blocks of a document, in its language; `drawer` kicks the cash drawer open first."""
+    token = _FORMATS.set(document.currency.formats)
+    try:
+        with texts.in_language(document.currency.language):
+            return _layout(document, profile, drawer)
+    finally:
+        _FORMATS.reset(token)
+
+
+def _layout(document: Document, profile: PrinterProfile, drawer: bool) -> list[Block]:
     b = Builder(profile)
     if drawer:
         b.add(Drawer())

@@ -1,12 +1,22 @@
-"""Every word printed on a slip, in one place, ready for translation (like counter/texts.py).
+"""Every word printed on a slip, in one place (key → English source), translated by gettext.
 
 Documents are data: they carry codes (a payment method, a lot's type and kind, a manual-discount
-flag); `layout` turns them into these words. Keys are stable names; values are English.
-`text(key, **values)` formats one; `use(translations)` switches language (keys missing from the
-translation stay English). Hardware imports no app code, so this small catalogue stands alone.
+flag) and the locale they are written in; `layout` turns them into these words, in the
+document's language (`in_language`). `text(key, **values)` formats one in the language of the
+slip being laid out. Hardware imports no app code, so this catalogue stands alone.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from engine.i18n import catalogs
+
+# The language of the slip being laid out: a context variable, so two threads laying out slips
+# in two languages never mix their words
+_LANGUAGE: ContextVar[str] = ContextVar("print_language", default=catalogs.SOURCE_LANGUAGE)
 
 TEXTS: dict[str, str] = {
     # shared
@@ -123,21 +133,32 @@ TEXTS: dict[str, str] = {
                          "or scan the barcode. Keep the PIN secret.",
 }
 
-_active = dict(TEXTS)
 
 
-def use(translations: dict[str, str]) -> None:
-    """Print in another language from now on (keys it lacks stay English)."""
-    global _active
-    _active = {**TEXTS, **translations}
+@contextmanager
+def in_language(language: str | None) -> Iterator[None]:
+    """Lay out (and word) a slip in `language` (`de`, `tr`; None or `en` for English)."""
+    token = _LANGUAGE.set(language or catalogs.SOURCE_LANGUAGE)
+    try:
+        yield
+    finally:
+        _LANGUAGE.reset(token)
+
+
+def language() -> str:
+    return _LANGUAGE.get()
 
 
 def has(key: str) -> bool:
-    return key in _active
+    return key in TEXTS
 
 
 def text(key: str, **values: object) -> str:
-    return _active[key].format(**values)
+    translated = catalogs.translate(_LANGUAGE.get(), key, TEXTS[key])
+    try:
+        return translated.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return TEXTS[key].format(**values)  # a broken translation prints English, never nothing
 
 
 def payment(method: str) -> str:

@@ -77,7 +77,7 @@ class ConfirmScreen(KioskScreen):
             self.back_with(t("confirm_insufficient"))
             return
         except PlaydeskError as error:
-            self.back_with(t("confirm_failed", reason=error))
+            self.back_with(t("confirm_failed", reason=self.app.refusal(error)))
             return
         app.go("done", purchase_id=bought.id)
 
@@ -94,6 +94,6 @@ class ConfirmScreen(KioskScreen):
             try:
                 self.order = create_order(app.member, self.package_code, app.location, app.now())
             except PlaydeskError as error:
-                self.say(t("confirm_failed", reason=error))
+                self.say(t("confirm_failed", reason=self.app.refusal(error)))
                 return
         app.go("done", order_code=self.order.code)

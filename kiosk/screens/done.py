@@ -82,7 +82,7 @@ class KioskDoneScreen(KioskScreen):
         self.qr = qr_texture(qr_text(order))
         self.code = order.code
         self.bought = f"{name}  {app.money(order.price)}"
-        self.until = t("ticket_until", time=f"{order.expires_at:%H:%M}")
+        self.until = t("ticket_until", time=self.app.time_text(order.expires_at))
 
         def ticket():
             return documents.counter_ticket(qr_text(order), [(name, order.price)], order.created_at,

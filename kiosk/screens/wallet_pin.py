@@ -60,6 +60,6 @@ class WalletPinScreen(KioskScreen):
         except LoginRefused as error:
             self.keypad.clear()
             self._typed("")
-            self.say(refusal_text(error))
+            self.say(refusal_text(error, self.app.formats))
             return
         self.confirm.pay_wallet(pin_confirmed=True)
