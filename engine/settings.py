@@ -47,6 +47,12 @@ class SiteIdentity(NamedTuple):
     locale: str = "en_US"
 
 
+def site_language() -> str:
+    """The language of the site's locale (`de` for de_DE; `en` without a site)."""
+    row = Site.select(Site.locale).first()
+    return (row.locale if row is not None else "en_US").split("_")[0]
+
+
 def site_identity() -> SiteIdentity:
     """The site's name, money, time zone and locale (a database without a site: playdesk, EUR,
     UTC, en_US)."""

@@ -12,6 +12,7 @@ from engine.campaigns.state import ACTIVE, DELETED, EXPIRED, INACTIVE, SCHEDULED
 from engine.campaigns.types import WEEKDAYS
 from engine.db import database
 from engine.errors import N_, NotFound, PlaydeskError
+from engine.i18n.names import local_name
 from engine.models import Campaign, Package, Purchase, Refund
 from engine.people.members import existing_member
 
@@ -114,11 +115,14 @@ def why_not_sellable(member_code: str | None, package: str, at: dt.datetime) -> 
     return package_reason(find_package(package), member_code, at)
 
 
-def package_dict(package: Package) -> dict[str, Any]:
-    """A package as `playdesk packages` lists it (cli.md)."""
+def package_dict(package: Package, language: str | None = None) -> dict[str, Any]:
+    """A package as `playdesk packages` lists it (cli.md); with `language`, its and its
+    campaign's names in that language where the owner gave them (`names`)."""
     return {
-        "campaign": package.campaign.code, "package": package.code, "name": package.name,
-        "campaign_name": package.campaign.name, "package_type": package.package_type,
+        "campaign": package.campaign.code, "package": package.code,
+        "name": local_name(package.name, package.names, language),
+        "campaign_name": local_name(package.campaign.name, package.campaign.names, language),
+        "package_type": package.package_type,
         "base": package.base, "bonus_type": package.bonus_type, "bonus": package.bonus,
         "price": package.price, "device": package.device,
         "validity_days": package.validity_days, "weekdays": package.weekdays,
@@ -126,22 +130,24 @@ def package_dict(package: Package) -> dict[str, Any]:
     }
 
 
-def sellable_packages(member_code: str | None, at: dt.datetime,
-                      device: str | None = None) -> list[dict[str, Any]]:
+def sellable_packages(member_code: str | None, at: dt.datetime, device: str | None = None,
+                      language: str | None = None) -> list[dict[str, Any]]:
     """The packages sellable at `at` (to the member, when given), usable on `device` if given
-    (lots of device `any` or that device), in campaign code and package position order."""
+    (lots of device `any` or that device), in campaign code and package position order; names
+    in `language` where the owner gave them."""
     if member_code is not None:
         existing_member(member_code)
     query = (Package.select(Package, Campaign).join(Campaign)
              .where((Campaign.type == "packages") & (Campaign.deleted == False)  # noqa: E712
                     & (Campaign.active == True) & (Package.active == True))  # noqa: E712
              .order_by(Campaign.code, Package.position, Package.code))
-    return [package_dict(package) for package in query
+    return [package_dict(package, language) for package in query
             if (device is None or package.device in ("any", device))
             and package_reason(package, member_code, at) is None]
 
 
-def campaigns_on_offer(at: dt.datetime, device: str | None = None) -> list[dict[str, Any]]:
+def campaigns_on_offer(at: dt.datetime, device: str | None = None,
+                       language: str | None = None) -> list[dict[str, Any]]:
     """The package campaigns with something sellable at `at` (to anyone; on `device` if given),
     in campaign code order: {campaign, name, description} (the kiosk's attract screen)."""
     codes = list(dict.fromkeys(package["campaign"] for package in sellable_packages(None, at,
@@ -149,5 +155,5 @@ def campaigns_on_offer(at: dt.datetime, device: str | None = None) -> list[dict[
     if not codes:
         return []
     rows = {c.code: c for c in Campaign.select().where(Campaign.code.in_(codes))}
-    return [{"campaign": code, "name": rows[code].name, "description": rows[code].description}
-            for code in codes]
+    return [{"campaign": code, "name": local_name(rows[code].name, rows[code].names, language),
+             "description": rows[code].description} for code in codes]

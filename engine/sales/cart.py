@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 
 from engine.entitlements.sellable import find_package
 from engine.errors import N_, PlaydeskError
+from engine.i18n.names import local_name
 from engine.people.members import existing_member
 from engine.pricing import LineInput, PricedReceipt, ReceiptInput, price_receipt
 from engine.pricing.definitions import cached_definitions
 from engine.pricing.result import Rejection
 from engine.sales.scan import UNKNOWN_CODE, interpret
 from engine.sales.scan_index import ScanIndex, current
+from engine.settings import site_language
 
 QUANTITY_PREFIX = re.compile(r"(\d{1,4})\s*[*xX]\s*(\S.*)")
 
@@ -144,7 +146,8 @@ class Cart:
         if self.member is None:
             raise PlaydeskError(N_("scan the member's card first: a package is sold to a member"))
         row = find_package(package)
-        self.lines.append(CartLine("package", package, row.name))
+        self.lines.append(CartLine("package", package, local_name(row.name, row.names,
+                                                                  site_language())))
         self.selected = len(self.lines) - 1
         return self.lines[-1]
 

@@ -8,10 +8,12 @@ import json
 from dataclasses import dataclass
 
 from engine.errors import N_, PlaydeskError
+from engine.i18n.names import local_name
 from engine.models import Item, Resource
 from engine.models.quick_keys import QuickKeyPage
 from engine.sales.cart import Cart, CartLine
 from engine.sales.scan_index import current
+from engine.settings import site_language
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ def quick_pages() -> list[QuickPage]:
     known = {kind: {r.code: r for r in model.select().where(
         model.code.in_(sorted(wanted[kind])) & ~model.deleted)}
              for kind, model in (("item", Item), ("resource", Resource))}
+    language = site_language()  # the receipt's names, as a scan gives (scan_index)
     pages = []
     for row in rows:
         tiles = []
@@ -48,8 +51,9 @@ def quick_pages() -> list[QuickPage]:
             kind = "item" if tile.get("item") else "resource"
             thing = known[kind].get(tile[kind])
             if thing is not None:
-                tiles.append(QuickTile(kind, thing.code, tile.get("label") or thing.name,
-                                       thing.name, thing.price))
+                name = local_name(thing.name, thing.names, language)
+                tiles.append(QuickTile(kind, thing.code, tile.get("label") or name, name,
+                                       thing.price))
         if tiles:
             pages.append(QuickPage(row.code, row.name, tuple(tiles)))
     return pages

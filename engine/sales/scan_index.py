@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 from engine.codes.rules import barcode_rules
 from engine.db import database
+from engine.i18n.names import local_name
 from engine.models import BarcodeRule, Campaign, Item, ItemBarcode, Member, Resource
+from engine.settings import site_language
 
 
 @dataclass(frozen=True)
@@ -66,9 +68,11 @@ class ScanIndex:
 
 
 def build() -> ScanIndex:
-    """The snapshot, read now (six queries)."""
-    items = {code: Named(code, name) for code, name in
-             Item.select(Item.code, Item.name).where(~Item.deleted).tuples()}
+    """The snapshot, read now (seven queries). Names are the site language's (`names` where the
+    owner gave one): what a receipt records and prints, whoever is at the till."""
+    language = site_language()
+    items = {code: Named(code, local_name(name, names, language)) for code, name, names in
+             Item.select(Item.code, Item.name, Item.names).where(~Item.deleted).tuples()}
     barcodes = {barcode: items[code] for barcode, code in
                 ItemBarcode.select(ItemBarcode.barcode, Item.code).join(Item)
                 .where(~Item.deleted).tuples()}
@@ -82,11 +86,14 @@ def build() -> ScanIndex:
             cards[card] = entry
     return ScanIndex(
         barcodes=barcodes, items=items,
-        resources={code: Named(code, name) for code, name in
-                   Resource.select(Resource.code, Resource.name).where(~Resource.deleted).tuples()},
+        resources={code: Named(code, local_name(name, names, language))
+                   for code, name, names in Resource.select(Resource.code, Resource.name,
+                                                            Resource.names)
+                   .where(~Resource.deleted).tuples()},
         members=members, cards=cards,
-        campaigns={code: CampaignEntry(code, name, kind) for code, name, kind in
-                   Campaign.select(Campaign.code, Campaign.name, Campaign.type)
+        campaigns={code: CampaignEntry(code, local_name(name, names, language), kind)
+                   for code, name, names, kind in
+                   Campaign.select(Campaign.code, Campaign.name, Campaign.names, Campaign.type)
                    .where(~Campaign.deleted).tuples()},
         rules=barcode_rules())
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from peewee import fn
+
+from engine.i18n.names import local_name
 from engine.models import Item, Resource
+from engine.settings import site_language
 
 SEARCH_LIMIT = 24
 
@@ -22,13 +26,16 @@ def search_items(text: str, limit: int = SEARCH_LIMIT) -> list[Found]:
     """Items, then resources, whose name or code contains `text` (any case; everything when
     `text` is blank), each by name; at most `limit` in all. Deleted ones never."""
     text = text.strip()
+    language = site_language()
     found: list[Found] = []
     for kind, model in (("item", Item), ("resource", Resource)):
         if len(found) >= limit:
             break
         query = model.select().where(~model.deleted)
         if text:  # LIKE (contains) is case-insensitive for ASCII in SQLite
-            query = query.where(model.name.contains(text) | model.code.contains(text))
-        found += [Found(kind, row.code, row.name, row.price)
+            query = query.where(model.name.contains(text) | model.code.contains(text)
+                                # a name in another language (its JSON text, not a dict)
+                                | fn.COALESCE(model.names, "").contains(text))
+        found += [Found(kind, row.code, local_name(row.name, row.names, language), row.price)
                   for row in query.order_by(model.name, model.code).limit(limit - len(found))]
     return found

@@ -21,7 +21,8 @@ class AttractScreen(KioskScreen):
 
     def fill(self, message: str = "") -> None:
         self.offers = [(c["name"], c["description"])
-                       for c in campaigns_on_offer(self.app.now())[:MAX_CAMPAIGNS]]
+                       for c in campaigns_on_offer(self.app.now(),
+                                                   language=self.app.language)[:MAX_CAMPAIGNS]]
         self.say(message)
 
     def refresh(self) -> None:

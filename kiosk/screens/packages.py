@@ -52,7 +52,8 @@ class KioskPackagesScreen(KioskScreen):
         self.scroller = self.ids.scroller
 
     def fill(self) -> None:
-        self.packages = sellable_packages(self.app.member, self.app.now())
+        self.packages = sellable_packages(self.app.member, self.app.now(),
+                                          language=self.app.language)
         self.scroller.scroll_y = 1  # from the top, as on the first visit
 
     def on_packages(self, *_args) -> None:
