@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.clock import Clock as EngineClock
+from engine.documents.types import in_locale
 from engine.errors import PlaydeskError
 from engine.i18n.catalogs import LANGUAGE_NAMES, LANGUAGES
 from engine.people.languages import member_language, remember_member_language
@@ -233,7 +234,9 @@ class KioskApp(DeviceApp):
         job in its spool (it prints when the printer is back, or the counter reprints it)."""
         if key not in self.printed:
             try:
-                went = self.printer.print(make_document()) is not None
+                # in the member's language (and their locale's formats), not the site's
+                document = in_locale(make_document(), self.display_locale)
+                went = self.printer.print(document) is not None
                 self.printed[key] = (went, self.printer.last_job)
             except PrintFailed:
                 self.printed[key] = (False, None)

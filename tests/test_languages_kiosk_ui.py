@@ -71,6 +71,15 @@ def test_the_kiosk_in_german_then_turkish_remembered_for_the_member(kiosk, reque
     ui.tap(ui.button(kiosk_text("tr", "home_buy")))
     assert ui.app.screens.current == "packages"
     checked(ui, "packages-tr")
+    ui.tap(ui.buttons(kiosk_text("tr", "packages_choose"))[0])
+    assert ui.app.screens.current == "confirm"
+    checked(ui, "confirm-tr")
+    ui.tap(ui.button(kiosk_text("tr", "confirm_pay_counter")))
+    assert ui.app.screens.current == "done"
+    checked(ui, "ticket-tr")
+    ticket = ui.app.printer.last[0]  # the slip printed here: in the member's language
+    assert ticket.currency.locale == "tr" and ticket.currency.code == "EUR"
+    ui.tap(ui.button(kiosk_text("tr", "done_buy_more")))
     ui.tap(ui.button(kiosk_text("tr", "back")))
     ui.tap(ui.button(kiosk_text("tr", "home_history")))
     checked(ui, "history-tr")

@@ -7,7 +7,7 @@ they become text. Builders in the sibling modules fill these from the recorded f
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from engine.documents.currency import Currency
@@ -362,6 +362,12 @@ class DrawerSlip:
 Document = (ReceiptDocument | CouponDocument | PurchaseDocument | CounterTicket | ShiftReport
             | DayReportDocument
             | RefundSlip | DrawerSlip | MemberCardSlip | GuestTicketSlip)
+
+
+def in_locale(document: Document, locale: str) -> Document:
+    """The same document written for another locale: its words, money and dates follow it
+    (a slip printed at the kiosk in the member's language)."""
+    return replace(document, currency=replace(document.currency, locale=locale))
 
 
 def as_dict(document: Document) -> dict[str, Any]:
