@@ -7,6 +7,7 @@ notice banner (the kiosk's logout countdown) and status bar (printer, scanner, s
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
 from collections.abc import Callable
 
@@ -111,10 +112,16 @@ class DeviceApp(App):
         return True
 
     def _rebuild(self) -> None:
-        old = self.root
-        Window.remove_widget(old)
-        self.root = self.build()
-        Window.add_widget(self.root)
+        # the collector paused while hundreds of widgets are made: a full collection over the
+        # old and new trees in the middle would double the wait; it runs once, after
+        gc.disable()
+        try:
+            old = self.root
+            Window.remove_widget(old)
+            self.root = self.build()
+            Window.add_widget(self.root)
+        finally:
+            gc.enable()
 
     def frame(self, header: list[Widget], screen_classes: list[type]) -> BoxLayout:
         """The window: a header bar of `header` widgets over one screen at a time (a screen per
