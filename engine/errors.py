@@ -31,8 +31,8 @@ class PlaydeskError(Exception):
         translated = gettext(self.template)
         try:
             return translated.format(**self.values) if self.values else translated
-        except (KeyError, IndexError, ValueError):
-            return str(self)  # a broken translation must not hide the refusal
+        except Exception:  # noqa: BLE001 - a broken translation must not hide the refusal
+            return str(self)
 
 
 class NotFound(PlaydeskError):

@@ -50,7 +50,7 @@ class SiteIdentity(NamedTuple):
 def site_language() -> str:
     """The language of the site's locale (`de` for de_DE; `en` without a site)."""
     row = Site.select(Site.locale).first()
-    return (row.locale if row is not None else "en_US").split("_")[0]
+    return (row.locale if row is not None else "en_US").split("_")[0].lower()
 
 
 def site_identity() -> SiteIdentity:

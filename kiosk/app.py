@@ -63,6 +63,7 @@ class KioskApp(DeviceApp):
         self.member_name = ""
         self.login_method = ""  # card | pin: how the member logged in
         self.printed: dict[str, tuple[bool, str | None]] = {}  # key → (sent, spool job)
+        self.chosen_language: str | None = None  # tapped before logging in, this visit
 
     # --- building ---------------------------------------------------------------------------
 
@@ -123,13 +124,17 @@ class KioskApp(DeviceApp):
         self.login_method = login.method
         self.idle.arm()
         remembered = member_language(login.member)
-        if remembered is None and self.language != self.site_language:
-            self.remember_language(self.language)  # chosen before logging in: theirs now
-        self.use_language(remembered or self.language)
+        chosen, self.chosen_language = self.chosen_language, None
+        if remembered is None and chosen is not None:
+            self.remember_language(chosen)  # tapped before logging in, this visit: theirs now
+        # a member who follows another at the kiosk gets their own (or the site's), never the
+        # language the one before them chose
+        self.use_language(remembered or chosen)
         self.go("home")
 
     def logout(self, message: str = "") -> None:
         self.member, self.member_name, self.login_method = None, "", ""
+        self.chosen_language = None
         self.idle.disarm()
         self.use_language(None)  # the next visitor is greeted in the site's language
         self.go("attract", message=message)
@@ -150,8 +155,15 @@ class KioskApp(DeviceApp):
         next visit, on every kiosk."""
         if self.member is not None:
             self.remember_language(language)
+        else:
+            # a visitor's choice: theirs at the login that follows; a passer-by's lapses with
+            # the idle logout, so the next visitor is greeted in the site's language
+            self.chosen_language = language
+            self.idle.arm()
         current = self.screens.current
         if self.use_language(language):
+            if current not in REBUILT_SCREENS:
+                self.stay()  # the done screen's quick logout does not follow to home
             # a screen in the middle of a purchase starts again from home, in the new words
             self.go(current if current in REBUILT_SCREENS else "home")
 

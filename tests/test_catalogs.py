@@ -136,3 +136,36 @@ def test_the_apps_speak_the_language_in_use(language):
     finally:
         texts.use(None)
     assert texts.text("log_out") == "Log out"
+
+
+def test_a_corrupt_catalogue_never_stops_an_app(tmp_path, monkeypatch):
+    """A .mo cut short (an SD card) is compiled again from its .po; a .po of junk shows
+    English: the app starts either way."""
+    import shutil
+
+    for language in TRANSLATED:
+        shutil.copytree(catalogs.po_path(language).parent, tmp_path / language / "LC_MESSAGES")
+    monkeypatch.setattr(catalogs, "LOCALES", tmp_path)
+    catalogs.translations.cache_clear()
+    try:
+        mo = catalogs.mo_path("de")
+        mo.write_bytes(catalogs.compiled(catalogs.po_path("de"))[:100])
+        import os
+
+        os.utime(mo, ns=(catalogs.po_path("de").stat().st_mtime_ns + 10**9,) * 2)
+        german = catalogs.translate("de", "log_out", "Log out")
+        assert german not in ("", "Log out")  # compiled again from the .po
+        catalogs.po_path("tr").write_bytes(b"\xff\xfe junk \x00\x01")
+        catalogs.mo_path("tr").unlink(missing_ok=True)
+        assert catalogs.translate("tr", "log_out", "Log out") == "Log out"
+    finally:
+        catalogs.translations.cache_clear()
+
+
+def test_a_broken_translation_falls_back_to_english_everywhere():
+    class Broken:
+        def gettext(self, message):
+            return "kaputt {code.attribute}"
+
+    error = NotFound(N_("no item {code}"), code="X")
+    assert error.translated(Broken().gettext) == "no item X"

@@ -98,4 +98,21 @@ def test_the_kiosk_in_german_then_turkish_remembered_for_the_member(kiosk, reque
     ui.tap(ui.button(kiosk_text("de", "home_buy")))
     checked(ui, "packages-de")
 
+    # the next member at the kiosk (scanning in while another is logged in) gets their own
+    # language, not the one the member before them chose; nothing is remembered for them
+    ui.tap(ui.button("Deutsch"))
+    ui.tap(ui.button("Türkçe"))
+    kiosk_scan(ui, "MEM0003")
+    assert ui.app.member == "M003" and ui.app.language == "de"
+    assert member_language("M003") is None
+    # a passer-by's tap lapses with the idle logout: the next visitor's login adopts nothing
+    ui.tap(ui.button(kiosk_text("de", "log_out")))
+    ui.tap(ui.button("Deutsch"))
+    ui.tap(ui.button("Türkçe"))
+    assert ui.app.idle.armed
+    ui.app.idle_logout()
+    assert ui.app.language == "de"
+    kiosk_scan(ui, "MEM0003")
+    assert ui.app.language == "de" and member_language("M003") is None
+
 

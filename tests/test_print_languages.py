@@ -79,3 +79,15 @@ def test_a_receipt_in_the_sites_language(name, make, language):
 def test_english_stays_english_beside_them():
     english = "\n".join(printed(sample_receipt(())))
     assert "Subtotal" in english and "€" in english
+
+
+@pytest.mark.parametrize("name", ["Water\r", "Tab\there", "Sep\x1cx", "Para\u2029graph",
+                                  "Esc\x1b@", "Null\x00"])
+def test_a_control_character_in_a_name_prints_as_a_space_never_as_a_command(name):
+    receipt = replace(sample_receipt(()), lines=(Line(1, name, 1, 100, 100, ()),),
+                      subtotal=100, discount=0, total=100)
+    data = render_document(receipt, paper(80))
+    start = data.index(name[:3].encode())  # the name's text is there, as text
+    line = data[start:data.index(b"\n", start)]
+    assert not any(byte < 0x20 for byte in line), line  # no command inside the line
+    assert b"?" not in line

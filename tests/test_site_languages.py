@@ -42,9 +42,10 @@ def test_the_sites_locale_and_its_currencys_digits(demo_site, tmp_path):
 
 @pytest.mark.parametrize(("site", "message"), [
     ("{code: DEMO, name: X, locale: xx_QQ}", "site.locale: 'xx_QQ' is not a known locale"),
-    ("{code: DEMO, name: X, locale: de-DE}", "site.locale: write the locale with an underscore: de_DE"),
-    ("{code: DEMO, name: X, currency: JPY, minor_digits: 2}",
-     "site.minor_digits: JPY has 0 minor digits (CLDR); omit minor_digits or write 0"),
+    ("{code: DEMO, name: X, locale: de-DE}",
+     "site.locale: write the locale as language_COUNTRY, e.g. de_DE"),
+    ("{code: DEMO, name: X, locale: tr_TR.UTF-8}",
+     "site.locale: write the locale as language_COUNTRY, e.g. tr_TR"),
     ("{code: DEMO, name: X, currency: XYZ}", "site.currency: XYZ is not an ISO 4217 currency"),
 ])
 def test_a_bad_locale_or_currency_is_refused_and_nothing_changes(demo_site, tmp_path, site,
@@ -53,6 +54,29 @@ def test_a_bad_locale_or_currency_is_refused_and_nothing_changes(demo_site, tmp_
     with pytest.raises(PlaydeskError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_site_file(write(tmp_path, f"site: {site}"), at=AT)
     assert (Site.get().locale, Site.get().currency, Event.select().count()) == before
+
+
+def test_a_site_keeps_the_digits_its_amounts_were_stored_in(demo_site, tmp_path):
+    """An older HUF site stored minor_digits 2 (CLDR says 0): reloading its file without them
+    keeps 2, and money is written with 2, so no price is read 100 times too high."""
+    load_site_file(write(tmp_path, "site: {code: DEMO, name: X, currency: HUF, minor_digits: 2}"),
+                   at=AT)
+    load_site_file(write(tmp_path, "site: {code: DEMO, name: X, currency: HUF}"), at=AT)
+    assert Site.get().minor_digits == 2
+    from engine.documents.dressing import site_currency
+
+    assert site_currency().format(50000, symbol=True) == "HUF500.00"
+    # a new currency without digits takes its own
+    load_site_file(write(tmp_path, "site: {code: DEMO, name: X, currency: JPY}"), at=AT)
+    assert Site.get().minor_digits == 0
+
+
+def test_a_name_with_a_control_character_is_refused(demo_site, tmp_path):
+    with pytest.raises(PlaydeskError, match=r"items\[0\].name: must not contain control "
+                                            r"characters \(found U\+000D\)"):
+        load_site_file(write(tmp_path, 'items: [{code: WATER, name: "Water\\r", price: 150}]'),
+                       at=AT)
+    assert Item.get(Item.code == "WATER").name == "Water 0.5 l"
 
 
 NAMED = """\
@@ -149,11 +173,15 @@ def test_a_kiosks_language_choice_reaches_the_counter_and_forgeries_are_refused(
     choice = {"id": "K1-ML9", "member": "M001", "language": "tr", "at": AT.isoformat(),
               "device": "K1"}
     events = [forged(2, "member.language", {"member_language": [{**choice, "language": "xx"}]}),
-              forged(3, "member.language", {"member_language": [{**choice, "id": "K1-ML10",
-                                                                   "member": "NOPE"}]}),
-              forged(4, "member.language", {"member_language": [{**choice, "id": "C1-ML3"}]})]
+              forged(3, "member.language", {"member_language": [{**choice, "id": "C1-ML3"}]}),
+              forged(4, "member.language", {"member_language": [{**choice, "id": "K1-ML11",
+                                                                   "at": "soon"}]}),
+              # a member this counter does not know yet (registered on another counter whose
+              # event is on its way): it waits, judged when the member is here
+              forged(5, "member.language", {"member_language": [{**choice, "id": "K1-ML10",
+                                                                   "member": "M777"}]})]
     result = apply_on(c1, events)
     assert [row[1:] for row in conflicts_of(c1)] == [
-        ("K1", 2, "bad_language"), ("K1", 3, "unknown_member"), ("K1", 4, "id_namespace")]
-    assert len(result.rejected) == 3
+        ("K1", 2, "bad_language"), ("K1", 3, "id_namespace"), ("K1", 4, "bad_time")]
+    assert len(result.rejected) == 3 and [w[:2] for w in result.waiting] == [("K1", 5)]
     assert c1.sql("SELECT COUNT(*) FROM member_language") == [(1,)]

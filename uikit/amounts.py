@@ -5,9 +5,10 @@ from __future__ import annotations
 from engine.i18n.formats import DEFAULT_LOCALE, formats
 
 
-def money_text(amount: int, currency: str = "EUR", locale: str = DEFAULT_LOCALE) -> str:
+def money_text(amount: int, currency: str = "EUR", locale: str = DEFAULT_LOCALE,
+               minor_digits: int | None = None) -> str:
     """The same text as on paper: engine.i18n.formats is the one money formatter."""
-    return formats(locale, currency).money(amount)
+    return formats(locale, currency, minor_digits).money(amount)
 
 
 def minutes_text(minutes: int, hours_word: str = "h", minutes_word: str = "min",

@@ -20,6 +20,7 @@ from kivy.uix.widget import Widget
 
 from engine.clock import Clock as EngineClock
 from engine.db import database
+from engine.i18n.catalogs import LANGUAGES, SOURCE_LANGUAGE
 from engine.i18n.formats import Formats, display_locale, formats, language_of
 from engine.ops.clockcheck import device_clock_warning
 from engine.settings import site_identity, sync_online
@@ -31,6 +32,24 @@ from uikit.statusbar import StatusBar, printer_badge, scanner_badge, sync_badge
 from uikit.texts import Texts
 from uikit.watcher import DataVersionWatcher
 from uikit.widgets import Panel, TextLabel
+
+
+class LazyScreens(ScreenManager):
+    """The app's screens, each made the first time it is asked for: starting the app, and a
+    language switch (which makes them all again), build the one screen shown, not twenty."""
+
+    def __init__(self, makers: dict[str, Callable[[], Widget]], **kwargs) -> None:
+        self.makers = dict(makers)
+        super().__init__(**kwargs)
+
+    def get_screen(self, name: str):
+        maker = self.makers.pop(name, None)
+        if maker is not None:
+            self.add_widget(maker())
+        return super().get_screen(name)
+
+    def has_screen(self, name: str) -> bool:
+        return name in self.makers or super().has_screen(name)
 
 
 class DeviceApp(App):
@@ -55,9 +74,10 @@ class DeviceApp(App):
         site = site_identity()
         self.site_name = site.name
         self.site_locale, self.site_currency = site.locale, site.currency
+        self.site_digits = site.minor_digits  # what the stored amounts mean
         self.site_language = language_of(site.locale)
         self.language = ""
-        self.formats: Formats = formats(site.locale, site.currency)
+        self.formats: Formats = formats(site.locale, site.currency, site.minor_digits)
         self.use_language(None)
         self.sync_state = sync_online()  # re-read only when another process commits
         self.offline = self.sync_state is False
@@ -101,12 +121,14 @@ class DeviceApp(App):
         screens are built again so that no word stays in the old language; the caller shows
         the screen it wants next. False when it is the language already."""
         language = (language or self.site_language).split("_")[0]
+        if language not in LANGUAGES:  # a site in a locale without words: English words
+            language = SOURCE_LANGUAGE
         if language == self.language:
             return False
         self.language = language
         self.catalogue.use(language)
         words.use(language)
-        self.formats = formats(self.display_locale, self.site_currency)
+        self.formats = formats(self.display_locale, self.site_currency, self.site_digits)
         if self.root is not None:
             self._rebuild()
         return True
@@ -116,6 +138,9 @@ class DeviceApp(App):
         # old and new trees in the middle would double the wait; it runs once, after
         gc.disable()
         try:
+            shown = self.screens.current_screen if self.root is not None else None
+            if shown is not None:
+                shown.dispatch("on_leave")  # its timers stop, as when another screen shows
             old = self.root
             Window.remove_widget(old)
             self.root = self.build()
@@ -146,9 +171,8 @@ class DeviceApp(App):
         notice.add_widget(self.notice_banner)
         self.notice_banner.bind(height=notice.setter("height"))
         root.add_widget(notice)
-        self.screens = ScreenManager(transition=NoTransition())
-        for screen_class in screen_classes:
-            self.screens.add_widget(screen_class(self))
+        self.screens = LazyScreens({cls.screen_name: (lambda cls=cls: cls(self))
+                                    for cls in screen_classes}, transition=NoTransition())
         root.add_widget(self.screens)
         self.status_bar = StatusBar()
         root.add_widget(self.status_bar)

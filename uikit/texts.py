@@ -30,8 +30,8 @@ class Texts:
         translated = self._translations.pgettext(key, self.defaults[key])
         try:
             return translated.format(**values)
-        except (KeyError, IndexError, ValueError):
-            return self.defaults[key].format(**values)  # a broken translation shows English
+        except Exception:  # noqa: BLE001 - a broken translation shows English, never a crash
+            return self.defaults[key].format(**values)
 
     def refusal(self, error: BaseException) -> str:
         """An engine refusal in the language in use (its English words when not translated)."""

@@ -20,7 +20,7 @@ class Currency:
 
     @property
     def formats(self) -> Formats:
-        return formats(self.locale, self.code)
+        return formats(self.locale, self.code, self.minor_digits)
 
     @property
     def language(self) -> str:

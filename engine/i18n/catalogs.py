@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import gettext
 import io
+import logging
 from functools import lru_cache
 from pathlib import Path
 
 from babel.messages import mofile, pofile
+
+log = logging.getLogger("playdesk.i18n")
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 DOMAIN = "playdesk"
@@ -41,10 +44,17 @@ def translations(language: str | None) -> gettext.NullTranslations:
     if language == SOURCE_LANGUAGE or not po.exists():
         return gettext.NullTranslations()
     mo = mo_path(language)
-    if mo.exists() and mo.stat().st_mtime_ns >= po.stat().st_mtime_ns:
-        with mo.open("rb") as handle:
-            return gettext.GNUTranslations(handle)
-    return gettext.GNUTranslations(io.BytesIO(compiled(po)))
+    try:
+        if mo.exists() and mo.stat().st_mtime_ns >= po.stat().st_mtime_ns:
+            with mo.open("rb") as handle:
+                return gettext.GNUTranslations(handle)
+    except Exception as error:  # noqa: BLE001 - a .mo cut short (an SD card): from the .po
+        log.warning("catalogue %s unreadable (%s): compiling %s", mo, error, po)
+    try:
+        return gettext.GNUTranslations(io.BytesIO(compiled(po)))
+    except Exception as error:  # noqa: BLE001 - a broken catalogue must never stop an app
+        log.error("catalogue %s unreadable (%s): showing English", po, error)
+        return gettext.NullTranslations()
 
 
 def compiled(po: Path) -> bytes:

@@ -1,13 +1,15 @@
 """The one formatter of money, numbers, dates and times, on screens and paper alike (CLDR data).
 
-Amounts are ints in minor units; a currency's minor digits come from CLDR (EUR 2, JPY 0). The
-locale decides the rest: `12,50 €` (de_DE), `₺12,50` (tr_TR), `$12.50` (en_US), with the
+Amounts are ints in minor units; a currency's minor digits come from CLDR (EUR 2, JPY 0) unless
+the site stored others (an older HUF site's 2: what its amounts mean wins). The locale decides
+the rest: `12,50 €` (de_DE), `₺12,50` (tr_TR), `$12.50` (en_US), with the
 locale's grouping (`1.234,50 €`). Babel writes a no-break space between number and symbol where
 CLDR does, so a line never breaks inside an amount.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
@@ -71,11 +73,13 @@ def display_locale(site_locale: str, language: str | None) -> str:
 class Formats:
     """Money, numbers, dates and times for one locale and one currency."""
 
-    def __init__(self, locale: str = DEFAULT_LOCALE, currency: str = "EUR") -> None:
+    def __init__(self, locale: str = DEFAULT_LOCALE, currency: str = "EUR",
+                 minor_digits: int | None = None) -> None:
         self.locale = parse_locale(locale)
         self.currency = currency
-        self.minor_digits = currency_digits(currency)
+        self.minor_digits = currency_digits(currency) if minor_digits is None else minor_digits
         self._number_pattern = _fixed_pattern(self.locale, self.minor_digits)
+        self._money_pattern = _money_pattern(self.locale, self.minor_digits)
 
     def __repr__(self) -> str:
         return f"Formats({str(self.locale)!r}, {self.currency!r})"
@@ -85,8 +89,8 @@ class Formats:
 
     def money(self, amount: int) -> str:
         """1250 → '12,50 €' (de_DE, EUR); negatives as the locale writes them."""
-        return _plain(babel_numbers.format_currency(self._decimal(amount), self.currency,
-                                                    locale=self.locale))
+        return _plain(self._money_pattern.apply(self._decimal(amount), self.locale,
+                                                currency=self.currency, currency_digits=False))
 
     def amount(self, amount: int) -> str:
         """The number of an amount without its symbol, for columns on paper: 123450 → '1.234,50'."""
@@ -145,6 +149,15 @@ def _fixed_pattern(locale: Locale, digits: int) -> str:
 
 
 @lru_cache(maxsize=64)
+def _money_pattern(locale: Locale, digits: int) -> babel_numbers.NumberPattern:
+    """The locale's currency pattern with exactly `digits` fraction digits (the amounts' own,
+    which CLDR's currency digits would override)."""
+    pattern = copy.copy(babel_numbers.parse_pattern(locale.currency_formats["standard"]))
+    pattern.frac_prec = (digits, digits)
+    return pattern
+
+
+@lru_cache(maxsize=64)
 def _percent_pattern(locale: Locale) -> str:
     """The locale's percent pattern allowing up to two fraction digits (12,5 %)."""
     pattern = locale.percent_formats[None].pattern
@@ -152,6 +165,6 @@ def _percent_pattern(locale: Locale) -> str:
 
 
 @lru_cache(maxsize=64)
-def formats(locale: str, currency: str) -> Formats:
-    """A shared Formats per (locale, currency): building one reads CLDR data."""
-    return Formats(locale, currency)
+def formats(locale: str, currency: str, minor_digits: int | None = None) -> Formats:
+    """A shared Formats per (locale, currency, digits): building one reads CLDR data."""
+    return Formats(locale, currency, minor_digits)

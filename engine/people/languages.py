@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from peewee import fn
+
 from engine import db, journal
 from engine.errors import N_, NotFound, PlaydeskError
 from engine.i18n.catalogs import LANGUAGES
@@ -30,8 +32,11 @@ def member_language(code: str | None) -> str | None:
     """The language the member last chose on a kiosk (None: never chose)."""
     if not code:
         return None
+    # latest by time; in the same second the later id of a device ("K1-ML10" after "K1-ML9"):
+    # the same order on every device, whatever order the rows arrived in
     row = (MemberLanguage.select(MemberLanguage.language).where(MemberLanguage.member == code)
-           .order_by(MemberLanguage.at.desc(), MemberLanguage.id.desc()).first())
+           .order_by(MemberLanguage.at.desc(), fn.LENGTH(MemberLanguage.id).desc(),
+                     MemberLanguage.id.desc()).first())
     return row.language if row is not None else None
 
 

@@ -15,6 +15,7 @@ from peewee import chunked
 from engine import db, journal, localstate
 from engine.derived import refresh_coupons
 from engine.errors import PlaydeskError
+from engine.i18n.formats import currency_digits
 from engine.models import BarcodeRule, Combination, Coupon, Setting, Site
 from engine.sitefile import store
 from engine.sitefile.export import export_document
@@ -112,6 +113,13 @@ def make_plan(document: dict[str, Any]) -> Plan:
     locked: list[str] = []
     if "site" in document:
         old = store.read_site()
+        site = document["site"]
+        if site.get("minor_digits") is None:
+            # omitted: a site keeps the digits its amounts were stored in (a new one takes its
+            # currency's, CLDR); changing them would misread every stored price
+            document["site"] = site = {**site, "minor_digits": (
+                old["minor_digits"] if old is not None and old["currency"] == site["currency"]
+                else currency_digits(site["currency"]))}
         plan.count("site")
         if old != document["site"]:
             plan.site = document["site"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -49,7 +50,16 @@ def text(value: Any) -> str:
 def nonempty_text(value: Any) -> str:
     if not text(value).strip():
         raise Invalid("must not be empty")
+    _no_control_characters(value)
     return value
+
+
+def _no_control_characters(value: str) -> None:
+    """A name is one line of text: a CR, a tab or a separator in it would reach screens and
+    printers as something else."""
+    bad = next((char for char in value if unicodedata.category(char) in ("Cc", "Zl", "Zp")), None)
+    if bad is not None:
+        raise Invalid(f"must not contain control characters (found U+{ord(bad):04X})")
 
 
 def code(value: Any) -> str:
@@ -183,8 +193,9 @@ def locale(value: Any) -> str:
         parse_locale(value)
     except LocaleError:
         raise Invalid(f"{value!r} is not a known locale (use e.g. en_US, de_DE, tr_TR)") from None
-    if "-" in value:
-        raise Invalid(f"write the locale with an underscore: {value.replace('-', '_')}")
+    if "-" in value or "." in value:
+        raise Invalid(f"write the locale as language_COUNTRY, e.g. "
+                      f"{str(parse_locale(value.split('.')[0]))}")
     return value
 
 
@@ -206,6 +217,7 @@ def names(value: Any) -> dict[str, str]:
             raise Invalid(f"{key!r} is not a language the apps speak ({', '.join(LANGUAGES)})")
         if not isinstance(name, str) or not name.strip():
             raise Invalid(f"the {key} name must be a text, not empty")
+        _no_control_characters(name)
         result[key] = name
     return dict(sorted(result.items()))
 

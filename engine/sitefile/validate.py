@@ -12,7 +12,6 @@ from typing import Any
 
 from engine.campaigns.types import PERCENT_TYPES
 from engine.errors import PlaydeskError
-from engine.i18n.formats import currency_digits, known_currency
 from engine.sitefile import fields as f
 from engine.sitefile.campaign_keys import check_campaign_keys
 from engine.sitefile.gcpause import collector_paused
@@ -216,15 +215,9 @@ def _site(v: Validator, value: Any) -> dict[str, Any] | None:
     record = v.record(value, SITE, ("site",))
     if not isinstance(record, dict):
         return None
-    currency = record.get("currency")
-    if isinstance(currency, str) and known_currency(currency):
-        digits = currency_digits(currency)
-        if record.get("minor_digits") is None:
-            record["minor_digits"] = digits
-        elif record["minor_digits"] != digits:
-            # amounts are minor units: another count would misread every price by 10×
-            v.problem(("site", "minor_digits"),
-                      f"{currency} has {digits} minor digits (CLDR); omit minor_digits or write {digits}")
+    # minor_digits omitted: the stored site's, or the currency's own (CLDR) for a new site; the
+    # plan fills it in (engine/sitefile/apply.py), as only it knows what is stored. Given, it is
+    # what the amounts mean, even where CLDR says otherwise (an older site's 2 for HUF).
     return record
 
 

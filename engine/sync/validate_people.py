@@ -14,17 +14,26 @@ choice: engine/sync/validate.py), and every id is in its origin's namespace
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from engine.db import database
 from engine.i18n.catalogs import LANGUAGES
-from engine.sync.verdict import Rejected
+from engine.sync.verdict import Rejected, Waiting
 
 UNLOCK_KINDS = ("unlock", "reset")
 MANAGER_ROLES = ("manager", "owner")
 _MEMBER = "SELECT 1 FROM member WHERE code = ? AND NOT deleted"
 _STAFF = "SELECT role FROM staff WHERE code = ? AND NOT deleted"
 _TICKET = "SELECT id FROM guest_ticket WHERE member = ?"
+_ANY_MEMBER = "SELECT 1 FROM member WHERE code = ?"  # deleted since: the choice still stands
+
+
+def _datetime(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and len(value) <= 32 and bool(dt.datetime.fromisoformat(value))
+    except ValueError:
+        return False
 
 
 def _member(code: Any, what: str) -> None:
@@ -39,11 +48,17 @@ def _staff_role(code: Any) -> str | None:
 
 def check_people(rows: dict[str, list[dict[str, Any]]]) -> None:
     for row in rows.get("member_language", []):
-        what = f"language choice {row.get('id')!r}"
+        what = f"language choice {str(row.get('id'))[:40]!r}"
         if row.get("language") not in LANGUAGES:
-            raise Rejected("bad_language", f"{what}: {row.get('language')!r} is not one of "
-                                           f"{', '.join(LANGUAGES)}")
-        _member(row.get("member"), what)
+            raise Rejected("bad_language", f"{what}: {str(row.get('language'))[:20]!r} is not one "
+                                           f"of {', '.join(LANGUAGES)}")
+        if not _datetime(row.get("at")):
+            raise Rejected("bad_time", f"{what}: its time {str(row.get('at'))[:40]!r} is not one")
+        code = row.get("member")
+        known = (database.execute_sql(_ANY_MEMBER, (code,)).fetchone()
+                 if isinstance(code, str) else None)
+        if known is None:  # registered on a counter whose event is not here yet: judged then
+            raise Waiting(f"{what} of member {str(code)[:40]!r}, not here yet")
     for row in rows.get("pin_unlock", []):
         what = f"PIN {row.get('kind')} {row.get('id')!r}"
         if row.get("kind") not in UNLOCK_KINDS:

@@ -10,6 +10,9 @@ sharp at any size, tiny to send.
 
 from __future__ import annotations
 
+import logging
+import unicodedata
+from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -36,6 +39,9 @@ from hardware.printing.profile import PrinterProfile
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
 
+log = logging.getLogger("printing")
+CONTROLS = ("Cc", "Zl", "Zp")  # control characters, line and paragraph separators
+
 ESC, GS = b"\x1b", b"\x1d"
 INIT = ESC + b"@"
 ALIGN = {"left": ESC + b"a\x00", "center": ESC + b"a\x01", "right": ESC + b"a\x02"}
@@ -59,6 +65,19 @@ class Style:
 
     def forget_align(self, align: str) -> None:
         self.state["align"] = align  # escpos's barcode() sets alignment itself
+
+
+def printable_text(text: str) -> str:
+    """Control characters (a stray CR or a separator in a name) as spaces: never a command to
+    the printer, never a line the font cannot lay out."""
+    if text.isprintable():
+        return text
+    return "".join(" " if unicodedata.category(char) in CONTROLS else char for char in text)
+
+
+def _encodable(text: str, encoder) -> str:
+    """The characters some code page has; each other one as '·', a visible mark (not '?')."""
+    return "".join(char if encoder.encode(char) is not None else "·" for char in text)
 
 
 def code128_width(data: str, dots: int) -> int:
@@ -108,13 +127,23 @@ def render(blocks: list[Block], profile: PrinterProfile) -> bytes:
     style = Style(printer)
 
     def line(block: Text) -> None:
+        block = replace(block, text=printable_text(block.text))
         encoded = encoder.encode(block.text)
         if encoded is not None:
             style.set(block.align, block.bold, block.large)
             printer._raw(encoded + b"\n")
-        else:
+            return
+        try:
+            raster = _text_raster(block, profile.dots, profile.chars)
+        except Exception:  # noqa: BLE001 - a text the font cannot lay out still prints
+            log.exception("image line failed for %r: printing what the code page has", block.text)
+            raster = None
+        if raster is not None:
             style.set()  # the image carries its own alignment, weight and size
-            printer._raw(_text_raster(block, profile.dots, profile.chars))
+            printer._raw(raster)
+        else:
+            style.set(block.align, block.bold, block.large)
+            printer._raw(encoder.encode(_encodable(block.text, encoder)) + b"\n")
 
     for block in blocks:
         if isinstance(block, Text):

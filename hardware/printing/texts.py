@@ -157,8 +157,8 @@ def text(key: str, **values: object) -> str:
     translated = catalogs.translate(_LANGUAGE.get(), key, TEXTS[key])
     try:
         return translated.format(**values)
-    except (KeyError, IndexError, ValueError):
-        return TEXTS[key].format(**values)  # a broken translation prints English, never nothing
+    except Exception:  # noqa: BLE001 - a broken translation prints English, never nothing
+        return TEXTS[key].format(**values)
 
 
 def payment(method: str) -> str:
