@@ -14,7 +14,7 @@ from pathlib import Path
 
 from peewee import DatabaseError, SqliteDatabase
 
-from engine.errors import StorageFull
+from engine.errors import N_, StorageFull
 from engine.migrations import migrate_database
 
 BUSY_TIMEOUT_SECONDS = 10
@@ -83,8 +83,9 @@ def storage_full(error: BaseException | None) -> StorageFull | None:
         return None
     if _sqlite_code(error) != SQLITE_FULL and not _disk_full():
         return None
-    return StorageFull(f"storage full: the disk holding the database {database.database} has "
-                       "no room left; nothing was saved (free some space, then try again)")
+    return StorageFull(N_("storage full: the disk holding the database {path} has no room left; "
+                          "nothing was saved (free some space, then try again)"),
+                       path=database.database)
 
 
 class _Write:

@@ -11,15 +11,15 @@ from typing import Any
 
 from engine import localstate
 from engine.db import database
-from engine.errors import RestorePending
+from engine.errors import N_, RestorePending
 
 DEFAULT_DEVICE = "DEV1"
 # While `localstate.RESTORE_PENDING` is set (by `playdesk restore`, cleared by the sync process
 # once it has learned from the other devices how far this device's journal and ids went:
 # engine.sync.reconciled) no fact id is handed out: the restored counters are behind ids the
 # site already holds, and a fact with a reused id is dropped on the others.
-RESTORE_PENDING_MESSAGE = ("this device was restored from a backup: it may sell again once sync "
-                           "has caught up with the site (playdesk sync status)")
+RESTORE_PENDING_MESSAGE = N_("this device was restored from a backup: it may sell again once sync "
+                             "has caught up with the site (playdesk sync status)")
 
 # one statement bumps the counter by n and returns its new value
 _BUMP = ("INSERT INTO counter (name, value) VALUES (?, ?) "

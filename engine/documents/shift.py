@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from engine.documents.dressing import dressed, person
 from engine.documents.types import CashCount, CountLine, PaymentLine, ShiftReport
+from engine.documents.words import method_word, word
 from engine.models import Staff
-from engine.sales.methods import ORDERS_NAME, method_name
 
 if TYPE_CHECKING:  # the facts are handed in: documents build on shifts, never call them
     from engine.sales.shifts import ShiftFacts
@@ -43,29 +43,32 @@ def shift_report(facts: ShiftFacts, at: dt.datetime) -> ShiftReport:
         voids=CountLine("voids", facts.voids.count, facts.voids.amount),
         closed_by=(person(Staff, facts.closed_by)
                    if facts.closed_by not in (None, facts.staff) else None),
-        station_time=station_time(facts),
-        orders=CountLine(orders_label(facts), facts.orders.count, facts.orders.amount),
+        station_time=station_time(facts, money.language),
+        orders=CountLine(orders_label(facts, money.language), facts.orders.count,
+                         facts.orders.amount),
         takings=facts.takings,
-        cash_moves=tuple(CountLine(f"{m.direction}: {m.reason}", 1,
-                                   m.amount if m.direction == "in" else -m.amount)
+        cash_moves=tuple(CountLine(word(money.language, f"cash_{m.direction}", reason=m.reason),
+                                   1, m.amount if m.direction == "in" else -m.amount)
                          for m in facts.cash_moves),
         no_sales=facts.no_sales,
         price_overrides=facts.price_overrides,
     )
 
 
-def station_time(facts: ShiftFacts) -> tuple[CountLine, ...]:
+def station_time(facts: ShiftFacts, language: str | None = None) -> tuple[CountLine, ...]:
     """Guests' station time: the minutes and money billed on the shift's receipts, then each
     guest session not paid yet (it stays open on the report until a receipt pays it)."""
     played = facts.station_time
-    rows = [CountLine(f"{played.minutes} min", played.lines, played.money)] if played.lines \
-        else []
-    rows += [CountLine(f"not paid {u['station']} {u['session']}", 1) for u in played.unpaid]
+    rows = [CountLine(word(language, "station_minutes", minutes=played.minutes), played.lines,
+                      played.money)] if played.lines else []
+    rows += [CountLine(word(language, "not_paid", station=u["station"], session=u["session"]), 1)
+             for u in played.unpaid]
     return tuple(rows)
 
 
-def orders_label(facts: ShiftFacts) -> str:
+def orders_label(facts: ShiftFacts, language: str | None = None) -> str:
     """The kiosk orders paid here as one line of the payments, with how they were paid in words:
     "Kiosk orders (2) · Cash, Card"."""
-    methods = ", ".join(method_name(m.method) for m in facts.orders.methods)
-    return f"{ORDERS_NAME} ({facts.orders.count})" + (f" · {methods}" if methods else "")
+    methods = ", ".join(method_word(language, m.method) for m in facts.orders.methods)
+    orders = word(language, "orders", count=facts.orders.count)
+    return word(language, "orders_paid", orders=orders, methods=methods) if methods else orders
