@@ -84,9 +84,19 @@ def test_the_counter_speaks_the_site_language_and_a_cashiers_own(counter, reques
     assert counter_text("tr", "log_out") in [b.text for b in ui.widgets() if hasattr(b, "text")]
     counter_scan(ui, "4006381333931")
     checked(ui, "receipt-tr")
+    ui.tap(ui.button(counter_text("tr", "pay", amount=ui.app.money(250))))
+    checked(ui, "payment-tr")
+    ui.tap(ui.button(counter_text("tr", "payment_exact")))
+    ui.tap(ui.button(counter_text("tr", "payment_complete")))
+    checked(ui, "done-tr")
+    receipt = ui.app.printer.last[0]  # the receipt prints in the site's language, not hers
+    assert receipt.currency.locale == "de_DE"
+    ui.tap(ui.button(counter_text("tr", "stations")))
+    checked(ui, "stations-tr")
     ui.tap(ui.button(counter_text("tr", "manager")))
     checked(ui, "manager-tr")
     ui.tap(ui.button(counter_text("tr", "sale")))
+    counter_scan(ui, "4006381333931")
     ui.tap(ui.button(counter_text("tr", "log_out")))
     if ui.app.screens.current != "login":  # the open receipt: parked
         ui.tap(ui.button(counter_text("tr", "logout_park")))
