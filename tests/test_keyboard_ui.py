@@ -295,3 +295,17 @@ def test_kivy_never_docks_its_own_keyboard():
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True,
                          text=True, check=True, timeout=60)
     assert out.stdout.strip().splitlines()[-1] == "system"
+
+
+def test_turkish_capitals_keep_their_dots(ui):
+    """Shift in Turkish: i → İ and ı → I (str.upper() gives I for both); other languages as
+    str.upper()."""
+    from uikit import words
+    from uikit.keyboard import capital
+
+    try:
+        words.use("tr")
+        assert [capital(c) for c in "iışğ"] == ["İ", "I", "Ş", "Ğ"]
+    finally:
+        words.use(None)
+    assert [capital(c) for c in "iä"] == ["I", "Ä"]

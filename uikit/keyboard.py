@@ -24,7 +24,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.widget import Widget
 
-from uikit import theme
+from uikit import theme, words
 from uikit.widgets import Panel
 from uikit.words import text
 
@@ -38,6 +38,17 @@ SPACE = "space"
 ACTIONS = (BACKSPACE, SHIFT, ENTER, DONE, SYMBOLS, LETTERS, SPACE)
 ACTION_LABELS = {SPACE: ""}
 ACTION_WORDS = {ENTER: "key_enter", DONE: "key_done"}  # labels in the language in use
+
+# Turkish dotted and dotless i: i → İ, ı → I (str.upper() would make both I)
+TURKISH_CAPITALS = {"i": "İ", "ı": "I"}
+
+
+def capital(char: str) -> str:
+    """A key's capital in the language shown (the keyboard's words follow it too)."""
+    if words.catalogue.language == "tr" and char in TURKISH_CAPITALS:
+        return TURKISH_CAPITALS[char]
+    return char.upper()
+
 
 # a page is rows of (key, width in units); every row of a text page is 12 units wide
 Row = tuple[tuple[str, float], ...]
@@ -258,7 +269,7 @@ class OnScreenKeyboard(Panel):
                 if key.key == SHIFT:
                     key.background_color = theme.ACCENT if on else ACTION_COLOR
                 continue
-            key.text = key.key.upper() if on else key.key
+            key.text = capital(key.key) if on else key.key
 
     def press(self, key: str) -> None:
         field = self.target
@@ -282,7 +293,7 @@ class OnScreenKeyboard(Panel):
             self.show_page("text")
         else:
             char = " " if key == SPACE else key
-            field.insert_text(char.upper() if self.shifted else char)
+            field.insert_text(capital(char) if self.shifted else char)
             if self.shifted:
                 self.set_shift(False)  # one capital, as on a phone
 
