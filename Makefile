@@ -12,8 +12,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test lint bench apt venv clean install lock wheelhouse catalogs mo
 
+# `make demo LOCALE=de_DE` (or tr_TR) shows the demo site in another language
 demo: apt venv
-	$(PY) -m demo.run
+	$(PY) -m demo.run $(if $(LOCALE),--locale $(LOCALE))
 
 test: apt venv lint
 	$(VENV)/bin/pytest

@@ -53,6 +53,7 @@ class Demo:
         self.databases = {"COUNTER1": var / "playdesk.db", "KIOSK1": var / "kiosk1.db"}
         self.processes: dict[str, subprocess.Popen] = {}
         self.port = free_port()
+        self.locale: str | None = None  # the site file's unless asked
         self.env = dict(os.environ, PYTHONPATH=str(ROOT))
 
     # -- the site ---------------------------------------------------------------------------
@@ -78,9 +79,23 @@ class Demo:
             devicelist.install(document, trust=True)
             close_database()
         counter = str(self.databases["COUNTER1"])
-        for command in (["load", str(SITE_FILE)], ["load", str(PEOPLE_FILE)], ["campaigns"]):
+        for command in (["load", str(self.site_file())], ["load", str(PEOPLE_FILE)],
+                        ["campaigns"]):
             if playdesk(["--db", counter, *command]):
                 raise SystemExit(f"demo: `playdesk {command[0]}` failed")
+
+    def site_file(self) -> Path:
+        """demo/site.yaml, in another locale when asked (`make demo LOCALE=de_DE`)."""
+        if not self.locale:
+            return SITE_FILE
+        import yaml
+
+        site = yaml.safe_load(SITE_FILE.read_text(encoding="utf-8"))
+        site["site"]["locale"] = self.locale
+        path = self.var / "site.yaml"
+        path.write_text(yaml.safe_dump(site, allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
+        return path
 
     def kiosk_has_site(self) -> bool:
         import sqlite3
@@ -213,10 +228,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--var", default=str(ROOT / "var"), help="where the demo keeps its state")
     parser.add_argument("--check", type=float, metavar="SECONDS",
                         help="run for SECONDS, scan once at each app, check, stop")
+    parser.add_argument("--locale",
+                        help="the site's locale, e.g. de_DE or tr_TR (default: the site file's)")
     args = parser.parse_args(argv)
     var = Path(args.var)
     var.mkdir(parents=True, exist_ok=True)
     demo = Demo(var)
+    demo.locale = args.locale
     try:
         demo.run()
         return demo.check(args.check) if args.check else demo.console() or 0
