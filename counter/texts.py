@@ -107,6 +107,8 @@ TEXTS: dict[str, str] = {
     "report_coupons_issued": "Coupons issued",
     "report_packages": "Package sales",
     "report_refunds": "Refunds",
+    "report_campaign_line": "[b]{name}[/b] ({state}): {purchases} × · {revenue} · refunds "
+                            "{refunds}",
     "report_voids": "Voided receipts",
     "report_none": "none",
     "report_count_amount": "{count} × — {amount}",

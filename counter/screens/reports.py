@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from counter.names import method_name
+from counter.names import campaign_state_name, method_name
 from counter.screens.base import CounterScreen
 from counter.screens.shift import station_time_rows
 from counter.texts import text as t
@@ -42,10 +42,10 @@ class ReportsScreen(CounterScreen):
                 box.add_widget(self.label(f"    {left}: {right}", "small"))
         box.add_widget(self.label(t("report_packages"), "large", bold=True))
         for campaign in report_campaigns(now):
-            box.add_widget(self.label(
-                f"[b]{campaign['name'] or campaign['campaign']}[/b] ({campaign['state']}): "
-                f"{campaign['purchases']} × · {money(campaign['revenue'])} · refunds "
-                f"{money(campaign['refunds'])}"))
+            box.add_widget(self.label(t(
+                "report_campaign_line", name=campaign["name"] or campaign["campaign"],
+                state=campaign_state_name(campaign["state"]), purchases=campaign["purchases"],
+                revenue=money(campaign["revenue"]), refunds=money(campaign["refunds"]))))
             for package in campaign["packages"]:
                 box.add_widget(self.label(
                     f"    {package['name'] or package['package']}: {package['purchases']} × "
