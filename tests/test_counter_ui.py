@@ -314,7 +314,7 @@ def test_packages_kiosk_orders_and_refunds(ui):
     ui.tap(ui.button("Refund"))
     assert ui.app.screens.current == "history"
     # the package line's money goes back by the receipt's own payment, like the resource's
-    assert ui.app.screen.message.text == "Refunded €9.00 (cash €9.00)."
+    assert ui.app.screen.message.text == "Refunded €9.00 (Cash €9.00)."
     assert not [b for b in ui.buttons("Refund") if b.receipt_id == sold.id]
     ui.shot("refunded")
     refund = ReceiptRefund.get(ReceiptRefund.receipt == sold.id)

@@ -91,3 +91,17 @@ def test_a_control_character_in_a_name_prints_as_a_space_never_as_a_command(name
     line = data[start:data.index(b"\n", start)]
     assert not any(byte < 0x20 for byte in line), line  # no command inside the line
     assert b"?" not in line
+
+
+def test_a_reprint_is_marked_in_the_slips_language():
+    import datetime as dt
+
+    from engine.documents.copies import as_copy
+
+    copy = as_copy(german_receipt(), dt.datetime(2026, 7, 3, 17, 31))
+    lines = [line.strip() for line in printed(copy)]
+    assert word("de", "copy_mark") in lines and word("de", "copy_mark") != "*** COPY ***"
+    assert word("de", "reprinted", at="03.07.2026 17:31") in lines
+    english = [line.strip() for line in printed(as_copy(sample_receipt(()),
+                                                        dt.datetime(2026, 7, 3, 17, 31)))]
+    assert "*** COPY ***" in english and "Reprinted 03.07.2026 17:31" in english

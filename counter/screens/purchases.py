@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from counter.names import method_name
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.entitlements import purchase_records, refund
@@ -72,4 +73,4 @@ class PurchasesScreen(CounterScreen):
             self.say(t("refused", reason=self.app.refusal(error)))
             return
         self.show(code=self.code, message=t("refund_done", amount=self.app.money(
-            done["refund_amount"]), methods=done["method"]))
+            done["refund_amount"]), methods=method_name(done["method"])))

@@ -3,6 +3,7 @@ refund slip is printed, the drawer kicked open when cash goes back."""
 
 from __future__ import annotations
 
+from counter.names import method_name
 from counter.screens.base import CounterScreen
 from counter.texts import text as t
 from engine.derived import refunded_lines
@@ -66,7 +67,7 @@ class RefundScreen(CounterScreen):
             return
         parts = [t("refund_packages", amount=self.app.money(part["amount"]))
                  if part["method"] == "packages"
-                 else f"{part['method']} {self.app.money(part['amount'])}"
+                 else f"{method_name(part['method'])} {self.app.money(part['amount'])}"
                  for part in refund_split(result)]
         methods = ", ".join(parts) or "-"
         self.app.go("history", message=t("refund_done", amount=self.app.money(result["amount"]),

@@ -142,11 +142,23 @@ class Builder:
             self.add(Image(name))
 
 
+COPY_MARK, REPRINTED = "*** COPY ***", "Reprinted "  # engine/documents/copies.py marks copies
+
+
+def copy_words(line: str) -> str:
+    """A reprint's two marks in the slip's language; every other header line as written."""
+    if line == COPY_MARK:
+        return t("copy_mark")
+    if line.startswith(REPRINTED):
+        return t("reprinted", at=line[len(REPRINTED):])
+    return line
+
+
 def header(b: Builder, head: Header, logo: str | None = None) -> None:
     b.image(logo or head.logo)
     b.text(head.site_name, align="center", bold=True, large=True)
     for line in head.lines:
-        b.text(line, align="center")
+        b.text(copy_words(line), align="center")
     if head.location:
         b.text(head.location, align="center")
     b.rule()

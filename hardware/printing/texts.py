@@ -122,6 +122,9 @@ TEXTS: dict[str, str] = {
     "refund_paid_back": "Paid back",
     "refund_signature": "Signature: ____________________",
     # member card slip and guest ticket (issue 18 item 3)
+    # a reprint's marks (engine/documents/copies.py): {at} is when it was printed again
+    "copy_mark": "*** COPY ***",
+    "reprinted": "Reprinted {at}",
     "member_card_title": "MEMBER CARD",
     "member_card_code": "Member {code}",
     "member_card_hint": "Scan this card at the kiosk or the counter.",
