@@ -115,7 +115,8 @@ def test_the_built_mo_files_are_those_of_the_po_files():
     """make venv compiles them; a stale .mo would show words the .po no longer has."""
     for language in TRANSLATED:
         mo = catalogs.mo_path(language)
-        if mo.exists() and mo.stat().st_mtime_ns >= catalogs.po_path(language).stat().st_mtime_ns:
+        assert mo.exists(), f"{mo} missing: make venv (make mo) compiles the catalogues"
+        if mo.stat().st_mtime_ns >= catalogs.po_path(language).stat().st_mtime_ns:
             assert mo.read_bytes() == catalogs.compiled(catalogs.po_path(language))
 
 

@@ -280,11 +280,11 @@ def test_currency_format():
     ("GBP", 2, "en_US", -1250, "-£12.50"), ("TRY", 2, "tr_TR", 1250, "₺12,50"),
     ("EUR", 2, "de_DE", 123450, "1.234,50\xa0€"), ("JPY", 0, "en_US", -300, "-¥300")])
 def test_screen_and_paper_write_money_alike(code, digits, locale, amount, text):
-    """One formatter: the apps' money_text is the slip's Currency.format with the symbol."""
-    from uikit.amounts import money_text
+    """One formatter: what the apps show (DeviceApp.formats) is the slip's Currency.format."""
+    from engine.i18n.formats import formats
 
     assert documents.Currency(code, digits, locale).format(amount, symbol=True) == text
-    assert money_text(amount, code, locale) == text
+    assert formats(locale, code, digits).money(amount) == text
 
 
 def _imports(tree, type_checking: bool = True) -> set[str]:

@@ -7,9 +7,9 @@ import string
 import pytest
 
 from engine.i18n import catalogs
+from engine.i18n.formats import Formats, formats
 from engine.people import logins
 from kiosk import texts
-from uikit.amounts import minutes_text, money_text
 
 
 def test_every_login_refusal_has_a_text():
@@ -48,11 +48,11 @@ def test_a_broken_translation_shows_english_not_a_crash(monkeypatch):
 @pytest.mark.parametrize(("minutes", "shown"), [(0, "0 min"), (45, "45 min"), (60, "1 h"),
                                                 (150, "2 h 30 min"), (-90, "-1 h 30 min")])
 def test_minutes_text(minutes, shown):
-    assert minutes_text(minutes) == shown
+    assert Formats().minutes(minutes) == shown
 
 
 def test_money_text_in_the_site_currency():
-    assert money_text(4500) == "€45.00"
-    assert money_text(4500, "USD") == "$45.00"
-    assert money_text(1234, "JPY") == "¥1,234"
-    assert money_text(123450, "EUR", "de_DE") == "1.234,50\u00a0€"
+    assert formats("en_US", "EUR").money(4500) == "€45.00"
+    assert formats("en_US", "USD").money(4500) == "$45.00"
+    assert formats("en_US", "JPY").money(1234) == "¥1,234"
+    assert formats("de_DE", "EUR").money(123450) == "1.234,50\u00a0€"

@@ -185,3 +185,11 @@ def test_a_kiosks_language_choice_reaches_the_counter_and_forgeries_are_refused(
         ("K1", 2, "bad_language"), ("K1", 3, "id_namespace"), ("K1", 4, "bad_time")]
     assert len(result.rejected) == 3 and [w[:2] for w in result.waiting] == [("K1", 5)]
     assert c1.sql("SELECT COUNT(*) FROM member_language") == [(1,)]
+
+
+def test_search_reads_the_other_names_not_their_keys(demo_site, tmp_path):
+    load_site_file(write(tmp_path, NAMED), at=AT)
+    # found by its Turkish name, shown in the site's (de_DE) language
+    assert [found.name for found in search_items("Su 0")] == ["Wasser 0.5 l"]
+    for noise in ("tr", '"', ":", "{"):
+        assert "Wasser 0.5 l" not in [found.name for found in search_items(noise)], noise

@@ -12,21 +12,20 @@ from typing import Any
 
 from engine import journal
 from engine.db import write
+from engine.documents.types import COPY_MARK, REPRINTED
 from engine.errors import PlaydeskError
 from engine.ids import device_id, next_id
 from engine.models import Campaign, Member, Package, Purchase
 from engine.models.reprints import Reprint
 from engine.people.staff import require_role
 
-COPY_MARK = "*** COPY ***"
-
 
 def as_copy(document: Any, at: dt.datetime) -> Any:
     """The document marked as a reprint made at `at` (a copy of a copy is marked once)."""
     header = document.header
     lines = tuple(line for line in header.lines
-                  if line != COPY_MARK and not line.startswith("Reprinted "))
-    marked = replace(header, lines=(COPY_MARK, f"Reprinted {at:%d.%m.%Y %H:%M}", *lines))
+                  if line != COPY_MARK and not line.startswith(REPRINTED))
+    marked = replace(header, lines=(COPY_MARK, f"{REPRINTED}{at:%d.%m.%Y %H:%M}", *lines))
     return replace(document, header=marked)
 
 

@@ -364,6 +364,11 @@ Document = (ReceiptDocument | CouponDocument | PurchaseDocument | CounterTicket 
             | RefundSlip | DrawerSlip | MemberCardSlip | GuestTicketSlip)
 
 
+# A reprint's marks in its header (engine/documents/copies.py writes them, the printer words them)
+COPY_MARK = "*** COPY ***"
+REPRINTED = "Reprinted "
+
+
 def in_locale(document: Document, locale: str) -> Document:
     """The same document written for another locale: its words, money and dates follow it
     (a slip printed at the kiosk in the member's language)."""

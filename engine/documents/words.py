@@ -5,6 +5,7 @@ other printed word is the printer's (hardware/printing/texts.py), chosen from co
 from __future__ import annotations
 
 from engine.i18n.catalogs import translate
+from engine.sales.methods import method_name
 
 DOCUMENT_TEXTS: dict[str, str] = {
     "orders": "Kiosk orders ({count})",
@@ -30,6 +31,4 @@ def word(language: str | None, key: str, **values: object) -> str:
 def method_word(language: str | None, method: str) -> str:
     """A payment method in words; a site's own method by its code, made readable."""
     key = f"method_{method}"
-    if key in DOCUMENT_TEXTS:
-        return word(language, key)
-    return method.replace("_", " ").capitalize()
+    return word(language, key) if key in DOCUMENT_TEXTS else method_name(method)

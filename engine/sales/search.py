@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import SQL, NodeList, Value, fn
 
 from engine.i18n.names import local_name
 from engine.models import Item, Resource
@@ -22,6 +22,14 @@ class Found:
     price: int
 
 
+def _in_other_names(names, text: str):
+    """One of a record's names in other languages contains `text` (the names' values, never
+    their language keys or the JSON around them)."""
+    return fn.EXISTS(NodeList((SQL("SELECT 1 FROM json_each("), names,
+                               SQL(") WHERE value LIKE"), Value(f"%{text}%", converter=False)),
+                              glue=" "))
+
+
 def search_items(text: str, limit: int = SEARCH_LIMIT) -> list[Found]:
     """Items, then resources, whose name or code contains `text` (any case; everything when
     `text` is blank), each by name; at most `limit` in all. Deleted ones never."""
@@ -34,8 +42,7 @@ def search_items(text: str, limit: int = SEARCH_LIMIT) -> list[Found]:
         query = model.select().where(~model.deleted)
         if text:  # LIKE (contains) is case-insensitive for ASCII in SQLite
             query = query.where(model.name.contains(text) | model.code.contains(text)
-                                # a name in another language (its JSON text, not a dict)
-                                | fn.COALESCE(model.names, "").contains(text))
+                                | _in_other_names(model.names, text))
         found += [Found(kind, row.code, local_name(row.name, row.names, language), row.price)
                   for row in query.order_by(model.name, model.code).limit(limit - len(found))]
     return found

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from engine.documents.types import (
+    COPY_MARK,
+    REPRINTED,
     Balances,
     CashCount,
     CounterTicket,
@@ -140,9 +142,6 @@ class Builder:
     def image(self, name: str | None) -> None:
         if name:
             self.add(Image(name))
-
-
-COPY_MARK, REPRINTED = "*** COPY ***", "Reprinted "  # engine/documents/copies.py marks copies
 
 
 def copy_words(line: str) -> str:
